@@ -6,3 +6,5 @@ export { errorCodes, ErrorCodes, retryableErrorCodes, isErrorCode } from './erro
 export type { ErrorCode, ErrorCodeName } from './error-codes.js';
 export { ProcVisionError } from './procvision-error.js';
 export type { ProcVisionErrorJson, ProcVisionErrorOptions } from './procvision-error.js';
+export { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameError, encodeFrame } from './frame-codec.js';
+export type { FrameDecoderOptions, FrameErrorReason } from './frame-codec.js';
