@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { ProcVisionError } from './procvision-error.js';
 
 /** The default `max_frame_bytes` of protocol.md: 4 MiB. */
@@ -64,12 +65,14 @@ export interface FrameDecoderOptions {
  */
 export class FrameDecoder {
   private readonly maxFrameBytes: number;
-  private readonly utf8 = new TextDecoder('utf-8', { fatal: true });
   private readonly header = Buffer.alloc(HEADER_BYTES);
   private headerFilled = 0;
   private body: Buffer | undefined;
   private bodyFilled = 0;
   private failure: FrameError | undefined;
+  /** Where the frame being decoded starts, for the hex prefix of an error. */
+  private errorSource: Buffer = this.header;
+  private errorOffset = 0;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -95,10 +98,12 @@ export class FrameDecoder {
       while (offset < bytes.length) {
         if (this.body === undefined) {
           if (this.headerFilled === 0 && bytes.length - offset >= HEADER_BYTES) {
-            const length = this.checkLength(bytes.readUInt32BE(offset), bytes.subarray(offset, offset + HEX_PREFIX_BYTES));
+            this.errorSource = bytes;
+            this.errorOffset = offset;
+            const length = this.checkLength(bytes.readUInt32BE(offset));
             const start = offset + HEADER_BYTES;
             if (bytes.length - start >= length) {
-              messages.push(this.parse(bytes.subarray(start, start + length), bytes.subarray(offset)));
+              messages.push(this.parse(bytes.subarray(start, start + length)));
               offset = start + length;
               continue;
             }
@@ -112,7 +117,9 @@ export class FrameDecoder {
           this.headerFilled += take;
           offset += take;
           if (this.headerFilled < HEADER_BYTES) break;
-          this.startBody(this.checkLength(this.header.readUInt32BE(0), this.header));
+          this.errorSource = this.header;
+          this.errorOffset = 0;
+          this.startBody(this.checkLength(this.header.readUInt32BE(0)));
           continue;
         }
         const body: Buffer = this.body;
@@ -124,12 +131,15 @@ export class FrameDecoder {
           this.body = undefined;
           this.bodyFilled = 0;
           this.headerFilled = 0;
-          messages.push(this.parse(body, Buffer.concat([this.header, body.subarray(0, HEX_PREFIX_BYTES)])));
+          this.errorSource = Buffer.concat([this.header, body.subarray(0, HEX_PREFIX_BYTES)]);
+          this.errorOffset = 0;
+          messages.push(this.parse(body));
         }
       }
     } catch (error) {
       if (error instanceof FrameError) {
-        this.failure = new FrameError(error.reason, error.message, error.hexPrefix, messages);
+        const prefix = this.errorSource.subarray(this.errorOffset, this.errorOffset + HEX_PREFIX_BYTES).toString('hex');
+        this.failure = new FrameError(error.reason, error.message, prefix, messages);
         throw this.failure;
       }
       throw error;
@@ -143,34 +153,26 @@ export class FrameDecoder {
     this.headerFilled = HEADER_BYTES;
   }
 
-  private checkLength(length: number, frameStart: Uint8Array): number {
-    if (length === 0) throw new FrameError('empty-frame', 'protocol error: frame of length 0', hex(frameStart));
+  private checkLength(length: number): number {
+    if (length === 0) throw new FrameError('empty-frame', 'protocol error: frame of length 0', '');
     if (length > this.maxFrameBytes) {
-      throw new FrameError('frame-too-large', `protocol error: frame header announces ${length} bytes, above max_frame_bytes ${this.maxFrameBytes}`, hex(frameStart));
+      throw new FrameError('frame-too-large', `protocol error: frame header announces ${length} bytes, above max_frame_bytes ${this.maxFrameBytes}`, '');
     }
     return length;
   }
 
-  private parse(body: Buffer, frameStart: Uint8Array): Record<string, unknown> {
-    let text: string;
-    try {
-      text = this.utf8.decode(body);
-    } catch {
-      throw new FrameError('invalid-utf8', 'protocol error: frame is not valid UTF-8', hex(frameStart));
-    }
+  private parse(body: Buffer): Record<string, unknown> {
+    if (!isUtf8(body)) throw new FrameError('invalid-utf8', 'protocol error: frame is not valid UTF-8', '');
+    const text = body.toString('utf8');
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new FrameError('invalid-json', `protocol error: frame is not valid JSON (${(error as Error).message})`, hex(frameStart));
+      throw new FrameError('invalid-json', `protocol error: frame is not valid JSON (${(error as Error).message})`, '');
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new FrameError('not-an-object', `protocol error: frame holds JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, expected an object`, hex(frameStart));
+      throw new FrameError('not-an-object', `protocol error: frame holds JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, expected an object`, '');
     }
     return value as Record<string, unknown>;
   }
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, HEX_PREFIX_BYTES)).toString('hex');
 }
