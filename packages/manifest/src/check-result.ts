@@ -1,0 +1,47 @@
+import type { ContractIssue } from './contract-error.js';
+import { formatContractIssues } from './contract-error.js';
+import { parseWithIssues } from './internal/parse-with-issues.js';
+import { type ExecuteResult, executeResultSchema, type PreExecuteResult, preExecuteResultSchema } from './results.js';
+
+/** Most defect rects kept by default (domain.md); extra ones are dropped with a warning. */
+export const DEFAULT_MAX_DEFECTS = 20;
+const maxMessageLength = 100;
+const maxNgReasonLength = 50;
+
+/** Outcome of {@link checkPreExecuteResult} and {@link checkExecuteResult}. */
+export type ResultCheck<T> = { ok: true; result: T; warnings: string[] } | { ok: false; message: string; issues: ContractIssue[] };
+
+function messageWarnings(message: string | undefined): string[] {
+  return message !== undefined && message.length > maxMessageLength ? [`message: ${message.length} characters; keep it under ${maxMessageLength}`] : [];
+}
+
+/** Checks what `preExecute` returned against every rule of domain.md. */
+export function checkPreExecuteResult(value: unknown): ResultCheck<PreExecuteResult> {
+  const outcome = parseWithIssues(preExecuteResultSchema, value);
+  if (!outcome.ok) return { ok: false, message: formatContractIssues('invalid pre_execute result', outcome.issues), issues: outcome.issues };
+  return { ok: true, result: outcome.value, warnings: messageWarnings(outcome.value.message) };
+}
+
+/**
+ * Checks what `execute` returned against every rule of domain.md. More than `maxDefects`
+ * (default 20) defect rects are truncated with a warning, not rejected.
+ */
+export function checkExecuteResult(value: unknown, options: { maxDefects?: number } = {}): ResultCheck<ExecuteResult> {
+  const outcome = parseWithIssues(executeResultSchema, value);
+  if (!outcome.ok) return { ok: false, message: formatContractIssues('invalid execute result', outcome.issues), issues: outcome.issues };
+  const result = outcome.value;
+  const warnings = messageWarnings(result.message);
+  const maxDefects = options.maxDefects ?? DEFAULT_MAX_DEFECTS;
+  const data = result.data;
+  if (data?.defect_rects !== undefined && data.defect_rects.length > maxDefects) {
+    warnings.push(`data.defect_rects: ${data.defect_rects.length} rects returned, kept the first ${maxDefects}`);
+    data.defect_rects = data.defect_rects.slice(0, maxDefects);
+  }
+  if (data?.position_rects !== undefined && data.position_rects.length > DEFAULT_MAX_DEFECTS) {
+    warnings.push(`data.position_rects: ${data.position_rects.length} rects returned; up to ${DEFAULT_MAX_DEFECTS} recommended`);
+  }
+  if (data?.ng_reason !== undefined && data.ng_reason.length > maxNgReasonLength) {
+    warnings.push(`data.ng_reason: ${data.ng_reason.length} characters; keep it under ${maxNgReasonLength}`);
+  }
+  return { ok: true, result, warnings };
+}
