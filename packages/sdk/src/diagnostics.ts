@@ -1,0 +1,23 @@
+/**
+ * A small store of named figures an algorithm publishes about itself (model version,
+ * last latency, counters) for logs and inspection tools.
+ *
+ * @example
+ * ```ts
+ * this.diagnostics.publish('model_version', '2.1.0');
+ * this.diagnostics.get(); // { model_version: '2.1.0' }
+ * ```
+ */
+export class Diagnostics {
+  private readonly values = new Map<string, unknown>();
+
+  /** Records `value` under `key`, replacing an earlier one. */
+  publish(key: string, value: unknown): void {
+    this.values.set(key, value);
+  }
+
+  /** A snapshot of everything published so far. */
+  get(): Record<string, unknown> {
+    return Object.fromEntries(this.values);
+  }
+}

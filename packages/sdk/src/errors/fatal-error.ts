@@ -1,0 +1,16 @@
+import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest';
+
+/**
+ * A failure the algorithm cannot recover from in this process (a corrupt model in memory,
+ * a lost device). The runner fails the call without retrying and restarts the process.
+ * Default code 9999.
+ */
+export class FatalError extends ProcVisionError {
+  /** Always true: the runner restarts the process after this error. */
+  readonly fatal = true;
+
+  constructor(message: string, options: ProcVisionErrorOptions & { code?: ErrorCode } = {}) {
+    super(options.code ?? '9999', message, options);
+    this.name = 'FatalError';
+  }
+}

@@ -1,0 +1,9 @@
+import { ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest';
+
+/** The GPU ran out of memory (code 1004, `gpu_oom`). */
+export class GPUOutOfMemoryError extends ProcVisionError {
+  constructor(message = 'out of GPU memory', options: ProcVisionErrorOptions = {}) {
+    super('1004', message, options);
+    this.name = 'GPUOutOfMemoryError';
+  }
+}

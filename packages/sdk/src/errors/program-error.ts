@@ -1,0 +1,13 @@
+import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest';
+
+/**
+ * A bug or broken invariant in the algorithm itself, reported with a clear message instead
+ * of a bare exception. Default code 9999; pass `code` for a more precise one (e.g. `'1003'`
+ * when a required asset is missing).
+ */
+export class ProgramError extends ProcVisionError {
+  constructor(message: string, options: ProcVisionErrorOptions & { code?: ErrorCode } = {}) {
+    super(options.code ?? '9999', message, options);
+    this.name = 'ProgramError';
+  }
+}

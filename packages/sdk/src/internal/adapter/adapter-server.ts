@@ -1,0 +1,203 @@
+import { type ErrorCode, FrameDecoder, FrameError, encodeFrame } from '@procvision/manifest';
+import { createLogger } from '../../logger.js';
+import { AlgorithmWorker } from './algorithm-worker.js';
+import { type EntryPoint, resolveEntryPoint } from './entry-point.js';
+import type { FrameSink } from './stdout-guard.js';
+import { readRunnerMessage } from './runner-message.js';
+
+/** How the adapter was started. */
+export interface AdapterServerOptions {
+  /** Absolute package root (already the working directory). */
+  root: string;
+  /** Command-line arguments after the script (for `--entry`). */
+  argv: readonly string[];
+  /** The only way to write to stdout (see `reserveStdoutForFrames`). */
+  writeFrame: FrameSink;
+  /** The worker script (`dist/adapter-worker.js`). */
+  workerUrl: URL;
+  /** Sent in `hello`. */
+  sdkVersion: string;
+  /** Most defect rects kept per execute result. */
+  maxDefects: number;
+}
+
+type Phase = 'handshake' | 'loading' | 'ready' | 'stopping';
+
+const capabilities = ['ping', 'call', 'shutdown', 'reset', 'info', 'shared_memory:v1'];
+
+/**
+ * The protocol side of the adapter (main thread): hello, handshake, ping/pong, one call at a
+ * time forwarded to the algorithm worker, shutdown. See protocol.md.
+ */
+export class AdapterServer {
+  private readonly options: AdapterServerOptions;
+  private readonly logger = createLogger({ fields: { component: 'procvision-adapter' } });
+  private readonly decoder = new FrameDecoder();
+  private phase: Phase = 'handshake';
+  private worker: AlgorithmWorker | undefined;
+  private workerLoaded = false;
+  private pendingCall: { requestId: string; data: Record<string, unknown> } | undefined;
+  private inFlight: string | undefined;
+  private tearingDown = false;
+  private exitCode = 0;
+
+  constructor(options: AdapterServerOptions) {
+    this.options = options;
+  }
+
+  /** Sends `hello` and starts reading stdin. */
+  start(): void {
+    this.send({ type: 'hello', protocol: 1, sdk_version: this.options.sdkVersion, capabilities });
+    process.stdin.on('data', (chunk: Buffer) => this.receive(chunk));
+    process.stdin.on('end', () => this.beginShutdown('stdin closed'));
+    process.stdin.on('error', () => this.beginShutdown('stdin error'));
+  }
+
+  private send(message: Record<string, unknown>): void {
+    this.options.writeFrame(encodeFrame({ ...message, timestamp_ms: Date.now() }));
+  }
+
+  private sendError(requestId: string | null, message: string, code: ErrorCode | string): void {
+    this.send({ type: 'error', request_id: requestId, status: 'ERROR', message, error_code: code });
+  }
+
+  private receive(chunk: Buffer): void {
+    let messages: Record<string, unknown>[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (error) {
+      if (!(error instanceof FrameError)) throw error;
+      for (const message of error.decodedBefore) this.handle(message);
+      this.logger.error(error.message, { hex_prefix: error.hexPrefix });
+      this.sendError(null, error.message, '1005');
+      this.exitCode = 1;
+      process.stdin.pause();
+      this.beginShutdown('protocol error on stdin');
+      return;
+    }
+    for (const message of messages) this.handle(message);
+  }
+
+  private handle(raw: Record<string, unknown>): void {
+    const parsed = readRunnerMessage(raw);
+    if (!parsed.ok) {
+      this.sendError(parsed.requestId, parsed.reason, parsed.code);
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'ping':
+        this.send({ type: 'pong', request_id: message.requestId, status: 'OK' });
+        return;
+      case 'hello':
+        if (message.protocol !== 1) this.logger.warn(`runner speaks protocol ${String(message.protocol)}, this adapter speaks 1`);
+        if (this.phase === 'handshake') this.startLoading();
+        return;
+      case 'call':
+        this.acceptCall(message.requestId, message.data);
+        return;
+      case 'shutdown':
+        this.beginShutdown('shutdown requested');
+        return;
+      case 'error':
+        this.logger.warn('runner sent an error', { request_id: message.requestId, error: message.raw });
+        return;
+    }
+  }
+
+  private acceptCall(requestId: string, data: Record<string, unknown>): void {
+    if (this.phase === 'stopping') return this.sendError(requestId, 'adapter is shutting down', '9999');
+    if (this.inFlight !== undefined || this.pendingCall !== undefined) return this.sendError(requestId, 'busy', '9999');
+    if (this.phase === 'ready') return this.dispatch(requestId, data);
+    this.pendingCall = { requestId, data };
+    if (this.phase === 'handshake') this.startLoading();
+  }
+
+  private dispatch(requestId: string, data: Record<string, unknown>): void {
+    this.inFlight = requestId;
+    this.worker?.post({ kind: 'call', requestId, data });
+  }
+
+  private startLoading(): void {
+    this.phase = 'loading';
+    let entry: EntryPoint;
+    try {
+      entry = resolveEntryPoint(this.options.root, this.options.argv);
+    } catch (error) {
+      const code = (error as { code?: ErrorCode }).code ?? '9999';
+      return this.failLoad(code, (error as Error).message);
+    }
+    this.worker = new AlgorithmWorker(this.options.workerUrl, {
+      onReady: () => this.onReady(),
+      onLoadFailed: (code, message) => this.failLoad(code, message),
+      onResult: (requestId, frame) => this.onResult(requestId, frame),
+      onTeardownDone: (error) => this.onTeardownDone(error),
+      onCrash: (description) => this.onCrash(description),
+    });
+    this.worker.post({ kind: 'load', root: entry.root, modulePath: entry.modulePath, exportName: entry.exportName, maxDefects: this.options.maxDefects });
+  }
+
+  private onReady(): void {
+    this.workerLoaded = true;
+    if (this.phase === 'stopping') return this.finishShutdown();
+    this.phase = 'ready';
+    const pending = this.pendingCall;
+    this.pendingCall = undefined;
+    if (pending !== undefined) this.dispatch(pending.requestId, pending.data);
+  }
+
+  private failLoad(code: ErrorCode, message: string): void {
+    this.logger.error(`algorithm failed to load: ${message}`, { error_code: code });
+    this.sendError(null, message, code);
+    if (this.pendingCall !== undefined) this.sendError(this.pendingCall.requestId, message, code);
+    this.exit(1);
+  }
+
+  private onResult(requestId: string, frame: Record<string, unknown>): void {
+    this.inFlight = undefined;
+    this.options.writeFrame(encodeFrame(frame));
+    if (requestId !== frame.request_id) this.logger.error('result for an unexpected request', { request_id: requestId });
+    if (this.phase === 'stopping') this.finishShutdown();
+  }
+
+  private onCrash(description: string): void {
+    this.logger.error(description);
+    if (this.inFlight !== undefined) this.sendError(this.inFlight, `algorithm crashed: ${description}`, '9999');
+    else if (!this.workerLoaded) this.sendError(null, `algorithm crashed while loading: ${description}`, '9999');
+    this.exit(1);
+  }
+
+  private beginShutdown(reason: string): void {
+    if (this.phase === 'stopping') return;
+    const wasLoading = this.phase === 'loading';
+    this.phase = 'stopping';
+    this.logger.info(`shutting down: ${reason}`);
+    if (this.pendingCall !== undefined) {
+      this.sendError(this.pendingCall.requestId, 'adapter shut down before the algorithm finished loading', '9999');
+      this.pendingCall = undefined;
+    }
+    if (!wasLoading) this.finishShutdown();
+  }
+
+  private finishShutdown(): void {
+    if (this.inFlight !== undefined || this.tearingDown) return;
+    if (this.worker === undefined || !this.workerLoaded) return this.acknowledgeShutdown();
+    this.tearingDown = true;
+    this.worker.post({ kind: 'teardown' });
+  }
+
+  private onTeardownDone(error: string | undefined): void {
+    if (error !== undefined) this.logger.error(error);
+    this.acknowledgeShutdown();
+  }
+
+  private acknowledgeShutdown(): void {
+    this.send({ type: 'shutdown', status: 'OK' });
+    this.exit(this.exitCode);
+  }
+
+  private exit(code: number): void {
+    this.worker?.terminate();
+    process.exit(code);
+  }
+}

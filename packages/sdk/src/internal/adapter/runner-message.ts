@@ -1,0 +1,38 @@
+import { type ErrorCode, parseRunnerMessage } from '@procvision/manifest';
+
+/** A runner -> adapter message, reduced to what the adapter acts on. */
+export type RunnerMessage =
+  | { type: 'hello'; protocol: unknown }
+  | { type: 'ping'; requestId: string | null }
+  | { type: 'call'; requestId: string; data: Record<string, unknown> }
+  | { type: 'shutdown' }
+  | { type: 'error'; requestId: string | null; raw: Record<string, unknown> };
+
+/** Outcome of {@link readRunnerMessage}: the message, or why it is refused (sent back as an `error` frame). */
+export type RunnerMessageReading = { ok: true; message: RunnerMessage } | { ok: false; reason: string; requestId: string | null; code: ErrorCode };
+
+/**
+ * Reads one decoded frame from the runner. Calls are validated with @procvision/manifest's
+ * `parseRunnerMessage` (the older flat form is normalised into `data`; invalid call data is
+ * refused with 1006); hello, ping, shutdown and error frames are accepted tolerantly; an
+ * unknown `type` is refused with 9999.
+ */
+export function readRunnerMessage(raw: Record<string, unknown>): RunnerMessageReading {
+  const requestId = typeof raw.request_id === 'string' ? raw.request_id : null;
+  switch (raw.type) {
+    case 'hello':
+      return { ok: true, message: { type: 'hello', protocol: raw.protocol } };
+    case 'ping':
+      return { ok: true, message: { type: 'ping', requestId } };
+    case 'shutdown':
+      return { ok: true, message: { type: 'shutdown' } };
+    case 'error':
+      return { ok: true, message: { type: 'error', requestId, raw } };
+    default:
+      break;
+  }
+  const parsed = parseRunnerMessage(raw);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason, requestId: parsed.requestId, code: raw.type === 'call' ? '1006' : '9999' };
+  if (parsed.message.type !== 'call') return { ok: false, reason: `unexpected ${parsed.message.type} message`, requestId, code: '9999' };
+  return { ok: true, message: { type: 'call', requestId: parsed.message.request_id, data: parsed.message.data as Record<string, unknown> } };
+}
