@@ -1,0 +1,92 @@
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ColorSpace } from './internal/layout.js';
+
+/** Pixel layout for {@link writeDevPixels}. */
+export interface DevPixelLayout {
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  colorSpace: ColorSpace;
+}
+
+/** Optional size (and colour space) of encoded bytes stored with {@link writeDevImageBytes}. */
+export interface DevImageBytesMeta {
+  width?: number;
+  height?: number;
+  colorSpace?: ColorSpace;
+}
+
+/** One entry of the in-process dev store. */
+export type DevEntry =
+  | { kind: 'encoded'; bytes: Uint8Array; meta: DevImageBytesMeta }
+  | { kind: 'pixels'; pixels: Uint8Array; layout: DevPixelLayout }
+  | { kind: 'segment'; bytes: Uint8Array };
+
+const store = new Map<string, DevEntry>();
+
+/** `dev-shm:<key>` or a bare key -> the key. */
+export function devKey(id: string): string {
+  return id.startsWith('dev-shm:') ? id.slice('dev-shm:'.length) : id;
+}
+
+/** The directory of the Python SDK file convention: `$PROC_SHM_DIR`, default `<tmpdir>/procvision_dev_shm`. */
+export function devShmDirectory(): string {
+  return process.env['PROC_SHM_DIR'] || join(tmpdir(), 'procvision_dev_shm');
+}
+
+/** The file of the Python SDK convention for `key`: every char outside [A-Za-z0-9._-] becomes `_`. */
+export function devShmFilePath(key: string): string {
+  return join(devShmDirectory(), `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.bin`);
+}
+
+/**
+ * Stores encoded image bytes (JPEG/PNG) under a `dev-shm:` id in this process (the Python
+ * SDK's "write image bytes to shared memory" helper). The bytes are copied.
+ */
+export function writeDevImageBytes(id: string, bytes: Uint8Array, meta: DevImageBytesMeta = {}): void {
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) throw new TypeError('writeDevImageBytes: bytes must be a non-empty Uint8Array');
+  store.set(devKey(id), { kind: 'encoded', bytes: Uint8Array.from(bytes), meta: { ...meta } });
+}
+
+/**
+ * Stores a pixel array (HWC, 8-bit) under a `dev-shm:` id in this process (the Python SDK's
+ * "write image array to shared memory" helper). The pixels are copied.
+ */
+export function writeDevPixels(id: string, pixels: Uint8Array, layout: DevPixelLayout): void {
+  const expected = layout.width * layout.height * layout.channels;
+  if (!(pixels instanceof Uint8Array) || pixels.byteLength !== expected) {
+    throw new RangeError(`writeDevPixels: pixels must be ${layout.width}x${layout.height}x${layout.channels} = ${expected} bytes, got ${pixels?.byteLength}`);
+  }
+  store.set(devKey(id), { kind: 'pixels', pixels: Uint8Array.from(pixels), layout: { ...layout } });
+}
+
+/** Stores a whole in-memory segment (header + payload) under a key (used by the dev-shm writer). */
+export function setDevSegment(key: string, bytes: Uint8Array): void {
+  store.set(key, { kind: 'segment', bytes });
+}
+
+/**
+ * Removes an id from the dev store and deletes its Python-convention file if there is one
+ * (the Python SDK's "clear shared memory" helper). Returns true when something was removed.
+ */
+export function clearDevImage(id: string): boolean {
+  const key = devKey(id);
+  const removed = store.delete(key);
+  const path = devShmFilePath(key);
+  if (existsSync(path)) {
+    unlinkSync(path);
+    return true;
+  }
+  return removed;
+}
+
+/** The entry for `key`: the Map first, then the Python-convention file; undefined if neither. */
+export function lookupDevEntry(key: string): DevEntry | undefined {
+  const entry = store.get(key);
+  if (entry) return entry;
+  const path = devShmFilePath(key);
+  if (!existsSync(path)) return undefined;
+  return { kind: 'encoded', bytes: new Uint8Array(readFileSync(path)), meta: {} };
+}

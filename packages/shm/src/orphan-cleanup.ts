@@ -1,0 +1,43 @@
+import { readdirSync, unlinkSync } from 'node:fs';
+import { segmentDirectory, segmentPath } from './internal/segment-directory.js';
+
+const ownedSegmentPattern = /^pv-(\d+)-(\d+)$/;
+
+/** True when a process with this pid exists (EPERM means it exists but belongs to someone else). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes segments `pv-<pid>-<n>` whose owning pid is gone (left by a runner that crashed or
+ * was killed with SIGKILL). Runs automatically when the first frame writer of a process is
+ * created. Returns the removed names. Scans /dev/shm on Linux (the file backend's directory
+ * elsewhere; native macOS segments cannot be listed and are not swept).
+ */
+export function cleanupOrphanSegments(): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(segmentDirectory());
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = ownedSegmentPattern.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    try {
+      unlinkSync(segmentPath(name));
+      removed.push(name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return removed;
+}
