@@ -1,2 +1,18 @@
 /** @packageDocumentation The procvision command line: init, validate, run, package, and runner operations. */
 export const packageName = '@procvision/cli';
+export { main } from './main.js';
+export { createProgram, type ProgramContext } from './program.js';
+export { Output, type OutputOptions } from './output.js';
+export { UsageError, type UsageErrorOptions } from './usage-error.js';
+export { ExitCodes, type ExitCode } from './exit-codes.js';
+export type {
+  ActivateOptions,
+  ExecOptions,
+  InitOptions,
+  PackageOptions,
+  RunOptions,
+  ServeOptions,
+  StoreOptions,
+  UninstallOptions,
+  ValidateOptions,
+} from './command-options.js';

@@ -1,0 +1,93 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { InitOptions } from '../command-options.js';
+import { ExitCodes } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { UsageError } from '../usage-error.js';
+import { buildProject } from '../internal/build-project.js';
+import { cliSdkVersion, linkCliSdk } from '../internal/sdk-link.js';
+import { algorithmSource } from '../internal/scaffold/algorithm-template.js';
+import { gitignoreFile, manifestFile, packageJsonFile, readmeFile, tsconfigFile } from '../internal/scaffold/project-files.js';
+import { writeSampleImages } from '../internal/scaffold/sample-images.js';
+import { testSource } from '../internal/scaffold/test-template.js';
+
+/** The PID written when `--pids` is not given; `procvision validate` fails until it is replaced. */
+export const pidPlaceholder = 'PID_TO_FILL';
+
+const namePattern = /^[a-z0-9_-]+$/;
+const versionPattern = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** `procvision init <name>`: scaffolds a TypeScript algorithm project that validates and runs. */
+export async function initCommand(name: string, options: InitOptions, output: Output): Promise<number> {
+  if (!namePattern.test(name)) {
+    throw new UsageError(`invalid name '${name}': use lowercase letters, digits, _ and - (it becomes manifest.json "name").`, {
+      example: 'procvision init screw-check --pids A01,A02',
+    });
+  }
+  const version = options.version ?? '1.0.0';
+  if (!versionPattern.test(version)) {
+    throw new UsageError(`invalid --version '${version}': expected a semantic version such as 1.0.0.`, { example: `procvision init ${name} -v 1.0.0` });
+  }
+  const pids = options.pids ?? [pidPlaceholder];
+  const projectDir = resolve(options.dir ?? '.', name);
+  if (existsSync(projectDir) && readdirSync(projectDir).length > 0) {
+    throw new UsageError(`${projectDir} already exists and is not empty; choose another name or --dir.`, { example: `procvision init ${name} -d ./new-folder` });
+  }
+  const input = {
+    name,
+    version,
+    description: options.desc ?? `${name}: a ProcVision inspection algorithm`,
+    className: className(name),
+    pids,
+  };
+  const files: Record<string, string> = {
+    'manifest.json': manifestFile(input),
+    'package.json': packageJsonFile(input, await cliSdkVersion()),
+    'tsconfig.json': tsconfigFile(),
+    '.gitignore': gitignoreFile(),
+    'README.md': readmeFile(input),
+    'src/main.ts': algorithmSource(input),
+    'test/main.test.mjs': testSource(input.className, pids[0] ?? pidPlaceholder),
+  };
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(join(projectDir, file, '..'), { recursive: true });
+    await writeFile(join(projectDir, file), text, { flag: 'wx' });
+  }
+  await mkdir(join(projectDir, 'samples'), { recursive: true });
+  await writeSampleImages(join(projectDir, 'samples'));
+  const link = await linkCliSdk(projectDir);
+  await buildProject(projectDir, 'dist/main.js');
+
+  const shown = relative(process.cwd(), projectDir) || '.';
+  const document = {
+    project: projectDir,
+    name,
+    version,
+    class_name: input.className,
+    supported_pids: pids,
+    files: [...Object.keys(files), 'samples/ok.png', 'samples/ng.png', 'dist/main.js'],
+    sdk_link: link ?? null,
+  };
+  output.result(document, () =>
+    [
+      `Created ${name} ${version} in ${shown} (class ${input.className}, PIDs ${pids.join(', ')}).`,
+      ...(options.pids === undefined ? [`Replace ${pidPlaceholder} in manifest.json and src/main.ts with your product ids.`] : []),
+      'Next:',
+      `  procvision validate ${shown}`,
+      `  procvision run ${shown} --pid ${pids[0]} --image ${join(shown, 'samples/ng.png')} --report ${join(shown, 'report')}`,
+      `  procvision package ${shown}`,
+    ].join('\n'),
+  );
+  return ExitCodes.success;
+}
+
+/** `screw-check` -> `ScrewCheck`; a leading digit gets an `Algorithm` prefix. */
+export function className(name: string): string {
+  const pascal = name
+    .split(/[-_]+/)
+    .filter((part) => part !== '')
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
+  return /^[A-Za-z]/.test(pascal) ? pascal : `Algorithm${pascal}`;
+}

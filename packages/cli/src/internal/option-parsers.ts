@@ -1,0 +1,27 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Commander parser for a positive integer option (`--step 2`, `--timeout-ms 5000`). */
+export function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < 1) {
+    throw new InvalidArgumentError(`expected a positive integer, got '${value}'.`);
+  }
+  return parsed;
+}
+
+/** Commander parser for a TCP port. */
+export function port(value: string): number {
+  const parsed = positiveInteger(value);
+  if (parsed > 65_535) throw new InvalidArgumentError(`expected a port 1..65535, got '${value}'.`);
+  return parsed;
+}
+
+/** Commander parser for a comma-separated list (`--pids A01,A02`); repeated flags accumulate. */
+export function commaList(value: string, previous: string[] | undefined): string[] {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  if (items.length === 0) throw new InvalidArgumentError(`expected a comma-separated list, got '${value}'.`);
+  return [...(previous ?? []), ...items];
+}
