@@ -1,0 +1,264 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type AdapterMessage, type CallData, type ErrorCode, type FrameError, parseAdapterMessage, type RunnerConfig } from '@procvision/manifest';
+import type { AttemptOutcome, FailureReason } from './call-outcome.js';
+import { CallTable } from './call-table.js';
+import type { FaultReason, ProcessRef, RunnerEvents } from './events.js';
+import { FrameChannel } from './frame-channel.js';
+import { answerHello } from './handshake.js';
+import { Heartbeat } from './heartbeat.js';
+import { createDeferred } from './internal/deferred.js';
+import type { RingBuffer } from './internal/ring-buffer.js';
+import type { TypedEmitter } from './internal/typed-emitter.js';
+import { type ExitInfo, killProcess, terminateProcess, waitForExit } from './kill-process.js';
+import type { LogEntry, RunnerLogger } from './logger.js';
+import { type SpawnSpec, spawnAdapter } from './spawn-adapter.js';
+import { StderrLog } from './stderr-log.js';
+
+/** Everything one connection needs from its supervisor. */
+export interface AdapterConnectionOptions {
+  spawn: SpawnSpec;
+  config: RunnerConfig;
+  ref: ProcessRef;
+  events: TypedEmitter<RunnerEvents>;
+  logger: RunnerLogger;
+  /** The supervisor's ring of recent stderr entries (shared by every incarnation). */
+  logRing: RingBuffer<LogEntry>;
+  /** Longest stderr line kept, in characters. */
+  maxLogLineLength: number;
+  incarnation: number;
+}
+
+/**
+ * One running adapter process: its frames, handshake, heartbeat, calls in flight and stderr.
+ * It never restarts itself: when it ends (exit, or a fault the runner detected), `exited`
+ * resolves and the supervisor decides what comes next. Faults settle every call in flight
+ * with a runner ERROR (1005) first, so no call waits on a dead process.
+ */
+export class AdapterConnection {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly pid: number;
+  /** Resolves once the process is gone and every call in flight is settled. */
+  readonly exited: Promise<ExitInfo>;
+  /** Set when the runner ended the process on purpose (fault or stop). */
+  fault: FaultReason | 'stop' | undefined;
+  /** An `error` frame sent without a request id (a load or setup failure). */
+  reportedError: { code: ErrorCode; message: string } | undefined;
+  private readonly calls = new CallTable<AttemptOutcome>();
+  private readonly channel: FrameChannel;
+  private readonly heartbeat: Heartbeat;
+  private readonly stderr: StderrLog;
+  private readonly hello = createDeferred<{ ok: true } | { ok: false; message: string }>();
+  private greeted = false;
+
+  constructor(private readonly options: AdapterConnectionOptions) {
+    const { config } = options;
+    this.child = spawnAdapter(options.spawn);
+    this.pid = this.child.pid ?? -1;
+    this.stderr = new StderrLog({
+      ring: options.logRing,
+      maxLineLength: options.maxLogLineLength,
+      tag: () => ({ ...this.tags(), pid: this.pid }),
+      forward: (entry) => options.logger.log(entry),
+    });
+    this.stderr.attach(this.child.stderr);
+    this.channel = new FrameChannel(this.child, {
+      maxFrameBytes: config.max_frame_bytes,
+      onMessage: (message) => this.receive(message),
+      onProtocolError: (error: FrameError) => this.endWithFault('protocol-error', error.message, error.hexPrefix),
+      onWriteFailure: (message) => this.endWithFault('crash', message),
+    });
+    this.heartbeat = new Heartbeat({
+      intervalMs: config.heartbeat_interval_ms,
+      graceMs: config.heartbeat_grace_ms,
+      maxMissed: config.max_missed_heartbeats,
+      sendPing: (requestId) => this.channel.send({ type: 'ping', request_id: requestId }),
+      onMiss: (missed) => options.events.emit('heartbeat-miss', { ...options.ref, pid: this.pid, missed, maxMissed: config.max_missed_heartbeats }),
+      onLost: () => this.endWithFault('heartbeat-lost', `no pong for ${config.max_missed_heartbeats} heartbeats: process hung`),
+    });
+    this.exited = this.watchExit();
+    if (this.pid !== -1) options.events.emit('process-start', { ...options.ref, pid: this.pid, incarnation: options.incarnation });
+  }
+
+  /** Waits for the adapter's hello (at most `timeoutMs`) and answers it. */
+  async handshake(timeoutMs: number): Promise<{ ok: true } | { ok: false; message: string }> {
+    const timer = setTimeout(() => this.hello.resolve({ ok: false, message: `no hello from the adapter within ${timeoutMs} ms` }), timeoutMs);
+    const exited = this.exited.then(() => ({ ok: false as const, message: 'the adapter exited before its hello' }));
+    const outcome = await Promise.race([this.hello.promise, exited]);
+    clearTimeout(timer);
+    return outcome;
+  }
+
+  /** Sends one call and resolves with its one outcome (result, or runner ERROR on timeout/fault). */
+  call(data: CallData, options: { timeoutMs: number; sessionId: string | null }): { requestId: string; outcome: Promise<AttemptOutcome> } {
+    const requestId = this.calls.nextRequestId(`${this.options.ref.packageName}-${this.options.incarnation}`);
+    const startedAt = performance.now();
+    const elapsed = () => performance.now() - startedAt;
+    const outcome = this.calls.add(requestId, {
+      timeoutMs: options.timeoutMs,
+      sessionId: options.sessionId,
+      onTimeout: () => {
+        queueMicrotask(() => this.endWithFault('timeout', `${data.phase} call ${requestId} timed out after ${options.timeoutMs} ms`));
+        return this.failure('timeout', `${data.phase} timed out after ${options.timeoutMs} ms; the process is being restarted`, elapsed());
+      },
+    }).then((attempt) => (attempt.kind === 'result' ? { ...attempt, latencyMs: elapsed() } : attempt));
+    try {
+      if (!this.channel.send({ type: 'call', request_id: requestId, data })) {
+        this.calls.settle(requestId, this.failure('crash', 'the adapter process is not running', elapsed()));
+      }
+    } catch (error) {
+      this.calls.settle(requestId, this.failure('adapter-error', `cannot send the call: ${(error as Error).message}`, elapsed(), '9999'));
+    }
+    return { requestId, outcome };
+  }
+
+  /**
+   * Ends the process because it is at fault: settles every call in flight with a 1005 ERROR,
+   * then SIGTERM/SIGKILL (timeout, fatal error) or SIGKILL at once (hung, protocol breach).
+   */
+  endWithFault(reason: FaultReason, message: string, hexPrefix?: string): void {
+    if (this.fault !== undefined) return;
+    this.fault = reason;
+    this.heartbeat.stop();
+    const { events, ref, config } = this.options;
+    events.emit('process-fault', { ...ref, pid: this.pid, reason, message, ...(hexPrefix === undefined ? {} : { hexPrefix }) });
+    this.log('error', `${reason}: ${message}`, hexPrefix === undefined ? undefined : { hexPrefix });
+    const failureReason: FailureReason = reason === 'fatal-error' || reason === 'startup-failed' ? 'crash' : reason;
+    this.calls.settleAll(() => this.failure(failureReason, `${message}; the process is being restarted`, 0));
+    this.hello.resolve({ ok: false, message });
+    if (reason === 'timeout' || reason === 'fatal-error' || reason === 'startup-failed') {
+      void terminateProcess(this.child, { graceMs: config.kill_grace_ms, onEscalate: () => this.escalated() });
+    } else {
+      void killProcess(this.child);
+    }
+  }
+
+  /**
+   * Stops the process on request: `shutdown` frame and EOF; no exit within `kill_grace_ms`
+   * gives SIGTERM, then SIGKILL after another `kill_grace_ms`.
+   */
+  async shutdown(): Promise<ExitInfo> {
+    if (this.fault === undefined) this.fault = 'stop';
+    this.heartbeat.stop();
+    this.calls.settleAll(() => this.failure('stopped', 'the process was stopped before the call finished', 0));
+    this.channel.send({ type: 'shutdown' });
+    this.channel.end();
+    const graceMs = this.options.config.kill_grace_ms;
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace-over'>((resolve) => (timer = setTimeout(() => resolve('grace-over'), graceMs)));
+    const first = await Promise.race([this.exited, graceOver]);
+    clearTimeout(timer);
+    if (first !== 'grace-over') return first;
+    this.options.events.emit('kill-escalate', { ...this.options.ref, pid: this.pid, signal: 'SIGTERM' });
+    await terminateProcess(this.child, { graceMs, onEscalate: () => this.escalated() });
+    return this.exited;
+  }
+
+  /** Starts the heartbeat (after the handshake). */
+  startHeartbeat(): void {
+    if (this.fault === undefined) this.heartbeat.start();
+  }
+
+  private receive(raw: Record<string, unknown>): void {
+    const parsed = parseAdapterMessage(raw);
+    if (!parsed.ok) {
+      if (parsed.reason.startsWith('unknown message type')) {
+        this.log('warn', `ignored a frame: ${parsed.reason}`);
+        this.channel.send({ type: 'error', request_id: parsed.requestId, status: 'ERROR', message: parsed.reason, error_code: '9999' });
+        return;
+      }
+      this.endWithFault('protocol-error', parsed.reason, Buffer.from(JSON.stringify(raw).slice(0, 32)).toString('hex'));
+      return;
+    }
+    this.dispatch(parsed.message);
+  }
+
+  private dispatch(message: AdapterMessage): void {
+    if (!this.greeted && message.type !== 'hello' && message.type !== 'error') {
+      this.endWithFault('protocol-error', `expected hello as the first frame, got ${message.type}`);
+      return;
+    }
+    switch (message.type) {
+      case 'hello':
+        return this.greet(message);
+      case 'pong':
+        this.heartbeat.handlePong(message.request_id);
+        return;
+      case 'result':
+        if (!this.calls.settle(message.request_id, { kind: 'result', result: message, latencyMs: 0 })) this.dropReply(message.request_id, 'result');
+        return;
+      case 'error':
+        return this.adapterError(message.request_id, message.error_code, message.message);
+      case 'shutdown':
+        return;
+    }
+  }
+
+  private greet(hello: Extract<AdapterMessage, { type: 'hello' }>): void {
+    if (this.greeted) {
+      this.log('warn', 'ignored a second hello from the adapter');
+      return;
+    }
+    this.greeted = true;
+    const decision = answerHello(hello, this.options.config);
+    if (decision.ok) {
+      this.channel.send(decision.reply);
+      this.hello.resolve({ ok: true });
+      return;
+    }
+    this.channel.send({ type: 'error', request_id: null, status: 'ERROR', message: decision.message, error_code: '9999' });
+    this.channel.send({ type: 'shutdown' });
+    this.hello.resolve({ ok: false, message: decision.message });
+  }
+
+  private adapterError(requestId: string | null, code: ErrorCode, message: string): void {
+    if (requestId !== null && this.calls.settle(requestId, this.failure('adapter-error', message, 0, code))) return;
+    if (requestId === null) {
+      this.reportedError ??= { code, message };
+      this.log('error', `adapter reported: ${message}`, { error_code: code });
+      return;
+    }
+    this.dropReply(requestId, 'error');
+  }
+
+  private dropReply(requestId: string | null, type: string): void {
+    this.options.events.emit('reply-drop', { ...this.options.ref, pid: this.pid, requestId, type });
+    this.log('warn', `dropped a ${type} for request ${requestId ?? 'null'}: no such call in flight (late after a timeout, or unknown)`);
+  }
+
+  private failure(reason: FailureReason, message: string, latencyMs: number, code: ErrorCode = '1005'): AttemptOutcome {
+    return { kind: 'failure', reason, code, message, latencyMs };
+  }
+
+  private escalated(): void {
+    this.options.events.emit('kill-escalate', { ...this.options.ref, pid: this.pid, signal: 'SIGKILL' });
+  }
+
+  private tags(): Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId'> {
+    return { packageName: this.options.ref.packageName, packageVersion: this.options.ref.packageVersion, sessionId: this.calls.currentSessionId() };
+  }
+
+  private log(level: LogEntry['level'], message: string, fields?: Record<string, unknown>): void {
+    this.options.logger.log({ level, message, timestamp_ms: Date.now(), source: 'runner', ...this.tags(), pid: this.pid, ...(fields ? { fields } : {}) });
+  }
+
+  private async watchExit(): Promise<ExitInfo> {
+    const spawnError = new Promise<ExitInfo>((resolve) => {
+      this.child.once('error', (error: NodeJS.ErrnoException) => {
+        if (this.child.pid !== undefined) return;
+        this.reportedError ??= { code: '9999', message: `cannot start ${this.options.spawn.command}: ${error.code ?? error.message}` };
+        resolve({ code: null, signal: null });
+      });
+    });
+    const exit = await Promise.race([waitForExit(this.child), spawnError]);
+    const stdoutDone = new Promise<void>((resolve) => (this.child.stdout.readableEnded ? resolve() : this.child.stdout.once('close', () => resolve())));
+    await Promise.race([stdoutDone, new Promise((resolve) => setTimeout(resolve, 100))]);
+    this.heartbeat.stop();
+    const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    this.calls.settleAll(() => this.failure('crash', `the algorithm process ${how} during the call`, 0));
+    this.hello.resolve({ ok: false, message: `the adapter ${how}` });
+    if (this.pid !== -1) {
+      this.options.events.emit('process-exit', { ...this.options.ref, pid: this.pid, code: exit.code, signal: exit.signal, expected: this.fault === 'stop' });
+    }
+    return exit;
+  }
+}

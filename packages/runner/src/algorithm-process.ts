@@ -1,0 +1,224 @@
+import { type AlgorithmInfo, type CallData, ProcVisionError, parseRunnerConfig, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
+import { AdapterConnection } from './adapter-connection.js';
+import type { CallOutcome } from './call-outcome.js';
+import type { FaultReason, ProcessRef, ProcessState, RunnerEvents } from './events.js';
+import { ReadinessGate, type Readiness } from './internal/readiness.js';
+import { RingBuffer } from './internal/ring-buffer.js';
+import { TypedEmitter } from './internal/typed-emitter.js';
+import type { ExitInfo } from './kill-process.js';
+import { type LogEntry, type RunnerLogger, createStderrLogger } from './logger.js';
+import { RestartPolicy } from './restart-policy.js';
+import { bringUp } from './startup.js';
+import { type AdapterCommand, adapterEnvironment } from './spawn-adapter.js';
+import { callWithRetries } from './call-with-retries.js';
+
+/** Options for {@link AlgorithmProcess}. */
+export interface AlgorithmProcessOptions {
+  /** Package name (from the manifest); tags events and logs. */
+  packageName: string;
+  /** Package version (from the manifest). */
+  packageVersion: string;
+  /** The package root: the adapter's working directory and `PROC_ALGO_ROOT`. */
+  root: string;
+  /** The adapter command: ours (`node .../adapter-bin.js`) or `python -m procvision_algorithm_sdk.adapter`. */
+  adapter: AdapterCommand;
+  /** Extra environment of the child (wins over the allow-listed variables), e.g. `PROC_ENTRY_POINT`. */
+  env?: Record<string, string>;
+  /** Runner config (protocol.md); missing keys take the defaults. */
+  config?: RunnerConfig | RunnerConfigInput;
+  /** Where events go; a private emitter when absent (read it with {@link AlgorithmProcess.on}). */
+  events?: TypedEmitter<RunnerEvents>;
+  /** Where log entries go; JSON lines on stderr at `config.log_level` when absent. */
+  logger?: RunnerLogger;
+  /** Restart back-off: first delay and ceiling, in ms (default 250 and 10000). */
+  restartBackoff?: { initialMs: number; maxMs: number };
+  /** Recent stderr entries kept (default 500) and longest line kept (default 16384 characters). */
+  logRing?: { maxLines?: number; maxLineLength?: number };
+}
+
+/**
+ * Supervises one algorithm package's adapter process: spawn, handshake, `info`, heartbeat,
+ * per-phase timeouts, retries, restarts with exponential back-off and a budget per window,
+ * then `failed` (calls fail fast with 1005) until {@link AlgorithmProcess.restart}.
+ * Calls are serialised (one in flight) and each gets exactly one {@link CallOutcome}.
+ */
+export class AlgorithmProcess {
+  /** The validated runner config in force. */
+  readonly config: RunnerConfig;
+  /** The events of this process (shared with the runner when it created the process). */
+  readonly events: TypedEmitter<RunnerEvents>;
+  private readonly ref: ProcessRef;
+  private readonly logger: RunnerLogger;
+  private readonly policy: RestartPolicy;
+  private readonly ring: RingBuffer<LogEntry>;
+  private readonly gate = new ReadinessGate();
+  private currentState: ProcessState = 'stopped';
+  private connection: AdapterConnection | undefined;
+  private algorithmInfo: AlgorithmInfo | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private incarnation = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: AlgorithmProcessOptions) {
+    this.config = parseRunnerConfig(options.config ?? {});
+    this.ref = { packageName: options.packageName, packageVersion: options.packageVersion };
+    this.events = options.events ?? new TypedEmitter<RunnerEvents>();
+    this.logger = options.logger ?? createStderrLogger(this.config.log_level);
+    const backoff = options.restartBackoff ?? { initialMs: 250, maxMs: 10_000 };
+    this.policy = new RestartPolicy({ maxRestarts: this.config.max_restarts, windowMs: this.config.restart_window_ms, initialDelayMs: backoff.initialMs, maxDelayMs: backoff.maxMs });
+    this.ring = new RingBuffer(options.logRing?.maxLines ?? 500);
+  }
+
+  /** The current state (`stopped`, `starting`, `ready`, `restarting`, `failed`, `stopping`). */
+  get state(): ProcessState {
+    return this.currentState;
+  }
+
+  /** What `getInfo()` returned at the last start (steps with their param schemas). */
+  get info(): AlgorithmInfo | undefined {
+    return this.algorithmInfo;
+  }
+
+  /** OS pid of the running child, if any. */
+  get pid(): number | undefined {
+    return this.connection?.pid;
+  }
+
+  /** Adds an event listener; returns a function that removes it. */
+  on<Name extends keyof RunnerEvents>(event: Name, listener: (payload: RunnerEvents[Name]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** The last stderr entries of this package's processes (all incarnations), oldest first. */
+  recentLogs(): LogEntry[] {
+    return this.ring.toArray();
+  }
+
+  /**
+   * Starts the process and resolves with its `getInfo()` once ready.
+   * @throws ProcVisionError with the start-up failure's code (1003 missing asset, 1005 timeout or exit, 9999)
+   */
+  async start(): Promise<AlgorithmInfo> {
+    if (this.currentState === 'stopped' || this.currentState === 'failed') this.launch();
+    const readiness = await this.waitReady();
+    if (!readiness.ok) throw new ProcVisionError(readiness.code, readiness.message, { details: { package: this.ref.packageName, reason: readiness.reason } });
+    return this.algorithmInfo as AlgorithmInfo;
+  }
+
+  /** An operator's restart: forgets the restart budget, stops the current child, starts afresh. */
+  async restart(): Promise<AlgorithmInfo> {
+    this.policy.reset();
+    await this.stop();
+    return this.start();
+  }
+
+  /**
+   * Runs one call (serialised after the calls before it) and resolves with its one outcome;
+   * never rejects. Timeouts: `pre_execute_timeout_ms` for `pre`, `info` and `reset`,
+   * `execute_timeout_ms` for `execute`, unless `timeoutMs` is given.
+   */
+  call(data: CallData, options: { sessionId?: string | null; timeoutMs?: number } = {}): Promise<CallOutcome> {
+    const timeoutMs = options.timeoutMs ?? (data.phase === 'execute' ? this.config.execute_timeout_ms : this.config.pre_execute_timeout_ms);
+    const run = this.queue.then(() =>
+      callWithRetries({ data, timeoutMs, sessionId: options.sessionId ?? null, maxRetries: this.config.max_retries, ref: this.ref, events: this.events, acquire: () => this.waitReady() }),
+    );
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Graceful stop: `shutdown`, then SIGTERM and SIGKILL after `kill_grace_ms` each. Pending calls fail with 1005. */
+  async stop(): Promise<void> {
+    clearTimeout(this.restartTimer);
+    const connection = this.connection;
+    if (this.currentState === 'stopped') return;
+    this.setState('stopping');
+    this.gate.settle({ ok: false, reason: 'stopped', code: '1005', message: `${this.ref.packageName} was stopped` });
+    if (connection) await connection.shutdown();
+    this.connection = undefined;
+    this.setState('stopped');
+  }
+
+  private launch(): void {
+    this.gate.open();
+    this.incarnation += 1;
+    this.setState('starting');
+    const connection = new AdapterConnection({
+      spawn: { ...this.options.adapter, cwd: this.options.root, env: adapterEnvironment(this.options.root, this.options.env) },
+      config: this.config,
+      ref: this.ref,
+      events: this.events,
+      logger: this.logger,
+      logRing: this.ring,
+      maxLogLineLength: this.options.logRing?.maxLineLength ?? 16_384,
+      incarnation: this.incarnation,
+    });
+    this.connection = connection;
+    void connection.exited.then((exit) => this.onExit(connection, exit));
+    void bringUp(connection, { config: this.config, ref: this.ref, events: this.events, logger: this.logger }).then((outcome) => {
+      if (connection !== this.connection || this.currentState !== 'starting') return;
+      if (!outcome.ok) {
+        this.startFailure = outcome;
+        return;
+      }
+      this.algorithmInfo = outcome.info;
+      this.setState('ready');
+      this.gate.settle({ ok: true, connection });
+    });
+  }
+
+  private startFailure: Extract<Readiness, { ok: false }> | undefined;
+
+  private onExit(connection: AdapterConnection, exit: ExitInfo): void {
+    if (connection !== this.connection) return;
+    this.connection = undefined;
+    if (this.currentState === 'stopping' || this.currentState === 'stopped') return;
+    const duringStart = this.currentState === 'starting';
+    const fault: FaultReason = connection.fault !== undefined && connection.fault !== 'stop' ? connection.fault : duringStart ? 'startup-failed' : 'crash';
+    const how = exit.signal !== null ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+    const reported = connection.reportedError;
+    const failure = this.startFailure ?? {
+      ok: false as const,
+      reason: duringStart ? ('startup-failed' as const) : ('crash' as const),
+      code: reported?.code ?? '1005',
+      message: reported ? `${reported.message} (${how})` : `${this.ref.packageName} process ended (${fault}, ${how})`,
+    };
+    this.startFailure = undefined;
+    this.gate.settle(failure);
+    const decision = this.policy.next();
+    if (!decision.restart) {
+      this.setState('failed', `${decision.restartsInWindow} restarts within ${this.config.restart_window_ms} ms`);
+      return;
+    }
+    this.gate.open();
+    this.setState('restarting', fault);
+    this.events.emit('restart', { ...this.ref, attempt: decision.attempt, delayMs: decision.delayMs, reason: fault });
+    this.restartTimer = setTimeout(() => this.launch(), decision.delayMs);
+  }
+
+  private async waitReady(): Promise<Readiness> {
+    for (;;) {
+      const connection = this.connection;
+      switch (this.currentState) {
+        case 'ready':
+          if (connection && connection.fault === undefined) return { ok: true, connection };
+          if (connection) await connection.exited;
+          continue;
+        case 'failed':
+          return { ok: false, reason: 'failed', code: '1005', message: `${this.ref.packageName} is failed: it exhausted its restart budget (${this.config.max_restarts} within ${this.config.restart_window_ms} ms); restart it explicitly` };
+        case 'stopped':
+        case 'stopping':
+          return { ok: false, reason: 'stopped', code: '1005', message: `${this.ref.packageName} is not running; start it first` };
+        default:
+          return this.gate.wait();
+      }
+    }
+  }
+
+  private setState(to: ProcessState, reason?: string): void {
+    const from = this.currentState;
+    if (from === to) return;
+    this.currentState = to;
+    this.events.emit('state-change', { ...this.ref, from, to, ...(reason === undefined ? {} : { reason }) });
+  }
+}
+

@@ -1,0 +1,83 @@
+import type { ErrorCode, ResultMessage } from '@procvision/manifest';
+
+/** Why the runner, not the algorithm, produced an ERROR outcome. */
+export type FailureReason =
+  | 'timeout'
+  | 'heartbeat-lost'
+  | 'crash'
+  | 'protocol-error'
+  | 'adapter-error'
+  | 'startup-failed'
+  | 'failed'
+  | 'stopped';
+
+/** The outcome of one attempt of a call on one process. */
+export type AttemptOutcome =
+  | { kind: 'result'; result: ResultMessage; latencyMs: number }
+  | { kind: 'failure'; reason: FailureReason; code: ErrorCode; message: string; latencyMs: number };
+
+/**
+ * The one outcome of a call, in the shape of a `result` frame: what the algorithm returned,
+ * or an ERROR the runner produced (`source: "runner"`, with `reason`) because the process
+ * timed out, crashed, hung, broke the protocol, failed to start or is `failed`.
+ */
+export interface CallOutcome {
+  status: 'OK' | 'ERROR';
+  message: string;
+  error_code?: ErrorCode;
+  data: Record<string, unknown>;
+  debug?: Record<string, unknown>;
+  /** The session state after the call (absent when the call failed or the adapter sent none). */
+  session_state?: Record<string, unknown>;
+  /** Wall time of the last attempt seen by the runner, in ms. */
+  latency_ms: number;
+  /** Attempts made (1 + retries). */
+  attempts: number;
+  /** `result`: the algorithm answered; `runner`: the runner produced this ERROR. */
+  source: 'result' | 'runner';
+  /** For `source: "runner"`: what went wrong. */
+  reason?: FailureReason;
+}
+
+/** Turns the last attempt into the call's outcome. */
+export function toCallOutcome(attempt: AttemptOutcome, attempts: number): CallOutcome {
+  if (attempt.kind === 'failure') {
+    return {
+      status: 'ERROR',
+      message: attempt.message,
+      error_code: attempt.code,
+      data: {},
+      latency_ms: attempt.latencyMs,
+      attempts,
+      source: 'runner',
+      reason: attempt.reason,
+    };
+  }
+  const { result } = attempt;
+  return {
+    status: result.status,
+    message: result.message,
+    ...(result.error_code === undefined ? {} : { error_code: result.error_code }),
+    data: result.data,
+    ...(result.debug === undefined ? {} : { debug: result.debug }),
+    ...(result.session_state === undefined ? {} : { session_state: result.session_state }),
+    latency_ms: attempt.latencyMs,
+    attempts,
+    source: 'result',
+  };
+}
+
+/** A failure outcome the runner produces without trying (a `failed` or stopped process). */
+export function runnerFailure(reason: FailureReason, code: ErrorCode, message: string): CallOutcome {
+  return toCallOutcome({ kind: 'failure', reason, code, message, latencyMs: 0 }, 0);
+}
+
+/** True when the algorithm threw a `RecoverableError` (the SDK marks it `debug.recoverable`). */
+export function isRecoverableResult(result: ResultMessage): boolean {
+  return result.status === 'ERROR' && result.debug?.recoverable === true;
+}
+
+/** True when the algorithm threw a `FatalError` (the SDK marks it `debug.fatal`). */
+export function isFatalResult(result: ResultMessage): boolean {
+  return result.status === 'ERROR' && result.debug?.fatal === true;
+}

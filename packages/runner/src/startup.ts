@@ -1,0 +1,64 @@
+import { type AlgorithmInfo, parseAlgorithmInfo, ProcVisionError, type RunnerConfig } from '@procvision/manifest';
+import type { AdapterConnection } from './adapter-connection.js';
+import type { ProcessRef, RunnerEvents } from './events.js';
+import type { Readiness } from './internal/readiness.js';
+import type { TypedEmitter } from './internal/typed-emitter.js';
+import type { RunnerLogger } from './logger.js';
+
+/** What {@link bringUp} needs besides the connection. */
+export interface BringUpOptions {
+  config: RunnerConfig;
+  ref: ProcessRef;
+  events: TypedEmitter<RunnerEvents>;
+  logger: RunnerLogger;
+}
+
+/** A started process (with its `getInfo()`), or why it did not start. */
+export type BringUpOutcome = { ok: true; info: AlgorithmInfo; coldStartMs: number } | Extract<Readiness, { ok: false }>;
+
+/**
+ * Start-up of a freshly spawned adapter (protocol.md, "Handshake and start-up"): wait for its
+ * hello and answer it, start the heartbeat, then send an `info` call, which the adapter
+ * answers once `setup()` finished. All of it within `startup_timeout_ms` of the spawn.
+ * A failure ends the process (if it is still there) and carries the adapter's own error code
+ * when it reported one (1003 for a missing asset), 1005 otherwise.
+ */
+export async function bringUp(connection: AdapterConnection, options: BringUpOptions): Promise<BringUpOutcome> {
+  const startedAt = performance.now();
+  const { config } = options;
+  const hello = await connection.handshake(config.startup_timeout_ms);
+  if (!hello.ok) return fail(connection, '1005', hello.message);
+  connection.startHeartbeat();
+  const timeoutMs = Math.max(1, Math.round(config.startup_timeout_ms - (performance.now() - startedAt)));
+  const attempt = await connection.call({ phase: 'info' }, { timeoutMs, sessionId: null }).outcome;
+  if (attempt.kind === 'failure') return fail(connection, attempt.code, `start-up failed: ${attempt.message}`);
+  const { result } = attempt;
+  if (result.status === 'ERROR') return fail(connection, result.error_code ?? '9999', `start-up failed: getInfo()/setup() returned ERROR: ${result.message}`);
+  let parsed: ReturnType<typeof parseAlgorithmInfo>;
+  try {
+    parsed = parseAlgorithmInfo(result.data, { source: `${options.ref.packageName} getInfo()` });
+  } catch (error) {
+    return fail(connection, ProcVisionError.isInstance(error) ? error.code : '9999', (error as Error).message);
+  }
+  const warnings = [...parsed.warnings, ...identityMismatch(parsed.info, options.ref)];
+  for (const warning of warnings) {
+    options.logger.log({ level: 'warn', message: warning, timestamp_ms: Date.now(), source: 'runner', ...options.ref, sessionId: null, pid: connection.pid });
+  }
+  const coldStartMs = performance.now() - startedAt;
+  options.events.emit('process-ready', { ...options.ref, pid: connection.pid, coldStartMs });
+  return { ok: true, info: parsed.info, coldStartMs };
+}
+
+function fail(connection: AdapterConnection, fallbackCode: Extract<Readiness, { ok: false }>['code'], message: string): BringUpOutcome {
+  const reported = connection.reportedError;
+  const alive = connection.child.exitCode === null && connection.child.signalCode === null;
+  if (alive) connection.endWithFault('startup-failed', reported?.message ?? message);
+  return { ok: false, reason: 'startup-failed', code: reported?.code ?? fallbackCode, message: reported ? `start-up failed: ${reported.message}` : message };
+}
+
+function identityMismatch(info: AlgorithmInfo, ref: ProcessRef): string[] {
+  const warnings: string[] = [];
+  if (info.name !== ref.packageName) warnings.push(`getInfo().name is ${JSON.stringify(info.name)} but the package is ${JSON.stringify(ref.packageName)}`);
+  if (info.version !== ref.packageVersion) warnings.push(`getInfo().version is ${JSON.stringify(info.version)} but the package version is ${JSON.stringify(ref.packageVersion)}`);
+  return warnings;
+}

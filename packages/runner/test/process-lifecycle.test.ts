@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeProcess, stepCall } from './helpers.js';
+
+const stops: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(stops.splice(0).map((stop) => stop()));
+});
+
+function started(options: Parameters<typeof fakeProcess>[0] = {}) {
+  const fake = fakeProcess(options);
+  stops.push(() => fake.process.stop());
+  return fake;
+}
+
+describe('AlgorithmProcess lifecycle', () => {
+  it('starts, reports getInfo, runs pre and execute, stops cleanly', async () => {
+    const { process, named } = started();
+    const info = await process.start();
+    expect(info.steps.map((step) => step.index)).toEqual([1, 2]);
+    expect(process.state).toBe('ready');
+    const pre = await process.call(stepCall('pre'));
+    expect(pre).toMatchObject({ status: 'OK', source: 'result', attempts: 1 });
+    const execute = await process.call(stepCall('execute', {}, pre.session_state));
+    expect(execute.data.result_status).toBe('OK');
+    expect(execute.session_state).toMatchObject({ calls: 2, last_pre: 1, last_execute: 1 });
+    await process.stop();
+    expect(process.state).toBe('stopped');
+    expect(named('process-exit')).toEqual([expect.objectContaining({ code: 0, expected: true })]);
+    expect(named('process-ready')[0]!.coldStartMs).toBeGreaterThan(0);
+  });
+});
