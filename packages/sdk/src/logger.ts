@@ -1,3 +1,5 @@
+import { writeSync } from 'node:fs';
+
 /** Log levels, least to most severe. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -45,7 +47,7 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const minimum = levelRank[options.level ?? levelFromEnvironment()];
-  const write = options.write ?? ((line: string) => void process.stderr.write(line));
+  const write = options.write ?? writeToStderr;
   const build = (baseFields: LogFields): Logger => {
     const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
       if (levelRank[level] < minimum) return;
@@ -61,6 +63,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     };
   };
   return build(options.fields ?? {});
+}
+
+/**
+ * Writes straight to fd 2, synchronously, so a log line from the algorithm's worker thread
+ * reaches stderr before the result of the same call leaves on stdout. Falls back to the
+ * stream when the descriptor is non-blocking and full.
+ */
+function writeToStderr(line: string): void {
+  try {
+    writeSync(2, line);
+  } catch {
+    process.stderr.write(line);
+  }
 }
 
 function levelFromEnvironment(): LogLevel {

@@ -8,14 +8,20 @@ export interface CallOutcome {
   error_code?: ErrorCode | string;
   data?: Record<string, unknown>;
   debug?: Record<string, unknown>;
+  /**
+   * Set for typed SDK errors the runner treats specially: `recoverable` (RecoverableError:
+   * may retry) and `fatal` (FatalError: restart the process, no retry). Sent as the result
+   * frame's `error_kind` field (an extra field: receivers ignore unknown fields).
+   */
+  error_kind?: 'recoverable' | 'fatal';
 }
 
 /** An ERROR outcome for a thrown value: the typed error's code, else 9999. */
 export function errorOutcome(error: unknown): CallOutcome {
   if (ProcVisionError.isInstance(error)) {
     const outcome: CallOutcome = { status: 'ERROR', message: error.message, error_code: error.code, data: {} };
-    if ((error as { recoverable?: unknown }).recoverable === true) outcome.debug = { recoverable: true };
-    if ((error as { fatal?: unknown }).fatal === true) outcome.debug = { fatal: true };
+    if ((error as { recoverable?: unknown }).recoverable === true) outcome.error_kind = 'recoverable';
+    if ((error as { fatal?: unknown }).fatal === true) outcome.error_kind = 'fatal';
     return outcome;
   }
   return { status: 'ERROR', message: describe(error), error_code: '9999', data: {} };

@@ -1,6 +1,5 @@
 import {
   type AlgorithmInfo,
-  type ErrorCode,
   type ImageMeta,
   ProcVisionError,
   checkExecuteResult,
@@ -47,6 +46,7 @@ export async function runCall(context: CallRunnerContext, requestId: string, dat
     message: outcome.message ?? '',
   };
   if (outcome.error_code !== undefined) frame.error_code = outcome.error_code;
+  if (outcome.error_kind !== undefined) frame.error_kind = outcome.error_kind;
   frame.data = phase === 'info' && outcome.status === 'OK' ? outcome.data : { ...outcome.data, phase, step_index: stepIndex };
   if (outcome.debug !== undefined) frame.debug = outcome.debug;
   const state = session.toState();
@@ -88,7 +88,8 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
   const userParams = validation.params;
   const sharedMemId = typeof data.shared_mem_id === 'string' ? data.shared_mem_id : '';
   const stepContext: StepContext = { phase, pid, userParams, sharedMemId, imageMeta };
-  await callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
+  const startFailure = await callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
+  if (startFailure !== undefined) return startFailure;
   const method = phase === 'pre' ? 'preExecute' : 'execute';
   let outcome: CallOutcome;
   try {
@@ -97,8 +98,8 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
   } catch (error) {
     outcome = errorOutcome(error);
   }
-  await callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
-  return outcome;
+  const finishFailure = await callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
+  return finishFailure ?? outcome;
 }
 
 function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): CallOutcome {
@@ -110,12 +111,15 @@ function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execu
   return checked.result as CallOutcome;
 }
 
-async function callHook(name: string, hook: () => unknown): Promise<void> {
+/** Runs a hook; a throw becomes an ERROR outcome naming the hook (typed error codes kept). */
+async function callHook(name: string, hook: () => unknown): Promise<CallOutcome | undefined> {
   try {
     await hook();
+    return undefined;
   } catch (error) {
-    const code: ErrorCode = ProcVisionError.isInstance(error) ? error.code : '9999';
-    throw new ProcVisionError(code, `${name} hook failed: ${describe(error)}`, { cause: error });
+    const outcome = errorOutcome(error);
+    outcome.message = `${name} hook failed: ${outcome.message ?? ''}`;
+    return outcome;
   }
 }
 

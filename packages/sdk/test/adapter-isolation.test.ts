@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AdapterHarness, stepData } from './adapter-harness.js';
+
+const harnesses: AdapterHarness[] = [];
+afterEach(() => {
+  for (const harness of harnesses.splice(0)) harness.kill();
+});
+
+describe('procvision-adapter: the algorithm runs off the protocol thread', () => {
+  it('answers a ping within 100 ms while execute runs a 3-second synchronous loop', async () => {
+    const harness = await AdapterHarness.started('scripted');
+    harnesses.push(harness);
+    await harness.call({ phase: 'info' });
+    const started = Date.now();
+    const spin = harness.sendCall(stepData('execute', 1, { behaviour: 'spin', duration_ms: 3000 }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const pongDelays: number[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      const sent = performance.now();
+      harness.send({ type: 'ping', request_id: `hb-${index}` });
+      await harness.next((frame) => frame.request_id === `hb-${index}`, 2000);
+      pongDelays.push(performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const result = await harness.next((frame) => frame.request_id === spin, 10_000);
+    expect(result).toMatchObject({ status: 'OK', data: { result_status: 'OK', spins: true } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(Math.max(...pongDelays)).toBeLessThan(100);
+  });
+
+  it('keeps console.log and process.stdout.write of algorithm code off the frame stream', async () => {
+    const harness = await AdapterHarness.started('scripted');
+    harnesses.push(harness);
+    for (let index = 0; index < 3; index += 1) {
+      expect(await harness.call(stepData('execute', 1, { behaviour: 'log' }))).toMatchObject({ status: 'OK' });
+    }
+    harness.send({ type: 'shutdown' });
+    await harness.next((frame) => frame.type === 'shutdown');
+    expect((await harness.exit()).code).toBe(0);
+    expect(harness.decodeError).toBeUndefined();
+    expect(harness.stderr).toContain('noise from module load on console.log');
+    expect(harness.stderr).toContain('noise from module load on process.stdout.write');
+    expect(harness.stderr).toContain('console.log from execute');
+    expect(harness.stderr).toContain('process.stdout.write from execute');
+    const structured = harness.stderr.split('\n').filter((line) => line.includes('structured log')).map((line) => JSON.parse(line));
+    expect(structured[0]).toMatchObject({ level: 'info', message: 'structured log', step: 1, algorithm: 'ScriptedAlgorithm' });
+    expect(typeof structured[0].timestamp_ms).toBe('number');
+  });
+});
