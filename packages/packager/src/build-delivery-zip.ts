@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { ProcVisionError } from '@procvision/manifest';
+import type { Delivery } from './delivery-types.js';
+import { collectTarballs } from './internal/collect-tarballs.js';
+import { createDelivery } from './internal/delivery-document.js';
+import { listProjectFiles, type ZipSource } from './internal/project-files.js';
+import { resolveProjectTarget } from './internal/project-target.js';
+import { runNpm } from './internal/run-command.js';
+import { createStagingProject } from './internal/staging-project.js';
+import { readPackageJson } from './internal/workspace-packages.js';
+import { writeDeterministicZip } from './internal/write-zip.js';
+import { checkInstallScripts, type AllowedInstallScript } from './install-script-policy.js';
+import type { PackageProgressListener, PackageStage } from './package-progress.js';
+import { signDelivery, type KeyInput } from './signing.js';
+import { deliveryZipName, formatTarget, type PlatformTarget } from './target.js';
+
+/** Options of {@link buildDeliveryZip}. */
+export interface BuildOptions {
+  /** `linux-x64`, `win32-x64` ... or a {@link PlatformTarget}; default procvision.target.json, else this machine. */
+  target?: string | PlatformTarget;
+  /** Output zip path (`.zip`) or folder; default `<project>/release/`. */
+  output?: string;
+  /** ed25519 private key: writes SIGNATURE over delivery.json. */
+  signKey?: KeyInput;
+  /** Node ABI the package targets (`process.versions.modules` of the runner); default this Node's. */
+  nodeAbi?: string;
+  /** Deliver no npm dependencies at all (dependency-free algorithms, tests). */
+  skipDeps?: boolean;
+  /** Do not run the project's `build` script (dist/ must exist). */
+  skipBuild?: boolean;
+  /** Extra package names whose install scripts may be skipped safely. */
+  allowInstallScripts?: readonly string[];
+  /** npm cache folder to use (and keep); default a private cache removed afterwards. */
+  npmCacheDir?: string;
+  /** delivery.json `created_at`; default SOURCE_DATE_EPOCH, else now. */
+  createdAt?: Date;
+  /** Receives progress events. */
+  onProgress?: PackageProgressListener;
+}
+
+/** A delivery zip that was written. */
+export interface BuiltDelivery {
+  zipPath: string;
+  delivery: Delivery;
+  target: PlatformTarget;
+  /** Key id of the signing key, or null when unsigned. */
+  signerKeyId: string | null;
+  /** Install scripts that were allowed (skipped), with the reason. */
+  allowedInstallScripts: AllowedInstallScript[];
+}
+
+async function readProjectManifest(projectDir: string): Promise<{ bytes: Buffer; manifest: Record<string, unknown>; name: string; version: string }> {
+  const path = join(projectDir, 'manifest.json');
+  if (!existsSync(path)) throw new ProcVisionError('2002', `${projectDir}: no manifest.json; an algorithm package needs one at its root`);
+  const bytes = await readFile(path);
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new ProcVisionError('2002', `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (typeof manifest.name !== 'string' || typeof manifest.version !== 'string') throw new ProcVisionError('2002', `${path}: "name" and "version" must be strings`);
+  return { bytes, manifest, name: manifest.name, version: manifest.version };
+}
+
+function defaultCreatedAt(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+}
+
+/**
+ * Packages an algorithm project into an offline delivery zip for one target (delivery.md):
+ * build, staging npm project, lockfile with `resolved` + `integrity`, the target's exact
+ * install set, every tarball collected and checked, install-script allow-list, delivery.json,
+ * optional ed25519 SIGNATURE, deterministic zip named `<name>-v<version>-<target>-offline.zip`.
+ */
+export async function buildDeliveryZip(projectDir: string, options: BuildOptions = {}): Promise<BuiltDelivery> {
+  const project = resolve(projectDir);
+  const progress = (stage: PackageStage, message: string, counts: { current?: number; total?: number } = {}): void => options.onProgress?.({ stage, message, ...counts });
+  const { bytes: manifestBytes, manifest, name, version } = await readProjectManifest(project);
+  const packageJson = await readPackageJson(project);
+  const target = await resolveProjectTarget(project, options.target);
+  const staging = await mkdtemp(join(tmpdir(), 'procvision-package-'));
+  const cacheDir = options.npmCacheDir ?? join(staging, 'npm-cache');
+  try {
+    if (options.skipBuild !== true && packageJson.scripts?.build !== undefined) {
+      progress('project-build', `running the build script of ${project}`);
+      await runNpm(['run', 'build'], project, cacheDir);
+    }
+    const projectFiles = await listProjectFiles(project, manifest);
+    const root = join(staging, 'project');
+    const { installSet } = await createStagingProject(project, packageJson, root, target, cacheDir, options.skipDeps === true, {
+      onPack: (packageName) => progress('workspace-pack', `packing first-party ${packageName}`),
+      onLockfile: () => progress('lockfile-write', 'writing package-lock.json with resolved and integrity'),
+      onInstall: () => progress('dependencies-install', `resolving the install set for ${formatTarget(target)}`),
+    });
+    progress('install-scripts-check', `checking install scripts of ${installSet.length} packages`);
+    const allowedInstallScripts = checkInstallScripts(installSet, target, options.allowInstallScripts);
+    for (const allowed of allowedInstallScripts) progress('install-scripts-check', `${allowed.name}@${allowed.version}: ${allowed.reason}`);
+    const tarballs = await collectTarballs(installSet, root, cacheDir, (done) => progress('tarballs-collect', 'collecting tarballs', { current: done, total: installSet.length }));
+    const metadataDir = join(staging, 'metadata');
+    await mkdir(metadataDir);
+    await writeFile(join(metadataDir, 'manifest.json'), manifestBytes);
+    const sources: ZipSource[] = [
+      { name: 'manifest.json', path: join(metadataDir, 'manifest.json') },
+      { name: 'package.json', path: join(root, 'package.json') },
+      { name: 'package-lock.json', path: join(root, 'package-lock.json') },
+      ...projectFiles,
+      ...[...new Set(tarballs.values())].map((tarball) => ({ name: tarball, path: join(root, ...tarball.split('/')) })),
+    ];
+    progress('delivery-write', `hashing ${sources.length} files into delivery.json`);
+    const delivery = await createDelivery(
+      { name, version, createdAt: options.createdAt ?? defaultCreatedAt(), target: { ...target, node_abi: options.nodeAbi ?? process.versions.modules, node_range: packageJson.engines?.node ?? `>=${process.versions.node}` } },
+      sources,
+      installSet,
+      tarballs,
+    );
+    const deliveryBytes = Buffer.from(`${JSON.stringify(delivery, null, 2)}\n`);
+    await writeFile(join(metadataDir, 'delivery.json'), deliveryBytes);
+    sources.push({ name: 'delivery.json', path: join(metadataDir, 'delivery.json') });
+    let signerKeyId: string | null = null;
+    if (options.signKey !== undefined) {
+      const signature = signDelivery(deliveryBytes, options.signKey);
+      signerKeyId = signature.key_id;
+      progress('delivery-sign', `signing delivery.json with ${signature.key_id}`);
+      await writeFile(join(metadataDir, 'SIGNATURE'), `${JSON.stringify(signature, null, 2)}\n`);
+      sources.push({ name: 'SIGNATURE', path: join(metadataDir, 'SIGNATURE') });
+    }
+    const zipName = deliveryZipName(name, version, target);
+    const output = options.output === undefined ? join(project, 'release', zipName) : options.output.endsWith('.zip') ? resolve(options.output) : join(resolve(options.output), zipName);
+    await mkdir(dirname(output), { recursive: true });
+    progress('zip-write', `writing ${output}`);
+    await writeDeterministicZip(sources, output);
+    progress('package-done', `packaged ${name}@${version} for ${formatTarget(target)}`);
+    return { zipPath: output, delivery, target, signerKeyId, allowedInstallScripts };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProcVisionError } from '@procvision/manifest';
+
+/** One package npm installed for the target, as recorded in the lockfile. */
+export interface InstalledPackage {
+  /** `node_modules/...` path. */
+  path: string;
+  name: string;
+  version: string;
+  resolved: string;
+  /** The sha512 SRI part of the lockfile integrity. */
+  integrity: string;
+  hasInstallScript: boolean;
+}
+
+interface LockEntry {
+  name?: string;
+  version?: string;
+  resolved?: string;
+  integrity?: string;
+  link?: boolean;
+  hasInstallScript?: boolean;
+}
+
+async function readLockPackages(path: string): Promise<Record<string, LockEntry>> {
+  const lockfile = JSON.parse(await readFile(path, 'utf8')) as { packages?: Record<string, LockEntry> };
+  if (lockfile.packages === undefined) throw new ProcVisionError('2004', `${path} has no "packages" map`);
+  return lockfile.packages;
+}
+
+/** The package name at a lockfile path (`node_modules/a/node_modules/@b/c` -> `@b/c`). */
+function nameFromPath(path: string): string {
+  return path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+}
+
+/**
+ * The exact install set for the target: every package of `node_modules/.package-lock.json`
+ * written by `npm ci --os --cpu`, with `resolved` and sha512 `integrity` from package-lock.json.
+ */
+export async function readInstallSet(projectDir: string): Promise<InstalledPackage[]> {
+  const lockPath = join(projectDir, 'package-lock.json');
+  const locked = await readLockPackages(lockPath);
+  const installed = await readLockPackages(join(projectDir, 'node_modules', '.package-lock.json'));
+  const result: InstalledPackage[] = [];
+  for (const path of Object.keys(installed).sort()) {
+    const entry = locked[path];
+    if (path === '' || installed[path]?.link === true) continue;
+    if (entry?.version === undefined || entry.resolved === undefined || entry.integrity === undefined) {
+      throw new ProcVisionError('2004', `${lockPath}: "${path}" lacks version, resolved or integrity; npm must record all three for an offline install`);
+    }
+    const integrity = entry.integrity.split(/\s+/).find((part) => part.startsWith('sha512-'));
+    if (integrity === undefined) throw new ProcVisionError('2004', `${lockPath}: "${path}" has no sha512 integrity (found "${entry.integrity}")`);
+    result.push({ path, name: entry.name ?? nameFromPath(path), version: entry.version, resolved: entry.resolved, integrity, hasInstallScript: entry.hasInstallScript === true });
+  }
+  return result;
+}

@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProcVisionError } from '@procvision/manifest';
+import { currentTarget, parseTarget, type PlatformTarget } from '../target.js';
+
+/**
+ * The target to package for: the explicit option, else `procvision.target.json` in the
+ * project (`{"target": "win32-x64"}`), else this machine.
+ */
+export async function resolveProjectTarget(projectDir: string, explicit: string | PlatformTarget | undefined): Promise<PlatformTarget> {
+  if (typeof explicit === 'string') return parseTarget(explicit);
+  if (explicit !== undefined) return parseTarget([explicit.os, explicit.cpu, ...(explicit.libc === undefined ? [] : [explicit.libc])].join('-'));
+  const path = join(projectDir, 'procvision.target.json');
+  if (!existsSync(path)) return currentTarget();
+  let content: unknown;
+  try {
+    content = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ProcVisionError('2003', `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  const target = (content as { target?: unknown } | null)?.target;
+  if (typeof target !== 'string') throw new ProcVisionError('2003', `${path}: expected {"target": "<os>-<cpu>[-<libc>]"}, e.g. {"target": "linux-x64"}`);
+  return parseTarget(target);
+}

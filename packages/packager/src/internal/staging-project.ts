@@ -1,0 +1,71 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProcVisionError } from '@procvision/manifest';
+import type { PlatformTarget } from '../target.js';
+import { readInstallSet, type InstalledPackage } from './install-set.js';
+import { runNpm } from './run-command.js';
+import { readWorkspaceCatalog, resolveCatalogSpec } from './workspace-catalog.js';
+import { findWorkspaceRoot, firstPartyClosure, listWorkspacePackages, packWorkspacePackage, type PackageJson } from './workspace-packages.js';
+
+/** A staging npm project whose lockfile and node_modules describe the target's install set. */
+export interface StagingProject {
+  root: string;
+  installSet: InstalledPackage[];
+}
+
+/** Hooks for progress reporting. */
+export interface StagingHooks {
+  onPack: (name: string) => void;
+  onLockfile: () => void;
+  onInstall: () => void;
+}
+
+/** The sanitised package.json: name, version, type, dependencies, overrides, engines. */
+async function sanitisedPackageJson(projectDir: string, project: PackageJson, npmPackagesDir: string, hooks: StagingHooks): Promise<Record<string, unknown>> {
+  const dependencies: Record<string, string> = { ...project.dependencies };
+  const overrides: Record<string, string> = {};
+  const hasPnpmSpecs = Object.values(dependencies).some((spec) => spec.startsWith('workspace:') || spec.startsWith('catalog:'));
+  const workspaceRoot = hasPnpmSpecs ? findWorkspaceRoot(projectDir) : null;
+  if (hasPnpmSpecs && workspaceRoot === null) throw new ProcVisionError('2004', `${projectDir}/package.json uses workspace: or catalog: specs but no pnpm-workspace.yaml was found above it`);
+  if (workspaceRoot !== null) {
+    const catalog = await readWorkspaceCatalog(workspaceRoot);
+    for (const [name, spec] of Object.entries(dependencies)) dependencies[name] = resolveCatalogSpec(name, spec, catalog);
+    for (const [name, folder] of await firstPartyClosure(project, await listWorkspacePackages(workspaceRoot))) {
+      hooks.onPack(name);
+      const spec = `file:npm-packages/${await packWorkspacePackage(name, folder, npmPackagesDir)}`;
+      overrides[name] = spec;
+      if (name in dependencies) dependencies[name] = spec;
+    }
+  }
+  for (const [name, spec] of Object.entries(dependencies)) {
+    if (/^(link|file|portal|workspace):/.test(spec)) throw new ProcVisionError('2004', `dependency ${name}@"${spec}" cannot be delivered: only registry ranges and pnpm workspace packages are supported`);
+  }
+  return {
+    name: project.name,
+    version: project.version,
+    ...(project.type === undefined ? {} : { type: project.type }),
+    dependencies: Object.fromEntries(Object.entries(dependencies).sort(([left], [right]) => (left < right ? -1 : 1))),
+    ...(Object.keys(overrides).length === 0 ? {} : { overrides }),
+    ...(project.engines === undefined ? {} : { engines: project.engines }),
+  };
+}
+
+/**
+ * Creates the staging npm project in `root`: packs first-party workspace packages into
+ * `npm-packages/`, writes the sanitised package.json, locks it with `resolved` kept, then
+ * `npm ci` for the target's os/cpu/libc with dev dependencies and scripts off, and reads the
+ * exact install set. With `skipDependencies` the package has no dependencies at all.
+ */
+export async function createStagingProject(projectDir: string, project: PackageJson, root: string, target: PlatformTarget, cacheDir: string, skipDependencies: boolean, hooks: StagingHooks): Promise<StagingProject> {
+  const npmPackagesDir = join(root, 'npm-packages');
+  await mkdir(npmPackagesDir, { recursive: true });
+  const packageJson = skipDependencies ? { name: project.name, version: project.version, type: project.type, dependencies: {}, engines: project.engines } : await sanitisedPackageJson(projectDir, project, npmPackagesDir, hooks);
+  await writeFile(join(root, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
+  hooks.onLockfile();
+  await runNpm(['install', '--package-lock-only', '--ignore-scripts', '--no-omit-lockfile-registry-resolved', '--no-audit', '--no-fund'], root, cacheDir);
+  if (skipDependencies) return { root, installSet: [] };
+  hooks.onInstall();
+  const platformFlags = ['--os', target.os, '--cpu', target.cpu, ...(target.libc === undefined ? [] : ['--libc', target.libc])];
+  await runNpm(['ci', ...platformFlags, '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], root, cacheDir);
+  return { root, installSet: await readInstallSet(root) };
+}

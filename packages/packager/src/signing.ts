@@ -1,0 +1,71 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { ProcVisionError } from '@procvision/manifest';
+import type { SignatureFile } from './delivery-types.js';
+
+/** An ed25519 key as a KeyObject, a PEM string or PEM bytes. */
+export type KeyInput = KeyObject | string | Buffer;
+
+/** A fresh ed25519 key pair, PEM encoded, with its key id. */
+export interface SigningKeyPair {
+  privateKeyPem: string;
+  publicKeyPem: string;
+  keyId: string;
+}
+
+function toPrivateKey(key: KeyInput): KeyObject {
+  const keyObject = typeof key === 'string' || Buffer.isBuffer(key) ? createPrivateKey(key) : key;
+  if (keyObject.type !== 'private' || keyObject.asymmetricKeyType !== 'ed25519') {
+    throw new ProcVisionError('2008', `signing key must be an ed25519 private key, got a ${keyObject.asymmetricKeyType ?? 'symmetric'} ${keyObject.type} key`);
+  }
+  return keyObject;
+}
+
+function toPublicKey(key: KeyInput): KeyObject {
+  const keyObject = typeof key === 'string' || Buffer.isBuffer(key) ? createPublicKey(key) : key.type === 'private' ? createPublicKey(key) : key;
+  if (keyObject.asymmetricKeyType !== 'ed25519') {
+    throw new ProcVisionError('2008', `trusted key must be an ed25519 public key, got ${keyObject.asymmetricKeyType ?? 'a symmetric key'}`);
+  }
+  return keyObject;
+}
+
+/** The key id of a key: `SHA256:` + hex sha256 of the public key's DER (SPKI) bytes. */
+export function publicKeyId(key: KeyInput): string {
+  const der = toPublicKey(key).export({ type: 'spki', format: 'der' });
+  return `SHA256:${createHash('sha256').update(der).digest('hex')}`;
+}
+
+/** Makes a new ed25519 key pair for signing delivery zips. */
+export function generateSigningKey(): SigningKeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    keyId: publicKeyId(publicKey),
+  };
+}
+
+/** Signs the exact bytes of delivery.json; the result is the SIGNATURE file's content. */
+export function signDelivery(deliveryBytes: Uint8Array, privateKey: KeyInput): SignatureFile {
+  const key = toPrivateKey(privateKey);
+  return { key_id: publicKeyId(key), alg: 'ed25519', sig: sign(null, deliveryBytes, key).toString('base64') };
+}
+
+/**
+ * Checks a SIGNATURE against the bytes of delivery.json and a list of trusted public keys.
+ * Returns the signer's key id; throws ProcVisionError 2008 when the key is not trusted or
+ * the signature does not match.
+ */
+export function verifyDeliverySignature(deliveryBytes: Uint8Array, signature: SignatureFile, trustedKeys: readonly KeyInput[]): string {
+  const trusted = trustedKeys.map(toPublicKey).find((key) => publicKeyId(key) === signature.key_id);
+  if (trusted === undefined) {
+    throw new ProcVisionError('2008', `SIGNATURE: key ${signature.key_id} is not one of the ${trustedKeys.length} trusted key(s); add its public key to the trusted keys or re-sign the zip`, {
+      details: { file: 'SIGNATURE', keyId: signature.key_id },
+    });
+  }
+  if (!verify(null, deliveryBytes, trusted, Buffer.from(signature.sig, 'base64'))) {
+    throw new ProcVisionError('2008', `SIGNATURE: the ed25519 signature by ${signature.key_id} does not match delivery.json; the zip was altered after signing`, {
+      details: { file: 'SIGNATURE', keyId: signature.key_id },
+    });
+  }
+  return signature.key_id;
+}
