@@ -20,11 +20,9 @@ export function isLegacyVersion(version: string): boolean {
 }
 
 /** A semantic version (`1.2.0`), or the legacy `1.0` form (accepted, reported as a warning). */
-export const packageVersionSchema = z.string().superRefine((value, ctx) => {
-  if (!semverPattern.test(value) && !isLegacyVersion(value)) {
-    ctx.addIssue({ code: 'custom', message: `expected a semantic version such as "1.2.0", got ${JSON.stringify(value)}` });
-  }
-});
+export const packageVersionSchema = z
+  .string()
+  .regex(new RegExp(`${semverPattern.source}|${legacyVersionPattern.source}`), { message: 'expected a semantic version such as "1.2.0"' });
 
 /** A product id (PID). */
 export const pidSchema = z.string().min(1);

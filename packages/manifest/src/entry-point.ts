@@ -12,11 +12,17 @@ function entryPointProblem(value: string): string | null {
   return relativePathProblem(value.slice(0, colon));
 }
 
+const entryPointPattern = /^[^:]+:[A-Za-z_$][\w$]*$/;
+
 /** `<module path>:<export name>`, module path relative to the package root (`dist/main.js:ScrewDetector`). */
-export const entryPointSchema = z.string().superRefine((value, ctx) => {
-  const problem = entryPointProblem(value);
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const entryPointSchema = z
+  .string()
+  .regex(entryPointPattern, { message: 'expected "<module path>:<export name>" such as "dist/main.js:ScrewDetector"' })
+  .superRefine((value, ctx) => {
+    if (!entryPointPattern.test(value)) return;
+    const problem = entryPointProblem(value);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /** The two halves of an entry point. */
 export interface EntryPoint {
