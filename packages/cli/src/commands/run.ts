@@ -1,8 +1,72 @@
+import { relative } from 'node:path';
 import type { RunOptions } from '../command-options.js';
+import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { UsageError } from '../usage-error.js';
+import { loadProject } from '../internal/load-project.js';
+import { parseParamsOption } from '../internal/parse-params.js';
+import { prepareProject } from '../internal/prepare-project.js';
+import { readImageFile } from '../internal/read-image-file.js';
+import { startAlgorithm } from '../internal/start-algorithm.js';
+import { type StepRun, runStep } from '../internal/step-run.js';
+import { writeReport } from '../internal/report/write-report.js';
+import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 
-/** `procvision run`: every check of the project (and zip). */
+/**
+ * `procvision run <project> --pid --image`: one step through the adapter in a child process,
+ * the image in shared memory. Exit 0 when execute's status is OK (verdict OK or NG), 1 otherwise.
+ */
 export async function runCommand(project: string, options: RunOptions, output: Output): Promise<number> {
-  void project; void options; void output;
-  throw new Error('not yet');
+  const example = `procvision run ${project} --pid A01 --image samples/ok.png`;
+  const userParams = parseParamsOption(options.params, `procvision run ${project} --pid ${options.pid} --image ${options.image} --params '{"threshold": 60}'`);
+  const loaded = await loadProject(project, 'run');
+  const { manifest } = loaded;
+  if (!manifest.supported_pids.includes(options.pid)) {
+    throw new UsageError(`unknown PID '${options.pid}': ${manifest.name} supports ${manifest.supported_pids.join(', ')} (manifest.json supported_pids).`, {
+      code: '1001',
+      example: `procvision run ${project} --pid ${manifest.supported_pids[0] ?? 'A01'} --image ${options.image}`,
+    });
+  }
+  const image = await readImageFile(options.image, example);
+  const build = await prepareProject(loaded, output);
+  output.progress(`starting ${manifest.name}...`);
+  const algorithm = await startAlgorithm({
+    root: loaded.root,
+    name: manifest.name,
+    version: manifest.version,
+    output,
+    frameBytes: image.bytes.byteLength,
+    ...(options.timeoutMs === undefined ? {} : { config: { execute_timeout_ms: options.timeoutMs } }),
+  });
+  let run: StepRun;
+  try {
+    output.progress(`running step ${options.step}...`);
+    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+  } finally {
+    await algorithm.close();
+  }
+  const timings = { build_ms: build.durationMs, startup_ms: algorithm.startupMs, ...run.timings };
+  const document = stepRunDocument(run, timings);
+  if (options.report !== undefined) {
+    const report = await writeReport(
+      options.report,
+      {
+        project: loaded.root,
+        name: manifest.name,
+        version: manifest.version,
+        pid: options.pid,
+        step: options.step,
+        image: { file: image.path, width: image.width, height: image.height },
+        user_params: run.params,
+        pre_execute: document.pre_execute,
+        execute: document.execute,
+        timings,
+        created_at: new Date().toISOString(),
+      },
+      image.bytes,
+    );
+    document.report = { directory: report.directory, json: report.json, html: report.html, annotated: report.annotated };
+  }
+  output.result(document, () => formatStepRun(document, relative(process.cwd(), image.path)));
+  return document.execute?.status === 'OK' && document.problems.length === 0 ? ExitCodes.success : ExitCodes.failure;
 }

@@ -1,0 +1,52 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ContractError, type Manifest, parseEntryPoint, parseManifest } from '@procvision/manifest';
+import { UsageError } from '../usage-error.js';
+
+/** A project folder with its parsed manifest. */
+export interface LoadedProject {
+  /** Absolute project folder. */
+  root: string;
+  /** Absolute path of the manifest read. */
+  manifestPath: string;
+  manifest: Manifest;
+  /** Warnings of `parseManifest` (legacy version, many PIDs ...). */
+  warnings: string[];
+  /** The entry module path (relative to the root) and export name. */
+  entry: { modulePath: string; exportName: string };
+}
+
+/** Reads and parses `<project>/manifest.json` (or `manifestPath`) as JSON text, without schema checks. */
+export async function readManifestJson(project: string, command: string, manifestPath?: string): Promise<{ root: string; path: string; value: unknown }> {
+  const root = resolve(project);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new UsageError(`project folder ${root} does not exist; pass the folder that holds manifest.json.`, { example: `procvision ${command} ./my-algo` });
+  }
+  const path = manifestPath === undefined ? join(root, 'manifest.json') : resolve(manifestPath);
+  if (!existsSync(path)) {
+    throw new UsageError(`no manifest.json at ${path}: not an algorithm project. Create one with \`procvision init\` or pass the project folder.`, {
+      code: '2002',
+      example: `procvision ${command} ./my-algo`,
+    });
+  }
+  const text = await readFile(path, 'utf8');
+  try {
+    return { root, path, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}. Fix the file and try again.`, { example: `procvision validate ${project}` });
+  }
+}
+
+/** Loads a project for `run` and `package`: manifest read and checked, or a usage error naming the bad fields. */
+export async function loadProject(project: string, command: string, manifestPath?: string): Promise<LoadedProject> {
+  const { root, path, value } = await readManifestJson(project, command, manifestPath);
+  try {
+    const { manifest, warnings } = parseManifest(value, { source: path });
+    const entry = parseEntryPoint(manifest.entry_point);
+    return { root, manifestPath: path, manifest, warnings, entry: { modulePath: entry.modulePath, exportName: entry.exportName } };
+  } catch (error) {
+    if (!ContractError.isInstance(error)) throw error;
+    throw new UsageError(`${error.message}. Fix manifest.json (\`procvision validate ${project}\` shows every check).`, { example: `procvision validate ${project}` });
+  }
+}

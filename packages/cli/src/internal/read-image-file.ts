@@ -1,0 +1,43 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError } from '../usage-error.js';
+
+/** An image file read from disk, checked to be an image, ready to go to shared memory. */
+export interface ImageFile {
+  /** Absolute path. */
+  path: string;
+  /** The file's bytes (JPEG and PNG travel encoded; other formats are converted to PNG). */
+  bytes: Uint8Array;
+  encoding: 'jpeg' | 'png';
+  width: number;
+  height: number;
+  /** The format sharp detected in the file. */
+  format: string;
+}
+
+/**
+ * Reads `--image FILE`: a missing file or one that is not an image is a usage error that says
+ * so. JPEG and PNG are passed as they are; other formats sharp reads (WebP, TIFF, BMP ...) are
+ * re-encoded to PNG because frames carry JPEG, PNG or raw pixels (shm.md).
+ */
+export async function readImageFile(file: string, example: string): Promise<ImageFile> {
+  const path = resolve(file);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new UsageError(`image file ${path} does not exist; pass a JPEG or PNG file with --image.`, { example });
+  }
+  const bytes = await readFile(path);
+  const { default: sharp } = await import('sharp');
+  const metadata = await sharp(bytes)
+    .metadata()
+    .catch((error: unknown) => {
+      throw new UsageError(`${path} is not an image sharp can read (${(error as Error).message}); pass a JPEG or PNG file.`, { example, cause: error });
+    });
+  const { width, height, format } = metadata;
+  if (width === undefined || height === undefined || format === undefined) {
+    throw new UsageError(`${path} is not an image with a width and height; pass a JPEG or PNG file.`, { example });
+  }
+  if (format === 'jpeg' || format === 'png') return { path, bytes, encoding: format, width, height, format };
+  const png = await sharp(bytes).png().toBuffer();
+  return { path, bytes: png, encoding: 'png', width, height, format };
+}
