@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
-import type { Delivery } from './delivery-types.js';
+import { ProcVisionError, parseManifest, type Delivery, type Manifest } from '@procvision/manifest';
 import { collectTarballs } from './internal/collect-tarballs.js';
 import { createDelivery } from './internal/delivery-document.js';
 import { listProjectFiles, type ZipSource } from './internal/project-files.js';
@@ -52,17 +51,17 @@ export interface BuiltDelivery {
   allowedInstallScripts: AllowedInstallScript[];
 }
 
-async function readProjectManifest(projectDir: string): Promise<{ bytes: Buffer; manifest: Record<string, unknown>; name: string; version: string }> {
+async function readProjectManifest(projectDir: string): Promise<{ bytes: Buffer; manifest: Manifest; name: string; version: string }> {
   const path = join(projectDir, 'manifest.json');
   if (!existsSync(path)) throw new ProcVisionError('2002', `${projectDir}: no manifest.json; an algorithm package needs one at its root`);
   const bytes = await readFile(path);
-  let manifest: Record<string, unknown>;
+  let json: unknown;
   try {
-    manifest = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    json = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
     throw new ProcVisionError('2002', `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
-  if (typeof manifest.name !== 'string' || typeof manifest.version !== 'string') throw new ProcVisionError('2002', `${path}: "name" and "version" must be strings`);
+  const { manifest } = parseManifest(json, { source: path });
   return { bytes, manifest, name: manifest.name, version: manifest.version };
 }
 

@@ -16,4 +16,4 @@ export { checkTargetCompatibility, assertTargetCompatible, currentHostPlatform }
 export type { TargetCompatibility, TargetMismatch, HostPlatform } from './target-compatibility.js';
 export { checkInstallScripts, sharpBinaryPackage } from './install-script-policy.js';
 export type { AllowedInstallScript, ScriptCandidate } from './install-script-policy.js';
-export type { Delivery, DeliveryTarget, DeliveryFile, DeliveryDependency, SignatureFile } from './delivery-types.js';
+export type { Delivery, DeliveryTarget, DeliveryFile, DeliveryDependency, SignatureFile } from '@procvision/manifest';

@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { ProcVisionError } from '@procvision/manifest';
-import type { SignatureFile } from './delivery-types.js';
+import type { SignatureFile } from '@procvision/manifest';
 
 /** An ed25519 key as a KeyObject, a PEM string or PEM bytes. */
 export type KeyInput = KeyObject | string | Buffer;

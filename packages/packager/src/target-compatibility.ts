@@ -1,5 +1,5 @@
 import { ProcVisionError } from '@procvision/manifest';
-import type { DeliveryTarget } from './delivery-types.js';
+import type { DeliveryTarget } from '@procvision/manifest';
 import { currentTarget, formatTarget } from './target.js';
 
 /** One way a delivery target differs from the machine. */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Delivery, DeliveryTarget } from './delivery-types.js';
+import type { Delivery, DeliveryTarget, Manifest } from '@procvision/manifest';
 import { readDeliveryZip } from './internal/delivery-reader.js';
 import type { SignatureStatus } from './internal/delivery-metadata.js';
 import type { KeyInput } from './signing.js';
@@ -23,8 +23,10 @@ export interface VerifiedDelivery {
   zipPath: string;
   /** The parsed delivery.json. */
   delivery: Delivery;
-  /** The parsed manifest.json (a JSON object; validate it with @procvision/manifest). */
-  manifest: Record<string, unknown>;
+  /** The parsed and validated manifest.json. */
+  manifest: Manifest;
+  /** Warnings of the manifest parser (e.g. a two-part version). */
+  manifestWarnings: string[];
   /** The platform the zip was built for (check it with `checkTargetCompatibility`). */
   target: DeliveryTarget;
   /** Signed / verified / signer key id. */
@@ -58,6 +60,7 @@ export function toVerified(zipPath: string, reading: Awaited<ReturnType<typeof r
     zipPath,
     delivery: reading.delivery,
     manifest: reading.manifest,
+    manifestWarnings: reading.manifestWarnings,
     target: reading.delivery.target,
     signature: reading.signature,
     signerKeyId: reading.signature.keyId,

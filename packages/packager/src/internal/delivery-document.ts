@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Delivery, DeliveryDependency, DeliveryTarget } from '../delivery-types.js';
+import type { Delivery, DeliveryDependency, DeliveryTarget } from '@procvision/manifest';
 import type { InstalledPackage } from './install-set.js';
 import type { ZipSource } from './project-files.js';
 

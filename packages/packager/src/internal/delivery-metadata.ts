@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { Delivery, SignatureFile } from '../delivery-types.js';
+import { deliverySchema, signatureFileSchema, type Delivery, type SignatureFile } from '@procvision/manifest';
 import { verifyDeliverySignature, type KeyInput } from '../signing.js';
-import { deliverySchema, signatureFileSchema } from './delivery-schema.js';
 import { zipError } from './zip-error.js';
 
 /** Who signed the zip and whether that was checked against a trusted key. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { Delivery } from '../delivery-types.js';
+import { parseManifest, type Delivery, type Manifest } from '@procvision/manifest';
 import type { ZipLimits } from '../zip-limits.js';
 import { readCentralDirectory, type ZipEntry } from './central-directory.js';
 import { checkLockfile, checkSignature, parseDeliveryBytes, parseJsonEntry, type SignaturePolicy, type SignatureStatus } from './delivery-metadata.js';
@@ -11,7 +11,9 @@ import { zipError } from './zip-error.js';
 /** Everything learnt from a zip that passed every check. */
 export interface DeliveryReading {
   delivery: Delivery;
-  manifest: Record<string, unknown>;
+  manifest: Manifest;
+  /** Warnings of the manifest parser (e.g. a two-part version). */
+  manifestWarnings: string[];
   signature: SignatureStatus;
   /** sha256 (hex) of the exact delivery.json bytes: the zip's content identity. */
   deliverySha256: string;
@@ -73,11 +75,9 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
     checkDigest(entry, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), sha512: null, bytes });
     metadata.set(name, bytes);
   }
-  const manifest = parseJsonEntry(zipPath, 'manifest.json', metadata.get('manifest.json') ?? Buffer.alloc(0), '2002');
-  if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) throw zipError('2002', zipPath, 'manifest.json', 'must hold a JSON object');
-  const manifestRecord = manifest as Record<string, unknown>;
-  if (manifestRecord.name !== delivery.name || manifestRecord.version !== delivery.version) {
-    throw zipError('2001', zipPath, 'manifest.json', `names ${String(manifestRecord.name)}@${String(manifestRecord.version)} but delivery.json names ${delivery.name}@${delivery.version}`);
+  const { manifest, warnings: manifestWarnings } = parseManifest(parseJsonEntry(zipPath, 'manifest.json', metadata.get('manifest.json') ?? Buffer.alloc(0), '2002'), { source: `${zipPath}: entry "manifest.json"` });
+  if (manifest.name !== delivery.name || manifest.version !== delivery.version) {
+    throw zipError('2001', zipPath, 'manifest.json', `names ${manifest.name}@${manifest.version} but delivery.json names ${delivery.name}@${delivery.version}`);
   }
   checkLockfile(zipPath, delivery, metadata.get('package-lock.json') ?? Buffer.alloc(0));
 
@@ -89,7 +89,8 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
   }
   return {
     delivery,
-    manifest: manifestRecord,
+    manifest,
+    manifestWarnings,
     signature,
     deliverySha256: createHash('sha256').update(deliveryBytes).digest('hex'),
     entryCount: entries.length,

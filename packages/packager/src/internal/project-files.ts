@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, manifestAssetPaths, type Manifest } from '@procvision/manifest';
 
 /** A file to put in the zip: its entry name and where it is on disk. */
 export interface ZipSource {
@@ -21,44 +21,27 @@ async function walk(root: string, relative: string, into: ZipSource[]): Promise<
   for (const child of (await readdir(path)).sort()) await walk(root, `${relative}/${child}`, into);
 }
 
-/** The manifest fields naming files of the package (domain.md). */
-interface ManifestPaths {
-  entry_point?: unknown;
-  required_assets?: unknown;
-  default_config?: unknown;
-}
-
-function assetPaths(manifest: ManifestPaths): string[] {
-  const paths: string[] = [];
-  const collect = (kinds: unknown): void => {
-    if (typeof kinds !== 'object' || kinds === null) return;
-    for (const value of Object.values(kinds)) if (typeof value === 'string') paths.push(value.replace(/^\.\//, ''));
-  };
-  if (typeof manifest.required_assets === 'object' && manifest.required_assets !== null) Object.values(manifest.required_assets).forEach(collect);
-  collect(manifest.default_config);
-  return paths;
-}
-
 /**
  * The project's files for the zip: `dist/**` (required), `assets/**` when present, and every
  * path named by `required_assets` / `default_config` (1003 when one is missing). Checks that
  * the entry point module is among them.
  */
-export async function listProjectFiles(projectDir: string, manifest: ManifestPaths): Promise<ZipSource[]> {
+export async function listProjectFiles(projectDir: string, manifest: Manifest): Promise<ZipSource[]> {
   if (!existsSync(join(projectDir, 'dist'))) throw new ProcVisionError('2005', `${projectDir}: no dist/ folder; build the project first (or give it a "build" script)`);
   const sources: ZipSource[] = [];
   await walk(projectDir, 'dist', sources);
   if (existsSync(join(projectDir, 'assets'))) await walk(projectDir, 'assets', sources);
   const names = new Set(sources.map((source) => source.name));
-  for (const asset of assetPaths(manifest)) {
+  for (const { field, path } of manifestAssetPaths(manifest)) {
+    const asset = path.replace(/^\.\//, '');
     if (names.has(asset)) continue;
-    if (!existsSync(join(projectDir, asset))) throw new ProcVisionError('1003', `manifest.json names the asset "${asset}" but ${join(projectDir, asset)} does not exist`);
+    if (!existsSync(join(projectDir, asset))) throw new ProcVisionError('1003', `manifest.json ${field} names "${asset}" but ${join(projectDir, asset)} does not exist`);
     await walk(projectDir, asset, sources);
     names.add(asset);
   }
-  const entryModule = typeof manifest.entry_point === 'string' ? manifest.entry_point.split(':')[0]?.replace(/^\.\//, '') : undefined;
-  if (entryModule === undefined || !names.has(entryModule)) {
-    throw new ProcVisionError('2001', `manifest.json entry_point "${String(manifest.entry_point)}" must name a module inside dist/ (found no ${String(entryModule)} among the packaged files)`);
+  const entryModule = manifest.entry_point.slice(0, manifest.entry_point.lastIndexOf(':')).replace(/^\.\//, '');
+  if (!names.has(entryModule)) {
+    throw new ProcVisionError('2001', `manifest.json entry_point "${manifest.entry_point}" must name a module among the packaged files (dist/, assets/); ${entryModule} is not one of them`);
   }
   return sources;
 }
