@@ -46,8 +46,8 @@ export function fakeProcess(options: { env?: Record<string, string>; config?: Ru
   for (const eventName of eventNames) {
     process.on(eventName, (payload) => events.push({ name: eventName, payload, at: performance.now() } as RecordedEvent));
   }
-  const named = <Name extends keyof RunnerEvents>(eventName: Name) =>
-    events.filter((event): event is Extract<RecordedEvent, { name: Name }> => event.name === eventName).map((event) => event.payload);
+  const named = <Name extends keyof RunnerEvents>(eventName: Name): RunnerEvents[Name][] =>
+    events.filter((event) => event.name === eventName).map((event) => event.payload as RunnerEvents[Name]);
   return { process, events, logs, named };
 }
 

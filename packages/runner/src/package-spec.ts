@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ContractError, parseManifest, ProcVisionError } from '@procvision/manifest';
+import type { AdapterCommand } from './spawn-adapter.js';
+
+/** One algorithm package the runner should run. */
+export interface PackageSpec {
+  /** The package root (holds manifest.json; the adapter's working directory). */
+  root: string;
+  /** Package name; read from `<root>/manifest.json` when absent. */
+  name?: string;
+  /** Package version; read from `<root>/manifest.json` when absent. */
+  version?: string;
+  /** The adapter command; default {@link nodeAdapterCommand} of the package's vendored SDK. */
+  adapter?: AdapterCommand;
+  /** Extra environment of the child (e.g. `PROC_ENTRY_POINT`, `PYTHONPATH`). */
+  env?: Record<string, string>;
+}
+
+/** A package spec with name, version and adapter resolved. */
+export interface ResolvedPackageSpec {
+  root: string;
+  name: string;
+  version: string;
+  adapter: AdapterCommand;
+  env: Record<string, string>;
+}
+
+/**
+ * The adapter of a TypeScript package: `node <root>/node_modules/@procvision/sdk/dist/adapter-bin.js`
+ * (a delivered package carries its SDK; the platform installs nothing for it).
+ */
+export function nodeAdapterCommand(root: string): AdapterCommand {
+  return { command: process.execPath, args: [join(root, 'node_modules', '@procvision', 'sdk', 'dist', 'adapter-bin.js')] };
+}
+
+/** The adapter of a Python package: `python3 -m procvision_algorithm_sdk.adapter`. */
+export function pythonAdapterCommand(python = 'python3'): AdapterCommand {
+  return { command: python, args: ['-m', 'procvision_algorithm_sdk.adapter'] };
+}
+
+/**
+ * Fills name and version from `<root>/manifest.json` when the spec lacks them.
+ * @throws ProcVisionError 2002 when manifest.json is missing, ContractError when it is invalid
+ */
+export function resolvePackageSpec(spec: PackageSpec): ResolvedPackageSpec {
+  let { name, version } = spec;
+  if (name === undefined || version === undefined) {
+    const path = join(spec.root, 'manifest.json');
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new ProcVisionError('2002', `no manifest.json at ${path}: give the package root, or name and version`, { cause: error, details: { path } });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new ContractError('9999', `${path}: not valid JSON (${(error as Error).message})`, [{ path: '', message: 'invalid JSON' }]);
+    }
+    const { manifest } = parseManifest(value, { source: path });
+    name ??= manifest.name;
+    version ??= manifest.version;
+  }
+  return { root: spec.root, name, version, adapter: spec.adapter ?? nodeAdapterCommand(spec.root), env: spec.env ?? {} };
+}

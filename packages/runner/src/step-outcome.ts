@@ -1,0 +1,40 @@
+import type { ErrorCode, ExecuteResult, ImageMeta, PreExecuteResult } from '@procvision/manifest';
+
+/** Where a step stopped: `validate` (runner checks, nothing sent), `pre`, or `execute`. */
+export type StepStage = 'validate' | 'frame' | 'pre' | 'execute';
+
+/** What one step asks for. */
+export interface StepRequest {
+  /** Step index, 1-based, as in `getInfo().steps`. */
+  stepIndex: number;
+  /** The camera frame, written into the process's shared-memory ring. */
+  frame: import('@procvision/shm').Frame;
+  /** User params, validated against the step's param schema (defaults filled) before any call. */
+  userParams?: Record<string, unknown>;
+}
+
+/**
+ * The outcome of one step. `status` says whether the step worked; the verdict is
+ * `resultStatus` (OK/NG) from execute. On ERROR, `errorCode` and `stage` say what failed where.
+ */
+export interface StepOutcome {
+  sessionId: string;
+  stepIndex: number;
+  status: 'OK' | 'ERROR';
+  message: string;
+  errorCode?: ErrorCode;
+  /** The stage that ended the step (for ERROR), or `execute` on success. */
+  stage: StepStage;
+  /** The verdict of execute. */
+  resultStatus?: 'OK' | 'NG';
+  /** The validated pre_execute result (absent when the step stopped before it). */
+  pre?: PreExecuteResult;
+  /** The validated execute result (defect rects truncated to `max_defects`). */
+  execute?: ExecuteResult;
+  /** Non-fatal findings: truncated defects, legacy fields... (also logged as warnings). */
+  warnings: string[];
+  /** The frame as the algorithm saw it. */
+  frame?: { sharedMemId: string; imageMeta: ImageMeta };
+  /** Wall time of the whole step, in ms. */
+  latencyMs: number;
+}
