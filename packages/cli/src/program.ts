@@ -58,10 +58,10 @@ export function createProgram(context: ProgramContext): Command {
   program
     .command('validate')
     .description('check a project (manifest, entry, getInfo, smoke run, assets) or a delivery zip')
-    .argument('[project]', 'project folder', '.')
+    .argument('[project]', 'project folder (default: the current folder)')
     .option('--manifest <path>', 'manifest file (default: <project>/manifest.json)')
     .option('--zip <path>', 'also verify this delivery zip: structure, integrity, signature')
-    .action(act(async (output, project: string, options: ValidateOptions) => (await import('./commands/validate.js')).validateCommand(project, options, output)));
+    .action(act(async (output, project: string | undefined, options: ValidateOptions) => (await import('./commands/validate.js')).validateCommand(project, options, output)));
 
   program
     .command('run')

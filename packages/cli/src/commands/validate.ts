@@ -1,8 +1,74 @@
+import { existsSync } from 'node:fs';
+import { ProcVisionError, parseEntryPoint } from '@procvision/manifest';
 import type { ValidateOptions } from '../command-options.js';
+import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { UsageError } from '../usage-error.js';
+import { locateManifest, readJsonFile } from '../internal/load-project.js';
+import { prepareProject } from '../internal/prepare-project.js';
+import { type StartedAlgorithm, startAlgorithm } from '../internal/start-algorithm.js';
+import { CheckList, formatValidateReport } from '../internal/validate/check-list.js';
+import { checkAssets, checkManifest } from '../internal/validate/manifest-checks.js';
+import { checkInfoConsistency, checkStartupFailure, checkSteps } from '../internal/validate/runtime-checks.js';
+import { checkSmokeRuns } from '../internal/validate/smoke-checks.js';
+import { checkDeliveryZip } from '../internal/validate/zip-checks.js';
 
-/** `procvision validate`: every check of the project (and zip). */
-export async function validateCommand(project: string, options: ValidateOptions, output: Output): Promise<number> {
-  void project; void options; void output;
-  throw new Error('not yet');
+/**
+ * `procvision validate [project] [--manifest] [--zip]`: every check of cli.md through the real
+ * adapter in a child process. Exit 0 when no check failed, 1 otherwise, 2 without a manifest.
+ */
+export async function validateCommand(project: string | undefined, options: ValidateOptions, output: Output): Promise<number> {
+  const checks = new CheckList();
+  const zipOnly = project === undefined && options.zip !== undefined && options.manifest === undefined && !existsSync('manifest.json');
+  if (!zipOnly) await validateProject(checks, project ?? '.', options, output);
+  if (options.zip !== undefined) {
+    output.progress('verifying the zip...');
+    await checkDeliveryZip(checks, options.zip);
+  }
+  const report = checks.report();
+  output.result(report, () => formatValidateReport(report));
+  return report.summary.status === 'PASS' ? ExitCodes.success : ExitCodes.failure;
+}
+
+async function validateProject(checks: CheckList, project: string, options: ValidateOptions, output: Output): Promise<void> {
+  const { root, path } = locateManifest(project, 'validate', options.manifest);
+  const json = await readJsonFile(path);
+  if (!json.ok) {
+    checks.fail('manifest fields', json.message);
+    return;
+  }
+  const manifest = checkManifest(checks, json.value, path);
+  if (manifest === undefined) return;
+  checkAssets(checks, root, manifest);
+  const entry = parseEntryPoint(manifest.entry_point);
+  try {
+    const build = await prepareProject({ root, entry }, output);
+    checks.pass('build', build.compiled ? `compiled ${build.source} to ${entry.modulePath} in ${build.durationMs} ms` : `no TypeScript source for ${entry.modulePath}; using it as it is`);
+  } catch (error) {
+    if (!UsageError.isInstance(error)) throw error;
+    checks.fail('build', error.message);
+    return;
+  }
+  output.progress(`starting ${manifest.name} through the adapter...`);
+  let algorithm: StartedAlgorithm;
+  try {
+    algorithm = await startAlgorithm({ root, name: manifest.name, version: manifest.version, output, frameBytes: 1 << 20, env: { PROC_ENTRY_POINT: manifest.entry_point } });
+  } catch (error) {
+    if (!ProcVisionError.isInstance(error)) throw error;
+    checkStartupFailure(checks, error.message, entry.exportName);
+    return;
+  }
+  try {
+    checks.pass('entry import', `${entry.modulePath} loads in the adapter (started in ${algorithm.startupMs} ms)`);
+    checks.pass('extends BaseAlgorithm', `${entry.exportName} implements getInfo, preExecute, execute`);
+    checks.pass('getInfo() shape', `${algorithm.info.name} ${algorithm.info.version}, ${algorithm.info.steps.length} step(s)`);
+    checkInfoConsistency(checks, manifest, algorithm.info);
+    checkSteps(checks, manifest, algorithm.info);
+    if (!checks.failed('step schemas')) {
+      output.progress('smoke run...');
+      await checkSmokeRuns(checks, algorithm, manifest);
+    }
+  } finally {
+    await algorithm.close();
+  }
 }

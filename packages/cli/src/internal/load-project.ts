@@ -17,8 +17,8 @@ export interface LoadedProject {
   entry: { modulePath: string; exportName: string };
 }
 
-/** Reads and parses `<project>/manifest.json` (or `manifestPath`) as JSON text, without schema checks. */
-export async function readManifestJson(project: string, command: string, manifestPath?: string): Promise<{ root: string; path: string; value: unknown }> {
+/** Finds `<project>/manifest.json` (or `manifestPath`); a missing folder or file is a usage error. */
+export function locateManifest(project: string, command: string, manifestPath?: string): { root: string; path: string } {
   const root = resolve(project);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new UsageError(`project folder ${root} does not exist; pass the folder that holds manifest.json.`, { example: `procvision ${command} ./my-algo` });
@@ -30,17 +30,25 @@ export async function readManifestJson(project: string, command: string, manifes
       example: `procvision ${command} ./my-algo`,
     });
   }
+  return { root, path };
+}
+
+/** Reads a JSON file: `{ok: true, value}` or `{ok: false, message}` naming the file and the syntax error. */
+export async function readJsonFile(path: string): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
   const text = await readFile(path, 'utf8');
   try {
-    return { root, path, value: JSON.parse(text) as unknown };
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}. Fix the file and try again.`, { example: `procvision validate ${project}` });
+    return { ok: false, message: `${path} is not valid JSON: ${(error as Error).message}` };
   }
 }
 
 /** Loads a project for `run` and `package`: manifest read and checked, or a usage error naming the bad fields. */
 export async function loadProject(project: string, command: string, manifestPath?: string): Promise<LoadedProject> {
-  const { root, path, value } = await readManifestJson(project, command, manifestPath);
+  const { root, path } = locateManifest(project, command, manifestPath);
+  const json = await readJsonFile(path);
+  if (!json.ok) throw new UsageError(`${json.message}. Fix the file and try again.`, { example: `procvision validate ${project}` });
+  const value = json.value;
   try {
     const { manifest, warnings } = parseManifest(value, { source: path });
     const entry = parseEntryPoint(manifest.entry_point);

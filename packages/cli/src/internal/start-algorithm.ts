@@ -24,6 +24,8 @@ export interface StartAlgorithmOptions {
   /** Runner config overrides (timeouts ...). */
   config?: RunnerConfigInput;
   output: Output;
+  /** Extra environment of the adapter (e.g. `PROC_ENTRY_POINT`). */
+  env?: Record<string, string>;
   /** Largest image to expect, in bytes (sizes the shared-memory slot). */
   frameBytes: number;
 }
@@ -41,6 +43,7 @@ export async function startAlgorithm(options: StartAlgorithmOptions): Promise<St
     packageVersion: options.version,
     root: options.root,
     adapter: { command: process.execPath, args: [adapterBinPath] },
+    ...(options.env === undefined ? {} : { env: options.env }),
     config: { ...options.config, log_level: options.output.debug ? 'debug' : 'warn' },
     logger: { log: (entry: LogEntry) => logEntry(options.output, entry) },
   });

@@ -32,6 +32,8 @@ export interface StepCallResult<T> {
   warnings: string[];
   latencyMs: number;
   attempts: number;
+  /** `result`: the algorithm answered; `runner`: the runner produced an ERROR (timeout, crash ...). */
+  source: 'result' | 'runner';
 }
 
 /** What {@link runStep} returns. */
@@ -101,6 +103,7 @@ interface Outcome {
   debug?: Record<string, unknown>;
   latency_ms: number;
   attempts: number;
+  source: 'result' | 'runner';
 }
 
 type Check<T> = { ok: true; result: T; warnings: string[] } | { ok: false; message: string };
@@ -112,7 +115,7 @@ function checkedResult<T>(outcome: Outcome, check: (value: unknown) => Check<T>)
   if (Object.keys(data).length > 0) result['data'] = data;
   if (outcome.debug !== undefined) result['debug'] = outcome.debug;
   const checked = check(result);
-  const base = { latencyMs: round(outcome.latency_ms), attempts: outcome.attempts };
+  const base = { latencyMs: round(outcome.latency_ms), attempts: outcome.attempts, source: outcome.source };
   if (checked.ok) return { ...base, result: checked.result, violations: [], warnings: checked.warnings };
   return { ...base, result, violations: [checked.message], warnings: [] };
 }
