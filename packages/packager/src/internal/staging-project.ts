@@ -24,6 +24,9 @@ export interface StagingHooks {
 async function sanitisedPackageJson(projectDir: string, project: PackageJson, npmPackagesDir: string, hooks: StagingHooks): Promise<Record<string, unknown>> {
   const dependencies: Record<string, string> = { ...project.dependencies };
   const overrides: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(dependencies)) {
+    if (/^(link|file|portal):/.test(spec)) throw new ProcVisionError('2004', `dependency ${name}@"${spec}" cannot be delivered: only registry ranges and pnpm workspace packages are supported`);
+  }
   const hasPnpmSpecs = Object.values(dependencies).some((spec) => spec.startsWith('workspace:') || spec.startsWith('catalog:'));
   const workspaceRoot = hasPnpmSpecs ? findWorkspaceRoot(projectDir) : null;
   if (hasPnpmSpecs && workspaceRoot === null) throw new ProcVisionError('2004', `${projectDir}/package.json uses workspace: or catalog: specs but no pnpm-workspace.yaml was found above it`);
@@ -36,9 +39,6 @@ async function sanitisedPackageJson(projectDir: string, project: PackageJson, np
       overrides[name] = spec;
       if (name in dependencies) dependencies[name] = spec;
     }
-  }
-  for (const [name, spec] of Object.entries(dependencies)) {
-    if (/^(link|file|portal|workspace):/.test(spec)) throw new ProcVisionError('2004', `dependency ${name}@"${spec}" cannot be delivered: only registry ranges and pnpm workspace packages are supported`);
   }
   return {
     name: project.name,
