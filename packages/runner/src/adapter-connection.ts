@@ -1,6 +1,6 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { type AdapterMessage, type CallData, type ErrorCode, type FrameError, parseAdapterMessage, type RunnerConfig } from '@procvision/manifest';
-import type { AttemptOutcome, FailureReason } from './call-outcome.js';
+import { type AttemptOutcome, type FailureReason, readErrorKind } from './call-outcome.js';
 import { CallTable } from './call-table.js';
 import type { FaultReason, ProcessRef, RunnerEvents } from './events.js';
 import { FrameChannel } from './frame-channel.js';
@@ -169,10 +169,10 @@ export class AdapterConnection {
       this.endWithFault('protocol-error', parsed.reason, Buffer.from(JSON.stringify(raw).slice(0, 32)).toString('hex'));
       return;
     }
-    this.dispatch(parsed.message);
+    this.dispatch(parsed.message, raw);
   }
 
-  private dispatch(message: AdapterMessage): void {
+  private dispatch(message: AdapterMessage, raw: Record<string, unknown>): void {
     if (!this.greeted && message.type !== 'hello' && message.type !== 'error') {
       this.endWithFault('protocol-error', `expected hello as the first frame, got ${message.type}`);
       return;
@@ -184,7 +184,7 @@ export class AdapterConnection {
         this.heartbeat.handlePong(message.request_id);
         return;
       case 'result':
-        if (!this.calls.settle(message.request_id, { kind: 'result', result: message, latencyMs: 0 })) this.dropReply(message.request_id, 'result');
+        if (!this.calls.settle(message.request_id, { kind: 'result', result: message, errorKind: readErrorKind(raw), latencyMs: 0 })) this.dropReply(message.request_id, 'result');
         return;
       case 'error':
         return this.adapterError(message.request_id, message.error_code, message.message);

@@ -11,9 +11,27 @@ export type FailureReason =
   | 'failed'
   | 'stopped';
 
+/** How the SDK marks a typed error on a result frame (`error_kind`): RecoverableError or FatalError. */
+export type ErrorKind = 'recoverable' | 'fatal';
+
+/**
+ * Reads the `error_kind` of a raw result frame (`"recoverable"` | `"fatal"`, set by the SDK for
+ * RecoverableError / FatalError); the older `debug.recoverable` / `debug.fatal` flags count too.
+ */
+export function readErrorKind(frame: Record<string, unknown>): ErrorKind | undefined {
+  if (frame.status !== 'ERROR') return undefined;
+  if (frame.error_kind === 'recoverable' || frame.error_kind === 'fatal') return frame.error_kind;
+  const debug = frame.debug;
+  if (typeof debug === 'object' && debug !== null) {
+    if ((debug as Record<string, unknown>).fatal === true) return 'fatal';
+    if ((debug as Record<string, unknown>).recoverable === true) return 'recoverable';
+  }
+  return undefined;
+}
+
 /** The outcome of one attempt of a call on one process. */
 export type AttemptOutcome =
-  | { kind: 'result'; result: ResultMessage; latencyMs: number }
+  | { kind: 'result'; result: ResultMessage; errorKind: ErrorKind | undefined; latencyMs: number }
   | { kind: 'failure'; reason: FailureReason; code: ErrorCode; message: string; latencyMs: number };
 
 /**
@@ -70,14 +88,4 @@ export function toCallOutcome(attempt: AttemptOutcome, attempts: number): CallOu
 /** A failure outcome the runner produces without trying (a `failed` or stopped process). */
 export function runnerFailure(reason: FailureReason, code: ErrorCode, message: string): CallOutcome {
   return toCallOutcome({ kind: 'failure', reason, code, message, latencyMs: 0 }, 0);
-}
-
-/** True when the algorithm threw a `RecoverableError` (the SDK marks it `debug.recoverable`). */
-export function isRecoverableResult(result: ResultMessage): boolean {
-  return result.status === 'ERROR' && result.debug?.recoverable === true;
-}
-
-/** True when the algorithm threw a `FatalError` (the SDK marks it `debug.fatal`). */
-export function isFatalResult(result: ResultMessage): boolean {
-  return result.status === 'ERROR' && result.debug?.fatal === true;
 }

@@ -13,6 +13,7 @@ interface PendingCall<Outcome> {
 export class CallTable<Outcome> {
   private readonly pending = new Map<string, PendingCall<Outcome>>();
   private sequence = 0;
+  private lastSessionId: string | null = null;
 
   /** A fresh request id, unique within this table. */
   nextRequestId(prefix: string): string {
@@ -32,6 +33,7 @@ export class CallTable<Outcome> {
         entry.timer = setTimeout(() => this.settle(requestId, options.onTimeout()), options.timeoutMs);
       }
       this.pending.set(requestId, entry);
+      if (options.sessionId !== undefined && options.sessionId !== null) this.lastSessionId = options.sessionId;
     });
   }
 
@@ -55,10 +57,13 @@ export class CallTable<Outcome> {
     return this.pending.has(requestId);
   }
 
-  /** The session of the (first) call in flight, for tagging logs. */
+  /**
+   * The session to tag a log line with: the session of the call in flight, else of the last
+   * call (stderr and stdout are separate pipes, so a call's last lines may arrive after its result).
+   */
   currentSessionId(): string | null {
-    for (const entry of this.pending.values()) return entry.sessionId;
-    return null;
+    for (const entry of this.pending.values()) if (entry.sessionId !== null) return entry.sessionId;
+    return this.lastSessionId;
   }
 
   /** Number of calls in flight. */

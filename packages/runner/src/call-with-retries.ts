@@ -1,5 +1,5 @@
 import type { CallData } from '@procvision/manifest';
-import { type AttemptOutcome, type CallOutcome, isFatalResult, isRecoverableResult, toCallOutcome } from './call-outcome.js';
+import { type AttemptOutcome, type CallOutcome, toCallOutcome } from './call-outcome.js';
 import type { ProcessRef, RunnerEvents } from './events.js';
 import type { Readiness } from './internal/readiness.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
@@ -32,7 +32,7 @@ export async function callWithRetries(options: CallWithRetriesOptions): Promise<
     events.emit('call-start', { ...ref, requestId, phase: data.phase, attempt, sessionId: options.sessionId });
     const settled = await outcome;
     events.emit('call-end', { ...ref, requestId, phase: data.phase, attempt, ...endFields(settled) });
-    if (settled.kind === 'result' && isFatalResult(settled.result)) connection.endWithFault('fatal-error', `FatalError: ${settled.result.message}`);
+    if (settled.kind === 'result' && settled.errorKind === 'fatal') connection.endWithFault('fatal-error', `FatalError: ${settled.result.message}`);
     const reason = retryReason(settled);
     if (reason === undefined || attempt > options.maxRetries) return toCallOutcome(settled, attempt);
     events.emit('call-retry', { ...ref, requestId, phase: data.phase, attempt: attempt + 1, reason });
@@ -41,7 +41,7 @@ export async function callWithRetries(options: CallWithRetriesOptions): Promise<
 
 function retryReason(outcome: AttemptOutcome): string | undefined {
   if (outcome.kind === 'failure') return outcome.reason === 'timeout' || outcome.reason === 'heartbeat-lost' ? outcome.reason : undefined;
-  return isRecoverableResult(outcome.result) ? 'recoverable-error' : undefined;
+  return outcome.errorKind === 'recoverable' ? 'recoverable-error' : undefined;
 }
 
 function endFields(outcome: AttemptOutcome): Pick<RunnerEvents['call-end'], 'status' | 'errorCode' | 'latencyMs' | 'source'> {

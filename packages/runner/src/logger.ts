@@ -15,7 +15,7 @@ export interface LogEntry {
   source: 'algorithm' | 'runner';
   packageName: string;
   packageVersion: string;
-  /** The session of the call in flight when the line was read, or null. */
+  /** The session of the call in flight when the line was read (else of the last call), or null. */
   sessionId: string | null;
   /** OS pid of the child process, when the line came from one. */
   pid?: number;

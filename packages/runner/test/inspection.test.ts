@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LogEntry, Runner, type RunnerEvents } from '../src/index.js';
-import { fakeAdapter, fastConfig } from './helpers.js';
+import { fakeAdapter, fastConfig, waitFor } from './helpers.js';
 
 const root = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const frame = { encoding: 'jpeg' as const, bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]), width: 64, height: 48, cameraId: 'cam-01' };
@@ -82,6 +82,7 @@ describe('Runner inspections', () => {
   it('tags stderr lines with package and session, parses JSON lines, wraps text, keeps them in the ring', async () => {
     const { runner, session, logs } = await fakeRunner();
     await runner.runStep(session.id, { stepIndex: 1, frame, userParams: { fault: 'log' } });
+    await waitFor(() => runner.recentLogs('fake-algo').length >= 2, 5_000, 'two stderr lines');
     const lines = runner.recentLogs('fake-algo');
     expect(lines).toEqual([
       expect.objectContaining({ level: 'warn', message: 'json line', fields: { camera: 'cam-01' }, sessionId: session.id, packageName: 'fake-algo', packageVersion: '1.0.0', source: 'algorithm' }),
