@@ -1,8 +1,74 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { type BuiltDelivery, buildDeliveryZip, formatTarget } from '@procvision/packager';
 import type { PackageOptions } from '../command-options.js';
+import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { UsageError } from '../usage-error.js';
+import { loadProject } from '../internal/load-project.js';
+import { stageLinkedProject } from '../internal/package-staging.js';
+import { prepareProject } from '../internal/prepare-project.js';
 
-/** `procvision package`: every check of the project (and zip). */
+/**
+ * `procvision package <project>`: compiles the project, then builds one offline delivery zip
+ * per `--target` with @procvision/packager (default: this machine, or procvision.target.json).
+ */
 export async function packageCommand(project: string, options: PackageOptions, output: Output): Promise<number> {
-  void project; void options; void output;
-  throw new Error('not yet');
+  const targets: Array<string | undefined> = options.target ?? [undefined];
+  if (options.output?.endsWith('.zip') === true && targets.length > 1) {
+    throw new UsageError(`-o ${options.output} names one zip but ${targets.length} targets were given; pass a folder instead.`, {
+      example: `procvision package ${project} -o release/ --target linux-x64 --target win32-x64`,
+    });
+  }
+  const signKey = options.signKey === undefined ? undefined : await readSignKey(options.signKey, project);
+  const loaded = await loadProject(project, 'package');
+  await prepareProject(loaded, output);
+  const stage = await stageLinkedProject(loaded.root);
+  if (stage !== undefined) output.note(`delivering ${stage.linkedPackages.join(', ')} from the linked source checkout as first-party tarballs`);
+  const destination = options.output === undefined ? join(loaded.root, 'release') : resolve(options.output);
+  const built: BuiltDelivery[] = [];
+  try {
+    for (const target of targets) {
+      built.push(
+        await buildDeliveryZip(stage?.project ?? loaded.root, {
+          output: destination,
+          skipBuild: true,
+          ...(target === undefined ? {} : { target }),
+          ...(signKey === undefined ? {} : { signKey }),
+          ...(options.nodeAbi === undefined ? {} : { nodeAbi: String(options.nodeAbi) }),
+          ...(options.skipDeps === true ? { skipDeps: true } : {}),
+          onProgress: (event) => output.progress(`${event.message}${event.total === undefined ? '' : ` ${event.current ?? 0}/${event.total}`}`),
+        }),
+      );
+    }
+  } finally {
+    await stage?.cleanup();
+  }
+  const document = {
+    zips: built.map((delivery) => ({
+      path: delivery.zipPath,
+      name: delivery.delivery.name,
+      version: delivery.delivery.version,
+      target: formatTarget(delivery.target),
+      node_abi: delivery.delivery.target.node_abi,
+      files: Object.keys(delivery.delivery.files).length,
+      dependencies: delivery.delivery.dependencies.map((dependency) => `${dependency.name}@${dependency.version}`),
+      signer_key_id: delivery.signerKeyId,
+    })),
+  };
+  output.result(document, () =>
+    document.zips
+      .map((zip) => `${relative(process.cwd(), zip.path) || zip.path}: ${zip.name} ${zip.version} for ${zip.target}, ${zip.files} files, ${zip.dependencies.length} dependencies${zip.signer_key_id ? `, signed ${zip.signer_key_id}` : ''}`)
+      .join('\n'),
+  );
+  return ExitCodes.success;
+}
+
+async function readSignKey(path: string, project: string): Promise<string> {
+  const file = resolve(path);
+  if (!existsSync(file)) {
+    throw new UsageError(`--sign-key ${file} does not exist; pass an ed25519 private key in PEM format.`, { example: `procvision package ${project} --sign-key keys/release.pem` });
+  }
+  return readFile(file, 'utf8');
 }

@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+/** A copy of a project that the packager can deliver, and how to remove it. */
+export interface PackagingStage {
+  /** The folder to hand to `buildDeliveryZip`. */
+  project: string;
+  /** First-party packages linked from a source checkout, delivered as packed tarballs. */
+  linkedPackages: string[];
+  cleanup(): Promise<void>;
+}
+
+interface PackageJson {
+  dependencies?: Record<string, string>;
+}
+
+/**
+ * A project created by `procvision init` outside the toolkit's repository depends on
+ * `@procvision/sdk` through a link to the CLI's own copy; before that package is published no
+ * registry has it. When a `@procvision/*` dependency resolves to a folder of a pnpm workspace
+ * the project is not part of, this stages a copy of the project (manifest, package.json, dist,
+ * assets, procvision.target.json) in a temporary workspace that also lists the linked
+ * packages' folder, with those dependencies as `workspace:^`, so the packager packs them as
+ * first-party tarballs (delivery.md). Returns `undefined` when the project needs no staging.
+ */
+export async function stageLinkedProject(projectDir: string): Promise<PackagingStage | undefined> {
+  const packageJsonPath = join(projectDir, 'package.json');
+  if (!existsSync(packageJsonPath)) return undefined;
+  const packageJson = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as PackageJson & Record<string, unknown>;
+  const linked = new Map<string, string>();
+  for (const [name, spec] of Object.entries(packageJson.dependencies ?? {})) {
+    if (!name.startsWith('@procvision/') || spec.startsWith('workspace:')) continue;
+    const folder = await linkedWorkspaceFolder(projectDir, name);
+    if (folder !== undefined) linked.set(name, folder);
+  }
+  if (linked.size === 0) return undefined;
+  const root = await mkdtemp(join(tmpdir(), 'procvision-cli-package-'));
+  const project = join(root, basename(projectDir));
+  for (const entry of ['manifest.json', 'dist', 'assets', 'procvision.target.json']) {
+    if (existsSync(join(projectDir, entry))) await cp(join(projectDir, entry), join(project, entry), { recursive: true });
+  }
+  const dependencies = { ...packageJson.dependencies };
+  for (const name of linked.keys()) dependencies[name] = 'workspace:^';
+  await writeFile(join(project, 'package.json'), `${JSON.stringify({ ...packageJson, dependencies }, null, 2)}\n`);
+  const packageFolders = [...new Set([...linked.values()].map((folder) => dirname(folder)))];
+  const globs = [basename(projectDir), ...packageFolders.map((folder) => `${relative(root, folder).split(sep).join('/')}/*`)];
+  await writeFile(join(root, 'pnpm-workspace.yaml'), `packages:\n${globs.map((glob) => `  - '${glob}'`).join('\n')}\n`);
+  return { project, linkedPackages: [...linked.keys()], cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** The real folder of `name` as the project resolves it, when it lies in a pnpm workspace the project is not in. */
+async function linkedWorkspaceFolder(projectDir: string, name: string): Promise<string | undefined> {
+  let packageJson: string;
+  try {
+    packageJson = createRequire(join(projectDir, 'package.json')).resolve(`${name}/package.json`);
+  } catch {
+    return undefined;
+  }
+  const folder = await realpath(dirname(packageJson));
+  const workspace = workspaceRootAbove(folder);
+  if (workspace === undefined) return undefined;
+  const project = await realpath(projectDir);
+  return project === workspace || project.startsWith(`${workspace}${sep}`) ? undefined : folder;
+}
+
+function workspaceRootAbove(directory: string): string | undefined {
+  for (let current = resolve(directory); ; current = dirname(current)) {
+    if (existsSync(join(current, 'pnpm-workspace.yaml'))) return current;
+    if (dirname(current) === current) return undefined;
+  }
+}
