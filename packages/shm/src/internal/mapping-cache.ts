@@ -34,18 +34,18 @@ function evictIdle(addon: NativeShm): void {
 }
 
 /**
- * The read-only mapping of segment `name`, opened once and reused. On Linux the inode is
- * checked on each access so a segment unlinked and re-created under the same name is remapped.
+ * The read-only mapping of segment `name`, opened once and reused without a system call:
+ * writers never reuse a name (`pv-<pid>-<n>` with n counting up from a random start), so a
+ * cached name always denotes the same segment. {@link forgetMapping} drops a stale entry.
  */
 export function mappingFor(addon: NativeShm, name: string, sharedMemId: string): CachedMapping {
-  const inode = inodeOf(name);
   const cached = mappings.get(name);
-  if (cached && (inode === undefined || inode === cached.inode)) {
+  if (cached) {
     mappings.delete(name);
     mappings.set(name, cached);
     return cached;
   }
-  if (cached) closeMapping(addon, cached);
+  const inode = inodeOf(name);
   if (inode === null) throw new ImageLoadError('unknown-id', sharedMemId, `no shared-memory segment named ${JSON.stringify(name)}`);
   let buffer: ArrayBuffer;
   try {
@@ -58,6 +58,20 @@ export function mappingFor(addon: NativeShm, name: string, sharedMemId: string):
   const mapping: CachedMapping = { name, bytes: new Uint8Array(buffer), holds: 0, inode: inode ?? undefined, buffer };
   mappings.set(name, mapping);
   return mapping;
+}
+
+/**
+ * Drops the cached mapping of `name` when its segment was unlinked or replaced (checked by
+ * inode on Linux). The reader calls it when a verified read fails, before reporting.
+ */
+export function forgetStaleMapping(name: string): boolean {
+  const addon = nativeAddon();
+  const cached = mappings.get(name);
+  if (!addon || !cached) return false;
+  const inode = inodeOf(name);
+  if (inode === undefined || inode === cached.inode) return false;
+  closeMapping(addon, cached);
+  return true;
 }
 
 /** Drops one hold; closes the mapping if it was evicted meanwhile. */

@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ImageLoadError } from '../image-load-error.js';
 import { HEADER_SIZE, OFFSET } from './layout.js';
-import { mappingFor, releaseMapping } from './mapping-cache.js';
-import { nativeAddon } from './native-addon.js';
+import { forgetStaleMapping, mappingFor, releaseMapping } from './mapping-cache.js';
+import { nativeAddon, type NativeShm } from './native-addon.js';
 import { segmentPath } from './segment-directory.js';
 import type { SegmentSnapshot } from './segment-snapshot.js';
 import { verifyHeader } from './verify-header.js';
@@ -22,6 +22,16 @@ export function snapshotOfMemory(segment: Uint8Array, sharedMemId: string, relea
 export function readNamedSegment(name: string, sharedMemId: string): SegmentSnapshot {
   const addon = nativeAddon();
   if (!addon) return readSegmentFile(name, sharedMemId);
+  try {
+    return readMapping(addon, name, sharedMemId);
+  } catch (error) {
+    // A cached mapping of a segment since unlinked or replaced: remap once and retry.
+    if (forgetStaleMapping(name)) return readMapping(addon, name, sharedMemId);
+    throw error;
+  }
+}
+
+function readMapping(addon: NativeShm, name: string, sharedMemId: string): SegmentSnapshot {
   const mapping = mappingFor(addon, name, sharedMemId);
   mapping.holds += 1;
   let released = false;

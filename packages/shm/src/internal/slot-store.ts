@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { setDevSegment, clearDevImage } from '../dev-store.js';
 import { registerSabPool, type SabPoolHandle, unregisterSabPool } from '../sab-pool.js';
 import { type FrameFields, HEADER_SIZE } from './layout.js';
@@ -12,9 +13,11 @@ export interface SlotStore {
   sabPool?: SabPoolHandle;
 }
 
-let segmentCounter = 0;
+// A random start: a runner restarted under the same pid (containers) never reuses a name that a
+// reader may still have mapped.
+let segmentCounter = randomInt(0, 2 ** 31);
 
-/** The next owned segment name: `pv-<pid>-<n>` (at most 30 characters). */
+/** The next owned segment name: `pv-<pid>-<n>` (at most 30 characters), never reused. */
 export function nextSegmentName(): string {
   segmentCounter += 1;
   return `pv-${process.pid}-${segmentCounter}`;
