@@ -6,7 +6,8 @@ import { callStatusSchema, debugSchema } from './results.js';
 /** The protocol major version this package speaks. */
 export const PROTOCOL_VERSION = 1;
 
-const stamp = { timestamp_ms: z.number() };
+/** Sent on every frame; an older peer that omits it is accepted and stamped on receipt. */
+const stamp = { timestamp_ms: z.number().default(() => Date.now()) };
 const requestId = z.string().min(1);
 
 /** Adapter -> runner, first frame: protocol, sdk_version, capabilities. */

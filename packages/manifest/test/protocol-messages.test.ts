@@ -97,8 +97,11 @@ describe('adapter -> runner messages', () => {
     expect(failed(parseAdapterMessage({ type: 'shutdown', ...t })).reason).toContain('status: required');
   });
 
-  it('every message needs timestamp_ms', () => {
-    expect(failed(parseAdapterMessage({ type: 'pong', request_id: 'p1', status: 'OK' })).reason).toBe('invalid pong message: timestamp_ms: required, expected a number');
+  it('stamps a message from an older peer that omits timestamp_ms on receipt', () => {
+    const before = Date.now();
+    const pong = ok(parseAdapterMessage({ type: 'pong', request_id: 'p1', status: 'OK' }));
+    expect(pong.timestamp_ms).toBeGreaterThanOrEqual(before);
+    expect(failed(parseAdapterMessage({ type: 'pong', request_id: 'p1', status: 'OK', timestamp_ms: 'now' })).reason).toBe('invalid pong message: timestamp_ms: expected a number, got "now"');
   });
 });
 
