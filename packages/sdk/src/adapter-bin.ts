@@ -7,4 +7,5 @@
 import { reserveStdoutForFrames } from './internal/adapter/stdout-guard.js';
 import { startAdapter } from './internal/adapter/start-adapter.js';
 
-startAdapter(reserveStdoutForFrames(), process.argv.slice(2));
+reserveStdoutForFrames();
+startAdapter(process.argv.slice(2));

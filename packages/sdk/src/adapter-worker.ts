@@ -3,19 +3,21 @@
  * algorithm never stops the main thread from answering pings. Loads the entry class, runs
  * setup, then serves `call` and `teardown` requests from the main thread one at a time.
  */
-import { parentPort } from 'node:worker_threads';
-import { parseAlgorithmInfo, ProcVisionError } from '@procvision/manifest';
+import { parentPort, workerData } from 'node:worker_threads';
+import { encodeFrame, parseAlgorithmInfo, ProcVisionError } from '@procvision/manifest';
 import { createLogger } from './logger.js';
-import { redirectConsoleToStderr } from './internal/adapter/stdout-guard.js';
+import { reserveStdoutForFrames } from './internal/adapter/stdout-guard.js';
 import { loadAlgorithm, describe } from './internal/adapter/algorithm-loader.js';
-import type { FromWorker, ToWorker } from './internal/adapter/bridge-messages.js';
+import type { FromWorker, ToWorker, WorkerStart } from './internal/adapter/bridge-messages.js';
 import { runCall, type CallRunnerContext } from './internal/adapter/call-runner.js';
+import { controlSlot, FrameOutput } from './internal/adapter/frame-output.js';
 
 const port = parentPort;
 if (port === null) throw new Error('adapter-worker.js must run in a worker thread started by procvision-adapter');
+const { control } = workerData as WorkerStart;
+const output = new FrameOutput(control);
 
-process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
-redirectConsoleToStderr();
+reserveStdoutForFrames();
 
 const logger = createLogger({ fields: { component: 'procvision-adapter' } });
 let context: CallRunnerContext | undefined;
@@ -28,11 +30,7 @@ port.on('message', (message: ToWorker) => {
       void load(message.root, message.modulePath, message.exportName, message.maxDefects);
       break;
     case 'call':
-      if (context === undefined) {
-        send({ kind: 'result', requestId: message.requestId, frame: { type: 'error', request_id: message.requestId, status: 'ERROR', message: 'algorithm not loaded', error_code: '9999' } });
-        break;
-      }
-      void runCall(context, message.requestId, message.data).then((frame) => send({ kind: 'result', requestId: message.requestId, frame }));
+      if (context !== undefined) void call(context, message.requestId, message.data);
       break;
     case 'teardown':
       void teardown();
@@ -56,6 +54,20 @@ async function load(root: string, modulePath: string, exportName: string, maxDef
   } catch (error) {
     const code = ProcVisionError.isInstance(error) ? error.code : '9999';
     send({ kind: 'load-failed', code, message: ProcVisionError.isInstance(error) ? error.message : describe(error) });
+  }
+}
+
+/**
+ * Runs a call and writes its result straight to stdout: no hop back through the main thread.
+ * The busy flag is cleared first, so the runner's next call is never refused as busy.
+ */
+async function call(callContext: CallRunnerContext, requestId: string, data: Record<string, unknown>): Promise<void> {
+  const frame = encodeFrame(await runCall(callContext, requestId, data));
+  Atomics.store(control, controlSlot.callBusy, 0);
+  try {
+    output.write(frame);
+  } catch (error) {
+    send({ kind: 'write-failed', requestId, error: describe(error) });
   }
 }
 

@@ -16,6 +16,8 @@ export { GPUOutOfMemoryError } from './errors/gpu-out-of-memory-error.js';
 export { ProgramError } from './errors/program-error.js';
 export { adapterBinPath } from './adapter-path.js';
 export { ProcVisionError } from '@procvision/manifest';
+export { ImageLoadError, readFrame, readImage } from '@procvision/shm';
+export type { FrameView, RgbImage } from '@procvision/shm';
 export type {
   AlgorithmInfo,
   ErrorCode,

@@ -30,9 +30,15 @@ export class Session {
   readonly context: Readonly<Record<string, unknown>>;
   private readonly store: Map<string, JsonValue>;
 
-  constructor(init: SessionInit) {
+  /**
+   * @param init - id, context and state as the runner sent them.
+   * @param ownership - `copy` (default) copies the context before freezing it; `adopt` freezes
+   * the given object itself (the adapter does this with the context it just decoded).
+   */
+  constructor(init: SessionInit, ownership: 'copy' | 'adopt' = 'copy') {
     this.id = init.id;
-    this.context = deepFreeze(structuredClone(init.context ?? {}));
+    const context = init.context ?? {};
+    this.context = deepFreeze(ownership === 'adopt' ? context : structuredClone(context));
     this.store = new Map(Object.entries((init.state ?? {}) as Record<string, JsonValue>));
   }
 

@@ -2,7 +2,7 @@ import { type ErrorCode, FrameDecoder, FrameError, encodeFrame } from '@procvisi
 import { createLogger } from '../../logger.js';
 import { AlgorithmWorker } from './algorithm-worker.js';
 import { type EntryPoint, resolveEntryPoint } from './entry-point.js';
-import type { FrameSink } from './stdout-guard.js';
+import { controlSlot, type FrameOutput } from './frame-output.js';
 import { readRunnerMessage } from './runner-message.js';
 
 /** How the adapter was started. */
@@ -11,8 +11,10 @@ export interface AdapterServerOptions {
   root: string;
   /** Command-line arguments after the script (for `--entry`). */
   argv: readonly string[];
-  /** The only way to write to stdout (see `reserveStdoutForFrames`). */
-  writeFrame: FrameSink;
+  /** The only way to write to stdout, shared with the worker through `control`. */
+  output: FrameOutput;
+  /** The control array shared with the worker (write lock, call-busy flag). */
+  control: Int32Array;
   /** The worker script (`dist/adapter-worker.js`). */
   workerUrl: URL;
   /** Sent in `hello`. */
@@ -37,6 +39,7 @@ export class AdapterServer {
   private worker: AlgorithmWorker | undefined;
   private workerLoaded = false;
   private pendingCall: { requestId: string; data: Record<string, unknown> } | undefined;
+  /** The last call sent to the worker; it is still running while the busy flag is set. */
   private inFlight: string | undefined;
   private tearingDown = false;
   private exitCode = 0;
@@ -54,7 +57,12 @@ export class AdapterServer {
   }
 
   private send(message: Record<string, unknown>): void {
-    this.options.writeFrame(encodeFrame({ ...message, timestamp_ms: Date.now() }));
+    try {
+      this.options.output.write(encodeFrame({ ...message, timestamp_ms: Date.now() }));
+    } catch (error) {
+      this.logger.error(`cannot write to stdout, exiting: ${(error as Error).message}`);
+      this.exit(1);
+    }
   }
 
   private sendError(requestId: string | null, message: string, code: ErrorCode | string): void {
@@ -107,14 +115,20 @@ export class AdapterServer {
 
   private acceptCall(requestId: string, data: Record<string, unknown>): void {
     if (this.phase === 'stopping') return this.sendError(requestId, 'adapter is shutting down', '9999');
-    if (this.inFlight !== undefined || this.pendingCall !== undefined) return this.sendError(requestId, 'busy', '9999');
+    if (this.callBusy() || this.pendingCall !== undefined) return this.sendError(requestId, 'busy', '9999');
     if (this.phase === 'ready') return this.dispatch(requestId, data);
     this.pendingCall = { requestId, data };
     if (this.phase === 'handshake') this.startLoading();
   }
 
+  /** True while the worker runs a call (it clears the flag just before writing the result). */
+  private callBusy(): boolean {
+    return Atomics.load(this.options.control, controlSlot.callBusy) === 1;
+  }
+
   private dispatch(requestId: string, data: Record<string, unknown>): void {
     this.inFlight = requestId;
+    Atomics.store(this.options.control, controlSlot.callBusy, 1);
     this.worker?.post({ kind: 'call', requestId, data });
   }
 
@@ -127,10 +141,13 @@ export class AdapterServer {
       const code = (error as { code?: ErrorCode }).code ?? '9999';
       return this.failLoad(code, (error as Error).message);
     }
-    this.worker = new AlgorithmWorker(this.options.workerUrl, {
+    this.worker = new AlgorithmWorker(this.options.workerUrl, { control: this.options.control }, {
       onReady: () => this.onReady(),
       onLoadFailed: (code, message) => this.failLoad(code, message),
-      onResult: (requestId, frame) => this.onResult(requestId, frame),
+      onWriteFailed: (requestId, error) => {
+        this.logger.error(`cannot write the result of ${requestId} to stdout, exiting: ${error}`);
+        this.exit(1);
+      },
       onTeardownDone: (error) => this.onTeardownDone(error),
       onCrash: (description) => this.onCrash(description),
     });
@@ -153,16 +170,9 @@ export class AdapterServer {
     this.exit(1);
   }
 
-  private onResult(requestId: string, frame: Record<string, unknown>): void {
-    this.inFlight = undefined;
-    this.options.writeFrame(encodeFrame(frame));
-    if (requestId !== frame.request_id) this.logger.error('result for an unexpected request', { request_id: requestId });
-    if (this.phase === 'stopping') this.finishShutdown();
-  }
-
   private onCrash(description: string): void {
     this.logger.error(description);
-    if (this.inFlight !== undefined) this.sendError(this.inFlight, `algorithm crashed: ${description}`, '9999');
+    if (this.inFlight !== undefined && this.callBusy()) this.sendError(this.inFlight, `algorithm crashed: ${description}`, '9999');
     else if (!this.workerLoaded) this.sendError(null, `algorithm crashed while loading: ${description}`, '9999');
     this.exit(1);
   }
@@ -180,7 +190,12 @@ export class AdapterServer {
   }
 
   private finishShutdown(): void {
-    if (this.inFlight !== undefined || this.tearingDown) return;
+    if (this.tearingDown) return;
+    if (this.callBusy()) {
+      // The worker answers the running call itself; look again shortly (shutdown is not a hot path).
+      setTimeout(() => this.finishShutdown(), 5);
+      return;
+    }
     if (this.worker === undefined || !this.workerLoaded) return this.acknowledgeShutdown();
     this.tearingDown = true;
     this.worker.post({ kind: 'teardown' });

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '@procvision/manifest';
-import type { FromWorker, ToWorker } from './bridge-messages.js';
+import type { FromWorker, ToWorker, WorkerStart } from './bridge-messages.js';
 
 /** What the main thread learns from the algorithm worker. */
 export interface AlgorithmWorkerEvents {
@@ -8,8 +8,8 @@ export interface AlgorithmWorkerEvents {
   onReady(): void;
   /** Load or setup failed (1003 for a missing entry, else the error's code or 9999). */
   onLoadFailed(code: ErrorCode, message: string): void;
-  /** A call finished; `frame` is the complete `result` message. */
-  onResult(requestId: string, frame: Record<string, unknown>): void;
+  /** The result of a call could not be written to stdout (the runner is gone). */
+  onWriteFailed(requestId: string, error: string): void;
   /** `teardown()` finished (`error` when it threw). */
   onTeardownDone(error: string | undefined): void;
   /** The worker thread died on its own (uncaught error, `process.exit` in algorithm code). */
@@ -17,15 +17,16 @@ export interface AlgorithmWorkerEvents {
 }
 
 /**
- * The main thread's handle on the worker thread that runs the algorithm. Messages are posted
- * as plain objects (one structured clone per hop); the worker's stdout is piped to stderr.
+ * The main thread's handle on the worker thread that runs the algorithm. Requests are posted
+ * as plain objects (one structured clone per hop); results go from the worker straight to
+ * stdout (see `FrameOutput`); the worker's own stdout stream is piped to stderr.
  */
 export class AlgorithmWorker {
   private readonly worker: Worker;
   private stopping = false;
 
-  constructor(workerUrl: URL, events: AlgorithmWorkerEvents) {
-    this.worker = new Worker(workerUrl, { stdout: true, stderr: false });
+  constructor(workerUrl: URL, start: WorkerStart, events: AlgorithmWorkerEvents) {
+    this.worker = new Worker(workerUrl, { stdout: true, stderr: false, workerData: start });
     this.worker.stdout.pipe(process.stderr, { end: false });
     this.worker.on('message', (message: FromWorker) => {
       switch (message.kind) {
@@ -33,8 +34,8 @@ export class AlgorithmWorker {
           return events.onReady();
         case 'load-failed':
           return events.onLoadFailed(message.code, message.message);
-        case 'result':
-          return events.onResult(message.requestId, message.frame);
+        case 'write-failed':
+          return events.onWriteFailed(message.requestId, message.error);
         case 'teardown-done':
           return events.onTeardownDone(message.error);
       }

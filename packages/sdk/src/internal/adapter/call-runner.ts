@@ -9,7 +9,7 @@ import {
 import type { Logger } from '../../logger.js';
 import { Session, type SessionInit } from '../../session.js';
 import type { StepContext, StepPhase } from '../../base-algorithm.js';
-import { type LoadedAlgorithm, describe } from './algorithm-loader.js';
+import type { LoadedAlgorithm } from './algorithm-loader.js';
 import { errorOutcome, type CallOutcome } from './call-outcome.js';
 
 const sessionStateWarnBytes = 100 * 1024;
@@ -31,7 +31,7 @@ export async function runCall(context: CallRunnerContext, requestId: string, dat
   const started = performance.now();
   const phase = data.phase;
   const stepIndex = typeof data.step_index === 'number' ? data.step_index : 0;
-  const session = new Session(sessionInit(data.session));
+  const session = new Session(sessionInit(data.session), 'adopt');
   let outcome: CallOutcome;
   try {
     outcome = await runPhase(context, phase, stepIndex, session, data);
@@ -88,16 +88,19 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
   const userParams = validation.params;
   const sharedMemId = typeof data.shared_mem_id === 'string' ? data.shared_mem_id : '';
   const stepContext: StepContext = { phase, pid, userParams, sharedMemId, imageMeta };
-  const startFailure = await callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
-  if (startFailure !== undefined) return startFailure;
+  if (algorithm.onStepStart !== undefined) {
+    const startFailure = await callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
+    if (startFailure !== undefined) return startFailure;
+  }
   const method = phase === 'pre' ? 'preExecute' : 'execute';
   let outcome: CallOutcome;
   try {
-    const returned: unknown = await algorithm[method](stepIndex, pid, session, userParams, sharedMemId, imageMeta);
-    outcome = checkReturned(context, method, returned);
+    const returned: unknown = algorithm[method](stepIndex, pid, session, userParams, sharedMemId, imageMeta);
+    outcome = checkReturned(context, method, isThenable(returned) ? await returned : returned);
   } catch (error) {
     outcome = errorOutcome(error);
   }
+  if (algorithm.onStepFinish === undefined) return outcome;
   const finishFailure = await callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
   return finishFailure ?? outcome;
 }
@@ -121,6 +124,10 @@ async function callHook(name: string, hook: () => unknown): Promise<CallOutcome 
     outcome.message = `${name} hook failed: ${outcome.message ?? ''}`;
     return outcome;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function sessionInit(value: unknown): SessionInit {

@@ -1,19 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { AdapterServer } from './adapter-server.js';
 import { resolvePackageRoot } from './entry-point.js';
-import type { FrameSink } from './stdout-guard.js';
+import { createControl, FrameOutput } from './frame-output.js';
 
 const defaultMaxDefects = 20;
 
 /** Starts the adapter in this process: stdout must already be reserved for frames. */
-export function startAdapter(writeFrame: FrameSink, argv: readonly string[]): AdapterServer {
+export function startAdapter(argv: readonly string[]): AdapterServer {
   const root = resolvePackageRoot();
   process.chdir(root);
-  process.stdout.on('error', () => process.exit(1));
+  const control = createControl();
   const server = new AdapterServer({
     root,
     argv,
-    writeFrame,
+    output: new FrameOutput(control),
+    control,
     workerUrl: new URL('./adapter-worker.js', import.meta.url),
     sdkVersion: sdkVersion(),
     maxDefects: maxDefectsFromEnvironment(),

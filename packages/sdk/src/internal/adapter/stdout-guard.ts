@@ -1,26 +1,19 @@
 import { Console } from 'node:console';
 
-/** Writes one encoded frame to the real stdout. */
-export type FrameSink = (frame: Uint8Array) => void;
-
 /**
  * Reserves stdout for protocol frames: from now on `process.stdout.write` and every `console`
- * method write to stderr. Returns the only remaining way to write to the real stdout.
+ * method write to stderr. Frames are written to fd 1 directly (see `FrameOutput`).
  * Call it before any algorithm code is loaded (in the main thread and in the worker).
  */
-export function reserveStdoutForFrames(): FrameSink {
+export function reserveStdoutForFrames(): void {
   const stdout = process.stdout;
-  const writeToStdout = stdout.write.bind(stdout);
   const stderr = process.stderr;
   stdout.write = stderr.write.bind(stderr) as typeof stdout.write;
   redirectConsoleToStderr();
-  return (frame) => {
-    writeToStdout(frame);
-  };
 }
 
 /** Points every method of the global `console` at stderr. */
-export function redirectConsoleToStderr(): void {
+function redirectConsoleToStderr(): void {
   const stderrConsole = new Console({ stdout: process.stderr, stderr: process.stderr });
   const target = console as unknown as Record<string, unknown>;
   const source = stderrConsole as unknown as Record<string, unknown>;
