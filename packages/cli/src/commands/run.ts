@@ -35,18 +35,17 @@ export async function runCommand(project: string, options: RunOptions, output: O
     name: manifest.name,
     version: manifest.version,
     output,
-    frameBytes: image.bytes.byteLength,
     ...(options.timeoutMs === undefined ? {} : { config: { execute_timeout_ms: options.timeoutMs } }),
   });
   let run: StepRun;
   try {
     output.progress(`running step ${options.step}...`);
-    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example });
   } finally {
     await algorithm.close();
   }
   const timings = { build_ms: build.durationMs, startup_ms: algorithm.startupMs, ...run.timings };
-  const document = stepRunDocument(run, timings);
+  const document = stepRunDocument(run.outcome, timings);
   if (options.report !== undefined) {
     const report = await writeReport(
       options.report,
@@ -57,7 +56,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
         pid: options.pid,
         step: options.step,
         image: { file: image.path, width: image.width, height: image.height },
-        user_params: run.params,
+        user_params: userParams,
         pre_execute: document.pre_execute,
         execute: document.execute,
         timings,
@@ -68,5 +67,5 @@ export async function runCommand(project: string, options: RunOptions, output: O
     document.report = { directory: report.directory, json: report.json, html: report.html, annotated: report.annotated };
   }
   output.result(document, () => formatStepRun(document, relative(process.cwd(), image.path)));
-  return document.execute?.status === 'OK' && document.problems.length === 0 ? ExitCodes.success : ExitCodes.failure;
+  return document.status === 'OK' ? ExitCodes.success : ExitCodes.failure;
 }

@@ -52,7 +52,7 @@ async function validateProject(checks: CheckList, project: string, options: Vali
   output.progress(`starting ${manifest.name} through the adapter...`);
   let algorithm: StartedAlgorithm;
   try {
-    algorithm = await startAlgorithm({ root, name: manifest.name, version: manifest.version, output, frameBytes: 1 << 20, env: { PROC_ENTRY_POINT: manifest.entry_point } });
+    algorithm = await startAlgorithm({ root, name: manifest.name, version: manifest.version, output, env: { PROC_ENTRY_POINT: manifest.entry_point } });
   } catch (error) {
     if (!ProcVisionError.isInstance(error)) throw error;
     checkStartupFailure(checks, error.message, entry.exportName);

@@ -1,15 +1,16 @@
-import { type AlgorithmInfo, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
-import { AlgorithmProcess, type LogEntry } from '@procvision/runner';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import type { AlgorithmInfo, RunnerConfigInput } from '@procvision/manifest';
+import { type AdapterCommand, type LogEntry, Runner } from '@procvision/runner';
 import { adapterBinPath } from '@procvision/sdk';
-import { type FrameWriter, createFrameWriter } from '@procvision/shm';
 import type { Output } from '../output.js';
 
-/** An algorithm process that finished start-up, with the frame writer that feeds it. */
+/** A runner with one algorithm package started and ready for steps. */
 export interface StartedAlgorithm {
-  process: AlgorithmProcess;
-  frames: FrameWriter;
+  runner: Runner;
+  /** The package name the runner knows it by. */
+  name: string;
   info: AlgorithmInfo;
-  config: RunnerConfig;
   /** Milliseconds from spawn to the end of setup (the `info` answer). */
   startupMs: number;
   /** Stops the process (shutdown, then SIGTERM/SIGKILL) and frees the shared memory. */
@@ -23,50 +24,53 @@ export interface StartAlgorithmOptions {
   version: string;
   /** Runner config overrides (timeouts ...). */
   config?: RunnerConfigInput;
-  output: Output;
   /** Extra environment of the adapter (e.g. `PROC_ENTRY_POINT`). */
   env?: Record<string, string>;
-  /** Largest image to expect, in bytes (sizes the shared-memory slot). */
-  frameBytes: number;
+  output: Output;
 }
 
 /**
- * Starts the package's adapter (`node <procvision-adapter>`, the package root as working
- * directory) under the runner's process supervisor, as the platform does, and creates an
- * mmap frame writer. Algorithm logs go to stderr: all levels with `--debug`, warnings otherwise.
+ * Starts the package in the platform's runner engine ({@link Runner}): the adapter of the SDK
+ * the package itself resolves, in a child process with the package root as working directory,
+ * frames through mmap shared memory. Algorithm logs go to stderr: all levels with `--debug`,
+ * warnings and errors otherwise.
  *
  * @throws ProcVisionError when start-up fails (1003 missing entry or asset, 1005, 9999).
  */
 export async function startAlgorithm(options: StartAlgorithmOptions): Promise<StartedAlgorithm> {
-  const algorithmProcess = new AlgorithmProcess({
-    packageName: options.name,
-    packageVersion: options.version,
-    root: options.root,
-    adapter: { command: process.execPath, args: [adapterBinPath] },
-    ...(options.env === undefined ? {} : { env: options.env }),
+  const runner = new Runner({
     config: { ...options.config, log_level: options.output.debug ? 'debug' : 'warn' },
     logger: { log: (entry: LogEntry) => logEntry(options.output, entry) },
   });
-  const frames = createFrameWriter({ backend: 'mmap', slots: 2, capacityBytes: Math.max(options.frameBytes, 64 * 1024) });
   const started = performance.now();
   try {
-    const info = await algorithmProcess.start();
-    return {
-      process: algorithmProcess,
-      frames,
-      info,
-      config: algorithmProcess.config,
-      startupMs: Math.round(performance.now() - started),
-      close: async () => {
-        await algorithmProcess.stop();
-        frames.close();
-      },
-    };
+    const algorithmProcess = await runner.startPackage({
+      root: options.root,
+      name: options.name,
+      version: options.version,
+      adapter: packageAdapter(options.root),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
+    const info = algorithmProcess.info as AlgorithmInfo;
+    return { runner, name: options.name, info, startupMs: Math.round(performance.now() - started), close: () => runner.close() };
   } catch (error) {
-    await algorithmProcess.stop().catch(() => undefined);
-    frames.close();
+    await runner.close();
     throw error;
   }
+}
+
+/**
+ * The adapter of the SDK the package resolves (so adapter and algorithm share one SDK
+ * instance), or the CLI's own when the package resolves none.
+ */
+export function packageAdapter(root: string): AdapterCommand {
+  let script = adapterBinPath;
+  try {
+    script = join(dirname(createRequire(join(root, 'package.json')).resolve('@procvision/sdk/package.json')), 'dist', 'adapter-bin.js');
+  } catch {
+    // The package resolves no SDK: the CLI's adapter loads it (and reports what is missing).
+  }
+  return { command: process.execPath, args: [script] };
 }
 
 const levelRank = { debug: 0, info: 1, warn: 2, error: 3 } as const;

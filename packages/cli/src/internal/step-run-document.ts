@@ -1,46 +1,53 @@
-import type { StepRun } from './step-run.js';
+import type { StepOutcome } from '@procvision/runner';
 
 /** The `--json` document of `run` and `runner exec`. */
 export interface StepRunDocument {
-  pre_execute: Record<string, unknown>;
-  /** `null` when pre_execute returned ERROR and execute was not called. */
-  execute: (Record<string, unknown> & { status?: unknown }) | null;
+  /** `OK` when the step worked (execute returned OK, whatever the verdict), else `ERROR`. */
+  status: 'OK' | 'ERROR';
+  /** The verdict, when execute returned OK. */
+  result_status: 'OK' | 'NG' | null;
+  /** Error code and stage (`validate`, `frame`, `pre`, `execute`) of a failed step. */
+  error_code: string | null;
+  stage: string;
+  pre_execute: Record<string, unknown> | null;
+  /** `null` when the step stopped before execute (pre_execute returned ERROR ...). */
+  execute: Record<string, unknown> | null;
   timings: Record<string, number>;
-  /** Where the user params ended up after validation (defaults filled). */
-  user_params: Record<string, unknown>;
-  /** Result-rule violations and warnings found in the results. */
-  problems: string[];
   warnings: string[];
   report?: { directory: string; json: string; html: string; annotated: string };
 }
 
-/** Builds the JSON document of a step run. */
-export function stepRunDocument(run: StepRun, timings: Record<string, number>): StepRunDocument {
+/**
+ * The JSON document of a step: the validated results, or, for a stage that failed without a
+ * valid result (timeout, crash, invalid result), an ERROR result with the runner's code.
+ */
+export function stepRunDocument(outcome: StepOutcome, timings: Record<string, number>): StepRunDocument {
+  const failure = { status: 'ERROR', error_code: outcome.errorCode ?? null, message: outcome.message };
   return {
-    pre_execute: run.preExecute.result as Record<string, unknown>,
-    execute: (run.execute?.result as Record<string, unknown> | undefined) ?? null,
+    status: outcome.status,
+    result_status: outcome.resultStatus ?? null,
+    error_code: outcome.errorCode ?? null,
+    stage: outcome.stage,
+    pre_execute: (outcome.pre as Record<string, unknown> | undefined) ?? (outcome.stage === 'pre' ? failure : null),
+    execute: (outcome.execute as Record<string, unknown> | undefined) ?? (outcome.stage === 'execute' ? failure : null),
     timings,
-    user_params: run.params,
-    problems: [...run.preExecute.violations, ...(run.execute?.violations ?? [])],
-    warnings: [...run.preExecute.warnings, ...(run.execute?.warnings ?? [])],
+    warnings: outcome.warnings,
   };
 }
 
 /** The human summary of a step run. */
 export function formatStepRun(document: StepRunDocument, imageLabel: string): string {
-  const pre = document.pre_execute as { status?: string; message?: string; error_code?: string };
-  const execute = document.execute as { status?: string; message?: string; error_code?: string; data?: { result_status?: string; ng_reason?: string; defect_rects?: unknown[] } } | null;
-  const lines = [`pre_execute: ${pre.status}${pre.error_code ? ` ${pre.error_code}` : ''}${pre.message ? ` - ${pre.message}` : ''}`];
-  if (execute === null) lines.push('execute: not called (pre_execute failed)');
-  else if (execute.status !== 'OK') lines.push(`execute: ${execute.status} ${execute.error_code ?? ''} - ${execute.message ?? ''}`);
-  else {
-    const verdict = execute.data?.result_status ?? '?';
-    const reason = verdict === 'NG' ? ` (${execute.data?.ng_reason ?? ''}, ${execute.data?.defect_rects?.length ?? 0} defect rect(s))` : '';
-    lines.push(`execute: OK, verdict ${verdict}${reason}${execute.message ? ` - ${execute.message}` : ''}`);
-  }
-  lines.push(`image: ${imageLabel}`);
+  const describe = (result: Record<string, unknown> | null, phase: string): string => {
+    if (result === null) return `${phase}: not called`;
+    const data = result['data'] as { result_status?: string; ng_reason?: string; defect_rects?: unknown[] } | undefined;
+    const code = typeof result['error_code'] === 'string' ? ` ${result['error_code']}` : '';
+    const verdict = data?.result_status === undefined ? '' : `, verdict ${data.result_status}`;
+    const reason = data?.result_status === 'NG' ? ` (${data.ng_reason ?? ''}, ${data.defect_rects?.length ?? 0} defect rect(s))` : '';
+    const message = typeof result['message'] === 'string' && result['message'] !== '' ? ` - ${result['message']}` : '';
+    return `${phase}: ${String(result['status'])}${code}${verdict}${reason}${message}`;
+  };
+  const lines = [describe(document.pre_execute, 'pre_execute'), describe(document.execute, 'execute'), `image: ${imageLabel}`];
   lines.push(`timings (ms): ${Object.entries(document.timings).map(([key, value]) => `${key.replace(/_ms$/, '')} ${value}`).join(', ')}`);
-  for (const problem of document.problems) lines.push(`result rule violated: ${problem}`);
   for (const warning of document.warnings) lines.push(`warning: ${warning}`);
   if (document.report) lines.push(`report: ${document.report.html}`);
   return lines.join('\n');

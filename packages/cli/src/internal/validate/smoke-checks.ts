@@ -1,7 +1,8 @@
 import type { Manifest } from '@procvision/manifest';
+import type { StepOutcome } from '@procvision/runner';
 import type { ImageFile } from '../read-image-file.js';
 import type { StartedAlgorithm } from '../start-algorithm.js';
-import { type StepCallResult, runStep } from '../step-run.js';
+import { runStep } from '../step-run.js';
 import { UsageError } from '../../usage-error.js';
 import type { CheckList } from './check-list.js';
 import { smokeParams } from './smoke-params.js';
@@ -18,9 +19,10 @@ export async function generatedImage(): Promise<ImageFile> {
 }
 
 /**
- * Runs `pre` and `execute` of every step on a generated image for the first PID and checks each
- * result against the result rules: a rule violation or a runner failure (timeout, crash) fails,
- * an ERROR the algorithm returned on purpose is a warning (a grey frame may fail calibration).
+ * Runs every step (`pre` then `execute`) through the runner on a generated image for the
+ * first PID. The runner checks each result against the result rules: an invalid result or a
+ * runner failure (timeout, crash: 1005) fails; an ERROR the algorithm returned on purpose is
+ * a warning (a grey frame may well fail calibration).
  */
 export async function checkSmokeRuns(checks: CheckList, algorithm: StartedAlgorithm, manifest: Manifest): Promise<void> {
   const image = await generatedImage();
@@ -32,30 +34,26 @@ export async function checkSmokeRuns(checks: CheckList, algorithm: StartedAlgori
       run = await runStep(algorithm, { pid, step: step.index, userParams: smokeParams(step, image), image, example: '' });
     } catch (error) {
       if (!UsageError.isInstance(error)) throw error;
-      checks.fail(`smoke preExecute ${label}`, `could not build valid params from the step schema: ${error.message}`);
+      checks.fail(`smoke run ${label}`, `the runner refused the generated params or PID ${pid}: ${error.message}`);
       continue;
     }
-    judge(checks, `smoke preExecute ${label}`, run.preExecute, pid);
-    if (run.execute === undefined) checks.warn(`smoke execute ${label}`, 'not called: preExecute returned ERROR');
-    else judge(checks, `smoke execute ${label}`, run.execute, pid);
+    judge(checks, label, run.outcome, run.timings);
   }
 }
 
-function judge(checks: CheckList, name: string, call: StepCallResult<unknown>, pid: string): void {
-  const result = call.result as { status?: string; message?: string; error_code?: string; data?: { result_status?: string } };
-  if (call.source === 'runner') {
-    checks.fail(name, `the call failed in the runner (${result.error_code ?? ''}): ${result.message ?? ''}`);
+function judge(checks: CheckList, label: string, outcome: StepOutcome, timings: { pre_execute_ms?: number; execute_ms?: number }): void {
+  const preName = `smoke preExecute ${label}`;
+  const executeName = `smoke execute ${label}`;
+  for (const warning of outcome.warnings) checks.warn(executeName, warning);
+  if (outcome.status === 'OK') {
+    checks.pass(preName, `status OK in ${timings.pre_execute_ms ?? '?'} ms, result valid`);
+    checks.pass(executeName, `status OK, verdict ${outcome.resultStatus ?? '?'} in ${timings.execute_ms ?? '?'} ms, result valid`);
     return;
   }
-  if (call.violations.length > 0) {
-    checks.fail(name, `the result breaks the result rules: ${call.violations.join('; ')}`);
-    return;
-  }
-  for (const warning of call.warnings) checks.warn(name, warning);
-  if (result.status !== 'OK') {
-    checks.warn(name, `returned ERROR ${result.error_code ?? ''} on a generated grey image for PID ${pid}: ${result.message ?? ''}`);
-    return;
-  }
-  const verdict = result.data?.result_status === undefined ? '' : `, verdict ${result.data.result_status}`;
-  checks.pass(name, `status OK${verdict} in ${call.latencyMs} ms, result valid`);
+  const name = outcome.stage === 'execute' ? executeName : preName;
+  if (outcome.stage === 'execute') checks.pass(preName, `status OK in ${timings.pre_execute_ms ?? '?'} ms, result valid`);
+  const broken = outcome.errorCode === '1005' || /returned an invalid result/.test(outcome.message) || outcome.stage === 'frame';
+  if (broken) checks.fail(name, `${outcome.message} (${outcome.errorCode ?? '?'})`);
+  else checks.warn(name, `returned ERROR ${outcome.errorCode ?? ''} on a generated grey image: ${outcome.message}`);
+  if (outcome.stage === 'pre') checks.warn(executeName, 'not called: preExecute did not return OK');
 }
