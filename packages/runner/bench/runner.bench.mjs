@@ -1,0 +1,89 @@
+// Runner bench: one inspection step (pre + execute) of a 1920x1200 JPEG through shared memory,
+// against the same step with the image as Base64 inside the JSON frames (the path the spec
+// forbids, measured to show what shm buys); steps per second; cold start (spawn to ready).
+// Prints one JSON line per figure on stdout; details go to stderr.
+import { fileURLToPath } from 'node:url';
+import { adapterBinPath } from '@procvision/sdk';
+import sharp from 'sharp';
+import { Runner } from '../dist/index.js';
+
+const root = fileURLToPath(new URL('../test/fixtures/real-algo/', import.meta.url));
+const adapter = { command: process.execPath, args: [adapterBinPath] };
+const width = 1920;
+const height = 1200;
+
+async function cameraJpeg() {
+  const pixels = Buffer.alloc(width * height * 3);
+  let seed = 1;
+  for (let index = 0; index < pixels.length; index += 3) {
+    const x = (index / 3) % width;
+    const y = Math.floor(index / 3 / width);
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const noise = (seed >> 16) & 15;
+    pixels[index] = (x >> 3) + noise;
+    pixels[index + 1] = (y >> 3) + noise;
+    pixels[index + 2] = ((x + y) >> 4) + noise;
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+}
+
+function percentile(values, fraction) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
+}
+
+function print(bench, value, unit, baselineName, baseline) {
+  const round = (number) => Math.round(number * 1000) / 1000;
+  process.stdout.write(`${JSON.stringify({ bench, value: round(value), unit, baseline_name: baselineName, baseline: round(baseline), ratio: round(value / baseline) })}\n`);
+}
+
+async function timeSteps(runner, sessionId, request, count) {
+  const times = [];
+  for (let index = 0; index < count; index += 1) {
+    const startedAt = performance.now();
+    const outcome = await runner.runStep(sessionId, request);
+    times.push(performance.now() - startedAt);
+    if (outcome.status !== 'OK') throw new Error(`bench step failed: ${outcome.errorCode} ${outcome.message}`);
+  }
+  return times;
+}
+
+const jpeg = await cameraJpeg();
+process.stderr.write(`bench image: ${width}x${height} JPEG, ${jpeg.byteLength} bytes (Base64 ${Math.ceil(jpeg.byteLength / 3) * 4} bytes)\n`);
+const runner = new Runner({ config: { log_level: 'warn', max_frame_bytes: 8 * 1024 * 1024 } });
+
+const coldStarts = [];
+for (let run = 0; run < 7; run += 1) {
+  const startedAt = performance.now();
+  await runner.startPackage({ root, adapter });
+  coldStarts.push(performance.now() - startedAt);
+  await runner.stopPackage('frame-bytes');
+}
+
+await runner.startPackage({ root, adapter });
+const session = runner.createSession({ packageName: 'frame-bytes', pid: 'A01' });
+const shmRequest = { stepIndex: 1, frame: { encoding: 'jpeg', bytes: jpeg, width, height, cameraId: 'cam-01' } };
+const placeholder = { encoding: 'jpeg', bytes: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), width, height, cameraId: 'cam-01' };
+const base64Request = { stepIndex: 1, frame: placeholder, userParams: { image_base64: jpeg.toString('base64') } };
+
+await timeSteps(runner, session.id, shmRequest, 50);
+await timeSteps(runner, session.id, base64Request, 50);
+const rounds = 5;
+const shmTimes = [];
+const base64Times = [];
+for (let round = 0; round < rounds; round += 1) {
+  shmTimes.push(...(await timeSteps(runner, session.id, shmRequest, 60)));
+  base64Times.push(...(await timeSteps(runner, session.id, base64Request, 60)));
+}
+const throughputStart = performance.now();
+const throughputSteps = 1000;
+await timeSteps(runner, session.id, shmRequest, throughputSteps);
+const stepsPerSecond = throughputSteps / ((performance.now() - throughputStart) / 1000);
+await runner.close();
+
+const shmP50 = percentile(shmTimes, 0.5);
+const base64P50 = percentile(base64Times, 0.5);
+process.stderr.write(`step p50/p99: shm ${shmP50.toFixed(3)}/${percentile(shmTimes, 0.99).toFixed(3)} ms, base64 ${base64P50.toFixed(3)}/${percentile(base64Times, 0.99).toFixed(3)} ms; cold starts ${coldStarts.map((ms) => ms.toFixed(0)).join(', ')} ms\n`);
+print('runner.step_e2e', shmP50, 'ms', 'runner.step_e2e_base64', base64P50);
+print('runner.steps_per_s', stepsPerSecond, 'steps/s', 'runner.steps_per_s_base64', 1000 / base64P50);
+print('runner.cold_start_ms', percentile(coldStarts, 0.5), 'ms', 'target.cold_start_ms', 150);
