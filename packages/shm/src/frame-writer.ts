@@ -1,5 +1,4 @@
-import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
-import type { FrameImageMeta } from './image-meta.js';
+import { ErrorCodes, type ImageMeta, ProcVisionError } from '@procvision/manifest';
 import { crc32c } from './internal/crc32c.js';
 import { onProcessExit } from './internal/exit-cleanup.js';
 import { checkFrame, type Frame } from './internal/check-frame.js';
@@ -23,7 +22,8 @@ export interface FrameWriterOptions {
 export interface WrittenFrame {
   slot: number;
   sharedMemId: string;
-  imageMeta: Required<FrameImageMeta>;
+  /** image_meta for the call (color_space always set; timestamp_ms rounded to whole ms). */
+  imageMeta: Required<ImageMeta>;
 }
 
 /** The runner side: a ring of slots; a slot is rewritten only after it is released. */
@@ -91,7 +91,7 @@ export function createFrameWriter(options: FrameWriterOptions = {}): FrameWriter
       const sharedMemId = store.write(slot, { ...fields, timestampMs, frameId, crc32c: options.checksum ? crc32c(payload) : 0 }, payload);
       held[slot] = true;
       nextSlot = (slot + 1) % slots;
-      const imageMeta = { width: fields.width, height: fields.height, timestamp_ms: timestampMs, camera_id: frame.cameraId ?? 'default', color_space: fields.colorSpace };
+      const imageMeta = { width: fields.width, height: fields.height, timestamp_ms: Math.max(0, Math.round(timestampMs)), camera_id: frame.cameraId ?? 'default', color_space: fields.colorSpace };
       return { slot, sharedMemId, imageMeta };
     },
     release(slot) {

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFrameWriter, mmapBackendKind } from '../src/index.js';
-import { exitOf, runFixture, startFixture } from './helpers/child.js';
+import { spawn } from 'node:child_process';
+import { createFrameWriter, mmapBackendKind, readImage } from '../src/index.js';
+import { exitOf, fixture, runFixture, startFixture } from './helpers/child.js';
 import { patternPixels, sha256 } from './helpers/images.js';
 
 interface ReadResult {
@@ -29,6 +30,17 @@ describe('mmap: across processes', () => {
     expect(native).toMatchObject({ sha256: sha256(pixels), length: pixels.length, backend: 'native' });
     const file = await runFixture<ReadResult>('read-image.mjs', [written.sharedMemId, meta], { PROCVISION_SHM_BACKEND: 'file' });
     expect(file).toMatchObject({ sha256: sha256(pixels), length: pixels.length, backend: 'file' });
+    writer.release(written.slot);
+  });
+
+  it('maps segments read-only in reader processes: writing into a view cannot alter the frame', async () => {
+    const pixels = patternPixels(16, 16, 3, 21);
+    const written = writer.write({ encoding: 'raw', pixels, width: 16, height: 16, channels: 3, colorSpace: 'RGB' });
+    // `ulimit -c 0`: the expected crash must not leave a core file behind.
+    const script = 'ulimit -c 0; exec "$0" "$@"';
+    const child = spawn('/bin/sh', ['-c', script, process.execPath, fixture('write-into-view.mjs'), written.sharedMemId, JSON.stringify(written.imageMeta)], { stdio: 'ignore' });
+    expect((await exitOf(child)).signal).toMatch(/^SIG(SEGV|BUS)$/);
+    expect((await readImage(written.sharedMemId, written.imageMeta)).data).toEqual(pixels);
     writer.release(written.slot);
   });
 

@@ -40,6 +40,9 @@ export function checkFrame(frame: Frame): { fields: Omit<FrameFields, 'timestamp
     const value = frame[field];
     if (!Number.isInteger(value) || value <= 0 || value > 0xffff_ffff) invalid(`${field} must be a positive integer, got ${String(value)}`);
   }
+  if (frame.timestampMs !== undefined && (!Number.isFinite(frame.timestampMs) || frame.timestampMs < 0)) {
+    invalid(`timestampMs must be a finite number >= 0, got ${String(frame.timestampMs)}`);
+  }
   if (frame.encoding === 'raw') {
     if (frame.channels !== 1 && frame.channels !== 3) invalid(`channels must be 1 or 3, got ${String(frame.channels)}`);
     if ((frame.channels === 1) !== (frame.colorSpace === 'GRAY')) invalid(`${frame.channels} channel(s) do not match colorSpace ${frame.colorSpace}`);
