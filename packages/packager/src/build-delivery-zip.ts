@@ -90,6 +90,8 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
       await runNpm(['run', 'build'], project, cacheDir);
     }
     const projectFiles = await listProjectFiles(project, manifest);
+    const dependencyCount = Object.keys(packageJson.dependencies ?? {}).length;
+    if (options.skipDeps === true && dependencyCount > 0) progress('lockfile-write', `skipDeps: leaving out all ${dependencyCount} dependencies; the zip only works if the algorithm needs none`);
     const root = join(staging, 'project');
     const { installSet } = await createStagingProject(project, packageJson, root, target, cacheDir, options.skipDeps === true, {
       onPack: (packageName) => progress('workspace-pack', `packing first-party ${packageName}`),
