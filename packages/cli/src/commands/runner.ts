@@ -1,18 +1,39 @@
 import type { ActivateOptions, ExecOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-options.js';
 import type { Output } from '../output.js';
 
-const todo = (): never => { throw new Error('not yet'); };
-/** `procvision runner install`. */
-export async function runnerInstall(zip: string, options: StoreOptions, output: Output): Promise<number> { void zip; void options; void output; return todo(); }
+/**
+ * The package store of @procvision/runner (install, activate, rollback, uninstall, exec) is not
+ * in this build yet; every `runner` command says so instead of pretending.
+ */
+function storeUnavailable(command: string): never {
+  throw new Error(`procvision runner ${command}: the package store is not available in this build of @procvision/runner; install a newer @procvision/cli`);
+}
+
+/** `procvision runner install <zip>`. */
+export async function runnerInstall(_zip: string, _options: StoreOptions, _output: Output): Promise<number> {
+  return storeUnavailable('install');
+}
 /** `procvision runner list`. */
-export async function runnerList(options: StoreOptions, output: Output): Promise<number> { void options; void output; return todo(); }
-/** `procvision runner activate`. */
-export async function runnerActivate(name: string, version: string, options: ActivateOptions, output: Output): Promise<number> { void name; void version; void options; void output; return todo(); }
-/** `procvision runner rollback`. */
-export async function runnerRollback(name: string, options: ActivateOptions, output: Output): Promise<number> { void name; void options; void output; return todo(); }
-/** `procvision runner uninstall`. */
-export async function runnerUninstall(name: string, version: string, options: UninstallOptions, output: Output): Promise<number> { void name; void version; void options; void output; return todo(); }
-/** `procvision runner exec`. */
-export async function runnerExec(options: ExecOptions, output: Output): Promise<number> { void options; void output; return todo(); }
+export async function runnerList(_options: StoreOptions, _output: Output): Promise<number> {
+  return storeUnavailable('list');
+}
+/** `procvision runner activate <name> <version> --pid`. */
+export async function runnerActivate(_name: string, _version: string, _options: ActivateOptions, _output: Output): Promise<number> {
+  return storeUnavailable('activate');
+}
+/** `procvision runner rollback <name> --pid`. */
+export async function runnerRollback(_name: string, _options: ActivateOptions, _output: Output): Promise<number> {
+  return storeUnavailable('rollback');
+}
+/** `procvision runner uninstall <name> <version>`. */
+export async function runnerUninstall(_name: string, _version: string, _options: UninstallOptions, _output: Output): Promise<number> {
+  return storeUnavailable('uninstall');
+}
+/** `procvision runner exec --pid --image`. */
+export async function runnerExec(_options: ExecOptions, _output: Output): Promise<number> {
+  return storeUnavailable('exec');
+}
 /** `procvision runner serve`. */
-export async function runnerServe(options: ServeOptions, output: Output): Promise<number> { void options; void output; return todo(); }
+export async function runnerServe(_options: ServeOptions, _output: Output): Promise<number> {
+  return storeUnavailable('serve');
+}

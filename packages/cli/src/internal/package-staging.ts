@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { findInstalledPackage } from './find-installed-package.js';
 
 /** A copy of a project that the packager can deliver, and how to remove it. */
 export interface PackagingStage {
@@ -53,13 +53,9 @@ export async function stageLinkedProject(projectDir: string): Promise<PackagingS
 
 /** The real folder of `name` as the project resolves it, when it lies in a pnpm workspace the project is not in. */
 async function linkedWorkspaceFolder(projectDir: string, name: string): Promise<string | undefined> {
-  let packageJson: string;
-  try {
-    packageJson = createRequire(join(projectDir, 'package.json')).resolve(`${name}/package.json`);
-  } catch {
-    return undefined;
-  }
-  const folder = await realpath(dirname(packageJson));
+  const installed = findInstalledPackage(projectDir, name);
+  if (installed === undefined) return undefined;
+  const folder = await realpath(installed);
   const workspace = workspaceRootAbove(folder);
   if (workspace === undefined) return undefined;
   const project = await realpath(projectDir);

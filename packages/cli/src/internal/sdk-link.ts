@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { lstat, mkdir, realpath, symlink } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findInstalledPackage } from './find-installed-package.js';
 
 /** The folder of the `@procvision/sdk` this CLI uses (the one whose adapter runs algorithms). */
 export async function cliSdkRoot(): Promise<string> {
@@ -18,12 +18,7 @@ export async function cliSdkVersion(): Promise<string> {
 
 /** True when `@procvision/sdk` resolves from `projectDir` (installed or linked). */
 export function projectResolvesSdk(projectDir: string): boolean {
-  try {
-    createRequire(join(projectDir, 'package.json')).resolve('@procvision/sdk/package.json');
-    return true;
-  } catch {
-    return false;
-  }
+  return findInstalledPackage(projectDir, '@procvision/sdk') !== undefined;
 }
 
 /**

@@ -1,9 +1,9 @@
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { AlgorithmInfo, RunnerConfigInput } from '@procvision/manifest';
 import { type AdapterCommand, type LogEntry, Runner } from '@procvision/runner';
 import { adapterBinPath } from '@procvision/sdk';
 import type { Output } from '../output.js';
+import { findInstalledPackage } from './find-installed-package.js';
 
 /** A runner with one algorithm package started and ready for steps. */
 export interface StartedAlgorithm {
@@ -64,13 +64,8 @@ export async function startAlgorithm(options: StartAlgorithmOptions): Promise<St
  * instance), or the CLI's own when the package resolves none.
  */
 export function packageAdapter(root: string): AdapterCommand {
-  let script = adapterBinPath;
-  try {
-    script = join(dirname(createRequire(join(root, 'package.json')).resolve('@procvision/sdk/package.json')), 'dist', 'adapter-bin.js');
-  } catch {
-    // The package resolves no SDK: the CLI's adapter loads it (and reports what is missing).
-  }
-  return { command: process.execPath, args: [script] };
+  const sdk = findInstalledPackage(root, '@procvision/sdk');
+  return { command: process.execPath, args: [sdk === undefined ? adapterBinPath : join(sdk, 'dist', 'adapter-bin.js')] };
 }
 
 const levelRank = { debug: 0, info: 1, warn: 2, error: 3 } as const;
