@@ -33,10 +33,7 @@ export interface FrameView {
   release(): void;
 }
 
-async function snapshotFor(sharedMemId: string, meta: FrameImageMeta | undefined): Promise<SegmentSnapshot> {
-  const parts = parseSharedMemId(sharedMemId);
-  if (parts.backend === 'mmap') return readNamedSegment(parts.name, sharedMemId);
-  if (parts.backend === 'sab') return readSabSegment(parts.pool, parts.slot, sharedMemId);
+async function devSnapshot(parts: { key: string }, sharedMemId: string, meta: FrameImageMeta | undefined): Promise<SegmentSnapshot> {
   const entry: DevEntry | undefined = lookupDevEntry(parts.key);
   if (!entry) {
     throw new ImageLoadError('unknown-id', sharedMemId, `nothing stored under dev-shm key ${JSON.stringify(parts.key)} in this process, and no file ${devShmFilePath(parts.key)}`);
@@ -51,7 +48,14 @@ async function snapshotFor(sharedMemId: string, meta: FrameImageMeta | undefined
  */
 export async function readFrame(sharedMemId: string, imageMeta?: FrameImageMeta): Promise<FrameView> {
   const meta = imageMeta === undefined ? undefined : checkImageMeta(imageMeta, sharedMemId);
-  const snapshot = await snapshotFor(sharedMemId, meta);
+  const parts = parseSharedMemId(sharedMemId);
+  // mmap and sab snapshots are taken synchronously (no await between verify and use).
+  const snapshot =
+    parts.backend === 'mmap'
+      ? readNamedSegment(parts.name, sharedMemId)
+      : parts.backend === 'sab'
+        ? readSabSegment(parts.pool, parts.slot, sharedMemId)
+        : await devSnapshot(parts, sharedMemId, meta);
   try {
     const { header, payload } = snapshot;
     if (meta) checkMetaAgainstHeader(meta, header, sharedMemId);
@@ -61,7 +65,7 @@ export async function readFrame(sharedMemId: string, imageMeta?: FrameImageMeta)
     }
     return {
       sharedMemId,
-      backend: parseSharedMemId(sharedMemId).backend,
+      backend: parts.backend,
       encoding: header.encoding,
       colorSpace: header.colorSpace,
       width: header.width,

@@ -46,8 +46,7 @@ function rawToRgb(frame: FrameView): Uint8Array {
  * Every failure is an {@link ImageLoadError} (code 1002) with a reason; never a blank image.
  */
 export async function readImage(sharedMemId: string, imageMeta: FrameImageMeta): Promise<RgbImage> {
-  const meta = checkImageMeta(imageMeta, sharedMemId);
-  const frame = await readFrame(sharedMemId, meta);
+  const frame = await readFrame(sharedMemId, checkImageMeta(imageMeta, sharedMemId));
   try {
     const data = frame.encoding === 'raw' ? rawToRgb(frame) : await decode(frame);
     if (!frame.isIntact()) {

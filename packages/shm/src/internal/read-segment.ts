@@ -6,16 +6,17 @@ import { nativeAddon, type NativeShm } from './native-addon.js';
 import { segmentPath } from './segment-directory.js';
 import type { SegmentSnapshot } from './segment-snapshot.js';
 import { verifyHeader } from './verify-header.js';
-import { sequenceOf } from './write-to-memory.js';
+import { headerWords, sequenceOf } from './write-to-memory.js';
 
 /** A verified snapshot of a segment held in memory (a mapping or a SharedArrayBuffer). */
 export function snapshotOfMemory(segment: Uint8Array, sharedMemId: string, release: () => void = () => {}): SegmentSnapshot {
   const header = verifyHeader(segment, sharedMemId);
   const payload = segment.subarray(HEADER_SIZE, HEADER_SIZE + header.payloadLength);
-  if (sequenceOf(segment) !== header.sequence) {
+  const words = headerWords(segment);
+  if (sequenceOf(words) !== header.sequence) {
     throw new ImageLoadError('torn-frame', sharedMemId, 'the sequence changed while the header was read: the frame was rewritten under the reader');
   }
-  return { header, payload, isIntact: () => sequenceOf(segment) === header.sequence, release };
+  return { header, payload, isIntact: () => sequenceOf(words) === header.sequence, release };
 }
 
 /** Reads `mmap:<name>`: a zero-copy view of the cached read-only mapping, or the file backend. */

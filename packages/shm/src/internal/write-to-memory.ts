@@ -17,8 +17,12 @@ export function writeFrameToMemory(segment: Uint8Array, fields: FrameFields, pay
   Atomics.store(words, sequenceWord, (odd + 1) | 0);
 }
 
-/** The current sequence of a segment held in memory, as an unsigned 32-bit number. */
-export function sequenceOf(segment: Uint8Array): number {
-  if (segment.byteLength < HEADER_SIZE) return -1;
-  return Atomics.load(new Int32Array(segment.buffer, segment.byteOffset, HEADER_SIZE / 4), sequenceWord) >>> 0;
+/** The header words of a segment held in memory, for {@link sequenceOf}; undefined if too small. */
+export function headerWords(segment: Uint8Array): Int32Array | undefined {
+  return segment.byteLength < HEADER_SIZE ? undefined : new Int32Array(segment.buffer, segment.byteOffset, HEADER_SIZE / 4);
+}
+
+/** The current sequence of a segment from its header words, as an unsigned 32-bit number. */
+export function sequenceOf(words: Int32Array | undefined): number {
+  return words === undefined ? -1 : Atomics.load(words, sequenceWord) >>> 0;
 }
