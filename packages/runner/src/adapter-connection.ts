@@ -1,15 +1,18 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { type AdapterMessage, type CallData, type ErrorCode, type FrameError, parseAdapterMessage, type RunnerConfig } from '@procvision/manifest';
-import { type AttemptOutcome, type FailureReason, readErrorKind } from './call-outcome.js';
+import type { CallData, ErrorCode, FrameError, RunnerConfig } from '@procvision/manifest';
+import { routeAdapterFrame } from './adapter-frame-router.js';
+import type { AttemptOutcome, FailureReason } from './call-outcome.js';
 import { CallTable } from './call-table.js';
 import type { FaultReason, ProcessRef, RunnerEvents } from './events.js';
 import { FrameChannel } from './frame-channel.js';
-import { answerHello } from './handshake.js';
+import { type AdapterHelloFields, answerHello } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import { createDeferred } from './internal/deferred.js';
 import type { RingBuffer } from './internal/ring-buffer.js';
+import { runnerLogEntry } from './internal/runner-log.js';
+import { watchExit } from './internal/watch-exit.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
-import { type ExitInfo, killProcess, terminateProcess, waitForExit } from './kill-process.js';
+import { type ExitInfo, exitWithin, killProcess, terminateProcess } from './kill-process.js';
 import type { LogEntry, RunnerLogger } from './logger.js';
 import { type SpawnSpec, spawnAdapter } from './spawn-adapter.js';
 import { StderrLog } from './stderr-log.js';
@@ -75,7 +78,7 @@ export class AdapterConnection {
       onMiss: (missed) => options.events.emit('heartbeat-miss', { ...options.ref, pid: this.pid, missed, maxMissed: config.max_missed_heartbeats }),
       onLost: () => this.endWithFault('heartbeat-lost', `no pong for ${config.max_missed_heartbeats} heartbeats: process hung`),
     });
-    this.exited = this.watchExit();
+    this.exited = this.settleOnExit();
     if (this.pid !== -1) options.events.emit('process-start', { ...options.ref, pid: this.pid, incarnation: options.incarnation });
   }
 
@@ -143,11 +146,8 @@ export class AdapterConnection {
     this.channel.send({ type: 'shutdown' });
     this.channel.end();
     const graceMs = this.options.config.kill_grace_ms;
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<'grace-over'>((resolve) => (timer = setTimeout(() => resolve('grace-over'), graceMs)));
-    const first = await Promise.race([this.exited, graceOver]);
-    clearTimeout(timer);
-    if (first !== 'grace-over') return first;
+    const exited = await exitWithin(this.exited, graceMs);
+    if (exited !== undefined) return exited;
     this.options.events.emit('kill-escalate', { ...this.options.ref, pid: this.pid, signal: 'SIGTERM' });
     await terminateProcess(this.child, { graceMs, onEscalate: () => this.escalated() });
     return this.exited;
@@ -159,41 +159,27 @@ export class AdapterConnection {
   }
 
   private receive(raw: Record<string, unknown>): void {
-    const parsed = parseAdapterMessage(raw);
-    if (!parsed.ok) {
-      if (parsed.reason.startsWith('unknown message type')) {
-        this.log('warn', `ignored a frame: ${parsed.reason}`);
-        this.channel.send({ type: 'error', request_id: parsed.requestId, status: 'ERROR', message: parsed.reason, error_code: '9999' });
-        return;
-      }
-      this.endWithFault('protocol-error', parsed.reason, Buffer.from(JSON.stringify(raw).slice(0, 32)).toString('hex'));
+    if (!this.greeted && raw.type !== 'hello' && raw.type !== 'error') {
+      this.endWithFault('protocol-error', `expected hello as the first frame, got ${JSON.stringify(raw.type)}`);
       return;
     }
-    this.dispatch(parsed.message, raw);
+    routeAdapterFrame(raw, {
+      hello: (hello) => this.greet(hello),
+      pong: (requestId) => void this.heartbeat.handlePong(requestId),
+      result: (result, errorKind) => {
+        if (!this.calls.settle(result.request_id, { kind: 'result', result, errorKind, latencyMs: 0 })) this.dropReply(result.request_id, 'result');
+      },
+      error: (requestId, code, message) => this.adapterError(requestId, code, message),
+      shutdownAck: () => {},
+      unknownType: (reason, requestId) => {
+        this.log('warn', `ignored a frame: ${reason}`);
+        this.channel.send({ type: 'error', request_id: requestId, status: 'ERROR', message: reason, error_code: '9999' });
+      },
+      invalid: (reason, hexPrefix) => this.endWithFault('protocol-error', reason, hexPrefix),
+    });
   }
 
-  private dispatch(message: AdapterMessage, raw: Record<string, unknown>): void {
-    if (!this.greeted && message.type !== 'hello' && message.type !== 'error') {
-      this.endWithFault('protocol-error', `expected hello as the first frame, got ${message.type}`);
-      return;
-    }
-    switch (message.type) {
-      case 'hello':
-        return this.greet(message);
-      case 'pong':
-        this.heartbeat.handlePong(message.request_id);
-        return;
-      case 'result':
-        if (!this.calls.settle(message.request_id, { kind: 'result', result: message, errorKind: readErrorKind(raw), latencyMs: 0 })) this.dropReply(message.request_id, 'result');
-        return;
-      case 'error':
-        return this.adapterError(message.request_id, message.error_code, message.message);
-      case 'shutdown':
-        return;
-    }
-  }
-
-  private greet(hello: Extract<AdapterMessage, { type: 'hello' }>): void {
+  private greet(hello: AdapterHelloFields): void {
     if (this.greeted) {
       this.log('warn', 'ignored a second hello from the adapter');
       return;
@@ -238,20 +224,13 @@ export class AdapterConnection {
   }
 
   private log(level: LogEntry['level'], message: string, fields?: Record<string, unknown>): void {
-    this.options.logger.log({ level, message, timestamp_ms: Date.now(), source: 'runner', ...this.tags(), pid: this.pid, ...(fields ? { fields } : {}) });
+    this.options.logger.log(runnerLogEntry(level, message, { ...this.tags(), pid: this.pid }, fields));
   }
 
-  private async watchExit(): Promise<ExitInfo> {
-    const spawnError = new Promise<ExitInfo>((resolve) => {
-      this.child.once('error', (error: NodeJS.ErrnoException) => {
-        if (this.child.pid !== undefined) return;
-        this.reportedError ??= { code: '9999', message: `cannot start ${this.options.spawn.command}: ${error.code ?? error.message}` };
-        resolve({ code: null, signal: null });
-      });
+  private async settleOnExit(): Promise<ExitInfo> {
+    const exit = await watchExit(this.child, (error) => {
+      this.reportedError ??= { code: '9999', message: `cannot start ${this.options.spawn.command}: ${error.code ?? error.message}` };
     });
-    const exit = await Promise.race([waitForExit(this.child), spawnError]);
-    const stdoutDone = new Promise<void>((resolve) => (this.child.stdout.readableEnded ? resolve() : this.child.stdout.once('close', () => resolve())));
-    await Promise.race([stdoutDone, new Promise((resolve) => setTimeout(resolve, 100))]);
     this.heartbeat.stop();
     const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     this.calls.settleAll(() => this.failure('crash', `the algorithm process ${how} during the call`, 0));

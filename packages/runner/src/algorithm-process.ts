@@ -79,6 +79,16 @@ export class AlgorithmProcess {
     return this.algorithmInfo;
   }
 
+  /** The package name this process runs. */
+  get packageName(): string {
+    return this.ref.packageName;
+  }
+
+  /** The package version this process runs. */
+  get packageVersion(): string {
+    return this.ref.packageVersion;
+  }
+
   /** OS pid of the running child, if any. */
   get pid(): number | undefined {
     return this.connection?.pid;

@@ -40,6 +40,17 @@ export function signalProcessTree(child: ChildProcess, signal: 'SIGTERM' | 'SIGK
   }
 }
 
+/** Resolves with the exit if it happens within `ms`, else with undefined. */
+export async function exitWithin(exit: Promise<ExitInfo>, ms: number): Promise<ExitInfo | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const graceOver = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  const first = await Promise.race([exit, graceOver]);
+  clearTimeout(timer);
+  return first;
+}
+
 /** Options for {@link terminateProcess}. */
 export interface TerminateOptions {
   /** How long the child has to exit after SIGTERM before SIGKILL (`kill_grace_ms`). */
@@ -58,13 +69,8 @@ export interface TerminateOptions {
 export async function terminateProcess(child: ChildProcess, options: TerminateOptions): Promise<ExitInfo> {
   const exit = waitForExit(child);
   signalProcessTree(child, 'SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const graceOver = new Promise<'grace-over'>((resolve) => {
-    timer = setTimeout(() => resolve('grace-over'), options.graceMs);
-  });
-  const first = await Promise.race([exit, graceOver]);
-  clearTimeout(timer);
-  if (first !== 'grace-over') return first;
+  const exited = await exitWithin(exit, options.graceMs);
+  if (exited !== undefined) return exited;
   options.onEscalate?.();
   signalProcessTree(child, 'SIGKILL');
   return exit;

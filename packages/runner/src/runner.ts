@@ -4,6 +4,7 @@ import { AlgorithmProcess } from './algorithm-process.js';
 import type { CallOutcome } from './call-outcome.js';
 import type { RunnerEvents } from './events.js';
 import { runStep } from './inspection.js';
+import { runnerLogEntry } from './internal/runner-log.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
 import { createStderrLogger, type LogEntry, type RunnerLogger } from './logger.js';
 import { type PackageSpec, resolvePackageSpec } from './package-spec.js';
@@ -194,6 +195,6 @@ export class Runner {
   }
 
   private logRunner(level: LogEntry['level'], message: string, session?: InspectionSession): void {
-    this.logger.log({ level, message, timestamp_ms: Date.now(), source: 'runner', packageName: session?.packageName ?? '', packageVersion: '', sessionId: session?.id ?? null });
+    this.logger.log(runnerLogEntry(level, message, { packageName: session?.packageName ?? '', packageVersion: this.process(session?.packageName ?? '')?.packageVersion ?? '', sessionId: session?.id ?? null }));
   }
 }

@@ -2,6 +2,7 @@ import { type AlgorithmInfo, parseAlgorithmInfo, ProcVisionError, type RunnerCon
 import type { AdapterConnection } from './adapter-connection.js';
 import type { ProcessRef, RunnerEvents } from './events.js';
 import type { Readiness } from './internal/readiness.js';
+import { runnerLogEntry } from './internal/runner-log.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
 import type { RunnerLogger } from './logger.js';
 
@@ -42,7 +43,7 @@ export async function bringUp(connection: AdapterConnection, options: BringUpOpt
   }
   const warnings = [...parsed.warnings, ...identityMismatch(parsed.info, options.ref)];
   for (const warning of warnings) {
-    options.logger.log({ level: 'warn', message: warning, timestamp_ms: Date.now(), source: 'runner', ...options.ref, sessionId: null, pid: connection.pid });
+    options.logger.log(runnerLogEntry('warn', warning, { ...options.ref, sessionId: null, pid: connection.pid }));
   }
   const coldStartMs = performance.now() - startedAt;
   options.events.emit('process-ready', { ...options.ref, pid: connection.pid, coldStartMs });

@@ -1,4 +1,5 @@
 import type { ErrorCode, ExecuteResult, ImageMeta, PreExecuteResult } from '@procvision/manifest';
+import type { Frame } from '@procvision/shm';
 
 /** Where a step stopped: `validate` (runner checks, nothing sent), `pre`, or `execute`. */
 export type StepStage = 'validate' | 'frame' | 'pre' | 'execute';
@@ -8,7 +9,7 @@ export interface StepRequest {
   /** Step index, 1-based, as in `getInfo().steps`. */
   stepIndex: number;
   /** The camera frame, written into the process's shared-memory ring. */
-  frame: import('@procvision/shm').Frame;
+  frame: Frame;
   /** User params, validated against the step's param schema (defaults filled) before any call. */
   userParams?: Record<string, unknown>;
 }

@@ -1,0 +1,43 @@
+import { type ErrorCode, parseAdapterMessage, type ResultMessage } from '@procvision/manifest';
+import { type ErrorKind, readErrorKind } from './call-outcome.js';
+import type { AdapterHelloFields } from './handshake.js';
+
+/** What to do with each kind of frame an adapter sends. */
+export interface AdapterFrameHandlers {
+  hello: (hello: AdapterHelloFields) => void;
+  pong: (requestId: string) => void;
+  result: (result: ResultMessage, errorKind: ErrorKind | undefined) => void;
+  error: (requestId: string | null, code: ErrorCode, message: string) => void;
+  shutdownAck: () => void;
+  /** A frame of a type this runner does not know: answer `error`, keep running. */
+  unknownType: (reason: string, requestId: string | null) => void;
+  /** A known frame type with invalid fields: a protocol violation. */
+  invalid: (reason: string, hexPrefix: string) => void;
+}
+
+/**
+ * Parses one decoded frame from an adapter (manifest's `parseAdapterMessage`) and hands it to
+ * its handler. Tolerant where protocol.md asks for it: unknown fields are ignored, results may
+ * lack `latency_ms`/`session_state`/`debug`, and a hello needs only its `protocol` number.
+ */
+export function routeAdapterFrame(raw: Record<string, unknown>, handlers: AdapterFrameHandlers): void {
+  const parsed = parseAdapterMessage(raw);
+  if (!parsed.ok) {
+    if (raw.type === 'hello' && typeof raw.protocol === 'number') return handlers.hello({ protocol: raw.protocol });
+    if (parsed.reason.startsWith('unknown message type')) return handlers.unknownType(parsed.reason, parsed.requestId);
+    return handlers.invalid(parsed.reason, Buffer.from(JSON.stringify(raw).slice(0, 32)).toString('hex'));
+  }
+  const message = parsed.message;
+  switch (message.type) {
+    case 'hello':
+      return handlers.hello(message);
+    case 'pong':
+      return handlers.pong(message.request_id);
+    case 'result':
+      return handlers.result(message, readErrorKind(raw));
+    case 'error':
+      return handlers.error(message.request_id, message.error_code, message.message);
+    case 'shutdown':
+      return handlers.shutdownAck();
+  }
+}

@@ -1,0 +1,109 @@
+import { type ErrorCode, errorCodes, isErrorCode, ProcVisionError } from '@procvision/manifest';
+
+/** Codes of errors that belong to HTTP itself rather than to the ProcVision error table. */
+export type HttpErrorCode =
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'not_ready'
+  | 'shutting_down';
+
+const httpErrorStatus: Record<HttpErrorCode, number> = {
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_ready: 503,
+  shutting_down: 503,
+};
+
+/**
+ * The HTTP status of each ProcVision error code: what the client sent is wrong (400/422),
+ * what it asks conflicts with the store (409), the algorithm or the runner failed (500/503/504).
+ */
+export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
+  '1001': 422,
+  '1002': 422,
+  '1003': 500,
+  '1004': 503,
+  '1005': 504,
+  '1006': 400,
+  '1007': 422,
+  '9999': 500,
+  '2001': 422,
+  '2002': 422,
+  '2003': 422,
+  '2004': 422,
+  '2005': 500,
+  '2006': 409,
+  '2007': 409,
+  '2008': 422,
+};
+
+/** An error of the HTTP layer (unknown route, wrong method, body too large...). */
+export class HttpError extends Error {
+  /** The HTTP status sent. */
+  readonly status: number;
+  /** Extra response headers (e.g. `Allow` for 405). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    readonly code: HttpErrorCode,
+    message: string,
+    options: { headers?: Record<string, string>; details?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+    this.status = httpErrorStatus[code];
+    this.headers = options.headers ?? {};
+    this.details = options.details;
+  }
+
+  /** Machine-readable context. */
+  readonly details: Record<string, unknown> | undefined;
+}
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  error: {
+    /** A ProcVision error code (`"2006"`) or an HTTP-layer code (`"not_found"`). */
+    code: ErrorCode | HttpErrorCode;
+    /** The symbolic name (`"activation_conflict"`); equals `code` for HTTP-layer codes. */
+    name: string;
+    message: string;
+    details?: Record<string, unknown>;
+  };
+}
+
+/** A response ready to send for a failure: status, headers and the JSON body. */
+export interface ErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: ErrorBody;
+}
+
+/** Builds the error body of a ProcVision code. */
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
+  return { error: { code, name: errorCodes[code].name, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/**
+ * Maps anything thrown by a route to a response: {@link HttpError} keeps its status,
+ * ProcVisionError (and anything carrying a table `code`) maps through
+ * {@link httpStatusOfErrorCode}, anything else is a 500 with code 9999.
+ */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof HttpError) {
+    const details = error.details === undefined ? {} : { details: error.details };
+    return { status: error.status, headers: { ...error.headers }, body: { error: { code: error.code, name: error.code, message: error.message, ...details } } };
+  }
+  const code = ProcVisionError.isInstance(error) || hasTableCode(error) ? (error as { code: ErrorCode }).code : '9999';
+  const message = error instanceof Error ? error.message : String(error);
+  const details = ProcVisionError.isInstance(error) ? error.details : undefined;
+  return { status: httpStatusOfErrorCode[code], headers: {}, body: errorBody(code, message, details) };
+}
+
+function hasTableCode(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && isErrorCode((error as { code?: unknown }).code);
+}

@@ -1,0 +1,63 @@
+import { ProcVisionError } from '@procvision/manifest';
+import { z } from 'zod';
+
+const pid = z.string().min(1, 'a product id (pid) is required');
+const jsonObject = z.record(z.string(), z.unknown());
+
+/** `image`: Base64 of a JPEG or PNG (a `data:` URL prefix is accepted), or `{path}` of a file on the runner's machine. */
+export const imageInputSchema = z.union([z.string().min(1, 'image is empty'), z.object({ path: z.string().min(1) }).strict()]);
+
+/** `image_meta` a client may send: overrides of the frame's camera id and timestamp; width/height must match the image. */
+export const imageMetaInputSchema = z
+  .object({
+    width: z.int().positive().optional(),
+    height: z.int().positive().optional(),
+    timestamp_ms: z.number().nonnegative().optional(),
+    camera_id: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** Body of `POST /sessions`. */
+export const createSessionSchema = z.object({ pid, context: jsonObject.optional() });
+
+/** Body of `POST /sessions/:id/steps`. */
+export const stepRequestSchema = z.object({
+  step_index: z.int().positive(),
+  image: imageInputSchema,
+  image_meta: imageMetaInputSchema.optional(),
+  user_params: jsonObject.optional(),
+});
+
+/** Body of `POST /execute`: a one-shot session of one step. */
+export const executeRequestSchema = stepRequestSchema.extend({ pid, context: jsonObject.optional() });
+
+/** Body of `POST /packages/:name/:version/activate`. */
+export const activateRequestSchema = z.object({ pids: z.array(pid).min(1, 'pids must name at least one product id') });
+
+/** Body of `POST /switch`: activate a version over the pids' current binding. */
+export const switchRequestSchema = z.object({ name: z.string().min(1), version: z.string().min(1), pids: activateRequestSchema.shape.pids });
+
+/** Body of `POST /rollback`: re-activate the previous version recorded for each pid. */
+export const rollbackRequestSchema = z.object({ name: z.string().min(1), pids: activateRequestSchema.shape.pids });
+
+/** JSON body of `POST /packages` and `POST /validate`: a zip already on the runner's machine. */
+export const zipPathRequestSchema = z.object({ path: z.string().min(1, 'path of a delivery zip is required') });
+
+/** A step request body (see {@link stepRequestSchema}). */
+export type StepRequestBody = z.infer<typeof stepRequestSchema>;
+/** An image input (see {@link imageInputSchema}). */
+export type ImageInput = z.infer<typeof imageInputSchema>;
+/** An image meta input (see {@link imageMetaInputSchema}). */
+export type ImageMetaInput = z.infer<typeof imageMetaInputSchema>;
+
+/**
+ * Validates a request body against its schema.
+ * @throws ProcVisionError 1006 naming each bad field (`details.issues`)
+ */
+export function parseRequest<Schema extends z.ZodType>(schema: Schema, body: unknown, what: string): z.infer<Schema> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const list = issues.map((issue) => `${issue.path === '' ? '(body)' : issue.path}: ${issue.message}`).join('; ');
+  throw new ProcVisionError('1006', `invalid ${what}: ${list}`, { details: { issues } });
+}
