@@ -1,0 +1,74 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ProcVisionError } from '@procvision/manifest';
+import { runNodeScript } from './internal/run-node-script.js';
+
+/** The registry npm is pointed at during an install: a dead loopback port, so any network attempt fails at once. */
+export const deadRegistry = 'http://127.0.0.1:9/';
+
+/**
+ * The npm CLI shipped with this Node, spawned through `process.execPath`.
+ * @throws ProcVisionError 2005 naming the places looked at when it is absent
+ */
+export function npmCliPath(): string {
+  const nodeDir = dirname(process.execPath);
+  const candidates = [join(nodeDir, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), join(nodeDir, 'node_modules', 'npm', 'bin', 'npm-cli.js')];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) throw new ProcVisionError('2005', `cannot find npm next to ${process.execPath} (looked for ${candidates.join(' and ')}); install a Node.js distribution that ships npm, or pass npmCliPath to the store`);
+  return found;
+}
+
+/** The environment of npm: inherited minus npm/pnpm lifecycle variables, with the private cache and a dead registry. */
+function npmEnvironment(cacheDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^(npm|pnpm)_/i.test(key)) env[key] = value;
+  return {
+    ...env,
+    npm_config_cache: cacheDir,
+    npm_config_registry: deadRegistry,
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    npm_config_loglevel: 'warn',
+  };
+}
+
+/** Options of {@link installOffline}. */
+export interface OfflineInstallOptions {
+  /** npm-cli.js to run (default {@link npmCliPath}). */
+  npmCli?: string;
+  /** The private npm cache (a folder that may not exist yet). */
+  cacheDir: string;
+  /** Per npm command (default 300000 ms). */
+  timeoutMs?: number;
+  /** Called with the `npm ci` child once spawned. */
+  onNpmCiSpawn?: (child: ChildProcess) => void;
+}
+
+/**
+ * Installs a staged delivery's dependencies without a network: `npm cache add ./npm-packages/*.tgz`
+ * into a private cache, then `npm ci --offline --omit=dev --ignore-scripts` with the registry
+ * at a dead loopback address.
+ * @throws ProcVisionError 2005 with npm's stderr tail when either command fails
+ */
+export async function installOffline(stagingDir: string, options: OfflineInstallOptions): Promise<void> {
+  const npmCli = options.npmCli ?? npmCliPath();
+  const env = npmEnvironment(options.cacheDir);
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const packagesDir = join(stagingDir, 'npm-packages');
+  const tarballs = existsSync(packagesDir) ? (await readdir(packagesDir)).filter((file) => file.endsWith('.tgz')).sort() : [];
+  if (tarballs.length > 0) {
+    // "./" matters: npm reads "npm-packages/x.tgz" as a GitHub shorthand
+    const args = [npmCli, 'cache', 'add', ...tarballs.map((file) => `./npm-packages/${file}`)];
+    await runNodeScript(args, { cwd: stagingDir, env, timeoutMs, describe: 'npm cache add' });
+  }
+  await runNodeScript([npmCli, 'ci', '--offline', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--registry', deadRegistry], {
+    cwd: stagingDir,
+    env,
+    timeoutMs,
+    describe: 'npm ci --offline',
+    ...(options.onNpmCiSpawn === undefined ? {} : { onSpawn: options.onNpmCiSpawn }),
+  });
+}
