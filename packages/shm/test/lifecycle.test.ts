@@ -33,6 +33,16 @@ describe('segment lifecycle', () => {
     expect(existsSync(pathOf(first.sharedMemId))).toBe(false);
   });
 
+  it("leaves SIGTERM to a host that listens itself, and unlinks when the host exits", async () => {
+    const { child, first } = await startFixture<Written>('host-sigterm.mjs', []);
+    const lines: string[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+    child.kill('SIGTERM');
+    expect(await exitOf(child)).toEqual({ code: 0, signal: null });
+    expect(JSON.parse(lines.join('').trim())).toEqual({ stillThere: true });
+    expect(existsSync(pathOf(first.sharedMemId))).toBe(false);
+  });
+
   it('cleanupOrphanSegments keeps live owners and other files', () => {
     const live = `/dev/shm/pv-${process.pid}-999999`;
     const foreign = `/dev/shm/pvtest-${process.pid}-keep`;

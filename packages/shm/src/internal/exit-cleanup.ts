@@ -12,14 +12,14 @@ function runAll(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  // A host with its own listeners for this signal decides what happens (it may keep running
+  // and keep using its segments); when it exits, the 'exit' hook unlinks them.
+  if (process.listenerCount(signal) > 1) return;
+  // We are the only listener: unlink, restore the default behaviour and re-raise the signal
+  // so the process still dies of it (as if this package had never listened).
   runAll();
-  // When we are the only listener, restore the default behaviour and re-raise the signal so
-  // the process still dies of it (exit status 128 + n). A host with its own listeners decides
-  // itself; the 'exit' hook then unlinks whatever remains.
-  if (process.listenerCount(signal) === 1) {
-    process.removeListener(signal, onSignal);
-    process.kill(process.pid, signal);
-  }
+  process.removeListener(signal, onSignal);
+  process.kill(process.pid, signal);
 }
 
 /** Runs `cleanup` on process exit and on SIGINT/SIGTERM; returns the unregister function. */
