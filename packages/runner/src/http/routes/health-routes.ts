@@ -1,0 +1,39 @@
+import type { Route } from '../router.js';
+import type { ServiceContext } from '../service-context.js';
+
+/** One package the service should be running, and how it is. */
+export interface PackageReadiness {
+  name: string;
+  version: string;
+  pids: string[];
+  /** The process state (`ready`, `starting`, `restarting`, `failed`, `stopped`...). */
+  state: string;
+}
+
+/** What `/ready` reports. */
+export interface ReadinessReport {
+  ready: boolean;
+  /** Why the service is not ready (empty when ready). */
+  reasons: string[];
+  packages: PackageReadiness[];
+}
+
+/**
+ * `/health` (the process is alive), `/ready` (store open, every active package's process
+ * ready; 503 otherwise) and `/metrics` (Prometheus text).
+ */
+export function healthRoutes(context: ServiceContext, readiness: () => Promise<ReadinessReport>): Route[] {
+  const startedAt = Date.now();
+  return [
+    { method: 'GET', pattern: '/health', handle: () => ({ json: { status: 'ok', pid: process.pid, uptime_s: (Date.now() - startedAt) / 1000 } }) },
+    {
+      method: 'GET',
+      pattern: '/ready',
+      async handle() {
+        const report = await readiness();
+        return { status: report.ready ? 200 : 503, json: report };
+      },
+    },
+    { method: 'GET', pattern: '/metrics', handle: () => ({ text: context.metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' }) },
+  ];
+}
