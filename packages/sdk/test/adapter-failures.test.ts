@@ -84,6 +84,17 @@ describe('procvision-adapter: algorithm failures become ERROR results', () => {
   });
 });
 
+describe('procvision-adapter: a crashing algorithm', () => {
+  it('answers the running call with an error frame and exits non-zero when the worker dies', async () => {
+    const harness = await start();
+    const requestId = harness.sendCall(stepData('execute', 1, { behaviour: 'crash' }));
+    const error = await harness.next((frame) => frame.request_id === requestId);
+    expect(error).toMatchObject({ type: 'error', status: 'ERROR', error_code: '9999' });
+    expect(error.message).toContain('uncaught in a timer');
+    expect((await harness.exit()).code).toBe(1);
+  });
+});
+
 describe('procvision-adapter: load failures', () => {
   it('reports a missing entry export as an error frame (1003) and exits non-zero', async () => {
     const harness = await start('missing-export');
