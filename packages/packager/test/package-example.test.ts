@@ -1,21 +1,25 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeliveryZip, verifyDeliveryZip } from '../src/index.js';
 import { sharedNpmCache, temporaryFolder } from './helpers/delivery-fixture.js';
 
 const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'algorithm-example');
-const folder = temporaryFolder('procvision-example-');
 // The example's own dist/ is rebuilt only when missing, so this test does not race its owner's tests.
 const skipBuild = (): boolean => existsSync(join(exampleDir, 'dist', 'main.js'));
-afterAll(() => folder.cleanup());
 
 function tarballs(files: Record<string, unknown>): string[] {
   return Object.keys(files).filter((name) => name.startsWith('npm-packages/'));
 }
 
 describe.skipIf(!existsSync(join(exampleDir, 'manifest.json')))('packaging examples/algorithm-example', () => {
+  let folder: ReturnType<typeof temporaryFolder>;
+  beforeAll(() => {
+    folder = temporaryFolder('procvision-example-');
+  });
+  afterAll(() => folder.cleanup());
+
   it('packages it for linux-x64 with sharp\'s linux binary and the first-party packages', async () => {
     const built = await buildDeliveryZip(exampleDir, { target: 'linux-x64', output: folder.path, npmCacheDir: sharedNpmCache, skipBuild: skipBuild() });
     const { delivery } = await verifyDeliveryZip(built.zipPath);
