@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -96,15 +98,20 @@ describe('a fresh scaffold outside the repository', () => {
 
   it('packages, and the zip passes validate --zip', async () => {
     const output = join(folder.path, 'release');
-    const run = await runCli(['package', project, '-o', output, '--json']);
+    const key = join(folder.path, 'release-key.pem');
+    await writeFile(key, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const run = await runCli(['package', project, '-o', output, '--sign-key', key, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    const document = run.json<{ zips: Array<{ path: string; name: string; target: string; dependencies: string[] }> }>();
+    const document = run.json<{ zips: Array<{ path: string; name: string; target: string; dependencies: string[]; signer_key_id: string | null }> }>();
     const zip = document.zips[0]!;
     expect(zip.name).toBe('demo');
+    expect(zip.signer_key_id).toMatch(/^SHA256:/);
     expect(zip.dependencies.some((dependency) => dependency.startsWith('@procvision/sdk@'))).toBe(true);
     expect(existsSync(zip.path)).toBe(true);
     const verified = await runCli(['validate', '--zip', zip.path, '--json'], { cwd: folder.path });
     expect(verified.code).toBe(0);
-    expect(verified.json<ValidateDocument>().checks.find((check) => check.name === 'zip structure and integrity')?.result).toBe('PASS');
+    const checks = verified.json<ValidateDocument>().checks;
+    expect(checks.find((check) => check.name === 'zip structure and integrity')?.result).toBe('PASS');
+    expect(checks.find((check) => check.name === 'zip signature')?.message).toContain(zip.signer_key_id);
   }, 180_000);
 });

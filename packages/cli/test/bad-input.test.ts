@@ -144,6 +144,17 @@ describe('bad input', () => {
     expect(run.json()).toMatchObject({ status: 'ERROR', error_code: '1005', stage: 'execute', pre_execute: { status: 'OK' }, execute: { status: 'ERROR', error_code: '1005' } });
   }, 60_000);
 
+  it('package refuses one zip name for several targets, and a missing signing key', async () => {
+    const several = await runCli(['package', project, '-o', 'out.zip', '--target', 'linux-x64', 'win32-x64']);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('pass a folder instead');
+    const unknownTarget = await runCli(['package', project, '--target', 'amiga-m68k']);
+    expect(unknownTarget.code).toBe(2);
+    const noKey = await runCli(['package', project, '--sign-key', join(folder.path, 'missing.pem'), '--json']);
+    expect(noKey.code).toBe(2);
+    expect(noKey.json<ErrorDocument>().error.message).toContain('missing.pem does not exist');
+  });
+
   it('validate --zip fails a damaged zip', async () => {
     const damaged = join(folder.path, 'damaged.zip');
     await writeFile(damaged, Buffer.from('PK\u0003\u0004 this is not really a zip'));
