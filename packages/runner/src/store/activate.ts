@@ -1,0 +1,72 @@
+import { ProcVisionError } from '@procvision/manifest';
+import { type ActiveBindings, readActiveBindings, refersTo, writeActiveBindings } from './active-bindings.js';
+import { processKey, type StoreContext } from './internal/store-context.js';
+import type { StartedProcess } from './process-starter.js';
+import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
+import { deployedPath } from './store-paths.js';
+
+/** `activate` refuses a PID bound to another package; `switch` replaces the binding. */
+export type ActivationMode = 'activate' | 'switch';
+
+function checkPids(entry: RegistryEntry, pids: readonly string[], bindings: ActiveBindings, mode: ActivationMode): void {
+  const label = `${entry.name}@${entry.version}`;
+  if (pids.length === 0) throw new ProcVisionError('2006', `activate ${label}: give at least one PID`);
+  for (const pid of pids) {
+    if (!entry.supported_pids.includes(pid)) throw new ProcVisionError('2006', `PID ${pid} is not in the supported_pids of ${label} (${entry.supported_pids.join(', ')})`, { details: { pid } });
+    const bound = bindings[pid];
+    if (mode === 'activate' && bound !== undefined && !refersTo(bound, entry.name, entry.version)) {
+      throw new ProcVisionError('2006', `PID ${pid} is bound to ${bound.name}@${bound.version}; switch it to ${label} instead of activating`, { details: { pid, bound } });
+    }
+  }
+}
+
+/** Stops the processes of this store that no PID is bound to any more. */
+export async function stopUnboundProcesses(context: StoreContext, bindings: ActiveBindings): Promise<void> {
+  const wanted = new Set(Object.values(bindings).map((binding) => processKey(binding.name, binding.version)));
+  for (const [key, started] of context.running) {
+    if (wanted.has(key)) continue;
+    context.running.delete(key);
+    await started.stop();
+  }
+}
+
+/** Returns the running process of a version, starting it (handshake included) when needed. */
+export async function ensureProcess(context: StoreContext, entry: RegistryEntry): Promise<StartedProcess> {
+  const key = processKey(entry.name, entry.version);
+  const running = context.running.get(key);
+  if (running !== undefined) return running;
+  const started = await context.starter({ name: entry.name, version: entry.version, root: deployedPath(context.paths, entry.name, entry.version), entry });
+  context.running.set(key, started);
+  return started;
+}
+
+/**
+ * Binds PIDs to an installed version; the caller holds the store lock. Every PID must be in
+ * supported_pids and (for `activate`) not bound to another version (2006). The version's
+ * process is started and handshaken first; only then is active.json rewritten (atomically)
+ * with each changed PID's `previous`, and processes left without a PID are stopped.
+ * @throws ProcVisionError 2006, or the start-up failure's code (bindings unchanged)
+ */
+export async function activatePackage(context: StoreContext, name: string, version: string, pids: readonly string[], mode: ActivationMode): Promise<ActiveBindings> {
+  const entry = findEntry(await readRegistry(context.paths), name, version);
+  if (entry === undefined) throw new ProcVisionError('2006', `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
+  const bindings = await readActiveBindings(context.paths);
+  checkPids(entry, pids, bindings, mode);
+  const wasRunning = context.running.has(processKey(name, version));
+  await ensureProcess(context, entry);
+  const next: ActiveBindings = { ...bindings };
+  const activatedAt = new Date().toISOString();
+  for (const pid of pids) {
+    const bound = bindings[pid];
+    if (bound !== undefined && refersTo(bound, name, version)) continue;
+    next[pid] = { name, version, activated_at: activatedAt, previous: bound === undefined ? null : { name: bound.name, version: bound.version } };
+  }
+  try {
+    await writeActiveBindings(context.paths, next);
+  } catch (error) {
+    if (!wasRunning) await stopUnboundProcesses(context, bindings);
+    throw new ProcVisionError('2005', `cannot write ${context.paths.active}: ${(error as Error).message}`, { cause: error });
+  }
+  await stopUnboundProcesses(context, next);
+  return next;
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ProcVisionError } from '@procvision/manifest';
+import { sha256File } from './internal/file-hash.js';
+import type { StorePaths } from './store-paths.js';
+
+/** The archived copy of an installed zip. */
+export interface ArchivedZip {
+  /** File name in `algorithms/zips/`. */
+  fileName: string;
+  /** Whether this call created the copy (an undo removes only what it created). */
+  created: boolean;
+}
+
+/**
+ * Keeps the original zip in `algorithms/zips/` (copy to a `.partial-` file, then rename). A zip
+ * already there (a scan) or an identical copy is reused.
+ * @throws ProcVisionError 2005 when a different zip of the same file name is archived
+ */
+export async function archiveZip(paths: StorePaths, zipPath: string, zipSha256: string): Promise<ArchivedZip> {
+  const fileName = basename(zipPath);
+  if (dirname(resolve(zipPath)) === paths.zips) return { fileName, created: false };
+  const archived = join(paths.zips, fileName);
+  const existingSha = await sha256File(archived).catch(() => null);
+  if (existingSha === zipSha256) return { fileName, created: false };
+  if (existingSha !== null) throw new ProcVisionError('2005', `${archived} already holds a different zip of the same name; uninstall that package or rename the zip`);
+  const partial = join(paths.zips, `.partial-${randomBytes(6).toString('hex')}-${fileName}`);
+  try {
+    await copyFile(zipPath, partial);
+    await rename(partial, archived);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw new ProcVisionError('2005', `cannot archive ${zipPath} into ${paths.zips}: ${(error as Error).message}`, { cause: error });
+  }
+  return { fileName, created: true };
+}

@@ -1,0 +1,208 @@
+import { mkdir } from 'node:fs/promises';
+import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
+import type { KeyInput } from '@procvision/packager';
+import type { AlgorithmProcess } from '../algorithm-process.js';
+import { type ActiveBinding, type ActiveBindings, readActiveBindings, refersTo } from './active-bindings.js';
+import { activatePackage, ensureProcess } from './activate.js';
+import { audited, defaultActor } from './audit-log.js';
+import { installPackage } from './install-package.js';
+import { processKey, type StoreContext } from './internal/store-context.js';
+import { adapterProcessStarter, type ProcessStarter } from './process-starter.js';
+import { prunePackages, type PruneOptions } from './prune.js';
+import { recoverStore } from './recover-store.js';
+import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
+import { rollbackPid } from './rollback.js';
+import { scanZips, type ScanOutcome } from './scan-zips.js';
+import { withStoreLock, type StoreLockOptions } from './store-lock.js';
+import { defaultStoreRoot, deployedPath, storePaths, type StorePaths } from './store-paths.js';
+import { uninstallPackage, type UninstallOptions } from './uninstall.js';
+
+/** Options of {@link PackageStore.open}. */
+export interface PackageStoreOptions {
+  /** Refuse unsigned zips (2008). */
+  requireSignature?: boolean;
+  /** ed25519 public keys (PEM or KeyObject) signatures are checked against. */
+  trustedKeys?: readonly KeyInput[];
+  /** npm-cli.js to run installs with (default: next to the node binary). */
+  npmCli?: string;
+  /** How packages' processes are started (default {@link adapterProcessStarter} with `runnerConfig`). */
+  processStarter?: ProcessStarter;
+  /** Runner config of the default process starter. */
+  runnerConfig?: RunnerConfigInput;
+  /** Store lock timing. */
+  lock?: StoreLockOptions;
+  /** Who the audit log names (default `user@host pid N`). */
+  actor?: string;
+  /** Timeout of an install's entry smoke-load (default 30000 ms). */
+  smokeLoadTimeoutMs?: number;
+}
+
+/** An installed version as {@link PackageStore.list} shows it. */
+export interface StorePackage extends Omit<RegistryEntry, 'state'> {
+  /** `deployed`, or `running` / `failed` while this store runs its process. */
+  state: 'deployed' | 'stopped' | 'running' | 'failed';
+  /** PIDs bound to this version. */
+  active_pids: string[];
+}
+
+/** The package a PID runs. */
+export interface ActivePackage {
+  pid: string;
+  name: string;
+  version: string;
+  /** `deployed/<name>/<version>/`: give it to `Runner.startPackage({root})`. */
+  root: string;
+  entry: RegistryEntry;
+  binding: ActiveBinding;
+}
+
+/** Per-call override of the process starter. */
+export interface ActivateOptions {
+  processStarter?: ProcessStarter;
+}
+
+/**
+ * The runner's package store (delivery.md): offline installs of delivery zips, a scan of
+ * `algorithms/zips/`, activation / switch / rollback of PIDs, uninstall, prune. Every mutating
+ * operation holds the inter-process store lock, first removes what a killed operation left
+ * behind, and is audited in `logs/audit.jsonl`.
+ *
+ * @example
+ * ```ts
+ * const store = await PackageStore.open('/opt/procvision/runtime_store', { requireSignature: true, trustedKeys: [publicKeyPem] });
+ * const entry = await store.install('screw-check-v1.2.0-linux-x64-offline.zip');
+ * await store.activate(entry.name, entry.version, ['A01']);
+ * const active = await store.resolveActive('A01'); // { root: '.../deployed/screw-check/1.2.0', ... }
+ * await store.close();
+ * ```
+ */
+export class PackageStore {
+  private readonly context: StoreContext;
+  private readonly actor: string;
+
+  private constructor(readonly paths: StorePaths, private readonly options: PackageStoreOptions) {
+    this.context = { paths, running: new Map(), starter: options.processStarter ?? adapterProcessStarter(options.runnerConfig === undefined ? {} : { config: options.runnerConfig }) };
+    this.actor = options.actor ?? defaultActor();
+  }
+
+  /**
+   * Opens (creating its folders) the store at `root` (default `$PROCVISION_STORE` or
+   * `./runtime_store`) and removes debris of killed operations, waiting for the store lock.
+   */
+  static async open(root: string = defaultStoreRoot(), options: PackageStoreOptions = {}): Promise<PackageStore> {
+    const store = new PackageStore(storePaths(root), options);
+    for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs]) await mkdir(folder, { recursive: true });
+    await withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked());
+    return store;
+  }
+
+  /** Installs a delivery zip offline (see installPackage); returns its registry entry. */
+  install(zipPath: string): Promise<RegistryEntry> {
+    return this.locked('install', { zip: zipPath }, () => this.installUnlocked(zipPath));
+  }
+
+  /** Installs every new zip dropped into `algorithms/zips/`; failures are recorded as `invalid`. */
+  scan(): Promise<ScanOutcome[]> {
+    return this.locked('scan', {}, () => scanZips(this.paths, (zipPath) => audited(this.paths, this.actor, 'install', { zip: zipPath, via: 'scan' }, () => this.installUnlocked(zipPath))));
+  }
+
+  /** Every installed version with its live state and bound PIDs. */
+  async list(): Promise<StorePackage[]> {
+    const registry = await readRegistry(this.paths);
+    const bindings = await readActiveBindings(this.paths);
+    return registry.packages.map((entry) => {
+      const running = this.context.running.get(processKey(entry.name, entry.version));
+      const processState = running?.process?.state;
+      const state = running === undefined ? entry.state : processState === 'failed' ? 'failed' : 'running';
+      const activePids = Object.entries(bindings).filter(([, binding]) => refersTo(binding, entry.name, entry.version)).map(([pid]) => pid);
+      return { ...entry, state, active_pids: activePids };
+    });
+  }
+
+  /** The current pid -> binding map (active.json). */
+  bindings(): Promise<ActiveBindings> {
+    return readActiveBindings(this.paths);
+  }
+
+  /** Binds PIDs to a version (2006 when a PID is unsupported or bound elsewhere); its process is ready before the flip. */
+  activate(name: string, version: string, pids: readonly string[], options: ActivateOptions = {}): Promise<ActiveBindings> {
+    return this.locked('activate', { name, version, pids }, () => activatePackage(this.contextWith(options), name, version, pids, 'activate'));
+  }
+
+  /** Activates over existing bindings: each PID's old version is kept as `previous`. */
+  switch(name: string, version: string, pids: readonly string[], options: ActivateOptions = {}): Promise<ActiveBindings> {
+    return this.locked('switch', { name, version, pids }, () => activatePackage(this.contextWith(options), name, version, pids, 'switch'));
+  }
+
+  /** Re-activates the version a PID ran before (2006 when there is none). */
+  rollback(name: string, pid: string, options: ActivateOptions = {}): Promise<ActiveBindings> {
+    return this.locked('rollback', { name, pid }, () => rollbackPid(this.contextWith(options), name, pid));
+  }
+
+  /** Removes a version (2007 while active or running, unless `force`). */
+  uninstall(name: string, version: string, options: UninstallOptions = {}): Promise<RegistryEntry> {
+    return this.locked('uninstall', { name, version, force: options.force === true }, () => uninstallPackage(this.context, name, version, options));
+  }
+
+  /** Keeps the newest `keep` (default 3) versions per name, never an active or previous one. */
+  prune(options: PruneOptions = {}): Promise<RegistryEntry[]> {
+    return this.locked('prune', { keep: options.keep ?? 3 }, () => prunePackages(this.context, options));
+  }
+
+  /**
+   * The package a PID runs: its folder, registry entry and binding (nothing is started).
+   * @throws ProcVisionError 2006 when no package is active for the PID
+   */
+  async resolveActive(pid: string): Promise<ActivePackage> {
+    const binding = (await readActiveBindings(this.paths))[pid];
+    if (binding === undefined) throw new ProcVisionError('2006', `no package is active for PID ${pid} in ${this.paths.root}; activate one first`, { details: { pid } });
+    const entry = findEntry(await readRegistry(this.paths), binding.name, binding.version);
+    if (entry === undefined) throw new ProcVisionError('2006', `PID ${pid} is bound to ${binding.name}@${binding.version}, which is not installed in ${this.paths.root}`, { details: { pid } });
+    return { pid, name: entry.name, version: entry.version, root: deployedPath(this.paths, entry.name, entry.version), entry, binding };
+  }
+
+  /**
+   * The ready process of the package a PID runs, started (and handshaken) when this store has
+   * not started it yet.
+   * @throws ProcVisionError 2006 when no package is active, or the start-up failure
+   */
+  async processFor(pid: string): Promise<AlgorithmProcess> {
+    const active = await this.resolveActive(pid);
+    const started = await ensureProcess(this.context, active.entry);
+    if (started.process === undefined) throw new ProcVisionError('2006', `the process starter of this store runs no AlgorithmProcess for ${active.name}@${active.version}`);
+    return started.process;
+  }
+
+  /** Stops every process this store started. */
+  async close(): Promise<void> {
+    const running = [...this.context.running.values()];
+    this.context.running.clear();
+    await Promise.all(running.map((started) => started.stop()));
+  }
+
+  private installUnlocked(zipPath: string): Promise<RegistryEntry> {
+    const { trustedKeys, requireSignature, npmCli, smokeLoadTimeoutMs } = this.options;
+    return installPackage(this.paths, zipPath, {
+      ...(trustedKeys === undefined ? {} : { trustedKeys }),
+      ...(requireSignature === undefined ? {} : { requireSignature }),
+      ...(npmCli === undefined ? {} : { npmCli }),
+      ...(smokeLoadTimeoutMs === undefined ? {} : { smokeLoadTimeoutMs }),
+    });
+  }
+
+  private async recoverUnlocked(): Promise<void> {
+    const removed = await recoverStore(this.paths);
+    if (removed.length > 0) await audited(this.paths, this.actor, 'recover', { removed }, () => Promise.resolve());
+  }
+
+  private contextWith(options: ActivateOptions): StoreContext {
+    return options.processStarter === undefined ? this.context : { ...this.context, starter: options.processStarter };
+  }
+
+  private locked<Result>(operation: string, subject: Record<string, unknown>, work: () => Promise<Result>): Promise<Result> {
+    return withStoreLock(this.paths, this.options.lock ?? {}, async () => {
+      await this.recoverUnlocked();
+      return audited(this.paths, this.actor, operation, subject, work);
+    });
+  }
+}
