@@ -26,20 +26,30 @@ export interface SessionInit {
 export class Session {
   /** The session id given by the runner. */
   readonly id: string;
-  /** A frozen copy of the runner's context: mutating it is impossible and changes nothing. */
-  readonly context: Readonly<Record<string, unknown>>;
   private readonly store: Map<string, JsonValue>;
+  private readonly contextSource: Record<string, unknown>;
+  private contextFrozen = false;
 
   /**
    * @param init - id, context and state as the runner sent them.
-   * @param ownership - `copy` (default) copies the context before freezing it; `adopt` freezes
-   * the given object itself (the adapter does this with the context it just decoded).
+   * @param ownership - `copy` (default) copies the context before freezing it; `adopt` takes
+   * the given object itself and freezes it on first use (the adapter does this with the
+   * context it just decoded, so a call that never reads the context pays nothing).
    */
   constructor(init: SessionInit, ownership: 'copy' | 'adopt' = 'copy') {
     this.id = init.id;
     const context = init.context ?? {};
-    this.context = deepFreeze(ownership === 'adopt' ? context : structuredClone(context));
+    this.contextSource = ownership === 'adopt' ? context : structuredClone(context);
     this.store = new Map(Object.entries((init.state ?? {}) as Record<string, JsonValue>));
+  }
+
+  /** A frozen copy of the runner's context: mutating it is impossible and changes nothing. */
+  get context(): Readonly<Record<string, unknown>> {
+    if (!this.contextFrozen) {
+      deepFreeze(this.contextSource);
+      this.contextFrozen = true;
+    }
+    return this.contextSource;
   }
 
   /** The value stored under `key`, or `defaultValue` (default `undefined`) when absent. */
