@@ -56,6 +56,8 @@ export class AlgorithmProcess {
   private connection: AdapterConnection | undefined;
   private algorithmInfo: AlgorithmInfo | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** Why the current start attempt failed, when the adapter said so before exiting. */
+  private startFailure: Extract<Readiness, { ok: false }> | undefined;
   private incarnation = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -176,8 +178,6 @@ export class AlgorithmProcess {
     });
   }
 
-  private startFailure: Extract<Readiness, { ok: false }> | undefined;
-
   private onExit(connection: AdapterConnection, exit: ExitInfo): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
@@ -210,8 +210,9 @@ export class AlgorithmProcess {
       const connection = this.connection;
       switch (this.currentState) {
         case 'ready':
-          if (connection && connection.fault === undefined) return { ok: true, connection };
-          if (connection) await connection.exited;
+          if (connection === undefined) return { ok: false, reason: 'crash', code: '1005', message: `${this.ref.packageName} has no running process` };
+          if (connection.fault === undefined) return { ok: true, connection };
+          await connection.exited;
           continue;
         case 'failed':
           return { ok: false, reason: 'failed', code: '1005', message: `${this.ref.packageName} is failed: it exhausted its restart budget (${this.config.max_restarts} within ${this.config.restart_window_ms} ms); restart it explicitly` };

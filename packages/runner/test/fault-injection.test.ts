@@ -183,6 +183,24 @@ describe('fault injection: every fault gives one outcome and the process recover
     expect(fake.process.pid).not.toBe(pid);
   });
 
+  it('a child that closes its stdin (EPIPE) is ended and restarted, never a runner crash', async () => {
+    const config = { heartbeat_interval_ms: 50, heartbeat_grace_ms: 2_000, execute_timeout_ms: 10_000 };
+    const { failed, failedMs } = await faultThenRecovery('stdin closed (EPIPE)', { fault: 'close-stdin' }, { config });
+    expect(failed).toMatchObject({ error_code: '1005', reason: 'crash' });
+    expect(failed.message).toMatch(/stdin/);
+    expect(failedMs).toBeLessThan(5_000);
+  });
+
+  it('an unknown message type is answered with error and the process keeps running', async () => {
+    const fake = started();
+    await fake.process.start();
+    const pid = fake.process.pid;
+    expect(await fake.process.call(stepCall('execute', { fault: 'unknown-type' }))).toMatchObject({ status: 'OK' });
+    await waitFor(() => fake.process.recentLogs().some((entry) => /runner sent error: unknown message type "telemetry"/.test(entry.message)), 5_000, 'the error answer');
+    expect(fake.process.pid).toBe(pid);
+    expect(fake.named('process-fault')).toHaveLength(0);
+  });
+
   it('an unsupported protocol version is refused', async () => {
     const fake = started({ env: { FAKE_STARTUP: 'protocol-2' }, config: { max_restarts: 0 } });
     await expect(fake.process.start()).rejects.toMatchObject({ code: '1005', message: expect.stringMatching(/protocol 2/) });

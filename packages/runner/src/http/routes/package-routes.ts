@@ -1,0 +1,55 @@
+import { readJsonBody } from '../read-body.js';
+import { activateRequestSchema, parseRequest, rollbackRequestSchema, switchRequestSchema } from '../request-schemas.js';
+import type { Route, RouteRequest } from '../router.js';
+import type { ServiceContext } from '../service-context.js';
+import type { ServiceStore } from '../service-store.js';
+import { withRequestZip } from './zip-upload.js';
+
+function isTrue(value: string | null): boolean {
+  return value !== null && ['1', 'true', 'yes', ''].includes(value.toLowerCase());
+}
+
+/** The store routes: list, install, activate, switch, rollback, uninstall, scan. */
+export function packageRoutes(context: ServiceContext, store: ServiceStore): Route[] {
+  const readBody = ({ request }: RouteRequest) => readJsonBody(request, context.limits.jsonBytes);
+  const routes: Route[] = [
+    { method: 'GET', pattern: '/packages', handle: async () => ({ json: { packages: await store.list() } }) },
+    {
+      method: 'POST',
+      pattern: '/packages',
+      handle: async ({ request }) => ({ status: 201, json: await withRequestZip(context, request, (zipPath) => store.install(zipPath)) }),
+    },
+    {
+      method: 'POST',
+      pattern: '/packages/:name/:version/activate',
+      async handle(route) {
+        const body = parseRequest(activateRequestSchema, await readBody(route), 'activate request');
+        return { json: await store.activate(route.params.name!, route.params.version!, body.pids) };
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/packages/:name/:version',
+      handle: async ({ params, query }) => ({ json: await store.uninstall(params.name!, params.version!, { force: isTrue(query.get('force')) }) }),
+    },
+    {
+      method: 'POST',
+      pattern: '/switch',
+      async handle(route) {
+        const body = parseRequest(switchRequestSchema, await readBody(route), 'switch request');
+        return { json: await store.switch(body.name, body.version, body.pids) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/rollback',
+      async handle(route) {
+        const body = parseRequest(rollbackRequestSchema, await readBody(route), 'rollback request');
+        return { json: await store.rollback(body.name, body.pids) };
+      },
+    },
+  ];
+  const scan = store.scan?.bind(store);
+  if (scan) routes.push({ method: 'POST', pattern: '/scan', handle: async () => ({ json: await scan() }) });
+  return routes;
+}
