@@ -62,12 +62,24 @@ async function load(root: string, modulePath: string, exportName: string, maxDef
  * The busy flag is cleared first, so the runner's next call is never refused as busy.
  */
 async function call(callContext: CallRunnerContext, requestId: string, data: Record<string, unknown>): Promise<void> {
-  const frame = encodeFrame(await runCall(callContext, requestId, data));
+  const frame = encodeResult(await runCall(callContext, requestId, data));
   Atomics.store(control, controlSlot.callBusy, 0);
   try {
     output.write(frame);
   } catch (error) {
     send({ kind: 'write-failed', requestId, error: describe(error) });
+  }
+}
+
+/** Encodes a result frame; one above max_frame_bytes becomes an ERROR result that says so. */
+function encodeResult(result: Record<string, unknown>): Buffer {
+  try {
+    return encodeFrame(result);
+  } catch (error) {
+    logger.error('result frame not sent', { request_id: result.request_id, reason: describe(error) });
+    const { type, request_id, data } = result as { type: string; request_id: string; data: Record<string, unknown> };
+    const message = `result too large to send: ${describe(error)}`;
+    return encodeFrame({ type, request_id, timestamp_ms: Date.now(), status: 'ERROR', error_code: '9999', message, data: { phase: data.phase, step_index: data.step_index }, latency_ms: result.latency_ms });
   }
 }
 

@@ -51,6 +51,14 @@ describe('procvision-adapter: algorithm failures become ERROR results', () => {
     expect(harness.stderr).toContain('25 rects returned, kept the first 20');
   });
 
+  it('turns a result above max_frame_bytes into an ERROR result instead of a broken frame', async () => {
+    const harness = await start();
+    const result = await harness.call(stepData('execute', 1, { behaviour: 'huge' }));
+    expect(result).toMatchObject({ type: 'result', status: 'ERROR', error_code: '9999', data: { phase: 'execute', step_index: 1 } });
+    expect(result.message).toContain('max_frame_bytes');
+    expect(await harness.call(stepData('execute', 1))).toMatchObject({ status: 'OK' });
+  });
+
   it('rejects a non-JSON session value with a TypeError naming the key', async () => {
     const harness = await start();
     const result = await harness.call(stepData('execute', 1, { behaviour: 'bad-session' }));

@@ -46,4 +46,16 @@ describe('procvision-adapter: the algorithm runs off the protocol thread', () =>
     expect(structured[0]).toMatchObject({ level: 'info', message: 'structured log', step: 1, algorithm: 'ScriptedAlgorithm' });
     expect(typeof structured[0].timestamp_ms).toBe('number');
   });
+
+  it('keeps a 1 MB result whole while pongs are written from the other thread', async () => {
+    const harness = await AdapterHarness.started('scripted');
+    harnesses.push(harness);
+    await harness.call({ phase: 'info' });
+    const big = harness.sendCall(stepData('execute', 1, { behaviour: 'big' }));
+    for (let index = 0; index < 20; index += 1) harness.send({ type: 'ping', request_id: `bp-${index}` });
+    const result = await harness.next((frame) => frame.request_id === big);
+    expect(result.debug.blob).toHaveLength(1_000_000);
+    for (let index = 0; index < 20; index += 1) expect(await harness.next((frame) => frame.request_id === `bp-${index}`)).toMatchObject({ type: 'pong' });
+    expect(harness.decodeError).toBeUndefined();
+  });
 });
