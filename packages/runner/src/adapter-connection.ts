@@ -103,7 +103,7 @@ export class AdapterConnection {
         queueMicrotask(() => this.endWithFault('timeout', `${data.phase} call ${requestId} timed out after ${options.timeoutMs} ms`));
         return this.failure('timeout', `${data.phase} timed out after ${options.timeoutMs} ms; the process is being restarted`, elapsed());
       },
-    }).then((attempt) => (attempt.kind === 'result' ? { ...attempt, latencyMs: elapsed() } : attempt));
+    }).then((attempt) => ({ ...attempt, latencyMs: elapsed() }));
     try {
       if (!this.channel.send({ type: 'call', request_id: requestId, data })) {
         this.calls.settle(requestId, this.failure('crash', 'the adapter process is not running', elapsed()));

@@ -142,7 +142,7 @@ export class Runner {
     const running = session ? this.packages.get(session.packageName) : undefined;
     if (!session || !running) {
       const message = session ? `package ${session.packageName} is not running` : `no session ${sessionId} (ended, or never created)`;
-      return Promise.resolve({ sessionId, stepIndex: request.stepIndex, status: 'ERROR', errorCode: '1006', stage: 'validate', message, warnings: [], latencyMs: 0 });
+      return Promise.resolve({ sessionId, stepIndex: request.stepIndex, status: 'ERROR', errorCode: session ? '1005' : '1006', stage: 'validate', message, warnings: [], latencyMs: 0 });
     }
     const step = running.steps.then(async () => {
       this.events.emit('step-start', { sessionId, stepIndex: request.stepIndex });
