@@ -30,9 +30,10 @@ export { createRunnerService, defaultBodyLimits } from './http/create-runner-ser
 export type { RunnerService, RunnerServiceOptions } from './http/create-runner-service.js';
 export type { ServiceStore, ServicePackageRef } from './http/service-store.js';
 export type { BodyLimits } from './http/service-context.js';
+export type { PackageReadiness } from './http/process-source.js';
 export { httpStatusOfErrorCode, HttpError } from './http/http-error.js';
 export type { ErrorBody, HttpErrorCode } from './http/http-error.js';
-export type { ReadinessReport, PackageReadiness } from './http/routes/health-routes.js';
+export type { ReadinessReport } from './http/routes/health-routes.js';
 export type { StepResponseBody } from './http/step-response.js';
 export { PackageStore } from './store/package-store.js';
 export type { ActivateOptions, ActivePackage, PackageStoreOptions, StorePackage } from './store/package-store.js';

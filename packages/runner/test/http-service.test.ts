@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { adapterBinPath } from '@procvision/sdk';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunnerService, type LogEntry, type RunnerService, Runner } from '../src/index.js';
+import { createRunnerService, type LogEntry, type RunnerService } from '../src/index.js';
 import { fastConfig } from './helpers.js';
 
 const adapter = { command: process.execPath, args: [adapterBinPath] };
@@ -28,9 +28,8 @@ async function call(url: string, method: string, path: string, body?: unknown, h
 function newService(packages: Array<{ root: string; adapter: typeof adapter }>, config = {}, extra: Partial<Parameters<typeof createRunnerService>[0]> = {}) {
   const logs: LogEntry[] = [];
   const logger = { log: (entry: LogEntry) => logs.push(entry) };
-  const runner = new Runner({ config: { ...fastConfig, ...config }, logger, restartBackoff: { initialMs: 20, maxMs: 200 } });
-  const service = createRunnerService({ runner, packages, port: 0, logger, ...extra });
-  return { service, logs, runner };
+  const service = createRunnerService({ packages, runnerConfig: { ...fastConfig, ...config }, restartBackoff: { initialMs: 20, maxMs: 200 }, port: 0, logger, ...extra });
+  return { service, logs };
 }
 
 let jpeg: Buffer;
@@ -80,7 +79,7 @@ describe('runner service over real HTTP with the real SDK adapter', () => {
   it('runs a session step by step, keeping the session state between steps, then ends it', async () => {
     const created = await call(url, 'POST', '/sessions', { pid: 'A01', context: { trace_id: 't-1' } });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ pid: 'A01', package: { name: 'scripted', version: '1.0.0' }, context: { trace_id: 't-1' } });
+    expect(created.json).toMatchObject({ pid: 'A01', package: 'scripted', context: { trace_id: 't-1' } });
     const id = created.json.session_id as string;
     expect(created.headers.get('location')).toBe(`/sessions/${id}`);
 
@@ -173,8 +172,10 @@ describe('frames through shared memory', () => {
 
 describe('graceful shutdown', () => {
   it('finishes the in-flight call, refuses new work, then stops the processes', async () => {
-    const { service, runner } = newService([scripted]);
+    const { service } = newService([scripted]);
     const url = await service.listen();
+    const osPid = (await call(url, 'GET', '/ready')).json.packages[0].os_pid as number;
+    expect(() => process.kill(osPid, 0)).not.toThrow();
     const slow = call(url, 'POST', '/execute', { pid: 'A01', step_index: 1, image: jpeg.toString('base64'), user_params: { behaviour: 'sleep', duration_ms: 600 } });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const closing = service.close();
@@ -183,7 +184,7 @@ describe('graceful shutdown', () => {
     const finished = await slow;
     expect(finished.json).toMatchObject({ status: 'OK', result_status: 'OK' });
     await closing;
-    expect(runner.process('scripted')).toBeUndefined();
+    expect(() => process.kill(osPid, 0)).toThrow();
   });
 
   it('reports a package that failed to start in /ready (503) while /health stays up', async () => {

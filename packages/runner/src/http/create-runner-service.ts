@@ -3,33 +3,37 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
-import { type RunnerLogger, createStderrLogger } from '../logger.js';
-import { serviceLogEntry } from './internal/service-log.js';
+import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { PackageSpec } from '../package-spec.js';
-import { Runner } from '../runner.js';
 import { HttpError, toErrorResponse } from './http-error.js';
+import { InspectionSessions } from './inspection-sessions.js';
 import { InflightRequests } from './internal/inflight-requests.js';
+import { serviceLogEntry } from './internal/service-log.js';
+import { type ProcessSource, storeProcessSource } from './process-source.js';
 import { findRoute, type Route } from './router.js';
-import { healthRoutes } from './routes/health-routes.js';
+import { healthRoutes, type ReadinessReport } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { validateRoute } from './routes/validate-route.js';
 import { sendResponse } from './send-response.js';
 import type { BodyLimits, ServiceContext } from './service-context.js';
 import { ServiceMetrics } from './service-metrics.js';
-import { ServicePackages } from './service-packages.js';
 import type { ServiceStore } from './service-store.js';
+import { specProcessSource } from './spec-process-source.js';
 
 /** Options of {@link createRunnerService}. */
 export interface RunnerServiceOptions {
-  /** The package store (its runner runs the inspections). Without it, only `packages` are served and the store routes answer 404. */
+  /** The package store (`PackageStore`): its active packages serve the inspections, its operations get routes. */
   store?: ServiceStore;
-  /** The runner, when there is no store (default: a new one with the default config). */
-  runner?: Runner;
-  /** Packages to start and serve without a store (each pid goes to the package whose `supported_pids` has it). */
+  /** Without a store: package folders to start and serve (a pid goes to the package whose `supported_pids` has it). */
   packages?: PackageSpec[];
-  /** Interface to bind (default `127.0.0.1`: the service is not reachable from other machines unless asked). */
+  /** Runner config of the `packages` processes (the store's processes use the store's config). */
+  runnerConfig?: RunnerConfigInput;
+  /** Restart back-off of the `packages` processes. */
+  restartBackoff?: { initialMs: number; maxMs: number };
+  /** Interface to bind (default `127.0.0.1`: not reachable from other machines unless asked). */
   host?: string;
   /** TCP port (default 7070; 0 picks a free port, read it from `url`). */
   port?: number;
@@ -37,22 +41,20 @@ export interface RunnerServiceOptions {
   limits?: Partial<BodyLimits>;
   /** How `POST /validate` checks signatures (trusted keys, required or not). */
   verify?: VerifyOptions;
-  /** How long `close()` waits for in-flight requests before cutting connections (default 30000 ms). */
+  /** How long `close()` waits for in-flight requests before cutting their connections (default 30000 ms). */
   shutdownTimeoutMs?: number;
-  /** Where the service logs 5xx answers and start-up failures (default JSON lines on stderr). */
+  /** Where the service logs 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
   logger?: RunnerLogger;
 }
 
-/** A running (or ready to run) runner service. */
+/** A runner service: create it, `listen()`, `close()`. */
 export interface RunnerService {
-  /** Binds the port, opens the store and starts the active packages; resolves with the base URL. */
+  /** Binds the port, then starts the active packages; resolves with the base URL. */
   listen(): Promise<string>;
   /** Graceful stop: refuse new requests (503), finish in-flight ones, close connections, stop processes. */
   close(): Promise<void>;
   /** The base URL (`http://127.0.0.1:7070`); throws before `listen()`. */
   readonly url: string;
-  /** The runner that runs the inspections. */
-  readonly runner: Runner;
   /** The underlying node:http server. */
   readonly server: Server;
 }
@@ -63,12 +65,13 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: 64 * 1024 * 1024, zipB
 /**
  * The runner as a long-lived HTTP service (node:http, JSON API): health, readiness and
  * Prometheus metrics; the store operations; validation of zips; sessions, steps and one-shot
- * executions through the real runner. Errors are `{error: {code, name, message}}` with a
- * status mapped from the code (see `httpStatusOfErrorCode`).
+ * executions through real algorithm processes and shared memory. Errors are
+ * `{error: {code, name, message}}` with a status mapped from the code (`httpStatusOfErrorCode`).
  *
  * @example
  * ```ts
- * const service = createRunnerService({ packages: [{ root: '/opt/algorithms/screw-check' }], port: 0 });
+ * const store = await PackageStore.open('./runtime_store');
+ * const service = createRunnerService({ store, port: 0 });
  * const url = await service.listen();
  * const response = await fetch(`${url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' },
  *   body: JSON.stringify({ pid: 'A01', step_index: 1, image: jpegBytes.toString('base64') }) });
@@ -76,33 +79,41 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: 64 * 1024 * 1024, zipB
  * ```
  */
 export function createRunnerService(options: RunnerServiceOptions = {}): RunnerService {
-  const store = options.store;
-  const runner = store?.runner ?? options.runner ?? new Runner();
+  const { store } = options;
   const logger = options.logger ?? createStderrLogger();
-  const metrics = new ServiceMetrics(runner);
-  const packages = new ServicePackages({ runner, store, specs: options.packages ?? [], log: (message) => logger.log(serviceLogEntry('error', message)) });
+  const source: ProcessSource = store
+    ? storeProcessSource(store)
+    : specProcessSource(options.packages ?? [], { ...(options.runnerConfig ? { config: options.runnerConfig } : {}), logger, ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}) });
+  const metrics = new ServiceMetrics();
+  const sessions = new InspectionSessions(source, {
+    onProcess: (process) => metrics.watch(process),
+    onStep: (outcome) => metrics.recordStep(outcome),
+    warn: (message, session) => logger.log({ ...serviceLogEntry('warn', message), packageName: session.packageName, sessionId: session.id }),
+  });
   const inflight = new InflightRequests();
-  const server = createServer({ requestTimeout: 0 });
+  const server = createServer();
   let uploadDirectory = '';
   let boundUrl: string | undefined;
+  let phase: 'idle' | 'starting' | 'started' = 'idle';
   let closing: Promise<void> | undefined;
 
   const context: ServiceContext = {
-    runner,
-    store,
+    sessions,
     metrics,
     limits: { ...defaultBodyLimits, ...options.limits },
     get uploadDirectory() {
       return uploadDirectory;
     },
-    packageFor: (pid) => packages.packageFor(pid),
   };
-  const routes: Route[] = [
-    ...healthRoutes(context, () => packages.readiness(closing !== undefined)),
-    ...sessionRoutes(context),
-    validateRoute(context, options.verify ?? {}),
-    ...(store ? packageRoutes(context, store) : []),
-  ];
+  const readiness = async (): Promise<ReadinessReport> => {
+    const reasons: string[] = [];
+    if (closing) reasons.push('the service is shutting down');
+    if (phase !== 'started') reasons.push('starting the active packages');
+    const packages = phase === 'started' ? await source.packages() : [];
+    for (const entry of packages) if (entry.state !== 'ready') reasons.push(`${entry.name}@${entry.version} is ${entry.state}${entry.error ? `: ${entry.error}` : ''}`);
+    return { ready: reasons.length === 0, reasons, packages };
+  };
+  const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, options.verify ?? {}), ...(store ? packageRoutes(context, store) : [])];
   routes.push({ method: 'GET', pattern: '/', handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }) });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -112,7 +123,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     let status = 500;
     const extraHeaders: Record<string, string> = closing ? { connection: 'close' } : {};
     try {
-      if (closing) throw new HttpError('shutting_down', 'the runner service is shutting down; retry against another instance or after the restart');
+      if (closing) throw new HttpError('shutting_down', 'the runner service is shutting down; retry after its restart');
       const url = new URL(request.url ?? '/', 'http://service.invalid');
       const match = findRoute(routes, method, url.pathname);
       routeLabel = match.route.pattern;
@@ -120,8 +131,9 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     } catch (error) {
       const failure = toErrorResponse(error);
       if (failure.status >= 500 && !(error instanceof HttpError)) logger.log(serviceLogEntry('error', `${method} ${request.url}: ${failure.body.error.message}`));
-      if (!response.headersSent) status = sendResponse(response, { status: failure.status, json: failure.body }, { ...extraHeaders, ...failure.headers });
-      else response.destroy();
+      status = failure.status;
+      if (response.headersSent) response.destroy();
+      else sendResponse(response, { status, json: failure.body }, { ...extraHeaders, ...failure.headers });
     } finally {
       answered(method, routeLabel, status);
     }
@@ -129,8 +141,17 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
 
+  async function startPackages(): Promise<void> {
+    phase = 'starting';
+    await source.start();
+    for (const entry of await source.packages()) {
+      if (entry.error !== undefined) logger.log(serviceLogEntry('error', `package ${entry.name}@${entry.version} did not start: ${entry.error}`));
+      for (const pid of entry.pids) await source.processFor(pid).then((process) => metrics.watch(process), () => undefined);
+    }
+    phase = 'started';
+  }
+
   return {
-    runner,
     server,
     get url() {
       if (boundUrl === undefined) throw new Error('the runner service is not listening; call listen() first');
@@ -146,10 +167,9 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         });
       });
       const address = server.address() as AddressInfo;
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      boundUrl = `http://${host}:${address.port}`;
+      boundUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       try {
-        await packages.start();
+        await startPackages();
       } catch (error) {
         await this.close();
         throw error;
@@ -158,14 +178,15 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     },
     close() {
       closing ??= (async () => {
+        const timeoutMs = options.shutdownTimeoutMs ?? 30_000;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        const finished = await inflight.drain(options.shutdownTimeoutMs ?? 30_000);
-        if (!finished) logger.log(serviceLogEntry('warn', `in-flight requests still running after ${options.shutdownTimeoutMs ?? 30_000} ms; closing their connections`));
+        if (!(await inflight.drain(timeoutMs))) logger.log(serviceLogEntry('warn', `requests still in flight after ${timeoutMs} ms; closing their connections`));
         server.closeAllConnections();
-        if (server.listening) await stopped;
+        await stopped;
+        sessions.close();
         metrics.close();
-        await packages.stop();
+        await source.stop();
         if (uploadDirectory !== '') await rm(uploadDirectory, { recursive: true, force: true });
       })();
       return closing;

@@ -1,6 +1,5 @@
-import type { Runner } from '../runner.js';
+import type { InspectionSessions } from './inspection-sessions.js';
 import type { ServiceMetrics } from './service-metrics.js';
-import type { ServiceStore } from './service-store.js';
 
 /** Body size limits of the service, in bytes. */
 export interface BodyLimits {
@@ -12,16 +11,9 @@ export interface BodyLimits {
 
 /** What every route works with. */
 export interface ServiceContext {
-  runner: Runner;
-  /** The package store; absent when the service only runs the packages it was given. */
-  store: ServiceStore | undefined;
+  sessions: InspectionSessions;
   metrics: ServiceMetrics;
   limits: BodyLimits;
-  /** Folder for uploaded zips (removed after each request). */
-  uploadDirectory: string;
-  /**
-   * The name of the running package that inspects `pid`.
-   * @throws ProcVisionError 1001 when no active package serves the pid
-   */
-  packageFor(pid: string): Promise<string>;
+  /** Folder for uploaded zips (each removed after its request). */
+  readonly uploadDirectory: string;
 }

@@ -1,16 +1,19 @@
+import type { AlgorithmProcess } from '../algorithm-process.js';
 import type { ProcessState } from '../events.js';
-import type { Runner } from '../runner.js';
+import type { StepOutcome } from '../step-outcome.js';
 import { Counter, Gauge, Histogram, type Metric } from './internal/prometheus.js';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
- * The service's Prometheus metrics, fed by the runner's events and the HTTP layer:
+ * The service's Prometheus metrics, fed by the processes' events, the steps and the HTTP layer:
  * calls and steps by outcome and code, their latency histograms, process restarts and faults,
  * processes per state, requests in flight.
  */
 export class ServiceMetrics {
-  private readonly processStates = new Map<string, ProcessState>();
+  private readonly processes = new Map<string, AlgorithmProcess>();
+  private readonly watched = new WeakSet<AlgorithmProcess>();
+  private readonly detach: Array<() => void> = [];
   private inflightCalls = 0;
   private inflightRequests = 0;
   private readonly startedAt = Date.now();
@@ -22,24 +25,8 @@ export class ServiceMetrics {
   private readonly faults = new Counter('procvision_process_faults_total', 'Faults of algorithm processes, by package and reason.');
   private readonly requests = new Counter('procvision_http_requests_total', 'HTTP requests answered, by method, route and status.');
   private readonly families: Metric[];
-  private readonly detach: Array<() => void>;
 
-  constructor(runner: Runner) {
-    this.detach = [
-      runner.on('state-change', (event) => this.processStates.set(event.packageName, event.to)),
-      runner.on('call-start', () => (this.inflightCalls += 1)),
-      runner.on('call-end', (event) => {
-        this.inflightCalls = Math.max(0, this.inflightCalls - 1);
-        this.calls.inc({ package: event.packageName, phase: event.phase, status: event.status, code: event.errorCode ?? '' });
-        this.callLatency.observe({ package: event.packageName, phase: event.phase }, event.latencyMs / 1000);
-      }),
-      runner.on('step-end', (event) => {
-        this.steps.inc({ status: event.status, result_status: event.resultStatus ?? '', code: event.errorCode ?? '' });
-        this.stepLatency.observe({}, event.latencyMs / 1000);
-      }),
-      runner.on('restart', (event) => this.restarts.inc({ package: event.packageName, reason: event.reason })),
-      runner.on('process-fault', (event) => this.faults.inc({ package: event.packageName, reason: event.reason })),
-    ];
+  constructor() {
     this.families = [
       this.calls,
       this.callLatency,
@@ -54,6 +41,29 @@ export class ServiceMetrics {
       this.requests,
       new Gauge('procvision_uptime_seconds', 'Seconds since the service started.', () => [{ labels: {}, value: (Date.now() - this.startedAt) / 1000 }]),
     ];
+  }
+
+  /** Follows a process's calls, restarts, faults and state (once per process). */
+  watch(process: AlgorithmProcess): void {
+    if (this.watched.has(process)) return;
+    this.watched.add(process);
+    this.processes.set(`${process.packageName}@${process.packageVersion}`, process);
+    this.detach.push(
+      process.on('call-start', () => (this.inflightCalls += 1)),
+      process.on('call-end', (event) => {
+        this.inflightCalls = Math.max(0, this.inflightCalls - 1);
+        this.calls.inc({ package: event.packageName, phase: event.phase, status: event.status, code: event.errorCode ?? '' });
+        this.callLatency.observe({ package: event.packageName, phase: event.phase }, event.latencyMs / 1000);
+      }),
+      process.on('restart', (event) => this.restarts.inc({ package: event.packageName, reason: event.reason })),
+      process.on('process-fault', (event) => this.faults.inc({ package: event.packageName, reason: event.reason })),
+    );
+  }
+
+  /** Counts a step by status, verdict and code, and its latency. */
+  recordStep(outcome: StepOutcome): void {
+    this.steps.inc({ status: outcome.status, result_status: outcome.resultStatus ?? '', code: outcome.errorCode ?? '' });
+    this.stepLatency.observe({}, outcome.latencyMs / 1000);
   }
 
   /** Counts a request in flight; call the returned function once it is answered. */
@@ -75,18 +85,18 @@ export class ServiceMetrics {
     return this.families.map((family) => family.render()).join('');
   }
 
-  /** Stops listening to the runner. */
+  /** Stops following the processes. */
   close(): void {
-    for (const detach of this.detach) detach();
+    for (const detach of this.detach.splice(0)) detach();
   }
 
   private countReady(): number {
-    return [...this.processStates.values()].filter((state) => state === 'ready').length;
+    return [...this.processes.values()].filter((process) => process.state === 'ready').length;
   }
 
   private countStates(): Array<{ labels: Record<string, string>; value: number }> {
     const counts = new Map<ProcessState, number>();
-    for (const state of this.processStates.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
+    for (const process of this.processes.values()) counts.set(process.state, (counts.get(process.state) ?? 0) + 1);
     return [...counts].map(([state, value]) => ({ labels: { state }, value }));
   }
 }

@@ -1,4 +1,4 @@
-import type { Runner } from '../runner.js';
+import type { AlgorithmProcess } from '../algorithm-process.js';
 
 /** `{name, version}` of an installed package. */
 export interface ServicePackageRef {
@@ -7,37 +7,32 @@ export interface ServicePackageRef {
 }
 
 /**
- * What the HTTP service needs from a package store: the store operations of delivery.md
- * (install, activate, switch, rollback, uninstall, list) and where an inspection for a pid
- * runs. Results are sent back as JSON as they are. {@link packageStoreService} adapts the
- * runner's `PackageStore`; tests and embedders may provide their own.
+ * What the HTTP service needs from a package store: the operations of delivery.md and the
+ * process a pid runs. The runner's `PackageStore` satisfies it as it is; results are sent
+ * back as JSON unchanged.
  */
 export interface ServiceStore {
-  /** The runner in which the store runs the active packages' processes. */
-  readonly runner: Runner;
-  /** Opens the store and starts the processes of the active packages. */
-  open(): Promise<void>;
-  /** Stops the store's processes and releases it. */
-  close(): Promise<void>;
-  /** Installed packages with versions, states and active pids. */
+  /** Installed packages with their states and active pids. */
   list(): Promise<unknown>;
-  /** Verifies, extracts and installs a delivery zip offline; resolves with what was installed. */
+  /** Verifies, extracts and installs a delivery zip offline. */
   install(zipPath: string): Promise<unknown>;
-  /** Binds pids to `name@version` (its process started before the pointer flips). */
-  activate(name: string, version: string, pids: string[]): Promise<unknown>;
+  /** Installs the zips dropped into the store's zip folder. */
+  scan(): Promise<unknown>;
+  /** Binds pids to `name@version`; its process is ready before the pointer flips. */
+  activate(name: string, version: string, pids: readonly string[]): Promise<unknown>;
   /** Activates `name@version` over the pids' current bindings. */
-  switch(name: string, version: string, pids: string[]): Promise<unknown>;
-  /** Re-activates the version each pid ran before. */
-  rollback(name: string, pids: string[]): Promise<unknown>;
-  /** Removes an installed version (refused with 2007 while active, unless `force`). */
-  uninstall(name: string, version: string, options: { force: boolean }): Promise<unknown>;
-  /** Picks up zips dropped into the store's zip folder. */
-  scan?(): Promise<unknown>;
-  /** The active binding of every pid. */
+  switch(name: string, version: string, pids: readonly string[]): Promise<unknown>;
+  /** Re-activates the version the pid ran before. */
+  rollback(name: string, pid: string): Promise<unknown>;
+  /** Removes an installed version (2007 while active, unless `force`). */
+  uninstall(name: string, version: string, options: { force?: boolean }): Promise<unknown>;
+  /** pid -> active binding. */
   bindings(): Promise<Record<string, ServicePackageRef>>;
   /**
-   * The name under which the package active for `pid` runs in {@link ServiceStore.runner}.
-   * @throws ProcVisionError 1001 when no package is active for the pid
+   * The ready process of the package active for `pid`, started when needed.
+   * @throws ProcVisionError 2006 when no package is active for the pid, or the start-up failure
    */
-  packageFor(pid: string): Promise<string>;
+  processFor(pid: string): Promise<AlgorithmProcess>;
+  /** Stops every process the store started. */
+  close(): Promise<void>;
 }

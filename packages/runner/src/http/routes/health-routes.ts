@@ -1,14 +1,6 @@
+import type { PackageReadiness } from '../process-source.js';
 import type { Route } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
-
-/** One package the service should be running, and how it is. */
-export interface PackageReadiness {
-  name: string;
-  version: string;
-  pids: string[];
-  /** The process state (`ready`, `starting`, `restarting`, `failed`, `stopped`...). */
-  state: string;
-}
 
 /** What `/ready` reports. */
 export interface ReadinessReport {

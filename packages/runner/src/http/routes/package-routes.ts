@@ -17,27 +17,27 @@ export function packageRoutes(context: ServiceContext, store: ServiceStore): Rou
     {
       method: 'POST',
       pattern: '/packages',
-      handle: async ({ request }) => ({ status: 201, json: await withRequestZip(context, request, (zipPath) => store.install(zipPath)) }),
+      handle: async ({ request }) => ({ status: 201, json: { package: await withRequestZip(context, request, (zipPath) => store.install(zipPath)) } }),
     },
     {
       method: 'POST',
       pattern: '/packages/:name/:version/activate',
       async handle(route) {
         const body = parseRequest(activateRequestSchema, await readBody(route), 'activate request');
-        return { json: await store.activate(route.params.name!, route.params.version!, body.pids) };
+        return { json: { bindings: await store.activate(route.params.name!, route.params.version!, body.pids) } };
       },
     },
     {
       method: 'DELETE',
       pattern: '/packages/:name/:version',
-      handle: async ({ params, query }) => ({ json: await store.uninstall(params.name!, params.version!, { force: isTrue(query.get('force')) }) }),
+      handle: async ({ params, query }) => ({ json: { uninstalled: await store.uninstall(params.name!, params.version!, { force: isTrue(query.get('force')) }) } }),
     },
     {
       method: 'POST',
       pattern: '/switch',
       async handle(route) {
         const body = parseRequest(switchRequestSchema, await readBody(route), 'switch request');
-        return { json: await store.switch(body.name, body.version, body.pids) };
+        return { json: { bindings: await store.switch(body.name, body.version, body.pids) } };
       },
     },
     {
@@ -45,11 +45,12 @@ export function packageRoutes(context: ServiceContext, store: ServiceStore): Rou
       pattern: '/rollback',
       async handle(route) {
         const body = parseRequest(rollbackRequestSchema, await readBody(route), 'rollback request');
-        return { json: await store.rollback(body.name, body.pids) };
+        let bindings: unknown;
+        for (const pid of body.pids) bindings = await store.rollback(body.name, pid);
+        return { json: { bindings } };
       },
     },
   ];
-  const scan = store.scan?.bind(store);
-  if (scan) routes.push({ method: 'POST', pattern: '/scan', handle: async () => ({ json: await scan() }) });
+  routes.push({ method: 'POST', pattern: '/scan', handle: async () => ({ json: { outcomes: await store.scan() } }) });
   return routes;
 }

@@ -1,0 +1,78 @@
+import { ProcVisionError } from '@procvision/manifest';
+import type { AlgorithmProcess } from '../algorithm-process.js';
+import type { ServiceStore } from './service-store.js';
+
+/** One package the service should be running, and how its process is. */
+export interface PackageReadiness {
+  name: string;
+  version: string;
+  pids: string[];
+  /** The process state (`ready`, `starting`, `restarting`, `failed`, `stopped`...). */
+  state: string;
+  /** OS pid of its child process, while one runs. */
+  os_pid?: number;
+  /** Why it is not running, when its start failed. */
+  error?: string;
+}
+
+/** Where the service's inspections find their algorithm processes. */
+export interface ProcessSource {
+  /** Starts every active package (failures are kept for {@link ProcessSource.packages}, not thrown). */
+  start(): Promise<void>;
+  /** Stops every process. */
+  stop(): Promise<void>;
+  /**
+   * The ready process that inspects `pid`.
+   * @throws ProcVisionError 1001 when no active package serves the pid, or its start-up failure
+   */
+  processFor(pid: string): Promise<AlgorithmProcess>;
+  /** The packages that should be running, with their process states. */
+  packages(): Promise<PackageReadiness[]>;
+}
+
+/** A store's "no package active" (2006) becomes the inspection's "pid not served" (1001). */
+function noPackageForPid(error: unknown, pid: string): unknown {
+  if (ProcVisionError.isInstance(error) && error.code === '2006') return new ProcVisionError('1001', error.message, { cause: error, details: { field: 'pid', pid } });
+  return error;
+}
+
+/** The processes of a package store's active packages (`active.json`). */
+export function storeProcessSource(store: ServiceStore): ProcessSource {
+  const failures = new Map<string, string>();
+  const seen = new Map<string, AlgorithmProcess>();
+  const processFor = async (pid: string) => {
+    try {
+      const process = await store.processFor(pid);
+      seen.set(pid, process);
+      return process;
+    } catch (error) {
+      throw noPackageForPid(error, pid);
+    }
+  };
+  return {
+    async start() {
+      for (const pid of Object.keys(await store.bindings())) {
+        await processFor(pid).then(
+          () => failures.delete(pid),
+          (error: Error) => failures.set(pid, error.message),
+        );
+      }
+    },
+    stop: () => store.close(),
+    processFor,
+    async packages() {
+      const byPackage = new Map<string, PackageReadiness>();
+      for (const [pid, ref] of Object.entries(await store.bindings())) {
+        const key = `${ref.name}@${ref.version}`;
+        const process = seen.get(pid);
+        const current = process !== undefined && process.packageVersion === ref.version && process.packageName === ref.name ? process : undefined;
+        const entry = byPackage.get(key) ?? { name: ref.name, version: ref.version, pids: [], state: current?.state ?? 'stopped', ...(current?.pid === undefined ? {} : { os_pid: current.pid }) };
+        entry.pids.push(pid);
+        const error = failures.get(pid);
+        if (error !== undefined) entry.error = error;
+        byPackage.set(key, entry);
+      }
+      return [...byPackage.values()];
+    },
+  };
+}
