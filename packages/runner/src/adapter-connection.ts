@@ -5,9 +5,8 @@ import type { AttemptOutcome, FailureReason } from './call-outcome.js';
 import { CallTable } from './call-table.js';
 import type { FaultReason, ProcessRef, RunnerEvents } from './events.js';
 import { FrameChannel } from './frame-channel.js';
-import { type AdapterHelloFields, answerHello } from './handshake.js';
+import { Handshake, type HandshakeResult } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
-import { createDeferred } from './internal/deferred.js';
 import type { RingBuffer } from './internal/ring-buffer.js';
 import { runnerLogEntry } from './internal/runner-log.js';
 import { watchExit } from './internal/watch-exit.js';
@@ -50,8 +49,7 @@ export class AdapterConnection {
   private readonly channel: FrameChannel;
   private readonly heartbeat: Heartbeat;
   private readonly stderr: StderrLog;
-  private readonly hello = createDeferred<{ ok: true } | { ok: false; message: string }>();
-  private greeted = false;
+  private readonly handshake: Handshake;
 
   constructor(private readonly options: AdapterConnectionOptions) {
     const { config } = options;
@@ -70,6 +68,7 @@ export class AdapterConnection {
       onProtocolError: (error: FrameError) => this.endWithFault('protocol-error', error.message, error.hexPrefix),
       onWriteFailure: (message) => this.endWithFault('crash', message),
     });
+    this.handshake = new Handshake(config, (message) => this.channel.send(message));
     this.heartbeat = new Heartbeat({
       intervalMs: config.heartbeat_interval_ms,
       graceMs: config.heartbeat_grace_ms,
@@ -83,12 +82,8 @@ export class AdapterConnection {
   }
 
   /** Waits for the adapter's hello (at most `timeoutMs`) and answers it. */
-  async handshake(timeoutMs: number): Promise<{ ok: true } | { ok: false; message: string }> {
-    const timer = setTimeout(() => this.hello.resolve({ ok: false, message: `no hello from the adapter within ${timeoutMs} ms` }), timeoutMs);
-    const exited = this.exited.then(() => ({ ok: false as const, message: 'the adapter exited before its hello' }));
-    const outcome = await Promise.race([this.hello.promise, exited]);
-    clearTimeout(timer);
-    return outcome;
+  waitForHandshake(timeoutMs: number): Promise<HandshakeResult> {
+    return this.handshake.wait(timeoutMs);
   }
 
   /** Sends one call and resolves with its one outcome (result, or runner ERROR on timeout/fault). */
@@ -127,7 +122,7 @@ export class AdapterConnection {
     this.log('error', `${reason}: ${message}`, hexPrefix === undefined ? undefined : { hexPrefix });
     const failureReason: FailureReason = reason === 'fatal-error' || reason === 'startup-failed' ? 'crash' : reason;
     this.calls.settleAll(() => this.failure(failureReason, `${message}; the process is being restarted`, 0));
-    this.hello.resolve({ ok: false, message });
+    this.handshake.fail(message);
     if (reason === 'timeout' || reason === 'fatal-error' || reason === 'startup-failed') {
       void terminateProcess(this.child, { graceMs: config.kill_grace_ms, onEscalate: () => this.escalated() });
     } else {
@@ -159,12 +154,14 @@ export class AdapterConnection {
   }
 
   private receive(raw: Record<string, unknown>): void {
-    if (!this.greeted && raw.type !== 'hello' && raw.type !== 'error') {
+    if (!this.handshake.greeted && raw.type !== 'hello' && raw.type !== 'error') {
       this.endWithFault('protocol-error', `expected hello as the first frame, got ${JSON.stringify(raw.type)}`);
       return;
     }
     routeAdapterFrame(raw, {
-      hello: (hello) => this.greet(hello),
+      hello: (hello) => {
+        if (!this.handshake.receive(hello)) this.log('warn', 'ignored a second hello from the adapter');
+      },
       pong: (requestId) => void this.heartbeat.handlePong(requestId),
       result: (result, errorKind) => {
         if (!this.calls.settle(result.request_id, { kind: 'result', result, errorKind, latencyMs: 0 })) this.dropReply(result.request_id, 'result');
@@ -177,23 +174,6 @@ export class AdapterConnection {
       },
       invalid: (reason, hexPrefix) => this.endWithFault('protocol-error', reason, hexPrefix),
     });
-  }
-
-  private greet(hello: AdapterHelloFields): void {
-    if (this.greeted) {
-      this.log('warn', 'ignored a second hello from the adapter');
-      return;
-    }
-    this.greeted = true;
-    const decision = answerHello(hello, this.options.config);
-    if (decision.ok) {
-      this.channel.send(decision.reply);
-      this.hello.resolve({ ok: true });
-      return;
-    }
-    this.channel.send({ type: 'error', request_id: null, status: 'ERROR', message: decision.message, error_code: '9999' });
-    this.channel.send({ type: 'shutdown' });
-    this.hello.resolve({ ok: false, message: decision.message });
   }
 
   private adapterError(requestId: string | null, code: ErrorCode, message: string): void {
@@ -234,7 +214,7 @@ export class AdapterConnection {
     this.heartbeat.stop();
     const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     this.calls.settleAll(() => this.failure('crash', `the algorithm process ${how} during the call`, 0));
-    this.hello.resolve({ ok: false, message: `the adapter ${how}` });
+    this.handshake.fail(`the adapter ${how} before the handshake`);
     if (this.pid !== -1) {
       this.options.events.emit('process-exit', { ...this.options.ref, pid: this.pid, code: exit.code, signal: exit.signal, expected: this.fault === 'stop' });
     }

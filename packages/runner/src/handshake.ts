@@ -1,4 +1,5 @@
 import type { RunnerConfig } from '@procvision/manifest';
+import { createDeferred } from './internal/deferred.js';
 import { runnerVersion } from './internal/runner-version.js';
 
 /** The protocol versions this runner speaks (protocol.md: version 1). */
@@ -38,4 +39,55 @@ export function answerHello(hello: AdapterHelloFields, config: Pick<RunnerConfig
       heartbeat_grace_ms: config.heartbeat_grace_ms,
     },
   };
+}
+
+/** The result of a handshake: done, or why not. */
+export type HandshakeResult = { ok: true } | { ok: false; message: string };
+
+/**
+ * The runner's side of one adapter's handshake: answers the first hello (or refuses it with an
+ * `error` and a `shutdown`), ignores later ones, and lets start-up wait for the outcome.
+ */
+export class Handshake {
+  private readonly outcome = createDeferred<HandshakeResult>();
+  private done = false;
+
+  constructor(
+    private readonly config: Pick<RunnerConfig, 'heartbeat_interval_ms' | 'heartbeat_grace_ms'>,
+    private readonly send: (message: object) => void,
+  ) {}
+
+  /** True once the adapter's hello arrived. */
+  get greeted(): boolean {
+    return this.done;
+  }
+
+  /** Handles an adapter hello; false for a repeated one (ignored). */
+  receive(hello: AdapterHelloFields): boolean {
+    if (this.done) return false;
+    this.done = true;
+    const decision = answerHello(hello, this.config);
+    if (decision.ok) {
+      this.send(decision.reply);
+      this.outcome.resolve({ ok: true });
+      return true;
+    }
+    this.send({ type: 'error', request_id: null, status: 'ERROR', message: decision.message, error_code: '9999' });
+    this.send({ type: 'shutdown' });
+    this.outcome.resolve({ ok: false, message: decision.message });
+    return true;
+  }
+
+  /** Ends the wait without a handshake (the process died or broke). */
+  fail(message: string): void {
+    this.outcome.resolve({ ok: false, message });
+  }
+
+  /** Waits at most `timeoutMs` for the handshake. */
+  async wait(timeoutMs: number): Promise<HandshakeResult> {
+    const timer = setTimeout(() => this.fail(`no hello from the adapter within ${timeoutMs} ms`), timeoutMs);
+    const result = await this.outcome.promise;
+    clearTimeout(timer);
+    return result;
+  }
 }

@@ -27,7 +27,7 @@ export type BringUpOutcome = { ok: true; info: AlgorithmInfo; coldStartMs: numbe
 export async function bringUp(connection: AdapterConnection, options: BringUpOptions): Promise<BringUpOutcome> {
   const startedAt = performance.now();
   const { config } = options;
-  const hello = await connection.handshake(config.startup_timeout_ms);
+  const hello = await connection.waitForHandshake(config.startup_timeout_ms);
   if (!hello.ok) return fail(connection, '1005', hello.message);
   connection.startHeartbeat();
   const timeoutMs = Math.max(1, Math.round(config.startup_timeout_ms - (performance.now() - startedAt)));
