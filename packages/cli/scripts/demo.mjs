@@ -71,9 +71,10 @@ for (const check of verified.checks) console.log(`  ${check.result.padEnd(4)} ${
 
 const installed = procvision(['runner', 'install', zip.path, '--store', store]);
 console.log(`  installed ${installed.name} ${installed.version} into ${shown(store)}`);
-procvision(['runner', 'activate', zip.name, zip.version, '--pid', 'p001,p002', '--store', store]);
+const activated = procvision(['runner', 'activate', zip.name, zip.version, '--pid', 'p001,p002', '--store', store]);
+console.log(`  ${activated.pids.join(', ')} -> ${activated.name} ${activated.version} (process started and handshaken before the switch)`);
 const listing = procvision(['runner', 'list', '--store', store]);
-console.log(`  ${JSON.stringify(listing.active ?? listing)}`);
+for (const entry of listing.packages) console.log(`  ${entry.name} ${entry.version}: ${entry.state}, active for ${entry.active_pids.join(', ') || 'no PID'}`);
 const exec = procvision(['runner', 'exec', '--pid', pid, '--image', join(example, 'samples', 'ng.png'), '--step', '1', '--params', roi, '--store', store]);
 console.log(describeStep(exec));
 

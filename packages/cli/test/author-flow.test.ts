@@ -24,6 +24,7 @@ interface RunDocument {
 describe('a fresh scaffold outside the repository', () => {
   let folder: Awaited<ReturnType<typeof temporaryFolder>>;
   let project: string;
+  let zipPath: string | undefined;
 
   beforeAll(async () => {
     folder = await temporaryFolder('author');
@@ -113,5 +114,41 @@ describe('a fresh scaffold outside the repository', () => {
     const checks = verified.json<ValidateDocument>().checks;
     expect(checks.find((check) => check.name === 'zip structure and integrity')?.result).toBe('PASS');
     expect(checks.find((check) => check.name === 'zip signature')?.message).toContain(zip.signer_key_id);
+    zipPath = zip.path;
+  }, 180_000);
+
+  it('installs into a store, activates, execs through the installed package, guards uninstall', async () => {
+    expect(zipPath, 'the package test runs first').toBeDefined();
+    const store = join(folder.path, 'runtime_store');
+    const installed = await runCli(['runner', 'install', zipPath!, '--store', store, '--json']);
+    expect(installed.code, installed.stderr).toBe(0);
+    expect(installed.json()).toMatchObject({ name: 'demo', version: '1.0.0', supported_pids: ['A01', 'A02'] });
+
+    const activated = await runCli(['runner', 'activate', 'demo', '1.0.0', '--pid', 'A01,A02', '--store', store, '--json']);
+    expect(activated.code, activated.stderr).toBe(0);
+    expect(activated.json()).toMatchObject({ active: { A01: { name: 'demo', version: '1.0.0' }, A02: { name: 'demo', version: '1.0.0' } } });
+
+    const listed = await runCli(['runner', 'list', '--json'], { env: { PROCVISION_STORE: store } });
+    expect(listed.code).toBe(0);
+    expect(listed.json<{ packages: Array<{ name: string; active_pids: string[] }> }>().packages).toMatchObject([{ name: 'demo', active_pids: ['A01', 'A02'] }]);
+
+    const exec = await runCli(['runner', 'exec', '--pid', 'A02', '--image', join(project, 'samples/ng.png'), '--store', store, '--json']);
+    expect(exec.code, exec.stderr).toBe(0);
+    expect(exec.json()).toMatchObject({ package: { name: 'demo', version: '1.0.0' }, status: 'OK', result_status: 'NG' });
+    expect(realpathSync(join(store, 'algorithms/deployed/demo/1.0.0/node_modules/@procvision/sdk'))).not.toContain('packages/sdk');
+
+    const unknownPid = await runCli(['runner', 'exec', '--pid', 'Z99', '--image', join(project, 'samples/ok.png'), '--store', store, '--json']);
+    expect(unknownPid.code).toBe(2);
+    expect(unknownPid.json()).toMatchObject({ error: { code: '2006' } });
+
+    const rollback = await runCli(['runner', 'rollback', 'demo', '--pid', 'A01', '--store', store, '--json']);
+    expect(rollback.code).toBe(1);
+    expect(rollback.json()).toMatchObject({ error: { code: '2006' } });
+
+    const refused = await runCli(['runner', 'uninstall', 'demo', '1.0.0', '--store', store, '--json']);
+    expect(refused.code).toBe(1);
+    expect(refused.json()).toMatchObject({ error: { code: '2007' } });
+    const forced = await runCli(['runner', 'uninstall', 'demo', '1.0.0', '--force', '--store', store, '--json']);
+    expect(forced.code, forced.stderr).toBe(0);
   }, 180_000);
 });

@@ -1,39 +1,108 @@
+import { relative } from 'node:path';
+import { ProcVisionError } from '@procvision/manifest';
+import type { PackageStore } from '@procvision/runner';
 import type { ActivateOptions, ExecOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-options.js';
+import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
+import { UsageError } from '../usage-error.js';
+import { parseParamsOption } from '../internal/parse-params.js';
+import { readImageFile } from '../internal/read-image-file.js';
+import { startAlgorithm } from '../internal/start-algorithm.js';
+import { runStep } from '../internal/step-run.js';
+import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
+import { formatPackageList } from '../internal/store-format.js';
 
-/**
- * The package store of @procvision/runner (install, activate, rollback, uninstall, exec) is not
- * in this build yet; every `runner` command says so instead of pretending.
- */
-function storeUnavailable(command: string): never {
-  throw new Error(`procvision runner ${command}: the package store is not available in this build of @procvision/runner; install a newer @procvision/cli`);
+/** Opens the store of `--store` (default `$PROCVISION_STORE` or `./runtime_store`), runs `work`, closes it. */
+async function withStore<Result>(options: StoreOptions, work: (store: PackageStore) => Promise<Result>): Promise<Result> {
+  const { PackageStore } = await import('@procvision/runner');
+  const store = await PackageStore.open(...(options.store === undefined ? [] : [options.store]));
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }
 
-/** `procvision runner install <zip>`. */
-export async function runnerInstall(_zip: string, _options: StoreOptions, _output: Output): Promise<number> {
-  return storeUnavailable('install');
+/** `procvision runner install <zip>`: verify, extract, install offline, register. */
+export async function runnerInstall(zip: string, options: StoreOptions, output: Output): Promise<number> {
+  output.progress(`installing ${zip}...`);
+  const entry = await withStore(options, (store) => store.install(zip));
+  output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
+  return ExitCodes.success;
 }
-/** `procvision runner list`. */
-export async function runnerList(_options: StoreOptions, _output: Output): Promise<number> {
-  return storeUnavailable('list');
+
+/** `procvision runner list`: packages, versions, states, active PIDs. */
+export async function runnerList(options: StoreOptions, output: Output): Promise<number> {
+  const document = await withStore(options, async (store) => ({ store: store.paths.root, packages: await store.list(), active: await store.bindings() }));
+  output.result(document, () => formatPackageList(document));
+  return ExitCodes.success;
 }
-/** `procvision runner activate <name> <version> --pid`. */
-export async function runnerActivate(_name: string, _version: string, _options: ActivateOptions, _output: Output): Promise<number> {
-  return storeUnavailable('activate');
+
+/** `procvision runner activate <name> <version> --pid A01,A02`: the process is ready before the PIDs flip. */
+export async function runnerActivate(name: string, version: string, options: ActivateOptions, output: Output): Promise<number> {
+  output.progress(`activating ${name} ${version}...`);
+  const bindings = await withStore(options, (store) => store.activate(name, version, options.pid));
+  output.result({ name, version, pids: options.pid, active: bindings }, () => `${options.pid.join(', ')} -> ${name} ${version}`);
+  return ExitCodes.success;
 }
-/** `procvision runner rollback <name> --pid`. */
-export async function runnerRollback(_name: string, _options: ActivateOptions, _output: Output): Promise<number> {
-  return storeUnavailable('rollback');
+
+/** `procvision runner rollback <name> --pid A01`: re-activates each PID's previous version. */
+export async function runnerRollback(name: string, options: ActivateOptions, output: Output): Promise<number> {
+  const bindings = await withStore(options, async (store) => {
+    let latest = await store.bindings();
+    for (const pid of options.pid) latest = await store.rollback(name, pid);
+    return latest;
+  });
+  output.result({ name, pids: options.pid, active: bindings }, () =>
+    options.pid.map((pid) => `${pid} -> ${bindings[pid]?.name ?? '?'} ${bindings[pid]?.version ?? '?'}`).join('\n'),
+  );
+  return ExitCodes.success;
 }
-/** `procvision runner uninstall <name> <version>`. */
-export async function runnerUninstall(_name: string, _version: string, _options: UninstallOptions, _output: Output): Promise<number> {
-  return storeUnavailable('uninstall');
+
+/** `procvision runner uninstall <name> <version> [--force]`. */
+export async function runnerUninstall(name: string, version: string, options: UninstallOptions, output: Output): Promise<number> {
+  const entry = await withStore(options, (store) => store.uninstall(name, version, { force: options.force === true }));
+  output.result(entry, () => `uninstalled ${entry.name} ${entry.version}`);
+  return ExitCodes.success;
 }
-/** `procvision runner exec --pid --image`. */
-export async function runnerExec(_options: ExecOptions, _output: Output): Promise<number> {
-  return storeUnavailable('exec');
+
+/** `procvision runner exec --pid --image`: one step through the package active for the PID, via the runner. */
+export async function runnerExec(options: ExecOptions, output: Output): Promise<number> {
+  const example = `procvision runner exec --pid ${options.pid} --image part.jpg --store ./runtime_store`;
+  const userParams = parseParamsOption(options.params, example);
+  const image = await readImageFile(options.image, example);
+  const active = await withStore(options, (store) =>
+    store.resolveActive(options.pid).catch((error: unknown) => {
+      if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: 'procvision runner activate <name> <version> --pid A01' });
+      throw error;
+    }),
+  );
+  output.progress(`starting ${active.name} ${active.version}...`);
+  const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output });
+  let run: Awaited<ReturnType<typeof runStep>>;
+  try {
+    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example });
+  } finally {
+    await algorithm.close();
+  }
+  const document = { package: { name: active.name, version: active.version }, ...stepRunDocument(run.outcome, { startup_ms: algorithm.startupMs, ...run.timings }) };
+  output.result(document, () => `${active.name} ${active.version}\n${formatStepRun(document, relative(process.cwd(), image.path))}`);
+  return document.status === 'OK' ? ExitCodes.success : ExitCodes.failure;
 }
-/** `procvision runner serve`. */
-export async function runnerServe(_options: ServeOptions, _output: Output): Promise<number> {
-  return storeUnavailable('serve');
+
+/** `procvision runner serve`: the HTTP service until SIGINT/SIGTERM. */
+export async function runnerServe(options: ServeOptions, output: Output): Promise<number> {
+  const { PackageStore, createRunnerService } = await import('@procvision/runner');
+  const store = await PackageStore.open(...(options.store === undefined ? [] : [options.store]));
+  const service = createRunnerService({ store, host: options.host, port: options.port });
+  const url = await service.listen();
+  output.result({ url, store: store.paths.root }, () => `procvision runner listening on ${url} (store ${store.paths.root}); Ctrl-C stops it`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  output.note('stopping...');
+  await service.close();
+  await store.close();
+  return ExitCodes.success;
 }

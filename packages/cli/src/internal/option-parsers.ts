@@ -9,10 +9,10 @@ export function positiveInteger(value: string): number {
   return parsed;
 }
 
-/** Commander parser for a TCP port. */
+/** Commander parser for a TCP port (0 picks a free one). */
 export function port(value: string): number {
-  const parsed = positiveInteger(value);
-  if (parsed > 65_535) throw new InvalidArgumentError(`expected a port 1..65535, got '${value}'.`);
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || parsed > 65_535) throw new InvalidArgumentError(`expected a port 0..65535, got '${value}'.`);
   return parsed;
 }
 
