@@ -154,6 +154,14 @@ export class AdapterConnection {
   }
 
   private receive(raw: Record<string, unknown>): void {
+    try {
+      this.route(raw);
+    } catch (error) {
+      this.endWithFault('protocol-error', `the runner could not handle a ${JSON.stringify(raw.type)} frame: ${(error as Error).message}`);
+    }
+  }
+
+  private route(raw: Record<string, unknown>): void {
     if (!this.handshake.greeted && raw.type !== 'hello' && raw.type !== 'error') {
       this.endWithFault('protocol-error', `expected hello as the first frame, got ${JSON.stringify(raw.type)}`);
       return;

@@ -4,6 +4,7 @@ import type { CallOutcome } from './call-outcome.js';
 import type { FaultReason, ProcessRef, ProcessState, RunnerEvents } from './events.js';
 import { ReadinessGate, type Readiness } from './internal/readiness.js';
 import { RingBuffer } from './internal/ring-buffer.js';
+import { runnerLogEntry } from './internal/runner-log.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
 import type { ExitInfo } from './kill-process.js';
 import { type LogEntry, type RunnerLogger, createStderrLogger } from './logger.js';
@@ -64,8 +65,12 @@ export class AlgorithmProcess {
   constructor(private readonly options: AlgorithmProcessOptions) {
     this.config = parseRunnerConfig(options.config ?? {});
     this.ref = { packageName: options.packageName, packageVersion: options.packageVersion };
-    this.events = options.events ?? new TypedEmitter<RunnerEvents>();
     this.logger = options.logger ?? createStderrLogger(this.config.log_level);
+    this.events =
+      options.events ??
+      new TypedEmitter<RunnerEvents>((error, event) =>
+        this.logger.log(runnerLogEntry('error', `a listener of ${String(event)} threw: ${(error as Error).message}`, { ...this.ref, sessionId: null })),
+      );
     const backoff = options.restartBackoff ?? { initialMs: 250, maxMs: 10_000 };
     this.policy = new RestartPolicy({ maxRestarts: this.config.max_restarts, windowMs: this.config.restart_window_ms, initialDelayMs: backoff.initialMs, maxDelayMs: backoff.maxMs });
     this.ring = new RingBuffer(options.logRing?.maxLines ?? 500);

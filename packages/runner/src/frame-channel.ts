@@ -59,9 +59,9 @@ export class FrameChannel {
       messages = this.decoder.push(chunk);
     } catch (error) {
       this.broken = true;
-      if (!(error instanceof FrameError)) throw error;
-      for (const message of error.decodedBefore) this.options.onMessage(message);
-      this.options.onProtocolError(error);
+      const frameError = error instanceof FrameError ? error : new FrameError('invalid-json', `protocol error: ${(error as Error).message}`, chunk.subarray(0, 32).toString('hex'));
+      for (const message of frameError.decodedBefore) this.options.onMessage(message);
+      this.options.onProtocolError(frameError);
       return;
     }
     for (const message of messages) this.options.onMessage(message);
