@@ -1,11 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { baseTestConfig } from '../../vitest.config.base.js';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
-    hookTimeout: 30_000,
-    passWithNoTests: true,
-  },
-});
+export default defineConfig({ test: baseTestConfig });
