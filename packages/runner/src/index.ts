@@ -35,6 +35,8 @@ export { httpStatusOfErrorCode, HttpError } from './http/http-error.js';
 export type { ErrorBody, HttpErrorCode } from './http/http-error.js';
 export type { ReadinessReport } from './http/routes/health-routes.js';
 export type { StepResponseBody } from './http/step-response.js';
+export { serveRunner } from './http/serve-runner.js';
+export type { ServeRunnerOptions, ServedRunner } from './http/serve-runner.js';
 export { PackageStore } from './store/package-store.js';
 export type { ActivateOptions, ActivePackage, PackageStoreOptions, StorePackage } from './store/package-store.js';
 export { adapterProcessStarter } from './store/process-starter.js';

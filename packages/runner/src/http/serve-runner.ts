@@ -1,0 +1,80 @@
+import { createStderrLogger, type RunnerLogger } from '../logger.js';
+import { PackageStore, type PackageStoreOptions } from '../store/package-store.js';
+import { defaultStoreRoot } from '../store/store-paths.js';
+import { createRunnerService, type RunnerService, type RunnerServiceOptions } from './create-runner-service.js';
+import { serviceLogEntry } from './internal/service-log.js';
+
+/** Options of {@link serveRunner} (what `procvision runner serve` passes). */
+export interface ServeRunnerOptions {
+  /** Store folder (default `$PROCVISION_STORE` or `./runtime_store`). */
+  store?: string;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** TCP port (default 7070; 0 picks a free one). */
+  port?: number;
+  /** Options of the store (signature policy, runner config of its processes...). */
+  storeOptions?: PackageStoreOptions;
+  /** Body limits, shutdown timeout, signature checks of `/validate`. */
+  service?: Pick<RunnerServiceOptions, 'limits' | 'shutdownTimeoutMs' | 'verify'>;
+  /** Where the service logs (default JSON lines on stderr). */
+  logger?: RunnerLogger;
+  /** Stop gracefully on SIGINT and SIGTERM (default true). */
+  handleSignals?: boolean;
+}
+
+/** A running service started by {@link serveRunner}. */
+export interface ServedRunner {
+  /** The base URL, e.g. `http://127.0.0.1:7070`. */
+  url: string;
+  /** The store folder in use. */
+  storeRoot: string;
+  service: RunnerService;
+  /** Resolves once the service has shut down (a signal, or `close()`). */
+  closed: Promise<void>;
+  /** Graceful stop (same as a SIGTERM). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the package store, starts the HTTP service on it and its active packages, and stops
+ * gracefully on SIGINT/SIGTERM. This is `procvision runner serve`.
+ *
+ * @example
+ * ```ts
+ * const served = await serveRunner({ store: './runtime_store', port: 7070 });
+ * process.stderr.write(`runner listening on ${served.url}\n`);
+ * await served.closed;
+ * ```
+ */
+export async function serveRunner(options: ServeRunnerOptions = {}): Promise<ServedRunner> {
+  const storeRoot = options.store ?? defaultStoreRoot();
+  const logger = options.logger ?? createStderrLogger();
+  const store = await PackageStore.open(storeRoot, options.storeOptions ?? {});
+  const service = createRunnerService({
+    store,
+    logger,
+    ...options.service,
+    ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.port === undefined ? {} : { port: options.port }),
+  });
+  let resolveClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  const signals: NodeJS.Signals[] = options.handleSignals === false ? [] : ['SIGINT', 'SIGTERM'];
+  const close = async (): Promise<void> => {
+    for (const signal of signals) process.off(signal, onSignal);
+    await service.close();
+    resolveClosed();
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    logger.log(serviceLogEntry('info', `${signal}: finishing in-flight requests and stopping the algorithm processes`));
+    void close();
+  }
+  for (const signal of signals) process.once(signal, onSignal);
+  try {
+    const url = await service.listen();
+    return { url, storeRoot: store.paths.root, service, closed, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
