@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeProcess, stepCall } from './helpers.js';
+import { fakeProcess, stepCall, waitFor } from './helpers.js';
 
 const stops: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -27,5 +27,21 @@ describe('AlgorithmProcess lifecycle', () => {
     expect(process.state).toBe('stopped');
     expect(named('process-exit')).toEqual([expect.objectContaining({ code: 0, expected: true })]);
     expect(named('process-ready')[0]!.coldStartMs).toBeGreaterThan(0);
+  });
+
+  it('runs the adapter in the package root with a controlled environment', async () => {
+    process.env.PV_TEST_SECRET = 'must not leak';
+    try {
+      const { process: algorithm } = started({ env: { EXTRA_FLAG: '1' } });
+      await algorithm.start();
+      await algorithm.call(stepCall('execute', { fault: 'env' }));
+      await waitFor(() => algorithm.recentLogs().some((entry) => entry.message === 'env'), 5_000, 'the env line');
+      const fields = algorithm.recentLogs().find((entry) => entry.message === 'env')!.fields as { keys: string[]; cwd: string; root: string };
+      expect(fields.keys).toEqual(expect.arrayContaining(['PATH', 'PROC_ALGO_ROOT', 'PROC_MAX_DEFECTS', 'EXTRA_FLAG']));
+      expect(fields.keys).not.toContain('PV_TEST_SECRET');
+      expect(fields.cwd).toBe(fields.root.replace(/\/$/, ''));
+    } finally {
+      delete process.env.PV_TEST_SECRET;
+    }
   });
 });
