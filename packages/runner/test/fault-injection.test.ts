@@ -69,7 +69,7 @@ describe('fault injection: every fault gives one outcome and the process recover
   });
 
   it('stopped process (SIGSTOP): heartbeat lost, killed, restarted', async () => {
-    const config = { heartbeat_interval_ms: 100, heartbeat_grace_ms: 300, max_missed_heartbeats: 2, execute_timeout_ms: 10_000 };
+    const config = { heartbeat_interval_ms: 100, heartbeat_grace_ms: 500, max_missed_heartbeats: 2, execute_timeout_ms: 10_000 };
     const { failed, failedMs, named } = await faultThenRecovery('SIGSTOP', { fault: 'sigstop' }, { config });
     expect(failed).toMatchObject({ error_code: '1005', reason: 'heartbeat-lost' });
     expect(failedMs).toBeLessThan(5_000);
@@ -147,7 +147,7 @@ describe('fault injection: every fault gives one outcome and the process recover
       expect(fake.named('restart').map((event) => event.delayMs)).toEqual([20, 40, 80]);
       const fast = await timed(() => fake.process.call(stepCall('execute')));
       expect(fast.value).toMatchObject({ status: 'ERROR', error_code: '1005', reason: 'failed', attempts: 0 });
-      expect(fast.ms).toBeLessThan(50);
+      expect(fast.ms).toBeLessThan(200);
       writeFileSync(control, 'ok');
       await fake.process.restart();
       expect(await fake.process.call(stepCall('execute'))).toMatchObject({ status: 'OK' });

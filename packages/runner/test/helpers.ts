@@ -11,7 +11,7 @@ export const fastConfig: RunnerConfigInput = {
   execute_timeout_ms: 2_000,
   startup_timeout_ms: 10_000,
   heartbeat_interval_ms: 250,
-  heartbeat_grace_ms: 1_000,
+  heartbeat_grace_ms: 2_000,
   max_missed_heartbeats: 2,
   kill_grace_ms: 300,
   max_retries: 0,
