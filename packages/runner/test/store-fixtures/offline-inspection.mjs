@@ -8,7 +8,7 @@ const [storeRoot, zipPath, samplesDir] = process.argv.slice(2);
 const { PackageStore, InspectionSession, runStep } = await import(new URL('../../dist/index.js', import.meta.url).href);
 const { createFrameWriter } = await import('@procvision/shm');
 
-const networkBlocked = await fetch('https://registry.npmjs.org/', { signal: AbortSignal.timeout(3000) }).then(() => false, () => true);
+const networkBlocked = await globalThis.fetch('https://registry.npmjs.org/', { signal: globalThis.AbortSignal.timeout(3000) }).then(() => false, () => true);
 const startedAt = performance.now();
 const store = await PackageStore.open(storeRoot, { runnerConfig: { log_level: 'warn' } });
 const entry = await store.install(zipPath);
