@@ -33,7 +33,7 @@ export type { BodyLimits } from './http/service-context.js';
 export type { PackageReadiness } from './http/process-source.js';
 export { httpStatusOfErrorCode, HttpError } from './http/http-error.js';
 export type { ErrorBody, HttpErrorCode } from './http/http-error.js';
-export type { ReadinessReport } from './http/routes/health-routes.js';
+export type { ReadinessReport } from './http/readiness.js';
 export type { StepResponseBody } from './http/step-response.js';
 export { serveRunner } from './http/serve-runner.js';
 export type { ServeRunnerOptions, ServedRunner } from './http/serve-runner.js';

@@ -7,17 +7,17 @@ import type { RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { PackageSpec } from '../package-spec.js';
-import { HttpError, toErrorResponse } from './http-error.js';
 import { InspectionSessions } from './inspection-sessions.js';
 import { InflightRequests } from './internal/inflight-requests.js';
 import { serviceLogEntry } from './internal/service-log.js';
 import { type ProcessSource, storeProcessSource } from './process-source.js';
-import { findRoute, type Route } from './router.js';
-import { healthRoutes, type ReadinessReport } from './routes/health-routes.js';
+import { createRequestHandler } from './request-handler.js';
+import type { Route } from './router.js';
+import { checkReadiness } from './readiness.js';
+import { healthRoutes } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { validateRoute } from './routes/validate-route.js';
-import { sendResponse } from './send-response.js';
 import type { BodyLimits, ServiceContext } from './service-context.js';
 import { ServiceMetrics } from './service-metrics.js';
 import type { ServiceStore } from './service-store.js';
@@ -105,40 +105,11 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       return uploadDirectory;
     },
   };
-  const readiness = async (): Promise<ReadinessReport> => {
-    const reasons: string[] = [];
-    if (closing) reasons.push('the service is shutting down');
-    if (phase !== 'started') reasons.push('starting the active packages');
-    const packages = phase === 'started' ? await source.packages() : [];
-    for (const entry of packages) if (entry.state !== 'ready') reasons.push(`${entry.name}@${entry.version} is ${entry.state}${entry.error ? `: ${entry.error}` : ''}`);
-    return { ready: reasons.length === 0, reasons, packages };
-  };
+  const readiness = () => checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
   const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, options.verify ?? {}), ...(store ? packageRoutes(context, store) : [])];
   routes.push({ method: 'GET', pattern: '/', handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }) });
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const answered = metrics.requestStart();
-    const method = request.method ?? 'GET';
-    let routeLabel = 'unmatched';
-    let status = 500;
-    const extraHeaders: Record<string, string> = closing ? { connection: 'close' } : {};
-    try {
-      if (closing) throw new HttpError('shutting_down', 'the runner service is shutting down; retry after its restart');
-      const url = new URL(request.url ?? '/', 'http://service.invalid');
-      const match = findRoute(routes, method, url.pathname);
-      routeLabel = match.route.pattern;
-      status = sendResponse(response, await match.route.handle({ request, params: match.params, query: url.searchParams }), extraHeaders);
-    } catch (error) {
-      const failure = toErrorResponse(error);
-      if (failure.status >= 500 && !(error instanceof HttpError)) logger.log(serviceLogEntry('error', `${method} ${request.url}: ${failure.body.error.message}`));
-      status = failure.status;
-      if (response.headersSent) response.destroy();
-      else sendResponse(response, { status, json: failure.body }, { ...extraHeaders, ...failure.headers });
-    } finally {
-      answered(method, routeLabel, status);
-    }
-  }
-
+  const handle = createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
 
   async function startPackages(): Promise<void> {

@@ -1,14 +1,6 @@
-import type { PackageReadiness } from '../process-source.js';
+import type { ReadinessReport } from '../readiness.js';
 import type { Route } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
-
-/** What `/ready` reports. */
-export interface ReadinessReport {
-  ready: boolean;
-  /** Why the service is not ready (empty when ready). */
-  reasons: string[];
-  packages: PackageReadiness[];
-}
 
 /**
  * `/health` (the process is alive), `/ready` (store open, every active package's process

@@ -1,0 +1,22 @@
+import type { PackageReadiness, ProcessSource } from './process-source.js';
+
+/** What `/ready` reports. */
+export interface ReadinessReport {
+  ready: boolean;
+  /** Why the service is not ready (empty when ready). */
+  reasons: string[];
+  packages: PackageReadiness[];
+}
+
+/**
+ * Ready means: the active packages were started (listen finished), the service is not
+ * shutting down, and every active package's process is `ready`.
+ */
+export async function checkReadiness(source: ProcessSource, state: { started: boolean; closing: boolean }): Promise<ReadinessReport> {
+  const reasons: string[] = [];
+  if (state.closing) reasons.push('the service is shutting down');
+  if (!state.started) reasons.push('starting the active packages');
+  const packages = state.started ? await source.packages() : [];
+  for (const entry of packages) if (entry.state !== 'ready') reasons.push(`${entry.name}@${entry.version} is ${entry.state}${entry.error ? `: ${entry.error}` : ''}`);
+  return { ready: reasons.length === 0, reasons, packages };
+}
