@@ -47,6 +47,8 @@ export class HttpError extends Error {
   readonly status: number;
   /** Extra response headers (e.g. `Allow` for 405). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Machine-readable context. */
+  readonly details: Record<string, unknown> | undefined;
 
   constructor(
     readonly code: HttpErrorCode,
@@ -59,9 +61,6 @@ export class HttpError extends Error {
     this.headers = options.headers ?? {};
     this.details = options.details;
   }
-
-  /** Machine-readable context. */
-  readonly details: Record<string, unknown> | undefined;
 }
 
 /** The JSON body of every error response. */
