@@ -24,7 +24,7 @@ export function packageJsonFile(input: AlgorithmTemplateInput, sdkVersion: strin
     scripts: {
       validate: 'procvision validate .',
       'run:ok': 'procvision run . --pid ' + (input.pids[0] ?? 'A01') + ' --image samples/ok.png',
-      test: 'procvision validate . && node --test test/',
+      test: 'node --test test/',
       package: 'procvision package .',
     },
     dependencies: { '@procvision/sdk': `^${sdkVersion}` },
