@@ -3,7 +3,7 @@ import type { CallData, ErrorCode, FrameError, RunnerConfig } from '@procvision/
 import { routeAdapterFrame } from './adapter-frame-router.js';
 import type { AttemptOutcome, FailureReason } from './call-outcome.js';
 import { CallTable } from './call-table.js';
-import type { FaultReason, ProcessRef, RunnerEvents } from './events.js';
+import type { FaultReason, ProcessIdentity, RunnerEvents } from './events.js';
 import { FrameChannel } from './frame-channel.js';
 import { Handshake, type HandshakeResult } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
@@ -20,7 +20,7 @@ import { StderrLog } from './stderr-log.js';
 export interface AdapterConnectionOptions {
   spawn: SpawnSpec;
   config: RunnerConfig;
-  ref: ProcessRef;
+  identity: ProcessIdentity;
   events: TypedEmitter<RunnerEvents>;
   logger: RunnerLogger;
   /** The supervisor's ring of recent stderr entries (shared by every incarnation). */
@@ -74,11 +74,11 @@ export class AdapterConnection {
       graceMs: config.heartbeat_grace_ms,
       maxMissed: config.max_missed_heartbeats,
       sendPing: (requestId) => this.channel.send({ type: 'ping', request_id: requestId }),
-      onMiss: (missed) => options.events.emit('heartbeat-miss', { ...options.ref, pid: this.pid, missed, maxMissed: config.max_missed_heartbeats }),
+      onMiss: (missed) => options.events.emit('heartbeat-miss', { ...options.identity, pid: this.pid, missed, maxMissed: config.max_missed_heartbeats }),
       onLost: () => this.endWithFault('heartbeat-lost', `no pong for ${config.max_missed_heartbeats} heartbeats: process hung`),
     });
     this.exited = this.settleOnExit();
-    if (this.pid !== -1) options.events.emit('process-start', { ...options.ref, pid: this.pid, incarnation: options.incarnation });
+    if (this.pid !== -1) options.events.emit('process-start', { ...options.identity, pid: this.pid, incarnation: options.incarnation });
   }
 
   /** Waits for the adapter's hello (at most `timeoutMs`) and answers it. */
@@ -88,7 +88,7 @@ export class AdapterConnection {
 
   /** Sends one call and resolves with its one outcome (result, or runner ERROR on timeout/fault). */
   call(data: CallData, options: { timeoutMs: number; sessionId: string | null }): { requestId: string; outcome: Promise<AttemptOutcome> } {
-    const requestId = this.calls.nextRequestId(`${this.options.ref.packageName}-${this.options.incarnation}`);
+    const requestId = this.calls.nextRequestId(`${this.options.identity.packageName}-${this.options.incarnation}`);
     const startedAt = performance.now();
     const elapsed = () => performance.now() - startedAt;
     const outcome = this.calls.add(requestId, {
@@ -117,8 +117,8 @@ export class AdapterConnection {
     if (this.fault !== undefined) return;
     this.fault = reason;
     this.heartbeat.stop();
-    const { events, ref, config } = this.options;
-    events.emit('process-fault', { ...ref, pid: this.pid, reason, message, ...(hexPrefix === undefined ? {} : { hexPrefix }) });
+    const { events, identity, config } = this.options;
+    events.emit('process-fault', { ...identity, pid: this.pid, reason, message, ...(hexPrefix === undefined ? {} : { hexPrefix }) });
     this.log('error', `${reason}: ${message}`, hexPrefix === undefined ? undefined : { hexPrefix });
     const failureReason: FailureReason = reason === 'fatal-error' || reason === 'startup-failed' ? 'crash' : reason;
     this.calls.settleAll(() => this.failure(failureReason, `${message}; the process is being restarted`, 0));
@@ -143,7 +143,7 @@ export class AdapterConnection {
     const graceMs = this.options.config.kill_grace_ms;
     const exited = await exitWithin(this.exited, graceMs);
     if (exited !== undefined) return exited;
-    this.options.events.emit('kill-escalate', { ...this.options.ref, pid: this.pid, signal: 'SIGTERM' });
+    this.options.events.emit('kill-escalate', { ...this.options.identity, pid: this.pid, signal: 'SIGTERM' });
     await terminateProcess(this.child, { graceMs, onEscalate: () => this.escalated() });
     return this.exited;
   }
@@ -195,7 +195,7 @@ export class AdapterConnection {
   }
 
   private dropReply(requestId: string | null, type: string): void {
-    this.options.events.emit('reply-drop', { ...this.options.ref, pid: this.pid, requestId, type });
+    this.options.events.emit('reply-drop', { ...this.options.identity, pid: this.pid, requestId, type });
     this.log('warn', `dropped a ${type} for request ${requestId ?? 'null'}: no such call in flight (late after a timeout, or unknown)`);
   }
 
@@ -204,11 +204,11 @@ export class AdapterConnection {
   }
 
   private escalated(): void {
-    this.options.events.emit('kill-escalate', { ...this.options.ref, pid: this.pid, signal: 'SIGKILL' });
+    this.options.events.emit('kill-escalate', { ...this.options.identity, pid: this.pid, signal: 'SIGKILL' });
   }
 
   private tags(): Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId'> {
-    return { packageName: this.options.ref.packageName, packageVersion: this.options.ref.packageVersion, sessionId: this.calls.currentSessionId() };
+    return { packageName: this.options.identity.packageName, packageVersion: this.options.identity.packageVersion, sessionId: this.calls.currentSessionId() };
   }
 
   private log(level: LogEntry['level'], message: string, fields?: Record<string, unknown>): void {
@@ -224,7 +224,7 @@ export class AdapterConnection {
     this.calls.settleAll(() => this.failure('crash', `the algorithm process ${how} during the call`, 0));
     this.handshake.fail(`the adapter ${how} before the handshake`);
     if (this.pid !== -1) {
-      this.options.events.emit('process-exit', { ...this.options.ref, pid: this.pid, code: exit.code, signal: exit.signal, expected: this.fault === 'stop' });
+      this.options.events.emit('process-exit', { ...this.options.identity, pid: this.pid, code: exit.code, signal: exit.signal, expected: this.fault === 'stop' });
     }
     return exit;
   }

@@ -1,7 +1,7 @@
 import { type AlgorithmInfo, type CallData, ProcVisionError, parseRunnerConfig, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
 import { AdapterConnection } from './adapter-connection.js';
 import type { CallOutcome } from './call-outcome.js';
-import type { FaultReason, ProcessRef, ProcessState, RunnerEvents } from './events.js';
+import type { FaultReason, ProcessIdentity, ProcessState, RunnerEvents } from './events.js';
 import { ReadinessGate, type Readiness } from './internal/readiness.js';
 import { RingBuffer } from './internal/ring-buffer.js';
 import { runnerLogEntry } from './internal/runner-log.js';
@@ -48,7 +48,7 @@ export class AlgorithmProcess {
   readonly config: RunnerConfig;
   /** The events of this process (shared with the runner when it created the process). */
   readonly events: TypedEmitter<RunnerEvents>;
-  private readonly ref: ProcessRef;
+  private readonly identity: ProcessIdentity;
   private readonly logger: RunnerLogger;
   private readonly policy: RestartPolicy;
   private readonly ring: RingBuffer<LogEntry>;
@@ -64,12 +64,12 @@ export class AlgorithmProcess {
 
   constructor(private readonly options: AlgorithmProcessOptions) {
     this.config = parseRunnerConfig(options.config ?? {});
-    this.ref = { packageName: options.packageName, packageVersion: options.packageVersion };
+    this.identity = { packageName: options.packageName, packageVersion: options.packageVersion };
     this.logger = options.logger ?? createStderrLogger(this.config.log_level);
     this.events =
       options.events ??
       new TypedEmitter<RunnerEvents>((error, event) =>
-        this.logger.log(runnerLogEntry('error', `a listener of ${String(event)} threw: ${(error as Error).message}`, { ...this.ref, sessionId: null })),
+        this.logger.log(runnerLogEntry('error', `a listener of ${String(event)} threw: ${(error as Error).message}`, { ...this.identity, sessionId: null })),
       );
     const backoff = options.restartBackoff ?? { initialMs: 250, maxMs: 10_000 };
     this.policy = new RestartPolicy({ maxRestarts: this.config.max_restarts, windowMs: this.config.restart_window_ms, initialDelayMs: backoff.initialMs, maxDelayMs: backoff.maxMs });
@@ -88,12 +88,12 @@ export class AlgorithmProcess {
 
   /** The package name this process runs. */
   get packageName(): string {
-    return this.ref.packageName;
+    return this.identity.packageName;
   }
 
   /** The package version this process runs. */
   get packageVersion(): string {
-    return this.ref.packageVersion;
+    return this.identity.packageVersion;
   }
 
   /** OS pid of the running child, if any. */
@@ -118,7 +118,7 @@ export class AlgorithmProcess {
   async start(): Promise<AlgorithmInfo> {
     if (this.currentState === 'stopped' || this.currentState === 'failed') this.launch();
     const readiness = await this.waitReady();
-    if (!readiness.ok) throw new ProcVisionError(readiness.code, readiness.message, { details: { package: this.ref.packageName, reason: readiness.reason } });
+    if (!readiness.ok) throw new ProcVisionError(readiness.code, readiness.message, { details: { package: this.identity.packageName, reason: readiness.reason } });
     return this.algorithmInfo as AlgorithmInfo;
   }
 
@@ -137,7 +137,7 @@ export class AlgorithmProcess {
   call(data: CallData, options: { sessionId?: string | null; timeoutMs?: number } = {}): Promise<CallOutcome> {
     const timeoutMs = options.timeoutMs ?? (data.phase === 'execute' ? this.config.execute_timeout_ms : this.config.pre_execute_timeout_ms);
     const run = this.queue.then(() =>
-      callWithRetries({ data, timeoutMs, sessionId: options.sessionId ?? null, maxRetries: this.config.max_retries, ref: this.ref, events: this.events, acquire: () => this.waitReady() }),
+      callWithRetries({ data, timeoutMs, sessionId: options.sessionId ?? null, maxRetries: this.config.max_retries, identity: this.identity, events: this.events, acquire: () => this.waitReady() }),
     );
     this.queue = run.catch(() => undefined);
     return run;
@@ -149,7 +149,7 @@ export class AlgorithmProcess {
     const connection = this.connection;
     if (this.currentState === 'stopped') return;
     this.setState('stopping');
-    this.gate.settle({ ok: false, reason: 'stopped', code: '1005', message: `${this.ref.packageName} was stopped` });
+    this.gate.settle({ ok: false, reason: 'stopped', code: '1005', message: `${this.identity.packageName} was stopped` });
     if (connection) await connection.shutdown();
     this.connection = undefined;
     this.setState('stopped');
@@ -162,7 +162,7 @@ export class AlgorithmProcess {
     const connection = new AdapterConnection({
       spawn: { ...this.options.adapter, cwd: this.options.root, env: adapterEnvironment(this.options.root, { PROC_MAX_DEFECTS: String(this.config.max_defects), ...this.options.env }) },
       config: this.config,
-      ref: this.ref,
+      identity: this.identity,
       events: this.events,
       logger: this.logger,
       logRing: this.ring,
@@ -171,7 +171,7 @@ export class AlgorithmProcess {
     });
     this.connection = connection;
     void connection.exited.then((exit) => this.onExit(connection, exit));
-    void bringUp(connection, { config: this.config, ref: this.ref, events: this.events, logger: this.logger }).then((outcome) => {
+    void bringUp(connection, { config: this.config, identity: this.identity, events: this.events, logger: this.logger }).then((outcome) => {
       if (connection !== this.connection || this.currentState !== 'starting') return;
       if (!outcome.ok) {
         this.startFailure = outcome;
@@ -195,7 +195,7 @@ export class AlgorithmProcess {
       ok: false as const,
       reason: duringStart ? ('startup-failed' as const) : ('crash' as const),
       code: reported?.code ?? '1005',
-      message: reported ? `${reported.message} (${how})` : `${this.ref.packageName} process ended (${fault}, ${how})`,
+      message: reported ? `${reported.message} (${how})` : `${this.identity.packageName} process ended (${fault}, ${how})`,
     };
     this.startFailure = undefined;
     this.gate.settle(failure);
@@ -206,7 +206,7 @@ export class AlgorithmProcess {
     }
     this.gate.open();
     this.setState('restarting', fault);
-    this.events.emit('restart', { ...this.ref, attempt: decision.attempt, delayMs: decision.delayMs, reason: fault });
+    this.events.emit('restart', { ...this.identity, attempt: decision.attempt, delayMs: decision.delayMs, reason: fault });
     this.restartTimer = setTimeout(() => this.launch(), decision.delayMs);
   }
 
@@ -215,15 +215,15 @@ export class AlgorithmProcess {
       const connection = this.connection;
       switch (this.currentState) {
         case 'ready':
-          if (connection === undefined) return { ok: false, reason: 'crash', code: '1005', message: `${this.ref.packageName} has no running process` };
+          if (connection === undefined) return { ok: false, reason: 'crash', code: '1005', message: `${this.identity.packageName} has no running process` };
           if (connection.fault === undefined) return { ok: true, connection };
           await connection.exited;
           continue;
         case 'failed':
-          return { ok: false, reason: 'failed', code: '1005', message: `${this.ref.packageName} is failed: it exhausted its restart budget (${this.config.max_restarts} within ${this.config.restart_window_ms} ms); restart it explicitly` };
+          return { ok: false, reason: 'failed', code: '1005', message: `${this.identity.packageName} is failed: it exhausted its restart budget (${this.config.max_restarts} within ${this.config.restart_window_ms} ms); restart it explicitly` };
         case 'stopped':
         case 'stopping':
-          return { ok: false, reason: 'stopped', code: '1005', message: `${this.ref.packageName} is not running; start it first` };
+          return { ok: false, reason: 'stopped', code: '1005', message: `${this.identity.packageName} is not running; start it first` };
         default:
           return this.gate.wait();
       }
@@ -234,7 +234,7 @@ export class AlgorithmProcess {
     const from = this.currentState;
     if (from === to) return;
     this.currentState = to;
-    this.events.emit('state-change', { ...this.ref, from, to, ...(reason === undefined ? {} : { reason }) });
+    this.events.emit('state-change', { ...this.identity, from, to, ...(reason === undefined ? {} : { reason }) });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CallData } from '@procvision/manifest';
 import { type AttemptOutcome, type CallOutcome, toCallOutcome } from './call-outcome.js';
-import type { ProcessRef, RunnerEvents } from './events.js';
+import type { ProcessIdentity, RunnerEvents } from './events.js';
 import type { Readiness } from './internal/readiness.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
 
@@ -10,7 +10,7 @@ export interface CallWithRetriesOptions {
   timeoutMs: number;
   sessionId: string | null;
   maxRetries: number;
-  ref: ProcessRef;
+  identity: ProcessIdentity;
   events: TypedEmitter<RunnerEvents>;
   /** Waits for a ready connection (through a restart if one is under way). */
   acquire: () => Promise<Readiness>;
@@ -23,19 +23,19 @@ export interface CallWithRetriesOptions {
  * algorithm returned on purpose is final.
  */
 export async function callWithRetries(options: CallWithRetriesOptions): Promise<CallOutcome> {
-  const { data, ref, events } = options;
+  const { data, identity, events } = options;
   for (let attempt = 1; ; attempt += 1) {
     const readiness = await options.acquire();
     if (!readiness.ok) return toCallOutcome({ kind: 'failure', reason: readiness.reason, code: readiness.code, message: readiness.message, latencyMs: 0 }, attempt - 1);
     const { connection } = readiness;
     const { requestId, outcome } = connection.call(data, { timeoutMs: options.timeoutMs, sessionId: options.sessionId });
-    events.emit('call-start', { ...ref, requestId, phase: data.phase, attempt, sessionId: options.sessionId });
+    events.emit('call-start', { ...identity, requestId, phase: data.phase, attempt, sessionId: options.sessionId });
     const settled = await outcome;
-    events.emit('call-end', { ...ref, requestId, phase: data.phase, attempt, ...endFields(settled) });
+    events.emit('call-end', { ...identity, requestId, phase: data.phase, attempt, ...endFields(settled) });
     if (settled.kind === 'result' && settled.errorKind === 'fatal') connection.endWithFault('fatal-error', `FatalError: ${settled.result.message}`);
     const reason = retryReason(settled);
     if (reason === undefined || attempt > options.maxRetries) return toCallOutcome(settled, attempt);
-    events.emit('call-retry', { ...ref, requestId, phase: data.phase, attempt: attempt + 1, reason });
+    events.emit('call-retry', { ...identity, requestId, phase: data.phase, attempt: attempt + 1, reason });
   }
 }
 

@@ -7,7 +7,7 @@ export type ProcessState = 'stopped' | 'starting' | 'ready' | 'restarting' | 'fa
 export type FaultReason = 'crash' | 'timeout' | 'heartbeat-lost' | 'protocol-error' | 'fatal-error' | 'startup-failed';
 
 /** Identifies the algorithm process an event is about. */
-export interface ProcessRef {
+export interface ProcessIdentity {
   /** Package name from the manifest. */
   packageName: string;
   /** Package version from the manifest. */
@@ -20,25 +20,25 @@ export interface ProcessRef {
  */
 export interface RunnerEvents {
   /** A child process was spawned (`pid` is the OS pid). */
-  'process-start': ProcessRef & { pid: number; incarnation: number };
+  'process-start': ProcessIdentity & { pid: number; incarnation: number };
   /** The child answered the handshake and its `info` call: ready for calls. */
-  'process-ready': ProcessRef & { pid: number; coldStartMs: number };
+  'process-ready': ProcessIdentity & { pid: number; coldStartMs: number };
   /** The child exited; `expected` is true for a requested stop. */
-  'process-exit': ProcessRef & { pid: number; code: number | null; signal: string | null; expected: boolean };
+  'process-exit': ProcessIdentity & { pid: number; code: number | null; signal: string | null; expected: boolean };
   /** The runner found the child at fault and is ending it. */
-  'process-fault': ProcessRef & { pid: number; reason: FaultReason; message: string; hexPrefix?: string };
+  'process-fault': ProcessIdentity & { pid: number; reason: FaultReason; message: string; hexPrefix?: string };
   /** A `pong` did not arrive within `heartbeat_grace_ms`. */
-  'heartbeat-miss': ProcessRef & { pid: number; missed: number; maxMissed: number };
+  'heartbeat-miss': ProcessIdentity & { pid: number; missed: number; maxMissed: number };
   /** The stop of a child escalated from SIGTERM (or the shutdown frame) to SIGKILL. */
-  'kill-escalate': ProcessRef & { pid: number; signal: 'SIGTERM' | 'SIGKILL' };
+  'kill-escalate': ProcessIdentity & { pid: number; signal: 'SIGTERM' | 'SIGKILL' };
   /** A restart is scheduled after `delayMs` of back-off. */
-  'restart': ProcessRef & { attempt: number; delayMs: number; reason: FaultReason };
+  'restart': ProcessIdentity & { attempt: number; delayMs: number; reason: FaultReason };
   /** The process moved from one state to another. */
-  'state-change': ProcessRef & { from: ProcessState; to: ProcessState; reason?: string };
+  'state-change': ProcessIdentity & { from: ProcessState; to: ProcessState; reason?: string };
   /** A call was sent to the child (one event per attempt). */
-  'call-start': ProcessRef & { requestId: string; phase: string; attempt: number; sessionId: string | null };
+  'call-start': ProcessIdentity & { requestId: string; phase: string; attempt: number; sessionId: string | null };
   /** A call attempt ended; one `call-end` per `call-start`. */
-  'call-end': ProcessRef & {
+  'call-end': ProcessIdentity & {
     requestId: string;
     phase: string;
     attempt: number;
@@ -49,9 +49,9 @@ export interface RunnerEvents {
     source: 'result' | 'runner';
   };
   /** A failed call attempt will be retried. */
-  'call-retry': ProcessRef & { requestId: string; phase: string; attempt: number; reason: string };
+  'call-retry': ProcessIdentity & { requestId: string; phase: string; attempt: number; reason: string };
   /** A reply for a request that is no longer in flight (late after a timeout, or unknown): dropped. */
-  'reply-drop': ProcessRef & { pid: number; requestId: string | null; type: string };
+  'reply-drop': ProcessIdentity & { pid: number; requestId: string | null; type: string };
   /** A session was created. */
   'session-start': { sessionId: string; packageName: string; pid: string };
   /** A session's state was cleared by `resetSession`. */

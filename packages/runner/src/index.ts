@@ -7,7 +7,7 @@
 export { AlgorithmProcess } from './algorithm-process.js';
 export type { AlgorithmProcessOptions } from './algorithm-process.js';
 export type { CallOutcome, FailureReason } from './call-outcome.js';
-export type { FaultReason, ProcessRef, ProcessState, RunnerEvents, RunnerEventName } from './events.js';
+export type { FaultReason, ProcessIdentity, ProcessState, RunnerEvents, RunnerEventName } from './events.js';
 export { TypedEmitter } from './internal/typed-emitter.js';
 export { createStderrLogger, silentLogger, logLevels } from './logger.js';
 export type { LogEntry, LogLevel, RunnerLogger } from './logger.js';

@@ -1,6 +1,6 @@
 import { type AlgorithmInfo, parseAlgorithmInfo, ProcVisionError, type RunnerConfig } from '@procvision/manifest';
 import type { AdapterConnection } from './adapter-connection.js';
-import type { ProcessRef, RunnerEvents } from './events.js';
+import type { ProcessIdentity, RunnerEvents } from './events.js';
 import type { Readiness } from './internal/readiness.js';
 import { runnerLogEntry } from './internal/runner-log.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
@@ -9,7 +9,7 @@ import type { RunnerLogger } from './logger.js';
 /** What {@link bringUp} needs besides the connection. */
 export interface BringUpOptions {
   config: RunnerConfig;
-  ref: ProcessRef;
+  identity: ProcessIdentity;
   events: TypedEmitter<RunnerEvents>;
   logger: RunnerLogger;
 }
@@ -37,16 +37,16 @@ export async function bringUp(connection: AdapterConnection, options: BringUpOpt
   if (result.status === 'ERROR') return fail(connection, result.error_code ?? '9999', `start-up failed: getInfo()/setup() returned ERROR: ${result.message}`);
   let parsed: ReturnType<typeof parseAlgorithmInfo>;
   try {
-    parsed = parseAlgorithmInfo(result.data, { source: `${options.ref.packageName} getInfo()` });
+    parsed = parseAlgorithmInfo(result.data, { source: `${options.identity.packageName} getInfo()` });
   } catch (error) {
     return fail(connection, ProcVisionError.isInstance(error) ? error.code : '9999', (error as Error).message);
   }
-  const warnings = [...parsed.warnings, ...identityMismatch(parsed.info, options.ref)];
+  const warnings = [...parsed.warnings, ...identityMismatch(parsed.info, options.identity)];
   for (const warning of warnings) {
-    options.logger.log(runnerLogEntry('warn', warning, { ...options.ref, sessionId: null, pid: connection.pid }));
+    options.logger.log(runnerLogEntry('warn', warning, { ...options.identity, sessionId: null, pid: connection.pid }));
   }
   const coldStartMs = performance.now() - startedAt;
-  options.events.emit('process-ready', { ...options.ref, pid: connection.pid, coldStartMs });
+  options.events.emit('process-ready', { ...options.identity, pid: connection.pid, coldStartMs });
   return { ok: true, info: parsed.info, coldStartMs };
 }
 
@@ -57,9 +57,9 @@ function fail(connection: AdapterConnection, fallbackCode: Extract<Readiness, { 
   return { ok: false, reason: 'startup-failed', code: reported?.code ?? fallbackCode, message: reported ? `start-up failed: ${reported.message}` : message };
 }
 
-function identityMismatch(info: AlgorithmInfo, ref: ProcessRef): string[] {
+function identityMismatch(info: AlgorithmInfo, identity: ProcessIdentity): string[] {
   const warnings: string[] = [];
-  if (info.name !== ref.packageName) warnings.push(`getInfo().name is ${JSON.stringify(info.name)} but the package is ${JSON.stringify(ref.packageName)}`);
-  if (info.version !== ref.packageVersion) warnings.push(`getInfo().version is ${JSON.stringify(info.version)} but the package version is ${JSON.stringify(ref.packageVersion)}`);
+  if (info.name !== identity.packageName) warnings.push(`getInfo().name is ${JSON.stringify(info.name)} but the package is ${JSON.stringify(identity.packageName)}`);
+  if (info.version !== identity.packageVersion) warnings.push(`getInfo().version is ${JSON.stringify(info.version)} but the package version is ${JSON.stringify(identity.packageVersion)}`);
   return warnings;
 }
