@@ -46,12 +46,48 @@ export function adapterProcessStarter(options: AdapterStarterOptions = {}): Proc
       ...(options.config === undefined ? {} : { config: options.config }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
+    const tracker = trackCalls(process);
     try {
       await process.start();
     } catch (error) {
       await process.stop().catch(() => undefined);
       throw error;
     }
-    return { process, stop: () => process.stop() };
+    return { process, stop: () => stopAfterInFlightCall(process, tracker) };
   };
+}
+
+interface CallTracker {
+  inFlight: () => number;
+  /** Resolves when no call is in flight. */
+  idle: () => Promise<void>;
+}
+
+/** Counts the process's calls in flight from its creation on (call-start / call-end events). */
+function trackCalls(process: AlgorithmProcess): CallTracker {
+  let inFlight = 0;
+  let waiters: Array<() => void> = [];
+  process.on('call-start', () => void (inFlight += 1));
+  process.on('call-end', () => {
+    inFlight = Math.max(0, inFlight - 1);
+    if (inFlight === 0) for (const wake of waiters.splice(0)) wake();
+  });
+  return {
+    inFlight: () => inFlight,
+    idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolveIdle) => void (waiters = [...waiters, resolveIdle]))),
+  };
+}
+
+/**
+ * Stops a process once its in-flight call (if any) has ended, so a switch does not fail the
+ * call the old version is answering; waits at most the longest call timeout plus the kill grace.
+ */
+async function stopAfterInFlightCall(process: AlgorithmProcess, tracker: CallTracker): Promise<void> {
+  if (tracker.inFlight() > 0) {
+    const { execute_timeout_ms: executeMs, pre_execute_timeout_ms: preMs, kill_grace_ms: graceMs } = process.config;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([tracker.idle(), new Promise<void>((resolveWait) => (timer = setTimeout(resolveWait, Math.max(executeMs, preMs) + graceMs)))]);
+    clearTimeout(timer);
+  }
+  await process.stop();
 }
