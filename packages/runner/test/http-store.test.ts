@@ -10,8 +10,14 @@ import { buildTinyZip, temporaryFolder } from './store-fixtures/store-fixtures.j
 /** A self-contained algorithm (no imports) that says which version answered. */
 function algorithmSource(version: string): string {
   return `export class TinyAlgo {
-  getInfo() { return { name: 'tiny-algo', version: '${version}', supported_pids: ['A01', 'A02'], steps: [{ index: 1, name: 'check', params: [] }] }; }
-  preExecute() { return { status: 'OK', message: 'ready' }; }
+  getInfo() {
+    const params = [{ key: 'pre_sleep_ms', type: 'int', min: 0, max: 5000, default: 0 }];
+    return { name: 'tiny-algo', version: '${version}', supported_pids: ['A01', 'A02'], steps: [{ index: 1, name: 'check', params }] };
+  }
+  async preExecute(stepIndex, pid, session, userParams) {
+    await new Promise((resolve) => setTimeout(resolve, userParams.pre_sleep_ms));
+    return { status: 'OK', message: 'ready' };
+  }
   execute() { return { status: 'OK', message: 'checked', data: { result_status: 'OK', version: '${version}' } }; }
 }
 `;
@@ -122,6 +128,18 @@ describe('runner service over a real package store', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/version/);
   }, 60_000);
+
+  it('a step in flight during a switch still gets its answer (old process finishes, or the step reruns on the new one)', async () => {
+    const slow = call(url, 'POST', '/execute', { pid: 'A01', step_index: 1, image, user_params: { pre_sleep_ms: 400 } });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const switched = await call(url, 'POST', '/switch', { name: 'tiny-algo', version: '1.1.0', pids: ['A01'] });
+    expect(switched.status).toBe(200);
+    const answer = await slow;
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ status: 'OK', result_status: 'OK' });
+    expect((await execute()).json.execute.data.version).toBe('1.1.0');
+    expect((await call(url, 'POST', '/rollback', { name: 'tiny-algo', pids: ['A01'] })).status).toBe(200);
+  }, 30_000);
 
   it('refuses an upload over the zip limit with 413', async () => {
     const answer = await call(url, 'POST', '/packages', Buffer.alloc(5 * 1024 * 1024), 'application/zip');

@@ -97,9 +97,13 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   let phase: 'idle' | 'starting' | 'started' = 'idle';
   let closing: Promise<void> | undefined;
 
+  const watchPids = async (pids: readonly string[]): Promise<void> => {
+    for (const pid of pids) await source.processFor(pid).then((process) => metrics.watch(process), () => undefined);
+  };
   const context: ServiceContext = {
     sessions,
     metrics,
+    watchPids,
     limits: { ...defaultBodyLimits, ...options.limits },
     get uploadDirectory() {
       return uploadDirectory;
@@ -117,7 +121,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     await source.start();
     for (const entry of await source.packages()) {
       if (entry.error !== undefined) logger.log(serviceLogEntry('error', `package ${entry.name}@${entry.version} did not start: ${entry.error}`));
-      for (const pid of entry.pids) await source.processFor(pid).then((process) => metrics.watch(process), () => undefined);
+      await watchPids(entry.pids);
     }
     phase = 'started';
   }

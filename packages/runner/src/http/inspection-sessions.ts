@@ -54,13 +54,18 @@ export class InspectionSessions {
     return this.sessions.get(id);
   }
 
-  /** Runs one step (validate, frame, pre, execute); never rejects for algorithm failures. */
+  /**
+   * Runs one step (validate, frame, pre, execute); never rejects for algorithm failures.
+   * A step whose process was stopped under it by a switch or rollback (1005 from a process
+   * now stopping) runs again, once, on the process that serves the pid now.
+   */
   async step(session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
     const process = await this.source.processFor(session.pid);
-    const lane = this.lane(process);
-    const step = lane.steps.then(() => runStep({ process, writer: lane.writer, warn: (message) => this.hooks.warn(message, session) }, session, request));
-    lane.steps = step.catch(() => undefined);
-    const outcome = await step;
+    let outcome = await this.runOn(process, session, request);
+    if (outcome.status === 'ERROR' && outcome.errorCode === '1005' && (process.state === 'stopping' || process.state === 'stopped')) {
+      const replacement = await this.source.processFor(session.pid).catch(() => process);
+      if (replacement !== process) outcome = await this.runOn(replacement, session, request);
+    }
     session.steps += 1;
     this.hooks.onStep(outcome);
     return outcome;
@@ -86,6 +91,13 @@ export class InspectionSessions {
     for (const session of this.sessions.values()) this.end(session);
     for (const lane of this.lanes.values()) lane.writer.close();
     this.lanes.clear();
+  }
+
+  private runOn(process: AlgorithmProcess, session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
+    const lane = this.lane(process);
+    const step = lane.steps.then(() => runStep({ process, writer: lane.writer, warn: (message) => this.hooks.warn(message, session) }, session, request));
+    lane.steps = step.catch(() => undefined);
+    return step;
   }
 
   private lane(process: AlgorithmProcess): ProcessLane {

@@ -14,6 +14,8 @@ export interface ServiceContext {
   sessions: InspectionSessions;
   metrics: ServiceMetrics;
   limits: BodyLimits;
+  /** Follows (metrics) the processes that serve these pids now, e.g. after a switch. */
+  watchPids(pids: readonly string[]): Promise<void>;
   /** Folder for uploaded zips (each removed after its request). */
   readonly uploadDirectory: string;
 }

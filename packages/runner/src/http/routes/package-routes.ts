@@ -24,7 +24,9 @@ export function packageRoutes(context: ServiceContext, store: ServiceStore): Rou
       pattern: '/packages/:name/:version/activate',
       async handle(route) {
         const body = parseRequest(activateRequestSchema, await readBody(route), 'activate request');
-        return { json: { bindings: await store.activate(route.params.name!, route.params.version!, body.pids) } };
+        const bindings = await store.activate(route.params.name!, route.params.version!, body.pids);
+        await context.watchPids(body.pids);
+        return { json: { bindings } };
       },
     },
     {
@@ -37,7 +39,9 @@ export function packageRoutes(context: ServiceContext, store: ServiceStore): Rou
       pattern: '/switch',
       async handle(route) {
         const body = parseRequest(switchRequestSchema, await readBody(route), 'switch request');
-        return { json: { bindings: await store.switch(body.name, body.version, body.pids) } };
+        const bindings = await store.switch(body.name, body.version, body.pids);
+        await context.watchPids(body.pids);
+        return { json: { bindings } };
       },
     },
     {
@@ -47,6 +51,7 @@ export function packageRoutes(context: ServiceContext, store: ServiceStore): Rou
         const body = parseRequest(rollbackRequestSchema, await readBody(route), 'rollback request');
         let bindings: unknown;
         for (const pid of body.pids) bindings = await store.rollback(body.name, pid);
+        await context.watchPids(body.pids);
         return { json: { bindings } };
       },
     },
