@@ -128,6 +128,14 @@ describe('fault injection: every fault gives one outcome and the process recover
     report.push(`${'exit during setup'.padEnd(22)} -> start() rejects 1003 in ${ms} ms; ${fake.named('restart').length} restarts, then failed`);
   });
 
+  it('a silent exit during setup (no error frame) fails start with 1005 naming the exit code', async () => {
+    const fake = started({ env: { FAKE_STARTUP: 'setup-exit', FAKE_SETUP_MS: '5000' }, config: { max_restarts: 0 } });
+    const { ms, value } = await timed(() => fake.process.start().then(() => undefined, (error: unknown) => error));
+    expect(value).toMatchObject({ code: '1005', message: expect.stringMatching(/code 5/) });
+    expect(fake.process.state).toBe('failed');
+    report.push(`${'silent exit in setup'.padEnd(22)} -> start() rejects 1005 in ${ms} ms (exit code 5), failed (budget 0)`);
+  });
+
   it('a process that exits before its hello fails start with 1005', async () => {
     const fake = started({ env: { FAKE_STARTUP: 'exit-before-hello' }, config: { max_restarts: 0 } });
     await expect(fake.process.start()).rejects.toMatchObject({ code: '1005', message: expect.stringMatching(/exit code 3/) });
@@ -189,6 +197,26 @@ describe('fault injection: every fault gives one outcome and the process recover
     expect(failed).toMatchObject({ error_code: '1005', reason: 'crash' });
     expect(failed.message).toMatch(/stdin/);
     expect(failedMs).toBeLessThan(5_000);
+  });
+
+  it('a crash takes the processes the algorithm started with it (process group)', async () => {
+    const fake = started();
+    await fake.process.start();
+    const outcome = await fake.process.call(stepCall('execute', { fault: 'grandchild' }));
+    expect(outcome).toMatchObject({ error_code: '1005', reason: 'crash' });
+    await waitFor(() => fake.process.recentLogs().some((entry) => entry.message === 'grandchild'), 5_000, 'the grandchild line');
+    const line = fake.process.recentLogs().find((entry) => entry.message === 'grandchild');
+    const grandchildPid = line?.fields?.grandchild_pid as number;
+    expect(grandchildPid).toBeGreaterThan(0);
+    const alive = () => {
+      try {
+        process.kill(grandchildPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => !alive(), 5_000, 'the grandchild to be killed');
   });
 
   it('an unknown message type is answered with error and the process keeps running', async () => {

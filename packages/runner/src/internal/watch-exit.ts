@@ -1,10 +1,15 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { type ExitInfo, waitForExit } from '../kill-process.js';
 
+/** How long to wait for stdout to close after an exit (a grandchild may hold it open). */
+const stdoutDrainMs = 1_000;
+
 /**
  * Resolves when the child is gone: its exit, or a spawn failure (ENOENT, EACCES: no pid and
- * no exit event ever comes; `onSpawnError` gets the error). After an exit it waits up to
- * 100 ms for stdout to close, so frames written just before the exit are still read.
+ * no exit event ever comes; `onSpawnError` gets the error). After an exit, whatever is left of
+ * the child's process group (processes the algorithm started) is SIGKILLed, and the watch waits
+ * for stdout to close (at most a second, then one more I/O poll), so frames written just before
+ * the exit are still read: an adapter's last `error` frame explains its exit.
  */
 export async function watchExit(child: ChildProcessWithoutNullStreams, onSpawnError: (error: NodeJS.ErrnoException) => void): Promise<ExitInfo> {
   const spawnFailure = new Promise<ExitInfo>((resolve) => {
@@ -15,9 +20,19 @@ export async function watchExit(child: ChildProcessWithoutNullStreams, onSpawnEr
     });
   });
   const exit = await Promise.race([waitForExit(child), spawnFailure]);
+  if (child.pid !== undefined && process.platform !== 'win32') {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // the group is already empty
+    }
+  }
   const stdoutClosed = new Promise<void>((resolve) => (child.stdout.closed ? resolve() : child.stdout.once('close', () => resolve())));
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([stdoutClosed, new Promise((resolve) => (timer = setTimeout(resolve, 100)))]);
+  const drained = new Promise<void>((resolve) => {
+    timer = setTimeout(() => setImmediate(resolve), stdoutDrainMs);
+  });
+  await Promise.race([stdoutClosed, drained]);
   clearTimeout(timer);
   return exit;
 }
