@@ -10,6 +10,13 @@ export const PROTOCOL_VERSION = 1;
 const stamp = { timestamp_ms: z.number().default(() => Date.now()) };
 const requestId = z.string().min(1);
 
+/**
+ * An extension of protocol v1 (peers that do not know it ignore it): on an ERROR result,
+ * which typed SDK error produced it. `recoverable` may be retried by the runner; `fatal`
+ * restarts the process and fails the call.
+ */
+export const errorKindSchema = z.enum(['recoverable', 'fatal']);
+
 /** Adapter -> runner, first frame: protocol, sdk_version, capabilities. */
 export const adapterHelloSchema = z.object({ type: z.literal('hello'), ...stamp, protocol: z.number().int(), sdk_version: z.string(), capabilities: z.array(z.string()) });
 /** Runner -> adapter, handshake reply with the heartbeat settings. */
@@ -39,6 +46,7 @@ export const resultMessageSchema = z.object({
   debug: debugSchema.optional(),
   session_state: z.record(z.string(), z.unknown()).optional(),
   latency_ms: z.number().min(0).optional(),
+  error_kind: errorKindSchema.optional(),
 });
 /** Either way: a failure not tied to a result (`request_id` null when there is none). */
 export const errorMessageSchema = z.object({
@@ -54,6 +62,8 @@ export const shutdownMessageSchema = z.object({ type: z.literal('shutdown'), ...
 /** Adapter -> runner: teardown done, exiting. */
 export const shutdownAckSchema = z.object({ type: z.literal('shutdown'), ...stamp, status: z.literal('OK') });
 
+/** Which typed SDK error produced an ERROR result (see {@link errorKindSchema}). */
+export type ErrorKind = z.infer<typeof errorKindSchema>;
 /** Adapter -> runner handshake. */
 export type AdapterHello = z.infer<typeof adapterHelloSchema>;
 /** Runner -> adapter handshake reply. */

@@ -124,3 +124,18 @@ describe('tolerance', () => {
     expect(ok(parseRunnerMessage({ type: 'ping', ...t, request_id: 'p1', trace: 'abc' }))).toEqual({ type: 'ping', ...t, request_id: 'p1' });
   });
 });
+
+describe('error_kind extension', () => {
+  const base = { type: 'result', timestamp_ms: 1, request_id: 'r1', status: 'ERROR', message: 'camera busy', error_code: '9999', data: {} };
+
+  it('keeps error_kind on a result so the runner can retry a RecoverableError', () => {
+    const parsed = parseAdapterMessage({ ...base, error_kind: 'recoverable' });
+    expect(parsed.ok && parsed.message.type === 'result' && parsed.message.error_kind).toBe('recoverable');
+  });
+
+  it('rejects an unknown error_kind, naming the field', () => {
+    const parsed = parseAdapterMessage({ ...base, error_kind: 'sometimes' });
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.reason).toContain('error_kind');
+  });
+});
