@@ -1,4 +1,5 @@
-import sharp from 'sharp';
+import type sharp from 'sharp';
+import { loadSharp } from './internal/load-sharp.js';
 import { checkImageMeta, type FrameImageMeta } from './image-meta.js';
 import { ImageLoadError } from './image-load-error.js';
 import { bgrToRgb, toThreeChannels } from './internal/pixels.js';
@@ -18,7 +19,7 @@ async function decode(frame: FrameView): Promise<Uint8Array> {
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
     // sharp reads the payload later on its own threads: the caller holds the frame until this settles.
-    decoded = await sharp(frame.payload).raw().toBuffer({ resolveWithObject: true });
+    decoded = await (await loadSharp())(frame.payload).raw().toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new ImageLoadError('decode-failed', frame.sharedMemId, `sharp cannot decode the ${frame.encoding.toUpperCase()} payload: ${(error as Error).message}`, { cause: error });
   }

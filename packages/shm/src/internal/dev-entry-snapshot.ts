@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from './load-sharp.js';
 import type { DevEntry } from '../dev-store.js';
 import type { FrameImageMeta } from '../image-meta.js';
 import { ImageLoadError } from '../image-load-error.js';
@@ -14,7 +14,7 @@ function stable(header: Omit<FrameHeader, 'sequence' | 'capacity' | 'frameId' | 
 
 async function encodedSize(bytes: Uint8Array, sharedMemId: string): Promise<{ width: number; height: number }> {
   try {
-    const metadata = await sharp(bytes).metadata();
+    const metadata = await (await loadSharp())(bytes).metadata();
     if (metadata.width && metadata.height) return { width: metadata.width, height: metadata.height };
   } catch (error) {
     throw new ImageLoadError('decode-failed', sharedMemId, `cannot read the image header: ${(error as Error).message}`, { cause: error });
