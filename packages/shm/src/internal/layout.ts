@@ -1,5 +1,6 @@
 /** Segment layout v1 (shm.md): a 64-byte little-endian header, then the payload. */
 export const HEADER_SIZE = 64;
+/** The segment layout version this package reads and writes (the magic's last byte). */
 export const LAYOUT_VERSION = 1;
 /** `PVSHM\0\0\1`: the last byte is the layout version. */
 export const MAGIC = Uint8Array.of(0x50, 0x56, 0x53, 0x48, 0x4d, 0x00, 0x00, LAYOUT_VERSION);
