@@ -1,0 +1,8 @@
+import { defineConfig } from 'tsup';
+import { baseConfig } from '../../tsup.config.base.js';
+
+export default defineConfig({
+  ...baseConfig,
+  entry: ['src/main.ts', 'src/store-embedding.ts'],
+  dts: false,
+});
