@@ -160,7 +160,7 @@ export class AlgorithmProcess {
     this.incarnation += 1;
     this.setState('starting');
     const connection = new AdapterConnection({
-      spawn: { ...this.options.adapter, cwd: this.options.root, env: adapterEnvironment(this.options.root, { PROC_MAX_DEFECTS: String(this.config.max_defects), ...this.options.env }) },
+      spawn: { ...this.options.adapter, cwd: this.options.root, env: adapterEnvironment(this.options.root, { PROC_MAX_DEFECTS: String(this.config.max_defects), PROC_LOG_LEVEL: this.config.log_level, ...this.options.env }) },
       config: this.config,
       identity: this.identity,
       events: this.events,

@@ -27,7 +27,8 @@ export const inheritedEnvironmentKeys = [
  * The controlled environment of an adapter: a short allow-list of the runner's variables
  * ({@link inheritedEnvironmentKeys}), then `PROC_ALGO_ROOT` (the package root), then
  * `extra` (e.g. `PROC_ENTRY_POINT`, `PYTHONPATH`), which wins. `AlgorithmProcess` also sets
- * `PROC_MAX_DEFECTS` from `max_defects` so adapter and runner truncate alike.
+ * `PROC_MAX_DEFECTS` from `max_defects` so adapter and runner truncate alike, and
+ * `PROC_LOG_LEVEL` from `log_level` so the algorithm logs at the level the runner keeps.
  */
 export function adapterEnvironment(root: string, extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
