@@ -9,7 +9,7 @@ import { createLogger } from './logger.js';
 import { reserveStdoutForFrames } from './internal/adapter/stdout-guard.js';
 import { loadAlgorithm, describe } from './internal/adapter/algorithm-loader.js';
 import type { FromWorker, ToWorker, WorkerStart } from './internal/adapter/bridge-messages.js';
-import { runCall, type CallRunnerContext } from './internal/adapter/call-runner.js';
+import { runCall, warnIfLargeState, type CallRunnerContext } from './internal/adapter/call-runner.js';
 import { controlSlot, FrameOutput } from './internal/adapter/frame-output.js';
 
 const port = parentPort;
@@ -62,7 +62,9 @@ async function load(root: string, modulePath: string, exportName: string, maxDef
  * The busy flag is cleared first, so the runner's next call is never refused as busy.
  */
 async function call(callContext: CallRunnerContext, requestId: string, data: Record<string, unknown>): Promise<void> {
-  const frame = encodeResult(await runCall(callContext, requestId, data));
+  const result = await runCall(callContext, requestId, data);
+  const frame = encodeResult(result);
+  warnIfLargeState(callContext.logger, data, result, frame.byteLength);
   Atomics.store(control, controlSlot.callBusy, 0);
   try {
     output.write(frame);

@@ -11,6 +11,7 @@ import { Session, type SessionInit } from '../../session.js';
 import type { StepContext, StepPhase } from '../../base-algorithm.js';
 import type { LoadedAlgorithm } from './algorithm-loader.js';
 import { errorOutcome, type CallOutcome } from './call-outcome.js';
+import { quickExecuteResult, quickPreExecuteResult } from './quick-result-check.js';
 
 const sessionStateWarnBytes = 100 * 1024;
 
@@ -49,9 +50,7 @@ export async function runCall(context: CallRunnerContext, requestId: string, dat
   if (outcome.error_kind !== undefined) frame.error_kind = outcome.error_kind;
   frame.data = phase === 'info' && outcome.status === 'OK' ? outcome.data : { ...outcome.data, phase, step_index: stepIndex };
   if (outcome.debug !== undefined) frame.debug = outcome.debug;
-  const state = session.toState();
-  frame.session_state = state;
-  warnIfLarge(context.logger, session.id, state);
+  frame.session_state = session.toState();
   frame.latency_ms = Math.round((performance.now() - started) * 1000) / 1000;
   return frame;
 }
@@ -106,7 +105,10 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
 }
 
 function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): CallOutcome {
-  const checked = method === 'preExecute' ? checkPreExecuteResult(returned) : checkExecuteResult(returned, { maxDefects: context.maxDefects });
+  const checked =
+    method === 'preExecute'
+      ? (quickPreExecuteResult(returned) ?? checkPreExecuteResult(returned))
+      : (quickExecuteResult(returned) ?? checkExecuteResult(returned, { maxDefects: context.maxDefects }));
   if (!checked.ok) {
     return { status: 'ERROR', message: `${method}() returned an invalid result: ${checked.message}`, error_code: '9999', data: {} };
   }
@@ -144,11 +146,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function warnIfLarge(logger: Logger, sessionId: string, state: Record<string, unknown>): void {
-  const keys = Object.keys(state);
+/**
+ * Warns when a result's `session_state` is above the 100 KB guideline. Called with the encoded
+ * frame: the state is measured only when the whole frame is that large, so a call with a small
+ * state never serialises it twice.
+ */
+export function warnIfLargeState(logger: Logger, data: Record<string, unknown>, result: Record<string, unknown>, frameBytes: number): void {
+  if (frameBytes <= sessionStateWarnBytes) return;
+  const state = result.session_state as Record<string, unknown> | undefined;
+  const keys = state === undefined ? [] : Object.keys(state);
   if (keys.length === 0) return;
   const bytes = Buffer.byteLength(JSON.stringify(state));
   if (bytes > sessionStateWarnBytes) {
+    const sessionId = sessionInit(data.session).id;
     logger.warn('session state is above the 100 KB guideline; keep only small results in it', { session_id: sessionId, bytes, keys });
   }
 }

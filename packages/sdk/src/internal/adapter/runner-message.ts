@@ -1,4 +1,5 @@
 import { type ErrorCode, parseRunnerMessage } from '@procvision/manifest';
+import { quickCallData } from './quick-call-check.js';
 
 /** A runner -> adapter message, reduced to what the adapter acts on. */
 export type RunnerMessage =
@@ -14,7 +15,7 @@ export type RunnerMessageReading = { ok: true; message: RunnerMessage } | { ok: 
 /**
  * Reads one decoded frame from the runner. Calls are validated with @procvision/manifest's
  * `parseRunnerMessage` (the older flat form is normalised into `data`; invalid call data is
- * refused with 1006); hello, ping, shutdown and error frames are accepted tolerantly; an
+ * refused with 1006; a plainly valid call skips the zod parse, see `quickCallData`); hello, ping, shutdown and error frames are accepted tolerantly; an
  * unknown `type` is refused with 9999.
  */
 export function readRunnerMessage(raw: Record<string, unknown>): RunnerMessageReading {
@@ -28,6 +29,11 @@ export function readRunnerMessage(raw: Record<string, unknown>): RunnerMessageRe
       return { ok: true, message: { type: 'shutdown' } };
     case 'error':
       return { ok: true, message: { type: 'error', requestId, raw } };
+    case 'call': {
+      const data = quickCallData(raw);
+      if (data !== undefined) return { ok: true, message: { type: 'call', requestId: raw.request_id as string, data } };
+      break;
+    }
     default:
       break;
   }
