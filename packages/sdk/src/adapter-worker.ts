@@ -11,11 +11,15 @@ import { loadAlgorithm, describe } from './internal/adapter/algorithm-loader.js'
 import type { FromWorker, ToWorker, WorkerStart } from './internal/adapter/bridge-messages.js';
 import { runCall, warnIfLargeState, type CallRunnerContext } from './internal/adapter/call-runner.js';
 import { controlSlot, FrameOutput } from './internal/adapter/frame-output.js';
+import { CallMailboxReader } from './internal/adapter/call-mailbox.js';
 
 const port = parentPort;
 if (port === null) throw new Error('adapter-worker.js must run in a worker thread started by procvision-adapter');
-const { control } = workerData as WorkerStart;
+const { control, mailbox } = workerData as WorkerStart;
 const output = new FrameOutput(control);
+const inbox = new CallMailboxReader(control, mailbox);
+/** How long an idle worker blocks for the next call before it returns to its event loop. */
+const mailboxWaitMs = 20;
 
 reserveStdoutForFrames();
 
@@ -30,6 +34,7 @@ port.on('message', (message: ToWorker) => {
       void load(message.root, message.modulePath, message.exportName, message.maxDefects);
       break;
     case 'call':
+      inbox.messageArrived();
       if (context !== undefined) void call(context, message.requestId, message.data);
       break;
     case 'teardown':
@@ -70,7 +75,20 @@ async function call(callContext: CallRunnerContext, requestId: string, data: Rec
     output.write(frame);
   } catch (error) {
     send({ kind: 'write-failed', requestId, error: describe(error) });
+    return;
   }
+  setImmediate(awaitNextCall, callContext);
+}
+
+/**
+ * After a result, when the algorithm left nothing pending (no timer, no I/O: only message
+ * ports), blocks briefly for the next call in the shared mailbox, which the main thread fills
+ * only while the worker waits there; else, or after the wait, calls arrive as messages.
+ */
+function awaitNextCall(callContext: CallRunnerContext): void {
+  if (!process.getActiveResourcesInfo().every((resource) => resource === 'MessagePort')) return;
+  const next = inbox.waitForCall(mailboxWaitMs);
+  if (next !== undefined) void call(callContext, next.requestId, next.data);
 }
 
 /** Encodes a result frame; one above max_frame_bytes becomes an ERROR result that says so. */

@@ -4,6 +4,7 @@ import { AlgorithmWorker } from './algorithm-worker.js';
 import { type EntryPoint, resolveEntryPoint } from './entry-point.js';
 import { controlSlot, type FrameOutput } from './frame-output.js';
 import { readRunnerMessage } from './runner-message.js';
+import { CallMailboxWriter } from './call-mailbox.js';
 
 /** How the adapter was started. */
 export interface AdapterServerOptions {
@@ -15,6 +16,8 @@ export interface AdapterServerOptions {
   output: FrameOutput;
   /** The control array shared with the worker (write lock, call-busy flag). */
   control: Int32Array;
+  /** The call mailbox shared with the worker. */
+  mailbox: SharedArrayBuffer;
   /** The worker script (`dist/adapter-worker.js`). */
   workerUrl: URL;
   /** Sent in `hello`. */
@@ -43,9 +46,11 @@ export class AdapterServer {
   private inFlight: string | undefined;
   private tearingDown = false;
   private exitCode = 0;
+  private readonly mailbox: CallMailboxWriter;
 
   constructor(options: AdapterServerOptions) {
     this.options = options;
+    this.mailbox = new CallMailboxWriter(options.control, options.mailbox);
   }
 
   /** Sends `hello` and starts reading stdin. */
@@ -129,7 +134,7 @@ export class AdapterServer {
   private dispatch(requestId: string, data: Record<string, unknown>): void {
     this.inFlight = requestId;
     Atomics.store(this.options.control, controlSlot.callBusy, 1);
-    this.worker?.post({ kind: 'call', requestId, data });
+    if (!this.mailbox.deliver({ requestId, data })) this.worker?.post({ kind: 'call', requestId, data });
   }
 
   private startLoading(): void {
@@ -141,7 +146,7 @@ export class AdapterServer {
       const code = (error as { code?: ErrorCode }).code ?? '9999';
       return this.failLoad(code, (error as Error).message);
     }
-    this.worker = new AlgorithmWorker(this.options.workerUrl, { control: this.options.control }, {
+    this.worker = new AlgorithmWorker(this.options.workerUrl, { control: this.options.control, mailbox: this.options.mailbox }, {
       onReady: () => this.onReady(),
       onLoadFailed: (code, message) => this.failLoad(code, message),
       onWriteFailed: (requestId, error) => {

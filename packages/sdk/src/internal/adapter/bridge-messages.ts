@@ -4,6 +4,8 @@ import type { ErrorCode } from '@procvision/manifest';
 export interface WorkerStart {
   /** The control array shared with the main thread (see `controlSlot`). */
   control: Int32Array;
+  /** The call mailbox (see `call-mailbox.ts`). */
+  mailbox: SharedArrayBuffer;
 }
 
 /** Main thread -> worker. */

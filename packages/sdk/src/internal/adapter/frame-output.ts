@@ -8,11 +8,15 @@ export const controlSlot = {
   callBusy: 1,
   /** Never set: a place to sleep on while stdout is full. */
   sleep: 2,
+  /** State of the call mailbox (see `call-mailbox.ts`). */
+  mailbox: 3,
+  /** Length of the call JSON in the mailbox. */
+  mailboxBytes: 4,
 } as const;
 
 /** A control array over a SharedArrayBuffer, to post to the worker. */
 export function createControl(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(4 * 4));
+  return new Int32Array(new SharedArrayBuffer(8 * 4));
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { AdapterServer } from './adapter-server.js';
 import { resolvePackageRoot } from './entry-point.js';
 import { createControl, FrameOutput } from './frame-output.js';
+import { createMailbox } from './call-mailbox.js';
 
 const defaultMaxDefects = 20;
 
@@ -15,6 +16,7 @@ export function startAdapter(argv: readonly string[]): AdapterServer {
     argv,
     output: new FrameOutput(control),
     control,
+    mailbox: createMailbox(),
     workerUrl: new URL('./adapter-worker.js', import.meta.url),
     sdkVersion: sdkVersion(),
     maxDefects: maxDefectsFromEnvironment(),
