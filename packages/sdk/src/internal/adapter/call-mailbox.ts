@@ -18,6 +18,17 @@ export interface MailboxCall {
   data: Record<string, unknown>;
 }
 
+/** The shared state word and bytes of the mailbox, as both sides see them. */
+abstract class MailboxSlots {
+  protected readonly control: Int32Array;
+  protected readonly bytes: Buffer;
+
+  constructor(control: Int32Array, bytes: SharedArrayBuffer) {
+    this.control = control;
+    this.bytes = Buffer.from(bytes);
+  }
+}
+
 /**
  * A one-slot mailbox in shared memory for the next call, used only while the idle worker is
  * blocked in `Atomics.wait` right after a result (see {@link CallMailboxReader.waitForCall}):
@@ -25,14 +36,7 @@ export interface MailboxCall {
  * `Atomics.notify`, which is cheaper than `postMessage` (no event-loop wake-up, no message
  * event). At any other time the call goes as a message (see {@link CallMailboxWriter.deliver}).
  */
-export class CallMailboxWriter {
-  private readonly control: Int32Array;
-  private readonly bytes: Buffer;
-
-  constructor(control: Int32Array, bytes: SharedArrayBuffer) {
-    this.control = control;
-    this.bytes = Buffer.from(bytes);
-  }
+export class CallMailboxWriter extends MailboxSlots {
 
   /**
    * Hands the call to the worker when it waits in the mailbox and returns true; else marks the
@@ -71,14 +75,7 @@ export class CallMailboxWriter {
 }
 
 /** The worker's side of the mailbox (see {@link CallMailboxWriter}). */
-export class CallMailboxReader {
-  private readonly control: Int32Array;
-  private readonly bytes: Buffer;
-
-  constructor(control: Int32Array, bytes: SharedArrayBuffer) {
-    this.control = control;
-    this.bytes = Buffer.from(bytes);
-  }
+export class CallMailboxReader extends MailboxSlots {
 
   /**
    * Blocks up to `timeoutMs` for the next call. Use it only when the worker has nothing else
