@@ -90,19 +90,11 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   return document.status === 'OK' ? ExitCodes.success : ExitCodes.failure;
 }
 
-/** `procvision runner serve`: the HTTP service until SIGINT/SIGTERM. */
+/** `procvision runner serve`: the HTTP service until SIGINT/SIGTERM (then a graceful stop). */
 export async function runnerServe(options: ServeOptions, output: Output): Promise<number> {
-  const { PackageStore, createRunnerService } = await import('@procvision/runner');
-  const store = await PackageStore.open(...(options.store === undefined ? [] : [options.store]));
-  const service = createRunnerService({ store, host: options.host, port: options.port });
-  const url = await service.listen();
-  output.result({ url, store: store.paths.root }, () => `procvision runner listening on ${url} (store ${store.paths.root}); Ctrl-C stops it`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  output.note('stopping...');
-  await service.close();
-  await store.close();
+  const { serveRunner } = await import('@procvision/runner');
+  const served = await serveRunner({ ...(options.store === undefined ? {} : { store: options.store }), host: options.host, port: options.port });
+  output.result({ url: served.url, store: served.storeRoot }, () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`);
+  await served.closed;
   return ExitCodes.success;
 }
