@@ -10,6 +10,7 @@ import { cliSdkVersion, linkCliSdk } from '../internal/sdk-link.js';
 import { algorithmSource } from '../internal/scaffold/algorithm-template.js';
 import { gitignoreFile, manifestFile, packageJsonFile, readmeFile, tsconfigFile } from '../internal/scaffold/project-files.js';
 import { writeSampleImages } from '../internal/scaffold/sample-images.js';
+import { shellQuote } from '../internal/shell-quote.js';
 import { testSource } from '../internal/scaffold/test-template.js';
 
 /** The PID written when `--pids` is not given; `procvision validate` fails until it is replaced. */
@@ -59,7 +60,8 @@ export async function initCommand(name: string, options: InitOptions, output: Ou
   const link = await linkCliSdk(projectDir);
   await buildProject(projectDir, 'dist/main.js');
 
-  const shown = relative(process.cwd(), projectDir) || '.';
+  const shown = shellQuote(relative(process.cwd(), projectDir) || '.');
+  const inProject = (file: string): string => shellQuote(join(relative(process.cwd(), projectDir), file));
   const document = {
     project: projectDir,
     name,
@@ -75,7 +77,7 @@ export async function initCommand(name: string, options: InitOptions, output: Ou
       ...(options.pids === undefined ? [`Replace ${pidPlaceholder} in manifest.json and src/main.ts with your product ids.`] : []),
       'Next:',
       `  procvision validate ${shown}`,
-      `  procvision run ${shown} --pid ${pids[0]} --image ${join(shown, 'samples/ng.png')} --report ${join(shown, 'report')}`,
+      `  procvision run ${shown} --pid ${pids[0]} --image ${inProject('samples/ng.png')} --report ${inProject('report')}`,
       `  procvision package ${shown}`,
     ].join('\n'),
   );

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { RunOptions } from '../command-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -7,6 +7,7 @@ import { loadProject } from '../internal/load-project.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { prepareProject } from '../internal/prepare-project.js';
 import { readImageFile } from '../internal/read-image-file.js';
+import { shellQuote } from '../internal/shell-quote.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { type StepRun, runStep } from '../internal/step-run.js';
 import { writeReport } from '../internal/report/write-report.js';
@@ -17,14 +18,15 @@ import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js
  * the image in shared memory. Exit 0 when execute's status is OK (verdict OK or NG), 1 otherwise.
  */
 export async function runCommand(project: string, options: RunOptions, output: Output): Promise<number> {
-  const example = `procvision run ${project} --pid A01 --image samples/ok.png`;
-  const userParams = parseParamsOption(options.params, `procvision run ${project} --pid ${options.pid} --image ${options.image} --params '{"threshold": 60}'`);
+  const [shownProject, shownImage] = [shellQuote(project), shellQuote(options.image)];
+  const example = `procvision run ${shownProject} --pid A01 --image ${shellQuote(join(project, 'samples/ok.png'))}`;
+  const userParams = parseParamsOption(options.params, `procvision run ${shownProject} --pid ${options.pid} --image ${shownImage} --params '{"threshold": 60}'`);
   const loaded = await loadProject(project, 'run');
   const { manifest } = loaded;
   if (!manifest.supported_pids.includes(options.pid)) {
     throw new UsageError(`unknown PID '${options.pid}': ${manifest.name} supports ${manifest.supported_pids.join(', ')} (manifest.json supported_pids).`, {
       code: '1001',
-      example: `procvision run ${project} --pid ${manifest.supported_pids[0] ?? 'A01'} --image ${options.image}`,
+      example: `procvision run ${shownProject} --pid ${manifest.supported_pids[0] ?? 'A01'} --image ${shownImage}`,
     });
   }
   const image = await readImageFile(options.image, example);
