@@ -13,7 +13,7 @@ import { readPackageJson } from './internal/workspace-packages.js';
 import { writeDeterministicZip } from './internal/write-zip.js';
 import { checkInstallScripts, type AllowedInstallScript } from './install-script-policy.js';
 import type { PackageProgressListener, PackageStage } from './package-progress.js';
-import { signDelivery, type KeyInput } from './signing.js';
+import { signDelivery, toPrivateKey, type KeyInput } from './signing.js';
 import { deliveryZipName, formatTarget, type PlatformTarget } from './target.js';
 
 /** Options of {@link buildDeliveryZip}. */
@@ -79,6 +79,8 @@ function defaultCreatedAt(): Date {
 export async function buildDeliveryZip(projectDir: string, options: BuildOptions = {}): Promise<BuiltDelivery> {
   const project = resolve(projectDir);
   const progress = (stage: PackageStage, message: string, counts: { current?: number; total?: number } = {}): void => options.onProgress?.({ stage, message, ...counts });
+  // A bad key fails now, not after the build and the npm work.
+  const signKey = options.signKey === undefined ? undefined : toPrivateKey(options.signKey);
   const { bytes: manifestBytes, manifest, name, version } = await readProjectManifest(project);
   const packageJson = await readPackageJson(project);
   const target = await resolveProjectTarget(project, options.target);
@@ -123,8 +125,8 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
     await writeFile(join(metadataDir, 'delivery.json'), deliveryBytes);
     sources.push({ name: 'delivery.json', path: join(metadataDir, 'delivery.json') });
     let signerKeyId: string | null = null;
-    if (options.signKey !== undefined) {
-      const signature = signDelivery(deliveryBytes, options.signKey);
+    if (signKey !== undefined) {
+      const signature = signDelivery(deliveryBytes, signKey);
       signerKeyId = signature.key_id;
       progress('delivery-sign', `signing delivery.json with ${signature.key_id}`);
       await writeFile(join(metadataDir, 'SIGNATURE'), `${JSON.stringify(signature, null, 2)}\n`);

@@ -12,18 +12,31 @@ export interface SigningKeyPair {
   keyId: string;
 }
 
-function toPrivateKey(key: KeyInput): KeyObject {
-  const keyObject = typeof key === 'string' || Buffer.isBuffer(key) ? createPrivateKey(key) : key;
+/** Parses PEM text or bytes; an unreadable key is a 2008 naming `what` and what was expected. */
+function parseKey(key: string | Buffer, parse: (pem: string | Buffer) => KeyObject, what: string, expected: string): KeyObject {
+  try {
+    return parse(key);
+  } catch (error) {
+    throw new ProcVisionError('2008', `${what} is not ${expected} in PEM format (${(error as Error).message})`, { cause: error });
+  }
+}
+
+/**
+ * The ed25519 private key of `key`; throws ProcVisionError 2008 saying what was expected when
+ * it is not one (not PEM, a public key, another algorithm).
+ */
+export function toPrivateKey(key: KeyInput): KeyObject {
+  const keyObject = typeof key === 'string' || Buffer.isBuffer(key) ? parseKey(key, createPrivateKey, 'the signing key', 'an ed25519 private key') : key;
   if (keyObject.type !== 'private' || keyObject.asymmetricKeyType !== 'ed25519') {
-    throw new ProcVisionError('2008', `signing key must be an ed25519 private key, got a ${keyObject.asymmetricKeyType ?? 'symmetric'} ${keyObject.type} key`);
+    throw new ProcVisionError('2008', `signing key must be an ed25519 private key in PEM format, got a ${keyObject.asymmetricKeyType ?? 'symmetric'} ${keyObject.type} key`);
   }
   return keyObject;
 }
 
-function toPublicKey(key: KeyInput): KeyObject {
-  const keyObject = typeof key === 'string' || Buffer.isBuffer(key) ? createPublicKey(key) : key.type === 'private' ? createPublicKey(key) : key;
+function toPublicKey(key: KeyInput, what = 'the key'): KeyObject {
+  const keyObject = typeof key === 'string' || Buffer.isBuffer(key) ? parseKey(key, createPublicKey, what, 'an ed25519 public key') : key.type === 'private' ? createPublicKey(key) : key;
   if (keyObject.asymmetricKeyType !== 'ed25519') {
-    throw new ProcVisionError('2008', `trusted key must be an ed25519 public key, got ${keyObject.asymmetricKeyType ?? 'a symmetric key'}`);
+    throw new ProcVisionError('2008', `${what} must be an ed25519 public key in PEM format, got ${keyObject.asymmetricKeyType ?? 'a symmetric key'}`);
   }
   return keyObject;
 }
@@ -56,7 +69,7 @@ export function signDelivery(deliveryBytes: Uint8Array, privateKey: KeyInput): S
  * the signature does not match.
  */
 export function verifyDeliverySignature(deliveryBytes: Uint8Array, signature: SignatureFile, trustedKeys: readonly KeyInput[]): string {
-  const trusted = trustedKeys.map(toPublicKey).find((key) => publicKeyId(key) === signature.key_id);
+  const trusted = trustedKeys.map((key, index) => toPublicKey(key, `trusted key ${index + 1}`)).find((key) => publicKeyId(key) === signature.key_id);
   if (trusted === undefined) {
     throw new ProcVisionError('2008', `SIGNATURE: key ${signature.key_id} is not one of the ${trustedKeys.length} trusted key(s); add its public key to the trusted keys or re-sign the zip`, {
       details: { file: 'SIGNATURE', keyId: signature.key_id },

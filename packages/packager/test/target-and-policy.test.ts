@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  buildDeliveryZip,
   checkInstallScripts,
   currentTarget,
   deliveryZipName,
@@ -59,5 +63,30 @@ describe('ed25519 signatures', () => {
     expect(verifyDeliverySignature(bytes, signature, [generateSigningKey().publicKeyPem, signer.publicKeyPem])).toBe(signer.keyId);
     expect(() => verifyDeliverySignature(Buffer.from('{"name":"demo2"}'), signature, [signer.publicKeyPem])).toThrow(expect.objectContaining({ code: '2008' }));
     expect(() => verifyDeliverySignature(bytes, signature, [generateSigningKey().publicKeyPem])).toThrow(expect.objectContaining({ code: '2008' }));
+  });
+});
+
+describe('signing keys that are not ed25519 PEM keys', () => {
+  it('says which key is expected instead of an OpenSSL decoder error', () => {
+    const bytes = Buffer.from('{"name":"demo"}');
+    const signer = generateSigningKey();
+    for (const key of ['hello\n', signer.publicKeyPem]) {
+      expect(() => signDelivery(bytes, key)).toThrow(expect.objectContaining({ code: '2008', message: expect.stringMatching(/signing key .*ed25519 private key in PEM/) }));
+    }
+    const signature = signDelivery(bytes, signer.privateKeyPem);
+    expect(() => verifyDeliverySignature(bytes, signature, ['not a key'])).toThrow(expect.objectContaining({ code: '2008', message: expect.stringMatching(/trusted key 1 .*ed25519 public key in PEM/) }));
+  });
+
+  it('buildDeliveryZip refuses a bad key before any build or npm work', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'procvision-badkey-'));
+    try {
+      writeFileSync(join(project, 'manifest.json'), JSON.stringify({ name: 'badkey', version: '1.0.0', entry_point: 'dist/main.js:Algo', supported_pids: ['A01'] }));
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'badkey', version: '1.0.0', type: 'module', scripts: { build: 'exit 1' } }));
+      const stages: string[] = [];
+      await expect(buildDeliveryZip(project, { signKey: 'hello\n', onProgress: (event) => stages.push(event.stage) })).rejects.toMatchObject({ code: '2008', message: expect.stringContaining('ed25519 private key') });
+      expect(stages).toEqual([]);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 });
