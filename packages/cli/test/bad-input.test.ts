@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +154,26 @@ describe('bad input', () => {
     const noKey = await runCli(['package', project, '--sign-key', join(folder.path, 'missing.pem'), '--json']);
     expect(noKey.code).toBe(2);
     expect(noKey.json<ErrorDocument>().error.message).toContain('missing.pem does not exist');
+  });
+
+  it('package refuses a --sign-key that is not an ed25519 private key: exit 2 naming the file, before any work', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const keys = {
+      'junk.pem': 'hello\n',
+      'public.pem': generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      'rsa.pem': privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
+    expect(publicKey.type).toBe('public');
+    for (const [file, text] of Object.entries(keys)) {
+      await writeFile(join(folder.path, file), text);
+      const run = await runCli(['package', project, '--sign-key', join(folder.path, file), '-o', join(folder.path, 'never'), '--json']);
+      expect(run.code, file).toBe(2);
+      expect(run.json<ErrorDocument>().error.message, file).toMatch(new RegExp(`${file}.*ed25519 private key`));
+      expect(run.stderr, file).not.toContain('delivering');
+    }
+    const folderKey = await runCli(['package', project, '--sign-key', folder.path]);
+    expect(folderKey.code).toBe(2);
+    expect(folderKey.stderr).toContain('is a folder');
   });
 
   it('validate --zip fails a damaged zip', async () => {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { type KeyObject, createPrivateKey } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { type BuiltDelivery, buildDeliveryZip, formatTarget } from '@procvision/packager';
@@ -65,10 +66,22 @@ export async function packageCommand(project: string, options: PackageOptions, o
   return ExitCodes.success;
 }
 
-async function readSignKey(path: string, project: string): Promise<string> {
+/** Reads and checks `--sign-key` before any work: a file holding an ed25519 private key in PEM. */
+async function readSignKey(path: string, project: string): Promise<KeyObject> {
   const file = resolve(path);
+  const example = `procvision package ${project} --sign-key keys/release.pem`;
   if (!existsSync(file)) {
-    throw new UsageError(`--sign-key ${file} does not exist; pass an ed25519 private key in PEM format.`, { example: `procvision package ${project} --sign-key keys/release.pem` });
+    throw new UsageError(`--sign-key ${file} does not exist; pass an ed25519 private key in PEM format.`, { example });
   }
-  return readFile(file, 'utf8');
+  if (statSync(file).isDirectory()) throw new UsageError(`--sign-key ${file} is a folder; pass an ed25519 private key file in PEM format.`, { example });
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(await readFile(file, 'utf8'));
+  } catch {
+    throw new UsageError(`--sign-key ${file} is not a PEM private key; pass an ed25519 private key (openssl genpkey -algorithm ed25519 -out key.pem).`, { example });
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw new UsageError(`--sign-key ${file} is a ${key.asymmetricKeyType ?? 'symmetric'} key; pass an ed25519 private key (openssl genpkey -algorithm ed25519 -out key.pem).`, { example });
+  }
+  return key;
 }
