@@ -90,6 +90,17 @@ describe('bad input', () => {
     expect(notImage.json<ErrorDocument>().error.message).toMatch(/not-an-image.png is not an image/);
   });
 
+  it('an empty image file and a folder given as --image: exit 2 naming the path', async () => {
+    const empty = join(folder.path, 'empty.png');
+    await writeFile(empty, '');
+    const emptyRun = await runCli(['run', project, '--pid', 'A01', '--image', empty, '--json']);
+    expect(emptyRun.code).toBe(2);
+    expect(emptyRun.json<ErrorDocument>().error.message).toMatch(/empty.png is empty/);
+    const folderRun = await runCli(['run', project, '--pid', 'A01', '--image', folder.path, '--json']);
+    expect(folderRun.code).toBe(2);
+    expect(folderRun.json<ErrorDocument>().error.message).toMatch(/is a folder/);
+  });
+
   it('a project that does not build: validate fails the build check, run exits 2 naming file:line', async () => {
     const broken = await scaffold(folder.path, 'broken');
     await writeFile(join(broken, 'src/main.ts'), (await readFile(join(broken, 'src/main.ts'), 'utf8')) + '\nexport const oops = ;\n');

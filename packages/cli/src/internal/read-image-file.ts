@@ -23,10 +23,11 @@ export interface ImageFile {
  */
 export async function readImageFile(file: string, example: string): Promise<ImageFile> {
   const path = resolve(file);
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new UsageError(`image file ${path} does not exist; pass a JPEG or PNG file with --image.`, { example });
-  }
+  if (!existsSync(path)) throw new UsageError(`image file ${path} does not exist; pass a JPEG or PNG file with --image.`, { example });
+  if (!statSync(path).isFile()) throw new UsageError(`--image ${path} is a folder, not a file; pass a JPEG or PNG file.`, { example });
   const bytes = await readFile(path);
+  // sharp throws synchronously for an empty buffer: say so here.
+  if (bytes.length === 0) throw new UsageError(`image file ${path} is empty (0 bytes); pass a JPEG or PNG file.`, { example });
   const { default: sharp } = await import('sharp');
   const metadata = await sharp(bytes)
     .metadata()
