@@ -1,6 +1,7 @@
 import { type ErrorCode, FrameDecoder, FrameError, encodeFrame } from '@procvision/manifest';
 import { createLogger } from '../../logger.js';
-import { AlgorithmWorker } from './algorithm-worker.js';
+import type { AlgorithmWorker } from './algorithm-worker.js';
+import { protocolVersion } from './adapter-hello.js';
 import { type EntryPoint, resolveEntryPoint } from './entry-point.js';
 import { controlSlot, type FrameOutput } from './frame-output.js';
 import { readRunnerMessage } from './runner-message.js';
@@ -18,20 +19,16 @@ export interface AdapterServerOptions {
   control: Int32Array;
   /** The call mailbox shared with the worker. */
   mailbox: SharedArrayBuffer;
-  /** The worker script (`dist/adapter-worker.js`). */
-  workerUrl: URL;
-  /** Sent in `hello`. */
-  sdkVersion: string;
+  /** The algorithm worker, started (not yet loading). */
+  worker: AlgorithmWorker;
   /** Most defect rects kept per execute result. */
   maxDefects: number;
 }
 
 type Phase = 'handshake' | 'loading' | 'ready' | 'stopping';
 
-const capabilities = ['ping', 'call', 'shutdown', 'reset', 'info', 'shared_memory:v1'];
-
 /**
- * The protocol side of the adapter (main thread): hello, handshake, ping/pong, one call at a
+ * The protocol side of the adapter (main thread; `hello` is already sent): handshake, ping/pong, one call at a
  * time forwarded to the algorithm worker, shutdown. See protocol.md.
  */
 export class AdapterServer {
@@ -39,29 +36,41 @@ export class AdapterServer {
   private readonly logger = createLogger({ fields: { component: 'procvision-adapter' } });
   private readonly decoder = new FrameDecoder();
   private phase: Phase = 'handshake';
-  private worker: AlgorithmWorker | undefined;
+  private readonly worker: AlgorithmWorker;
   private workerLoaded = false;
   private pendingCall: { requestId: string; data: Record<string, unknown> } | undefined;
   /** The last call sent to the worker; it is still running while the busy flag is set. */
   private inFlight: string | undefined;
   private tearingDown = false;
   private exitCode = 0;
+  private exiting = false;
   private readonly mailbox: CallMailboxWriter;
 
   constructor(options: AdapterServerOptions) {
     this.options = options;
     this.mailbox = new CallMailboxWriter(options.control, options.mailbox);
+    this.worker = options.worker;
   }
 
-  /** Sends `hello` and starts reading stdin. */
+  /** Starts reading stdin and the worker's reports. */
   start(): void {
-    this.send({ type: 'hello', protocol: 1, sdk_version: this.options.sdkVersion, capabilities });
+    this.worker.listen({
+      onReady: () => this.onReady(),
+      onLoadFailed: (code, message) => this.failLoad(code, message),
+      onWriteFailed: (requestId, error) => {
+        this.logger.error(`cannot write the result of ${requestId} to stdout, exiting: ${error}`);
+        this.exit(1);
+      },
+      onTeardownDone: (error) => this.onTeardownDone(error),
+      onCrash: (description) => this.onCrash(description),
+    });
     process.stdin.on('data', (chunk: Buffer) => this.receive(chunk));
     process.stdin.on('end', () => this.beginShutdown('stdin closed'));
     process.stdin.on('error', () => this.beginShutdown('stdin error'));
   }
 
   private send(message: Record<string, unknown>): void {
+    if (this.exiting) return;
     try {
       this.options.output.write(encodeFrame({ ...message, timestamp_ms: Date.now() }));
     } catch (error) {
@@ -75,6 +84,7 @@ export class AdapterServer {
   }
 
   private receive(chunk: Buffer): void {
+    if (this.exiting) return;
     let messages: Record<string, unknown>[];
     try {
       messages = this.decoder.push(chunk);
@@ -103,7 +113,7 @@ export class AdapterServer {
         this.send({ type: 'pong', request_id: message.requestId, status: 'OK' });
         return;
       case 'hello':
-        if (message.protocol !== 1) this.logger.warn(`runner speaks protocol ${String(message.protocol)}, this adapter speaks 1`);
+        if (message.protocol !== protocolVersion) this.logger.warn(`runner speaks protocol ${String(message.protocol)}, this adapter speaks ${protocolVersion}`);
         if (this.phase === 'handshake') this.startLoading();
         return;
       case 'call':
@@ -134,7 +144,7 @@ export class AdapterServer {
   private dispatch(requestId: string, data: Record<string, unknown>): void {
     this.inFlight = requestId;
     Atomics.store(this.options.control, controlSlot.callBusy, 1);
-    if (!this.mailbox.deliver({ requestId, data })) this.worker?.post({ kind: 'call', requestId, data });
+    if (!this.mailbox.deliver({ requestId, data })) this.worker.post({ kind: 'call', requestId, data });
   }
 
   private startLoading(): void {
@@ -146,16 +156,6 @@ export class AdapterServer {
       const code = (error as { code?: ErrorCode }).code ?? '9999';
       return this.failLoad(code, (error as Error).message);
     }
-    this.worker = new AlgorithmWorker(this.options.workerUrl, { control: this.options.control, mailbox: this.options.mailbox }, {
-      onReady: () => this.onReady(),
-      onLoadFailed: (code, message) => this.failLoad(code, message),
-      onWriteFailed: (requestId, error) => {
-        this.logger.error(`cannot write the result of ${requestId} to stdout, exiting: ${error}`);
-        this.exit(1);
-      },
-      onTeardownDone: (error) => this.onTeardownDone(error),
-      onCrash: (description) => this.onCrash(description),
-    });
     this.worker.post({ kind: 'load', root: entry.root, modulePath: entry.modulePath, exportName: entry.exportName, maxDefects: this.options.maxDefects });
   }
 
@@ -201,7 +201,7 @@ export class AdapterServer {
       setTimeout(() => this.finishShutdown(), 5);
       return;
     }
-    if (this.worker === undefined || !this.workerLoaded) return this.acknowledgeShutdown();
+    if (!this.workerLoaded) return this.acknowledgeShutdown();
     this.tearingDown = true;
     this.worker.post({ kind: 'teardown' });
   }
@@ -216,8 +216,11 @@ export class AdapterServer {
     this.exit(this.exitCode);
   }
 
+  /** Stops reading, stops the worker (its last log lines reach stderr), then exits. */
   private exit(code: number): void {
-    this.worker?.terminate();
-    process.exit(code);
+    if (this.exiting) return;
+    this.exiting = true;
+    process.stdin.pause();
+    void this.worker.terminate().then(() => process.exit(code));
   }
 }

@@ -20,33 +20,47 @@ export interface AlgorithmWorkerEvents {
  * The main thread's handle on the worker thread that runs the algorithm. Requests are posted
  * as plain objects (one structured clone per hop); results go from the worker straight to
  * stdout (see `FrameOutput`); the worker's own stdout stream is piped to stderr.
+ * The thread starts at once (its imports overlap the main thread's); what it reports before
+ * {@link AlgorithmWorker.listen} is kept and delivered then.
  */
 export class AlgorithmWorker {
   private readonly worker: Worker;
   private stopping = false;
+  private exited = false;
+  private events: AlgorithmWorkerEvents | undefined;
+  private readonly early: ((events: AlgorithmWorkerEvents) => void)[] = [];
 
-  constructor(workerUrl: URL, start: WorkerStart, events: AlgorithmWorkerEvents) {
+  constructor(workerUrl: URL, start: WorkerStart) {
     this.worker = new Worker(workerUrl, { stdout: true, stderr: false, workerData: start });
     this.worker.stdout.pipe(process.stderr, { end: false });
     this.worker.on('message', (message: FromWorker) => {
       switch (message.kind) {
         case 'ready':
-          return events.onReady();
+          return this.emit((events) => events.onReady());
         case 'load-failed':
-          return events.onLoadFailed(message.code, message.message);
+          return this.emit((events) => events.onLoadFailed(message.code, message.message));
         case 'write-failed':
-          return events.onWriteFailed(message.requestId, message.error);
+          return this.emit((events) => events.onWriteFailed(message.requestId, message.error));
         case 'teardown-done':
-          return events.onTeardownDone(message.error);
+          return this.emit((events) => events.onTeardownDone(message.error));
       }
     });
     const crash = (description: string): void => {
       if (this.stopping) return;
       this.stopping = true;
-      events.onCrash(description);
+      this.emit((events) => events.onCrash(description));
     };
     this.worker.on('error', (error) => crash(`uncaught ${error.name}: ${error.message}`));
-    this.worker.on('exit', (code) => crash(`algorithm worker thread exited with code ${code}`));
+    this.worker.on('exit', (code) => {
+      this.exited = true;
+      crash(`algorithm worker thread exited with code ${code}`);
+    });
+  }
+
+  /** Starts delivering events (first those that came before). */
+  listen(events: AlgorithmWorkerEvents): void {
+    this.events = events;
+    for (const deliver of this.early.splice(0)) deliver(events);
   }
 
   /** Sends a request to the worker. */
@@ -54,9 +68,25 @@ export class AlgorithmWorker {
     this.worker.postMessage(message);
   }
 
-  /** Stops the worker thread without waiting for it. */
-  terminate(): void {
+  /**
+   * Stops the worker thread. Resolves once it has exited (its last stdout/stderr lines are
+   * then written to stderr), or after `timeoutMs` at the latest.
+   */
+  terminate(timeoutMs = 500): Promise<void> {
     this.stopping = true;
-    void this.worker.terminate();
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      void this.worker.terminate();
+    });
+  }
+
+  private emit(deliver: (events: AlgorithmWorkerEvents) => void): void {
+    if (this.events === undefined) this.early.push(deliver);
+    else deliver(this.events);
   }
 }

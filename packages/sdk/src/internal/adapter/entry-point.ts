@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 
 /** Where the algorithm is: package root, module path (relative to it) and export name. */
@@ -12,12 +12,6 @@ export interface EntryPoint {
   exportName: string;
   /** Where the entry came from, for error messages. */
   source: string;
-}
-
-/** The package root: `PROC_ALGO_ROOT` when set, else the working directory. */
-export function resolvePackageRoot(environment: NodeJS.ProcessEnv = process.env): string {
-  const root = environment.PROC_ALGO_ROOT;
-  return root !== undefined && root !== '' ? resolve(root) : process.cwd();
 }
 
 /**

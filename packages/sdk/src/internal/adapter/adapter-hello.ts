@@ -1,0 +1,5 @@
+/** The protocol version this adapter speaks (protocol.md). */
+export const protocolVersion = 1;
+
+/** What the adapter's `hello` announces. */
+export const capabilities: readonly string[] = ['ping', 'call', 'shutdown', 'reset', 'info', 'shared_memory:v1'];
