@@ -38,10 +38,19 @@ export async function runnerList(options: StoreOptions, output: Output): Promise
   return ExitCodes.success;
 }
 
-/** `procvision runner activate <name> <version> --pid A01,A02`: the process is ready before the PIDs flip. */
+/**
+ * `procvision runner activate <name> <version> --pid A01,A02`: the process is ready before the
+ * PIDs flip. Over PIDs bound to another version of the same package it switches (the old one
+ * becomes `previous`, for rollback); a PID bound to another package is still 2006.
+ */
 export async function runnerActivate(name: string, version: string, options: ActivateOptions, output: Output): Promise<number> {
   output.progress(`activating ${name} ${version}...`);
-  const bindings = await withStore(options, (store) => store.activate(name, version, options.pid));
+  const bindings = await withStore(options, async (store) => {
+    const current = await store.bindings();
+    const bound = options.pid.map((pid) => current[pid]).filter((binding) => binding !== undefined);
+    const upgrade = bound.length > 0 && bound.every((binding) => binding.name === name);
+    return upgrade ? store.switch(name, version, options.pid) : store.activate(name, version, options.pid);
+  });
   output.result({ name, version, pids: options.pid, active: bindings }, () => `${options.pid.join(', ')} -> ${name} ${version}`);
   return ExitCodes.success;
 }
