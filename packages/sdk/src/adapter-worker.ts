@@ -104,10 +104,21 @@ function encodeResult(result: Record<string, unknown>): Buffer {
 }
 
 async function teardown(): Promise<void> {
+  let error: string | undefined;
   try {
     await context?.algorithm.teardown?.();
-    send({ kind: 'teardown-done' });
-  } catch (error) {
-    send({ kind: 'teardown-done', error: `teardown() failed: ${describe(error)}` });
+  } catch (thrown) {
+    error = `teardown() failed: ${describe(thrown)}`;
   }
+  await flushStderr();
+  send(error === undefined ? { kind: 'teardown-done' } : { kind: 'teardown-done', error });
+}
+
+/**
+ * Resolves once every line the algorithm wrote to stderr (console, process.stdout) has reached
+ * the main thread: a worker's stdio queues writes until the main thread acknowledges the
+ * previous chunk, and that acknowledgement waits for this thread's event loop.
+ */
+function flushStderr(): Promise<void> {
+  return new Promise((resolve) => process.stderr.write('', () => resolve()));
 }

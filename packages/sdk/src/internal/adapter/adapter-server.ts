@@ -1,10 +1,11 @@
-import { type ErrorCode, FrameDecoder, FrameError, encodeFrame } from '@procvision/manifest';
+import type { ErrorCode } from '@procvision/manifest';
+import { FrameDecoder, FrameError, encodeFrame } from './frame-codec.js';
 import { createLogger } from '../../logger.js';
 import type { AlgorithmWorker } from './algorithm-worker.js';
 import { protocolVersion } from './adapter-hello.js';
 import { type EntryPoint, resolveEntryPoint } from './entry-point.js';
 import { controlSlot, type FrameOutput } from './frame-output.js';
-import { readRunnerMessage } from './runner-message.js';
+import { loadRunnerMessageSchemaCheck, readRunnerMessage, type RunnerMessageSchemaCheck } from './runner-message.js';
 import { CallMailboxWriter } from './call-mailbox.js';
 
 /** How the adapter was started. */
@@ -44,6 +45,9 @@ export class AdapterServer {
   private tearingDown = false;
   private exitCode = 0;
   private exiting = false;
+  private schemaCheck: RunnerMessageSchemaCheck | undefined;
+  /** Work that waits, in arrival order, while the schema check loads. */
+  private backlog: (() => void)[] | undefined;
   private readonly mailbox: CallMailboxWriter;
 
   constructor(options: AdapterServerOptions) {
@@ -65,8 +69,8 @@ export class AdapterServer {
       onCrash: (description) => this.onCrash(description),
     });
     process.stdin.on('data', (chunk: Buffer) => this.receive(chunk));
-    process.stdin.on('end', () => this.beginShutdown('stdin closed'));
-    process.stdin.on('error', () => this.beginShutdown('stdin error'));
+    process.stdin.on('end', () => this.inOrder(() => this.beginShutdown('stdin closed')));
+    process.stdin.on('error', () => this.inOrder(() => this.beginShutdown('stdin error')));
   }
 
   private send(message: Record<string, unknown>): void {
@@ -90,19 +94,28 @@ export class AdapterServer {
       messages = this.decoder.push(chunk);
     } catch (error) {
       if (!(error instanceof FrameError)) throw error;
-      for (const message of error.decodedBefore) this.handle(message);
-      this.logger.error(error.message, { hex_prefix: error.hexPrefix });
-      this.sendError(null, error.message, '1005');
-      this.exitCode = 1;
+      for (const message of error.decodedBefore) this.inOrder(() => this.handle(message));
       process.stdin.pause();
-      this.beginShutdown('protocol error on stdin');
+      this.inOrder(() => {
+        this.logger.error(error.message, { hex_prefix: error.hexPrefix });
+        this.sendError(null, error.message, '1005');
+        this.exitCode = 1;
+        this.beginShutdown('protocol error on stdin');
+      });
       return;
     }
-    for (const message of messages) this.handle(message);
+    for (const message of messages) this.inOrder(() => this.handle(message));
+  }
+
+  /** Runs `step` now, or after the work waiting for the schema check. */
+  private inOrder(step: () => void): void {
+    if (this.backlog === undefined) step();
+    else this.backlog.push(step);
   }
 
   private handle(raw: Record<string, unknown>): void {
-    const parsed = readRunnerMessage(raw);
+    const parsed = readRunnerMessage(raw, this.schemaCheck);
+    if (parsed === undefined) return this.awaitSchemaCheck(raw);
     if (!parsed.ok) {
       this.sendError(parsed.requestId, parsed.reason, parsed.code);
       return;
@@ -126,6 +139,23 @@ export class AdapterServer {
         this.logger.warn('runner sent an error', { request_id: message.requestId, error: message.raw });
         return;
     }
+  }
+
+  /** Loads the zod check (the main thread starts without it), then handles `raw` and the backlog. */
+  private awaitSchemaCheck(raw: Record<string, unknown>): void {
+    this.backlog = [() => this.handle(raw)];
+    loadRunnerMessageSchemaCheck().then(
+      (check) => {
+        this.schemaCheck = check;
+        const backlog = this.backlog ?? [];
+        this.backlog = undefined;
+        for (const step of backlog) step();
+      },
+      (error: unknown) => {
+        this.logger.error(`cannot load @procvision/manifest to check a runner message, exiting: ${(error as Error).message}`);
+        this.exit(1);
+      },
+    );
   }
 
   private acceptCall(requestId: string, data: Record<string, unknown>): void {

@@ -5,6 +5,7 @@ import { AlgorithmWorker } from './algorithm-worker.js';
 import { createControl, FrameOutput } from './frame-output.js';
 import { createMailbox } from './call-mailbox.js';
 import { capabilities, protocolVersion } from './adapter-hello.js';
+import { encodeFrame } from './frame-codec.js';
 
 /** What the adapter set up before it loaded anything heavy. */
 export interface EarlyStart {
@@ -25,7 +26,7 @@ export interface EarlyStart {
  * starts the algorithm worker thread, before the main thread imports the protocol code (zod,
  * the frame codec). The worker's own imports then run on the other core meanwhile; it loads
  * the algorithm only when the main thread tells it to, after the runner's `hello`.
- * Imports only node built-ins and zod-free adapter modules.
+ * Imports only node built-ins and zod-free modules.
  */
 export function startEarly(workerUrl: URL, environment: NodeJS.ProcessEnv = process.env): EarlyStart {
   const root = resolvePackageRoot(environment);
@@ -45,17 +46,13 @@ export function resolvePackageRoot(environment: NodeJS.ProcessEnv = process.env)
 }
 
 /**
- * Writes the adapter's `hello` frame (the worker is not started yet, and the frame is far
- * below any `max_frame_bytes`); a failed write ends the process like any other (exit 1).
+ * Writes the adapter's `hello` frame (the worker is not started yet); a failed write ends the
+ * process like any other (exit 1).
  */
 function writeHello(output: FrameOutput): void {
   const hello = { type: 'hello', protocol: protocolVersion, sdk_version: sdkVersion(), capabilities, timestamp_ms: Date.now() };
-  const body = Buffer.from(JSON.stringify(hello), 'utf8');
-  const frame = Buffer.allocUnsafe(4 + body.byteLength);
-  frame.writeUInt32BE(body.byteLength, 0);
-  body.copy(frame, 4);
   try {
-    output.write(frame);
+    output.write(encodeFrame(hello));
   } catch (error) {
     createLogger({ fields: { component: 'procvision-adapter' } }).error(`cannot write to stdout, exiting: ${(error as Error).message}`);
     process.exit(1);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError } from './frame-codec.js';
 
 /** Where the algorithm is: package root, module path (relative to it) and export name. */
 export interface EntryPoint {

@@ -1,5 +1,13 @@
-import { type ErrorCode, parseRunnerMessage } from '@procvision/manifest';
+import type { ErrorCode, parseRunnerMessage } from '@procvision/manifest';
 import { quickCallData } from './quick-call-check.js';
+
+/** @procvision/manifest's schema check of runner messages (loaded only when needed). */
+export type RunnerMessageSchemaCheck = typeof parseRunnerMessage;
+
+/** Loads the schema check: the first time, this imports @procvision/manifest and zod. */
+export async function loadRunnerMessageSchemaCheck(): Promise<RunnerMessageSchemaCheck> {
+  return (await import('@procvision/manifest')).parseRunnerMessage;
+}
 
 /** A runner -> adapter message, reduced to what the adapter acts on. */
 export type RunnerMessage =
@@ -15,10 +23,12 @@ export type RunnerMessageReading = { ok: true; message: RunnerMessage } | { ok: 
 /**
  * Reads one decoded frame from the runner. Calls are validated with @procvision/manifest's
  * `parseRunnerMessage` (the older flat form is normalised into `data`; invalid call data is
- * refused with 1006; a plainly valid call skips the zod parse, see `quickCallData`); hello, ping, shutdown and error frames are accepted tolerantly; an
- * unknown `type` is refused with 9999.
+ * refused with 1006; a plainly valid call skips the zod parse, see `quickCallData`); hello,
+ * ping, shutdown and error frames are accepted tolerantly; an unknown `type` is refused with
+ * 9999. Returns `undefined` when the message needs the schema check and `schemaCheck` is not
+ * given (load it with {@link loadRunnerMessageSchemaCheck} and read the message again).
  */
-export function readRunnerMessage(raw: Record<string, unknown>): RunnerMessageReading {
+export function readRunnerMessage(raw: Record<string, unknown>, schemaCheck?: RunnerMessageSchemaCheck): RunnerMessageReading | undefined {
   const requestId = typeof raw.request_id === 'string' ? raw.request_id : null;
   switch (raw.type) {
     case 'hello':
@@ -37,7 +47,8 @@ export function readRunnerMessage(raw: Record<string, unknown>): RunnerMessageRe
     default:
       break;
   }
-  const parsed = parseRunnerMessage(raw);
+  if (schemaCheck === undefined) return undefined;
+  const parsed = schemaCheck(raw);
   if (!parsed.ok) return { ok: false, reason: parsed.reason, requestId: parsed.requestId, code: raw.type === 'call' ? '1006' : '9999' };
   if (parsed.message.type !== 'call') return { ok: false, reason: `unexpected ${parsed.message.type} message`, requestId, code: '9999' };
   return { ok: true, message: { type: 'call', requestId: parsed.message.request_id, data: parsed.message.data as Record<string, unknown> } };
