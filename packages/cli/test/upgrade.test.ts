@@ -44,6 +44,8 @@ describe('operator upgrade with the CLI: activate a newer version over a binding
     expect(first.code, first.stderr).toBe(0);
     const upgraded = await runCli(['runner', 'activate', 'upgrade', '1.1.0', '--pid', 'A01', '--store', store, '--json']);
     expect(upgraded.code, upgraded.stderr).toBe(0);
+    // The algorithm's info lines (its "shutting down") are not an operator's business without --debug.
+    expect(upgraded.stderr).not.toContain('"level":"info"');
     expect(upgraded.json<ActiveDocument>().active).toMatchObject({
       A01: { name: 'upgrade', version: '1.1.0', previous: { name: 'upgrade', version: '1.0.0' } },
       A02: { name: 'upgrade', version: '1.0.0' },

@@ -12,10 +12,13 @@ import { runStep } from '../internal/step-run.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 import { formatPackageList } from '../internal/store-format.js';
 
-/** Opens the store of `--store` (default `$PROCVISION_STORE` or `./runtime_store`), runs `work`, closes it. */
-async function withStore<Result>(options: StoreOptions, work: (store: PackageStore) => Promise<Result>): Promise<Result> {
-  const { PackageStore } = await import('@procvision/runner');
-  const store = await PackageStore.open(...(options.store === undefined ? [] : [options.store]));
+/**
+ * Opens the store of `--store` (default `$PROCVISION_STORE` or `./runtime_store`), runs `work`,
+ * closes it. The processes it starts log warnings and errors only, every line with `--debug`.
+ */
+async function withStore<Result>(options: StoreOptions, output: Output, work: (store: PackageStore) => Promise<Result>): Promise<Result> {
+  const { PackageStore, defaultStoreRoot } = await import('@procvision/runner');
+  const store = await PackageStore.open(options.store ?? defaultStoreRoot(), { runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } });
   try {
     return await work(store);
   } finally {
@@ -26,14 +29,14 @@ async function withStore<Result>(options: StoreOptions, work: (store: PackageSto
 /** `procvision runner install <zip>`: verify, extract, install offline, register. */
 export async function runnerInstall(zip: string, options: StoreOptions, output: Output): Promise<number> {
   output.progress(`installing ${zip}...`);
-  const entry = await withStore(options, (store) => store.install(zip));
+  const entry = await withStore(options, output, (store) => store.install(zip));
   output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
   return ExitCodes.success;
 }
 
 /** `procvision runner list`: packages, versions, states, active PIDs. */
 export async function runnerList(options: StoreOptions, output: Output): Promise<number> {
-  const document = await withStore(options, async (store) => ({ store: store.paths.root, packages: await store.list(), active: await store.bindings() }));
+  const document = await withStore(options, output, async (store) => ({ store: store.paths.root, packages: await store.list(), active: await store.bindings() }));
   output.result(document, () => formatPackageList(document));
   return ExitCodes.success;
 }
@@ -45,7 +48,7 @@ export async function runnerList(options: StoreOptions, output: Output): Promise
  */
 export async function runnerActivate(name: string, version: string, options: ActivateOptions, output: Output): Promise<number> {
   output.progress(`activating ${name} ${version}...`);
-  const bindings = await withStore(options, async (store) => {
+  const bindings = await withStore(options, output, async (store) => {
     const current = await store.bindings();
     const bound = options.pid.map((pid) => current[pid]).filter((binding) => binding !== undefined);
     const upgrade = bound.length > 0 && bound.every((binding) => binding.name === name);
@@ -57,7 +60,7 @@ export async function runnerActivate(name: string, version: string, options: Act
 
 /** `procvision runner rollback <name> --pid A01`: re-activates each PID's previous version. */
 export async function runnerRollback(name: string, options: ActivateOptions, output: Output): Promise<number> {
-  const bindings = await withStore(options, async (store) => {
+  const bindings = await withStore(options, output, async (store) => {
     let latest = await store.bindings();
     for (const pid of options.pid) latest = await store.rollback(name, pid);
     return latest;
@@ -70,7 +73,7 @@ export async function runnerRollback(name: string, options: ActivateOptions, out
 
 /** `procvision runner uninstall <name> <version> [--force]`. */
 export async function runnerUninstall(name: string, version: string, options: UninstallOptions, output: Output): Promise<number> {
-  const entry = await withStore(options, (store) => store.uninstall(name, version, { force: options.force === true }));
+  const entry = await withStore(options, output, (store) => store.uninstall(name, version, { force: options.force === true }));
   output.result(entry, () => `uninstalled ${entry.name} ${entry.version}`);
   return ExitCodes.success;
 }
@@ -80,7 +83,7 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const example = `procvision runner exec --pid ${options.pid} --image part.jpg --store ./runtime_store`;
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
-  const active = await withStore(options, (store) =>
+  const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
       if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: 'procvision runner activate <name> <version> --pid A01' });
       throw error;
