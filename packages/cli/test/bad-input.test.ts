@@ -90,6 +90,14 @@ describe('bad input', () => {
     expect(notImage.json<ErrorDocument>().error.message).toMatch(/not-an-image.png is not an image/);
   });
 
+  it('--report naming a file, not a folder: exit 2 before the step runs', async () => {
+    const file = join(folder.path, 'report-is-a-file');
+    await writeFile(file, 'x');
+    const run = await runCli(['run', project, '--pid', 'A01', '--image', image, '--report', file, '--json']);
+    expect(run.code).toBe(2);
+    expect(run.json<ErrorDocument>().error.message).toMatch(/--report .*report-is-a-file is a file/);
+  });
+
   it('an empty image file and a folder given as --image: exit 2 naming the path', async () => {
     const empty = join(folder.path, 'empty.png');
     await writeFile(empty, '');

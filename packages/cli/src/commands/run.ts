@@ -1,4 +1,5 @@
-import { join, relative } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { RunOptions } from '../command-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -30,6 +31,9 @@ export async function runCommand(project: string, options: RunOptions, output: O
     });
   }
   const image = await readImageFile(options.image, example);
+  if (options.report !== undefined && existsSync(options.report) && !statSync(options.report).isDirectory()) {
+    throw new UsageError(`--report ${resolve(options.report)} is a file; pass a folder for report.json, report.html and annotated.png.`, { example: `${example} --report report/` });
+  }
   const build = await prepareProject(loaded, output);
   output.progress(`starting ${manifest.name}...`);
   const algorithm = await startAlgorithm({
