@@ -175,6 +175,15 @@ describe('bad input', () => {
     expect(noKey.json<ErrorDocument>().error.message).toContain('missing.pem does not exist');
   });
 
+  it('package -o naming an existing file that is not a .zip: exit 2 before any work', async () => {
+    const file = join(folder.path, 'not-a-folder');
+    await writeFile(file, 'x');
+    const run = await runCli(['package', project, '-o', file, '--json']);
+    expect(run.code).toBe(2);
+    expect(run.json<ErrorDocument>().error.message).toMatch(/-o .*not-a-folder is a file/);
+    expect(run.stderr).not.toContain('delivering');
+  });
+
   it('package refuses a --sign-key that is not an ed25519 private key: exit 2 naming the file, before any work', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const keys = {

@@ -22,6 +22,9 @@ export async function packageCommand(project: string, options: PackageOptions, o
       example: `procvision package ${project} -o release/ --target linux-x64 --target win32-x64`,
     });
   }
+  if (options.output !== undefined && !options.output.endsWith('.zip') && existsSync(options.output) && !statSync(options.output).isDirectory()) {
+    throw new UsageError(`-o ${resolve(options.output)} is a file; pass a folder for the zips or a path ending in .zip.`, { example: `procvision package ${project} -o release/` });
+  }
   const signKey = options.signKey === undefined ? undefined : await readSignKey(options.signKey, project);
   const loaded = await loadProject(project, 'package');
   await prepareProject(loaded, output);
