@@ -14,6 +14,7 @@ import { writeDeterministicZip } from './internal/write-zip.js';
 import { checkInstallScripts, type AllowedInstallScript } from './install-script-policy.js';
 import type { PackageProgressListener, PackageStage } from './package-progress.js';
 import { signDelivery, toPrivateKey, type KeyInput } from './signing.js';
+import { removeOnExit } from './internal/exit-cleanup.js';
 import { deliveryZipName, formatTarget, type PlatformTarget } from './target.js';
 
 /** Options of {@link buildDeliveryZip}. */
@@ -85,6 +86,7 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
   const packageJson = await readPackageJson(project);
   const target = await resolveProjectTarget(project, options.target);
   const staging = await mkdtemp(join(tmpdir(), 'procvision-package-'));
+  const forgetStaging = removeOnExit(staging);
   const cacheDir = options.npmCacheDir ?? join(staging, 'npm-cache');
   try {
     if (options.skipBuild !== true && packageJson.scripts?.build !== undefined) {
@@ -140,6 +142,7 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
     progress('package-done', `packaged ${name}@${version} for ${formatTarget(target)}`);
     return { zipPath: output, delivery, target, signerKeyId, allowedInstallScripts };
   } finally {
+    forgetStaging();
     await rm(staging, { recursive: true, force: true });
   }
 }

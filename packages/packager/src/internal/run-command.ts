@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
+import { stopOnExit } from './exit-cleanup.js';
 
 /** The output of a finished command. */
 export interface CommandOutput {
@@ -17,10 +18,14 @@ export interface CommandOptions {
   shell?: boolean;
 }
 
-/** Runs a command without a shell; a non-zero exit throws 2005 with the command and its stderr tail. */
+/**
+ * Runs a command without a shell; a non-zero exit throws 2005 with the command and its stderr
+ * tail. On POSIX it runs in a process group of its own, which is stopped if this process exits.
+ */
 export function runCommand(command: string, args: readonly string[], options: CommandOptions): Promise<CommandOutput> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, shell: options.shell ?? false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, shell: options.shell ?? false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
+    stopOnExit(child);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));

@@ -1,0 +1,44 @@
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+
+const children = new Set<ChildProcess>();
+const folders = new Set<string>();
+let hooked = false;
+
+function onExit(): void {
+  // A host that exits mid-way (the CLI on Ctrl-C calls process.exit): stop npm and the scripts
+  // it runs (their process group), then remove the staging folders they were writing to.
+  for (const child of children) stopGroup(child);
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+}
+
+/** SIGTERM to the child's process group (npm and the scripts it runs), or to the child alone. */
+function stopGroup(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGTERM');
+    else child.kill('SIGTERM');
+  } catch {
+    // Already gone.
+  }
+}
+
+function hook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', onExit);
+}
+
+/** Removes `folder` if the process exits before the returned function is called. */
+export function removeOnExit(folder: string): () => void {
+  hook();
+  folders.add(folder);
+  return () => void folders.delete(folder);
+}
+
+/** Sends SIGTERM to the process group of `child` (spawned detached on POSIX) if the process exits while it runs. */
+export function stopOnExit(child: ChildProcess): void {
+  hook();
+  children.add(child);
+  child.once('close', () => children.delete(child));
+  child.once('error', () => children.delete(child));
+}
