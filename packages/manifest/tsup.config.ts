@@ -3,5 +3,8 @@ import { baseConfig } from '../../tsup.config.base.js';
 
 export default defineConfig({
   ...baseConfig,
-  entry: ['src/index.ts'],
+  // `errors` and `framing` load without zod; shared code sits in one chunk, so there is one
+  // ProcVisionError class whichever entry a caller imports.
+  entry: ['src/index.ts', 'src/errors.ts', 'src/framing.ts'],
+  splitting: true,
 });

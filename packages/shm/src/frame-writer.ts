@@ -1,4 +1,5 @@
-import { ErrorCodes, type ImageMeta, ProcVisionError } from '@procvision/manifest';
+import type { ImageMeta } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest/errors';
 import { crc32c } from './internal/crc32c.js';
 import { onProcessExit } from './internal/exit-cleanup.js';
 import { checkFrame, type Frame } from './internal/check-frame.js';

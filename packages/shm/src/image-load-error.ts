@@ -1,4 +1,4 @@
-import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest/errors';
 
 /**
  * Why an image could not be loaded:

@@ -1,4 +1,4 @@
-import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest';
+import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest/errors';
 
 /**
  * A failure the algorithm cannot recover from in this process (a corrupt model in memory,

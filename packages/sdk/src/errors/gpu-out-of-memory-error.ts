@@ -1,4 +1,4 @@
-import { ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest';
+import { ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest/errors';
 
 /** The GPU ran out of memory (code 1004, `gpu_oom`). */
 export class GPUOutOfMemoryError extends ProcVisionError {

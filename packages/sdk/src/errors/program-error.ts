@@ -1,4 +1,4 @@
-import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest';
+import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest/errors';
 
 /**
  * A bug or broken invariant in the algorithm itself, reported with a clear message instead

@@ -1,4 +1,4 @@
-import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest';
+import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest/errors';
 
 /**
  * A failure that may go away when the call is tried again (a camera glitch, a busy device).

@@ -1,4 +1,4 @@
-import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest/errors';
 import type { ColorSpace, FrameFields } from './layout.js';
 
 /** Common fields of a frame given to the writer. */

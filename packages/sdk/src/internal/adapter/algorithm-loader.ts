@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError } from '@procvision/manifest/errors';
 
 /** The methods the adapter needs, whatever copy of the SDK the algorithm extends. */
 export interface LoadedAlgorithm {

@@ -1,4 +1,4 @@
-import { type ErrorCode, ProcVisionError } from '@procvision/manifest';
+import { type ErrorCode, ProcVisionError } from '@procvision/manifest/errors';
 import { describe } from './algorithm-loader.js';
 
 /** The method-level part of a `result` frame. */

@@ -1,8 +1,7 @@
 /**
- * The frame codec and error class of @procvision/manifest, bundled from its source into the
- * adapter's main-thread code. Importing them from the package would load its whole index and
- * zod with it (~60 ms); these files import neither, so the main thread starts without zod
- * (the worker loads @procvision/manifest itself). Same source, same behaviour.
+ * The frame codec and error class for the adapter's main thread, from @procvision/manifest's
+ * zod-free subpaths: the main thread starts without loading the schemas (~60 ms of zod);
+ * the worker loads @procvision/manifest itself.
  */
-export { FrameDecoder, FrameError, encodeFrame } from '../../../../manifest/src/frame-codec.js';
-export { ProcVisionError } from '../../../../manifest/src/procvision-error.js';
+export { FrameDecoder, FrameError, encodeFrame } from '@procvision/manifest/framing';
+export { ProcVisionError } from '@procvision/manifest/errors';

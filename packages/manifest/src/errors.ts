@@ -1,0 +1,10 @@
+/**
+ * @packageDocumentation
+ * `@procvision/manifest/errors`: the error-code table and `ProcVisionError`, without zod.
+ * For code on a start-up path (an adapter's main thread, the shm reader) that must not pay
+ * for loading the schemas.
+ */
+export { errorCodes, ErrorCodes, retryableErrorCodes, isErrorCode } from './error-codes.js';
+export type { ErrorCode, ErrorCodeName } from './error-codes.js';
+export { ProcVisionError } from './procvision-error.js';
+export type { ProcVisionErrorJson, ProcVisionErrorOptions } from './procvision-error.js';
