@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,4 +62,25 @@ describe('Ctrl-C during procvision run', () => {
       expect(readdirSync('/dev/shm').filter((name) => name.startsWith(`pv-${child.pid}-`))).toEqual([]);
     }, 60_000);
   }
+
+  it('SIGINT during package: exit 130, no staging folder left in the temp folder', async () => {
+    const tmp = join(folder.path, 'tmp');
+    mkdirSync(tmp);
+    const child = spawn(process.execPath, [binPath, 'package', project, '-o', join(folder.path, 'never')], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('delivering')) resolve();
+      });
+      child.on('exit', (exitCode) => reject(new Error(`package exited ${exitCode} before staging:\n${stderr}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Let the packager create its own staging folder and start npm.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(readdirSync(tmp).filter((name) => name.startsWith('procvision-'))).toEqual([]);
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { cp, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -48,7 +48,14 @@ export async function stageLinkedProject(projectDir: string): Promise<PackagingS
   const packageFolders = [...new Set([...linked.values()].map((folder) => dirname(folder)))];
   const globs = [basename(projectDir), ...packageFolders.map((folder) => `${relative(root, folder).split(sep).join('/')}/*`)];
   await writeFile(join(root, 'pnpm-workspace.yaml'), `packages:\n${globs.map((glob) => `  - '${glob}'`).join('\n')}\n`);
-  return { project, linkedPackages: [...linked.keys()], cleanup: () => rm(root, { recursive: true, force: true }) };
+  // Ctrl-C while packaging (process.exit) must not leave the staging copy in the temp folder.
+  const removeOnExit = (): void => rmSync(root, { recursive: true, force: true });
+  process.once('exit', removeOnExit);
+  const cleanup = async (): Promise<void> => {
+    process.removeListener('exit', removeOnExit);
+    await rm(root, { recursive: true, force: true });
+  };
+  return { project, linkedPackages: [...linked.keys()], cleanup };
 }
 
 /** The real folder of `name` as the project resolves it, when it lies in a pnpm workspace the project is not in. */
