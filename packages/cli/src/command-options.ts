@@ -6,8 +6,16 @@ export interface InitOptions {
   desc?: string;
 }
 
-/** Options of `procvision validate`. */
-export interface ValidateOptions {
+/** The signature flags of `runner install`, `runner serve` and `validate --zip`. */
+export interface SignatureFlags {
+  /** `--trusted-key PEM`, repeatable: ed25519 public key files, relative to the working folder. */
+  trustedKey?: string[];
+  /** `--require-signature`: refuse unsigned zips (2008). */
+  requireSignature?: boolean;
+}
+
+/** Options of `procvision validate` (the signature flags apply to `--zip`). */
+export interface ValidateOptions extends SignatureFlags {
   manifest?: string;
   zip?: string;
 }
@@ -36,6 +44,9 @@ export interface StoreOptions {
   store?: string;
 }
 
+/** Options of `procvision runner install`. */
+export interface InstallOptions extends StoreOptions, SignatureFlags {}
+
 /** Options of `procvision runner exec`. */
 export interface ExecOptions extends StoreOptions {
   pid: string;
@@ -55,7 +66,7 @@ export interface UninstallOptions extends StoreOptions {
 }
 
 /** Options of `procvision runner serve`. */
-export interface ServeOptions extends StoreOptions {
+export interface ServeOptions extends StoreOptions, SignatureFlags {
   port: number;
   host: string;
 }

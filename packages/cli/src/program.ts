@@ -4,6 +4,7 @@ import type {
   ActivateOptions,
   ExecOptions,
   InitOptions,
+  InstallOptions,
   PackageOptions,
   RunOptions,
   ServeOptions,
@@ -11,7 +12,7 @@ import type {
   UninstallOptions,
   ValidateOptions,
 } from './command-options.js';
-import { commaList, port, positiveInteger } from './internal/option-parsers.js';
+import { commaList, port, positiveInteger, repeatable } from './internal/option-parsers.js';
 import { cliVersion } from './internal/cli-version.js';
 
 /** Receives each command's exit code and builds the output for a parsed command. */
@@ -55,12 +56,13 @@ export function createProgram(context: ProgramContext): Command {
     .option('-e, --desc <text>', 'one-line description')
     .action(act(async (output, name: string, options: InitOptions) => (await import('./commands/init.js')).initCommand(name, options, output)));
 
-  program
+  const validate = program
     .command('validate')
     .description('check a project (manifest, entry, getInfo, smoke run, assets) or a delivery zip')
     .argument('[project]', 'project folder (default: the current folder)')
     .option('--manifest <path>', 'manifest file (default: <project>/manifest.json)')
-    .option('--zip <path>', 'also verify this delivery zip: structure, integrity, signature')
+    .option('--zip <path>', 'also verify this delivery zip: structure, integrity, signature');
+  signatureOptions(validate, 'the --zip')
     .action(act(async (output, project: string | undefined, options: ValidateOptions) => (await import('./commands/validate.js')).validateCommand(project, options, output)));
 
   program
@@ -101,8 +103,8 @@ function addRunnerCommands(program: Command, act: Act): void {
     command.option('--store <dir>', 'package store (default $PROCVISION_STORE or ./runtime_store)');
   const load = () => import('./commands/runner.js');
 
-  store(runner.command('install').description('verify, extract, install offline and register a delivery zip').argument('<zip>', 'delivery zip'))
-    .action(act(async (output, zip: string, options: StoreOptions) => (await load()).runnerInstall(zip, options, output)));
+  signatureOptions(store(runner.command('install').description('verify, extract, install offline and register a delivery zip').argument('<zip>', 'delivery zip')), 'the zip')
+    .action(act(async (output, zip: string, options: InstallOptions) => (await load()).runnerInstall(zip, options, output)));
   store(runner.command('list').description('packages, versions, states, active PIDs'))
     .action(act(async (output, options: StoreOptions) => (await load()).runnerList(options, output)));
   store(runner.command('activate').description('bind PIDs to an installed version').argument('<name>').argument('<version>'))
@@ -120,10 +122,17 @@ function addRunnerCommands(program: Command, act: Act): void {
     .option('--step <n>', 'step index, from 1', positiveInteger, 1)
     .option('--params <json>', 'user params as a JSON object')
     .action(act(async (output, options: ExecOptions) => (await load()).runnerExec(options, output)));
-  store(runner.command('serve').description('run the runner as an HTTP service'))
+  signatureOptions(store(runner.command('serve').description('run the runner as an HTTP service')), 'installed and validated zips')
     .option('--port <port>', 'TCP port', port, 7070)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(act(async (output, options: ServeOptions) => (await load()).runnerServe(options, output)));
+}
+
+/** `--trusted-key` (repeatable) and `--require-signature`; `applies` says what they check. */
+function signatureOptions(command: Command, applies: string): Command {
+  return command
+    .option('--trusted-key <pem>', `ed25519 public key (PEM file) that may sign ${applies}; repeat for several`, repeatable)
+    .option('--require-signature', `refuse ${applies} without a signature by a trusted key (2008)`);
 }
 
 /** `--json` and `--debug` on every leaf command (root options stop at the command name). */

@@ -1,24 +1,38 @@
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import type { PackageStore } from '@procvision/runner';
-import type { ActivateOptions, ExecOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-options.js';
+import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
+import { assertStoreExists } from '../internal/assert-store-exists.js';
+import { exampleFor } from '../internal/examples.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { readImageFile } from '../internal/read-image-file.js';
+import { resolveSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 import { formatPackageList } from '../internal/store-format.js';
 
+/** What {@link withStore} may do: create the store (install), or only open an existing one. */
+interface StoreAccess {
+  create: boolean;
+  policy?: SignaturePolicy;
+}
+
 /**
  * Opens the store of `--store` (default `$PROCVISION_STORE` or `./runtime_store`), runs `work`,
- * closes it. The processes it starts log warnings and errors only, every line with `--debug`.
+ * closes it. Only `install` creates a missing store; the other commands exit 2 instead of
+ * leaving an empty store behind a mistyped path. The processes it starts log warnings and
+ * errors only, every line with `--debug`.
  */
-async function withStore<Result>(options: StoreOptions, output: Output, work: (store: PackageStore) => Promise<Result>): Promise<Result> {
-  const { PackageStore, defaultStoreRoot } = await import('@procvision/runner');
-  const store = await PackageStore.open(options.store ?? defaultStoreRoot(), { runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } });
+async function withStore<Result>(options: StoreOptions, output: Output, work: (store: PackageStore) => Promise<Result>, access: StoreAccess = { create: false }): Promise<Result> {
+  const { PackageStore } = await import('@procvision/runner');
+  const root = await storeRoot(options);
+  if (!access.create) assertStoreExists(root);
+  const policy = access.policy === undefined ? {} : { trustedKeys: access.policy.trustedKeys, requireSignature: access.policy.requireSignature };
+  const store = await PackageStore.open(root, { ...policy, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } });
   try {
     return await work(store);
   } finally {
@@ -26,10 +40,17 @@ async function withStore<Result>(options: StoreOptions, output: Output, work: (s
   }
 }
 
-/** `procvision runner install <zip>`: verify, extract, install offline, register. */
-export async function runnerInstall(zip: string, options: StoreOptions, output: Output): Promise<number> {
+async function storeRoot(options: StoreOptions): Promise<string> {
+  const { defaultStoreRoot } = await import('@procvision/runner');
+  return resolve(options.store ?? defaultStoreRoot());
+}
+
+/** `runner install <zip>`: verify (signature policy of the flags and `<store>/config.json`), extract, install offline, register. */
+export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
+  const root = await storeRoot(options);
+  const policy = await resolveSignaturePolicy(options, `${exampleFor('install')} --trusted-key vendor-a.pub.pem --require-signature`, root);
   output.progress(`installing ${zip}...`);
-  const entry = await withStore(options, output, (store) => store.install(zip));
+  const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy });
   output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
   return ExitCodes.success;
 }
@@ -102,10 +123,12 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   return document.status === 'OK' ? ExitCodes.success : ExitCodes.failure;
 }
 
-/** `procvision runner serve`: the HTTP service until SIGINT/SIGTERM (then a graceful stop). */
+/** `procvision runner serve`: the HTTP service until SIGINT/SIGTERM (then a graceful stop); creates the store. */
 export async function runnerServe(options: ServeOptions, output: Output): Promise<number> {
   const { serveRunner } = await import('@procvision/runner');
-  const served = await serveRunner({ ...(options.store === undefined ? {} : { store: options.store }), host: options.host, port: options.port });
+  const root = await storeRoot(options);
+  const policy = await resolveSignaturePolicy(options, `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`, root);
+  const served = await serveRunner({ store: root, host: options.host, port: options.port, storeOptions: { ...policy }, service: { verify: { ...policy } } });
   output.result({ url: served.url, store: served.storeRoot }, () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`);
   await served.closed;
   return ExitCodes.success;

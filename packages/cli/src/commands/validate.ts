@@ -6,6 +6,7 @@ import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { locateManifest, readJsonFile } from '../internal/load-project.js';
 import { prepareProject } from '../internal/prepare-project.js';
+import { resolveSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
 import { type StartedAlgorithm, startAlgorithm } from '../internal/start-algorithm.js';
 import { CheckList, formatValidateReport } from '../internal/validate/check-list.js';
 import { checkAssets, checkManifest } from '../internal/validate/manifest-checks.js';
@@ -19,15 +20,25 @@ import { checkDeliveryZip } from '../internal/validate/zip-checks.js';
  */
 export async function validateCommand(project: string | undefined, options: ValidateOptions, output: Output): Promise<number> {
   const checks = new CheckList();
+  const policy = await zipSignaturePolicy(options);
   const zipOnly = project === undefined && options.zip !== undefined && options.manifest === undefined && !existsSync('manifest.json');
   if (!zipOnly) await validateProject(checks, project ?? '.', options, output);
   if (options.zip !== undefined) {
     output.progress('verifying the zip...');
-    await checkDeliveryZip(checks, options.zip);
+    await checkDeliveryZip(checks, options.zip, policy);
   }
   const report = checks.report();
   output.result(report, () => formatValidateReport(report));
   return report.summary.status === 'PASS' ? ExitCodes.success : ExitCodes.failure;
+}
+
+/** The signature policy of `--zip`; the signature flags without `--zip` are a usage error, not ignored. */
+async function zipSignaturePolicy(options: ValidateOptions): Promise<SignaturePolicy> {
+  const example = 'procvision validate --zip screw-check-v1.0.0-linux-x64-offline.zip --trusted-key vendor-a.pub.pem --require-signature';
+  if (options.zip === undefined && (options.trustedKey !== undefined || options.requireSignature === true)) {
+    throw new UsageError('--trusted-key and --require-signature check the signature of a delivery zip: add --zip <zip>', { example });
+  }
+  return resolveSignaturePolicy(options, example);
 }
 
 async function validateProject(checks: CheckList, project: string, options: ValidateOptions, output: Output): Promise<void> {

@@ -25,3 +25,8 @@ export function commaList(value: string, previous: string[] | undefined): string
   if (items.length === 0) throw new InvalidArgumentError(`expected a comma-separated list, got '${value}'.`);
   return [...(previous ?? []), ...items];
 }
+
+/** Commander parser for a repeatable option (`--trusted-key a.pem --trusted-key b.pem`). */
+export function repeatable(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

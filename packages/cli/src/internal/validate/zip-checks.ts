@@ -1,29 +1,26 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ContractError, ProcVisionError, parseManifest } from '@procvision/manifest';
-import { checkTargetCompatibility, formatTarget, verifyDeliveryZip } from '@procvision/packager';
+import { checkTargetCompatibility, formatTarget, verifyDeliveryZip, type VerifiedDelivery, type VerifyOptions } from '@procvision/packager';
+import type { SignaturePolicy } from '../signature/signature-policy.js';
 import type { CheckList } from './check-list.js';
 
-/** Checks a delivery zip (delivery.md): structure and integrity, signature, manifest, target. */
-export async function checkDeliveryZip(checks: CheckList, zip: string): Promise<void> {
+/**
+ * Checks a delivery zip (delivery.md): structure and integrity, signature, manifest, target.
+ * With trusted keys the signature is PASS or FAIL; a refused signature (2008) is reported and
+ * the rest of the zip is still checked.
+ */
+export async function checkDeliveryZip(checks: CheckList, zip: string, policy: SignaturePolicy): Promise<void> {
   const zipPath = resolve(zip);
   if (!existsSync(zipPath)) {
     checks.fail('zip structure and integrity', `${zipPath} does not exist`);
     return;
   }
-  let verified: Awaited<ReturnType<typeof verifyDeliveryZip>>;
-  try {
-    verified = await verifyDeliveryZip(zipPath);
-  } catch (error) {
-    const code = ProcVisionError.isInstance(error) ? ` (${error.code})` : '';
-    const name = ProcVisionError.isInstance(error) && error.code === '2008' ? 'zip signature' : 'zip structure and integrity';
-    checks.fail(name, `${(error as Error).message}${code}`);
-    return;
-  }
+  let verified = await verify(checks, zipPath, policy);
+  if (verified === 'signature refused') verified = await verify(checks, zipPath, {}, true);
+  else if (verified !== undefined) checkSignature(checks, verified, policy);
+  if (verified === undefined || verified === 'signature refused') return;
   checks.pass('zip structure and integrity', `${verified.entryCount} entries, every file listed in delivery.json with a matching sha256`);
-  if (!verified.signature.signed) checks.warn('zip signature', 'unsigned (sign with `procvision package --sign-key key.pem`)');
-  else if (verified.signature.verified) checks.pass('zip signature', `verified, signer ${verified.signerKeyId ?? ''}`);
-  else checks.warn('zip signature', `signed by ${verified.signerKeyId ?? 'an unknown key'}, not checked: no trusted key given`);
   try {
     const { manifest } = parseManifest(verified.manifest, { source: `${zipPath}!manifest.json` });
     checks.pass('zip manifest', `${manifest.name} ${manifest.version}`);
@@ -35,4 +32,27 @@ export async function checkDeliveryZip(checks: CheckList, zip: string): Promise<
   const target = `${formatTarget(verified.target)}, Node ABI ${verified.target.node_abi}`;
   if (compatibility.compatible) checks.pass('zip target', `${target} (this machine)`);
   else checks.warn('zip target', `${target}: not this machine (${compatibility.mismatches.map((mismatch) => `${mismatch.field} ${mismatch.expected} vs ${mismatch.actual}`).join(', ')})`);
+}
+
+/**
+ * The verified zip; undefined after recording a failure; 'signature refused' after a FAIL of
+ * the signature alone (not recorded again on the retry without a signature policy).
+ */
+async function verify(checks: CheckList, zipPath: string, options: VerifyOptions, retry = false): Promise<VerifiedDelivery | 'signature refused' | undefined> {
+  try {
+    return await verifyDeliveryZip(zipPath, options);
+  } catch (error) {
+    const code = ProcVisionError.isInstance(error) ? ` (${error.code})` : '';
+    const signature = ProcVisionError.isInstance(error) && error.code === '2008' && error.details?.['entry'] === 'SIGNATURE';
+    if (signature && retry) return undefined;
+    checks.fail(signature ? 'zip signature' : 'zip structure and integrity', `${(error as Error).message}${code}`);
+    return signature ? 'signature refused' : undefined;
+  }
+}
+
+function checkSignature(checks: CheckList, verified: VerifiedDelivery, policy: SignaturePolicy): void {
+  const signer = verified.signerKeyId ?? '';
+  if (!verified.signature.signed) checks.warn('zip signature', 'unsigned (sign with `procvision package --sign-key key.pem`)');
+  else if (verified.signature.verified) checks.pass('zip signature', `verified against ${policy.trustedKeys.length} trusted key(s), signer ${signer}`);
+  else checks.warn('zip signature', `signed by ${signer}, not checked: no trusted key given (pass --trusted-key vendor-a.pub.pem)`);
 }
