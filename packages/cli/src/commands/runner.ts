@@ -9,7 +9,7 @@ import { assertStoreExists } from '../internal/assert-store-exists.js';
 import { exampleFor } from '../internal/examples.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { readImageFile } from '../internal/read-image-file.js';
-import { resolveSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
+import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
@@ -18,21 +18,24 @@ import { formatPackageList } from '../internal/store-format.js';
 /** What {@link withStore} may do: create the store (install), or only open an existing one. */
 interface StoreAccess {
   create: boolean;
+  /** The flags' policy; the store adds its own `config.json`. */
   policy?: SignaturePolicy;
 }
+
+const storeConfigExample = 'echo \'{"require_signature": true, "trusted_keys": ["keys/vendor-a.pub.pem"]}\' > runtime_store/config.json';
 
 /**
  * Opens the store of `--store` (default `$PROCVISION_STORE` or `./runtime_store`), runs `work`,
  * closes it. Only `install` creates a missing store; the other commands exit 2 instead of
- * leaving an empty store behind a mistyped path. The processes it starts log warnings and
- * errors only, every line with `--debug`.
+ * leaving an empty store behind a mistyped path. An invalid `<store>/config.json` is a
+ * UsageError (exit 2). The processes it starts log warnings and errors only, every line with `--debug`.
  */
 async function withStore<Result>(options: StoreOptions, output: Output, work: (store: PackageStore) => Promise<Result>, access: StoreAccess = { create: false }): Promise<Result> {
   const { PackageStore } = await import('@procvision/runner');
   const root = await storeRoot(options);
   if (!access.create) assertStoreExists(root);
   const policy = access.policy === undefined ? {} : { trustedKeys: access.policy.trustedKeys, requireSignature: access.policy.requireSignature };
-  const store = await PackageStore.open(root, { ...policy, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } });
+  const store = await asUsageError(storeConfigExample, () => PackageStore.open(root, { ...policy, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } }));
   try {
     return await work(store);
   } finally {
@@ -48,9 +51,9 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 /** `runner install <zip>`: verify (signature policy of the flags and `<store>/config.json`), extract, install offline, register. */
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
   const root = await storeRoot(options);
-  const policy = await resolveSignaturePolicy(options, `${exampleFor('install')} --trusted-key vendor-a.pub.pem --require-signature`, root);
+  const policy = await resolveStoreSignaturePolicy(options, `${exampleFor('install')} --trusted-key vendor-a.pub.pem --require-signature`, root);
   output.progress(`installing ${zip}...`);
-  const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy });
+  const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
   output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
   return ExitCodes.success;
 }
@@ -127,8 +130,9 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
 export async function runnerServe(options: ServeOptions, output: Output): Promise<number> {
   const { serveRunner } = await import('@procvision/runner');
   const root = await storeRoot(options);
-  const policy = await resolveSignaturePolicy(options, `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`, root);
-  const served = await serveRunner({ store: root, host: options.host, port: options.port, storeOptions: { ...policy }, service: { verify: { ...policy } } });
+  const example = `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`;
+  const policy = await resolveStoreSignaturePolicy(options, example, root);
+  const served = await asUsageError(example, () => serveRunner({ store: root, host: options.host, port: options.port, storeOptions: { ...policy.flags }, service: { verify: { ...policy.merged } } }));
   output.result({ url: served.url, store: served.storeRoot }, () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`);
   await served.closed;
   return ExitCodes.success;

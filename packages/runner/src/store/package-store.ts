@@ -13,15 +13,16 @@ import { recoverStore } from './recover-store.js';
 import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
 import { rollbackPid } from './rollback.js';
 import { scanZips, type ScanOutcome } from './scan-zips.js';
+import { readStoreSignaturePolicy } from './store-signature-policy.js';
 import { withStoreLock, type StoreLockOptions } from './store-lock.js';
 import { defaultStoreRoot, deployedPath, storePaths, type StorePaths } from './store-paths.js';
 import { uninstallPackage, type UninstallOptions } from './uninstall.js';
 
 /** Options of {@link PackageStore.open}. */
 export interface PackageStoreOptions {
-  /** Refuse unsigned zips (2008). */
+  /** Refuse unsigned zips (2008). Added to `<store>/config.json`'s `require_signature`: it cannot turn it off. */
   requireSignature?: boolean;
-  /** ed25519 public keys (PEM or KeyObject) signatures are checked against. */
+  /** ed25519 public keys (PEM or KeyObject) signatures are checked against, besides `<store>/config.json`'s `trusted_keys`. */
   trustedKeys?: readonly KeyInput[];
   /** npm-cli.js to run installs with (default: next to the node binary). */
   npmCli?: string;
@@ -88,9 +89,20 @@ export class PackageStore {
   /**
    * Opens (creating its folders) the store at `root` (default `$PROCVISION_STORE` or
    * `./runtime_store`) and removes debris of killed operations, waiting for the store lock.
+   * The signature policy of `<root>/config.json` (`{"require_signature": true, "trusted_keys":
+   * ["keys/vendor-a.pub.pem"]}`, key paths relative to the store) applies to every install and
+   * scan: `options.trustedKeys` are added to its keys, and a signature is required when either
+   * asks for it.
+   * @throws StoreConfigError (2008) for an invalid config.json or key file, naming the file and field; nothing is created
    */
   static async open(root: string = defaultStoreRoot(), options: PackageStoreOptions = {}): Promise<PackageStore> {
-    const store = new PackageStore(storePaths(root), options);
+    const paths = storePaths(root);
+    const policy = await readStoreSignaturePolicy(paths.root);
+    const store = new PackageStore(paths, {
+      ...options,
+      trustedKeys: [...policy.trustedKeys, ...(options.trustedKeys ?? [])],
+      requireSignature: policy.requireSignature || options.requireSignature === true,
+    });
     for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs]) await mkdir(folder, { recursive: true });
     await withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked());
     return store;

@@ -1,9 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { SignatureFlags } from '../../command-options.js';
 import { UsageError } from '../../usage-error.js';
-import { readStoreConfig, storeConfigFile } from './store-config.js';
-import { readTrustedKeyFile } from './trusted-key-file.js';
 
 /** The policy handed to the store or the zip verifier. */
 export interface SignaturePolicy {
@@ -11,25 +9,62 @@ export interface SignaturePolicy {
   requireSignature: boolean;
 }
 
+/** The policy of a store command: what the flags add, and the flags and `config.json` together. */
+export interface StoreSignaturePolicies {
+  /** The flags alone: `PackageStore.open` adds the store's `config.json` itself. */
+  flags: SignaturePolicy;
+  /** The flags plus the store's `config.json`, for verifiers outside the store. */
+  merged: SignaturePolicy;
+}
+
 /**
- * The signature policy of a command: the store's `config.json` (when `storeRoot` is given and
- * the file exists) plus the flags. Keys add up; a signature is required when either asks for
- * it, and the flags can never relax the store's setting. Requiring signatures without any
+ * Runs a signature-policy read of `@procvision/runner`; its StoreConfigError (an invalid
+ * `config.json` or key file, named with the field) becomes a UsageError (exit 2).
+ */
+export async function asUsageError<Result>(example: string, read: () => Promise<Result>): Promise<Result> {
+  const { StoreConfigError } = await import('@procvision/runner');
+  try {
+    return await read();
+  } catch (error) {
+    if (StoreConfigError.isStoreConfigError(error)) throw new UsageError(error.message, { example, cause: error });
+    throw error;
+  }
+}
+
+/**
+ * The signature policy of the flags alone (`validate --zip`). Requiring signatures without any
  * trusted key is a UsageError (exit 2): every zip would be refused.
  */
-export async function resolveSignaturePolicy(flags: SignatureFlags, example: string, storeRoot?: string): Promise<SignaturePolicy> {
-  const config = storeRoot === undefined ? undefined : await readStoreConfig(storeRoot, example);
+export async function resolveSignaturePolicy(flags: SignatureFlags, example: string): Promise<SignaturePolicy> {
+  const policy = await flagPolicy(flags, example);
+  if (policy.requireSignature && policy.trustedKeys.length === 0) throw noKey('--require-signature', example, '');
+  return policy;
+}
+
+/**
+ * The signature policy of a store command: the store's `config.json` (read by
+ * `@procvision/runner`, when it exists) plus the flags. Keys add up; a signature is required
+ * when either asks for it, and the flags can never relax the store's setting.
+ */
+export async function resolveStoreSignaturePolicy(flags: SignatureFlags, example: string, storeRoot: string): Promise<StoreSignaturePolicies> {
+  const { readStoreSignaturePolicy, storeConfigFile } = await import('@procvision/runner');
+  const config = await asUsageError(example, () => readStoreSignaturePolicy(storeRoot));
+  const fromFlags = await flagPolicy(flags, example);
+  const merged = { trustedKeys: [...config.trustedKeys, ...fromFlags.trustedKeys], requireSignature: fromFlags.requireSignature || config.requireSignature };
+  if (merged.requireSignature && merged.trustedKeys.length === 0) {
+    const source = fromFlags.requireSignature ? '--require-signature' : `require_signature in ${config.configPath ?? ''}`;
+    throw noKey(source, example, ` or list trusted_keys in ${resolve(storeRoot, storeConfigFile)}`);
+  }
+  return { flags: fromFlags, merged };
+}
+
+async function flagPolicy(flags: SignatureFlags, example: string): Promise<SignaturePolicy> {
+  const { readTrustedKeyFile } = await import('@procvision/runner');
   const trustedKeys: KeyObject[] = [];
-  for (const [index, file] of (config?.trustedKeys ?? []).entries()) {
-    const path = isAbsolute(file) ? file : resolve(storeRoot ?? '.', file);
-    trustedKeys.push(await readTrustedKeyFile(path, `trusted_keys[${index}] of ${config?.path ?? ''}`, example));
-  }
-  for (const file of flags.trustedKey ?? []) trustedKeys.push(await readTrustedKeyFile(resolve(file), '--trusted-key', example));
-  const requireSignature = flags.requireSignature === true || config?.requireSignature === true;
-  if (requireSignature && trustedKeys.length === 0) {
-    const source = flags.requireSignature === true ? '--require-signature' : `require_signature in ${config?.path ?? ''}`;
-    const where = storeRoot === undefined ? '' : ` or list trusted_keys in ${resolve(storeRoot, storeConfigFile)}`;
-    throw new UsageError(`${source} needs at least one trusted key to check signatures with: pass --trusted-key vendor-a.pub.pem${where}`, { example });
-  }
-  return { trustedKeys, requireSignature };
+  for (const file of flags.trustedKey ?? []) trustedKeys.push(await asUsageError(example, () => readTrustedKeyFile(resolve(file), '--trusted-key')));
+  return { trustedKeys, requireSignature: flags.requireSignature === true };
+}
+
+function noKey(source: string, example: string, where: string): UsageError {
+  return new UsageError(`${source} needs at least one trusted key to check signatures with: pass --trusted-key vendor-a.pub.pem${where}`, { example });
 }
