@@ -109,6 +109,15 @@ describe('bad input', () => {
     expect(folderRun.json<ErrorDocument>().error.message).toMatch(/is a folder/);
   });
 
+  it('a truncated PNG (a valid header, pixel data cut off): exit 2 naming the file, before the step runs', async () => {
+    const whole = await readFile(image);
+    const truncated = join(folder.path, 'truncated.png');
+    await writeFile(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
+    const run = await runCli(['run', project, '--pid', 'A01', '--image', truncated, '--json']);
+    expect(run.code).toBe(2);
+    expect(run.json<ErrorDocument>().error.message).toMatch(/truncated.png is damaged or truncated/);
+  });
+
   it('a project that does not build: validate fails the build check, run exits 2 naming file:line', async () => {
     const broken = await scaffold(folder.path, 'broken');
     await writeFile(join(broken, 'src/main.ts'), (await readFile(join(broken, 'src/main.ts'), 'utf8')) + '\nexport const oops = ;\n');

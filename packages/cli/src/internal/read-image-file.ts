@@ -17,8 +17,8 @@ export interface ImageFile {
 }
 
 /**
- * Reads `--image FILE`: a missing file or one that is not an image is a usage error that says
- * so. JPEG and PNG are passed as they are; other formats sharp reads (WebP, TIFF, BMP ...) are
+ * Reads `--image FILE`: a missing file, one that is not an image, or one whose pixels do not
+ * decode (truncated, damaged) is a usage error that says so. JPEG and PNG are passed as they are; other formats sharp reads (WebP, TIFF, BMP ...) are
  * re-encoded to PNG because frames carry JPEG, PNG or raw pixels (shm.md).
  */
 export async function readImageFile(file: string, example: string): Promise<ImageFile> {
@@ -38,6 +38,14 @@ export async function readImageFile(file: string, example: string): Promise<Imag
   if (width === undefined || height === undefined || format === undefined) {
     throw new UsageError(`${path} is not an image with a width and height; pass a JPEG or PNG file.`, { example });
   }
+  // The header alone says nothing of the pixel data: decode once, so a damaged file is bad
+  // input here rather than a 1002 from inside the algorithm process.
+  await sharp(bytes, { failOn: 'truncated' })
+    .raw()
+    .toBuffer()
+    .catch((error: unknown) => {
+      throw new UsageError(`${path} is damaged or truncated: its ${format.toUpperCase()} header reads but its pixels do not decode (${(error as Error).message}); pass a whole JPEG or PNG file.`, { example, cause: error });
+    });
   if (format === 'jpeg' || format === 'png') return { path, bytes, encoding: format, width, height, format };
   const png = await sharp(bytes).png().toBuffer();
   return { path, bytes: png, encoding: 'png', width, height, format };
