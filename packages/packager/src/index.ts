@@ -13,6 +13,7 @@ export type { KeyInput, SigningKeyPair } from './signing.js';
 export { parseTarget, formatTarget, currentTarget, deliveryZipName } from './target.js';
 export type { PlatformTarget, TargetOs, TargetCpu, TargetLibc } from './target.js';
 export { checkTargetCompatibility, assertTargetCompatible, currentHostPlatform } from './target-compatibility.js';
+export { npmCliPath } from './npm-cli-path.js';
 export type { TargetCompatibility, TargetMismatch, HostPlatform } from './target-compatibility.js';
 export { checkInstallScripts, sharpBinaryPackage } from './install-script-policy.js';
 export type { AllowedInstallScript, ScriptCandidate } from './install-script-policy.js';

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
+import { npmCliPath } from '../npm-cli-path.js';
 import { stopOnExit } from './exit-cleanup.js';
 
 /** The output of a finished command. */
@@ -42,19 +41,6 @@ export function runCommand(command: string, args: readonly string[], options: Co
       reject(new ProcVisionError('2005', `"${describe}" in ${options.cwd} failed (${signal ?? `exit ${String(code)}`}):\n${tail}`, { details: { command: describe, cwd: options.cwd } }));
     });
   });
-}
-
-/** The npm CLI script shipped with this Node (spawned through `process.execPath`, never `npm.cmd`). */
-export function npmCliPath(): string {
-  const fromEnvironment = process.env.npm_execpath;
-  const candidates = [
-    ...(fromEnvironment !== undefined && /npm-cli\.c?js$/.test(fromEnvironment) ? [fromEnvironment] : []),
-    join(dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js'),
-    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
-  ];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found === undefined) throw new ProcVisionError('2005', `cannot find npm-cli.js next to ${process.execPath} (looked in ${candidates.join(', ')})`);
-  return found;
 }
 
 /** The environment for npm: inherited, minus npm/pnpm lifecycle settings, with our cache and flags. */

@@ -1,24 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { join } from 'node:path';
+import { npmCliPath } from '@procvision/packager';
 import { runNodeScript } from './internal/run-node-script.js';
 
 /** The registry npm is pointed at during an install: a dead loopback port, so any network attempt fails at once. */
 export const deadRegistry = 'http://127.0.0.1:9/';
-
-/**
- * The npm CLI shipped with this Node, spawned through `process.execPath`.
- * @throws ProcVisionError 2005 naming the places looked at when it is absent
- */
-export function npmCliPath(): string {
-  const nodeDir = dirname(process.execPath);
-  const candidates = [join(nodeDir, '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), join(nodeDir, 'node_modules', 'npm', 'bin', 'npm-cli.js')];
-  const found = candidates.find((candidate) => existsSync(candidate));
-  if (found === undefined) throw new ProcVisionError('2005', `cannot find npm next to ${process.execPath} (looked for ${candidates.join(' and ')}); install a Node.js distribution that ships npm, or pass npmCliPath to the store`);
-  return found;
-}
 
 /** The environment of npm: inherited minus npm/pnpm lifecycle variables, with the private cache and a dead registry. */
 function npmEnvironment(cacheDir: string): NodeJS.ProcessEnv {
@@ -37,7 +25,7 @@ function npmEnvironment(cacheDir: string): NodeJS.ProcessEnv {
 
 /** Options of {@link installOffline}. */
 export interface OfflineInstallOptions {
-  /** npm-cli.js to run (default {@link npmCliPath}). */
+  /** npm-cli.js to run (default: `npmCliPath()` of @procvision/packager). */
   npmCli?: string;
   /** The private npm cache (a folder that may not exist yet). */
   cacheDir: string;
