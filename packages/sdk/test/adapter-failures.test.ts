@@ -1,15 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AdapterHarness, fixtureRoot, stepData } from './adapter-harness.js';
+import { describe, expect, it } from 'vitest';
+import { AdapterHarness, adapterHarnesses, fixtureRoot, stepData } from './adapter-harness.js';
 
-const harnesses: AdapterHarness[] = [];
-async function start(fixture = 'scripted', options: ConstructorParameters<typeof AdapterHarness>[1] = {}): Promise<AdapterHarness> {
-  const harness = await AdapterHarness.started(fixture, options);
-  harnesses.push(harness);
-  return harness;
-}
-afterEach(() => {
-  for (const harness of harnesses.splice(0)) harness.kill();
-});
+const { start, track } = adapterHarnesses();
 
 describe('procvision-adapter: algorithm failures become ERROR results', () => {
   it('turns a thrown plain error into 9999 and keeps serving', async () => {
@@ -115,7 +107,7 @@ describe('procvision-adapter: load failures', () => {
 
   it('answers a call waiting on a failed load with the load error', async () => {
     const harness = new AdapterHarness(fixtureRoot('missing-export'));
-    harnesses.push(harness);
+    track(harness);
     harness.send({ type: 'hello', protocol: 1, runner_version: 'test', heartbeat_interval_ms: 5000, heartbeat_grace_ms: 2000 });
     const requestId = harness.sendCall({ phase: 'info' });
     expect(await harness.next((frame) => frame.request_id === requestId)).toMatchObject({ type: 'error', error_code: '1003' });
@@ -142,7 +134,7 @@ describe('procvision-adapter: load failures', () => {
     const harness = new AdapterHarness(fixtureRoot('missing-export'), {
       env: { PROC_ALGO_ROOT: fixtureRoot('missing-export'), PROC_ENTRY_POINT: 'main.js:SomethingElse' },
     });
-    harnesses.push(harness);
+    track(harness);
     await harness.next((frame) => frame.type === 'hello');
     harness.send({ type: 'hello', protocol: 1, runner_version: 'test', heartbeat_interval_ms: 5000, heartbeat_grace_ms: 2000 });
     expect(await harness.call({ phase: 'info' })).toMatchObject({ status: 'OK', data: { name: 'missing-export' } });

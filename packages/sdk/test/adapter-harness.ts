@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { FrameDecoder, encodeFrame } from '@procvision/manifest';
+import { afterEach } from 'vitest';
 
 /** The built adapter script under test. */
 export const adapterBin = fileURLToPath(new URL('../dist/adapter-bin.js', import.meta.url));
@@ -123,4 +124,25 @@ export function stepData(phase: 'pre' | 'execute', stepIndex: number, userParams
     shared_mem_id: 'dev-shm:sid-1',
     image_meta: { width: 640, height: 480, timestamp_ms: 1714032000123, camera_id: 'cam-01', color_space: 'RGB' },
   };
+}
+
+/** What {@link adapterHarnesses} gives a test file. */
+export interface HarnessTracker {
+  /** Starts a handshaken harness on a fixture (default `scripted`), killed after the test. */
+  start(fixture?: string, options?: ConstructorParameters<typeof AdapterHarness>[1]): Promise<AdapterHarness>;
+  /** Kills a harness the test built itself after the test. */
+  track(harness: AdapterHarness): AdapterHarness;
+}
+
+/** For a test file: starts and tracks harnesses, and kills every one after each test. */
+export function adapterHarnesses(): HarnessTracker {
+  const harnesses: AdapterHarness[] = [];
+  afterEach(() => {
+    for (const harness of harnesses.splice(0)) harness.kill();
+  });
+  const track = (harness: AdapterHarness): AdapterHarness => {
+    harnesses.push(harness);
+    return harness;
+  };
+  return { track, start: async (fixture = 'scripted', options = {}) => track(await AdapterHarness.started(fixture, options)) };
 }

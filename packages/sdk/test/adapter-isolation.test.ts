@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AdapterHarness, stepData } from './adapter-harness.js';
+import { describe, expect, it } from 'vitest';
+import { AdapterHarness, adapterHarnesses, stepData } from './adapter-harness.js';
 
-const harnesses: AdapterHarness[] = [];
-afterEach(() => {
-  for (const harness of harnesses.splice(0)) harness.kill();
-});
+const { track } = adapterHarnesses();
 
 describe('procvision-adapter: the algorithm runs off the protocol thread', () => {
   it('answers a ping within 100 ms while execute runs a 3-second synchronous loop', async () => {
     const harness = await AdapterHarness.started('scripted');
-    harnesses.push(harness);
+    track(harness);
     await harness.call({ phase: 'info' });
     const started = Date.now();
     const spin = harness.sendCall(stepData('execute', 1, { behaviour: 'spin', duration_ms: 3000 }));
@@ -30,7 +27,7 @@ describe('procvision-adapter: the algorithm runs off the protocol thread', () =>
 
   it('keeps console.log and process.stdout.write of algorithm code off the frame stream', async () => {
     const harness = await AdapterHarness.started('scripted');
-    harnesses.push(harness);
+    track(harness);
     for (let index = 0; index < 3; index += 1) {
       expect(await harness.call(stepData('execute', 1, { behaviour: 'log' }))).toMatchObject({ status: 'OK' });
     }
@@ -49,7 +46,7 @@ describe('procvision-adapter: the algorithm runs off the protocol thread', () =>
 
   it('keeps a 1 MB result whole while pongs are written from the other thread', async () => {
     const harness = await AdapterHarness.started('scripted');
-    harnesses.push(harness);
+    track(harness);
     await harness.call({ phase: 'info' });
     const big = harness.sendCall(stepData('execute', 1, { behaviour: 'big' }));
     for (let index = 0; index < 20; index += 1) harness.send({ type: 'ping', request_id: `bp-${index}` });

@@ -1,15 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AdapterHarness, stepData } from './adapter-harness.js';
+import { describe, expect, it } from 'vitest';
+import { AdapterHarness, adapterHarnesses, stepData } from './adapter-harness.js';
 
-const harnesses: AdapterHarness[] = [];
-async function start(fixture = 'scripted', options: ConstructorParameters<typeof AdapterHarness>[1] = {}): Promise<AdapterHarness> {
-  const harness = await AdapterHarness.started(fixture, options);
-  harnesses.push(harness);
-  return harness;
-}
-afterEach(() => {
-  for (const harness of harnesses.splice(0)) harness.kill();
-});
+const { start, track } = adapterHarnesses();
 
 describe('procvision-adapter protocol', () => {
   it('sends hello first, before loading the algorithm, and answers info after the handshake', async () => {
@@ -23,7 +15,7 @@ describe('procvision-adapter protocol', () => {
 
   it('hello carries protocol, sdk_version and capabilities', async () => {
     const harness = new AdapterHarness((await import('./adapter-harness.js')).fixtureRoot('scripted'));
-    harnesses.push(harness);
+    track(harness);
     const hello = await harness.next();
     expect(hello).toMatchObject({ type: 'hello', protocol: 1, capabilities: expect.arrayContaining(['ping', 'call', 'shutdown', 'reset', 'info', 'shared_memory:v1']) });
     expect(typeof hello.sdk_version).toBe('string');
@@ -70,7 +62,7 @@ describe('procvision-adapter protocol', () => {
 
   it('answers ping with pong before and after the algorithm loaded', async () => {
     const harness = new AdapterHarness((await import('./adapter-harness.js')).fixtureRoot('scripted'));
-    harnesses.push(harness);
+    track(harness);
     await harness.next((frame) => frame.type === 'hello');
     harness.send({ type: 'ping', request_id: 'p-0' });
     expect(await harness.next((frame) => frame.request_id === 'p-0')).toMatchObject({ type: 'pong', status: 'OK' });
@@ -110,7 +102,7 @@ describe('procvision-adapter protocol', () => {
 
   it('makes calls sent before setup finished wait for it', async () => {
     const harness = new AdapterHarness((await import('./adapter-harness.js')).fixtureRoot('scripted'));
-    harnesses.push(harness);
+    track(harness);
     harness.send({ type: 'hello', protocol: 1, runner_version: 'test', heartbeat_interval_ms: 5000, heartbeat_grace_ms: 2000 });
     const result = await harness.call({ phase: 'info' });
     expect(result).toMatchObject({ status: 'OK', data: { name: 'scripted' } });
