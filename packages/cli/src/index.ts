@@ -1,5 +1,4 @@
 /** @packageDocumentation The procvision command line: init, validate, run, package, and runner operations. */
-export const packageName = '@procvision/cli';
 export { main } from './main.js';
 export { createProgram, type ProgramContext } from './program.js';
 export { Output, type OutputOptions } from './output.js';
