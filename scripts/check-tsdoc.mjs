@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// Lists every export of each package's entry points that has no TSDoc comment.
+// Lists every export of each package's entry points (its package.json exports) that has no TSDoc comment.
 // Exit 1 when any is missing (run by CI after the build).
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
 
 const root = resolve(import.meta.dirname, '..');
 const entries = [];
 for (const name of readdirSync(join(root, 'packages'))) {
-  for (const file of ['index.ts']) {
-    const path = join(root, 'packages', name, 'src', file);
-    if (existsSync(path)) entries.push(path);
+  // Every entry point the package exports: ./dist/<x>.js is built from src/<x>.ts.
+  const manifest = JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8'));
+  for (const target of Object.values(manifest.exports ?? {})) {
+    const built = typeof target === 'string' ? target : target.import;
+    const match = typeof built === 'string' && /^\.\/dist\/(.+)\.js$/.exec(built);
+    const path = match && join(root, 'packages', name, 'src', `${match[1]}.ts`);
+    if (path && existsSync(path)) entries.push(path);
   }
 }
 const program = ts.createProgram(entries, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2023, strict: true, skipLibCheck: true, noEmit: true });

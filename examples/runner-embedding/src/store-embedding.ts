@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
-import { PackageStore, type StorePackage } from '@procvision/runner';
+import { PackageStore, type StorePackage } from '@procvision/runner/store';
 
 const [zipPath, pid = 'p001'] = process.argv.slice(2);
 const root = await mkdtemp(join(tmpdir(), 'procvision-store-example-'));

@@ -1,11 +1,11 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { CallTable } from '../src/call-table.js';
-import { Heartbeat } from '../src/heartbeat.js';
-import { RingBuffer } from '../src/internal/ring-buffer.js';
+import { CallTable } from '../src/process/call-table.js';
+import { Heartbeat } from '../src/process/heartbeat.js';
+import { RingBuffer } from '../src/process/internal/ring-buffer.js';
 import type { LogEntry } from '../src/logger.js';
-import { RestartPolicy } from '../src/restart-policy.js';
-import { StderrLog } from '../src/stderr-log.js';
+import { RestartPolicy } from '../src/process/restart-policy.js';
+import { StderrLog } from '../src/process/stderr-log.js';
 
 describe('RestartPolicy', () => {
   it('doubles the back-off within the window, gives up past the budget, forgets old restarts', () => {

@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serveRunner } from '../src/index.js';
+import { serveRunner } from '../src/http/index.js';
 import { temporaryFolder } from './store-fixtures/store-fixtures.js';
 
 const folder = temporaryFolder('procvision-http-serve-');
 afterAll(() => folder.cleanup());
-const runnerDist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const runnerDist = fileURLToPath(new URL('../dist/http/index.js', import.meta.url));
 
 describe('serveRunner (procvision runner serve)', () => {
   it('opens (creating) the store, is ready with no active package, and closes', async () => {

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { adapterBinPath } from '@procvision/sdk';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRunnerService, type LogEntry, type RunnerService } from '../src/index.js';
+import { type LogEntry } from '../src/index.js';
+import { createRunnerService, type RunnerService } from '../src/http/index.js';
 import { fastConfig } from './helpers.js';
 
 const adapter = { command: process.execPath, args: [adapterBinPath] };

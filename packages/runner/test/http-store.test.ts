@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { adapterBinPath } from '@procvision/sdk';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlgorithmProcess, createRunnerService, PackageStore, type ProcessStarter, type RunnerService } from '../src/index.js';
+import { AlgorithmProcess } from '../src/index.js';
+import { PackageStore, type ProcessStarter } from '../src/store/index.js';
+import { createRunnerService, type RunnerService } from '../src/http/index.js';
 import { fastConfig } from './helpers.js';
 import { buildTinyZip, temporaryFolder } from './store-fixtures/store-fixtures.js';
 

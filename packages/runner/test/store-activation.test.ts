@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PackageStore, type ProcessStarter } from '../src/index.js';
+import { PackageStore, type ProcessStarter } from '../src/store/index.js';
 import { auditRecords, buildTinyZip, storeSnapshot, temporaryFolder } from './store-fixtures/store-fixtures.js';
 
 const folder = temporaryFolder('procvision-store-activation-');

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { generateSigningKey } from '@procvision/packager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PackageStore, StoreConfigError } from '../src/index.js';
+import { PackageStore, StoreConfigError } from '../src/store/index.js';
 import { buildTinyZip, storeSnapshot, temporaryFolder } from './store-fixtures/store-fixtures.js';
 
 const folder = temporaryFolder('procvision-store-config-');

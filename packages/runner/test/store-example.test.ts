@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyDeliveryZip } from '@procvision/packager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PackageStore } from '../src/index.js';
+import { PackageStore } from '../src/store/index.js';
 import { buildExampleZip, exampleDir, runFixtureScript, storeSnapshot, temporaryFolder } from './store-fixtures/store-fixtures.js';
 
 const folder = temporaryFolder('procvision-store-example-');

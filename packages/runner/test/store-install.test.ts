@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { extractDeliveryZip, generateSigningKey } from '@procvision/packager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRawZip, type RawEntry } from '../../packager/test/helpers/raw-zip.js';
-import { PackageStore } from '../src/index.js';
+import { PackageStore } from '../src/store/index.js';
 import { auditRecords, buildTinyZip, storeSnapshot, temporaryFolder } from './store-fixtures/store-fixtures.js';
 
 const folder = temporaryFolder('procvision-store-install-');

@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
-import type { PackageStore } from '@procvision/runner';
+import type { PackageStore } from '@procvision/runner/store';
 import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -31,7 +31,7 @@ const storeConfigExample = 'echo \'{"require_signature": true, "trusted_keys": [
  * UsageError (exit 2). The processes it starts log warnings and errors only, every line with `--debug`.
  */
 async function withStore<Result>(options: StoreOptions, output: Output, work: (store: PackageStore) => Promise<Result>, access: StoreAccess = { create: false }): Promise<Result> {
-  const { PackageStore } = await import('@procvision/runner');
+  const { PackageStore } = await import('@procvision/runner/store');
   const root = await storeRoot(options);
   if (!access.create) assertStoreExists(root);
   const policy = access.policy === undefined ? {} : { trustedKeys: access.policy.trustedKeys, requireSignature: access.policy.requireSignature };
@@ -44,7 +44,7 @@ async function withStore<Result>(options: StoreOptions, output: Output, work: (s
 }
 
 async function storeRoot(options: StoreOptions): Promise<string> {
-  const { defaultStoreRoot } = await import('@procvision/runner');
+  const { defaultStoreRoot } = await import('@procvision/runner/store');
   return resolve(options.store ?? defaultStoreRoot());
 }
 
@@ -128,7 +128,7 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
 
 /** `procvision runner serve`: the HTTP service until SIGINT/SIGTERM (then a graceful stop); creates the store. */
 export async function runnerServe(options: ServeOptions, output: Output): Promise<number> {
-  const { serveRunner } = await import('@procvision/runner');
+  const { serveRunner } = await import('@procvision/runner/http');
   const root = await storeRoot(options);
   const example = `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`;
   const policy = await resolveStoreSignaturePolicy(options, example, root);

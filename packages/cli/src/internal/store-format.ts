@@ -1,4 +1,4 @@
-import type { ActiveBindings, StorePackage } from '@procvision/runner';
+import type { ActiveBindings, StorePackage } from '@procvision/runner/store';
 
 /** The human form of `runner list`: one line per installed version, with its bound PIDs. */
 export function formatPackageList(document: { store: string; packages: StorePackage[]; active: ActiveBindings }): string {

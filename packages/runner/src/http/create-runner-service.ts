@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
-import type { PackageSpec } from '../package-spec.js';
+import type { PackageSpec } from '../process/package-spec.js';
 import { InspectionSessions } from './inspection-sessions.js';
 import { InflightRequests } from './internal/inflight-requests.js';
 import { serviceLogEntry } from './internal/service-log.js';

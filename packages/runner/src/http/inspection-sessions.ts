@@ -1,10 +1,10 @@
 import { ProcVisionError } from '@procvision/manifest';
 import { createFrameWriter, type FrameWriter } from '@procvision/shm';
-import type { AlgorithmProcess } from '../algorithm-process.js';
-import type { CallOutcome } from '../call-outcome.js';
-import { runStep } from '../inspection.js';
-import { InspectionSession } from '../session.js';
-import type { StepOutcome, StepRequest } from '../step-outcome.js';
+import type { AlgorithmProcess } from '../process/algorithm-process.js';
+import type { CallOutcome } from '../process/call-outcome.js';
+import { runStep } from '../process/inspection.js';
+import { InspectionSession } from '../process/session.js';
+import type { StepOutcome, StepRequest } from '../process/step-outcome.js';
 import type { ProcessSource } from './process-source.js';
 
 interface ProcessLane {

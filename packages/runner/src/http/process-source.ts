@@ -1,5 +1,5 @@
 import { ProcVisionError } from '@procvision/manifest';
-import type { AlgorithmProcess } from '../algorithm-process.js';
+import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import type { ServiceStore } from './service-store.js';
 
 /** One package the service should be running, and how its process is. */

@@ -1,6 +1,6 @@
-import type { AlgorithmProcess } from '../algorithm-process.js';
-import type { ProcessState } from '../events.js';
-import type { StepOutcome } from '../step-outcome.js';
+import type { AlgorithmProcess } from '../process/algorithm-process.js';
+import type { ProcessState } from '../process/events.js';
+import type { StepOutcome } from '../process/step-outcome.js';
 import { Counter, Gauge, Histogram, type Metric } from './internal/prometheus.js';
 
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

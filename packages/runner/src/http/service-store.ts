@@ -1,4 +1,4 @@
-import type { AlgorithmProcess } from '../algorithm-process.js';
+import type { AlgorithmProcess } from '../process/algorithm-process.js';
 
 /** `{name, version}` of an installed package. */
 export interface ServicePackageRef {

@@ -1,7 +1,7 @@
 import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
-import { AlgorithmProcess } from '../algorithm-process.js';
+import { AlgorithmProcess } from '../process/algorithm-process.js';
 import type { RunnerLogger } from '../logger.js';
-import { type PackageSpec, resolvePackageSpec } from '../package-spec.js';
+import { type PackageSpec, resolvePackageSpec } from '../process/package-spec.js';
 import type { PackageReadiness, ProcessSource } from './process-source.js';
 
 /** Options of {@link specProcessSource}. */

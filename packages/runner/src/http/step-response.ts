@@ -1,5 +1,5 @@
 import { ProcVisionError } from '@procvision/manifest';
-import type { StepOutcome } from '../step-outcome.js';
+import type { StepOutcome } from '../process/step-outcome.js';
 import type { RouteResponse } from './router.js';
 
 /** The JSON body of a step that reached the algorithm (`POST /sessions/:id/steps`, `POST /execute`). */

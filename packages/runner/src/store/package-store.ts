@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
 import type { KeyInput } from '@procvision/packager';
-import type { AlgorithmProcess } from '../algorithm-process.js';
+import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import { type ActiveBinding, type ActiveBindings, readActiveBindings, refersTo } from './active-bindings.js';
 import { activatePackage, ensureProcess } from './activate.js';
 import { audited, defaultActor } from './audit-log.js';

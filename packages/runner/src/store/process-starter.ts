@@ -1,7 +1,7 @@
 import type { RunnerConfigInput } from '@procvision/manifest';
-import { AlgorithmProcess } from '../algorithm-process.js';
+import { AlgorithmProcess } from '../process/algorithm-process.js';
 import type { RunnerLogger } from '../logger.js';
-import { nodeAdapterCommand } from '../package-spec.js';
+import { nodeAdapterCommand } from '../process/package-spec.js';
 import type { RegistryEntry } from './registry.js';
 
 /** An installed version about to run: its registry entry and folder. */

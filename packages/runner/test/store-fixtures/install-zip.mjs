@@ -1,7 +1,7 @@
 // Installs a zip into a store in its own process: node install-zip.mjs <store> <zip>.
 // Prints one JSON line: {ok, name?, version?, code?, message?, lockedAt?, doneAt?}.
 const [storeRoot, zipPath] = process.argv.slice(2);
-const { PackageStore } = await import(new URL('../../dist/index.js', import.meta.url).href);
+const { PackageStore } = await import(new URL('../../dist/store/index.js', import.meta.url).href);
 try {
   const store = await PackageStore.open(storeRoot, { lock: { staleMs: 2000 } });
   const entry = await store.install(zipPath);

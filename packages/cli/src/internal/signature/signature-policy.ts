@@ -22,7 +22,7 @@ export interface StoreSignaturePolicies {
  * `config.json` or key file, named with the field) becomes a UsageError (exit 2).
  */
 export async function asUsageError<Result>(example: string, read: () => Promise<Result>): Promise<Result> {
-  const { StoreConfigError } = await import('@procvision/runner');
+  const { StoreConfigError } = await import('@procvision/runner/store');
   try {
     return await read();
   } catch (error) {
@@ -47,7 +47,7 @@ export async function resolveSignaturePolicy(flags: SignatureFlags, example: str
  * when either asks for it, and the flags can never relax the store's setting.
  */
 export async function resolveStoreSignaturePolicy(flags: SignatureFlags, example: string, storeRoot: string): Promise<StoreSignaturePolicies> {
-  const { readStoreSignaturePolicy, storeConfigFile } = await import('@procvision/runner');
+  const { readStoreSignaturePolicy, storeConfigFile } = await import('@procvision/runner/store');
   const config = await asUsageError(example, () => readStoreSignaturePolicy(storeRoot));
   const fromFlags = await flagPolicy(flags, example);
   const merged = { trustedKeys: [...config.trustedKeys, ...fromFlags.trustedKeys], requireSignature: fromFlags.requireSignature || config.requireSignature };
@@ -59,7 +59,7 @@ export async function resolveStoreSignaturePolicy(flags: SignatureFlags, example
 }
 
 async function flagPolicy(flags: SignatureFlags, example: string): Promise<SignaturePolicy> {
-  const { readTrustedKeyFile } = await import('@procvision/runner');
+  const { readTrustedKeyFile } = await import('@procvision/runner/store');
   const trustedKeys: KeyObject[] = [];
   for (const file of flags.trustedKey ?? []) trustedKeys.push(await asUsageError(example, () => readTrustedKeyFile(resolve(file), '--trusted-key')));
   return { trustedKeys, requireSignature: flags.requireSignature === true };

@@ -5,7 +5,7 @@ import type { Route } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
 import { toFrame } from '../image-input.js';
 import { stepResponse } from '../step-response.js';
-import type { InspectionSession } from '../../session.js';
+import type { InspectionSession } from '../../process/session.js';
 
 function describeSession(session: InspectionSession) {
   return { session_id: session.id, pid: session.pid, package: session.packageName, context: session.context, steps: session.steps, state: session.state };

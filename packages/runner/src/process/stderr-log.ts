@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { RingBuffer } from './internal/ring-buffer.js';
-import { isLogLevel, type LogEntry } from './logger.js';
+import { isLogLevel, type LogEntry } from '../logger.js';
 
 /** Options for {@link StderrLog}. */
 export interface StderrLogOptions {

@@ -12,7 +12,7 @@ import { runnerLogEntry } from './internal/runner-log.js';
 import { watchExit } from './internal/watch-exit.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
 import { type ExitInfo, exitWithin, killProcess, terminateProcess } from './kill-process.js';
-import type { LogEntry, RunnerLogger } from './logger.js';
+import type { LogEntry, RunnerLogger } from '../logger.js';
 import { type SpawnSpec, spawnAdapter } from './spawn-adapter.js';
 import { StderrLog } from './stderr-log.js';
 

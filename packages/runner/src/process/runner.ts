@@ -6,7 +6,7 @@ import type { RunnerEvents } from './events.js';
 import { runStep } from './inspection.js';
 import { runnerLogEntry } from './internal/runner-log.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
-import { createStderrLogger, type LogEntry, type RunnerLogger } from './logger.js';
+import { createStderrLogger, type LogEntry, type RunnerLogger } from '../logger.js';
 import { type PackageSpec, resolvePackageSpec } from './package-spec.js';
 import { InspectionSession, type InspectionSessionInit } from './session.js';
 import type { StepOutcome, StepRequest } from './step-outcome.js';

@@ -4,7 +4,7 @@ import type { ProcessIdentity, RunnerEvents } from './events.js';
 import type { Readiness } from './internal/readiness.js';
 import { runnerLogEntry } from './internal/runner-log.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
-import type { RunnerLogger } from './logger.js';
+import type { RunnerLogger } from '../logger.js';
 
 /** What {@link bringUp} needs besides the connection. */
 export interface BringUpOptions {

@@ -1,4 +1,4 @@
-import type { LogEntry, LogLevel } from '../logger.js';
+import type { LogEntry, LogLevel } from '../../logger.js';
 
 /** A log entry written by the runner itself (`source: "runner"`). */
 export function runnerLogEntry(

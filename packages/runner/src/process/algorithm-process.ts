@@ -7,7 +7,7 @@ import { RingBuffer } from './internal/ring-buffer.js';
 import { runnerLogEntry } from './internal/runner-log.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
 import type { ExitInfo } from './kill-process.js';
-import { type LogEntry, type RunnerLogger, createStderrLogger } from './logger.js';
+import { type LogEntry, type RunnerLogger, createStderrLogger } from '../logger.js';
 import { RestartPolicy } from './restart-policy.js';
 import { bringUp } from './startup.js';
 import { type AdapterCommand, adapterEnvironment } from './spawn-adapter.js';

@@ -1,6 +1,6 @@
 import type { RunnerConfig } from '@procvision/manifest';
 import { createDeferred } from './internal/deferred.js';
-import { runnerVersion } from './internal/runner-version.js';
+import { runnerVersion } from '../internal/runner-version.js';
 
 /** The protocol versions this runner speaks (protocol.md: version 1). */
 export const supportedProtocolVersions: readonly number[] = [1];

@@ -1,0 +1,25 @@
+/**
+ * @packageDocumentation
+ * The ProcVision package store: offline installs of delivery zips, activation per PID,
+ * rollback, uninstall, audit log and signature policy.
+ */
+export { PackageStore } from './package-store.js';
+export type { ActivateOptions, ActivePackage, PackageStoreOptions, StorePackage } from './package-store.js';
+export { adapterProcessStarter } from './process-starter.js';
+export type { AdapterStarterOptions, DeployedPackage, ProcessStarter, StartedProcess } from './process-starter.js';
+export { defaultStoreRoot, storePaths } from './store-paths.js';
+export type { StorePaths } from './store-paths.js';
+export type { ActiveBinding, ActiveBindings, PackageRef } from './active-bindings.js';
+export type { RegistryEntry, RejectedZip } from './registry.js';
+export type { AuditRecord } from './audit-log.js';
+export type { ScanOutcome } from './scan-zips.js';
+export type { UninstallOptions } from './uninstall.js';
+export type { PruneOptions } from './prune.js';
+export type { StoreLockOptions } from './store-lock.js';
+export { readStoreConfig, storeConfigFile, storeConfigSchema } from './store-config.js';
+export type { StoreConfig, StoreConfigJson } from './store-config.js';
+export { StoreConfigError } from './store-config-error.js';
+export type { StoreConfigErrorOptions } from './store-config-error.js';
+export { readTrustedKeyFile } from './trusted-key-file.js';
+export { readStoreSignaturePolicy } from './store-signature-policy.js';
+export type { StoreSignaturePolicy } from './store-signature-policy.js';
