@@ -1,7 +1,7 @@
 import type { ImageMeta } from '@procvision/manifest';
 import { ErrorCodes, ProcVisionError } from '@procvision/manifest/errors';
 import { crc32c } from './internal/crc32c.js';
-import { onProcessExit } from './internal/exit-cleanup.js';
+import { onProcessExit } from '@procvision/manifest/process-exit';
 import { checkFrame, type Frame } from './internal/check-frame.js';
 import { devSlotStore, mmapSlotStore, sabSlotStore, type SlotStore } from './internal/slot-store.js';
 import { cleanupOrphanSegments } from './orphan-cleanup.js';

@@ -4,11 +4,12 @@ const signals = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Makes Ctrl-C (SIGINT) and SIGTERM end the command at once with exit code 128 + the signal
- * number (130, 143). Without it, the listeners that `@procvision/shm` (segment cleanup) and
- * proper-lockfile's signal-exit (lock release) install each defer to the other, and the
- * signal is ignored: `run` kept running its step to the end. `process.exit` runs their exit
- * hooks: the runner SIGKILLs its algorithm process groups, shm unlinks its segments, the store
- * lock is released. Not for `runner serve`, which stops gracefully on these signals itself.
+ * number (130, 143) and a line saying so. The packages register their exit work through
+ * `@procvision/manifest/process-exit` (runner: SIGKILL the algorithm process groups; shm:
+ * unlink segments; packager: stop npm, remove staging folders) and proper-lockfile through
+ * signal-exit (release the store lock); all step aside for this listener, and `process.exit`
+ * then runs all of it. Not for `runner serve`, which
+ * stops gracefully on these signals itself.
  */
 export function exitOnInterrupt(): void {
   for (const signal of signals) {

@@ -1,15 +1,23 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { onProcessExit } from '@procvision/manifest/process-exit';
 
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
 let hooked = false;
 
-function onExit(): void {
-  // A host that exits mid-way (the CLI on Ctrl-C calls process.exit): stop npm and the scripts
-  // it runs (their process group), then remove the staging folders they were writing to.
+function cleanUp(): void {
+  // A host that exits mid-way (the CLI on Ctrl-C calls process.exit), or a SIGINT/SIGTERM no
+  // one else listens for (onProcessExit, as in every ProcVision package): stop npm and the
+  // scripts it runs (their process group), then remove the staging folders they were writing to.
   for (const child of children) stopGroup(child);
-  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  for (const folder of folders) {
+    try {
+      rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Exit path: keep removing the others.
+    }
+  }
 }
 
 /** SIGTERM to the child's process group (npm and the scripts it runs), or to the child alone. */
@@ -25,7 +33,7 @@ function stopGroup(child: ChildProcess): void {
 function hook(): void {
   if (hooked) return;
   hooked = true;
-  process.on('exit', onExit);
+  onProcessExit(cleanUp);
 }
 
 /** Removes `folder` if the process exits before the returned function is called. */

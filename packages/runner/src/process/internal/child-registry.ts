@@ -1,18 +1,20 @@
 import type { ChildProcess } from 'node:child_process';
+import { onProcessExit } from '@procvision/manifest/process-exit';
 import { signalProcessTree } from '../kill-process.js';
 
 const live = new Set<ChildProcess>();
 let hooked = false;
 
 /**
- * Remembers a child until it exits, so that a runner that exits (normally or on an
- * uncaught error) SIGKILLs the process groups of its children instead of orphaning them:
- * they run detached, in groups of their own.
+ * Remembers a child until it exits, so that a runner that exits (normally, on an uncaught
+ * error, or on a SIGINT/SIGTERM no one else listens for: onProcessExit, as in every
+ * ProcVision package) SIGKILLs the process groups of its children instead of orphaning them: they run
+ * detached, in groups of their own.
  */
 export function registerChild(child: ChildProcess): void {
   if (!hooked) {
     hooked = true;
-    process.once('exit', () => {
+    onProcessExit(() => {
       for (const running of live) signalProcessTree(running, 'SIGKILL');
     });
   }
