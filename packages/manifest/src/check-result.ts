@@ -1,18 +1,14 @@
 import type { ContractIssue } from './contract-error.js';
 import { formatContractIssues } from './contract-error.js';
 import { parseWithIssues } from './internal/parse-with-issues.js';
+import { DEFAULT_MAX_DEFECTS, MAX_NG_REASON_LENGTH, MAX_RESULT_MESSAGE_LENGTH } from './result-limits.js';
 import { type ExecuteResult, executeResultSchema, type PreExecuteResult, preExecuteResultSchema } from './results.js';
-
-/** Most defect rects kept by default (domain.md); extra ones are dropped with a warning. */
-export const DEFAULT_MAX_DEFECTS = 20;
-const maxMessageLength = 100;
-const maxNgReasonLength = 50;
 
 /** Outcome of {@link checkPreExecuteResult} and {@link checkExecuteResult}. */
 export type ResultCheck<T> = { ok: true; result: T; warnings: string[] } | { ok: false; message: string; issues: ContractIssue[] };
 
 function messageWarnings(message: string | undefined): string[] {
-  return message !== undefined && message.length > maxMessageLength ? [`message: ${message.length} characters; keep it under ${maxMessageLength}`] : [];
+  return message !== undefined && message.length > MAX_RESULT_MESSAGE_LENGTH ? [`message: ${message.length} characters; keep it under ${MAX_RESULT_MESSAGE_LENGTH}`] : [];
 }
 
 /** Checks what `preExecute` returned against every rule of domain.md. */
@@ -24,7 +20,7 @@ export function checkPreExecuteResult(value: unknown): ResultCheck<PreExecuteRes
 
 /**
  * Checks what `execute` returned against every rule of domain.md. More than `maxDefects`
- * (default 20) defect rects are truncated with a warning, not rejected.
+ * (default {@link DEFAULT_MAX_DEFECTS}) defect rects are truncated with a warning, not rejected.
  */
 export function checkExecuteResult(value: unknown, options: { maxDefects?: number } = {}): ResultCheck<ExecuteResult> {
   const outcome = parseWithIssues(executeResultSchema, value);
@@ -40,8 +36,8 @@ export function checkExecuteResult(value: unknown, options: { maxDefects?: numbe
   if (data?.position_rects !== undefined && data.position_rects.length > DEFAULT_MAX_DEFECTS) {
     warnings.push(`data.position_rects: ${data.position_rects.length} rects returned; up to ${DEFAULT_MAX_DEFECTS} recommended`);
   }
-  if (data?.ng_reason !== undefined && data.ng_reason.length > maxNgReasonLength) {
-    warnings.push(`data.ng_reason: ${data.ng_reason.length} characters; keep it under ${maxNgReasonLength}`);
+  if (data?.ng_reason !== undefined && data.ng_reason.length > MAX_NG_REASON_LENGTH) {
+    warnings.push(`data.ng_reason: ${data.ng_reason.length} characters; keep it under ${MAX_NG_REASON_LENGTH}`);
   }
   return { ok: true, result, warnings };
 }

@@ -51,7 +51,8 @@ export { colorSpaceSchema, imageMetaSchema } from './image-meta.js';
 export type { ColorSpace, ImageMeta } from './image-meta.js';
 export { callStatusSchema, resultStatusSchema, debugSchema, preExecuteResultSchema, executeDataSchema, executeResultSchema } from './results.js';
 export type { CallStatus, ResultStatus, PreExecuteResult, ExecuteData, ExecuteResult } from './results.js';
-export { DEFAULT_MAX_DEFECTS, checkPreExecuteResult, checkExecuteResult } from './check-result.js';
+export { checkPreExecuteResult, checkExecuteResult } from './check-result.js';
+export { DEFAULT_MAX_DEFECTS, MAX_NG_REASON_LENGTH, MAX_RESULT_MESSAGE_LENGTH } from './result-limits.js';
 export type { ResultCheck } from './check-result.js';
 
 export { callPhaseSchema, sessionWireSchema, stepCallDataSchema, infoCallDataSchema, resetCallDataSchema, callDataSchema } from './call-data.js';

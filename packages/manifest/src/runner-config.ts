@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ContractError, formatContractIssues } from './contract-error.js';
 import { ErrorCodes } from './error-codes.js';
 import { parseWithIssues } from './internal/parse-with-issues.js';
+import { DEFAULT_MAX_DEFECTS } from './result-limits.js';
 
 const milliseconds = (fallback: number) => z.number().int().positive().default(fallback);
 const count = (fallback: number) => z.number().int().min(0).default(fallback);
@@ -19,7 +20,7 @@ export const runnerConfigSchema = z.strictObject({
   max_restarts: count(3),
   restart_window_ms: milliseconds(60_000),
   max_frame_bytes: z.number().int().positive().default(4_194_304),
-  max_defects: z.number().int().min(1).default(20),
+  max_defects: z.number().int().min(1).default(DEFAULT_MAX_DEFECTS),
   image_encoding: z.enum(['jpeg', 'png', 'raw']).default('jpeg'),
   shared_memory_backend: z.enum(['mmap', 'sab', 'dev-shm']).default('mmap'),
   log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

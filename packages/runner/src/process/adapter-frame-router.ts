@@ -1,5 +1,5 @@
-import { type ErrorCode, parseAdapterMessage, type ResultMessage } from '@procvision/manifest';
-import { type ErrorKind, readErrorKind } from './call-outcome.js';
+import { type ErrorCode, type ErrorKind, parseAdapterMessage, type ResultMessage } from '@procvision/manifest';
+import { readErrorKind } from './call-outcome.js';
 import type { AdapterHelloFields } from './handshake.js';
 
 /** What to do with each kind of frame an adapter sends. */

@@ -1,4 +1,4 @@
-import type { ErrorCode, ResultMessage } from '@procvision/manifest';
+import type { ErrorCode, ErrorKind, ResultMessage } from '@procvision/manifest';
 
 /** Why the runner, not the algorithm, produced an ERROR outcome. */
 export type FailureReason =
@@ -10,9 +10,6 @@ export type FailureReason =
   | 'startup-failed'
   | 'failed'
   | 'stopped';
-
-/** How the SDK marks a typed error on a result frame (`error_kind`): RecoverableError or FatalError. */
-export type ErrorKind = 'recoverable' | 'fatal';
 
 /**
  * Reads the `error_kind` of a raw result frame (`"recoverable"` | `"fatal"`, set by the SDK for

@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_DEFECTS } from '@procvision/manifest';
+
 /** What the scaffold's `src/main.ts` is generated from. */
 export interface AlgorithmTemplateInput {
   name: string;
@@ -27,8 +29,8 @@ const SUPPORTED_PIDS = ${JSON.stringify(input.pids)};
 
 /** Side of the square cells the image is split into when looking for dark spots. */
 const CELL_SIZE = 16;
-/** The platform keeps at most 20 defect rects per result. */
-const MAX_DEFECTS = 20;
+/** The platform keeps at most ${DEFAULT_MAX_DEFECTS} defect rects per result (its default \`max_defects\`). */
+const MAX_DEFECTS = ${DEFAULT_MAX_DEFECTS};
 
 /**
  * ${input.description}

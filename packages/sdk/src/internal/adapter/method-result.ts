@@ -1,3 +1,4 @@
+import type { ErrorKind } from '@procvision/manifest';
 import { type ErrorCode, ProcVisionError } from '@procvision/manifest/errors';
 import { describe } from './algorithm-loader.js';
 
@@ -13,7 +14,7 @@ export interface MethodResult {
    * may retry) and `fatal` (FatalError: restart the process, no retry). Sent as the result
    * frame's `error_kind` field (an extra field: receivers ignore unknown fields).
    */
-  error_kind?: 'recoverable' | 'fatal';
+  error_kind?: ErrorKind;
 }
 
 /** An ERROR outcome for a thrown value: the typed error's code, else 9999. */

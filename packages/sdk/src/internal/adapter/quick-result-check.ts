@@ -1,8 +1,6 @@
 import type { ExecuteResult, PreExecuteResult, ResultCheck } from '@procvision/manifest';
+import { MAX_NG_REASON_LENGTH, MAX_RESULT_MESSAGE_LENGTH } from '@procvision/manifest/limits';
 import { isPlainRecord } from './quick-call-check.js';
-
-const maxQuickMessage = 100;
-const maxQuickNgReason = 50;
 
 /**
  * The common OK result of `execute` (`{status: 'OK', data: {result_status: 'OK', ...}}`)
@@ -17,7 +15,7 @@ export function quickExecuteResult(value: unknown): ResultCheck<ExecuteResult> |
   const data = top.data;
   if (!isPlainRecord(data) || data.result_status !== 'OK') return undefined;
   if (data.defect_rects !== undefined || data.position_rects !== undefined) return undefined;
-  if (data.ng_reason !== undefined && (typeof data.ng_reason !== 'string' || data.ng_reason.length > maxQuickNgReason)) return undefined;
+  if (data.ng_reason !== undefined && (typeof data.ng_reason !== 'string' || data.ng_reason.length > MAX_NG_REASON_LENGTH)) return undefined;
   if (data.debug !== undefined && !isPlainRecord(data.debug)) return undefined;
   return { ok: true, result: build(top, { ...data }) as ExecuteResult, warnings: [] };
 }
@@ -36,7 +34,7 @@ export function quickPreExecuteResult(value: unknown): ResultCheck<PreExecuteRes
 function quickTop(value: unknown): Record<string, unknown> | undefined {
   if (!isPlainRecord(value) || value.status !== 'OK' || value.error_code !== undefined) return undefined;
   const message = value.message;
-  if (message !== undefined && (typeof message !== 'string' || message.length > maxQuickMessage)) return undefined;
+  if (message !== undefined && (typeof message !== 'string' || message.length > MAX_RESULT_MESSAGE_LENGTH)) return undefined;
   if (value.debug !== undefined && !isPlainRecord(value.debug)) return undefined;
   return value;
 }

@@ -1,7 +1,6 @@
+import { DEFAULT_MAX_DEFECTS } from '@procvision/manifest/limits';
 import { AdapterServer } from './adapter-server.js';
 import type { EarlyStart } from './early-start.js';
-
-const defaultMaxDefects = 20;
 
 /**
  * Starts the protocol side of the adapter on what {@link startEarly} set up (hello sent,
@@ -15,5 +14,5 @@ export function startAdapter(argv: readonly string[], early: EarlyStart): Adapte
 
 function maxDefectsFromEnvironment(): number {
   const value = Number(process.env.PROC_MAX_DEFECTS);
-  return Number.isInteger(value) && value > 0 ? value : defaultMaxDefects;
+  return Number.isInteger(value) && value > 0 ? value : DEFAULT_MAX_DEFECTS;
 }
