@@ -14,6 +14,8 @@ export interface ContractIssue {
  * `message` names every bad field; `issues` lists them one by one for tools.
  */
 export class ContractError extends ProcVisionError {
+  /** Cross-copy brand: `ContractError.isInstance` accepts only ContractErrors (see `ProcVisionError.isInstance`). */
+  static override readonly brand = 'ContractError';
   /** Every violated rule, in document order. */
   readonly issues: ContractIssue[];
 

@@ -7,4 +7,4 @@
 export { errorCodes, ErrorCodes, retryableErrorCodes, isErrorCode } from './error-codes.js';
 export type { ErrorCode, ErrorCodeName } from './error-codes.js';
 export { ProcVisionError } from './procvision-error.js';
-export type { ProcVisionErrorJson, ProcVisionErrorOptions } from './procvision-error.js';
+export type { ProcVisionErrorClass, ProcVisionErrorJson, ProcVisionErrorOptions } from './procvision-error.js';

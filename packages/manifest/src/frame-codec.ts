@@ -16,6 +16,8 @@ export type FrameErrorReason = 'empty-frame' | 'frame-too-large' | 'invalid-utf8
  * decoded from the same chunk before the fault, so none is lost.
  */
 export class FrameError extends ProcVisionError {
+  /** Cross-copy brand: `FrameError.isInstance` accepts only FrameErrors (see `ProcVisionError.isInstance`). */
+  static override readonly brand = 'FrameError';
   /** What was wrong with the frame. */
   readonly reason: FrameErrorReason;
   /** Up to 32 bytes of the offending frame (header included), as hex. */

@@ -6,7 +6,7 @@ export { errorCodes, ErrorCodes, retryableErrorCodes, isErrorCode } from './erro
 export type { ErrorCode, ErrorCodeName } from './error-codes.js';
 export { errorCodeSchema } from './error-code-schema.js';
 export { ProcVisionError } from './procvision-error.js';
-export type { ProcVisionErrorJson, ProcVisionErrorOptions } from './procvision-error.js';
+export type { ProcVisionErrorClass, ProcVisionErrorJson, ProcVisionErrorOptions } from './procvision-error.js';
 export { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameError, encodeFrame } from './frame-codec.js';
 export type { FrameDecoderOptions, FrameErrorReason } from './frame-codec.js';
 export { ContractError, formatContractIssues } from './contract-error.js';
@@ -87,7 +87,7 @@ export type {
   RunnerMessage,
 } from './protocol-messages.js';
 export { parseAdapterMessage, parseRunnerMessage, normaliseFlatCall } from './parse-message.js';
-export type { MessageParse } from './parse-message.js';
+export type { MessageParse, MessageParseFailure } from './parse-message.js';
 
 export { runnerConfigSchema, defaultRunnerConfig, parseRunnerConfig } from './runner-config.js';
 export type { RunnerConfig, RunnerConfigInput } from './runner-config.js';

@@ -52,7 +52,7 @@ describe('runner -> adapter messages', () => {
   it('rejects a step call without a frame, naming the field and keeping the request id', () => {
     const { image_meta: _ignored, ...withoutMeta } = stepData;
     const parsed = failed(parseRunnerMessage({ type: 'call', ...t, request_id: 'r4', data: withoutMeta }));
-    expect(parsed).toEqual({ ok: false, reason: 'invalid call message: data.image_meta: required, expected an object', requestId: 'r4' });
+    expect(parsed).toEqual({ ok: false, failure: 'invalid-fields', reason: 'invalid call message: data.image_meta: required, expected an object', requestId: 'r4' });
     expect(failed(parseRunnerMessage({ type: 'call', ...t, request_id: 'r5', data: { ...stepData, phase: 'post' } })).reason).toContain(
       'data.phase: expected "pre" or "execute" or "info" or "reset", got "post"',
     );
@@ -109,15 +109,17 @@ describe('tolerance', () => {
   it('answers an unknown type with a reason and the request id', () => {
     expect(parseAdapterMessage({ type: 'telemetry', ...t, request_id: 'x1' })).toEqual({
       ok: false,
+      failure: 'unknown-type',
       reason: 'unknown message type "telemetry"; expected one of hello, pong, result, error, shutdown',
       requestId: 'x1',
     });
     expect(failed(parseRunnerMessage({ type: 'pong', ...t, request_id: 'p1', status: 'OK' })).reason).toMatch(/^unknown message type "pong"/);
+    expect(failed(parseRunnerMessage({ type: 'pong', ...t, request_id: 'p1', status: 'OK' })).failure).toBe('unknown-type');
   });
 
   it('rejects a missing type and a non-object frame', () => {
-    expect(parseRunnerMessage({ request_id: 'x2' })).toEqual({ ok: false, reason: 'type: required, expected a message type string', requestId: 'x2' });
-    expect(parseRunnerMessage([1, 2])).toEqual({ ok: false, reason: 'expected a JSON object frame', requestId: null });
+    expect(parseRunnerMessage({ request_id: 'x2' })).toEqual({ ok: false, failure: 'no-type', reason: 'type: required, expected a message type string', requestId: 'x2' });
+    expect(parseRunnerMessage([1, 2])).toEqual({ ok: false, failure: 'not-an-object', reason: 'expected a JSON object frame', requestId: null });
   });
 
   it('ignores unknown fields', () => {

@@ -63,7 +63,7 @@ describe('PackageStore and <store>/config.json', () => {
     ] as const) {
       const root = storeWithConfig(config);
       const error = await PackageStore.open(root).then(() => undefined, (caught: unknown) => caught);
-      expect(StoreConfigError.isStoreConfigError(error), config).toBe(true);
+      expect(StoreConfigError.isInstance(error), config).toBe(true);
       expect(error).toMatchObject({ code: '2008', file: join(root, 'config.json'), field, message: expect.stringContaining(reason) as unknown });
       expect(existsSync(join(root, 'algorithms')), config).toBe(false);
     }

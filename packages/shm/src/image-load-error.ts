@@ -36,6 +36,8 @@ export interface ImageLoadErrorOptions {
  * it throws this with a {@link ImageLoadError.reason} saying what went wrong.
  */
 export class ImageLoadError extends ProcVisionError {
+  /** Cross-copy brand: `ImageLoadError.isInstance` accepts only ImageLoadErrors (see `ProcVisionError.isInstance`). */
+  static override readonly brand = 'ImageLoadError';
   /** Which check failed. */
   readonly reason: ImageLoadReason;
   /** The shared_mem_id that was being read. */

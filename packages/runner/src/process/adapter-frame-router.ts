@@ -24,7 +24,7 @@ export function routeAdapterFrame(raw: Record<string, unknown>, handlers: Adapte
   const parsed = parseAdapterMessage(raw);
   if (!parsed.ok) {
     if (raw.type === 'hello' && typeof raw.protocol === 'number') return handlers.hello({ protocol: raw.protocol });
-    if (parsed.reason.startsWith('unknown message type')) return handlers.unknownType(parsed.reason, parsed.requestId);
+    if (parsed.failure === 'unknown-type') return handlers.unknownType(parsed.reason, parsed.requestId);
     return handlers.invalid(parsed.reason, Buffer.from(JSON.stringify(raw).slice(0, 32)).toString('hex'));
   }
   const message = parsed.message;

@@ -1,7 +1,5 @@
 import { ProcVisionError } from '@procvision/manifest';
 
-const marker = Symbol.for('procvision.runner.store-config-error');
-
 /** Where a {@link StoreConfigError} comes from. */
 export interface StoreConfigErrorOptions {
   /** The file at fault: `<store>/config.json` or a trusted key file. */
@@ -18,7 +16,8 @@ export interface StoreConfigErrorOptions {
  * command line maps it to a usage error (the CLI exits 2).
  */
 export class StoreConfigError extends ProcVisionError {
-  private readonly [marker] = true;
+  /** Cross-copy brand: `StoreConfigError.isInstance` accepts only StoreConfigErrors (see `ProcVisionError.isInstance`). */
+  static override readonly brand = 'StoreConfigError';
   /** The file at fault. */
   readonly file: string;
   /** The field or origin at fault, when one is known. */
@@ -29,10 +28,5 @@ export class StoreConfigError extends ProcVisionError {
     this.name = 'StoreConfigError';
     this.file = options.file;
     this.field = options.field;
-  }
-
-  /** True for a StoreConfigError from any copy of this package. */
-  static isStoreConfigError(error: unknown): error is StoreConfigError {
-    return typeof error === 'object' && error !== null && marker in error;
   }
 }

@@ -6,6 +6,8 @@ import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@p
  * Default code 9999.
  */
 export class FatalError extends ProcVisionError {
+  /** Cross-copy brand: `FatalError.isInstance` accepts only FatalErrors (see `ProcVisionError.isInstance`). */
+  static override readonly brand = 'FatalError';
   /** Always true: the runner restarts the process after this error. */
   readonly fatal = true;
 

@@ -6,6 +6,8 @@ import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@p
  * when a required asset is missing).
  */
 export class ProgramError extends ProcVisionError {
+  /** Cross-copy brand: `ProgramError.isInstance` accepts only ProgramErrors (see `ProcVisionError.isInstance`). */
+  static override readonly brand = 'ProgramError';
   constructor(message: string, options: ProcVisionErrorOptions & { code?: ErrorCode } = {}) {
     super(options.code ?? '9999', message, options);
     this.name = 'ProgramError';

@@ -10,6 +10,8 @@ import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@p
  * ```
  */
 export class RecoverableError extends ProcVisionError {
+  /** Cross-copy brand: `RecoverableError.isInstance` accepts only RecoverableErrors (see `ProcVisionError.isInstance`). */
+  static override readonly brand = 'RecoverableError';
   /** Always true: the runner may retry a call that failed with this error. */
   readonly recoverable = true;
 

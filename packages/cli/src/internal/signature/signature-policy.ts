@@ -26,7 +26,7 @@ export async function asUsageError<Result>(example: string, read: () => Promise<
   try {
     return await read();
   } catch (error) {
-    if (StoreConfigError.isStoreConfigError(error)) throw new UsageError(error.message, { example, cause: error });
+    if (StoreConfigError.isInstance(error)) throw new UsageError(error.message, { example, cause: error });
     throw error;
   }
 }
