@@ -75,6 +75,10 @@ describe('a fresh scaffold outside the repository', () => {
     for (const file of ['report.json', 'report.html', 'annotated.png']) expect(existsSync(join(reportDir, file)), file).toBe(true);
     expect(JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8'))).toMatchObject({ pid: 'A01', step: 1, execute: { data: { result_status: 'NG' } } });
     expect(readFileSync(join(reportDir, 'report.html'), 'utf8')).toContain('annotated.png');
+    // What the scaffold publishes through this.diagnostics reaches the --json document and the report.
+    expect(run.json<{ diagnostics?: unknown }>().diagnostics).toEqual({ dark_threshold: expect.any(Number) });
+    expect(JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')).diagnostics).toEqual({ dark_threshold: expect.any(Number) });
+    expect(readFileSync(join(reportDir, 'report.html'), 'utf8')).toContain('<h2>diagnostics</h2>');
     const rect = document.execute?.data?.defect_rects?.[0];
     expect(rect).toBeDefined();
     const { default: sharp } = await import('sharp');

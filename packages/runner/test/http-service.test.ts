@@ -165,6 +165,7 @@ describe('frames through shared memory', () => {
     try {
       const answer = await call(url, 'POST', '/execute', { pid: 'A01', step_index: 1, image: jpeg.toString('base64') });
       expect(answer.json).toMatchObject({ status: 'OK', pre_execute: { debug: { bytes: jpeg.byteLength } }, execute: { debug: { bytes: jpeg.byteLength } } });
+      expect(answer.json.diagnostics).toMatchObject({ frames_read: expect.any(Number) });
     } finally {
       await service.close();
     }

@@ -34,6 +34,8 @@ describe('with the real SDK adapter (procvision-adapter)', () => {
       expect(outcome).toMatchObject({ status: 'OK', resultStatus: 'OK' });
       expect(outcome.pre?.debug).toMatchObject({ bytes: jpeg.byteLength });
       expect(outcome.execute?.debug).toMatchObject({ bytes: jpeg.byteLength });
+      // this.diagnostics.publish() in the algorithm reaches the step outcome.
+      expect(outcome.diagnostics).toEqual({ frames_read: step + 1 });
     }
     expect(session.state).toEqual({ steps: 3 });
   });

@@ -1,6 +1,8 @@
 /**
  * A small store of named figures an algorithm publishes about itself (model version,
- * last latency, counters) for logs and inspection tools.
+ * last latency, counters). The adapter sends a snapshot with every pre/execute result as
+ * `debug.diagnostics`; the runner puts it on `StepOutcome.diagnostics`, the HTTP step response
+ * (`diagnostics`) and `procvision run`'s report.
  *
  * @example
  * ```ts

@@ -65,6 +65,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
         user_params: userParams,
         pre_execute: document.pre_execute,
         execute: document.execute,
+        diagnostics: document.diagnostics,
         timings,
         created_at: new Date().toISOString(),
       },

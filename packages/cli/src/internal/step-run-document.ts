@@ -14,6 +14,8 @@ export interface StepRunDocument {
   execute: Record<string, unknown> | null;
   timings: Record<string, number>;
   warnings: string[];
+  /** What the algorithm published through `this.diagnostics` (null when nothing). */
+  diagnostics: Record<string, unknown> | null;
   report?: { directory: string; json: string; html: string; annotated: string };
 }
 
@@ -32,6 +34,7 @@ export function stepRunDocument(outcome: StepOutcome, timings: Record<string, nu
     execute: (outcome.execute as Record<string, unknown> | undefined) ?? (outcome.stage === 'execute' ? failure : null),
     timings,
     warnings: outcome.warnings,
+    diagnostics: outcome.diagnostics ?? null,
   };
 }
 
@@ -49,6 +52,7 @@ export function formatStepRun(document: StepRunDocument, imageLabel: string): st
   const lines = [describe(document.pre_execute, 'pre_execute'), describe(document.execute, 'execute'), `image: ${imageLabel}`];
   lines.push(`timings (ms): ${Object.entries(document.timings).map(([key, value]) => `${key.replace(/_ms$/, '')} ${value}`).join(', ')}`);
   for (const warning of document.warnings) lines.push(`warning: ${warning}`);
+  if (document.diagnostics !== null) lines.push(`diagnostics: ${JSON.stringify(document.diagnostics)}`);
   if (document.report) lines.push(`report: ${document.report.html}`);
   return lines.join('\n');
 }

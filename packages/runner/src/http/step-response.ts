@@ -18,6 +18,8 @@ export interface StepResponseBody {
   pre_execute: unknown;
   execute: unknown;
   warnings: string[];
+  /** What the algorithm published through the SDK's diagnostics (`StepOutcome.diagnostics`), when anything. */
+  diagnostics?: Record<string, unknown>;
   timings: { total_ms: number };
 }
 
@@ -50,6 +52,7 @@ export function stepResponse(outcome: StepOutcome): RouteResponse {
     pre_execute: outcome.pre ?? null,
     execute: outcome.execute ?? null,
     warnings: outcome.warnings,
+    ...(outcome.diagnostics === undefined ? {} : { diagnostics: outcome.diagnostics }),
     timings: { total_ms: Math.round(outcome.latencyMs * 1000) / 1000 },
   };
   return { json: body };

@@ -22,13 +22,17 @@ export interface StepResources {
  */
 export async function runStep(resources: StepResources, session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
   const startedAt = performance.now();
-  const done = (fields: Omit<StepOutcome, 'sessionId' | 'stepIndex' | 'latencyMs' | 'warnings'> & { warnings?: string[] }): StepOutcome => ({
-    sessionId: session.id,
-    stepIndex: request.stepIndex,
-    warnings: [],
-    ...fields,
-    latencyMs: performance.now() - startedAt,
-  });
+  const done = (fields: Omit<StepOutcome, 'sessionId' | 'stepIndex' | 'latencyMs' | 'warnings'> & { warnings?: string[] }): StepOutcome => {
+    const diagnostics = diagnosticsOf(fields.execute?.debug) ?? diagnosticsOf(fields.pre?.debug);
+    return {
+      sessionId: session.id,
+      stepIndex: request.stepIndex,
+      warnings: [],
+      ...fields,
+      ...(diagnostics === undefined ? {} : { diagnostics }),
+      latencyMs: performance.now() - startedAt,
+    };
+  };
   const fail = (stage: StepStage, errorCode: ErrorCode, message: string, extra: Partial<StepOutcome> = {}) => done({ status: 'ERROR', stage, errorCode, message, ...extra });
 
   const info = resources.process.info;
@@ -99,4 +103,10 @@ function resultOf(outcome: CallOutcome): Record<string, unknown> {
     data,
     ...(outcome.debug === undefined ? {} : { debug: outcome.debug }),
   };
+}
+
+/** `debug.diagnostics` of a result (what the SDK's `this.diagnostics` published), when it is an object. */
+function diagnosticsOf(debug: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const diagnostics = debug?.diagnostics;
+  return typeof diagnostics === 'object' && diagnostics !== null && !Array.isArray(diagnostics) ? (diagnostics as Record<string, unknown>) : undefined;
 }

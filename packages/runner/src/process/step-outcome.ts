@@ -32,6 +32,11 @@ export interface StepOutcome {
   pre?: PreExecuteResult;
   /** The validated execute result (defect rects truncated to `max_defects`). */
   execute?: ExecuteResult;
+  /**
+   * What the algorithm published through the SDK's `this.diagnostics` (model version, counters...),
+   * as of this step: `debug.diagnostics` of the execute result, else of the pre result.
+   */
+  diagnostics?: Record<string, unknown>;
   /** Non-fatal findings: truncated defects, legacy fields... (also logged as warnings). */
   warnings: string[];
   /** The frame as the algorithm saw it. */

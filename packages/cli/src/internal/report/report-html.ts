@@ -11,6 +11,8 @@ export interface RunReport {
   user_params: Record<string, unknown>;
   pre_execute: unknown;
   execute: unknown;
+  /** What the algorithm published through `this.diagnostics` (null when nothing). */
+  diagnostics: Record<string, unknown> | null;
   timings: Record<string, number>;
   created_at: string;
 }
@@ -39,6 +41,7 @@ ${rows || '<tr><td colspan="5">none</td></tr>'}
 </table>
 <h2>pre_execute</h2><pre>${json(report.pre_execute)}</pre>
 <h2>execute</h2><pre>${json(report.execute)}</pre>
+${report.diagnostics === null ? '' : `<h2>diagnostics</h2><pre>${json(report.diagnostics)}</pre>`}
 <h2>Timings (ms)</h2><pre>${json(report.timings)}</pre>
 <h2>User params</h2><pre>${json(report.user_params)}</pre>
 </body></html>

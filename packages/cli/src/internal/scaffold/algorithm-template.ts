@@ -102,6 +102,9 @@ export class ${input.className} extends BaseAlgorithm {
     const defects = findDarkSpots(image, threshold);
     const part: Rect = { x: 0, y: 0, width: image.width, height: image.height, label: 'part' };
     this.logger.info('step checked', { step: stepIndex, pid, defects: defects.length });
+    // Figures about the algorithm itself travel with each result (debug.diagnostics) to the
+    // runner's step outcome, the HTTP response and \`procvision run --report\`.
+    this.diagnostics.publish('dark_threshold', threshold);
     if (defects.length === 0) {
       return { status: 'OK', message: 'no dark spot', data: { result_status: 'OK', position_rects: [part] } };
     }

@@ -13,6 +13,8 @@ export interface LoadedAlgorithm {
   onStepStart?(...args: unknown[]): unknown;
   onStepFinish?(...args: unknown[]): unknown;
   reset?(session: unknown): unknown;
+  /** BaseAlgorithm's `this.diagnostics` (a class without it publishes nothing). */
+  diagnostics?: { get(): Record<string, unknown> };
 }
 
 const requiredMethods = ['getInfo', 'preExecute', 'execute'] as const;

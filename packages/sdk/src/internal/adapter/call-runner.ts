@@ -49,7 +49,8 @@ export async function runCall(context: CallRunnerContext, requestId: string, dat
   if (outcome.error_code !== undefined) frame.error_code = outcome.error_code;
   if (outcome.error_kind !== undefined) frame.error_kind = outcome.error_kind;
   frame.data = phase === 'info' && outcome.status === 'OK' ? outcome.data : { ...outcome.data, phase, step_index: stepIndex };
-  if (outcome.debug !== undefined) frame.debug = outcome.debug;
+  const debug = withDiagnostics(context, phase, outcome.debug);
+  if (debug !== undefined) frame.debug = debug;
   frame.session_state = session.toState();
   frame.latency_ms = Math.round((performance.now() - started) * 1000) / 1000;
   return frame;
@@ -161,4 +162,18 @@ export function warnIfLargeState(logger: Logger, data: Record<string, unknown>, 
     const sessionId = sessionInit(data.session).id;
     logger.warn('session state is above the 100 KB guideline; keep only small results in it', { session_id: sessionId, bytes, keys });
   }
+}
+
+/**
+ * The result's `debug`, plus what the algorithm published through `this.diagnostics` under
+ * `debug.diagnostics` (pre and execute results, when anything was published), so the values
+ * travel to the runner's StepOutcome, the HTTP step response and the CLI report.
+ */
+function withDiagnostics(context: CallRunnerContext, phase: unknown, debug: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (phase !== 'pre' && phase !== 'execute') return debug;
+  const diagnostics = context.algorithm.diagnostics;
+  if (typeof diagnostics?.get !== 'function') return debug;
+  const published = diagnostics.get();
+  if (Object.keys(published).length === 0) return debug;
+  return { ...debug, diagnostics: published };
 }
