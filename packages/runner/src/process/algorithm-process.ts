@@ -1,5 +1,8 @@
 import { type AlgorithmInfo, type CallData, ProcVisionError, parseRunnerConfig, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
 import { AdapterConnection } from './adapter-connection.js';
+import type { AdapterProfile } from './adapter-generation.js';
+import type { GuidedExecuteCallData } from './guided-call-data.js';
+import { pythonAlgorithmInfo, readPythonManifest } from './python-manifest.js';
 import type { CallOutcome } from './call-outcome.js';
 import type { FaultReason, ProcessIdentity, ProcessState, RunnerEvents } from './events.js';
 import { ReadinessGate, type Readiness } from './internal/readiness.js';
@@ -56,6 +59,7 @@ export class AlgorithmProcess {
   private currentState: ProcessState = 'stopped';
   private connection: AdapterConnection | undefined;
   private algorithmInfo: AlgorithmInfo | undefined;
+  private adapterProfile: AdapterProfile | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   /** Why the current start attempt failed, when the adapter said so before exiting. */
   private startFailure: Extract<Readiness, { ok: false }> | undefined;
@@ -81,9 +85,18 @@ export class AlgorithmProcess {
     return this.currentState;
   }
 
-  /** What `getInfo()` returned at the last start (steps with their param schemas). */
+  /**
+   * What `getInfo()` returned at the last start (steps with their param schemas); for an
+   * adapter without `info` (Python SDK) the same fields from manifest.json, where an empty
+   * `supported_pids` or `steps` means any PID or step (a v0.3 manifest lists neither).
+   */
   get info(): AlgorithmInfo | undefined {
     return this.algorithmInfo;
+  }
+
+  /** The adapter's generation and capabilities, from its hello at the last start. */
+  get profile(): AdapterProfile | undefined {
+    return this.adapterProfile;
   }
 
   /** The package name this process runs. */
@@ -134,7 +147,7 @@ export class AlgorithmProcess {
    * never rejects. Timeouts: `pre_execute_timeout_ms` for `pre`, `info` and `reset`,
    * `execute_timeout_ms` for `execute`, unless `timeoutMs` is given.
    */
-  call(data: CallData, options: { sessionId?: string | null; timeoutMs?: number } = {}): Promise<CallOutcome> {
+  call(data: CallData | GuidedExecuteCallData, options: { sessionId?: string | null; timeoutMs?: number } = {}): Promise<CallOutcome> {
     const timeoutMs = options.timeoutMs ?? (data.phase === 'execute' ? this.config.execute_timeout_ms : this.config.pre_execute_timeout_ms);
     const run = this.queue.then(() =>
       callWithRetries({ data, timeoutMs, sessionId: options.sessionId ?? null, maxRetries: this.config.max_retries, identity: this.identity, events: this.events, acquire: () => this.waitReady() }),
@@ -171,13 +184,15 @@ export class AlgorithmProcess {
     });
     this.connection = connection;
     void connection.exited.then((exit) => this.onExit(connection, exit));
-    void bringUp(connection, { config: this.config, identity: this.identity, events: this.events, logger: this.logger }).then((outcome) => {
+    const manifestInfo = () => pythonAlgorithmInfo(readPythonManifest(this.options.root));
+    void bringUp(connection, { config: this.config, identity: this.identity, events: this.events, logger: this.logger, manifestInfo }).then((outcome) => {
       if (connection !== this.connection || this.currentState !== 'starting') return;
       if (!outcome.ok) {
         this.startFailure = outcome;
         return;
       }
       this.algorithmInfo = outcome.info;
+      this.adapterProfile = outcome.profile;
       this.setState('ready');
       this.gate.settle({ ok: true, connection });
     });
