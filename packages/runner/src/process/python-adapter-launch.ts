@@ -43,3 +43,9 @@ export function pythonAdapterLaunch(options: PythonAdapterLaunchOptions): Python
     },
   };
 }
+
+/** True for the Python SDK's adapter command (`<python> -m procvision_algorithm_sdk.adapter ...`). */
+export function isPythonAdapterCommand(adapter: AdapterCommand | undefined): boolean {
+  const args = adapter?.args ?? [];
+  return args.some((arg, index) => arg === '-m' && args[index + 1] === 'procvision_algorithm_sdk.adapter');
+}
