@@ -1,12 +1,14 @@
 // Our runner driving the REAL Python SDK adapters (v0.0.6 and v0.3.2) through the whole
 // inspection path. Needs PROCVISION_PY_SDK and a python with numpy + Pillow (PROCVISION_PYTHON);
 // skips with one line otherwise.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LogEntry, pythonAdapterLaunch, Runner, type RunnerEvents } from '../src/index.js';
+import { createRunnerService } from '../src/http/index.js';
+import { type LogEntry, pythonAdapterLaunch, Runner, type RunnerEvents, silentLogger } from '../src/index.js';
 import { findPythonSdk, reportSkip } from './python-sdk.js';
 
 const found = findPythonSdk();
@@ -170,8 +172,43 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('an adapter that cannot load its entry point fails start-up with its own code (1000), not a hang', async () => {
-    const { started } = start(join(sdk.v006, 'algorithm-example'), join(sdk.root, 'no-such-folder'), { startup_timeout_ms: 20_000, max_restarts: 0 });
-    await expect(started).rejects.toMatchObject({ code: expect.stringMatching(/^(1000|1005)$/) });
+  it('over HTTP: POST /execute with guide_image, guide_info and step_desc reaches the v0.3.2 execute', async () => {
+    const root = join(sdk.v032, 'algorithm-example');
+    const service = createRunnerService({ packages: [{ root, ...pythonAdapterLaunch({ root, python: sdk.python, pythonPath: [sdk.v032] }) }], port: 0, logger: silentLogger });
+    const url = await service.listen();
+    try {
+      const frame = await exampleJpeg();
+      const guide = await sharp(frame.bytes).resize(120, 90).jpeg().toBuffer();
+      const body = { pid: 'P-77', step_index: 1, image: Buffer.from(frame.bytes).toString('base64'), guide_image: guide.toString('base64'), guide_info: [{ label: 'a' }, { label: 'b' }, { label: 'c' }], step_desc: 'HTTP步骤' };
+      const response = await fetch(`${url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const json = (await response.json()) as { status: string; result_status: string; execute: { data: { ng_reason: string; debug: { guide_info_count: number } } } };
+      expect(response.status, JSON.stringify(json)).toBe(200);
+      expect(json).toMatchObject({ status: 'OK', result_status: 'NG' });
+      expect(json.execute.data.ng_reason).toContain('HTTP步骤');
+      expect(json.execute.data.debug.guide_info_count).toBe(3);
+      const badDesc = await fetch(`${url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, step_desc: 5 }) });
+      expect(badDesc.status).toBe(400);
+      expect(await badDesc.text()).toContain('step_desc');
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('an entry point that does not import fails start-up with the adapter\'s own code (1000); no SDK at all is 1005', async () => {
+    const root = join(sdk.v006, 'algorithm-example');
+    const launch = pythonAdapterLaunch({ root, python: sdk.python, pythonPath: [sdk.v006] });
+    const runner = new Runner({ config: { max_restarts: 0 }, logger: silentLogger });
+    runners.push(runner);
+    await expect(runner.startPackage({ root, adapter: launch.adapter, env: { ...launch.env, PROC_ENTRY_POINT: 'no_such_module.main:Nope' } })).rejects.toMatchObject({ code: '1000', message: expect.stringContaining('no_such_module') });
+    const { started } = start(root, join(sdk.root, 'no-such-folder'), { max_restarts: 0 });
+    await expect(started).rejects.toMatchObject({ code: '1005' });
+    // no entry point anywhere: the adapter's 1004 ("entry_point not found") is 1011 here
+    const empty = mkdtempSync(join(tmpdir(), 'pv-py-empty-'));
+    try {
+      const bare = pythonAdapterLaunch({ root: empty, python: sdk.python, pythonPath: [sdk.v006] });
+      await expect(runner.startPackage({ root: empty, name: 'bare', version: '1.0.0', ...bare })).rejects.toMatchObject({ code: '1011', message: expect.stringContaining('entry_point not found') });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { type AlgorithmInfo, type CallData, ProcVisionError, parseRunnerConfig, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createFileFrameWriter, createFrameWriter, createPrivateShmDir, type FrameWriter } from '@procvision/shm';
 import { AdapterConnection } from './adapter-connection.js';
 import type { AdapterProfile } from './adapter-generation.js';
 import type { GuidedExecuteCallData } from './guided-call-data.js';
@@ -60,6 +62,8 @@ export class AlgorithmProcess {
   private connection: AdapterConnection | undefined;
   private algorithmInfo: AlgorithmInfo | undefined;
   private adapterProfile: AdapterProfile | undefined;
+  /** The private `PROC_SHM_DIR` this process created (same path across restarts). */
+  private privateShmDir: string | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   /** Why the current start attempt failed, when the adapter said so before exiting. */
   private startFailure: Extract<Readiness, { ok: false }> | undefined;
@@ -107,6 +111,26 @@ export class AlgorithmProcess {
   /** The package version this process runs. */
   get packageVersion(): string {
     return this.identity.packageVersion;
+  }
+
+  /**
+   * The adapter's `PROC_SHM_DIR`: the one the options' env names, else a private directory
+   * (mode 0700, on /dev/shm where it exists) created at start and removed on stop. Python SDK
+   * adapters read their frames from files there.
+   */
+  get shmDirectory(): string | undefined {
+    return this.options.env?.['PROC_SHM_DIR'] ?? this.privateShmDir;
+  }
+
+  /**
+   * A frame writer for this process's adapter, chosen by its hello (call after start):
+   * `$PROC_SHM_DIR` files with `dev-shm:` ids for the Python SDK, else shared-memory segments
+   * of `shared_memory_backend` with `slots` slots (default 2).
+   */
+  createFrameWriter(options: { slots?: number } = {}): FrameWriter {
+    const dir = this.shmDirectory;
+    if (this.adapterProfile?.frames === 'files' && dir !== undefined) return createFileFrameWriter({ dir, prefix: 'pv' });
+    return createFrameWriter({ backend: this.config.shared_memory_backend, slots: options.slots ?? 2 });
   }
 
   /** OS pid of the running child, if any. */
@@ -165,6 +189,7 @@ export class AlgorithmProcess {
     this.gate.settle({ ok: false, reason: 'stopped', code: '1005', message: `${this.identity.packageName} was stopped` });
     if (connection) await connection.shutdown();
     this.connection = undefined;
+    if (this.privateShmDir !== undefined) rmSync(this.privateShmDir, { recursive: true, force: true });
     this.setState('stopped');
   }
 
@@ -173,7 +198,11 @@ export class AlgorithmProcess {
     this.incarnation += 1;
     this.setState('starting');
     const connection = new AdapterConnection({
-      spawn: { ...this.options.adapter, cwd: this.options.root, env: adapterEnvironment(this.options.root, { PROC_MAX_DEFECTS: String(this.config.max_defects), PROC_LOG_LEVEL: this.config.log_level, ...this.options.env }) },
+      spawn: {
+        ...this.options.adapter,
+        cwd: this.options.root,
+        env: adapterEnvironment(this.options.root, { PROC_MAX_DEFECTS: String(this.config.max_defects), PROC_LOG_LEVEL: this.config.log_level, PROC_SHM_DIR: this.ensureShmDir(), ...this.options.env }),
+      },
       config: this.config,
       identity: this.identity,
       events: this.events,
@@ -196,6 +225,14 @@ export class AlgorithmProcess {
       this.setState('ready');
       this.gate.settle({ ok: true, connection });
     });
+  }
+
+  private ensureShmDir(): string {
+    const given = this.options.env?.['PROC_SHM_DIR'];
+    if (given !== undefined) return given;
+    if (this.privateShmDir === undefined) this.privateShmDir = createPrivateShmDir();
+    else if (!existsSync(this.privateShmDir)) mkdirSync(this.privateShmDir, { mode: 0o700 });
+    return this.privateShmDir;
   }
 
   private onExit(connection: AdapterConnection, exit: ExitInfo): void {

@@ -1,6 +1,5 @@
 import { parseRunnerConfig, ProcVisionError, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
-import { rmSync } from 'node:fs';
-import { createFileFrameWriter, createFrameWriter, createPrivateShmDir, type FrameWriter } from '@procvision/shm';
+import type { FrameWriter } from '@procvision/shm';
 import { AlgorithmProcess } from './algorithm-process.js';
 import type { CallOutcome } from './call-outcome.js';
 import type { RunnerEvents } from './events.js';
@@ -28,10 +27,6 @@ interface RunningPackage {
   process: AlgorithmProcess;
   /** Set once the process is ready: segments (protocol 1) or files in `shmDir` (Python SDK). */
   writer: FrameWriter | undefined;
-  /** The adapter's `PROC_SHM_DIR`: private (0700, tmpfs) unless the spec's env named one. */
-  shmDir: string;
-  /** True when the runner created `shmDir` (removed on stop). */
-  ownsShmDir: boolean;
   steps: Promise<unknown>;
 }
 
@@ -82,20 +77,18 @@ export class Runner {
   async startPackage(spec: PackageSpec): Promise<AlgorithmProcess> {
     const resolved = resolvePackageSpec(spec);
     if (this.packages.has(resolved.name)) throw new ProcVisionError('2006', `package ${resolved.name} is already running in this runner; stop it first`);
-    const givenShmDir = resolved.env['PROC_SHM_DIR'];
-    const shmDir = givenShmDir ?? createPrivateShmDir();
     const process = new AlgorithmProcess({
       packageName: resolved.name,
       packageVersion: resolved.version,
       root: resolved.root,
       adapter: resolved.adapter,
-      env: { ...resolved.env, PROC_SHM_DIR: shmDir },
+      env: resolved.env,
       config: this.config,
       events: this.events,
       logger: this.logger,
       ...(this.options.restartBackoff ? { restartBackoff: this.options.restartBackoff } : {}),
     });
-    const running: RunningPackage = { process, writer: undefined, shmDir, ownsShmDir: givenShmDir === undefined, steps: Promise.resolve() };
+    const running: RunningPackage = { process, writer: undefined, steps: Promise.resolve() };
     this.packages.set(resolved.name, running);
     try {
       await process.start();
@@ -104,10 +97,7 @@ export class Runner {
       throw error;
     }
     // Python SDK adapters read frames as $PROC_SHM_DIR files named after `dev-shm:` ids.
-    running.writer =
-      process.profile?.frames === 'files'
-        ? createFileFrameWriter({ dir: shmDir, prefix: 'pv' })
-        : createFrameWriter({ backend: this.config.shared_memory_backend, slots: Math.max(2, this.options.frameSlots ?? 2) });
+    running.writer = process.createFrameWriter({ slots: this.options.frameSlots ?? 2 });
     return process;
   }
 
@@ -118,7 +108,6 @@ export class Runner {
     this.packages.delete(packageName);
     await running.process.stop();
     running.writer?.close();
-    if (running.ownsShmDir) rmSync(running.shmDir, { recursive: true, force: true });
     for (const session of this.sessions.values()) if (session.packageName === packageName) this.endSession(session.id);
   }
 
