@@ -25,7 +25,7 @@ export interface AlgorithmProcessOptions {
   adapter: AdapterCommand;
   /** Extra environment of the child (wins over the allow-listed variables), e.g. `PROC_ENTRY_POINT`. */
   env?: Record<string, string>;
-  /** Runner config (protocol.md); missing keys take the defaults. */
+  /** Runner config (docs/spec/protocol.md); missing keys take the defaults. */
   config?: RunnerConfig | RunnerConfigInput;
   /** Where events go; a private emitter when absent (read it with {@link AlgorithmProcess.on}). */
   events?: TypedEmitter<RunnerEvents>;

@@ -17,7 +17,7 @@ export interface CallWithRetriesOptions {
 }
 
 /**
- * Runs one call to its single outcome, retrying only where protocol.md allows it: timeouts,
+ * Runs one call to its single outcome, retrying only where docs/spec/protocol.md allows it: timeouts,
  * lost heartbeats and `RecoverableError` results, up to `maxRetries` times. A `FatalError`
  * result fails the call and restarts the process; a crash, a protocol breach or an ERROR the
  * algorithm returned on purpose is final.

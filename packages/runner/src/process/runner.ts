@@ -13,7 +13,7 @@ import type { StepOutcome, StepRequest } from './step-outcome.js';
 
 /** Options for {@link Runner}. */
 export interface RunnerOptions {
-  /** Runner config (protocol.md); missing keys take the defaults, unknown keys are rejected. */
+  /** Runner config (docs/spec/protocol.md); missing keys take the defaults, unknown keys are rejected. */
   config?: RunnerConfigInput;
   /** Where algorithm stderr lines and the runner's own warnings go (default: JSON lines on stderr at `log_level`). */
   logger?: RunnerLogger;

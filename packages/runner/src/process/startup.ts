@@ -18,7 +18,7 @@ export interface BringUpOptions {
 export type BringUpOutcome = { ok: true; info: AlgorithmInfo; coldStartMs: number } | Extract<ConnectionAttempt, { ok: false }>;
 
 /**
- * Start-up of a freshly spawned adapter (protocol.md, "Handshake and start-up"): wait for its
+ * Start-up of a freshly spawned adapter (docs/spec/protocol.md, "Handshake and start-up"): wait for its
  * hello and answer it, start the heartbeat, then send an `info` call, which the adapter
  * answers once `setup()` finished. All of it within `startup_timeout_ms` of the spawn.
  * A failure ends the process (if it is still there) and carries the adapter's own error code
