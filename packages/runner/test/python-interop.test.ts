@@ -127,7 +127,7 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     expect(next, next.message).toMatchObject({ status: 'OK' });
     expect(events.some((event) => event.name === 'restart')).toBe(true);
     // SIGSTOP between calls: missed pongs kill it (heartbeat-lost), then it restarts
-    const pid = runner.process('python-slow')?.pid ?? 0;
+    const pid = runner.process('python-slow')?.processId ?? 0;
     globalThis.process.kill(pid, 'SIGSTOP');
     await expect.poll(() => events.some((event) => event.name === 'process-fault' && (event.payload as { reason: string }).reason === 'heartbeat-lost'), { timeout: 5000 }).toBe(true);
     await expect.poll(() => runner.process('python-slow')?.state, { timeout: 10_000 }).toBe('ready');
@@ -138,7 +138,7 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     await started;
     const session = runner.createSession({ packageName: 'python-slow', pid: 'A01' });
     const frame = await exampleJpeg();
-    const pid = runner.process('python-slow')?.pid ?? 0;
+    const pid = runner.process('python-slow')?.processId ?? 0;
     const pending = runner.runStep(session.id, { stepIndex: 1, frame, userParams: { sleep_ms: 5000 } });
     await new Promise((resolve) => setTimeout(resolve, 700));
     globalThis.process.kill(pid, 'SIGKILL');
@@ -147,7 +147,7 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     expect(crashed.message).toMatch(/SIGKILL/);
     const next = await runner.runStep(session.id, { stepIndex: 1, frame });
     expect(next, next.message).toMatchObject({ status: 'OK' });
-    expect(runner.process('python-slow')?.pid).not.toBe(pid);
+    expect(runner.process('python-slow')?.processId).not.toBe(pid);
     expect(events.some((event) => event.name === 'restart')).toBe(true);
   });
 

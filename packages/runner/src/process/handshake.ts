@@ -19,7 +19,7 @@ export type HandshakeDecision = { ok: true; profile: AdapterProfile; reply: Runn
 
 /**
  * Checks an adapter's `hello` (its generation, see {@link detectAdapterGeneration}) and builds
- * the runner's reply (protocol.md, "Handshake"). The Python generations ignore the reply's
+ * the runner's reply (docs/spec/protocol.md, "Handshake"). The Python generations ignore the reply's
  * fields but read it as a frame, so every accepted adapter gets the same reply.
  */
 export function answerHello(hello: Record<string, unknown>, config: Pick<RunnerConfig, 'heartbeat_interval_ms' | 'heartbeat_grace_ms'>): HandshakeDecision {

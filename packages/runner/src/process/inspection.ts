@@ -7,7 +7,7 @@ import type { InspectionSession } from './session.js';
 import type { StepOutcome, StepRequest, StepStage } from './step-outcome.js';
 
 /** What {@link runStep} works with. */
-export interface StepContext {
+export interface StepResources {
   process: AlgorithmProcess;
   writer: FrameWriter;
   /** Receives each warning (truncated defects...), already in the outcome too. */
@@ -29,7 +29,7 @@ type Fail = (stage: StepStage, errorCode: ErrorCode, message: string, extra?: Pa
  * An empty `supported_pids` or `steps` (a Python manifest without them) means any PID or any
  * step index; a v0.0 step without a schema passes its user params as given.
  */
-export async function runStep(context: StepContext, session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
+export async function runStep(resources: StepResources, session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
   const startedAt = performance.now();
   const warnings: string[] = [];
   const done: Done = (fields) => ({
@@ -41,8 +41,8 @@ export async function runStep(context: StepContext, session: InspectionSession, 
   });
   const fail: Fail = (stage, errorCode, message, extra = {}) => done({ status: 'ERROR', stage, errorCode, message, ...extra });
 
-  const info = context.process.info;
-  const profile = context.process.profile;
+  const info = resources.process.info;
+  const profile = resources.process.profile;
   if (info === undefined || profile === undefined) return fail('validate', '1005', `${session.packageName} has not started; start it before running steps`);
   const python = profile.generation !== 'protocol-1';
   const anyPid = python && info.supported_pids.length === 0;
@@ -52,13 +52,13 @@ export async function runStep(context: StepContext, session: InspectionSession, 
   if (!step && !anyStep) return fail('validate', '1006', `step_index ${request.stepIndex} is not a step of ${info.name}; expected one of ${info.steps.map((candidate) => candidate.index).join(', ')}`);
   if (!Number.isInteger(request.stepIndex) || request.stepIndex < 1) return fail('validate', '1006', `step_index must be an integer from 1, got ${String(request.stepIndex)}`);
 
-  if (profile.callShape === 'guided-execute') return guidedStep(context, session, request, step, { done, fail });
+  if (profile.callShape === 'guided-execute') return guidedStep(resources, session, request, step, { done, fail });
 
   for (const [field, given] of [['guideFrame', request.guideFrame], ['guideInfo', request.guideInfo], ['stepDesc', request.stepDesc]] as const) {
     if (given === undefined) continue;
     const warning = `${field} ignored: ${info.name}'s adapter (${profile.generation}) takes no ${field === 'guideFrame' ? 'guide image' : field === 'guideInfo' ? 'guide info' : 'step description'}`;
     warnings.push(warning);
-    context.warn(warning);
+    resources.warn(warning);
   }
   let userParams: Record<string, unknown> = request.userParams ?? {};
   if (step) {
@@ -67,7 +67,7 @@ export async function runStep(context: StepContext, session: InspectionSession, 
     userParams = params.params;
   }
 
-  const written = writeFrame(context.writer, request.frame, fail);
+  const written = writeFrame(resources.writer, request.frame, fail);
   if ('status' in written) return written;
   const frame = { sharedMemId: written.sharedMemId, imageMeta: written.imageMeta };
   try {
@@ -80,26 +80,26 @@ export async function runStep(context: StepContext, session: InspectionSession, 
       shared_mem_id: written.sharedMemId,
       image_meta: written.imageMeta,
     });
-    const preOutcome = await context.process.call(call('pre'), { sessionId: session.id });
-    session.applyState(preOutcome.session_state);
-    if (preOutcome.source === 'runner') return fail('pre', preOutcome.error_code ?? '1005', preOutcome.message, { frame });
+    const preOutcome = await resources.process.call(call('pre'), { sessionId: session.id });
+    session.applyState(preOutcome.sessionState);
+    if (preOutcome.source === 'runner') return fail('pre', preOutcome.errorCode ?? '1005', preOutcome.message, { frame });
     const pre = checkPreExecuteResult(resultOf(preOutcome));
     if (!pre.ok) return fail('pre', '9999', `preExecute returned an invalid result: ${pre.message}`, { frame });
     if (pre.result.status === 'ERROR') return fail('pre', pre.result.error_code ?? '9999', pre.result.message ?? 'preExecute returned ERROR', { frame, pre: pre.result });
 
-    const executeOutcome = await context.process.call(call('execute'), { sessionId: session.id });
-    session.applyState(executeOutcome.session_state);
-    return finishExecute(context, executeOutcome, { done, fail }, { frame, pre: pre.result }, pre.warnings);
+    const executeOutcome = await resources.process.call(call('execute'), { sessionId: session.id });
+    session.applyState(executeOutcome.sessionState);
+    return finishExecute(resources, executeOutcome, { done, fail }, { frame, pre: pre.result }, pre.warnings);
   } finally {
-    context.writer.release(written.slot);
+    resources.writer.release(written.slot);
   }
 }
 
 /** A Python v0.3 step: one `execute` with the current and the guide frame. */
-async function guidedStep(context: StepContext, session: InspectionSession, request: StepRequest, step: StepSpec | undefined, report: { done: Done; fail: Fail }): Promise<StepOutcome> {
+async function guidedStep(resources: StepResources, session: InspectionSession, request: StepRequest, step: StepSpec | undefined, report: { done: Done; fail: Fail }): Promise<StepOutcome> {
   const { fail } = report;
   if (request.userParams !== undefined && Object.keys(request.userParams).length > 0) {
-    return fail('validate', '1006', `user_params: ${context.process.packageName}'s adapter (Python v0.3) takes no user params (got ${Object.keys(request.userParams).join(', ')}); give per-step data as guide_info`);
+    return fail('validate', '1006', `user_params: ${resources.process.packageName}'s adapter (Python v0.3) takes no user params (got ${Object.keys(request.userParams).join(', ')}); give per-step data as guide_info`);
   }
   let guideInfo: unknown = request.guideInfo ?? [];
   try {
@@ -107,9 +107,9 @@ async function guidedStep(context: StepContext, session: InspectionSession, requ
   } catch (error) {
     return fail('validate', '1006', `guide_info: not JSON-serialisable (${(error as Error).message})`);
   }
-  const current = writeFrame(context.writer, request.frame, fail);
+  const current = writeFrame(resources.writer, request.frame, fail);
   if ('status' in current) return current;
-  const guide = request.guideFrame === undefined ? current : writeFrame(context.writer, request.guideFrame, fail, 'guide ');
+  const guide = request.guideFrame === undefined ? current : writeFrame(resources.writer, request.guideFrame, fail, 'guide ');
   try {
     if ('status' in guide) return guide;
     const frame = { sharedMemId: current.sharedMemId, imageMeta: current.imageMeta };
@@ -124,22 +124,22 @@ async function guidedStep(context: StepContext, session: InspectionSession, requ
       guide_image_shm_id: guide.sharedMemId,
       guide_image_meta: guide.imageMeta,
     };
-    const outcome = await context.process.call(data, { sessionId: session.id });
-    session.applyState(outcome.session_state);
-    return finishExecute(context, outcome, report, { frame, guideFrame }, []);
+    const outcome = await resources.process.call(data, { sessionId: session.id });
+    session.applyState(outcome.sessionState);
+    return finishExecute(resources, outcome, report, { frame, guideFrame }, []);
   } finally {
-    context.writer.release(current.slot);
-    if (!('status' in guide) && guide !== current) context.writer.release(guide.slot);
+    resources.writer.release(current.slot);
+    if (!('status' in guide) && guide !== current) resources.writer.release(guide.slot);
   }
 }
 
-function finishExecute(context: StepContext, outcome: CallOutcome, report: { done: Done; fail: Fail }, extra: Partial<StepOutcome>, earlier: readonly string[]): StepOutcome {
+function finishExecute(resources: StepResources, outcome: CallOutcome, report: { done: Done; fail: Fail }, extra: Partial<StepOutcome>, earlier: readonly string[]): StepOutcome {
   const { done, fail } = report;
-  if (outcome.source === 'runner') return fail('execute', outcome.error_code ?? '1005', outcome.message, extra);
-  const execute = checkExecuteResult(resultOf(outcome), { maxDefects: context.process.config.max_defects });
+  if (outcome.source === 'runner') return fail('execute', outcome.errorCode ?? '1005', outcome.message, extra);
+  const execute = checkExecuteResult(resultOf(outcome), { maxDefects: resources.process.config.max_defects });
   if (!execute.ok) return fail('execute', '9999', `execute returned an invalid result: ${execute.message}`, extra);
   const warnings = [...earlier, ...execute.warnings];
-  for (const warning of warnings) context.warn(warning);
+  for (const warning of warnings) resources.warn(warning);
   const result = execute.result;
   if (result.status === 'ERROR') {
     return fail('execute', result.error_code ?? '9999', result.message ?? 'execute returned ERROR', { ...extra, execute: result, warnings });
@@ -169,7 +169,7 @@ function resultOf(outcome: CallOutcome): Record<string, unknown> {
   return {
     status: outcome.status,
     message: outcome.message,
-    ...(outcome.error_code === undefined ? {} : { error_code: outcome.error_code }),
+    ...(outcome.errorCode === undefined ? {} : { error_code: outcome.errorCode }),
     data,
     ...(outcome.debug === undefined ? {} : { debug: outcome.debug }),
   };
