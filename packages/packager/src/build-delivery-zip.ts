@@ -7,7 +7,7 @@ import { collectTarballs } from './internal/collect-tarballs.js';
 import { createDelivery } from './internal/delivery-document.js';
 import { listProjectFiles, type ZipSource } from './internal/project-files.js';
 import { resolveProjectTarget } from './internal/project-target.js';
-import { runNpm } from './internal/run-command.js';
+import { runNpm } from './process/run-npm.js';
 import { createStagingProject } from './internal/staging-project.js';
 import { readPackageJson } from './internal/workspace-packages.js';
 import { writeDeterministicZip } from './internal/write-zip.js';
@@ -91,7 +91,7 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
   try {
     if (options.skipBuild !== true && packageJson.scripts?.build !== undefined) {
       progress('project-build', `running the build script of ${project}`);
-      await runNpm(['run', 'build'], project, cacheDir);
+      await runNpm(['run', 'build'], { cwd: project, cacheDir, network: 'user' });
     }
     const projectFiles = await listProjectFiles(project, manifest);
     const dependencyCount = Object.keys(packageJson.dependencies ?? {}).length;
