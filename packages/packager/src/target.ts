@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError } from '@procvision/manifest/errors';
 
 /** Operating systems a delivery zip can target. */
 export type TargetOs = 'linux' | 'win32' | 'darwin';

@@ -1,12 +1,12 @@
 import { relative, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import type { PackageStore } from '@procvision/runner/store';
-import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-options.js';
+import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { assertStoreExists } from '../internal/assert-store-exists.js';
-import { exampleFor } from '../internal/examples.js';
+import { commandExample } from '../internal/contextual-example.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
@@ -51,7 +51,7 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 /** `runner install <zip>`: verify (signature policy of the flags and `<store>/config.json`), extract, install offline, register. */
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
   const root = await storeRoot(options);
-  const policy = await resolveStoreSignaturePolicy(options, `${exampleFor('install')} --trusted-key vendor-a.pub.pem --require-signature`, root);
+  const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
   output.progress(`installing ${zip}...`);
   const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
   output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
@@ -130,7 +130,7 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
 export async function runnerServe(options: ServeOptions, output: Output): Promise<number> {
   const { serveRunner } = await import('@procvision/runner/http');
   const root = await storeRoot(options);
-  const example = `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`;
+  const example = commandExample('serve', 1);
   const policy = await resolveStoreSignaturePolicy(options, example, root);
   const served = await asUsageError(example, () => serveRunner({ store: root, host: options.host, port: options.port, storeOptions: { ...policy.flags }, service: { verify: { ...policy.merged } } }));
   output.result({ url: served.url, store: served.storeRoot }, () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`);

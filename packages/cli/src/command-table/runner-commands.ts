@@ -1,0 +1,108 @@
+import { commaList, port, positiveInteger } from '../internal/option-parsers.js';
+import type { CommandSpec } from './command-spec.js';
+import { type SignatureFlags, type StoreOptions, signatureOptions, storeOption } from './shared-options.js';
+
+/** Options of `procvision runner install`. */
+export interface InstallOptions extends StoreOptions, SignatureFlags {}
+
+/** Options of `procvision runner exec`. */
+export interface ExecOptions extends StoreOptions {
+  pid: string;
+  image: string;
+  step: number;
+  params?: string;
+}
+
+/** Options of `procvision runner activate` and `rollback`. */
+export interface ActivateOptions extends StoreOptions {
+  pid: string[];
+}
+
+/** Options of `procvision runner uninstall`. */
+export interface UninstallOptions extends StoreOptions {
+  force?: boolean;
+}
+
+/** Options of `procvision runner serve`. */
+export interface ServeOptions extends StoreOptions, SignatureFlags {
+  port: number;
+  host: string;
+}
+
+const load = () => import('../commands/runner.js');
+const pidsOption = { flags: '--pid <pids>', description: 'product ids, comma-separated', parse: commaList, required: true } as const;
+
+/** The `procvision runner ...` commands that operate a package store. */
+export const runnerCommands: readonly CommandSpec[] = [
+  {
+    name: 'install',
+    parent: 'runner',
+    description: 'verify, extract, install offline and register a delivery zip',
+    arguments: [{ name: '<zip>', description: 'delivery zip' }],
+    options: [storeOption, ...signatureOptions('the zip')],
+    examples: ['procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --store ./runtime_store', 'procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --trusted-key vendor-a.pub.pem --require-signature'],
+    run: async (output, [zip], options) => (await load()).runnerInstall(zip as string, options as InstallOptions, output),
+  },
+  {
+    name: 'list',
+    parent: 'runner',
+    description: 'packages, versions, states, active PIDs',
+    options: [storeOption],
+    examples: ['procvision runner list --store ./runtime_store --json'],
+    run: async (output, _positionals, options) => (await load()).runnerList(options as StoreOptions, output),
+  },
+  {
+    name: 'activate',
+    parent: 'runner',
+    description: 'bind PIDs to an installed version',
+    arguments: [{ name: '<name>' }, { name: '<version>' }],
+    options: [storeOption, pidsOption],
+    examples: ['procvision runner activate screw-check 1.0.0 --pid A01,A02 --store ./runtime_store'],
+    run: async (output, [name, version], options) => (await load()).runnerActivate(name as string, version as string, options as unknown as ActivateOptions, output),
+  },
+  {
+    name: 'rollback',
+    parent: 'runner',
+    description: 're-activate the previous version for PIDs',
+    arguments: [{ name: '<name>' }],
+    options: [storeOption, pidsOption],
+    examples: ['procvision runner rollback screw-check --pid A01 --store ./runtime_store'],
+    run: async (output, [name], options) => (await load()).runnerRollback(name as string, options as unknown as ActivateOptions, output),
+  },
+  {
+    name: 'uninstall',
+    parent: 'runner',
+    description: 'remove an installed version',
+    arguments: [{ name: '<name>' }, { name: '<version>' }],
+    options: [storeOption, { flags: '--force', description: 'uninstall even when active' }],
+    examples: ['procvision runner uninstall screw-check 1.0.0 --store ./runtime_store'],
+    run: async (output, [name, version], options) => (await load()).runnerUninstall(name as string, version as string, options as UninstallOptions, output),
+  },
+  {
+    name: 'exec',
+    parent: 'runner',
+    description: 'one inspection step through the active package for a PID',
+    options: [
+      storeOption,
+      { flags: '--pid <pid>', description: 'product id', required: true },
+      { flags: '--image <file>', description: 'image file', required: true },
+      { flags: '--step <n>', description: 'step index, from 1', parse: positiveInteger, defaultValue: 1 },
+      { flags: '--params <json>', description: 'user params as a JSON object' },
+    ],
+    examples: ['procvision runner exec --pid A01 --image part.jpg --store ./runtime_store --json'],
+    run: async (output, _positionals, options) => (await load()).runnerExec(options as unknown as ExecOptions, output),
+  },
+  {
+    name: 'serve',
+    parent: 'runner',
+    description: 'run the runner as an HTTP service',
+    options: [
+      storeOption,
+      ...signatureOptions('installed and validated zips'),
+      { flags: '--port <port>', description: 'TCP port', parse: port, defaultValue: 7070 },
+      { flags: '--host <host>', description: 'address to listen on', defaultValue: '127.0.0.1' },
+    ],
+    examples: ['procvision runner serve --store ./runtime_store --port 7070', 'procvision runner serve --store ./runtime_store --trusted-key vendor-a.pub.pem --require-signature'],
+    run: async (output, _positionals, options) => (await load()).runnerServe(options as unknown as ServeOptions, output),
+  },
+];
