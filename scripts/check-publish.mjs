@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkPrebuilds } from './check-prebuilds.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const packagesDir = join(root, 'packages');
@@ -22,6 +23,11 @@ try {
     const tarball = readdirSync(outDir).find((file) => !before.has(file));
     if (!tarball) throw new Error(`pnpm pack produced no tarball for ${manifest.name}`);
     const tarballPath = join(outDir, tarball);
+    if (manifest.name === '@procvision/shm') {
+      const problems = checkPrebuilds(tarballPath);
+      failed += problems.length;
+      for (const problem of problems) process.stderr.write(`FAIL prebuilds ${problem}\n`);
+    }
     for (const [tool, args] of [
       ['publint', ['--strict', tarballPath]],
       ['attw', [tarballPath, '--profile', 'esm-only', '--format', 'ascii']],
