@@ -86,7 +86,7 @@ export const projectCommands: readonly CommandSpec[] = [
   },
   {
     name: 'package',
-    description: 'build the offline delivery zip; needs only npm, which reads your .npmrc registries and tokens',
+    description: 'build the offline delivery zip: one per target, every npm dependency inside; needs only npm, which reads your .npmrc',
     arguments: [{ name: '<project>', description: 'project folder' }],
     options: [
       { flags: '-o, --output <zip>', description: 'zip path or folder (default <project>/release/<name>-v<version>-<target>-offline.zip)' },

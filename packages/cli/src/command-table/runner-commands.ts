@@ -1,4 +1,4 @@
-import { commaList, port, positiveInteger } from '../internal/option-parsers.js';
+import { commaList, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
 import type { CommandSpec } from './command-spec.js';
 import { type SignatureFlags, type StoreOptions, signatureOptions, storeOption } from './shared-options.js';
 
@@ -27,6 +27,12 @@ export interface UninstallOptions extends StoreOptions {
 export interface ServeOptions extends StoreOptions, SignatureFlags {
   port: number;
   host: string;
+  /** `--token-file F`: the bearer token (default `$PROCVISION_TOKEN`). */
+  tokenFile?: string;
+  /** `--allow-path DIR`, repeatable: folders callers may name files in. */
+  allowPath?: string[];
+  /** `--allow-unsigned`: no implied signature requirement beyond loopback. */
+  allowUnsigned?: boolean;
 }
 
 const load = () => import('../commands/runner.js');
@@ -100,9 +106,16 @@ export const runnerCommands: readonly CommandSpec[] = [
       storeOption,
       ...signatureOptions('installed and validated zips'),
       { flags: '--port <port>', description: 'TCP port', parse: port, defaultValue: 7070 },
-      { flags: '--host <host>', description: 'address to listen on', defaultValue: '127.0.0.1' },
+      { flags: '--host <host>', description: 'address to listen on; beyond loopback it needs a token and implies --require-signature', defaultValue: '127.0.0.1' },
+      { flags: '--token-file <file>', description: 'file holding the bearer token every route but /health requires (default: $PROCVISION_TOKEN)' },
+      { flags: '--allow-path <dir>', description: 'folder whose files callers may name by path (images, zips); repeat for several', parse: repeatable },
+      { flags: '--allow-unsigned', description: 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)' },
     ],
-    examples: ['procvision runner serve --store ./runtime_store --port 7070', 'procvision runner serve --store ./runtime_store --trusted-key vendor-a.pub.pem --require-signature'],
+    examples: [
+      'procvision runner serve --store ./runtime_store --port 7070',
+      'procvision runner serve --store ./runtime_store --trusted-key vendor-a.pub.pem --require-signature',
+      'procvision runner serve --store ./runtime_store --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem',
+    ],
     run: async (output, _positionals, options) => (await load()).runnerServe(options as unknown as ServeOptions, output),
   },
 ];
