@@ -33,6 +33,11 @@ export interface BuildOptions {
   skipBuild?: boolean;
   /** Extra package names whose install scripts may be skipped safely. */
   allowInstallScripts?: readonly string[];
+  /**
+   * The folder whose `.npmrc` files npm reads (its own, and its enclosing project's or pnpm
+   * workspace root's); default the project. For a caller that packages a staged copy.
+   */
+  npmConfigDir?: string;
   /** npm cache folder to use (and keep); default a private cache removed afterwards. */
   npmCacheDir?: string;
   /** delivery.json `created_at`; default SOURCE_DATE_EPOCH, else now. */
@@ -101,7 +106,7 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
       onPack: (packageName) => progress('workspace-pack', `packing first-party ${packageName}`),
       onLockfile: () => progress('lockfile-write', 'writing package-lock.json with resolved and integrity'),
       onInstall: () => progress('dependencies-install', `resolving the install set for ${formatTarget(target)}`),
-    });
+    }, options.npmConfigDir === undefined ? project : resolve(options.npmConfigDir));
     progress('install-scripts-check', `checking install scripts of ${installSet.length} packages`);
     const allowedInstallScripts = checkInstallScripts(installSet, target, options.allowInstallScripts);
     for (const allowed of allowedInstallScripts) progress('install-scripts-check', `${allowed.name}@${allowed.version}: ${allowed.reason}`);

@@ -23,8 +23,9 @@ afterEach(() => {
 });
 
 /** A built project that depends on the private `@acme/widget` only. */
-function project(name: string, npmrc?: string): string {
-  const root = join(folder.path, name);
+function project(path: string, npmrc?: string): string {
+  const root = join(folder.path, path);
+  const name = path.split('/').pop() ?? path;
   mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(join(root, 'manifest.json'), JSON.stringify({ name, version: '1.0.0', entry_point: 'dist/main.js:Algo', supported_pids: ['A01'] }));
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', dependencies: { '@acme/widget': '^1.0.0' } }));
@@ -49,7 +50,7 @@ async function expectNoToken(zipPath: string): Promise<void> {
   expect(readFileSync(zipPath).includes(registry.token)).toBe(false);
   for (const entry of await readZipEntries(zipPath)) {
     expect(entry.name).not.toMatch(/npmrc/);
-    expect(entry.data.includes(registry.token), entry.name).toBe(false);
+    expect(entry.data.includes(registry.token), String(entry.name)).toBe(false);
   }
 }
 
@@ -67,6 +68,17 @@ describe('buildDeliveryZip resolves and fetches with the npm configuration the u
   it("uses the user's ~/.npmrc when the project has none", async () => {
     process.env.npm_config_userconfig = userConfig('user', scopedLines(true));
     const built = await buildDeliveryZip(project('with-user-npmrc'), { target: 'linux-x64', output: join(folder.path, 'out2'), skipBuild: true });
+    expect(built.delivery.dependencies.map((dependency) => dependency.name)).toEqual(['@acme/widget']);
+    await expectNoToken(built.zipPath);
+  }, 120_000);
+
+  it("uses the enclosing folder's .npmrc (where `npm i @procvision/cli` ran and init put the project)", async () => {
+    process.env.npm_config_userconfig = userConfig('empty-2', '');
+    const enclosing = join(folder.path, 'newcomer-folder');
+    mkdirSync(enclosing);
+    writeFileSync(join(enclosing, 'package.json'), JSON.stringify({ dependencies: { '@procvision/cli': '^0.1.0' } }));
+    writeFileSync(join(enclosing, '.npmrc'), scopedLines(true));
+    const built = await buildDeliveryZip(project('newcomer-folder/demo'), { target: 'linux-x64', output: join(folder.path, 'out4'), skipBuild: true });
     expect(built.delivery.dependencies.map((dependency) => dependency.name)).toEqual(['@acme/widget']);
     await expectNoToken(built.zipPath);
   }, 120_000);

@@ -38,6 +38,8 @@ export async function packageCommand(project: string, options: PackageOptions, o
         await buildDeliveryZip(stage?.project ?? loaded.root, {
           output: destination,
           skipBuild: true,
+          // npm reads the .npmrc files of the real project (and its enclosing folder), not of the staged copy.
+          npmConfigDir: loaded.root,
           ...(target === undefined ? {} : { target }),
           ...(signKey === undefined ? {} : { signKey }),
           ...(options.nodeAbi === undefined ? {} : { nodeAbi: String(options.nodeAbi) }),

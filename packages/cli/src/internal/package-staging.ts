@@ -39,8 +39,7 @@ export async function stageLinkedProject(projectDir: string): Promise<PackagingS
   if (linked.size === 0) return undefined;
   const root = await mkdtemp(join(tmpdir(), 'procvision-cli-package-'));
   const project = join(root, basename(projectDir));
-  // .npmrc: the project's registries and tokens reach npm in the packager's staging folder (never the zip).
-  for (const entry of ['manifest.json', 'dist', 'assets', 'procvision.target.json', '.npmrc']) {
+  for (const entry of ['manifest.json', 'dist', 'assets', 'procvision.target.json']) {
     if (existsSync(join(projectDir, entry))) await cp(join(projectDir, entry), join(project, entry), { recursive: true });
   }
   const dependencies = { ...packageJson.dependencies };

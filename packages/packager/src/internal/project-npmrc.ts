@@ -1,16 +1,24 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { findWorkspaceRoot } from './workspace-packages.js';
+import { dirname, join, resolve } from 'node:path';
+
+/** The nearest folder above `projectDir` that is an npm or pnpm project (package.json or pnpm-workspace.yaml), if any. */
+function enclosingProject(projectDir: string): string | undefined {
+  for (let current = dirname(projectDir); current !== dirname(current); current = dirname(current)) {
+    if (existsSync(join(current, 'package.json')) || existsSync(join(current, 'pnpm-workspace.yaml'))) return current;
+  }
+  return undefined;
+}
 
 /**
- * The project-level `.npmrc` files npm or pnpm would read for `projectDir`: the pnpm workspace
- * root's (when the project lies in a workspace) and then the project's own; later lines win.
+ * The project-level `.npmrc` files that apply to `projectDir`, outermost first (later lines win):
+ * the enclosing project's (a pnpm workspace root, or the folder where `npm i @procvision/cli`
+ * ran and `procvision init` put the project), then the project's own.
  */
 export function projectNpmrcFiles(projectDir: string): string[] {
-  const workspaceRoot = findWorkspaceRoot(projectDir);
-  const folders = workspaceRoot === null || workspaceRoot === projectDir ? [projectDir] : [workspaceRoot, projectDir];
-  return folders.map((folder) => join(folder, '.npmrc')).filter((file) => existsSync(file));
+  const project = resolve(projectDir);
+  const enclosing = enclosingProject(project);
+  return [...(enclosing === undefined ? [] : [enclosing]), project].map((folder) => join(folder, '.npmrc')).filter((file) => existsSync(file));
 }
 
 /**

@@ -58,12 +58,12 @@ async function sanitisedPackageJson(projectDir: string, project: PackageJson, np
  * `npm ci` for the target's os/cpu/libc with dev dependencies and scripts off, and reads the
  * exact install set. With `skipDependencies` the package has no dependencies at all.
  */
-export async function createStagingProject(projectDir: string, project: PackageJson, root: string, target: PlatformTarget, cacheDir: string, skipDependencies: boolean, hooks: StagingHooks): Promise<StagingProject> {
+export async function createStagingProject(projectDir: string, project: PackageJson, root: string, target: PlatformTarget, cacheDir: string, skipDependencies: boolean, hooks: StagingHooks, npmConfigDir = projectDir): Promise<StagingProject> {
   const npmPackagesDir = join(root, 'npm-packages');
   await mkdir(npmPackagesDir, { recursive: true });
   const packageJson = skipDependencies ? { name: project.name, version: project.version, type: project.type, dependencies: {}, engines: project.engines } : await sanitisedPackageJson(projectDir, project, npmPackagesDir, cacheDir, hooks);
   await writeFile(join(root, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
-  await writeStagingNpmrc(projectDir, root);
+  await writeStagingNpmrc(npmConfigDir, root);
   hooks.onLockfile();
   const npm = { cwd: root, cacheDir, network: 'user' as const };
   await runNpm(['install', '--package-lock-only', '--ignore-scripts', '--no-omit-lockfile-registry-resolved', '--no-audit', '--no-fund'], npm);
