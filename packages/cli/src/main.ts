@@ -4,7 +4,7 @@ import { Output } from './output.js';
 import { createProgram } from './program.js';
 import { UsageError } from './usage-error.js';
 import { commandFromArgv } from './command-table/index.js';
-import { exampleOf, projectFromArgv } from './internal/contextual-example.js';
+import { exampleOf, projectFromArgv, storeFromArgv } from './internal/contextual-example.js';
 import { describeError } from './internal/describe-error.js';
 
 /**
@@ -45,7 +45,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (error.code === 'commander.help') return ExitCodes.usage;
       const spec = commandFromArgv(argv);
       const project = projectFromArgv(spec, argv);
-      output.error({ message: commanderMessage || error.message, example: exampleOf(spec, project === undefined ? {} : { project }), code: 'usage' });
+      const store = storeFromArgv(spec, argv);
+      const context = { ...(project === undefined ? {} : { project }), ...(store === undefined ? {} : { store }) };
+      output.error({ message: commanderMessage || error.message, example: exampleOf(spec, context), code: 'usage' });
       return ExitCodes.usage;
     }
     if (UsageError.isInstance(error)) {

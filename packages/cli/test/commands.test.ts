@@ -38,6 +38,16 @@ describe('usage-error examples come from the project at hand', () => {
     expect(example).toContain(join(project, 'samples'));
   }, 60_000);
 
+  it('fills runner examples from the store at hand: its package and an active PID', async () => {
+    const store = join(folder.path, 'example-store');
+    await mkdir(store);
+    await writeFile(join(store, 'registry.json'), JSON.stringify({ format_version: 1, packages: [{ name: 'gear-check', version: '2.1.0', supported_pids: ['G12', 'G13'] }] }));
+    await writeFile(join(store, 'active.json'), JSON.stringify({ G13: { name: 'gear-check', version: '2.1.0' } }));
+    const run = await runCli(['runner', 'activate', 'gear-check', '2.1.0', '--store', store, '--json']);
+    expect(run.code).toBe(2);
+    expect(run.json<{ error: { example: string } }>().error.example).toBe(`procvision runner activate gear-check 2.1.0 --pid G13 --store ${store}`);
+  });
+
   it('falls back to the generic example without a project', async () => {
     const run = await runCli(['run', join(folder.path, 'missing'), '--image', 'x.png', '--json']);
     expect(run.json<{ error: { example: string } }>().error.example).toMatch(/^procvision run .*missing --pid A01 --image /);

@@ -54,7 +54,7 @@ export const runnerCommands: readonly CommandSpec[] = [
     parent: 'runner',
     description: 'packages, versions, states, active PIDs',
     options: [storeOption],
-    examples: ['procvision runner list --store ./runtime_store --json'],
+    examples: ['procvision runner list --store <store> --json'],
     run: async (output, _positionals, options) => (await load()).runnerList(options as StoreOptions, output),
   },
   {
@@ -63,7 +63,7 @@ export const runnerCommands: readonly CommandSpec[] = [
     description: 'bind PIDs to an installed version',
     arguments: [{ name: '<name>' }, { name: '<version>' }],
     options: [storeOption, pidsOption],
-    examples: ['procvision runner activate screw-check 1.0.0 --pid A01,A02 --store ./runtime_store'],
+    examples: ['procvision runner activate <name> <version> --pid <pid> --store <store>'],
     run: async (output, [name, version], options) => (await load()).runnerActivate(name as string, version as string, options as unknown as ActivateOptions, output),
   },
   {
@@ -72,7 +72,7 @@ export const runnerCommands: readonly CommandSpec[] = [
     description: 're-activate the previous version for PIDs',
     arguments: [{ name: '<name>' }],
     options: [storeOption, pidsOption],
-    examples: ['procvision runner rollback screw-check --pid A01 --store ./runtime_store'],
+    examples: ['procvision runner rollback <name> --pid <pid> --store <store>'],
     run: async (output, [name], options) => (await load()).runnerRollback(name as string, options as unknown as ActivateOptions, output),
   },
   {
@@ -81,7 +81,7 @@ export const runnerCommands: readonly CommandSpec[] = [
     description: 'remove an installed version',
     arguments: [{ name: '<name>' }, { name: '<version>' }],
     options: [storeOption, { flags: '--force', description: 'uninstall even when active' }],
-    examples: ['procvision runner uninstall screw-check 1.0.0 --store ./runtime_store'],
+    examples: ['procvision runner uninstall <name> <version> --store <store>'],
     run: async (output, [name, version], options) => (await load()).runnerUninstall(name as string, version as string, options as UninstallOptions, output),
   },
   {
@@ -95,7 +95,7 @@ export const runnerCommands: readonly CommandSpec[] = [
       { flags: '--step <n>', description: 'step index, from 1', parse: positiveInteger, defaultValue: 1 },
       { flags: '--params <json>', description: 'user params as a JSON object' },
     ],
-    examples: ['procvision runner exec --pid A01 --image part.jpg --store ./runtime_store --json'],
+    examples: ['procvision runner exec --pid <pid> --image part.jpg --store <store> --json'],
     run: async (output, _positionals, options) => (await load()).runnerExec(options as unknown as ExecOptions, output),
   },
   {

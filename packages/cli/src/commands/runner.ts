@@ -6,7 +6,8 @@ import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { assertStoreExists } from '../internal/assert-store-exists.js';
-import { commandExample } from '../internal/contextual-example.js';
+import { commandExample, fillExample } from '../internal/contextual-example.js';
+import { shellQuote } from '../internal/shell-quote.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
@@ -105,12 +106,13 @@ export async function runnerUninstall(name: string, version: string, options: Un
 
 /** `procvision runner exec --pid --image`: one step through the package active for the PID, via the runner. */
 export async function runnerExec(options: ExecOptions, output: Output): Promise<number> {
-  const example = `procvision runner exec --pid ${options.pid} --image part.jpg --store ./runtime_store`;
+  const storeFolder = options.store ?? (process.env.PROCVISION_STORE || './runtime_store');
+  const example = fillExample(`procvision runner exec --pid ${shellQuote(options.pid)} --image part.jpg --store <store>`, { store: storeFolder });
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
   const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: 'procvision runner activate <name> <version> --pid A01' });
+      if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }) });
       throw error;
     }),
   );

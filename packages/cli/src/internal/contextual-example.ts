@@ -3,14 +3,16 @@ import { join } from 'node:path';
 import { type CommandSpec, commandTable } from '../command-table/index.js';
 import { shellQuote } from './shell-quote.js';
 
-/** What the examples are filled from: the project folder the user named, if any. */
+/** What the examples are filled from: the project folder or package store the user named, if any. */
 export interface ExampleContext {
   /** The project folder as the user typed it. */
   project?: string;
+  /** The package store as the user typed it (`--store`), for `runner` commands. */
+  store?: string;
 }
 
 /** The placeholder values when no project is at hand. */
-const defaults = { project: './screw-check', pid: 'A01', image: 'samples/ok.png', name: 'screw-check', version: '1.0.0' };
+const defaults = { project: './screw-check', pid: 'A01', image: 'samples/ok.png', name: 'screw-check', version: '1.0.0', store: './runtime_store' };
 
 interface ProjectFacts {
   name?: string;
@@ -42,22 +44,51 @@ function projectFacts(project: string): ProjectFacts {
   return facts;
 }
 
+/** A small JSON file of the store, or undefined (missing, too big, not JSON). */
+function readSmallJson(path: string): unknown {
+  try {
+    if (!existsSync(path) || !statSync(path).isFile() || statSync(path).size > 4_000_000) return undefined;
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first installed package of a store and a PID that is active (else one it supports). */
+function storeFacts(store: string): ProjectFacts {
+  const registry = readSmallJson(join(store, 'registry.json')) as { packages?: Array<{ name?: unknown; version?: unknown; supported_pids?: unknown }> } | undefined;
+  const active = readSmallJson(join(store, 'active.json')) as Record<string, { name?: unknown; version?: unknown }> | undefined;
+  const facts: ProjectFacts = {};
+  const [activePid, binding] = Object.entries(active ?? {})[0] ?? [];
+  const installed = registry?.packages?.[0];
+  const name = binding?.name ?? installed?.name;
+  const version = binding?.version ?? installed?.version;
+  if (typeof name === 'string') facts.name = name;
+  if (typeof version === 'string') facts.version = version;
+  const supported = Array.isArray(installed?.supported_pids) ? installed.supported_pids.find((pid): pid is string => typeof pid === 'string') : undefined;
+  const pid = activePid ?? supported;
+  if (pid !== undefined) facts.pid = pid;
+  return facts;
+}
+
 /**
  * Fills an example template (`procvision run <project> --pid <pid> --image <image>`) from the
  * project at hand: its folder, its first supported PID, a sample image it has, its name and
- * version; the generic values otherwise. So a usage error never suggests `--pid A01` to a
+ * version (for `runner` commands: the store's installed package and an active PID); the
+ * generic values otherwise. So a usage error never suggests `--pid A01` to a
  * project that does not support A01.
  */
 export function fillExample(template: string, context: ExampleContext = {}): string {
-  const facts = context.project === undefined ? {} : projectFacts(context.project);
+  const facts = context.project !== undefined ? projectFacts(context.project) : context.store !== undefined ? storeFacts(context.store) : {};
   const values: Record<string, string> = {
+    store: context.store === undefined ? defaults.store : shellQuote(context.store),
     project: context.project === undefined ? defaults.project : shellQuote(context.project),
     pid: facts.pid ?? defaults.pid,
     image: facts.image === undefined ? (context.project === undefined ? defaults.image : shellQuote(join(context.project, defaults.image))) : shellQuote(facts.image),
     name: facts.name ?? defaults.name,
     version: facts.version ?? defaults.version,
   };
-  return template.replace(/<(project|pid|image|name|version)>/g, (whole, key: string) => values[key] ?? whole);
+  return template.replace(/<(project|pid|image|name|version|store)>/g, (whole, key: string) => values[key] ?? whole);
 }
 
 /** The first example of `spec` filled from the context (the one a usage error prints). */
@@ -78,4 +109,13 @@ export function projectFromArgv(spec: CommandSpec | undefined, argv: readonly st
 export function commandExample(name: string, index = 0, context: ExampleContext = {}): string {
   const spec = commandTable.find((candidate) => candidate.name === name);
   return fillExample(spec?.examples[index] ?? spec?.examples[0] ?? 'procvision --help', context);
+}
+
+/** The store a `runner` command line names (`--store DIR`), else `$PROCVISION_STORE`, when it exists. */
+export function storeFromArgv(spec: CommandSpec | undefined, argv: readonly string[]): string | undefined {
+  if (spec?.parent !== 'runner') return undefined;
+  const at = argv.indexOf('--store');
+  const named = at >= 0 ? argv[at + 1] : argv.find((arg) => arg.startsWith('--store='))?.slice('--store='.length);
+  const store = named ?? (process.env.PROCVISION_STORE === '' ? undefined : process.env.PROCVISION_STORE) ?? 'runtime_store';
+  return existsSync(store) ? store : named;
 }
