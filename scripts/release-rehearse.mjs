@@ -370,8 +370,10 @@ async function rehearse() {
   const token = await registryToken(url);
   const host = url.replace(/^https?:/, '');
   const publishConfig = join(paths.registry, 'publish.npmrc');
-  writeFileSync(publishConfig, `registry=${url}\n@procvision:registry=${url}\n${host}:_authToken=${token}\n`);
-  const publishEnv = repoEnvironment({ npm_config_userconfig: publishConfig, npm_config_registry: url, 'npm_config_@procvision:registry': url });
+  // Only the scope goes to the local registry: npx still fetches pnpm, and npm/pnpm everything
+  // else, from the registry this machine is configured with.
+  writeFileSync(publishConfig, `@procvision:registry=${url}\n${host}:_authToken=${token}\n`);
+  const publishEnv = repoEnvironment({ npm_config_userconfig: publishConfig, 'npm_config_@procvision:registry': url });
   await step('publish (pnpm release: build, check:publish, changeset publish)', async () => {
     await pnpm(['run', 'release'], { cwd: paths.repo, env: publishEnv });
     const missing = [];
