@@ -23,7 +23,7 @@ const runner = new Runner({
   logger: { log: (entry: LogEntry) => process.stderr.write(`${formatLog(entry)}\n`) },
 });
 
-runner.on('process-ready', (event) => note(`${event.packageName}@${event.packageVersion} ready: os pid ${event.pid}, cold start ${event.coldStartMs.toFixed(0)} ms`));
+runner.on('process-ready', (event) => note(`${event.packageName}@${event.packageVersion} ready: os process id ${event.processId}, cold start ${event.coldStartMs.toFixed(0)} ms`));
 runner.on('state-change', (event) => note(`${event.packageName} ${event.from} -> ${event.to}${event.reason === undefined ? '' : ` (${event.reason})`}`));
 runner.on('process-fault', (event) => note(`${event.packageName} fault ${event.reason}: ${event.message}`));
 runner.on('restart', (event) => note(`${event.packageName} restart #${event.attempt} in ${event.delayMs} ms after ${event.reason}`));

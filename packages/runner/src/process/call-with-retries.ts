@@ -1,7 +1,7 @@
 import type { CallData } from '@procvision/manifest';
 import { type AttemptOutcome, type CallOutcome, toCallOutcome } from './call-outcome.js';
 import type { ProcessIdentity, RunnerEvents } from './events.js';
-import type { Readiness } from './internal/readiness.js';
+import type { ConnectionAttempt } from './internal/connection-gate.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
 
 /** What one call needs from its process. */
@@ -13,7 +13,7 @@ export interface CallWithRetriesOptions {
   identity: ProcessIdentity;
   events: TypedEmitter<RunnerEvents>;
   /** Waits for a ready connection (through a restart if one is under way). */
-  acquire: () => Promise<Readiness>;
+  acquire: () => Promise<ConnectionAttempt>;
 }
 
 /**

@@ -170,7 +170,7 @@ export class Runner {
     const running = this.packages.get(session.packageName);
     if (!running) throw new ProcVisionError('1005', `package ${session.packageName} is not running`);
     const outcome = await running.process.call({ phase: 'reset', session: session.toWire() }, { sessionId });
-    session.applyState(outcome.session_state);
+    session.applyState(outcome.sessionState);
     return outcome;
   }
 

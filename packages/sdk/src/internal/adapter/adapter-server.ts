@@ -5,7 +5,7 @@ import type { AlgorithmWorker } from './algorithm-worker.js';
 import { protocolVersion } from './adapter-hello.js';
 import { type EntryPoint, resolveEntryPoint } from './entry-point.js';
 import { controlSlot, type FrameOutput } from './frame-output.js';
-import { loadRunnerMessageSchemaCheck, readRunnerMessage, type RunnerMessageSchemaCheck } from './runner-message.js';
+import { loadRunnerMessageSchemaCheck, readInboundFrame, type RunnerMessageSchemaCheck } from './inbound-frame.js';
 import { CallMailboxWriter } from './call-mailbox.js';
 
 /** How the adapter was started. */
@@ -114,7 +114,7 @@ export class AdapterServer {
   }
 
   private handle(raw: Record<string, unknown>): void {
-    const parsed = readRunnerMessage(raw, this.schemaCheck);
+    const parsed = readInboundFrame(raw, this.schemaCheck);
     if (parsed === undefined) return this.awaitSchemaCheck(raw);
     if (!parsed.ok) {
       this.sendError(parsed.requestId, parsed.reason, parsed.code);
