@@ -1,7 +1,7 @@
 import { supportedTargets } from '@procvision/packager/targets';
 import { commaList, positiveInteger } from '../internal/option-parsers.js';
 import type { CommandSpec } from './command-spec.js';
-import { type SignatureFlags, signatureOptions } from './shared-options.js';
+import { type GuideOptions, type SignatureFlags, guideOptions, signatureOptions } from './shared-options.js';
 
 /** Options of `procvision init`. */
 export interface InitOptions {
@@ -19,7 +19,7 @@ export interface ValidateOptions extends SignatureFlags {
 }
 
 /** Options of `procvision run`. */
-export interface RunOptions {
+export interface RunOptions extends GuideOptions {
   pid: string;
   image: string;
   step: number;
@@ -79,6 +79,7 @@ export const projectCommands: readonly CommandSpec[] = [
       { flags: '--step <n>', description: 'step index, from 1', parse: positiveInteger, defaultValue: 1 },
       { flags: '--params <json>', description: 'user params as a JSON object' },
       { flags: '--timeout-ms <ms>', description: 'execute timeout in milliseconds', parse: positiveInteger },
+      ...guideOptions,
       { flags: '--report <dir>', description: 'write report.json, report.html and annotated.png to this folder' },
     ],
     examples: ['procvision run <project> --pid <pid> --image <image>', 'procvision run <project> --pid <pid> --image <image> --params \'{"threshold":60}\' --report out/'],

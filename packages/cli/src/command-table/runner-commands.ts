@@ -1,12 +1,12 @@
 import { commaList, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
 import type { CommandSpec } from './command-spec.js';
-import { type SignatureFlags, type StoreOptions, signatureOptions, storeOption } from './shared-options.js';
+import { type GuideOptions, type SignatureFlags, type StoreOptions, guideOptions, signatureOptions, storeOption } from './shared-options.js';
 
 /** Options of `procvision runner install`. */
 export interface InstallOptions extends StoreOptions, SignatureFlags {}
 
 /** Options of `procvision runner exec`. */
-export interface ExecOptions extends StoreOptions {
+export interface ExecOptions extends StoreOptions, GuideOptions {
   pid: string;
   image: string;
   step: number;
@@ -94,6 +94,7 @@ export const runnerCommands: readonly CommandSpec[] = [
       { flags: '--image <file>', description: 'image file', required: true },
       { flags: '--step <n>', description: 'step index, from 1', parse: positiveInteger, defaultValue: 1 },
       { flags: '--params <json>', description: 'user params as a JSON object' },
+      ...guideOptions,
     ],
     examples: ['procvision runner exec --pid <pid> --image part.jpg --store <store> --json'],
     run: async (output, _positionals, options) => (await load()).runnerExec(options as unknown as ExecOptions, output),

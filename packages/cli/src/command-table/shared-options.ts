@@ -30,3 +30,17 @@ export const commonOptions: readonly OptionSpec[] = [
   { flags: '--json', description: 'print one JSON document on stdout (logs go to stderr)' },
   { flags: '--debug', description: 'print stack traces of errors' },
 ];
+
+/** `--guide-image`, `--guide-info`, `--step-desc` of `run` and `runner exec` (Python v0.3 algorithms). */
+export interface GuideOptions {
+  guideImage?: string;
+  guideInfo?: string;
+  stepDesc?: string;
+}
+
+/** The guide options of a Python v0.3 step, for `run` and `runner exec`. */
+export const guideOptions: readonly OptionSpec[] = [
+  { flags: '--guide-image <file>', description: 'guide (reference) image of a Python v0.3 step' },
+  { flags: '--guide-info <json>', description: 'guide_info of a Python v0.3 step: JSON, or @file.json' },
+  { flags: '--step-desc <text>', description: 'step description of a Python v0.3 step' },
+];

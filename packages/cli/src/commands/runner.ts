@@ -9,6 +9,7 @@ import { assertStoreExists } from '../internal/assert-store-exists.js';
 import { commandExample, fillExample } from '../internal/contextual-example.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { parseParamsOption } from '../internal/parse-params.js';
+import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
 import { serveToken } from '../internal/serve-token.js';
@@ -110,6 +111,7 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const example = fillExample(`procvision runner exec --pid ${shellQuote(options.pid)} --image part.jpg --store <store>`, { store: storeFolder });
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
+  const guide = await readGuideOptions(options, example);
   const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
       if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }) });
@@ -120,7 +122,7 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output });
   let run: Awaited<ReturnType<typeof runStep>>;
   try {
-    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example });
+    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
   } finally {
     await algorithm.close();
   }
