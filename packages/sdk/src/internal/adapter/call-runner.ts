@@ -1,17 +1,12 @@
-import {
-  type AlgorithmInfo,
-  type ImageMeta,
-  ProcVisionError,
-  checkExecuteResult,
-  checkPreExecuteResult,
-  validateUserParams,
-} from '@procvision/manifest';
+import type { AlgorithmInfo, ExecuteResult, ImageMeta, PreExecuteResult, ResultCheck, StepSpec } from '@procvision/manifest';
+import { ProcVisionError } from '@procvision/manifest/errors';
 import type { Logger } from '../../logger.js';
 import { Session, type SessionInit } from '../../session.js';
 import type { StepContext, StepPhase } from '../../base-algorithm.js';
 import type { LoadedAlgorithm } from './algorithm-loader.js';
 import { errorOutcome, type CallOutcome } from './call-outcome.js';
 import { quickExecuteResult, quickPreExecuteResult } from './quick-result-check.js';
+import { loadContractChecks } from './contract-checks.js';
 
 const sessionStateWarnBytes = 100 * 1024;
 
@@ -82,9 +77,7 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
     throw new ProcVisionError('1006', `step_index ${JSON.stringify(data.step_index)} is not a step of ${info.name} (steps 1..${info.steps.length})`);
   }
   const imageMeta = data.image_meta as ImageMeta;
-  const validation = validateUserParams(step, data.user_params ?? {}, imageMeta);
-  if (!validation.ok) throw new ProcVisionError(validation.code, validation.message);
-  const userParams = validation.params;
+  const userParams = quickUserParams(step, data.user_params) ?? (await checkUserParams(step, data.user_params, imageMeta));
   const sharedMemId = typeof data.shared_mem_id === 'string' ? data.shared_mem_id : '';
   const stepContext: StepContext = { phase, pid, userParams, sharedMemId, imageMeta };
   if (algorithm.onStepStart !== undefined) {
@@ -95,7 +88,9 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
   let outcome: CallOutcome;
   try {
     const returned: unknown = algorithm[method](stepIndex, pid, session, userParams, sharedMemId, imageMeta);
-    outcome = checkReturned(context, method, isThenable(returned) ? await returned : returned);
+    const value = isThenable(returned) ? await returned : returned;
+    const quick = method === 'preExecute' ? quickPreExecuteResult(value) : quickExecuteResult(value);
+    outcome = outcomeOf(context, method, quick ?? (await checkReturned(context, method, value)));
   } catch (error) {
     outcome = errorOutcome(error);
   }
@@ -104,11 +99,29 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
   return finishFailure ?? outcome;
 }
 
-function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): CallOutcome {
-  const checked =
-    method === 'preExecute'
-      ? (quickPreExecuteResult(returned) ?? checkPreExecuteResult(returned))
-      : (quickExecuteResult(returned) ?? checkExecuteResult(returned, { maxDefects: context.maxDefects }));
+/** A step without params called without params: nothing to check or fill in (no zod needed). */
+function quickUserParams(step: StepSpec, given: unknown): Record<string, unknown> | undefined {
+  if (step.params.length > 0) return undefined;
+  if (given === undefined) return {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
+  for (const _key in given) return undefined;
+  return {};
+}
+
+/** Checks user params with @procvision/manifest's `validateUserParams` (defaults filled in). */
+async function checkUserParams(step: StepSpec, given: unknown, imageMeta: ImageMeta): Promise<Record<string, unknown>> {
+  const validation = (await loadContractChecks()).validateUserParams(step, given ?? {}, imageMeta);
+  if (!validation.ok) throw new ProcVisionError(validation.code, validation.message);
+  return validation.params;
+}
+
+/** The schema check of a result the quick check left undecided (loads zod the first time). */
+async function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): Promise<ResultCheck<ExecuteResult | PreExecuteResult>> {
+  const checks = await loadContractChecks();
+  return method === 'preExecute' ? checks.checkPreExecuteResult(returned) : checks.checkExecuteResult(returned, { maxDefects: context.maxDefects });
+}
+
+function outcomeOf(context: CallRunnerContext, method: 'preExecute' | 'execute', checked: ResultCheck<ExecuteResult | PreExecuteResult>): CallOutcome {
   if (!checked.ok) {
     return { status: 'ERROR', message: `${method}() returned an invalid result: ${checked.message}`, error_code: '9999', data: {} };
   }
