@@ -21,19 +21,26 @@ export interface CallRunnerContext {
 /**
  * Runs one call (`data` of a `call` frame) against the algorithm and builds the `result` frame:
  * hooks around pre/execute, result contract checks, session state out, latency.
- * Never throws: every failure becomes an ERROR result.
+ * Never throws: every failure becomes an ERROR result. Synchronous while the algorithm and its
+ * hooks are (no promise, no microtask per call); a promise as soon as one of them returns one
+ * or a check needs the schemas.
  */
-export async function runCall(context: CallRunnerContext, requestId: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+export function runCall(context: CallRunnerContext, requestId: string, data: Record<string, unknown>): MaybePromise<Record<string, unknown>> {
   const started = performance.now();
   const phase = data.phase;
   const stepIndex = typeof data.step_index === 'number' ? data.step_index : 0;
   const session = new Session(sessionInit(data.session), 'adopt');
-  let outcome: CallOutcome;
+  let outcome: MaybePromise<CallOutcome>;
   try {
-    outcome = await runPhase(context, phase, stepIndex, session, data);
+    outcome = runPhase(context, phase, stepIndex, session, data);
   } catch (error) {
     outcome = errorOutcome(error);
   }
+  const frame = (settled: CallOutcome): Record<string, unknown> => resultFrame(requestId, phase, stepIndex, session, settled, started);
+  return isThenable(outcome) ? Promise.resolve(outcome).then(frame, (error: unknown) => frame(errorOutcome(error))) : frame(outcome);
+}
+
+function resultFrame(requestId: string, phase: unknown, stepIndex: number, session: Session, outcome: CallOutcome, started: number): Record<string, unknown> {
   const frame: Record<string, unknown> = {
     type: 'result',
     request_id: requestId,
@@ -50,14 +57,21 @@ export async function runCall(context: CallRunnerContext, requestId: string, dat
   return frame;
 }
 
-async function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number, session: Session, data: Record<string, unknown>): Promise<CallOutcome> {
+/** A value, or a promise of it. */
+type MaybePromise<T> = T | Promise<T>;
+
+/** `then(value)` now, or once `value` settles. */
+function andThen<T, R>(value: MaybePromise<T>, then: (settled: T) => MaybePromise<R>): MaybePromise<R> {
+  return isThenable(value) ? Promise.resolve(value).then(then) : then(value);
+}
+
+function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number, session: Session, data: Record<string, unknown>): MaybePromise<CallOutcome> {
   const { algorithm } = context;
   switch (phase) {
     case 'info':
       return { status: 'OK', message: 'info', data: context.info as unknown as Record<string, unknown> };
     case 'reset':
-      await algorithm.reset?.(session);
-      return { status: 'OK', message: 'reset', data: {} };
+      return andThen(algorithm.reset?.(session), (): CallOutcome => ({ status: 'OK', message: 'reset', data: {} }));
     case 'pre':
     case 'execute':
       return runStep(context, phase, stepIndex, session, data);
@@ -66,8 +80,8 @@ async function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: n
   }
 }
 
-async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number, session: Session, data: Record<string, unknown>): Promise<CallOutcome> {
-  const { algorithm, info } = context;
+function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number, session: Session, data: Record<string, unknown>): MaybePromise<CallOutcome> {
+  const { info } = context;
   const pid = data.pid;
   if (typeof pid !== 'string' || !info.supported_pids.includes(pid)) {
     throw new ProcVisionError('1001', `pid ${JSON.stringify(pid)} is not in supported_pids (${info.supported_pids.join(', ')})`);
@@ -77,26 +91,44 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
     throw new ProcVisionError('1006', `step_index ${JSON.stringify(data.step_index)} is not a step of ${info.name} (steps 1..${info.steps.length})`);
   }
   const imageMeta = data.image_meta as ImageMeta;
-  const userParams = quickUserParams(step, data.user_params) ?? (await checkUserParams(step, data.user_params, imageMeta));
   const sharedMemId = typeof data.shared_mem_id === 'string' ? data.shared_mem_id : '';
-  const stepContext: StepContext = { phase, pid, userParams, sharedMemId, imageMeta };
-  if (algorithm.onStepStart !== undefined) {
-    const startFailure = await callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
-    if (startFailure !== undefined) return startFailure;
-  }
-  const method = phase === 'pre' ? 'preExecute' : 'execute';
-  let outcome: CallOutcome;
+  const userParams = quickUserParams(step, data.user_params) ?? checkUserParams(step, data.user_params, imageMeta);
+  return andThen(userParams, (params) => runHooked(context, { phase, pid, userParams: params, sharedMemId, imageMeta }, stepIndex, session));
+}
+
+/** onStepStart, the step method with its result check, onStepFinish. */
+function runHooked(context: CallRunnerContext, stepContext: StepContext, stepIndex: number, session: Session): MaybePromise<CallOutcome> {
+  const { algorithm } = context;
+  const method = stepContext.phase === 'pre' ? 'preExecute' : 'execute';
+  const body = (): MaybePromise<CallOutcome> => andThen(runMethod(context, method, stepIndex, session, stepContext), (outcome) => finishStep(context, stepIndex, session, outcome));
+  if (algorithm.onStepStart === undefined) return body();
+  const startFailure = callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
+  return andThen(startFailure, (failure) => failure ?? body());
+}
+
+function runMethod(context: CallRunnerContext, method: 'preExecute' | 'execute', stepIndex: number, session: Session, step: StepContext): MaybePromise<CallOutcome> {
+  let returned: unknown;
   try {
-    const returned: unknown = algorithm[method](stepIndex, pid, session, userParams, sharedMemId, imageMeta);
-    const value = isThenable(returned) ? await returned : returned;
-    const quick = method === 'preExecute' ? quickPreExecuteResult(value) : quickExecuteResult(value);
-    outcome = outcomeOf(context, method, quick ?? (await checkReturned(context, method, value)));
+    returned = context.algorithm[method](stepIndex, step.pid, session, step.userParams, step.sharedMemId, step.imageMeta);
   } catch (error) {
-    outcome = errorOutcome(error);
+    return errorOutcome(error);
   }
+  if (isThenable(returned)) return Promise.resolve(returned).then((value) => checkValue(context, method, value), errorOutcome);
+  return checkValue(context, method, returned);
+}
+
+/** The hand-written check when it decides, else the schema check (loads zod the first time). */
+function checkValue(context: CallRunnerContext, method: 'preExecute' | 'execute', value: unknown): MaybePromise<CallOutcome> {
+  const quick = method === 'preExecute' ? quickPreExecuteResult(value) : quickExecuteResult(value);
+  if (quick !== undefined) return outcomeOf(context, method, quick);
+  return checkReturned(context, method, value).then((checked) => outcomeOf(context, method, checked), errorOutcome);
+}
+
+function finishStep(context: CallRunnerContext, stepIndex: number, session: Session, outcome: CallOutcome): MaybePromise<CallOutcome> {
+  const { algorithm } = context;
   if (algorithm.onStepFinish === undefined) return outcome;
-  const finishFailure = await callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
-  return finishFailure ?? outcome;
+  const finishFailure = callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
+  return andThen(finishFailure, (failure) => failure ?? outcome);
 }
 
 /** A step without params called without params: nothing to check or fill in (no zod needed). */
@@ -115,7 +147,7 @@ async function checkUserParams(step: StepSpec, given: unknown, imageMeta: ImageM
   return validation.params;
 }
 
-/** The schema check of a result the quick check left undecided (loads zod the first time). */
+/** The schema check of a result the quick check left undecided. */
 async function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): Promise<ResultCheck<ExecuteResult | PreExecuteResult>> {
   const checks = await loadContractChecks();
   return method === 'preExecute' ? checks.checkPreExecuteResult(returned) : checks.checkExecuteResult(returned, { maxDefects: context.maxDefects });
@@ -129,16 +161,21 @@ function outcomeOf(context: CallRunnerContext, method: 'preExecute' | 'execute',
   return checked.result as CallOutcome;
 }
 
-/** Runs a hook; a throw becomes an ERROR outcome naming the hook (typed error codes kept). */
-async function callHook(name: string, hook: () => unknown): Promise<CallOutcome | undefined> {
-  try {
-    await hook();
-    return undefined;
-  } catch (error) {
+/** Runs a hook; a throw or rejection becomes an ERROR outcome naming the hook (typed error codes kept). */
+function callHook(name: string, hook: () => unknown): MaybePromise<CallOutcome | undefined> {
+  const failed = (error: unknown): CallOutcome => {
     const outcome = errorOutcome(error);
     outcome.message = `${name} hook failed: ${outcome.message ?? ''}`;
     return outcome;
+  };
+  let returned: unknown;
+  try {
+    returned = hook();
+  } catch (error) {
+    return failed(error);
   }
+  if (!isThenable(returned)) return undefined;
+  return Promise.resolve(returned).then(() => undefined, failed);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -31,8 +31,8 @@ const settleTurns = 20;
 
 /**
  * The adapter with the algorithm on its main thread (the default; `hello` is already sent).
- * Like the Python adapter it loads the algorithm at once and then reads stdin in a blocking
- * loop: one `read` per frame, the call runs, its result is written with one `write`. No
+ * It loads the algorithm when the runner's `hello` arrives and, like the Python adapter, reads
+ * stdin in a blocking loop: one `read` per frame, the call runs, its result is written with one `write`. No
  * second thread to wake, no event-loop turn, no stream objects per chunk.
  *
  * An algorithm that leaves work in the event loop between calls (a timer, a socket, a child
@@ -49,6 +49,7 @@ export class MainThreadAdapter {
   private readonly ownHandles = ownStdioHandles();
   private context: CallRunnerContext | undefined;
   private loadError: { code: string; message: string } | undefined;
+  private loading: Promise<boolean> | undefined;
   private schemaCheck: RunnerMessageSchemaCheck | undefined;
   /** Request id of the running call, until its answer is written. */
   private inFlight: string | undefined;
@@ -65,16 +66,28 @@ export class MainThreadAdapter {
     this.logger = options.logger;
   }
 
-  /** Loads the algorithm, then serves stdin until shutdown or end of input. */
+  /**
+   * Serves stdin until shutdown or end of input. The algorithm is loaded when the runner's
+   * `hello` (or a first call) arrives (protocol.md, start-up 3); frames after it wait.
+   */
   async run(): Promise<void> {
     this.watchForCrashes();
-    try {
-      const entry = resolveEntryPoint(this.options.root, this.options.argv);
-      this.context = await setUpAlgorithm({ ...entry, maxDefects: this.options.maxDefects }, this.logger);
-    } catch (error) {
-      return this.failLoad(setupFailure(error));
-    }
     await this.serveBlocking();
+  }
+
+  /** Loads the algorithm once; resolves true when it is ready, false when loading failed. */
+  private load(): Promise<boolean> {
+    this.loading ??= (async () => {
+      try {
+        const entry = resolveEntryPoint(this.options.root, this.options.argv);
+        this.context = await setUpAlgorithm({ ...entry, maxDefects: this.options.maxDefects }, this.logger);
+        return true;
+      } catch (error) {
+        this.failLoad(setupFailure(error));
+        return false;
+      }
+    })();
+    return this.loading;
   }
 
   /** Reads frames in a blocking way while nothing else needs the event loop. */
@@ -147,9 +160,11 @@ export class MainThreadAdapter {
       case 'ping':
         this.send({ type: 'pong', request_id: message.requestId, status: 'OK' });
         return undefined;
-      case 'hello':
+      case 'hello': {
         if (message.protocol !== protocolVersion) this.logger.warn(`runner speaks protocol ${String(message.protocol)}, this adapter speaks ${protocolVersion}`);
-        return undefined;
+        const loaded = this.load();
+        return wait ? loaded.then(() => undefined) : undefined;
+      }
       case 'call':
         return this.call(message.requestId, message.data);
       case 'shutdown':
@@ -193,22 +208,26 @@ export class MainThreadAdapter {
     if (this.inFlight !== undefined) return this.sendError(requestId, 'busy', '9999');
     const context = this.context;
     if (context === undefined) {
-      const failure = this.loadError ?? { code: '9999', message: 'algorithm not loaded' };
-      return this.sendError(requestId, failure.message, failure.code);
+      if (this.loadError !== undefined) return this.sendError(requestId, this.loadError.message, this.loadError.code);
+      // A call before (or without) the runner's hello: it waits for the load.
+      return this.load().then(() => this.call(requestId, data));
     }
     this.inFlight = requestId;
-    const done = this.runCall(context, requestId, data);
+    const result = runCall(context, requestId, data);
+    if (!(result instanceof Promise)) return this.answer(data, result);
+    const done = result.then((settled) => this.answer(data, settled));
     this.callDone = done;
     return done;
   }
 
-  private async runCall(context: CallRunnerContext, requestId: string, data: Record<string, unknown>): Promise<void> {
-    const result = await runCall(context, requestId, data);
+  /** Writes the result of the running call (busy ends just before). */
+  private answer(data: Record<string, unknown>, result: Record<string, unknown>): undefined {
     const frame = encodeResult(result, this.logger);
     warnIfLargeState(this.logger, data, result, frame.byteLength);
     this.inFlight = undefined;
     this.callDone = undefined;
     this.write(frame);
+    return undefined;
   }
 
   /** Runs teardown after the running call (if any), acknowledges and exits. */
@@ -216,6 +235,7 @@ export class MainThreadAdapter {
     if (this.stopping) return;
     this.stopping = true;
     this.logger.info(`shutting down: ${reason}`);
+    if (this.loading !== undefined) await this.loading;
     if (this.callDone !== undefined) await this.callDone;
     try {
       await this.context?.algorithm.teardown?.();
@@ -235,7 +255,7 @@ export class MainThreadAdapter {
     this.logger.error(`algorithm failed to load: ${failure.message}`, { error_code: failure.code });
     this.sendError(null, failure.message, failure.code);
     this.exitCode = 1;
-    this.serveEvented();
+    // The timer makes the blocking loop hand stdin to the event loop (see serveBlocking).
     setTimeout(() => this.exit(1), failedLoadDrainMs);
   }
 
