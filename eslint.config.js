@@ -20,7 +20,7 @@ export default tseslint.config(
   {
     // The adapter's start-up path (procvision-adapter: hello, algorithm import, first result) and
     // what an algorithm imports from @procvision/sdk must not load zod or sharp: the schemas are
-    // imported lazily (internal/adapter/contract-checks.ts, runner-message.ts), sharp by
+    // imported lazily (internal/adapter/contract-checks.ts, inbound-frame.ts), sharp by
     // @procvision/shm on first decode. Type-only imports are fine (erased).
     files: ['packages/sdk/src/**/*.ts'],
     rules: {

@@ -3,15 +3,15 @@ import { encodeFrame } from '@procvision/manifest/framing';
 import type { AlgorithmThread } from './algorithm-thread.js';
 import type { FrameOutput } from './frame-output.js';
 
-/** The protocol version this adapter speaks (protocol.md). */
+/** The protocol version this adapter speaks (docs/spec/protocol.md). */
 export const protocolVersion = 1;
 
 /** What the adapter's `hello` announces when the algorithm runs on its main thread (the default). */
 export const capabilities: readonly string[] = ['ping', 'call', 'shutdown', 'reset', 'info', 'shared_memory:v1'];
 
 /**
- * What the adapter announces with `--algorithm-thread worker`: it also answers pings while a
- * call runs, so the runner may hold it to the heartbeat during calls too.
+ * What the adapter announces with `--algorithm-thread worker`: `ping_while_busy`, pings are
+ * answered while a call runs (worker thread), so the runner may kill on missed pongs at any time.
  */
 export const workerCapabilities: readonly string[] = [...capabilities, 'ping_while_busy'];
 

@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js';
 import { Session, type SessionInit } from '../../session.js';
 import type { StepContext, StepPhase } from '../../base-algorithm.js';
 import type { LoadedAlgorithm } from './algorithm-loader.js';
-import { errorOutcome, type CallOutcome } from './call-outcome.js';
+import { errorResult, type MethodResult } from './method-result.js';
 import { quickExecuteResult, quickPreExecuteResult } from './quick-result-check.js';
 import { loadContractChecks } from './contract-checks.js';
 
@@ -30,17 +30,17 @@ export function runCall(context: CallRunnerContext, requestId: string, data: Rec
   const phase = data.phase;
   const stepIndex = typeof data.step_index === 'number' ? data.step_index : 0;
   const session = new Session(sessionInit(data.session), 'adopt');
-  let outcome: MaybePromise<CallOutcome>;
+  let outcome: MaybePromise<MethodResult>;
   try {
     outcome = runPhase(context, phase, stepIndex, session, data);
   } catch (error) {
-    outcome = errorOutcome(error);
+    outcome = errorResult(error);
   }
-  const frame = (settled: CallOutcome): Record<string, unknown> => resultFrame(requestId, phase, stepIndex, session, settled, started);
-  return isThenable(outcome) ? Promise.resolve(outcome).then(frame, (error: unknown) => frame(errorOutcome(error))) : frame(outcome);
+  const frame = (settled: MethodResult): Record<string, unknown> => resultFrame(requestId, phase, stepIndex, session, settled, started);
+  return isThenable(outcome) ? Promise.resolve(outcome).then(frame, (error: unknown) => frame(errorResult(error))) : frame(outcome);
 }
 
-function resultFrame(requestId: string, phase: unknown, stepIndex: number, session: Session, outcome: CallOutcome, started: number): Record<string, unknown> {
+function resultFrame(requestId: string, phase: unknown, stepIndex: number, session: Session, outcome: MethodResult, started: number): Record<string, unknown> {
   const frame: Record<string, unknown> = {
     type: 'result',
     request_id: requestId,
@@ -65,13 +65,13 @@ function andThen<T, R>(value: MaybePromise<T>, then: (settled: T) => MaybePromis
   return isThenable(value) ? Promise.resolve(value).then(then) : then(value);
 }
 
-function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number, session: Session, data: Record<string, unknown>): MaybePromise<CallOutcome> {
+function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number, session: Session, data: Record<string, unknown>): MaybePromise<MethodResult> {
   const { algorithm } = context;
   switch (phase) {
     case 'info':
       return { status: 'OK', message: 'info', data: context.info as unknown as Record<string, unknown> };
     case 'reset':
-      return andThen(algorithm.reset?.(session), (): CallOutcome => ({ status: 'OK', message: 'reset', data: {} }));
+      return andThen(algorithm.reset?.(session), (): MethodResult => ({ status: 'OK', message: 'reset', data: {} }));
     case 'pre':
     case 'execute':
       return runStep(context, phase, stepIndex, session, data);
@@ -80,7 +80,7 @@ function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number,
   }
 }
 
-function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number, session: Session, data: Record<string, unknown>): MaybePromise<CallOutcome> {
+function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number, session: Session, data: Record<string, unknown>): MaybePromise<MethodResult> {
   const { info } = context;
   const pid = data.pid;
   if (typeof pid !== 'string' || !info.supported_pids.includes(pid)) {
@@ -97,34 +97,34 @@ function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number
 }
 
 /** onStepStart, the step method with its result check, onStepFinish. */
-function runHooked(context: CallRunnerContext, stepContext: StepContext, stepIndex: number, session: Session): MaybePromise<CallOutcome> {
+function runHooked(context: CallRunnerContext, stepContext: StepContext, stepIndex: number, session: Session): MaybePromise<MethodResult> {
   const { algorithm } = context;
   const method = stepContext.phase === 'pre' ? 'preExecute' : 'execute';
-  const body = (): MaybePromise<CallOutcome> => andThen(runMethod(context, method, stepIndex, session, stepContext), (outcome) => finishStep(context, stepIndex, session, outcome));
+  const body = (): MaybePromise<MethodResult> => andThen(runMethod(context, method, stepIndex, session, stepContext), (outcome) => finishStep(context, stepIndex, session, outcome));
   if (algorithm.onStepStart === undefined) return body();
   const startFailure = callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
   return andThen(startFailure, (failure) => failure ?? body());
 }
 
-function runMethod(context: CallRunnerContext, method: 'preExecute' | 'execute', stepIndex: number, session: Session, step: StepContext): MaybePromise<CallOutcome> {
+function runMethod(context: CallRunnerContext, method: 'preExecute' | 'execute', stepIndex: number, session: Session, step: StepContext): MaybePromise<MethodResult> {
   let returned: unknown;
   try {
     returned = context.algorithm[method](stepIndex, step.pid, session, step.userParams, step.sharedMemId, step.imageMeta);
   } catch (error) {
-    return errorOutcome(error);
+    return errorResult(error);
   }
-  if (isThenable(returned)) return Promise.resolve(returned).then((value) => checkValue(context, method, value), errorOutcome);
+  if (isThenable(returned)) return Promise.resolve(returned).then((value) => checkValue(context, method, value), errorResult);
   return checkValue(context, method, returned);
 }
 
 /** The hand-written check when it decides, else the schema check (loads zod the first time). */
-function checkValue(context: CallRunnerContext, method: 'preExecute' | 'execute', value: unknown): MaybePromise<CallOutcome> {
+function checkValue(context: CallRunnerContext, method: 'preExecute' | 'execute', value: unknown): MaybePromise<MethodResult> {
   const quick = method === 'preExecute' ? quickPreExecuteResult(value) : quickExecuteResult(value);
   if (quick !== undefined) return outcomeOf(context, method, quick);
-  return checkReturned(context, method, value).then((checked) => outcomeOf(context, method, checked), errorOutcome);
+  return checkReturned(context, method, value).then((checked) => outcomeOf(context, method, checked), errorResult);
 }
 
-function finishStep(context: CallRunnerContext, stepIndex: number, session: Session, outcome: CallOutcome): MaybePromise<CallOutcome> {
+function finishStep(context: CallRunnerContext, stepIndex: number, session: Session, outcome: MethodResult): MaybePromise<MethodResult> {
   const { algorithm } = context;
   if (algorithm.onStepFinish === undefined) return outcome;
   const finishFailure = callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
@@ -153,18 +153,18 @@ async function checkReturned(context: CallRunnerContext, method: 'preExecute' | 
   return method === 'preExecute' ? checks.checkPreExecuteResult(returned) : checks.checkExecuteResult(returned, { maxDefects: context.maxDefects });
 }
 
-function outcomeOf(context: CallRunnerContext, method: 'preExecute' | 'execute', checked: ResultCheck<ExecuteResult | PreExecuteResult>): CallOutcome {
+function outcomeOf(context: CallRunnerContext, method: 'preExecute' | 'execute', checked: ResultCheck<ExecuteResult | PreExecuteResult>): MethodResult {
   if (!checked.ok) {
     return { status: 'ERROR', message: `${method}() returned an invalid result: ${checked.message}`, error_code: '9999', data: {} };
   }
   for (const warning of checked.warnings) context.logger.warn(`${method}() result: ${warning}`);
-  return checked.result as CallOutcome;
+  return checked.result as MethodResult;
 }
 
 /** Runs a hook; a throw or rejection becomes an ERROR outcome naming the hook (typed error codes kept). */
-function callHook(name: string, hook: () => unknown): MaybePromise<CallOutcome | undefined> {
-  const failed = (error: unknown): CallOutcome => {
-    const outcome = errorOutcome(error);
+function callHook(name: string, hook: () => unknown): MaybePromise<MethodResult | undefined> {
+  const failed = (error: unknown): MethodResult => {
+    const outcome = errorResult(error);
     outcome.message = `${name} hook failed: ${outcome.message ?? ''}`;
     return outcome;
   };

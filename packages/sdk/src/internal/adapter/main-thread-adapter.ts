@@ -4,7 +4,7 @@ import type { Logger } from '../../logger.js';
 import { protocolVersion } from './adapter-hello.js';
 import { resolveEntryPoint } from './entry-point.js';
 import type { FrameOutput } from './frame-output.js';
-import { loadRunnerMessageSchemaCheck, readRunnerMessage, type RunnerMessageSchemaCheck } from './runner-message.js';
+import { loadRunnerMessageSchemaCheck, readInboundFrame, type RunnerMessageSchemaCheck } from './inbound-frame.js';
 import { setUpAlgorithm, setupFailure } from './algorithm-setup.js';
 import { runCall, warnIfLargeState, type CallRunnerContext } from './call-runner.js';
 import { encodeResult } from './result-frame.js';
@@ -68,7 +68,7 @@ export class MainThreadAdapter {
 
   /**
    * Serves stdin until shutdown or end of input. The algorithm is loaded when the runner's
-   * `hello` (or a first call) arrives (protocol.md, start-up 3); frames after it wait.
+   * `hello` (or a first call) arrives (docs/spec/protocol.md, start-up 3); frames after it wait.
    */
   async run(): Promise<void> {
     this.watchForCrashes();
@@ -149,7 +149,7 @@ export class MainThreadAdapter {
    */
   private handle(raw: Record<string, unknown>, wait: boolean): Promise<void> | undefined {
     if (raw.type === '#protocol-error') return this.protocolError(raw.error as FrameError, wait);
-    const parsed = readRunnerMessage(raw, this.schemaCheck);
+    const parsed = readInboundFrame(raw, this.schemaCheck);
     if (parsed === undefined) return this.loadSchemaCheck(raw, wait);
     if (!parsed.ok) {
       this.sendError(parsed.requestId, parsed.reason, parsed.code);
