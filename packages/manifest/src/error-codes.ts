@@ -19,6 +19,15 @@ export const errorCodes = {
   '2006': { name: 'activation_conflict', retryable: false, description: 'pid bound to another package, or not in supported_pids' },
   '2007': { name: 'unsafe_uninstall', retryable: false, description: 'package active or in use' },
   '2008': { name: 'signature_invalid', retryable: false, description: 'signature or integrity check failed' },
+  '2020': { name: 'python_manifest_invalid', retryable: false, description: 'manifest.json of a Python delivery zip invalid for its SDK generation' },
+  '2021': { name: 'python_interpreter_mismatch', retryable: false, description: "deploy_bootstrap.json names another Python version, ABI or implementation than the station's interpreter" },
+  '2022': { name: 'python_requirements_invalid', retryable: false, description: 'requirements.txt missing, unparseable, or naming an index, a URL or an option' },
+  '2023': { name: 'python_requirement_unsatisfied', retryable: false, description: 'a requirement has no matching wheel in wheels/' },
+  '2024': { name: 'python_wheel_incompatible', retryable: false, description: "a wheel's tags do not match the station's Python (another platform, version or ABI)" },
+  '2025': { name: 'python_source_distribution', retryable: false, description: 'wheels/ holds a source distribution or another non-wheel file' },
+  '2026': { name: 'python_interpreter_unavailable', retryable: false, description: "the store's Python interpreter is missing or lacks venv/pip" },
+  '2027': { name: 'python_install_failed', retryable: false, description: 'creating the virtual environment or pip install failed' },
+  '2028': { name: 'python_entry_import_failed', retryable: false, description: 'the entry point does not import in the installed environment' },
 } as const satisfies Record<string, { name: string; retryable: boolean; description: string }>;
 
 /** A ProcVision error code as it travels on the wire, e.g. `"1006"`. */
@@ -45,6 +54,15 @@ export const ErrorCodes = {
   activationConflict: '2006',
   unsafeUninstall: '2007',
   signatureInvalid: '2008',
+  pythonManifestInvalid: '2020',
+  pythonInterpreterMismatch: '2021',
+  pythonRequirementsInvalid: '2022',
+  pythonRequirementUnsatisfied: '2023',
+  pythonWheelIncompatible: '2024',
+  pythonSourceDistribution: '2025',
+  pythonInterpreterUnavailable: '2026',
+  pythonInstallFailed: '2027',
+  pythonEntryImportFailed: '2028',
 } as const satisfies Record<string, ErrorCode>;
 
 /** The codes a runner may retry (protocol.md: timeouts and lost heartbeats). */

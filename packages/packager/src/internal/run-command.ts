@@ -15,6 +15,10 @@ export interface CommandOptions {
   env?: NodeJS.ProcessEnv;
   /** Windows needs a shell for `.cmd` shims (pnpm); never used for npm. */
   shell?: boolean;
+  /** Written to the child's stdin (which is closed afterwards); default: no stdin. */
+  input?: string;
+  /** Kill the child (its group) and fail after this long; default: no limit. */
+  timeoutMs?: number;
 }
 
 /**
@@ -23,15 +27,21 @@ export interface CommandOptions {
  */
 export function runCommand(command: string, args: readonly string[], options: CommandOptions): Promise<CommandOutput> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, shell: options.shell ?? false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, shell: options.shell ?? false, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], windowsHide: true, detached: process.platform !== 'win32' });
     stopOnExit(child);
+    if (options.input !== undefined) child.stdin?.end(options.input);
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    const describe = `${command === process.execPath ? 'node' : command} ${args.join(' ')}`;
-    child.on('error', (error) => reject(new ProcVisionError('2005', `cannot start "${describe}" in ${options.cwd}: ${error.message}`, { cause: error })));
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const describe = `${command === process.execPath ? 'node' : command} ${args.map((arg) => (arg.length > 80 ? `${arg.slice(0, 40).split('\n')[0] ?? ''}...` : arg)).join(' ')}`;
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new ProcVisionError('2005', `cannot start "${describe}" in ${options.cwd}: ${error.message}`, { cause: error }));
+    });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const output = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
       if (code === 0) {
         resolvePromise(output);

@@ -39,6 +39,15 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   '2006': 409,
   '2007': 409,
   '2008': 422,
+  '2020': 422,
+  '2021': 422,
+  '2022': 422,
+  '2023': 422,
+  '2024': 422,
+  '2025': 422,
+  '2026': 500,
+  '2027': 500,
+  '2028': 422,
 };
 
 /** An error of the HTTP layer (unknown route, wrong method, body too large...). */
