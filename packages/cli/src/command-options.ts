@@ -18,6 +18,8 @@ export interface SignatureFlags {
 export interface ValidateOptions extends SignatureFlags {
   manifest?: string;
   zip?: string;
+  /** The station's interpreter a Python SDK zip is checked against (default `python3`). */
+  python?: string;
 }
 
 /** Options of `procvision run` (and, with `store`, of `procvision runner exec`). */

@@ -61,7 +61,8 @@ export function createProgram(context: ProgramContext): Command {
     .description('check a project (manifest, entry, getInfo, smoke run, assets) or a delivery zip')
     .argument('[project]', 'project folder (default: the current folder)')
     .option('--manifest <path>', 'manifest file (default: <project>/manifest.json)')
-    .option('--zip <path>', 'also verify this delivery zip: structure, integrity, signature');
+    .option('--zip <path>', 'also verify this delivery zip (ours or a Python SDK zip): structure, integrity, signature')
+    .option('--python <interpreter>', "with a Python SDK zip: the station's interpreter its wheels must suit (default python3)");
   signatureOptions(validate, 'the --zip')
     .action(act(async (output, project: string | undefined, options: ValidateOptions) => (await import('./commands/validate.js')).validateCommand(project, options, output)));
 

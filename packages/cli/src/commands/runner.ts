@@ -13,7 +13,7 @@ import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from 
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
-import { formatPackageList } from '../internal/store-format.js';
+import { formatPackageList, supportedPidsText } from '../internal/store-format.js';
 
 /** What {@link withStore} may do: create the store (install), or only open an existing one. */
 interface StoreAccess {
@@ -54,7 +54,9 @@ export async function runnerInstall(zip: string, options: InstallOptions, output
   const policy = await resolveStoreSignaturePolicy(options, `${exampleFor('install')} --trusted-key vendor-a.pub.pem --require-signature`, root);
   output.progress(`installing ${zip}...`);
   const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
-  output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
+  const pidExample = entry.supported_pids.length === 0 ? '<PID>' : entry.supported_pids.join(',');
+  const kind = entry.python === undefined ? '' : ` for Python ${entry.python.python_version} in ${entry.python.venv}`;
+  output.result(entry, () => `installed ${entry.name} ${entry.version}${kind} (PIDs ${supportedPidsText(entry)}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${pidExample}`);
   return ExitCodes.success;
 }
 

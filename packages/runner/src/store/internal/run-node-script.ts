@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { ProcVisionError } from '@procvision/manifest';
+import { type ErrorCode, ProcVisionError } from '@procvision/manifest';
 
 /** How a child run through {@link runNodeScript} ends. */
 export interface NodeScriptRun {
@@ -12,17 +12,19 @@ export interface NodeScriptRun {
   /** What the error message calls this command. */
   describe: string;
   /** The error code of a failure (default 2005). */
-  code?: '2004' | '2005';
+  code?: ErrorCode;
+  /** The program to run (default `process.execPath`, node). */
+  command?: string;
 }
 
 /**
- * Runs `process.execPath <args>` without a shell (Windows refuses `.cmd` shims without one),
+ * Runs `process.execPath <args>` (or `run.command <args>`) without a shell (Windows refuses `.cmd` shims without one),
  * collecting stdout and stderr.
  * @throws ProcVisionError 2005 (or `code`) with the exit status and the stderr tail
  */
 export function runNodeScript(args: readonly string[], run: NodeScriptRun): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: run.cwd, env: run.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(run.command ?? process.execPath, args, { cwd: run.cwd, env: run.env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     run.onSpawn?.(child);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
