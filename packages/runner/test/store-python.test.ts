@@ -84,20 +84,20 @@ describe.skipIf('skip' in setup)('the package store with Python SDK delivery zip
   }, 180_000);
 
   it.each([
-    ['a ../ name', () => variant(added({ name: 'algorithm-example/../../escape.py', data: Buffer.from('x') })), '2001', /path traversal/],
-    ['an absolute name', () => variant(added({ name: '/etc/cron.d/evil', data: Buffer.from('x') })), '2001', /absolute/],
-    ['a symlink entry', () => variant(added({ name: 'algorithm-example/link', data: Buffer.from('/etc/passwd'), method: 0, unixMode: 0o120777 })), '2001', /symbolic link/],
-    ['a zip bomb (>1000:1)', () => variant(added({ name: 'algorithm-example/bomb.bin', data: Buffer.alloc(20 * 1024 * 1024) })), '2001', /zip bomb/],
-    ['a duplicate name', () => variant((entries) => [...entries, entries.find((entry) => entry.name === 'algorithm-example/manifest.json') as RawEntry]), '2001', /duplicate/],
-    ['a file outside the project folder', () => variant(added({ name: 'evil.py', data: Buffer.from('x') })), '2001', /outside the project folder/],
-    ['a wheel for another platform', () => variant(added({ name: 'wheels/numpy-1.26.4-cp310-cp310-win_amd64.whl', data: Buffer.from('not really a wheel') })), '2024', /numpy-1\.26\.4-cp310-cp310-win_amd64\.whl.*another platform/s],
-    ['a requirement with no wheel', () => variant(replaced('algorithm-example/requirements.txt', 'procvision-algorithm-sdk==0.3.2\nopencv-python==4.9.0.80\n')), '2023', /opencv-python.*no wheel/],
-    ['a requirement no wheel satisfies', () => variant(replaced('algorithm-example/requirements.txt', 'procvision-algorithm-sdk>=1.0\n')), '2023', /procvision-algorithm-sdk.*not satisfied/],
-    ['an index option in requirements.txt', () => variant(replaced('algorithm-example/requirements.txt', '--index-url https://pypi.org/simple\nprocvision-algorithm-sdk==0.3.2\n')), '2022', /line 1.*--index-url/],
-    ['a source distribution', () => variant(added({ name: 'wheels/helper-1.0.tar.gz', data: Buffer.from('sdist') })), '2025', /helper-1\.0\.tar\.gz.*source distribution/],
-    ['deploy_bootstrap.json for another Python', () => variant(replaced('algorithm-example/deploy_bootstrap.json', '{"has_embedded_python": false, "python_version": "3.7", "abi": "cp37", "implementation": ""}')), '2021', /python_version is "3\.7"/],
-    ['an entry point that is not module:Class', () => variant(replaced('algorithm-example/manifest.json', '{"name": "algorithm-example", "version": "1.0.0", "entry_point": "algorithm_example/main.py"}')), '2020', /entry_point/],
-  ])('refuses %s (%s), store unchanged', async (_label, makeZip, code, message) => {
+    ['a ../ name', '2001', () => variant(added({ name: 'algorithm-example/../../escape.py', data: Buffer.from('x') })), /path traversal/],
+    ['an absolute name', '2001', () => variant(added({ name: '/etc/cron.d/evil', data: Buffer.from('x') })), /absolute/],
+    ['a symlink entry', '2001', () => variant(added({ name: 'algorithm-example/link', data: Buffer.from('/etc/passwd'), method: 0, unixMode: 0o120777 })), /symbolic link/],
+    ['a zip bomb (>1000:1)', '2001', () => variant(added({ name: 'algorithm-example/bomb.bin', data: Buffer.alloc(20 * 1024 * 1024) })), /zip bomb/],
+    ['a duplicate name', '2001', () => variant((entries) => [...entries, entries.find((entry) => entry.name === 'algorithm-example/manifest.json') as RawEntry]), /duplicate/],
+    ['a file outside the project folder', '2001', () => variant(added({ name: 'evil.py', data: Buffer.from('x') })), /outside the project folder/],
+    ['a wheel for another platform', '2024', () => variant(added({ name: 'wheels/numpy-1.26.4-cp310-cp310-win_amd64.whl', data: Buffer.from('not really a wheel') })), /numpy-1\.26\.4-cp310-cp310-win_amd64\.whl.*another platform/s],
+    ['a requirement with no wheel', '2023', () => variant(replaced('algorithm-example/requirements.txt', 'procvision-algorithm-sdk==0.3.2\nopencv-python==4.9.0.80\n')), /opencv-python.*no wheel/],
+    ['a requirement no wheel satisfies', '2023', () => variant(replaced('algorithm-example/requirements.txt', 'procvision-algorithm-sdk>=1.0\n')), /procvision-algorithm-sdk.*not satisfied/],
+    ['an index option in requirements.txt', '2022', () => variant(replaced('algorithm-example/requirements.txt', '--index-url https://pypi.org/simple\nprocvision-algorithm-sdk==0.3.2\n')), /line 1.*--index-url/],
+    ['a source distribution', '2025', () => variant(added({ name: 'wheels/helper-1.0.tar.gz', data: Buffer.from('sdist') })), /helper-1\.0\.tar\.gz.*source distribution/],
+    ['deploy_bootstrap.json for another Python', '2021', () => variant(replaced('algorithm-example/deploy_bootstrap.json', '{"has_embedded_python": false, "python_version": "3.7", "abi": "cp37", "implementation": ""}')), /python_version is "3\.7"/],
+    ['an entry point that is not module:Class', '2020', () => variant(replaced('algorithm-example/manifest.json', '{"name": "algorithm-example", "version": "1.0.0", "entry_point": "algorithm_example/main.py"}')), /entry_point/],
+  ])('refuses %s (%s), store unchanged', async (_label, code, makeZip, message) => {
     const store = await freshStore();
     const before = storeSnapshot(store.paths.root);
     await expect(store.install(makeZip())).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
