@@ -1,5 +1,5 @@
 /**
- * The ProcVision error-code table (domain.md), one entry per code.
+ * The ProcVision error-code table (docs/spec/domain.md), one entry per code.
  * Codes travel on the wire as strings (`"1001"`).
  */
 export const errorCodes = {
@@ -19,6 +19,9 @@ export const errorCodes = {
   '2006': { name: 'activation_conflict', retryable: false, description: 'pid bound to another package, or not in supported_pids' },
   '2007': { name: 'unsafe_uninstall', retryable: false, description: 'package active or in use' },
   '2008': { name: 'signature_invalid', retryable: false, description: 'signature or integrity check failed' },
+  // Service hardening (2009-2019 store, 3001-3049 HTTP service limits and authentication).
+  '2009': { name: 'package_not_installed', retryable: false, description: 'no such package name and version in the store' },
+  '2010': { name: 'already_installed', retryable: false, description: 'that package name and version is already installed' },
   '2020': { name: 'python_manifest_invalid', retryable: false, description: 'manifest.json of a Python delivery zip invalid for its SDK generation' },
   '2021': { name: 'python_interpreter_mismatch', retryable: false, description: "deploy_bootstrap.json names another Python version, ABI or implementation than the station's interpreter" },
   '2022': { name: 'python_requirements_invalid', retryable: false, description: 'requirements.txt missing, unparseable, or naming an index, a URL or an option' },
@@ -28,6 +31,15 @@ export const errorCodes = {
   '2026': { name: 'python_interpreter_unavailable', retryable: false, description: "the store's Python interpreter is missing or lacks venv/pip" },
   '2027': { name: 'python_install_failed', retryable: false, description: 'creating the virtual environment or pip install failed' },
   '2028': { name: 'python_entry_import_failed', retryable: false, description: 'the entry point does not import in the installed environment' },
+  '3001': { name: 'unauthorized', retryable: false, description: 'missing or wrong bearer token' },
+  '3002': { name: 'exposure_refused', retryable: false, description: 'the service would listen beyond loopback without a token' },
+  '3003': { name: 'path_not_allowed', retryable: false, description: 'a path outside the roots the operator allows' },
+  '3004': { name: 'not_a_regular_file', retryable: false, description: 'a path names a folder, FIFO, device or socket, not a regular file' },
+  '3005': { name: 'file_too_large', retryable: false, description: 'a file named by path is larger than the limit' },
+  '3006': { name: 'too_many_sessions', retryable: false, description: 'the session cap is reached' },
+  '3007': { name: 'json_too_complex', retryable: false, description: 'a JSON value nested too deep or too large' },
+  '3008': { name: 'image_too_large', retryable: false, description: 'an image decodes to more pixels than the limit' },
+  '3009': { name: 'service_busy', retryable: false, description: 'too many requests of this kind in flight' },
 } as const satisfies Record<string, { name: string; retryable: boolean; description: string }>;
 
 /** A ProcVision error code as it travels on the wire, e.g. `"1006"`. */
@@ -54,6 +66,8 @@ export const ErrorCodes = {
   activationConflict: '2006',
   unsafeUninstall: '2007',
   signatureInvalid: '2008',
+  packageNotInstalled: '2009',
+  alreadyInstalled: '2010',
   pythonManifestInvalid: '2020',
   pythonInterpreterMismatch: '2021',
   pythonRequirementsInvalid: '2022',
@@ -63,9 +77,18 @@ export const ErrorCodes = {
   pythonInterpreterUnavailable: '2026',
   pythonInstallFailed: '2027',
   pythonEntryImportFailed: '2028',
+  unauthorized: '3001',
+  exposureRefused: '3002',
+  pathNotAllowed: '3003',
+  notARegularFile: '3004',
+  fileTooLarge: '3005',
+  tooManySessions: '3006',
+  jsonTooComplex: '3007',
+  imageTooLarge: '3008',
+  serviceBusy: '3009',
 } as const satisfies Record<string, ErrorCode>;
 
-/** The codes a runner may retry (protocol.md: timeouts and lost heartbeats). */
+/** The codes a runner may retry (docs/spec/protocol.md: timeouts and lost heartbeats). */
 export const retryableErrorCodes: readonly ErrorCode[] = (Object.keys(errorCodes) as ErrorCode[]).filter(
   (code) => errorCodes[code].retryable,
 );

@@ -3,17 +3,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunnerConfigInput } from '@procvision/manifest';
+import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { PackageSpec } from '../process/package-spec.js';
+import { bearerAuthorizer } from './auth.js';
+import { assertSafeExposure } from './exposure.js';
 import { InspectionSessions } from './inspection-sessions.js';
 import { InflightRequests } from './internal/inflight-requests.js';
 import { serviceLogEntry } from './internal/service-log.js';
 import { type ProcessSource, storeProcessSource } from './process-source.js';
 import { createRequestHandler } from './request-handler.js';
 import type { Route } from './router.js';
-import { checkReadiness } from './readiness.js';
+import { checkReadiness } from './ready-check.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -43,6 +45,11 @@ export interface RunnerServiceOptions {
   verify?: VerifyOptions;
   /** How long `close()` waits for in-flight requests before cutting their connections (default 30000 ms). */
   shutdownTimeoutMs?: number;
+  /**
+   * Bearer token every request but `/health` must carry (`Authorization: Bearer <token>`).
+   * Required to listen beyond loopback: `listen()` refuses (3002) a non-loopback `host` without one.
+   */
+  token?: string;
   /** Where the service logs 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
   logger?: RunnerLogger;
 }
@@ -79,6 +86,7 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: 64 * 1024 * 1024, zipB
  * ```
  */
 export function createRunnerService(options: RunnerServiceOptions = {}): RunnerService {
+  if (options.token !== undefined && options.token.trim() === '') throw new ProcVisionError('3002', 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
   const { store } = options;
   const logger = options.logger ?? createStderrLogger();
   const source: ProcessSource = store
@@ -113,7 +121,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, options.verify ?? {}), ...(store ? packageRoutes(context, store) : [])];
   routes.push({ method: 'GET', pattern: '/', handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }) });
 
-  const handle = createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined });
+  const handle = createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token) });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
 
   async function startPackages(): Promise<void> {
@@ -133,6 +141,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       return boundUrl;
     },
     async listen() {
+      assertSafeExposure(options.host ?? '127.0.0.1', options.token);
       uploadDirectory = await mkdtemp(join(tmpdir(), 'procvision-http-'));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -39,6 +39,8 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   '2006': 409,
   '2007': 409,
   '2008': 422,
+  '2009': 404,
+  '2010': 409,
   '2020': 422,
   '2021': 422,
   '2022': 422,
@@ -48,7 +50,28 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   '2026': 500,
   '2027': 500,
   '2028': 422,
+  '3001': 401,
+  '3002': 500,
+  '3003': 403,
+  '3004': 422,
+  '3005': 413,
+  '3006': 429,
+  '3007': 422,
+  '3008': 422,
+  '3009': 503,
 };
+
+/**
+ * Headers an error of a code carries: `WWW-Authenticate` on 401, `Retry-After` (seconds, from
+ * `details.retry_after_s`) on 429/503 that a client may retry.
+ */
+function headersOfError(code: ErrorCode, details: Record<string, unknown> | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (code === '3001') headers['www-authenticate'] = 'Bearer realm="procvision-runner"';
+  const retryAfter = details?.retry_after_s;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter)) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfter)));
+  return headers;
+}
 
 /** An error of the HTTP layer (unknown route, wrong method, body too large...). */
 export class HttpError extends Error {
@@ -109,7 +132,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const code = ProcVisionError.isInstance(error) || hasTableCode(error) ? (error as { code: ErrorCode }).code : '9999';
   const message = error instanceof Error ? error.message : String(error);
   const details = ProcVisionError.isInstance(error) ? error.details : undefined;
-  return { status: httpStatusOfErrorCode[code], headers: {}, body: errorBody(code, message, details) };
+  return { status: httpStatusOfErrorCode[code], headers: headersOfError(code, details), body: errorBody(code, message, details) };
 }
 
 function hasTableCode(error: unknown): boolean {

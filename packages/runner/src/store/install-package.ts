@@ -35,7 +35,7 @@ function asInstallError(error: unknown, zipPath: string): ProcVisionError {
 }
 
 /**
- * Installs a delivery zip, ours or the Python SDK's (delivery.md "Offline install"); the caller
+ * Installs a delivery zip, ours or the Python SDK's (docs/spec/delivery.md "Offline install"); the caller
  * holds the store lock. Any failure undoes every step, so the store is as before; the error
  * keeps its code (2005 when it had none).
  */

@@ -7,7 +7,7 @@ import type { CheckList } from './check-list.js';
 import { checkPythonDeliveryZip } from './python-zip-checks.js';
 
 /**
- * Checks a delivery zip (delivery.md): structure and integrity, signature, manifest, target;
+ * Checks a delivery zip (docs/spec/delivery.md): structure and integrity, signature, manifest, target;
  * a Python SDK zip is checked against the station's interpreter `python` instead of a target.
  * With trusted keys the signature is PASS or FAIL; a refused signature (2008) is reported and
  * the rest of the zip is still checked.
