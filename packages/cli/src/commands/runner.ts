@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
-import type { PackageStore } from '@procvision/runner/store';
+import { packageLaunch, type PackageStore } from '@procvision/runner/store';
 import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -117,7 +117,8 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
     }),
   );
   output.progress(`starting ${active.name} ${active.version}...`);
-  const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output });
+  const launch = active.entry.kind === 'python' ? packageLaunch(active.root, active.entry) : undefined;
+  const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output, ...(launch === undefined ? {} : { adapter: launch.adapter, env: launch.env }) });
   let run: Awaited<ReturnType<typeof runStep>>;
   try {
     run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example });
