@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import archiver from 'archiver';
 import { readCentralDirectory } from './internal/central-directory.js';
 import { readEntry, type ByteBudget } from './internal/entry-reader.js';
@@ -40,7 +41,7 @@ export async function signPythonDeliveryZip(zipPath: string, privateKey: KeyInpu
     archive.on('error', reject);
   });
   archive.pipe(output);
-  for (const entry of files) archive.append(entry.open() as NodeJS.ReadableStream & import('node:stream').Readable, { name: entry.name, date: fixedEntryDate, mode: 0o644, store: entry.name.endsWith('.whl') });
+  for (const entry of files) archive.append(entry.open() as Readable, { name: entry.name, date: fixedEntryDate, mode: 0o644, store: entry.name.endsWith('.whl') });
   archive.append(`${JSON.stringify(signature, null, 2)}\n`, { name: 'SIGNATURE', date: fixedEntryDate, mode: 0o644 });
   try {
     await archive.finalize();
