@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { nodeAdapterCommand, pythonAdapterCommand } from '../process/package-spec.js';
+import { nodeAdapterCommand } from '../process/package-spec.js';
+import { pythonAdapterLaunch } from '../process/python-adapter-launch.js';
 import type { AdapterCommand } from '../process/spawn-adapter.js';
 import type { RegistryEntry } from './registry.js';
 
@@ -12,12 +13,9 @@ export interface PackageLaunch {
 /**
  * The adapter of an installed version, by kind: an npm package runs its vendored SDK adapter
  * with this node; a Python package runs `<root>/.venv/bin/python -m
- * procvision_algorithm_sdk.adapter` in its root, with `PYTHONPATH=<root>` and `PROC_ALGO_ROOT`.
+ * procvision_algorithm_sdk.adapter` in its root (the interop's {@link pythonAdapterLaunch}).
  */
 export function packageLaunch(root: string, entry: Pick<RegistryEntry, 'kind' | 'python'>): PackageLaunch {
-  // TODO(interop-core): pythonAdapterLaunch({ root, python }) once it is in main
-  if (entry.kind === 'python' && entry.python !== undefined) {
-    return { adapter: pythonAdapterCommand(join(root, entry.python.venv_python)), env: { PYTHONPATH: root, PROC_ALGO_ROOT: root, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' } };
-  }
+  if (entry.kind === 'python' && entry.python !== undefined) return pythonAdapterLaunch({ root, python: join(root, entry.python.venv_python) });
   return { adapter: nodeAdapterCommand(root), env: {} };
 }
