@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { generateSigningKey, signPythonDeliveryZip } from '@procvision/packager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRawZip, type RawEntry } from '../../packager/test/helpers/raw-zip.js';
+import { createRunnerService } from '../src/http/index.js';
 import { PackageStore, type StartedProcess } from '../src/store/index.js';
 import { auditRecords, runFixtureScript, storeSnapshot, temporaryFolder } from './store-fixtures/store-fixtures.js';
 import { buildPythonZip, buildSdkWheel, pythonSdkOrSkipReason, readZipEntries, testPython } from './store-fixtures/python-zips.js';
@@ -129,4 +131,28 @@ describe.skipIf('skip' in setup)('the package store with Python SDK delivery zip
     expect(storeSnapshot(store.paths.root)).toEqual(before);
     expect(await store.install(signed)).toMatchObject({ kind: 'python', signer_key_id: signer.keyId });
   }, 120_000);
+
+  it('the HTTP service validates, installs, activates and executes a Python package like ours', async () => {
+    const store = await freshStore();
+    const service = createRunnerService({ store, port: 0, logger: { log() {} } });
+    const url = await service.listen();
+    const call = async (method: string, path: string, body?: unknown, type = 'application/json') => {
+      const response = await fetch(`${url}${path}`, { method, ...(body === undefined ? {} : { body: body instanceof Uint8Array ? body : JSON.stringify(body), headers: { 'content-type': type } }) });
+      return { status: response.status, json: (await response.json()) as Record<string, any> };
+    };
+    try {
+      const valid = await call('POST', '/validate', readFileSync(zips.first), 'application/zip');
+      expect(valid).toMatchObject({ status: 200, json: { valid: true, kind: 'python', name: 'algorithm-example', generation: 'v0.3.2', interpreter: { python_version: expect.stringMatching(/^3\./) } } });
+      const otherPlatform = variant(added({ name: 'wheels/numpy-1.26.4-cp310-cp310-win_amd64.whl', data: Buffer.from('x') }));
+      expect(await call('POST', '/validate', { path: otherPlatform })).toMatchObject({ status: 422, json: { error: { code: '2024' } } });
+      expect((await call('POST', '/packages', { path: zips.first })).status).toBeLessThan(300);
+      expect((await call('POST', '/packages/algorithm-example/1.0.0/activate', { pids: ['A01'] })).status).toBe(200);
+      const image = readFileSync(fileURLToPath(new URL('../../../examples/algorithm-example/samples/ok.png', import.meta.url))).toString('base64');
+      const executed = await call('POST', '/execute', { pid: 'A01', step_index: 2, image });
+      expect(executed).toMatchObject({ status: 200, json: { status: 'OK', result_status: 'OK' } });
+    } finally {
+      await service.close();
+      await store.close();
+    }
+  }, 180_000);
 });
