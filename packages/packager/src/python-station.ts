@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ProcVisionError } from '@procvision/manifest';
-import { runCommand } from './internal/run-command.js';
+import { runProcess } from './process/run-process.js';
 import { pythonStationScript } from './internal/python-station-script.js';
 
 const wheelReportSchema = z.union([
@@ -58,7 +58,7 @@ export interface PythonStationQuery {
 export async function inspectPythonStation(python = 'python3', query: PythonStationQuery = {}): Promise<PythonStationReport> {
   let stdout: string;
   try {
-    ({ stdout } = await runCommand(python, ['-I', '-c', pythonStationScript], { cwd: process.cwd(), input: JSON.stringify({ wheels: query.wheels ?? [], requirements: query.requirements ?? '' }), timeoutMs: 60_000 }));
+    ({ stdout } = await runProcess(python, ['-I', '-c', pythonStationScript], { cwd: process.cwd(), describe: `${python} -I -c <station inspection>`, input: JSON.stringify({ wheels: query.wheels ?? [], requirements: query.requirements ?? '' }), timeoutMs: 60_000 }));
   } catch (error) {
     throw new ProcVisionError('2026', `the station's Python interpreter "${python}" cannot inspect this delivery (install python3 with venv and pip, e.g. apt-get install python3-venv python3-pip, or set the store's interpreter): ${(error as Error).message}`, { cause: error, details: { python } });
   }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parsePythonEntryPoint } from '@procvision/manifest';
-import { runNodeScript } from './internal/run-node-script.js';
+import { runProcess } from '@procvision/packager/process';
 
 /** The environment of the store's Python children: inherited minus every `PIP_*` / `PYTHON*` setting (no index, no user site, no config). */
 export function pythonEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -37,10 +37,9 @@ export async function createPythonEnvironment(packageDir: string, options: Pytho
   const venvDir = join(packageDir, '.venv');
   const timeoutMs = options.timeoutMs ?? 600_000;
   const env = pythonEnvironment();
-  await runNodeScript(['-I', '-m', 'venv', ...(options.systemSitePackages ? ['--system-site-packages'] : []), venvDir], { command: options.python, cwd: packageDir, env, timeoutMs, code: '2027', describe: `${options.python} -m venv` });
+  await runProcess(options.python, ['-I', '-m', 'venv', ...(options.systemSitePackages ? ['--system-site-packages'] : []), venvDir], { cwd: packageDir, env, timeoutMs, code: '2027', describe: `${options.python} -m venv` });
   const pip = ['-I', '-m', 'pip', 'install', '--isolated', '--no-index', '--no-cache-dir', '--disable-pip-version-check', '--no-input', '--only-binary', ':all:', '--find-links', join(packageDir, 'wheels'), '-r', join(packageDir, 'requirements.txt')];
-  await runNodeScript(pip, {
-    command: venvPython(venvDir),
+  await runProcess(venvPython(venvDir), pip, {
     cwd: packageDir,
     env,
     timeoutMs,
@@ -77,8 +76,7 @@ if not issubclass(cls, BaseAlgorithm):
  */
 export async function smokeImportPythonEntry(packageDir: string, python: string, entryPoint: string, timeoutMs = 60_000): Promise<void> {
   const { module, className } = parsePythonEntryPoint(entryPoint);
-  await runNodeScript(['-c', importScript, module, className], {
-    command: python,
+  await runProcess(python, ['-c', importScript, module, className], {
     cwd: packageDir,
     env: pythonEnvironment({ PYTHONPATH: packageDir, PROC_ALGO_ROOT: packageDir }),
     timeoutMs,
