@@ -14,6 +14,11 @@ export { parseTarget, formatTarget, currentTarget, deliveryZipName, supportedTar
 export type { PlatformTarget, TargetOs, TargetCpu, TargetLibc, SupportedTarget } from './target.js';
 export { checkTargetCompatibility, assertTargetCompatible, currentHostPlatform } from './target-compatibility.js';
 export { npmCliPath } from './process/npm-cli-path.js';
+export { deliveryZipKind, verifyPythonDeliveryZip, extractPythonDeliveryZip } from './python-delivery-zip.js';
+export type { DeliveryZipKind, PythonVerifyOptions, PythonInterpreter, VerifiedPythonDelivery, ExtractedPythonDelivery } from './python-delivery-zip.js';
+export { signPythonDeliveryZip } from './sign-python-delivery-zip.js';
+export { inspectPythonStation, pythonStationReportSchema } from './python-station.js';
+export type { PythonStationQuery, PythonStationReport } from './python-station.js';
 export type { TargetCompatibility, TargetMismatch, HostPlatform } from './target-compatibility.js';
 export { checkInstallScripts, sharpBinaryPackage } from './install-script-policy.js';
 export type { AllowedInstallScript, ScriptCandidate } from './install-script-policy.js';

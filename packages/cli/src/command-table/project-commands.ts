@@ -16,6 +16,8 @@ export interface InitOptions {
 export interface ValidateOptions extends SignatureFlags {
   manifest?: string;
   zip?: string;
+  /** The station's interpreter a Python SDK zip is checked against (default `python3`). */
+  python?: string;
 }
 
 /** Options of `procvision run`. */
@@ -63,10 +65,11 @@ export const projectCommands: readonly CommandSpec[] = [
     arguments: [{ name: '[project]', description: 'project folder (default: the current folder)' }],
     options: [
       { flags: '--manifest <path>', description: 'manifest file (default: <project>/manifest.json)' },
-      { flags: '--zip <path>', description: 'also verify this delivery zip: structure, integrity, signature' },
+      { flags: '--zip <path>', description: 'also verify this delivery zip (ours or a Python SDK zip): structure, integrity, signature' },
+      { flags: '--python <interpreter>', description: "with a Python SDK zip: the station's interpreter its wheels must suit (default python3)" },
       ...signatureOptions('the --zip'),
     ],
-    examples: ['procvision validate <project>', 'procvision validate <project> --zip <name>-v<version>-linux-x64-offline.zip --json'],
+    examples: ['procvision validate <project>', 'procvision validate <project> --zip <name>-v<version>-linux-x64-offline.zip --json', 'procvision validate --zip <name>-v<version>-offline.zip --python /usr/bin/python3'],
     run: async (output, [project], options) => (await import('../commands/validate.js')).validateCommand(project as string | undefined, options as ValidateOptions, output),
   },
   {

@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
-import type { PackageStore } from '@procvision/runner/store';
+import { packageLaunch, type PackageStore } from '@procvision/runner/store';
 import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -16,7 +16,7 @@ import { serveToken } from '../internal/serve-token.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
-import { formatPackageList } from '../internal/store-format.js';
+import { formatPackageList, supportedPidsText } from '../internal/store-format.js';
 
 /** What {@link withStore} may do: create the store (install), or only open an existing one. */
 interface StoreAccess {
@@ -57,7 +57,9 @@ export async function runnerInstall(zip: string, options: InstallOptions, output
   const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
   output.progress(`installing ${zip}...`);
   const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
-  output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
+  const pidExample = entry.supported_pids.length === 0 ? '<PID>' : entry.supported_pids.join(',');
+  const kind = entry.python === undefined ? '' : ` for Python ${entry.python.python_version} in ${entry.python.venv}`;
+  output.result(entry, () => `installed ${entry.name} ${entry.version}${kind} (PIDs ${supportedPidsText(entry)}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${pidExample}`);
   return ExitCodes.success;
 }
 
@@ -119,7 +121,8 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
     }),
   );
   output.progress(`starting ${active.name} ${active.version}...`);
-  const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output });
+  const launch = active.entry.kind === 'python' ? packageLaunch(active.root, active.entry) : undefined;
+  const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output, ...(launch === undefined ? {} : { adapter: launch.adapter, env: launch.env }) });
   let run: Awaited<ReturnType<typeof runStep>>;
   try {
     run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });

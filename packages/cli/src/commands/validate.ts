@@ -25,7 +25,7 @@ export async function validateCommand(project: string | undefined, options: Vali
   if (!zipOnly) await validateProject(checks, project ?? '.', options, output);
   if (options.zip !== undefined) {
     output.progress('verifying the zip...');
-    await checkDeliveryZip(checks, options.zip, policy);
+    await checkDeliveryZip(checks, options.zip, policy, options.python ?? 'python3');
   }
   const report = checks.report();
   output.result(report, () => formatValidateReport(report));

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { ProcVisionError } from '@procvision/manifest/errors';
+import { type ErrorCode, ProcVisionError } from '@procvision/manifest/errors';
 import { stopOnExit } from '../internal/exit-cleanup.js';
 import { signalProcessTree } from './signal-process-tree.js';
 
@@ -19,8 +19,10 @@ export interface RunProcessOptions {
   timeoutMs?: number;
   /** What error messages call the command (default: the command line, `node` for `process.execPath`). */
   describe?: string;
-  /** The error code of a failure: 2005 (default, a command failed) or 2004 (a dependency problem). */
-  code?: '2004' | '2005';
+  /** The error code of a failure: 2005 (default, a command failed), 2004 (a dependency problem), 2027 (a Python venv or pip step) ... */
+  code?: ErrorCode;
+  /** Written to the child's stdin, which is then closed (default: no stdin). */
+  input?: string;
   /** Windows needs a shell for `.cmd` shims; never needed for `process.execPath`. */
   shell?: boolean;
   /** Called with the child right after it was spawned (tests use it to find or crash the child). */
@@ -45,16 +47,17 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       cwd: options.cwd,
       env: options.env ?? process.env,
       shell: options.shell ?? false,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       windowsHide: true,
       detached: process.platform !== 'win32',
     });
     stopOnExit(child);
+    if (options.input !== undefined) child.stdin?.end(options.input);
     options.onSpawn?.(child);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     let timedOut = false;
     const timer =
       options.timeoutMs === undefined

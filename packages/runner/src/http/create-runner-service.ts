@@ -118,7 +118,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     },
   };
   const readiness = () => checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
-  const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, options.verify ?? {}), ...(store ? packageRoutes(context, store) : [])];
+  const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }), ...(store ? packageRoutes(context, store) : [])];
   routes.push({ method: 'GET', pattern: '/', handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }) });
 
   const handle = createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token) });

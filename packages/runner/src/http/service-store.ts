@@ -12,6 +12,8 @@ export interface ServicePackageRef {
  * back as JSON unchanged.
  */
 export interface ServiceStore {
+  /** The interpreter Python SDK zips are validated against (default `python3`). */
+  readonly pythonInterpreter?: string;
   /** Installed packages with their states and active pids. */
   list(): Promise<unknown>;
   /** Verifies, extracts and installs a delivery zip offline. */
