@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import type { PackageStore } from '@procvision/runner/store';
@@ -10,6 +11,7 @@ import { exampleFor } from '../internal/examples.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
+import { checkCallerPath } from '../internal/read-caller-path.js';
 import { serveToken } from '../internal/serve-token.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
@@ -53,6 +55,8 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
   const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, `${exampleFor('install')} --trusted-key vendor-a.pub.pem --require-signature`, root);
+  const { callerFileLimits } = await import('@procvision/runner');
+  if (existsSync(zip)) await checkCallerPath(zip, { field: '<zip>', maxBytes: callerFileLimits.zipBytes, hint: 'pass a delivery zip file', example: exampleFor('install') });
   output.progress(`installing ${zip}...`);
   const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
   output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
@@ -133,6 +137,9 @@ export async function runnerServe(options: ServeOptions, output: Output): Promis
   const root = await storeRoot(options);
   const example = `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`;
   const policy = await resolveStoreSignaturePolicy(options, example, root);
+  for (const path of options.allowPath ?? []) {
+    if (!existsSync(path) || !statSync(path).isDirectory()) throw new UsageError(`--allow-path ${resolve(path)} is not a folder; pass folders whose files callers may name`, { example: `${exampleFor('serve')} --allow-path /srv/images` });
+  }
   const exposedExample = `${exampleFor('serve')} --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem`;
   const token = await serveToken(options.tokenFile, process.env, exposedExample);
   const served = await asServeUsageError(example, exposedExample, () =>
@@ -144,6 +151,7 @@ export async function runnerServe(options: ServeOptions, output: Output): Promis
       service: { verify: { ...policy.merged } },
       ...(token === undefined ? {} : { token }),
       ...(options.allowUnsigned === true ? { allowUnsigned: true } : {}),
+      ...(options.allowPath === undefined ? {} : { allowPaths: options.allowPath.map((path) => resolve(path)) }),
     }),
   );
   output.result({ url: served.url, store: served.storeRoot }, () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`);

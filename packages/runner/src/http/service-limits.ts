@@ -1,3 +1,4 @@
+import { callerFileLimits } from '../caller-file/read-caller-file.js';
 import type { BodyLimits } from './service-context.js';
 
 /**
@@ -31,8 +32,8 @@ export interface ServiceLimits extends BodyLimits {
 
 /** Default limits of the runner service. */
 export const defaultServiceLimits: ServiceLimits = {
-  jsonBytes: 64 * 1024 * 1024,
-  zipBytes: 1024 * 1024 * 1024,
+  jsonBytes: callerFileLimits.imageBytes,
+  zipBytes: callerFileLimits.zipBytes,
   maxSessions: 256,
   sessionIdleMs: 10 * 60 * 1000,
   maxJsonDepth: 64,
