@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import { adapterBinPath } from '@procvision/sdk';
 import sharp from 'sharp';
@@ -104,4 +106,48 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grey
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A station in its own process (test/fixtures/hardened-station.mjs): its RSS and fds are its own. */
+export interface ChildStation {
+  url: string;
+  image: string;
+  pid: number;
+  /** RSS (bytes) and open fds of the station process after a full GC. */
+  measure(): Promise<{ rss: number; fds: number }>;
+  close(): Promise<void>;
+}
+
+/** Starts {@link ChildStation} with the given service limits. */
+export async function startChildStation(limits: Record<string, number> = {}): Promise<ChildStation> {
+  const temp = temporaryFolder('procvision-hardening-child-');
+  const zipPath = await buildTinyZip(temp.path, join(temp.path, 'zips'), { version: '1.0.0', withDependency: false, mainSource: tinyAlgorithmSource });
+  const script = fileURLToPath(new URL('./fixtures/hardened-station.mjs', import.meta.url));
+  const child = spawn(process.execPath, ['--expose-gc', script, temp.path, zipPath, JSON.stringify(limits)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((text) => text.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    void exited.then(() => reject(new Error('the station process exited before listening')));
+  });
+  const image = (await sharp({ create: { width: 32, height: 24, channels: 3, background: '#808080' } }).png().toBuffer()).toString('base64');
+  return {
+    url,
+    image,
+    pid: child.pid!,
+    measure: () =>
+      new Promise((resolve) => {
+        child.once('message', (message) => resolve(message as { rss: number; fds: number }));
+        child.send('measure');
+      }),
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+      temp.cleanup();
+    },
+  };
 }
