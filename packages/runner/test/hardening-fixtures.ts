@@ -108,7 +108,11 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
 }
 
-/** A station in its own process (test/fixtures/hardened-station.mjs): its RSS and fds are its own. */
+/**
+ * A station in its own process (test/fixtures/hardened-station.mjs): its RSS and fds are its own.
+ * `--max-semi-space-size=2` keeps V8's young generation from growing its reservation under load
+ * (heapUsed stays flat either way; without it RSS measures V8's committed pages, not the service).
+ */
 export interface ChildStation {
   url: string;
   image: string;
@@ -123,7 +127,7 @@ export async function startChildStation(limits: Record<string, number> = {}): Pr
   const temp = temporaryFolder('procvision-hardening-child-');
   const zipPath = await buildTinyZip(temp.path, join(temp.path, 'zips'), { version: '1.0.0', withDependency: false, mainSource: tinyAlgorithmSource });
   const script = fileURLToPath(new URL('./fixtures/hardened-station.mjs', import.meta.url));
-  const child = spawn(process.execPath, ['--expose-gc', script, temp.path, zipPath, JSON.stringify(limits)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=2', script, temp.path, zipPath, JSON.stringify(limits)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = '';

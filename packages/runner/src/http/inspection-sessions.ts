@@ -121,6 +121,16 @@ export class InspectionSessions {
     return session;
   }
 
+  /**
+   * A session of one step (`POST /execute`): not listed, not counted against `maxSessions`
+   * (it lives as long as its request, which the connection limit bounds), ended by the caller.
+   * @throws ProcVisionError 1001 when no package serves the pid
+   */
+  async createOneShot(pid: string, context: Record<string, unknown> | undefined): Promise<InspectionSession> {
+    const process = await this.source.processFor(pid);
+    return new InspectionSession({ packageName: process.packageName, pid, ...(context ? { context } : {}) });
+  }
+
   /** A live session (reading it counts as using it). */
   get(id: string): InspectionSession | undefined {
     this.touch(id);

@@ -80,7 +80,7 @@ export function sessionRoutes(context: ServiceContext): Route[] {
         const body = parseRequest(executeRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'execute request');
         checkValueSizes(context, body);
         const frame = await toFrame(body.image, body.image_meta, frameSource(context));
-        const session = await context.sessions.create(body.pid, body.context);
+        const session = await context.sessions.createOneShot(body.pid, body.context);
         try {
           return stepResponse(await context.sessions.step(session, { stepIndex: body.step_index, frame, ...(body.user_params ? { userParams: body.user_params } : {}) }));
         } finally {
