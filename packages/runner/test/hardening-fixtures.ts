@@ -36,8 +36,16 @@ export const tinyAlgorithmSource = `export class TinyAlgo {
 }
 `;
 
+/** What {@link call} returns. */
+export interface CallAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
 /** One HTTP call; JSON in and out. */
-export async function call(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function call(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<CallAnswer> {
   const init: RequestInit = { method, headers: { ...headers }, signal: AbortSignal.timeout(15_000) };
   if (body instanceof Uint8Array || typeof body === 'string') init.body = body;
   else if (body !== undefined) {
