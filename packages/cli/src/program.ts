@@ -79,7 +79,7 @@ export function createProgram(context: ProgramContext): Command {
 
   program
     .command('package')
-    .description('build the offline delivery zip (delivery.md)')
+    .description('build the offline delivery zip: one per target, every npm dependency inside')
     .argument('<project>', 'project folder')
     .option('-o, --output <zip>', 'zip path (default <name>-v<version>-<target>-offline.zip)')
     .addOption(new Option('--target <target...>', 'target platforms (default: this machine)').choices(targets))

@@ -1,5 +1,5 @@
 /**
- * The ProcVision error-code table (domain.md), one entry per code.
+ * The ProcVision error-code table (docs/spec/domain.md), one entry per code.
  * Codes travel on the wire as strings (`"1001"`).
  */
 export const errorCodes = {
@@ -70,7 +70,7 @@ export const ErrorCodes = {
   serviceBusy: '3009',
 } as const satisfies Record<string, ErrorCode>;
 
-/** The codes a runner may retry (protocol.md: timeouts and lost heartbeats). */
+/** The codes a runner may retry (docs/spec/protocol.md: timeouts and lost heartbeats). */
 export const retryableErrorCodes: readonly ErrorCode[] = (Object.keys(errorCodes) as ErrorCode[]).filter(
   (code) => errorCodes[code].retryable,
 );

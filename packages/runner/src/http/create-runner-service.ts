@@ -19,7 +19,7 @@ import { serviceLogEntry } from './internal/service-log.js';
 import { type ProcessSource, storeProcessSource } from './process-source.js';
 import { createRequestHandler } from './request-handler.js';
 import type { Route } from './router.js';
-import { checkReadiness } from './readiness.js';
+import { checkReadiness } from './ready-check.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
