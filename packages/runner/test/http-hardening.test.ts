@@ -189,6 +189,28 @@ describe('9. smaller ones', () => {
   });
 });
 
+describe('slow clients', () => {
+  it('a client that never finishes its headers is cut off after headersTimeoutMs (408)', async () => {
+    const slow = createRunnerService({ packages: [], port: 0, limits: { headersTimeoutMs: 500, requestTimeoutMs: 1_000 }, logger: silentLogger });
+    const url = new URL(await slow.listen());
+    try {
+      const { connect } = await import('node:net');
+      const socket = connect(Number(url.port), url.hostname);
+      const started = Date.now();
+      const reply = await new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        socket.write('GET /health HTTP/1.1\r\nHost: x\r\n'); // and never the blank line
+      });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(reply).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('allowed roots', () => {
   it('with allowPaths, a path outside them (or escaping through a symlink) is 403 (3003); inside is served', async () => {
     const allowed = join(station.folder, 'allowed');

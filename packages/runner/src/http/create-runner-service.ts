@@ -118,7 +118,8 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     { maxSessions: limits.maxSessions, sessionIdleMs: limits.sessionIdleMs },
   );
   const inflight = new InflightRequests();
-  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs });
+  // connectionsCheckingInterval: how often node:http enforces the two timeouts (default 30 s, too coarse for a 10 s limit).
+  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 2)) });
   server.maxConnections = limits.maxConnections;
   let uploadDirectory = '';
   let boundUrl: string | undefined;
