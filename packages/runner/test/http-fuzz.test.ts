@@ -16,7 +16,8 @@ let station: ChildStation;
 beforeAll(async () => {
   execFileSync('mkfifo', [fifo]);
   writeFileSync(secret, 'top secret bytes');
-  station = await startChildStation({ jsonBytes: 512 * 1024, maxSessions: 64 });
+  // Sessions the fuzz opens (bounded state, not a leak) expire after 1 s idle, before each measurement.
+  station = await startChildStation({ jsonBytes: 512 * 1024, maxSessions: 64, sessionIdleMs: 1_000 });
 }, 180_000);
 afterAll(async () => {
   await station?.close();
@@ -108,12 +109,14 @@ describe('fuzz: hostile HTTP request bodies', () => {
       });
     // A first run warms every code path (JIT, heap, allocator arenas); the second must not grow.
     await fc.assert(property, { numRuns: 500 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     const before = await station.measure();
     await fc.assert(property, { numRuns: 2500 });
     // Still serving valid work afterwards.
     const ok = await fetch(`${station.url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pid: 'A01', step_index: 1, image: station.image }) });
     expect(((await ok.json()) as { status: string }).status).toBe('OK');
     await warmup();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     const after = await station.measure();
     process.stderr.write(`fuzz statuses ${JSON.stringify(Object.fromEntries(statuses))}; server fds ${before.fds} -> ${after.fds}; server rss ${(before.rss / 1e6).toFixed(0)} -> ${(after.rss / 1e6).toFixed(0)} MB\n`);
     expect(after.fds).toBeLessThanOrEqual(before.fds + 2);

@@ -93,7 +93,7 @@ describe('hostile load on 127.0.0.1', () => {
       `hostile load: ${counts.valid} valid steps (${counts.validOk} OK), ${counts.hostile} hostile ${JSON.stringify(Object.fromEntries(counts.statuses))}; server rss ${(start.rss / 1e6).toFixed(0)} -> ${(end.rss / 1e6).toFixed(0)} MB, fds ${start.fds} -> ${end.fds}\n`,
     );
     expect(failures).toEqual([]);
-    expect(counts.valid).toBeGreaterThan(50);
+    expect(counts.valid).toBeGreaterThan(20);
     expect(counts.validOk).toBe(counts.valid);
     expect(end.rss).toBeLessThanOrEqual(start.rss * 1.1);
     expect(end.fds).toBeLessThanOrEqual(Math.ceil(start.fds * 1.1));
