@@ -4,8 +4,9 @@ import { createSessionSchema, executeRequestSchema, parseRequest, stepRequestSch
 import type { Route } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
 import { readImagePath } from '../caller-paths.js';
-import { type FrameSource, toFrame } from '../image-input.js';
+import type { FrameSource } from '../image-input.js';
 import { assertJsonValueSize } from '../json-limits.js';
+import { stepRequestOf } from '../step-request.js';
 import { stepResponse } from '../step-response.js';
 import type { InspectionSession } from '../../process/session.js';
 
@@ -19,9 +20,10 @@ function frameSource(context: ServiceContext): FrameSource {
 }
 
 /** `context` and `user_params` within `limits.maxJsonValueBytes` (3007 otherwise). */
-function checkValueSizes(context: ServiceContext, body: { context?: unknown; user_params?: unknown }): void {
+function checkValueSizes(context: ServiceContext, body: { context?: unknown; user_params?: unknown; guide_info?: unknown }): void {
   assertJsonValueSize(body.context, context.limits.maxJsonValueBytes, 'context');
   assertJsonValueSize(body.user_params, context.limits.maxJsonValueBytes, 'user_params');
+  assertJsonValueSize(body.guide_info, context.limits.maxJsonValueBytes, 'guide_info');
 }
 
 function requireSession(context: ServiceContext, id: string): InspectionSession {
@@ -51,8 +53,7 @@ export function sessionRoutes(context: ServiceContext): Route[] {
         const session = requireSession(context, params.id!);
         const body = parseRequest(stepRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'step request');
         checkValueSizes(context, body);
-        const frame = await toFrame(body.image, body.image_meta, frameSource(context));
-        return stepResponse(await context.sessions.step(session, { stepIndex: body.step_index, frame, ...(body.user_params ? { userParams: body.user_params } : {}) }));
+        return stepResponse(await context.sessions.step(session, await stepRequestOf(body, frameSource(context))));
       },
     },
     {
@@ -79,10 +80,10 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       async handle({ request }) {
         const body = parseRequest(executeRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'execute request');
         checkValueSizes(context, body);
-        const frame = await toFrame(body.image, body.image_meta, frameSource(context));
+        const step = await stepRequestOf(body, frameSource(context));
         const session = await context.sessions.createOneShot(body.pid, body.context);
         try {
-          return stepResponse(await context.sessions.step(session, { stepIndex: body.step_index, frame, ...(body.user_params ? { userParams: body.user_params } : {}) }));
+          return stepResponse(await context.sessions.step(session, step));
         } finally {
           context.sessions.end(session);
         }
