@@ -32,5 +32,5 @@ export { readPythonManifest, pythonAlgorithmInfo, pythonManifestSchema } from '.
 export type { PythonManifest } from './process/python-manifest.js';
 export { guidedExecuteCallDataSchema } from './process/guided-call-data.js';
 export type { GuidedExecuteCallData } from './process/guided-call-data.js';
-export { checkCallerFile, openCallerFile, readCallerFile, CallerFileError, fileKindOf } from './caller-file/index.js';
+export { callerFileLimits, checkCallerFile, openCallerFile, readCallerFile, CallerFileError, fileKindOf } from './caller-file/index.js';
 export type { CallerFileOptions, CallerFileProblem, FileKind, OpenedCallerFile } from './caller-file/index.js';

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import { packageLaunch, type PackageStore } from '@procvision/runner/store';
@@ -12,6 +13,7 @@ import { parseParamsOption } from '../internal/parse-params.js';
 import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
+import { checkCallerPath } from '../internal/read-caller-path.js';
 import { serveToken } from '../internal/serve-token.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
@@ -55,6 +57,8 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
   const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
+  const { callerFileLimits } = await import('@procvision/runner');
+  if (existsSync(zip)) await checkCallerPath(zip, { field: '<zip>', maxBytes: callerFileLimits.zipBytes, hint: 'pass a delivery zip file', example: commandExample('install', 0) });
   output.progress(`installing ${zip}...`);
   const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
   const pidExample = entry.supported_pids.length === 0 ? '<PID>' : entry.supported_pids.join(',');
@@ -140,6 +144,9 @@ export async function runnerServe(options: ServeOptions, output: Output): Promis
   const root = await storeRoot(options);
   const example = commandExample('serve', 1);
   const policy = await resolveStoreSignaturePolicy(options, example, root);
+  for (const path of options.allowPath ?? []) {
+    if (!existsSync(path) || !statSync(path).isDirectory()) throw new UsageError(`--allow-path ${resolve(path)} is not a folder; pass folders whose files callers may name`, { example: `${commandExample('serve', 0)} --allow-path /srv/images` });
+  }
   const exposedExample = commandExample('serve', 2);
   const token = await serveToken(options.tokenFile, process.env, exposedExample);
   const served = await asServeUsageError(example, exposedExample, () =>
@@ -151,6 +158,7 @@ export async function runnerServe(options: ServeOptions, output: Output): Promis
       service: { verify: { ...policy.merged } },
       ...(token === undefined ? {} : { token }),
       ...(options.allowUnsigned === true ? { allowUnsigned: true } : {}),
+      ...(options.allowPath === undefined ? {} : { allowPaths: options.allowPath.map((path) => resolve(path)) }),
     }),
   );
   output.result({ url: served.url, store: served.storeRoot }, () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`);

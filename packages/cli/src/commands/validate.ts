@@ -4,6 +4,7 @@ import type { ValidateOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
+import { checkCallerPath } from '../internal/read-caller-path.js';
 import { locateManifest, readJsonFile } from '../internal/load-project.js';
 import { prepareProject } from '../internal/prepare-project.js';
 import { resolveSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
@@ -21,6 +22,10 @@ import { checkDeliveryZip } from '../internal/validate/zip-checks.js';
 export async function validateCommand(project: string | undefined, options: ValidateOptions, output: Output): Promise<number> {
   const checks = new CheckList();
   const policy = await zipSignaturePolicy(options);
+  if (options.zip !== undefined && existsSync(options.zip)) {
+    const { callerFileLimits } = await import('@procvision/runner');
+    await checkCallerPath(options.zip, { field: '--zip', maxBytes: callerFileLimits.zipBytes, hint: 'pass a delivery zip file', example: 'procvision validate --zip screw-check-v1.0.0-linux-x64-offline.zip' });
+  }
   const zipOnly = project === undefined && options.zip !== undefined && options.manifest === undefined && !existsSync('manifest.json');
   if (!zipOnly) await validateProject(checks, project ?? '.', options, output);
   if (options.zip !== undefined) {

@@ -1,4 +1,4 @@
-export { checkCallerFile, openCallerFile, readCallerFile } from './read-caller-file.js';
+export { callerFileLimits, checkCallerFile, openCallerFile, readCallerFile } from './read-caller-file.js';
 export type { CallerFileOptions, OpenedCallerFile } from './read-caller-file.js';
 export { CallerFileError } from './caller-file-error.js';
 export type { CallerFileProblem } from './caller-file-error.js';

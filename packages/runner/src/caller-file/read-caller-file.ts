@@ -5,6 +5,12 @@ import type { ErrorCode } from '@procvision/manifest';
 import { CallerFileError } from './caller-file-error.js';
 import { type FileKind, fileKindOf, withArticle } from './file-kind.js';
 
+/**
+ * Size limits of files named by path, the same as the request bodies that could carry them:
+ * an image (or any JSON-borne file) 64 MiB, a delivery zip 1 GiB.
+ */
+export const callerFileLimits = { imageBytes: 64 * 1024 * 1024, zipBytes: 1024 * 1024 * 1024 } as const;
+
 /** How to check a path a caller named. */
 export interface CallerFileOptions {
   /** Who named the path, for messages: `image.path`, `--image`, `path` of `POST /validate`. */

@@ -19,6 +19,8 @@ export interface ServeRunnerOptions {
   storeOptions?: PackageStoreOptions;
   /** Body limits, shutdown timeout, signature checks of `/validate`. */
   service?: Pick<RunnerServiceOptions, 'limits' | 'shutdownTimeoutMs' | 'verify'>;
+  /** Folders callers may name files in (`--allow-path`); default any on loopback, none beyond. */
+  allowPaths?: string[];
   /** Where the service logs (default JSON lines on stderr). */
   logger?: RunnerLogger;
   /** Bearer token of every route but `/health`; required beyond loopback (see `RunnerServiceOptions.token`). */
@@ -77,6 +79,7 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
     ...options.service,
     verify,
     ...(options.token === undefined ? {} : { token: options.token }),
+    ...(options.allowPaths === undefined ? {} : { allowPaths: options.allowPaths }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
   });

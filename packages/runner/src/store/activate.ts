@@ -55,7 +55,7 @@ export async function ensureProcess(context: StoreContext, entry: RegistryEntry)
  */
 export async function activatePackage(context: StoreContext, name: string, version: string, pids: readonly string[], mode: ActivationMode): Promise<ActiveBindings> {
   const entry = findEntry(await readRegistry(context.paths), name, version);
-  if (entry === undefined) throw new ProcVisionError('2006', `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
+  if (entry === undefined) throw new ProcVisionError('2009', `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
   const bindings = await readActiveBindings(context.paths);
   checkPids(entry, pids, bindings, mode);
   const wasRunning = context.running.has(processKey(name, version));

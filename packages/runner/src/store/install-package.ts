@@ -68,7 +68,7 @@ async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: stri
     assertTargetCompatible(extracted.target);
     const registry = await readRegistry(paths);
     if (findEntry(registry, manifest.name, manifest.version) !== undefined) {
-      throw new ProcVisionError('2005', `${manifest.name}@${manifest.version} is already installed in ${paths.root}; uninstall it first to reinstall`);
+      throw new ProcVisionError('2010', `${manifest.name}@${manifest.version} is already installed in ${paths.root}; uninstall it first to reinstall`);
     }
     if (delivery.name !== manifest.name || delivery.version !== manifest.version) {
       throw new ProcVisionError('2001', `${zip}: delivery.json names ${delivery.name}@${delivery.version} but manifest.json ${manifest.name}@${manifest.version}`);
