@@ -20,7 +20,7 @@ export interface StagedPackage {
 }
 
 /**
- * The last steps of every install (delivery.md "Offline install" step 7): rename the staging
+ * The last steps of every install (docs/spec/delivery.md "Offline install" step 7): rename the staging
  * folder to `deployed/<name>/<version>/`, archive the zip, write registry.json atomically.
  * A failure undoes what these steps did (the caller removes the staging folder).
  */
