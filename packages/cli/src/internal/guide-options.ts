@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CallerFileError, readCallerFile } from '@procvision/runner';
 import type { GuideOptions } from '../command-table/index.js';
 import { UsageError } from '../usage-error.js';
 import { type ImageFile, readImageFile } from './read-image-file.js';
@@ -22,7 +22,7 @@ export interface GuideInputs {
 export async function readGuideOptions(options: GuideOptions, example: string): Promise<GuideInputs> {
   const inputs: GuideInputs = {};
   if (options.guideImage !== undefined) inputs.guideImage = await readImageFile(options.guideImage, example, '--guide-image');
-  if (options.guideInfo !== undefined) inputs.guideInfo = parseGuideInfo(options.guideInfo, example);
+  if (options.guideInfo !== undefined) inputs.guideInfo = await parseGuideInfo(options.guideInfo, example);
   if (options.stepDesc !== undefined) {
     if (options.stepDesc.length > 4096) throw new UsageError(`--step-desc is ${options.stepDesc.length} characters; at most 4096.`, { code: '1006', example });
     inputs.stepDesc = options.stepDesc;
@@ -30,23 +30,19 @@ export async function readGuideOptions(options: GuideOptions, example: string): 
   return inputs;
 }
 
-function parseGuideInfo(value: string, example: string): unknown {
+async function parseGuideInfo(value: string, example: string): Promise<unknown> {
   let text = value;
   let source = '--guide-info';
   if (value.startsWith('@')) {
     const path = resolve(value.slice(1));
     source = `--guide-info file ${path}`;
-    let size: number;
     try {
-      const stat = statSync(path);
-      if (!stat.isFile()) throw new UsageError(`${source} is not a regular file; pass @file.json of a JSON file.`, { example });
-      size = stat.size;
+      // One reader of caller-named paths: regular files only (no FIFO or device), bounded.
+      text = (await readCallerFile(path, { field: '--guide-info', maxBytes: maxGuideInfoBytes })).toString('utf8');
     } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`${source} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass @file.json of an existing JSON file.`, { example });
+      if (CallerFileError.isCallerFileError(error)) throw new UsageError(`${error.message}; pass @file.json of a JSON file.`, { code: '1006', example });
+      throw error;
     }
-    if (size > maxGuideInfoBytes) throw new UsageError(`${source} is ${size} bytes; at most ${maxGuideInfoBytes}.`, { code: '1006', example });
-    text = readFileSync(path, 'utf8');
   } else if (Buffer.byteLength(value) > maxGuideInfoBytes) {
     throw new UsageError(`--guide-info is longer than ${maxGuideInfoBytes} bytes; pass @file.json.`, { code: '1006', example });
   }

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import { runNpm } from '../process/run-npm.js';
 import { readWorkspaceCatalog, resolveCatalogSpec } from './workspace-catalog.js';
+import { writePackageTarball } from './write-package-tarball.js';
 
 /** The parts of a package.json the packager reads. */
 export interface PackageJson {
@@ -137,35 +138,21 @@ async function publishedManifest(folder: string, workspace: WorkspaceContext): P
 }
 
 /**
- * Packs one workspace package with npm alone (no pnpm needed): `npm pack --dry-run` lists the
- * files npm would publish, they are copied to a scratch folder with the package.json pnpm would
- * publish (workspace: and catalog: specs resolved, publishConfig applied), and `npm pack` of that
- * copy writes the tarball into `destination`. Scripts never run. Returns the tarball's file name.
+ * Packs one workspace package without pnpm: `npm pack --dry-run` (scripts off) lists the files
+ * npm would publish and the tarball name, and the tarball is written from those files with the
+ * package.json pnpm would publish (workspace: and catalog: specs resolved, publishConfig
+ * applied) into `destination`. Returns the tarball's file name.
  */
 export async function packWorkspacePackage(name: string, folder: string, destination: string, workspace: WorkspaceContext): Promise<string> {
   const manifest = await readPackageJson(folder);
   for (const entry of manifest.files ?? []) {
     if (!/[*?]/.test(entry) && !existsSync(join(folder, entry))) throw new ProcVisionError('2004', `${name}: "${entry}" listed in its package.json "files" does not exist in ${folder}; build it first`);
   }
-  const scratch = await mkdtemp(join(destination, '.pack-'));
-  const npm = { cacheDir: workspace.cacheDir, network: 'user' as const };
-  try {
-    const listing = await runNpm(['pack', '--dry-run', '--json', '--ignore-scripts'], { ...npm, cwd: folder, describe: `npm pack --dry-run of ${name}` });
-    const files = parsePackJson(listing.stdout, name).files.map((file) => file.path);
-    const copy = join(scratch, 'package');
-    for (const file of files) {
-      if (file === 'package.json') continue;
-      await mkdir(dirname(join(copy, file)), { recursive: true });
-      await copyFile(join(folder, file), join(copy, file));
-    }
-    await writeFile(join(copy, 'package.json'), `${JSON.stringify(await publishedManifest(folder, workspace), null, 2)}\n`);
-    const packed = parsePackJson((await runNpm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { ...npm, cwd: copy, describe: `npm pack of ${name}` })).stdout, name);
-    const target = join(destination, packed.filename);
-    await rename(join(scratch, packed.filename), target);
-    return packed.filename;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
+  const listing = await runNpm(['pack', '--dry-run', '--json', '--ignore-scripts'], { cacheDir: workspace.cacheDir, network: 'user', cwd: folder, describe: `npm pack --dry-run of ${name}` });
+  const packed = parsePackJson(listing.stdout, name);
+  const published = `${JSON.stringify(await publishedManifest(folder, workspace), null, 2)}\n`;
+  await writePackageTarball(folder, packed.files.map((file) => file.path), published, join(destination, packed.filename));
+  return packed.filename;
 }
 
 /** The one entry of `npm pack --json` output. */

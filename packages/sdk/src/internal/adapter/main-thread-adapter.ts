@@ -281,7 +281,8 @@ export class MainThreadAdapter {
 
   private send(message: Record<string, unknown>): void {
     if (this.exiting) return;
-    this.write(encodeFrame({ ...message, timestamp_ms: Date.now() }));
+    message.timestamp_ms = Date.now();
+    this.write(encodeFrame(message));
   }
 
   private sendError(requestId: string | null, message: string, code: ErrorCode | string): undefined {
