@@ -17,7 +17,7 @@ const inspectionSteps: ReadonlyArray<Omit<StepRequest, 'frame'>> = [
 ];
 
 const runner = new Runner({
-  // Any key of the runner config (protocol.md); the rest keep their defaults.
+  // Any key of the runner config (docs/spec/protocol.md); the rest keep their defaults.
   config: { execute_timeout_ms: 10_000, max_retries: 1, log_level: 'debug' },
   // Every stderr line of the algorithm and every runner warning, tagged with package and session.
   logger: { log: (entry: LogEntry) => process.stderr.write(`${formatLog(entry)}\n`) },

@@ -11,7 +11,7 @@ function messageWarnings(message: string | undefined): string[] {
   return message !== undefined && message.length > MAX_RESULT_MESSAGE_LENGTH ? [`message: ${message.length} characters; keep it under ${MAX_RESULT_MESSAGE_LENGTH}`] : [];
 }
 
-/** Checks what `preExecute` returned against every rule of domain.md. */
+/** Checks what `preExecute` returned against every rule of docs/spec/domain.md. */
 export function checkPreExecuteResult(value: unknown): ResultCheck<PreExecuteResult> {
   const outcome = parseWithIssues(preExecuteResultSchema, value);
   if (!outcome.ok) return { ok: false, message: formatContractIssues('invalid pre_execute result', outcome.issues), issues: outcome.issues };
@@ -19,7 +19,7 @@ export function checkPreExecuteResult(value: unknown): ResultCheck<PreExecuteRes
 }
 
 /**
- * Checks what `execute` returned against every rule of domain.md. More than `maxDefects`
+ * Checks what `execute` returned against every rule of docs/spec/domain.md. More than `maxDefects`
  * (default {@link DEFAULT_MAX_DEFECTS}) defect rects are truncated with a warning, not rejected.
  */
 export function checkExecuteResult(value: unknown, options: { maxDefects?: number } = {}): ResultCheck<ExecuteResult> {

@@ -27,6 +27,15 @@ export { entryPointSchema, parseEntryPoint } from './entry-point.js';
 export type { EntryPoint } from './entry-point.js';
 export { assetMapSchema, manifestSchema, parseManifest, manifestAssetPaths } from './manifest.js';
 export type { Manifest, ParseManifestOptions, ParsedManifest } from './manifest.js';
+export {
+  pythonSdkGenerationSchema,
+  pythonEntryPointSchema,
+  pythonManifestV006Schema,
+  pythonManifestV032Schema,
+  parsePythonManifest,
+  parsePythonEntryPoint,
+} from './python-manifest.js';
+export type { PythonManifest, PythonSdkGeneration } from './python-manifest.js';
 
 export {
   paramSpecSchema,

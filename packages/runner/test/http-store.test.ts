@@ -92,7 +92,8 @@ describe('runner service over a real package store', () => {
     const byPath = await call(url, 'POST', '/packages', { path: zips.second });
     expect(byPath.status).toBe(201);
     const again = await call(url, 'POST', '/packages', { path: zips.second });
-    expect(again.json.error.code).toBe('2005');
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe('2010');
     const listed = await call(url, 'GET', '/packages');
     expect(listed.json.packages.map((entry: { version: string }) => entry.version)).toEqual(['1.0.0', '1.1.0']);
   }, 60_000);

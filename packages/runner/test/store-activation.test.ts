@@ -52,7 +52,7 @@ describe('activate / switch / rollback', () => {
     const before = storeSnapshot(store.paths.root);
     await expect(store.activate('tiny-algo', '1.1.0', ['Z99'])).rejects.toMatchObject({ code: '2006', message: expect.stringMatching(/Z99 is not in the supported_pids/) });
     await expect(store.activate('tiny-algo', '1.1.0', ['A01'])).rejects.toMatchObject({ code: '2006', message: expect.stringMatching(/bound to tiny-algo@1.0.0/) });
-    await expect(store.activate('tiny-algo', '9.9.9', ['A01'])).rejects.toMatchObject({ code: '2006', message: expect.stringMatching(/not installed/) });
+    await expect(store.activate('tiny-algo', '9.9.9', ['A01'])).rejects.toMatchObject({ code: '2009', message: expect.stringMatching(/not installed/) });
     expect(storeSnapshot(store.paths.root)).toEqual(before);
     expect((await store.resolveActive('A02')).root).toBe(join(store.paths.deployed, 'tiny-algo', '1.0.0'));
     await expect(store.resolveActive('A03')).rejects.toMatchObject({ code: '2006' });

@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crashStageVariable, type InstallCrashStage } from '../src/store/internal/crash-point.js';
 import { PackageStore } from '../src/store/index.js';
-import { auditRecords, buildTinyZip, runFixtureScript, temporaryFolder, waitForExit } from './store-fixtures/store-fixtures.js';
+import { auditRecords, buildTinyZip, crashStageVariable, type InstallCrashStage, runFixtureScript, temporaryFolder, waitForExit } from './store-fixtures/store-fixtures.js';
 
 const folder = temporaryFolder('procvision-store-crash-');
 afterAll(() => folder.cleanup());

@@ -67,7 +67,7 @@ describe('PackageStore.install', () => {
     expect(auditRecords(store.paths.root)).toEqual([expect.objectContaining({ operation: 'install', outcome: 'ok', who: expect.stringMatching(/@/) })]);
 
     const before = storeSnapshot(store.paths.root);
-    await expect(store.install(zips.tiny)).rejects.toMatchObject({ code: '2005', message: expect.stringMatching(/already installed/) });
+    await expect(store.install(zips.tiny)).rejects.toMatchObject({ code: '2010', message: expect.stringMatching(/already installed/) });
     expect(storeSnapshot(store.paths.root)).toEqual(before);
   }, 60_000);
 

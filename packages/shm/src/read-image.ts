@@ -19,7 +19,9 @@ async function decode(frame: FrameView): Promise<Uint8Array> {
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
     // sharp reads the payload later on its own threads: the caller holds the frame until this settles.
-    decoded = await (await loadSharp())(frame.payload).raw().toBuffer({ resolveWithObject: true });
+    // limitInputPixels: an image whose own header claims more pixels than the frame header (a
+    // pixel bomb behind a small frame) is refused before sharp allocates anything for it.
+    decoded = await (await loadSharp())(frame.payload, { limitInputPixels: frame.width * frame.height }).raw().toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new ImageLoadError('decode-failed', frame.sharedMemId, `sharp cannot decode the ${frame.encoding.toUpperCase()} payload: ${(error as Error).message}`, { cause: error });
   }

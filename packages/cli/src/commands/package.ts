@@ -1,12 +1,12 @@
 import { type KeyObject, createPrivateKey } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { type BuiltDelivery, buildDeliveryZip, formatTarget } from '@procvision/packager';
-import type { PackageOptions } from '../command-options.js';
+import type { PackageOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
+import { readCallerPath } from '../internal/read-caller-path.js';
 import { loadProject } from '../internal/load-project.js';
 import { stageLinkedProject } from '../internal/package-staging.js';
 import { prepareProject } from '../internal/prepare-project.js';
@@ -38,6 +38,8 @@ export async function packageCommand(project: string, options: PackageOptions, o
         await buildDeliveryZip(stage?.project ?? loaded.root, {
           output: destination,
           skipBuild: true,
+          // npm reads the .npmrc files of the real project (and its enclosing folder), not of the staged copy.
+          npmConfigDir: loaded.root,
           ...(target === undefined ? {} : { target }),
           ...(signKey === undefined ? {} : { signKey }),
           ...(options.nodeAbi === undefined ? {} : { nodeAbi: String(options.nodeAbi) }),
@@ -76,10 +78,10 @@ async function readSignKey(path: string, project: string): Promise<KeyObject> {
   if (!existsSync(file)) {
     throw new UsageError(`--sign-key ${file} does not exist; pass an ed25519 private key in PEM format.`, { example });
   }
-  if (statSync(file).isDirectory()) throw new UsageError(`--sign-key ${file} is a folder; pass an ed25519 private key file in PEM format.`, { example });
+  const pem = await readCallerPath(file, { field: '--sign-key', maxBytes: 64 * 1024, hint: 'pass an ed25519 private key file in PEM format', example });
   let key: KeyObject;
   try {
-    key = createPrivateKey(await readFile(file, 'utf8'));
+    key = createPrivateKey(pem.toString('utf8'));
   } catch {
     throw new UsageError(`--sign-key ${file} is not a PEM private key; pass an ed25519 private key (openssl genpkey -algorithm ed25519 -out key.pem).`, { example });
   }

@@ -1,17 +1,19 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import type { RunOptions } from '../command-options.js';
+import { relative, resolve } from 'node:path';
+import type { RunOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { loadProject } from '../internal/load-project.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { prepareProject } from '../internal/prepare-project.js';
+import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { type StepRun, runStep } from '../internal/step-run.js';
 import { writeReport } from '../internal/report/write-report.js';
+import { commandExample } from '../internal/contextual-example.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 
 /**
@@ -20,7 +22,7 @@ import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js
  */
 export async function runCommand(project: string, options: RunOptions, output: Output): Promise<number> {
   const [shownProject, shownImage] = [shellQuote(project), shellQuote(options.image)];
-  const example = `procvision run ${shownProject} --pid A01 --image ${shellQuote(join(project, 'samples/ok.png'))}`;
+  const example = commandExample('run', 0, { project });
   const userParams = parseParamsOption(options.params, `procvision run ${shownProject} --pid ${options.pid} --image ${shownImage} --params '{"threshold": 60}'`);
   const loaded = await loadProject(project, 'run');
   const { manifest } = loaded;
@@ -31,6 +33,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
     });
   }
   const image = await readImageFile(options.image, example);
+  const guide = await readGuideOptions(options, example);
   if (options.report !== undefined && existsSync(options.report) && !statSync(options.report).isDirectory()) {
     throw new UsageError(`--report ${resolve(options.report)} is a file; pass a folder for report.json, report.html and annotated.png.`, { example: `${example} --report report/` });
   }
@@ -46,7 +49,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
   let run: StepRun;
   try {
     output.progress(`running step ${options.step}...`);
-    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example });
+    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
   } finally {
     await algorithm.close();
   }

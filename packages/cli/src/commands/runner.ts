@@ -1,19 +1,24 @@
+import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
-import type { PackageStore } from '@procvision/runner/store';
-import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-options.js';
+import { packageLaunch, type PackageStore } from '@procvision/runner/store';
+import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { assertStoreExists } from '../internal/assert-store-exists.js';
-import { exampleFor } from '../internal/examples.js';
+import { commandExample, fillExample } from '../internal/contextual-example.js';
+import { shellQuote } from '../internal/shell-quote.js';
 import { parseParamsOption } from '../internal/parse-params.js';
+import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
+import { checkCallerPath } from '../internal/read-caller-path.js';
+import { serveToken } from '../internal/serve-token.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
-import { formatPackageList } from '../internal/store-format.js';
+import { formatPackageList, supportedPidsText } from '../internal/store-format.js';
 
 /** What {@link withStore} may do: create the store (install), or only open an existing one. */
 interface StoreAccess {
@@ -51,10 +56,14 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 /** `runner install <zip>`: verify (signature policy of the flags and `<store>/config.json`), extract, install offline, register. */
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
   const root = await storeRoot(options);
-  const policy = await resolveStoreSignaturePolicy(options, `${exampleFor('install')} --trusted-key vendor-a.pub.pem --require-signature`, root);
+  const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
+  const { callerFileLimits } = await import('@procvision/runner');
+  if (existsSync(zip)) await checkCallerPath(zip, { field: '<zip>', maxBytes: callerFileLimits.zipBytes, hint: 'pass a delivery zip file', example: commandExample('install', 0) });
   output.progress(`installing ${zip}...`);
   const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
-  output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
+  const pidExample = entry.supported_pids.length === 0 ? '<PID>' : entry.supported_pids.join(',');
+  const kind = entry.python === undefined ? '' : ` for Python ${entry.python.python_version} in ${entry.python.venv}`;
+  output.result(entry, () => `installed ${entry.name} ${entry.version}${kind} (PIDs ${supportedPidsText(entry)}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${pidExample}`);
   return ExitCodes.success;
 }
 
@@ -104,20 +113,23 @@ export async function runnerUninstall(name: string, version: string, options: Un
 
 /** `procvision runner exec --pid --image`: one step through the package active for the PID, via the runner. */
 export async function runnerExec(options: ExecOptions, output: Output): Promise<number> {
-  const example = `procvision runner exec --pid ${options.pid} --image part.jpg --store ./runtime_store`;
+  const storeFolder = options.store ?? (process.env.PROCVISION_STORE || './runtime_store');
+  const example = fillExample(`procvision runner exec --pid ${shellQuote(options.pid)} --image part.jpg --store <store>`, { store: storeFolder });
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
+  const guide = await readGuideOptions(options, example);
   const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: 'procvision runner activate <name> <version> --pid A01' });
+      if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }) });
       throw error;
     }),
   );
   output.progress(`starting ${active.name} ${active.version}...`);
-  const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output });
+  const launch = active.entry.kind === 'python' ? packageLaunch(active.root, active.entry) : undefined;
+  const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output, ...(launch === undefined ? {} : { adapter: launch.adapter, env: launch.env }) });
   let run: Awaited<ReturnType<typeof runStep>>;
   try {
-    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example });
+    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
   } finally {
     await algorithm.close();
   }
@@ -130,10 +142,36 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
 export async function runnerServe(options: ServeOptions, output: Output): Promise<number> {
   const { serveRunner } = await import('@procvision/runner/http');
   const root = await storeRoot(options);
-  const example = `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`;
+  const example = commandExample('serve', 1);
   const policy = await resolveStoreSignaturePolicy(options, example, root);
-  const served = await asUsageError(example, () => serveRunner({ store: root, host: options.host, port: options.port, storeOptions: { ...policy.flags }, service: { verify: { ...policy.merged } } }));
+  for (const path of options.allowPath ?? []) {
+    if (!existsSync(path) || !statSync(path).isDirectory()) throw new UsageError(`--allow-path ${resolve(path)} is not a folder; pass folders whose files callers may name`, { example: `${commandExample('serve', 0)} --allow-path /srv/images` });
+  }
+  const exposedExample = commandExample('serve', 2);
+  const token = await serveToken(options.tokenFile, process.env, exposedExample);
+  const served = await asServeUsageError(example, exposedExample, () =>
+    serveRunner({
+      store: root,
+      host: options.host,
+      port: options.port,
+      storeOptions: { ...policy.flags },
+      service: { verify: { ...policy.merged } },
+      ...(token === undefined ? {} : { token }),
+      ...(options.allowUnsigned === true ? { allowUnsigned: true } : {}),
+      ...(options.allowPath === undefined ? {} : { allowPaths: options.allowPath.map((path) => resolve(path)) }),
+    }),
+  );
   output.result({ url: served.url, store: served.storeRoot }, () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`);
   await served.closed;
   return ExitCodes.success;
+}
+
+/** The store-config errors of {@link asUsageError}, plus the service's refusals to start as configured (3002). */
+async function asServeUsageError<Result>(example: string, exposedExample: string, start: () => Promise<Result>): Promise<Result> {
+  try {
+    return await asUsageError(example, start);
+  } catch (error) {
+    if (ProcVisionError.isInstance(error) && error.code === '3002') throw new UsageError(error.message, { example: exposedExample, code: error.code, cause: error });
+    throw error;
+  }
 }

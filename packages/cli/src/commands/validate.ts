@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { ProcVisionError, parseEntryPoint } from '@procvision/manifest';
-import type { ValidateOptions } from '../command-options.js';
+import type { ValidateOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
+import { checkCallerPath } from '../internal/read-caller-path.js';
 import { locateManifest, readJsonFile } from '../internal/load-project.js';
 import { prepareProject } from '../internal/prepare-project.js';
 import { resolveSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
@@ -15,17 +16,21 @@ import { checkSmokeRuns } from '../internal/validate/smoke-checks.js';
 import { checkDeliveryZip } from '../internal/validate/zip-checks.js';
 
 /**
- * `procvision validate [project] [--manifest] [--zip]`: every check of cli.md through the real
+ * `procvision validate [project] [--manifest] [--zip]`: every check of docs/cli.md through the real
  * adapter in a child process. Exit 0 when no check failed, 1 otherwise, 2 without a manifest.
  */
 export async function validateCommand(project: string | undefined, options: ValidateOptions, output: Output): Promise<number> {
   const checks = new CheckList();
   const policy = await zipSignaturePolicy(options);
+  if (options.zip !== undefined && existsSync(options.zip)) {
+    const { callerFileLimits } = await import('@procvision/runner');
+    await checkCallerPath(options.zip, { field: '--zip', maxBytes: callerFileLimits.zipBytes, hint: 'pass a delivery zip file', example: 'procvision validate --zip screw-check-v1.0.0-linux-x64-offline.zip' });
+  }
   const zipOnly = project === undefined && options.zip !== undefined && options.manifest === undefined && !existsSync('manifest.json');
   if (!zipOnly) await validateProject(checks, project ?? '.', options, output);
   if (options.zip !== undefined) {
     output.progress('verifying the zip...');
-    await checkDeliveryZip(checks, options.zip, policy);
+    await checkDeliveryZip(checks, options.zip, policy, options.python ?? 'python3');
   }
   const report = checks.report();
   output.result(report, () => formatValidateReport(report));

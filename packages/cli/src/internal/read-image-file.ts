@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../usage-error.js';
+import { readCallerPath } from './read-caller-path.js';
 
 /** An image file read from disk, checked to be an image, ready to go to shared memory. */
 export interface ImageFile {
@@ -19,13 +19,13 @@ export interface ImageFile {
 /**
  * Reads `--image FILE`: a missing file, one that is not an image, or one whose pixels do not
  * decode (truncated, damaged) is a usage error that says so. JPEG and PNG are passed as they are; other formats sharp reads (WebP, TIFF, BMP ...) are
- * re-encoded to PNG because frames carry JPEG, PNG or raw pixels (shm.md).
+ * re-encoded to PNG because frames carry JPEG, PNG or raw pixels (docs/spec/shared-memory.md).
  */
-export async function readImageFile(file: string, example: string): Promise<ImageFile> {
+export async function readImageFile(file: string, example: string, flag = '--image'): Promise<ImageFile> {
   const path = resolve(file);
-  if (!existsSync(path)) throw new UsageError(`image file ${path} does not exist; pass a JPEG or PNG file with --image.`, { example });
-  if (!statSync(path).isFile()) throw new UsageError(`--image ${path} is a folder, not a file; pass a JPEG or PNG file.`, { example });
-  const bytes = await readFile(path);
+  if (!existsSync(path)) throw new UsageError(`image file ${path} does not exist; pass a JPEG or PNG file with ${flag}.`, { example });
+  const { callerFileLimits } = await import('@procvision/runner');
+  const bytes = await readCallerPath(path, { field: flag, maxBytes: callerFileLimits.imageBytes, hint: 'pass a JPEG or PNG file', example });
   // sharp throws synchronously for an empty buffer: say so here.
   if (bytes.length === 0) throw new UsageError(`image file ${path} is empty (0 bytes); pass a JPEG or PNG file.`, { example });
   const { default: sharp } = await import('sharp');

@@ -26,6 +26,8 @@ export interface StartAlgorithmOptions {
   config?: RunnerConfigInput;
   /** Extra environment of the adapter (e.g. `PROC_ENTRY_POINT`). */
   env?: Record<string, string>;
+  /** The adapter command (default {@link packageAdapter} of the root: our SDK's). */
+  adapter?: AdapterCommand;
   output: Output;
 }
 
@@ -48,7 +50,7 @@ export async function startAlgorithm(options: StartAlgorithmOptions): Promise<St
       root: options.root,
       name: options.name,
       version: options.version,
-      adapter: packageAdapter(options.root),
+      adapter: options.adapter ?? packageAdapter(options.root),
       ...(options.env === undefined ? {} : { env: options.env }),
     });
     const info = algorithmProcess.info as AlgorithmInfo;

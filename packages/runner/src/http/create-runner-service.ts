@@ -1,12 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RunnerConfigInput } from '@procvision/manifest';
+import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { PackageSpec } from '../process/package-spec.js';
+import { cleanupOrphanSegments } from '@procvision/shm';
+import { bearerAuthorizer } from './auth.js';
+import { FileReadGate } from './caller-paths.js';
+import { assertSafeExposure, isLoopbackHost } from './exposure.js';
+import { pathRedactor } from './internal/redact-paths.js';
+import { createUploadDirectory, sweepUploadLeftovers } from './internal/upload-directory.js';
+import { resolveServiceLimits, type ServiceLimits, defaultServiceLimits } from './service-limits.js';
 import { InspectionSessions } from './inspection-sessions.js';
 import { InflightRequests } from './internal/inflight-requests.js';
 import { serviceLogEntry } from './internal/service-log.js';
@@ -37,12 +43,26 @@ export interface RunnerServiceOptions {
   host?: string;
   /** TCP port (default 7070; 0 picks a free port, read it from `url`). */
   port?: number;
-  /** Body size limits (default 64 MiB JSON, 1 GiB zip). */
-  limits?: Partial<BodyLimits>;
+  /**
+   * Limits (see `ServiceLimits`): body sizes (default 64 MiB JSON, 1 GiB zip), sessions (256,
+   * 10 min idle), JSON depth (64) and value size, pixels per frame (12.6 MP), header and request
+   * timeouts, connections, concurrent file reads.
+   */
+  limits?: Partial<ServiceLimits>;
+  /**
+   * Folders whose files callers may name by path (`image.path`, zip `path`), symbolic links
+   * resolved. Default: any path on loopback, none beyond loopback (send bytes instead).
+   */
+  allowPaths?: string[];
   /** How `POST /validate` checks signatures (trusted keys, required or not). */
   verify?: VerifyOptions;
   /** How long `close()` waits for in-flight requests before cutting their connections (default 30000 ms). */
   shutdownTimeoutMs?: number;
+  /**
+   * Bearer token every request but `/health` must carry (`Authorization: Bearer <token>`).
+   * Required to listen beyond loopback: `listen()` refuses (3002) a non-loopback `host` without one.
+   */
+  token?: string;
   /** Where the service logs 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
   logger?: RunnerLogger;
 }
@@ -60,7 +80,7 @@ export interface RunnerService {
 }
 
 /** Default body limits. */
-export const defaultBodyLimits: BodyLimits = { jsonBytes: 64 * 1024 * 1024, zipBytes: 1024 * 1024 * 1024 };
+export const defaultBodyLimits: BodyLimits = { jsonBytes: defaultServiceLimits.jsonBytes, zipBytes: defaultServiceLimits.zipBytes };
 
 /**
  * The runner as a long-lived HTTP service (node:http, JSON API): health, readiness and
@@ -79,19 +99,28 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: 64 * 1024 * 1024, zipB
  * ```
  */
 export function createRunnerService(options: RunnerServiceOptions = {}): RunnerService {
+  if (options.token !== undefined && options.token.trim() === '') throw new ProcVisionError('3002', 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
   const { store } = options;
   const logger = options.logger ?? createStderrLogger();
   const source: ProcessSource = store
     ? storeProcessSource(store)
     : specProcessSource(options.packages ?? [], { ...(options.runnerConfig ? { config: options.runnerConfig } : {}), logger, ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}) });
+  const limits = resolveServiceLimits(options.limits);
+  const host = options.host ?? '127.0.0.1';
   const metrics = new ServiceMetrics();
-  const sessions = new InspectionSessions(source, {
-    onProcess: (process) => metrics.watch(process),
-    onStep: (outcome) => metrics.recordStep(outcome),
-    warn: (message, session) => logger.log({ ...serviceLogEntry('warn', message), packageName: session.packageName, sessionId: session.id }),
-  });
+  const sessions = new InspectionSessions(
+    source,
+    {
+      onProcess: (process) => metrics.watch(process),
+      onStep: (outcome) => metrics.recordStep(outcome),
+      warn: (message, session) => logger.log({ ...serviceLogEntry('warn', message), packageName: session.packageName, sessionId: session.id }),
+    },
+    { maxSessions: limits.maxSessions, sessionIdleMs: limits.sessionIdleMs },
+  );
   const inflight = new InflightRequests();
-  const server = createServer();
+  // connectionsCheckingInterval: how often node:http enforces the two timeouts (default 30 s, too coarse for a 10 s limit).
+  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 2)) });
+  server.maxConnections = limits.maxConnections;
   let uploadDirectory = '';
   let boundUrl: string | undefined;
   let phase: 'idle' | 'starting' | 'started' = 'idle';
@@ -104,17 +133,28 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     sessions,
     metrics,
     watchPids,
-    limits: { ...defaultBodyLimits, ...options.limits },
+    limits,
+    allowedRoots: options.allowPaths ?? (isLoopbackHost(host) ? undefined : []),
+    fileReads: new FileReadGate(limits.maxConcurrentFileReads),
     get uploadDirectory() {
       return uploadDirectory;
     },
   };
   const readiness = () => checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
-  const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, options.verify ?? {}), ...(store ? packageRoutes(context, store) : [])];
+  const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }), ...(store ? packageRoutes(context, store) : [])];
   routes.push({ method: 'GET', pattern: '/', handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }) });
 
-  const handle = createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined });
+  const storeRoot = store !== undefined && 'paths' in store ? (store as { paths: { root: string } }).paths.root : undefined;
+  const redact = pathRedactor(() => [...(uploadDirectory === '' ? [] : [[uploadDirectory, '<upload>'] as const]), ...(storeRoot === undefined ? [] : [[storeRoot, '<store>'] as const])]);
+  const handle = createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token), redact });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
+
+  /** Start-up sweep: shared-memory segments and upload folders of a predecessor killed with SIGKILL. */
+  async function sweepPredecessor(): Promise<void> {
+    const segments = cleanupOrphanSegments();
+    const uploads = await sweepUploadLeftovers(tmpdir());
+    if (segments.length + uploads.length > 0) logger.log(serviceLogEntry('info', `removed ${segments.length} orphan shared-memory segment(s) and ${uploads.length} upload folder(s) of a runner that was killed`));
+  }
 
   async function startPackages(): Promise<void> {
     phase = 'starting';
@@ -133,10 +173,12 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       return boundUrl;
     },
     async listen() {
-      uploadDirectory = await mkdtemp(join(tmpdir(), 'procvision-http-'));
+      assertSafeExposure(host, options.token);
+      await sweepPredecessor();
+      uploadDirectory = await createUploadDirectory(tmpdir());
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(options.port ?? 7070, options.host ?? '127.0.0.1', () => {
+        server.listen(options.port ?? 7070, host, () => {
           server.off('error', reject);
           resolve();
         });

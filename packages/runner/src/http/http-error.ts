@@ -23,6 +23,7 @@ const httpErrorStatus: Record<HttpErrorCode, number> = {
  * what it asks conflicts with the store (409), the algorithm or the runner failed (500/503/504).
  */
 export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
+  '1000': 500,
   '1001': 422,
   '1002': 422,
   '1003': 500,
@@ -30,6 +31,9 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   '1005': 504,
   '1006': 400,
   '1007': 422,
+  '1009': 500,
+  '1010': 500,
+  '1011': 500,
   '9999': 500,
   '2001': 422,
   '2002': 422,
@@ -39,7 +43,39 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   '2006': 409,
   '2007': 409,
   '2008': 422,
+  '2009': 404,
+  '2010': 409,
+  '2020': 422,
+  '2021': 422,
+  '2022': 422,
+  '2023': 422,
+  '2024': 422,
+  '2025': 422,
+  '2026': 500,
+  '2027': 500,
+  '2028': 422,
+  '3001': 401,
+  '3002': 500,
+  '3003': 403,
+  '3004': 422,
+  '3005': 413,
+  '3006': 429,
+  '3007': 422,
+  '3008': 422,
+  '3009': 503,
 };
+
+/**
+ * Headers an error of a code carries: `WWW-Authenticate` on 401, `Retry-After` (seconds, from
+ * `details.retry_after_s`) on 429/503 that a client may retry.
+ */
+function headersOfError(code: ErrorCode, details: Record<string, unknown> | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (code === '3001') headers['www-authenticate'] = 'Bearer realm="procvision-runner"';
+  const retryAfter = details?.retry_after_s;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter)) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfter)));
+  return headers;
+}
 
 /** An error of the HTTP layer (unknown route, wrong method, body too large...). */
 export class HttpError extends Error {
@@ -100,7 +136,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const code = ProcVisionError.isInstance(error) || hasTableCode(error) ? (error as { code: ErrorCode }).code : '9999';
   const message = error instanceof Error ? error.message : String(error);
   const details = ProcVisionError.isInstance(error) ? error.details : undefined;
-  return { status: httpStatusOfErrorCode[code], headers: {}, body: errorBody(code, message, details) };
+  return { status: httpStatusOfErrorCode[code], headers: headersOfError(code, details), body: errorBody(code, message, details) };
 }
 
 function hasTableCode(error: unknown): boolean {

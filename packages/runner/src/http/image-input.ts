@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { ProcVisionError } from '@procvision/manifest';
 import type { EncodedFrame } from '@procvision/shm';
 import { readImageDimensions } from './internal/image-dimensions.js';
@@ -6,32 +5,47 @@ import type { ImageInput, ImageMetaInput } from './request-schemas.js';
 
 const base64Pattern = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
-async function imageBytes(image: ImageInput): Promise<{ bytes: Buffer; source: string }> {
-  if (typeof image !== 'string') {
-    try {
-      return { bytes: await readFile(image.path), source: image.path };
-    } catch (error) {
-      throw new ProcVisionError('1002', `image.path ${image.path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { details: { field: 'image.path', path: image.path } });
-    }
-  }
+/** How {@link toFrame} gets and bounds an image. */
+export interface FrameSource {
+  /** Reads an image named by `{path}` (the service's bounded, non-blocking caller-file read). */
+  readPath(path: string, field: string): Promise<Buffer>;
+  /** Most pixels (width x height from the header) a frame may have. */
+  maxPixels: number;
+  /** Name of the field in messages (default `image`). */
+  field?: string;
+}
+
+async function imageBytes(image: ImageInput, source: FrameSource, field: string): Promise<{ bytes: Buffer; label: string }> {
+  if (typeof image !== 'string') return { bytes: await source.readPath(image.path, `${field}.path`), label: `${field}.path ${image.path}` };
   const text = image.replace(/^data:[^;,]*;base64,/, '').replace(/\s+/g, '');
-  if (!base64Pattern.test(text)) throw new ProcVisionError('1006', 'image: expected Base64 of a JPEG or PNG, or {"path": "<file>"}', { details: { field: 'image' } });
-  return { bytes: Buffer.from(text, 'base64'), source: 'image (Base64)' };
+  if (!base64Pattern.test(text)) throw new ProcVisionError('1006', `${field}: expected Base64 of a JPEG or PNG, or {"path": "<file>"}`, { details: { field } });
+  return { bytes: Buffer.from(text, 'base64'), label: `${field} (Base64)` };
 }
 
 /**
  * Turns the `image` and `image_meta` of a request into a frame for the shared-memory writer:
  * the JPEG/PNG bytes as they came (the algorithm decodes them), width and height read from
- * the image header, camera id and timestamp from `image_meta` when given.
+ * the image header (and bounded before anything is decoded or written to shared memory),
+ * camera id and timestamp from `image_meta` when given.
  * @throws ProcVisionError 1002 when the file cannot be read or the bytes are not a JPEG/PNG,
- *   1006 when `image_meta` width/height disagree with the image
+ *   1006 when `image_meta` width/height disagree with the image, 3008 over `maxPixels`,
+ *   3003/3004/3005 for a path outside the allowed roots, not a regular file, or too large
  */
-export async function toFrame(image: ImageInput, meta: ImageMetaInput = {}): Promise<EncodedFrame> {
-  const { bytes, source } = await imageBytes(image);
+export async function toFrame(image: ImageInput, meta: ImageMetaInput | undefined, source: FrameSource): Promise<EncodedFrame> {
+  const field = source.field ?? 'image';
+  const { bytes, label } = await imageBytes(image, source, field);
   const dimensions = readImageDimensions(bytes);
-  if (!dimensions) throw new ProcVisionError('1002', `${source}: not a JPEG or PNG image (${bytes.byteLength} bytes, first bytes ${bytes.subarray(0, 8).toString('hex')})`, { details: { field: 'image' } });
+  // Never echo the bytes (a path could name a secret file): say what it is not.
+  if (!dimensions) throw new ProcVisionError('1002', `${label}: not a JPEG or PNG image`, { details: { field } });
+  if (dimensions.width === 0 || dimensions.height === 0) throw new ProcVisionError('1002', `${label}: the image header says ${dimensions.width}x${dimensions.height}`, { details: { field } });
+  const pixels = dimensions.width * dimensions.height;
+  if (pixels > source.maxPixels) {
+    throw new ProcVisionError('3008', `${label}: ${dimensions.width}x${dimensions.height} is ${pixels} pixels, over the limit of ${source.maxPixels} per frame; send a smaller image or raise limits.maxFramePixels`, {
+      details: { field, limit: source.maxPixels, width: dimensions.width, height: dimensions.height },
+    });
+  }
   for (const key of ['width', 'height'] as const) {
-    if (meta[key] !== undefined && meta[key] !== dimensions[key]) {
+    if (meta?.[key] !== undefined && meta[key] !== dimensions[key]) {
       throw new ProcVisionError('1006', `image_meta.${key} is ${meta[key]} but the image is ${dimensions.width}x${dimensions.height}; omit it or send the image's real size`, { details: { field: `image_meta.${key}` } });
     }
   }
@@ -40,7 +54,7 @@ export async function toFrame(image: ImageInput, meta: ImageMetaInput = {}): Pro
     bytes,
     width: dimensions.width,
     height: dimensions.height,
-    timestampMs: meta.timestamp_ms ?? Date.now(),
-    cameraId: meta.camera_id ?? 'http',
+    timestampMs: meta?.timestamp_ms ?? Date.now(),
+    cameraId: meta?.camera_id ?? 'http',
   };
 }

@@ -7,6 +7,9 @@ export { createRunnerService, defaultBodyLimits } from './create-runner-service.
 export type { RunnerService, RunnerServiceOptions } from './create-runner-service.js';
 export type { ServiceStore, ServicePackageRef } from './service-store.js';
 export type { BodyLimits } from './service-context.js';
+export { defaultServiceLimits } from './service-limits.js';
+export type { ServiceLimits } from './service-limits.js';
+export { isLoopbackHost } from './exposure.js';
 export type { PackageReadiness } from './process-source.js';
 export { httpStatusOfErrorCode, HttpError } from './http-error.js';
 export type { ErrorBody, HttpErrorCode } from './http-error.js';

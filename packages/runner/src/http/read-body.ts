@@ -4,6 +4,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ProcVisionError } from '@procvision/manifest';
 import { HttpError } from './http-error.js';
+import { assertJsonDepth } from './json-limits.js';
+import { defaultServiceLimits } from './service-limits.js';
 
 /** The media type of a request, lower-cased, without parameters (`application/json`). */
 export function mediaType(request: IncomingMessage): string {
@@ -45,20 +47,23 @@ export async function readBodyBytes(request: IncomingMessage, limit: number, wha
 }
 
 /**
- * Reads a JSON object body (Content-Type `application/json`), at most `limit` bytes.
- * An empty body reads as `{}`.
- * @throws HttpError 415 for another media type, 413 beyond the limit; ProcVisionError 1006 for invalid JSON or a non-object
+ * Reads a JSON object body (Content-Type `application/json`), at most `limit` bytes, nested
+ * at most `maxDepth` levels (checked on the text, before parsing). An empty body reads as `{}`.
+ * @throws HttpError 415 for another media type or a body without Content-Type, 413 beyond the limit;
+ *   ProcVisionError 1006 for invalid JSON or a non-object, 3007 nested too deep
  */
-export async function readJsonBody(request: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+export async function readJsonBody(request: IncomingMessage, limit: number, maxDepth = defaultServiceLimits.maxJsonDepth): Promise<Record<string, unknown>> {
   const type = mediaType(request);
-  if (type !== '' && type !== 'application/json') {
-    throw new HttpError('unsupported_media_type', `expected Content-Type application/json, got ${type}`);
+  if (type === '' ? hasBody(request) : type !== 'application/json') {
+    throw new HttpError('unsupported_media_type', `expected Content-Type application/json, got ${type === '' ? 'a body without Content-Type' : type}`);
   }
   const bytes = await readBodyBytes(request, limit, 'the JSON body');
   if (bytes.byteLength === 0) return {};
+  const text = bytes.toString('utf8');
+  assertJsonDepth(text, maxDepth);
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     throw new ProcVisionError('1006', `the request body is not valid JSON: ${(error as Error).message}`);
   }
@@ -66,6 +71,13 @@ export async function readJsonBody(request: IncomingMessage, limit: number): Pro
     throw new ProcVisionError('1006', 'the request body must be a JSON object');
   }
   return value as Record<string, unknown>;
+}
+
+/** True when the request announces a body (a non-zero Content-Length, or chunked transfer). */
+export function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  if (length !== undefined) return Number(length) > 0;
+  return request.headers['transfer-encoding'] !== undefined;
 }
 
 /** Streams the body into a new file at `path` (created exclusively), at most `limit` bytes. */

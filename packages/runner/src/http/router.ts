@@ -58,8 +58,10 @@ export function findRoute(routes: readonly Route[], method: string, pathname: st
   for (const route of routes) {
     const params = matchPattern(route.pattern, segments);
     if (params === undefined) continue;
-    if (route.method === method) return { route, params };
+    // HEAD is GET without the body (node:http drops the body of a HEAD answer).
+    if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { route, params };
     allowed.push(route.method);
+    if (route.method === 'GET') allowed.push('HEAD');
   }
   if (allowed.length === 0) throw new HttpError('not_found', `no route for ${method} ${pathname}; see GET / for the list of routes`);
   const allow = [...new Set(allowed)].join(', ');

@@ -1,4 +1,6 @@
+import type { FileReadGate } from './caller-paths.js';
 import type { InspectionSessions } from './inspection-sessions.js';
+import type { ServiceLimits } from './service-limits.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 /** Body size limits of the service, in bytes. */
@@ -13,7 +15,11 @@ export interface BodyLimits {
 export interface ServiceContext {
   sessions: InspectionSessions;
   metrics: ServiceMetrics;
-  limits: BodyLimits;
+  limits: ServiceLimits;
+  /** Folders callers may name files in (undefined: any path; empty: none). */
+  allowedRoots: readonly string[] | undefined;
+  /** Reads of caller-named files in flight (bounded by `limits.maxConcurrentFileReads`). */
+  fileReads: FileReadGate;
   /** Follows (metrics) the processes that serve these pids now, e.g. after a switch. */
   watchPids(pids: readonly string[]): Promise<void>;
   /** Folder for uploaded zips (each removed after its request). */

@@ -7,11 +7,13 @@ export interface ServicePackageRef {
 }
 
 /**
- * What the HTTP service needs from a package store: the operations of delivery.md and the
+ * What the HTTP service needs from a package store: the operations of docs/spec/delivery.md and the
  * process a pid runs. The runner's `PackageStore` satisfies it as it is; results are sent
  * back as JSON unchanged.
  */
 export interface ServiceStore {
+  /** The interpreter Python SDK zips are validated against (default `python3`). */
+  readonly pythonInterpreter?: string;
   /** Installed packages with their states and active pids. */
   list(): Promise<unknown>;
   /** Verifies, extracts and installs a delivery zip offline. */

@@ -1,4 +1,5 @@
 import type { CallData } from '@procvision/manifest';
+import type { GuidedExecuteCallData } from './guided-call-data.js';
 import { type AttemptOutcome, type CallOutcome, toCallOutcome } from './call-outcome.js';
 import type { ProcessIdentity, RunnerEvents } from './events.js';
 import type { ConnectionAttempt } from './internal/connection-gate.js';
@@ -6,7 +7,7 @@ import type { TypedEmitter } from './internal/typed-emitter.js';
 
 /** What one call needs from its process. */
 export interface CallWithRetriesOptions {
-  data: CallData;
+  data: CallData | GuidedExecuteCallData;
   timeoutMs: number;
   sessionId: string | null;
   maxRetries: number;
@@ -17,7 +18,7 @@ export interface CallWithRetriesOptions {
 }
 
 /**
- * Runs one call to its single outcome, retrying only where protocol.md allows it: timeouts,
+ * Runs one call to its single outcome, retrying only where docs/spec/protocol.md allows it: timeouts,
  * lost heartbeats and `RecoverableError` results, up to `maxRetries` times. A `FatalError`
  * result fails the call and restarts the process; a crash, a protocol breach or an ERROR the
  * algorithm returned on purpose is final.

@@ -8,11 +8,17 @@ import { deployedPath } from './store-paths.js';
 /** `activate` refuses a PID bound to another package; `switch` replaces the binding. */
 export type ActivationMode = 'activate' | 'switch';
 
+/** A PID a version may serve: one of its supported_pids; any PID for a Python v0.3.2 package whose manifest lists none. */
+export function acceptsPid(entry: RegistryEntry, pid: string): boolean {
+  if (entry.kind === 'python' && entry.supported_pids.length === 0) return true;
+  return entry.supported_pids.includes(pid);
+}
+
 function checkPids(entry: RegistryEntry, pids: readonly string[], bindings: ActiveBindings, mode: ActivationMode): void {
   const label = `${entry.name}@${entry.version}`;
   if (pids.length === 0) throw new ProcVisionError('2006', `activate ${label}: give at least one PID`);
   for (const pid of pids) {
-    if (!entry.supported_pids.includes(pid)) throw new ProcVisionError('2006', `PID ${pid} is not in the supported_pids of ${label} (${entry.supported_pids.join(', ')})`, { details: { pid } });
+    if (!acceptsPid(entry, pid)) throw new ProcVisionError('2006', `PID ${pid} is not in the supported_pids of ${label} (${entry.supported_pids.join(', ')})`, { details: { pid } });
     const bound = bindings[pid];
     if (mode === 'activate' && bound !== undefined && !refersTo(bound, entry.name, entry.version)) {
       throw new ProcVisionError('2006', `PID ${pid} is bound to ${bound.name}@${bound.version}; switch it to ${label} instead of activating`, { details: { pid, bound } });
@@ -49,7 +55,7 @@ export async function ensureProcess(context: StoreContext, entry: RegistryEntry)
  */
 export async function activatePackage(context: StoreContext, name: string, version: string, pids: readonly string[], mode: ActivationMode): Promise<ActiveBindings> {
   const entry = findEntry(await readRegistry(context.paths), name, version);
-  if (entry === undefined) throw new ProcVisionError('2006', `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
+  if (entry === undefined) throw new ProcVisionError('2009', `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
   const bindings = await readActiveBindings(context.paths);
   checkPids(entry, pids, bindings, mode);
   const wasRunning = context.running.has(processKey(name, version));

@@ -16,7 +16,7 @@ export interface ArchivedZip {
 /**
  * Keeps the original zip in `algorithms/zips/` (copy to a `.partial-` file, then rename). A zip
  * already there (a scan) or an identical copy is reused.
- * @throws ProcVisionError 2005 when a different zip of the same file name is archived
+ * @throws ProcVisionError 2010 when a different zip of the same file name is archived
  */
 export async function archiveZip(paths: StorePaths, zipPath: string, zipSha256: string): Promise<ArchivedZip> {
   const fileName = basename(zipPath);
@@ -24,7 +24,7 @@ export async function archiveZip(paths: StorePaths, zipPath: string, zipSha256: 
   const archived = join(paths.zips, fileName);
   const existingSha = await sha256File(archived).catch(() => null);
   if (existingSha === zipSha256) return { fileName, created: false };
-  if (existingSha !== null) throw new ProcVisionError('2005', `${archived} already holds a different zip of the same name; uninstall that package or rename the zip`);
+  if (existingSha !== null) throw new ProcVisionError('2010', `${archived} already holds a different zip of the same name; uninstall that package or rename the zip`);
   const partial = join(paths.zips, `.partial-${randomBytes(6).toString('hex')}-${fileName}`);
   try {
     await copyFile(zipPath, partial);

@@ -6,6 +6,8 @@ import { type ActiveBinding, type ActiveBindings, readActiveBindings, refersTo }
 import { activatePackage, ensureProcess } from './activate.js';
 import { audited, defaultActor } from './audit-log.js';
 import { installPackage } from './install-package.js';
+import type { InstallStageListener } from './install-stage.js';
+import { readStoreConfig } from './store-config.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
 import { adapterProcessStarter, type ProcessStarter } from './process-starter.js';
 import { prunePackages, type PruneOptions } from './prune.js';
@@ -36,6 +38,15 @@ export interface PackageStoreOptions {
   actor?: string;
   /** Timeout of an install's entry smoke-load (default 30000 ms). */
   smokeLoadTimeoutMs?: number;
+  /**
+   * The interpreter Python packages are checked against and get their venv from (command or
+   * path); default `<store>/config.json`'s `python`, else `python3`.
+   */
+  python?: string;
+  /** Whether Python packages' venvs see the interpreter's site-packages; default `<store>/config.json`'s `python_system_site_packages`, else false. */
+  pythonSystemSitePackages?: boolean;
+  /** Observes every install's stages (progress; tests kill the installer at each stage with it). */
+  onInstallStage?: InstallStageListener;
 }
 
 /** An installed version as {@link PackageStore.list} shows it. */
@@ -63,7 +74,7 @@ export interface ActivateOptions {
 }
 
 /**
- * The runner's package store (delivery.md): offline installs of delivery zips, a scan of
+ * The runner's package store (docs/spec/delivery.md): offline installs of delivery zips, a scan of
  * `algorithms/zips/`, activation / switch / rollback of PIDs, uninstall, prune. Every mutating
  * operation holds the inter-process store lock, first removes what a killed operation left
  * behind, and is audited in `logs/audit.jsonl`.
@@ -98,8 +109,11 @@ export class PackageStore {
   static async open(root: string = defaultStoreRoot(), options: PackageStoreOptions = {}): Promise<PackageStore> {
     const paths = storePaths(root);
     const policy = await readStoreSignaturePolicy(paths.root);
+    const config = await readStoreConfig(paths.root);
     const store = new PackageStore(paths, {
       ...options,
+      python: options.python ?? config?.python ?? 'python3',
+      pythonSystemSitePackages: options.pythonSystemSitePackages ?? config?.pythonSystemSitePackages ?? false,
       trustedKeys: [...policy.trustedKeys, ...(options.trustedKeys ?? [])],
       requireSignature: policy.requireSignature || options.requireSignature === true,
     });
@@ -108,7 +122,12 @@ export class PackageStore {
     return store;
   }
 
-  /** Installs a delivery zip offline (see installPackage); returns its registry entry. */
+  /** The interpreter this store checks Python packages against and makes their venvs with. */
+  get pythonInterpreter(): string {
+    return this.options.python ?? 'python3';
+  }
+
+  /** Installs a delivery zip offline, ours or a Python SDK zip (see installPackage); returns its registry entry. */
   install(zipPath: string): Promise<RegistryEntry> {
     return this.locked('install', { zip: zipPath }, () => this.installUnlocked(zipPath));
   }
@@ -193,8 +212,10 @@ export class PackageStore {
   }
 
   private installUnlocked(zipPath: string): Promise<RegistryEntry> {
-    const { trustedKeys, requireSignature, npmCli, smokeLoadTimeoutMs } = this.options;
+    const { trustedKeys, requireSignature, npmCli, smokeLoadTimeoutMs, onInstallStage } = this.options;
     return installPackage(this.paths, zipPath, {
+      python: { interpreter: this.pythonInterpreter, systemSitePackages: this.options.pythonSystemSitePackages === true },
+      ...(onInstallStage === undefined ? {} : { onStage: onInstallStage }),
       ...(trustedKeys === undefined ? {} : { trustedKeys }),
       ...(requireSignature === undefined ? {} : { requireSignature }),
       ...(npmCli === undefined ? {} : { npmCli }),

@@ -1,7 +1,7 @@
 import type { RunnerConfigInput } from '@procvision/manifest';
 import { AlgorithmProcess } from '../process/algorithm-process.js';
 import type { RunnerLogger } from '../logger.js';
-import { nodeAdapterCommand } from '../process/package-spec.js';
+import { packageLaunch } from './package-launch.js';
 import type { RegistryEntry } from './registry.js';
 
 /** An installed version about to run: its registry entry and folder. */
@@ -17,7 +17,7 @@ export interface DeployedPackage {
 export interface StartedProcess {
   /** The supervised process (absent for test starters that run none). */
   readonly process?: AlgorithmProcess;
-  /** Stops it gracefully (protocol.md "Shutdown"). */
+  /** Stops it gracefully (docs/spec/protocol.md "Shutdown"). */
   stop(): Promise<void>;
 }
 
@@ -29,20 +29,25 @@ export type ProcessStarter = (deployed: DeployedPackage) => Promise<StartedProce
 
 /** Options of {@link adapterProcessStarter}. */
 export interface AdapterStarterOptions {
-  /** Runner config of the processes (protocol.md defaults for missing keys). */
+  /** Runner config of the processes (docs/spec/protocol.md defaults for missing keys). */
   config?: RunnerConfigInput;
   /** Where the processes' stderr lines go (default: JSON lines on stderr). */
   logger?: RunnerLogger;
 }
 
-/** The real starter: an {@link AlgorithmProcess} running the package's vendored SDK adapter. */
+/**
+ * The real starter: an {@link AlgorithmProcess} running the package's vendored SDK adapter, or
+ * for a Python package its venv's interpreter with the SDK generation's call shape.
+ */
 export function adapterProcessStarter(options: AdapterStarterOptions = {}): ProcessStarter {
   return async (deployed) => {
+    const launch = packageLaunch(deployed.root, deployed.entry);
     const process = new AlgorithmProcess({
       packageName: deployed.name,
       packageVersion: deployed.version,
       root: deployed.root,
-      adapter: nodeAdapterCommand(deployed.root),
+      adapter: launch.adapter,
+      env: launch.env,
       ...(options.config === undefined ? {} : { config: options.config }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });

@@ -10,6 +10,10 @@ export const storeConfigFile = 'config.json';
 export const storeConfigSchema = z.strictObject({
   require_signature: z.boolean().default(false),
   trusted_keys: z.array(z.string().trim().min(1)).default([]),
+  /** The interpreter Python packages are checked against and get their venv from (command or absolute path). */
+  python: z.string().trim().min(1).default('python3'),
+  /** Whether Python packages' venvs see the interpreter's site-packages. */
+  python_system_site_packages: z.boolean().default(false),
 });
 
 /** `<store>/config.json` as written: `{"require_signature": true, "trusted_keys": ["keys/vendor-a.pub.pem"]}`. */
@@ -23,6 +27,10 @@ export interface StoreConfig {
   requireSignature: boolean;
   /** Public key files as written, relative to the store (or absolute). */
   trustedKeys: string[];
+  /** The store's Python interpreter (`python3` when unset). */
+  python: string;
+  /** Python venvs see system site-packages (false when unset). */
+  pythonSystemSitePackages: boolean;
 }
 
 const expected = 'expected {"require_signature": true, "trusted_keys": ["keys/vendor-a.pub.pem"]} (key paths relative to the store)';
@@ -58,7 +66,7 @@ export async function readStoreConfig(storeRoot: string): Promise<StoreConfig | 
     const named = issue?.code === 'unrecognized_keys' ? issue.keys[0] : field;
     return fail(named === '' ? undefined : named, describeIssue(issue, field, value));
   }
-  return { path, requireSignature: parsed.data.require_signature, trustedKeys: parsed.data.trusted_keys };
+  return { path, requireSignature: parsed.data.require_signature, trustedKeys: parsed.data.trusted_keys, python: parsed.data.python, pythonSystemSitePackages: parsed.data.python_system_site_packages };
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined, field: string, value: unknown): string {
@@ -68,6 +76,8 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, field: string, value
   const got = JSON.stringify(valueAt(value, issue.path));
   if (field === 'require_signature') return `require_signature must be true or false, got ${got}`;
   if (field === 'trusted_keys') return `trusted_keys must be an array of key file paths, got ${got}`;
+  if (field === 'python') return `python must be an interpreter command or path such as "python3" or "/usr/bin/python3.11", got ${got}`;
+  if (field === 'python_system_site_packages') return `python_system_site_packages must be true or false, got ${got}`;
   return `${field} must be a key file path, got ${got}`;
 }
 

@@ -29,12 +29,12 @@ function withoutVersion(bindings: ActiveBindings, name: string, version: string)
  * to it or its process runs (2007) unless `force`. registry.json is written first, then the
  * folder is moved aside and deleted (a kill in between leaves an orphan the next open removes),
  * then the archived zip is deleted. Logs are kept.
- * @throws ProcVisionError 2007 (active), 2005 (not installed)
+ * @throws ProcVisionError 2007 (active), 2009 (not installed)
  */
 export async function uninstallPackage(context: StoreContext, name: string, version: string, options: UninstallOptions = {}): Promise<RegistryEntry> {
   const registry = await readRegistry(context.paths);
   const entry = findEntry(registry, name, version);
-  if (entry === undefined) throw new ProcVisionError('2005', `${name}@${version} is not installed in ${context.paths.root}`);
+  if (entry === undefined) throw new ProcVisionError('2009', `${name}@${version} is not installed in ${context.paths.root}`);
   const bindings = await readActiveBindings(context.paths);
   const activePids = Object.entries(bindings).filter(([, binding]) => refersTo(binding, name, version)).map(([pid]) => pid);
   const running = context.running.has(processKey(name, version));

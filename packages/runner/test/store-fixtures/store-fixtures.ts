@@ -6,6 +6,11 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDeliveryZip, type BuildOptions } from '@procvision/packager';
 
+/** Where install-zip.mjs can be made to kill itself (tests of crash safety). */
+export type InstallCrashStage = 'extracting' | 'npm-ci' | 'before-rename' | 'before-registry-write';
+/** `PROCVISION_STORE_TEST_CRASH_AT=<stage>` makes install-zip.mjs SIGKILL itself at that stage (through the store's onInstallStage option). */
+export const crashStageVariable = 'PROCVISION_STORE_TEST_CRASH_AT';
+
 /** The npm cache packaging tests share across runs (packaging is network-bound the first time). */
 export const sharedNpmCache = join(tmpdir(), 'procvision-packager-test-npm-cache');
 /** examples/algorithm-example. */

@@ -1,19 +1,26 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ContractError, ProcVisionError, parseManifest } from '@procvision/manifest';
-import { checkTargetCompatibility, formatTarget, verifyDeliveryZip, type VerifiedDelivery, type VerifyOptions } from '@procvision/packager';
+import { checkTargetCompatibility, deliveryZipKind, formatTarget, verifyDeliveryZip, type VerifiedDelivery, type VerifyOptions } from '@procvision/packager';
 import type { SignaturePolicy } from '../signature/signature-policy.js';
 import type { CheckList } from './check-list.js';
+import { checkPythonDeliveryZip } from './python-zip-checks.js';
 
 /**
- * Checks a delivery zip (delivery.md): structure and integrity, signature, manifest, target.
+ * Checks a delivery zip (docs/spec/delivery.md): structure and integrity, signature, manifest, target;
+ * a Python SDK zip is checked against the station's interpreter `python` instead of a target.
  * With trusted keys the signature is PASS or FAIL; a refused signature (2008) is reported and
  * the rest of the zip is still checked.
  */
-export async function checkDeliveryZip(checks: CheckList, zip: string, policy: SignaturePolicy): Promise<void> {
+export async function checkDeliveryZip(checks: CheckList, zip: string, policy: SignaturePolicy, python = 'python3'): Promise<void> {
   const zipPath = resolve(zip);
   if (!existsSync(zipPath)) {
     checks.fail('zip structure and integrity', `${zipPath} does not exist`);
+    return;
+  }
+  const kind = await deliveryZipKind(zipPath).catch(() => 'npm' as const);
+  if (kind === 'python') {
+    await checkPythonDeliveryZip(checks, zipPath, policy, python);
     return;
   }
   let verified = await verify(checks, zipPath, policy);

@@ -11,7 +11,7 @@ function isTrue(value: string | null): boolean {
 
 /** The store routes: list, install, activate, switch, rollback, uninstall, scan. */
 export function packageRoutes(context: ServiceContext, store: ServiceStore): Route[] {
-  const readBody = ({ request }: RouteRequest) => readJsonBody(request, context.limits.jsonBytes);
+  const readBody = ({ request }: RouteRequest) => readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth);
   const routes: Route[] = [
     { method: 'GET', pattern: '/packages', handle: async () => ({ json: { packages: await store.list() } }) },
     {

@@ -3,7 +3,10 @@ import { readJsonBody } from '../read-body.js';
 import { createSessionSchema, executeRequestSchema, parseRequest, stepRequestSchema } from '../request-schemas.js';
 import type { Route } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
-import { toFrame } from '../image-input.js';
+import { readImagePath } from '../caller-paths.js';
+import type { FrameSource } from '../image-input.js';
+import { assertJsonValueSize } from '../json-limits.js';
+import { stepRequestOf } from '../step-request.js';
 import { stepResponse } from '../step-response.js';
 import type { InspectionSession } from '../../process/session.js';
 
@@ -11,9 +14,21 @@ function describeSession(session: InspectionSession) {
   return { session_id: session.id, pid: session.pid, package: session.packageName, context: session.context, steps: session.steps, state: session.state };
 }
 
+/** The image source of steps: bounded path reads, the pixel limit. */
+function frameSource(context: ServiceContext): FrameSource {
+  return { readPath: (path, field) => readImagePath(context, path, field), maxPixels: context.limits.maxFramePixels };
+}
+
+/** `context` and `user_params` within `limits.maxJsonValueBytes` (3007 otherwise). */
+function checkValueSizes(context: ServiceContext, body: { context?: unknown; user_params?: unknown; guide_info?: unknown }): void {
+  assertJsonValueSize(body.context, context.limits.maxJsonValueBytes, 'context');
+  assertJsonValueSize(body.user_params, context.limits.maxJsonValueBytes, 'user_params');
+  assertJsonValueSize(body.guide_info, context.limits.maxJsonValueBytes, 'guide_info');
+}
+
 function requireSession(context: ServiceContext, id: string): InspectionSession {
   const session = context.sessions.get(id);
-  if (!session) throw new HttpError('not_found', `no session ${id} (ended, or never created); create one with POST /sessions`);
+  if (!session) throw new HttpError('not_found', `no session ${id} (ended, expired after idling, or never created); create one with POST /sessions`);
   return session;
 }
 
@@ -24,7 +39,8 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       method: 'POST',
       pattern: '/sessions',
       async handle({ request }) {
-        const body = parseRequest(createSessionSchema, await readJsonBody(request, context.limits.jsonBytes), 'session request');
+        const body = parseRequest(createSessionSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'session request');
+        checkValueSizes(context, body);
         const session = await context.sessions.create(body.pid, body.context);
         return { status: 201, json: describeSession(session), headers: { location: `/sessions/${encodeURIComponent(session.id)}` } };
       },
@@ -35,9 +51,9 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       pattern: '/sessions/:id/steps',
       async handle({ request, params }) {
         const session = requireSession(context, params.id!);
-        const body = parseRequest(stepRequestSchema, await readJsonBody(request, context.limits.jsonBytes), 'step request');
-        const frame = await toFrame(body.image, body.image_meta);
-        return stepResponse(await context.sessions.step(session, { stepIndex: body.step_index, frame, ...(body.user_params ? { userParams: body.user_params } : {}) }));
+        const body = parseRequest(stepRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'step request');
+        checkValueSizes(context, body);
+        return stepResponse(await context.sessions.step(session, await stepRequestOf(body, frameSource(context))));
       },
     },
     {
@@ -62,11 +78,12 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       method: 'POST',
       pattern: '/execute',
       async handle({ request }) {
-        const body = parseRequest(executeRequestSchema, await readJsonBody(request, context.limits.jsonBytes), 'execute request');
-        const frame = await toFrame(body.image, body.image_meta);
-        const session = await context.sessions.create(body.pid, body.context);
+        const body = parseRequest(executeRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'execute request');
+        checkValueSizes(context, body);
+        const step = await stepRequestOf(body, frameSource(context));
+        const session = await context.sessions.createOneShot(body.pid, body.context);
         try {
-          return stepResponse(await context.sessions.step(session, { stepIndex: body.step_index, frame, ...(body.user_params ? { userParams: body.user_params } : {}) }));
+          return stepResponse(await context.sessions.step(session, step));
         } finally {
           context.sessions.end(session);
         }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkZipPath } from '../caller-paths.js';
 import { HttpError } from '../http-error.js';
 import { mediaType, readJsonBody, writeBodyToFile } from '../read-body.js';
 import { parseRequest, zipPathRequestSchema } from '../request-schemas.js';
@@ -17,8 +18,8 @@ const zipMediaTypes = new Set(['application/zip', 'application/x-zip-compressed'
 export async function withRequestZip<Result>(context: ServiceContext, request: IncomingMessage, use: (zipPath: string, uploaded: boolean) => Promise<Result>): Promise<Result> {
   const type = mediaType(request);
   if (type === 'application/json') {
-    const body = parseRequest(zipPathRequestSchema, await readJsonBody(request, context.limits.jsonBytes), 'zip request');
-    return use(body.path, false);
+    const body = parseRequest(zipPathRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'zip request');
+    return use(await checkZipPath(context, body.path), false);
   }
   if (!zipMediaTypes.has(type)) {
     throw new HttpError('unsupported_media_type', `send the zip bytes as application/zip (or application/octet-stream), or JSON {"path": "<zip on the runner's machine>"}; got ${type === '' ? 'no Content-Type' : type}`);

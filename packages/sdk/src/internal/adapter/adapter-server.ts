@@ -30,7 +30,7 @@ type Phase = 'handshake' | 'loading' | 'ready' | 'stopping';
 
 /**
  * The protocol side of the adapter (main thread; `hello` is already sent): handshake, ping/pong, one call at a
- * time forwarded to the algorithm worker, shutdown. See protocol.md.
+ * time forwarded to the algorithm worker, shutdown. See docs/spec/protocol.md.
  */
 export class AdapterServer {
   private readonly options: AdapterServerOptions;

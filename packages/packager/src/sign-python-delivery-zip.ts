@@ -1,0 +1,55 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import archiver from 'archiver';
+import { readCentralDirectory } from './internal/central-directory.js';
+import { readEntry, type ByteBudget } from './internal/entry-reader.js';
+import { pythonListing } from './internal/python-delivery-reader.js';
+import { checkPythonZipLayout, pythonProjectFolder } from './internal/python-zip-layout.js';
+import { fixedEntryDate } from './internal/write-zip.js';
+import { zipError } from './internal/zip-error.js';
+import { signDelivery, type KeyInput } from './signing.js';
+import { resolveZipLimits } from './zip-limits.js';
+
+/**
+ * Signs a Python SDK delivery zip: writes `outputPath` (default: the zip itself, replaced
+ * atomically) with every entry of the zip plus a root `SIGNATURE` (ed25519, the same file as
+ * in our zips) over the listing of `<sha256>  <entry name>` lines of every file, sorted. An
+ * existing SIGNATURE is replaced. The zip is checked as hostile input first (2001).
+ * @returns the signer's key id
+ */
+export async function signPythonDeliveryZip(zipPath: string, privateKey: KeyInput, outputPath: string = zipPath): Promise<string> {
+  const absolutePath = resolve(zipPath);
+  const limits = resolveZipLimits();
+  const { entries } = await readCentralDirectory(absolutePath, limits);
+  const folder = pythonProjectFolder(entries);
+  if (folder === null) throw zipError('2001', absolutePath, null, 'is not a Python SDK delivery zip (one <folder>/manifest.json, wheels/)');
+  checkPythonZipLayout(absolutePath, entries, folder);
+  const files = entries.filter((entry) => !entry.isDirectory && entry.name !== 'SIGNATURE');
+  const hashes = new Map<string, string>();
+  const budget: ByteBudget = { remaining: limits.maxTotalBytes };
+  for (const entry of files) hashes.set(entry.name, (await readEntry(absolutePath, entry, { kind: 'discard' }, budget)).sha256);
+  const signature = signDelivery(pythonListing(hashes), privateKey);
+  const target = resolve(outputPath);
+  const temporary = `${target}.partial-${String(process.pid)}`;
+  const archive = archiver('zip', { zlib: { level: 9 } });
+  const output = createWriteStream(temporary);
+  const finished = new Promise<void>((resolveWrite, reject) => {
+    output.on('close', resolveWrite);
+    output.on('error', reject);
+    archive.on('error', reject);
+  });
+  archive.pipe(output);
+  for (const entry of files) archive.append(entry.open() as Readable, { name: entry.name, date: fixedEntryDate, mode: 0o644, store: entry.name.endsWith('.whl') });
+  archive.append(`${JSON.stringify(signature, null, 2)}\n`, { name: 'SIGNATURE', date: fixedEntryDate, mode: 0o644 });
+  try {
+    await archive.finalize();
+    await finished;
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return signature.key_id;
+}

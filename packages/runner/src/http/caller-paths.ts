@@ -1,0 +1,43 @@
+import { ProcVisionError } from '@procvision/manifest';
+import { checkCallerFile, readCallerFile } from '../caller-file/read-caller-file.js';
+import type { ServiceContext } from './service-context.js';
+
+/** Bounds the reads of caller-named files in flight; one more is refused (503, `Retry-After`). */
+export class FileReadGate {
+  private running = 0;
+
+  constructor(private readonly max: number) {}
+
+  /**
+   * Runs `read` when a slot is free.
+   * @throws ProcVisionError 3009 when `max` reads are in flight
+   */
+  async run<Result>(read: () => Promise<Result>): Promise<Result> {
+    if (this.running >= this.max) {
+      throw new ProcVisionError('3009', `${this.max} reads of files named by path are in flight; retry shortly or send the bytes`, { details: { retry_after_s: 1 } });
+    }
+    this.running += 1;
+    try {
+      return await read();
+    } finally {
+      this.running -= 1;
+    }
+  }
+}
+
+/**
+ * Reads an image a caller named by path (`image.path`): inside the allowed roots, a regular
+ * file, non-blocking, at most the JSON body limit (a Base64 image could not be larger).
+ * @throws CallerFileError 3003/3004/3005, 1002 when missing or unreadable
+ */
+export function readImagePath(context: ServiceContext, path: string, field: string): Promise<Buffer> {
+  return context.fileReads.run(() => readCallerFile(path, { field, maxBytes: context.limits.jsonBytes, allowedRoots: context.allowedRoots, unreadableCode: '1002' }));
+}
+
+/**
+ * Checks a delivery zip a caller named by path (`POST /packages`, `POST /validate`) as
+ * {@link readImagePath} does, at most the zip upload limit; resolves with its real path.
+ */
+export async function checkZipPath(context: ServiceContext, path: string): Promise<string> {
+  return (await context.fileReads.run(() => checkCallerFile(path, { field: 'path', maxBytes: context.limits.zipBytes, allowedRoots: context.allowedRoots, unreadableCode: '2001' }))).realPath;
+}

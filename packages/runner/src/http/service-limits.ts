@@ -1,0 +1,55 @@
+import { callerFileLimits } from '../caller-file/read-caller-file.js';
+import type { BodyLimits } from './service-context.js';
+
+/**
+ * Every limit of the runner service: what a caller can make it hold, read or wait for. Each is
+ * configurable (`limits` of `createRunnerService`); the defaults fit a station with 12-megapixel
+ * cameras and a handful of concurrent inspections.
+ */
+export interface ServiceLimits extends BodyLimits {
+  /** Live sessions at once (default 256); one more is 429 with `Retry-After` (3006). */
+  maxSessions: number;
+  /** A session untouched this long ends by itself (default 600000 ms = 10 min). */
+  sessionIdleMs: number;
+  /** Deepest nesting of arrays/objects in a JSON body (default 64); deeper is 422 (3007). */
+  maxJsonDepth: number;
+  /** Largest `context` or `user_params` once serialised (default 65536 bytes); larger is 422 (3007). */
+  maxJsonValueBytes: number;
+  /**
+   * Most pixels (width x height, read from the image header before decoding) of one frame
+   * (default 4096 x 3072 = 12,582,912: a 12-megapixel camera); more is 422 (3008).
+   */
+  maxFramePixels: number;
+  /** Time for a client to send the request headers (default 10000 ms; node:http `headersTimeout`). */
+  headersTimeoutMs: number;
+  /** Time for a client to send the whole request, body included (default 300000 ms; `requestTimeout`). */
+  requestTimeoutMs: number;
+  /** Open TCP connections at once (default 256; node:http `maxConnections`). */
+  maxConnections: number;
+  /** Reads of caller-named files in flight at once (default 8); more is 503 with `Retry-After` (3009). */
+  maxConcurrentFileReads: number;
+}
+
+/** Default limits of the runner service. */
+export const defaultServiceLimits: ServiceLimits = {
+  jsonBytes: callerFileLimits.imageBytes,
+  zipBytes: callerFileLimits.zipBytes,
+  maxSessions: 256,
+  sessionIdleMs: 10 * 60 * 1000,
+  maxJsonDepth: 64,
+  maxJsonValueBytes: 64 * 1024,
+  maxFramePixels: 4096 * 3072,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 300_000,
+  maxConnections: 256,
+  maxConcurrentFileReads: 8,
+};
+
+/** The defaults with `overrides` applied; a limit that is not a positive number is a TypeError naming it. */
+export function resolveServiceLimits(overrides: Partial<ServiceLimits> = {}): ServiceLimits {
+  const limits = { ...defaultServiceLimits, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !(value > 0)) throw new TypeError(`limits.${name} must be a positive number, got ${String(value)}`);
+  }
+  return limits;
+}
