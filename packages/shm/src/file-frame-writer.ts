@@ -5,7 +5,7 @@ import { ErrorCodes, ProcVisionError } from '@procvision/manifest/errors';
 import { devShmFileName } from './dev-store.js';
 import type { FrameWriter, WrittenFrame } from './frame-writer.js';
 import { checkFrame, type Frame } from './internal/check-frame.js';
-import { onProcessExit } from './internal/exit-cleanup.js';
+import { onProcessExit } from '@procvision/manifest/process-exit';
 import { npyHeader } from './internal/npy.js';
 
 /** Options of {@link createFileFrameWriter}. */
