@@ -72,6 +72,8 @@ export class ProcVisionError extends Error {
   static isInstance<T extends ProcVisionError>(this: ProcVisionErrorClass<T>, error: unknown): error is T {
     if (typeof error !== 'object' || error === null || !(marker in error) || (error as Record<symbol, unknown>)[marker] !== true) return false;
     if (!Object.hasOwn(this, 'brand')) return error instanceof this;
+    // The base accepts the marker alone (older copies set no brands).
+    if (this.brand === ProcVisionError.brand) return true;
     const brands = (error as Record<symbol, unknown>)[brandsKey];
     return Array.isArray(brands) && brands.includes(this.brand);
   }
