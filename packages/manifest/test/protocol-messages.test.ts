@@ -89,7 +89,7 @@ describe('adapter -> runner messages', () => {
     const error = { type: 'error', ...t, request_id: null, status: 'ERROR', message: 'entry not found', error_code: '1003' };
     expect(ok(parseAdapterMessage(error))).toEqual(error);
     expect(ok(parseAdapterMessage({ ...error, request_id: 'r9', message: 'busy', error_code: '9999' })).type).toBe('error');
-    expect(failed(parseAdapterMessage({ ...error, error_code: 1003 })).reason).toContain('error_code: expected "1001"');
+    expect(failed(parseAdapterMessage({ ...error, error_code: 1003 })).reason).toContain('error_code: expected a code of the error table as a string such as "1006", got 1003');
   });
 
   it('shutdown ack carries status OK', () => {
