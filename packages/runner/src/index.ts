@@ -24,3 +24,5 @@ export type { InspectionSessionInit } from './process/session.js';
 export type { StepOutcome, StepRequest, StepStage } from './process/step-outcome.js';
 export { nodeAdapterCommand, pythonAdapterCommand, resolvePackageSpec } from './process/package-spec.js';
 export type { PackageSpec, ResolvedPackageSpec } from './process/package-spec.js';
+export { RunnerMetrics, runnerMetrics, latencyBucketsSeconds } from './process/runner-metrics.js';
+export type { RunnerEventSource, RunnerMetricsOptions } from './process/runner-metrics.js';

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import type { RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
+import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
 import type { PackageSpec } from '../process/package-spec.js';
+import { withAccessLog } from './access-log.js';
 import { InspectionSessions } from './inspection-sessions.js';
 import { InflightRequests } from './internal/inflight-requests.js';
 import { serviceLogEntry } from './internal/service-log.js';
@@ -43,8 +45,10 @@ export interface RunnerServiceOptions {
   verify?: VerifyOptions;
   /** How long `close()` waits for in-flight requests before cutting their connections (default 30000 ms). */
   shutdownTimeoutMs?: number;
-  /** Where the service logs 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
+  /** Where the service logs access lines, 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
   logger?: RunnerLogger;
+  /** Where the metrics go: an embedder's prom-client registry, default process metrics on or off. */
+  metrics?: RunnerMetricsOptions;
 }
 
 /** A runner service: create it, `listen()`, `close()`. */
@@ -57,6 +61,8 @@ export interface RunnerService {
   readonly url: string;
   /** The underlying node:http server. */
   readonly server: Server;
+  /** The service's metrics (`metrics.registry` is what `GET /metrics` serves). */
+  readonly metrics: RunnerMetrics;
 }
 
 /** Default body limits. */
@@ -84,7 +90,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   const source: ProcessSource = store
     ? storeProcessSource(store)
     : specProcessSource(options.packages ?? [], { ...(options.runnerConfig ? { config: options.runnerConfig } : {}), logger, ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}) });
-  const metrics = new ServiceMetrics();
+  const metrics = new ServiceMetrics(options.metrics ?? {});
   const sessions = new InspectionSessions(source, {
     onProcess: (process) => metrics.watch(process),
     onStep: (outcome) => metrics.recordStep(outcome),
@@ -113,7 +119,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, options.verify ?? {}), ...(store ? packageRoutes(context, store) : [])];
   routes.push({ method: 'GET', pattern: '/', handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }) });
 
-  const handle = createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined });
+  const handle = withAccessLog(createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined }), { routes, logger });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
 
   async function startPackages(): Promise<void> {
@@ -128,6 +134,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
 
   return {
     server,
+    metrics: metrics.runner,
     get url() {
       if (boundUrl === undefined) throw new Error('the runner service is not listening; call listen() first');
       return boundUrl;
