@@ -11,6 +11,8 @@ import type { PackageSpec } from '../process/package-spec.js';
 import { withAccessLog } from './access-log.js';
 import { InspectionSessions } from './inspection-sessions.js';
 import { InflightRequests } from './internal/inflight-requests.js';
+import { runnerVersion } from '../internal/runner-version.js';
+import { openApiDocument } from './openapi/openapi-document.js';
 import { serviceLogEntry } from './internal/service-log.js';
 import { type ProcessSource, storeProcessSource } from './process-source.js';
 import { createRequestHandler } from './request-handler.js';
@@ -118,6 +120,8 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   const readiness = () => checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
   const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, options.verify ?? {}), ...(store ? packageRoutes(context, store) : [])];
   routes.push({ method: 'GET', pattern: '/', handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }) });
+  let document: unknown;
+  routes.push({ method: 'GET', pattern: '/openapi.json', handle: () => ({ json: (document ??= openApiDocument(routes, runnerVersion)) }) });
 
   const handle = withAccessLog(createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined }), { routes, logger });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
