@@ -31,7 +31,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('validates as OpenAPI 3.1', async () => {
-    const document = await (await fetch(`${url}/openapi.json`)).json();
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as Record<string, unknown>;
     const validator = new Validator();
     const result = await validator.validate(document);
     expect(result.errors ?? []).toEqual([]);
