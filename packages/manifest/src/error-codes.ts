@@ -19,6 +19,9 @@ export const errorCodes = {
   '2006': { name: 'activation_conflict', retryable: false, description: 'pid bound to another package, or not in supported_pids' },
   '2007': { name: 'unsafe_uninstall', retryable: false, description: 'package active or in use' },
   '2008': { name: 'signature_invalid', retryable: false, description: 'signature or integrity check failed' },
+  '3050': { name: 'fleet_file_invalid', retryable: false, description: 'a --fleet stations file is unreadable, not JSON, or names no valid station URL' },
+  '3051': { name: 'station_failed', retryable: false, description: 'a station of a remote or fleet operation was unreachable, refused the call or failed it' },
+  '3052': { name: 'canary_failed', retryable: false, description: 'the canary station of a fleet activation was not ready or failed its step; the rest were left untouched' },
 } as const satisfies Record<string, { name: string; retryable: boolean; description: string }>;
 
 /** A ProcVision error code as it travels on the wire, e.g. `"1006"`. */
@@ -45,6 +48,9 @@ export const ErrorCodes = {
   activationConflict: '2006',
   unsafeUninstall: '2007',
   signatureInvalid: '2008',
+  fleetFileInvalid: '3050',
+  stationFailed: '3051',
+  canaryFailed: '3052',
 } as const satisfies Record<string, ErrorCode>;
 
 /** The codes a runner may retry (protocol.md: timeouts and lost heartbeats). */

@@ -39,6 +39,9 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   '2006': 409,
   '2007': 409,
   '2008': 422,
+  '3050': 400,
+  '3051': 502,
+  '3052': 502,
 };
 
 /** An error of the HTTP layer (unknown route, wrong method, body too large...). */
