@@ -17,13 +17,13 @@ const inspectionSteps: ReadonlyArray<Omit<StepRequest, 'frame'>> = [
 ];
 
 const runner = new Runner({
-  // Any key of the runner config (protocol.md); the rest keep their defaults.
+  // Any key of the runner config (docs/spec/protocol.md); the rest keep their defaults.
   config: { execute_timeout_ms: 10_000, max_retries: 1, log_level: 'debug' },
   // Every stderr line of the algorithm and every runner warning, tagged with package and session.
   logger: { log: (entry: LogEntry) => process.stderr.write(`${formatLog(entry)}\n`) },
 });
 
-runner.on('process-ready', (event) => note(`${event.packageName}@${event.packageVersion} ready: os pid ${event.pid}, cold start ${event.coldStartMs.toFixed(0)} ms`));
+runner.on('process-ready', (event) => note(`${event.packageName}@${event.packageVersion} ready: os process id ${event.processId}, cold start ${event.coldStartMs.toFixed(0)} ms`));
 runner.on('state-change', (event) => note(`${event.packageName} ${event.from} -> ${event.to}${event.reason === undefined ? '' : ` (${event.reason})`}`));
 runner.on('process-fault', (event) => note(`${event.packageName} fault ${event.reason}: ${event.message}`));
 runner.on('restart', (event) => note(`${event.packageName} restart #${event.attempt} in ${event.delayMs} ms after ${event.reason}`));

@@ -69,4 +69,10 @@ export interface UninstallOptions extends StoreOptions {
 export interface ServeOptions extends StoreOptions, SignatureFlags {
   port: number;
   host: string;
+  /** `--token-file F`: the bearer token (default `$PROCVISION_TOKEN`). */
+  tokenFile?: string;
+  /** `--allow-path DIR`, repeatable: folders callers may name files in. */
+  allowPath?: string[];
+  /** `--allow-unsigned`: no implied signature requirement beyond loopback. */
+  allowUnsigned?: boolean;
 }

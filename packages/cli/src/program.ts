@@ -79,7 +79,7 @@ export function createProgram(context: ProgramContext): Command {
 
   program
     .command('package')
-    .description('build the offline delivery zip (delivery.md)')
+    .description('build the offline delivery zip: one per target, every npm dependency inside')
     .argument('<project>', 'project folder')
     .option('-o, --output <zip>', 'zip path (default <name>-v<version>-<target>-offline.zip)')
     .addOption(new Option('--target <target...>', 'target platforms (default: this machine)').choices(targets))
@@ -124,7 +124,10 @@ function addRunnerCommands(program: Command, act: Act): void {
     .action(act(async (output, options: ExecOptions) => (await load()).runnerExec(options, output)));
   signatureOptions(store(runner.command('serve').description('run the runner as an HTTP service')), 'installed and validated zips')
     .option('--port <port>', 'TCP port', port, 7070)
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--host <host>', 'address to listen on; beyond loopback it needs a token and implies --require-signature', '127.0.0.1')
+    .option('--token-file <file>', 'file holding the bearer token every route but /health requires (default: $PROCVISION_TOKEN)')
+    .option('--allow-path <dir>', 'folder whose files callers may name by path (images, zips); repeat for several', repeatable)
+    .option('--allow-unsigned', 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)')
     .action(act(async (output, options: ServeOptions) => (await load()).runnerServe(options, output)));
 }
 

@@ -19,7 +19,7 @@ const schemas = {
   'call-data': [contracts.callDataSchema, 'the data of a protocol call frame'],
   'adapter-message': [contracts.adapterMessageSchema, 'any protocol frame an adapter sends to the runner'],
   'runner-message': [contracts.runnerMessageSchema, 'any protocol frame a runner sends to the adapter (nested call form)'],
-  'runner-config': [contracts.runnerConfigSchema, 'runner settings; absent keys take the protocol.md defaults'],
+  'runner-config': [contracts.runnerConfigSchema, 'runner settings; absent keys take the docs/spec/protocol.md defaults'],
   delivery: [contracts.deliverySchema, 'delivery.json inside an offline delivery zip'],
   signature: [contracts.signatureFileSchema, 'the SIGNATURE file inside a signed delivery zip'],
 };

@@ -30,7 +30,7 @@ export const infoCallDataSchema = z.object({ phase: z.literal('info') });
 /** `call.data` for `reset`: the session to reset. */
 export const resetCallDataSchema = z.object({ phase: z.literal('reset'), session: sessionWireSchema });
 
-/** `call.data`, by phase (protocol.md). */
+/** `call.data`, by phase (docs/spec/protocol.md). */
 export const callDataSchema = z.discriminatedUnion('phase', [stepCallDataSchema, infoCallDataSchema, resetCallDataSchema]);
 /** `call.data`, by phase. */
 export type CallData = z.infer<typeof callDataSchema>;

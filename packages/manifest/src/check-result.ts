@@ -3,7 +3,7 @@ import { formatContractIssues } from './contract-error.js';
 import { parseWithIssues } from './internal/parse-with-issues.js';
 import { type ExecuteResult, executeResultSchema, type PreExecuteResult, preExecuteResultSchema } from './results.js';
 
-/** Most defect rects kept by default (domain.md); extra ones are dropped with a warning. */
+/** Most defect rects kept by default (docs/spec/domain.md); extra ones are dropped with a warning. */
 export const DEFAULT_MAX_DEFECTS = 20;
 const maxMessageLength = 100;
 const maxNgReasonLength = 50;
@@ -15,7 +15,7 @@ function messageWarnings(message: string | undefined): string[] {
   return message !== undefined && message.length > maxMessageLength ? [`message: ${message.length} characters; keep it under ${maxMessageLength}`] : [];
 }
 
-/** Checks what `preExecute` returned against every rule of domain.md. */
+/** Checks what `preExecute` returned against every rule of docs/spec/domain.md. */
 export function checkPreExecuteResult(value: unknown): ResultCheck<PreExecuteResult> {
   const outcome = parseWithIssues(preExecuteResultSchema, value);
   if (!outcome.ok) return { ok: false, message: formatContractIssues('invalid pre_execute result', outcome.issues), issues: outcome.issues };
@@ -23,7 +23,7 @@ export function checkPreExecuteResult(value: unknown): ResultCheck<PreExecuteRes
 }
 
 /**
- * Checks what `execute` returned against every rule of domain.md. More than `maxDefects`
+ * Checks what `execute` returned against every rule of docs/spec/domain.md. More than `maxDefects`
  * (default 20) defect rects are truncated with a warning, not rejected.
  */
 export function checkExecuteResult(value: unknown, options: { maxDefects?: number } = {}): ResultCheck<ExecuteResult> {

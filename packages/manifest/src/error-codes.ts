@@ -1,5 +1,5 @@
 /**
- * The ProcVision error-code table (domain.md), one entry per code.
+ * The ProcVision error-code table (docs/spec/domain.md), one entry per code.
  * Codes travel on the wire as strings (`"1001"`).
  */
 export const errorCodes = {
@@ -19,6 +19,18 @@ export const errorCodes = {
   '2006': { name: 'activation_conflict', retryable: false, description: 'pid bound to another package, or not in supported_pids' },
   '2007': { name: 'unsafe_uninstall', retryable: false, description: 'package active or in use' },
   '2008': { name: 'signature_invalid', retryable: false, description: 'signature or integrity check failed' },
+  // Service hardening (2009-2019 store, 3001-3049 HTTP service limits and authentication).
+  '2009': { name: 'package_not_installed', retryable: false, description: 'no such package name and version in the store' },
+  '2010': { name: 'already_installed', retryable: false, description: 'that package name and version is already installed' },
+  '3001': { name: 'unauthorized', retryable: false, description: 'missing or wrong bearer token' },
+  '3002': { name: 'exposure_refused', retryable: false, description: 'the service would listen beyond loopback without a token' },
+  '3003': { name: 'path_not_allowed', retryable: false, description: 'a path outside the roots the operator allows' },
+  '3004': { name: 'not_a_regular_file', retryable: false, description: 'a path names a folder, FIFO, device or socket, not a regular file' },
+  '3005': { name: 'file_too_large', retryable: false, description: 'a file named by path is larger than the limit' },
+  '3006': { name: 'too_many_sessions', retryable: false, description: 'the session cap is reached' },
+  '3007': { name: 'json_too_complex', retryable: false, description: 'a JSON value nested too deep or too large' },
+  '3008': { name: 'image_too_large', retryable: false, description: 'an image decodes to more pixels than the limit' },
+  '3009': { name: 'service_busy', retryable: false, description: 'too many requests of this kind in flight' },
   '3050': { name: 'fleet_file_invalid', retryable: false, description: 'a --fleet stations file is unreadable, not JSON, or names no valid station URL' },
   '3051': { name: 'station_failed', retryable: false, description: 'a station of a remote or fleet operation was unreachable, refused the call or failed it' },
   '3052': { name: 'canary_failed', retryable: false, description: 'the canary station of a fleet activation was not ready or failed its step; the rest were left untouched' },
@@ -48,12 +60,23 @@ export const ErrorCodes = {
   activationConflict: '2006',
   unsafeUninstall: '2007',
   signatureInvalid: '2008',
+  packageNotInstalled: '2009',
+  alreadyInstalled: '2010',
+  unauthorized: '3001',
+  exposureRefused: '3002',
+  pathNotAllowed: '3003',
+  notARegularFile: '3004',
+  fileTooLarge: '3005',
+  tooManySessions: '3006',
+  jsonTooComplex: '3007',
+  imageTooLarge: '3008',
+  serviceBusy: '3009',
   fleetFileInvalid: '3050',
   stationFailed: '3051',
   canaryFailed: '3052',
 } as const satisfies Record<string, ErrorCode>;
 
-/** The codes a runner may retry (protocol.md: timeouts and lost heartbeats). */
+/** The codes a runner may retry (docs/spec/protocol.md: timeouts and lost heartbeats). */
 export const retryableErrorCodes: readonly ErrorCode[] = (Object.keys(errorCodes) as ErrorCode[]).filter(
   (code) => errorCodes[code].retryable,
 );

@@ -1,13 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 import { ProcVisionError } from './procvision-error.js';
 
-/** The default `max_frame_bytes` of protocol.md: 4 MiB. */
+/** The default `max_frame_bytes` of docs/spec/protocol.md: 4 MiB. */
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
 const HEADER_BYTES = 4;
 const HEX_PREFIX_BYTES = 32;
 
-/** Why a byte stream broke the framing rules of protocol.md. */
+/** Why a byte stream broke the framing rules of docs/spec/protocol.md. */
 export type FrameErrorReason = 'empty-frame' | 'frame-too-large' | 'invalid-utf8' | 'invalid-json' | 'not-an-object';
 
 /**

@@ -10,7 +10,7 @@ import { stepListSchema } from './step-spec.js';
 /** `{ kind: relative path }`, e.g. `{"config": "configs/A01.json", "model": "models/a01.onnx"}`. */
 export const assetMapSchema = z.record(z.string().min(1), relativePathSchema);
 
-/** The algorithm manifest, `manifest.json` at the package root (domain.md). */
+/** The algorithm manifest, `manifest.json` at the package root (docs/spec/domain.md). */
 export const manifestSchema = z.object({
   name: packageNameSchema,
   version: packageVersionSchema,

@@ -6,7 +6,7 @@ import { parseWithIssues } from './internal/parse-with-issues.js';
 const milliseconds = (fallback: number) => z.number().int().positive().default(fallback);
 const count = (fallback: number) => z.number().int().min(0).default(fallback);
 
-/** Runner settings with the defaults of protocol.md; unknown keys are rejected (a typo never falls back silently). */
+/** Runner settings with the defaults of docs/spec/protocol.md; unknown keys are rejected (a typo never falls back silently). */
 export const runnerConfigSchema = z.strictObject({
   pre_execute_timeout_ms: milliseconds(10_000),
   execute_timeout_ms: milliseconds(30_000),
@@ -30,10 +30,10 @@ export type RunnerConfig = z.infer<typeof runnerConfigSchema>;
 /** What a caller may pass: any subset of {@link RunnerConfig}. */
 export type RunnerConfigInput = z.input<typeof runnerConfigSchema>;
 
-/** The defaults of protocol.md. */
+/** The defaults of docs/spec/protocol.md. */
 export const defaultRunnerConfig: Readonly<RunnerConfig> = Object.freeze(runnerConfigSchema.parse({}));
 
-/** Fills the defaults of protocol.md into `partial`; throws a {@link ContractError} (code 9999) naming each bad key. */
+/** Fills the defaults of docs/spec/protocol.md into `partial`; throws a {@link ContractError} (code 9999) naming each bad key. */
 export function parseRunnerConfig(partial: unknown = {}): RunnerConfig {
   const outcome = parseWithIssues(runnerConfigSchema, partial);
   if (!outcome.ok) throw new ContractError(ErrorCodes.unknownError, formatContractIssues('invalid runner config', outcome.issues), outcome.issues);

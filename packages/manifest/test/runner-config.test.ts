@@ -3,7 +3,7 @@ import { ContractError, defaultRunnerConfig, parseRunnerConfig } from '../src/in
 import { contractIssues, expectIssue } from './fixtures.js';
 
 describe('runner config', () => {
-  it('defaults to the values of protocol.md', () => {
+  it('defaults to the values of docs/spec/protocol.md', () => {
     expect(defaultRunnerConfig).toEqual({
       pre_execute_timeout_ms: 10000, execute_timeout_ms: 30000, startup_timeout_ms: 60000,
       heartbeat_interval_ms: 5000, heartbeat_grace_ms: 2000, max_missed_heartbeats: 2,

@@ -72,7 +72,7 @@ function defaultCreatedAt(): Date {
 }
 
 /**
- * Packages an algorithm project into an offline delivery zip for one target (delivery.md):
+ * Packages an algorithm project into an offline delivery zip for one target (docs/spec/delivery.md):
  * build, staging npm project, lockfile with `resolved` + `integrity`, the target's exact
  * install set, every tarball collected and checked, install-script allow-list, delivery.json,
  * optional ed25519 SIGNATURE, deterministic zip named `<name>-v<version>-<target>-offline.zip`.

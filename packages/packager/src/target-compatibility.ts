@@ -31,7 +31,7 @@ export function currentHostPlatform(): HostPlatform {
 
 /**
  * Compares a delivery zip's target (delivery.json `target`) with a machine: os, cpu, libc
- * (linux) and Node ABI must all match. The store calls this after verification (delivery.md
+ * (linux) and Node ABI must all match. The store calls this after verification (docs/spec/delivery.md
  * install step 3).
  */
 export function checkTargetCompatibility(target: DeliveryTarget, host: HostPlatform = currentHostPlatform()): TargetCompatibility {

@@ -55,7 +55,7 @@ export function currentTarget(): PlatformTarget {
   return target.os === 'linux' ? { ...target, libc: hostLibc() } : target;
 }
 
-/** `<name>-v<version>-<os>-<cpu>[-<libc>]-offline.zip` (delivery.md). */
+/** `<name>-v<version>-<os>-<cpu>[-<libc>]-offline.zip` (docs/spec/delivery.md). */
 export function deliveryZipName(name: string, version: string, target: PlatformTarget): string {
   return `${name.replace(/^@/, '').replace(/\//g, '-')}-v${version}-${formatTarget(target)}-offline.zip`;
 }

@@ -24,5 +24,7 @@ export type { InspectionSessionInit } from './process/session.js';
 export type { StepOutcome, StepRequest, StepStage } from './process/step-outcome.js';
 export { nodeAdapterCommand, pythonAdapterCommand, resolvePackageSpec } from './process/package-spec.js';
 export type { PackageSpec, ResolvedPackageSpec } from './process/package-spec.js';
+export { checkCallerFile, openCallerFile, readCallerFile, CallerFileError, fileKindOf } from './caller-file/index.js';
+export type { CallerFileOptions, CallerFileProblem, FileKind, OpenedCallerFile } from './caller-file/index.js';
 export { RunnerMetrics, runnerMetrics, latencyBucketsSeconds } from './process/runner-metrics.js';
 export type { RunnerEventSource, RunnerMetricsOptions } from './process/runner-metrics.js';

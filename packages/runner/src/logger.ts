@@ -17,8 +17,8 @@ export interface LogEntry {
   packageVersion: string;
   /** The session of the call in flight when the line was read (else of the last call), or null. */
   sessionId: string | null;
-  /** OS pid of the child process, when the line came from one. */
-  pid?: number;
+  /** OS process id of the child process, when the line came from one. */
+  processId?: number;
   /** The other fields of a JSON log line; `truncated: true` when a line was cut. */
   fields?: Record<string, unknown>;
 }

@@ -74,7 +74,7 @@ describe('StderrLog', () => {
   function capture(maxLines = 3, maxLineLength = 50) {
     const ring = new RingBuffer<LogEntry>(maxLines);
     const forwarded: LogEntry[] = [];
-    const log = new StderrLog({ ring, maxLineLength, tag: () => ({ packageName: 'p', packageVersion: '1.0.0', sessionId: 's-1', pid: 42 }), forward: (entry) => forwarded.push(entry) });
+    const log = new StderrLog({ ring, maxLineLength, tag: () => ({ packageName: 'p', packageVersion: '1.0.0', sessionId: 's-1', processId: 42 }), forward: (entry) => forwarded.push(entry) });
     const stream = new PassThrough();
     log.attach(stream);
     return { ring, forwarded, stream };
@@ -93,7 +93,7 @@ describe('StderrLog', () => {
       ['error', 'a'],
       ['info', 'last without newline'],
     ]);
-    expect(forwarded[0]).toMatchObject({ fields: { temp: 81 }, packageName: 'p', sessionId: 's-1', pid: 42, source: 'algorithm' });
+    expect(forwarded[0]).toMatchObject({ fields: { temp: 81 }, packageName: 'p', sessionId: 's-1', processId: 42, source: 'algorithm' });
     expect(ring.toArray().map((entry) => entry.message)).toEqual(['price 5€', 'a', 'last without newline']);
   });
 

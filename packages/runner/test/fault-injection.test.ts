@@ -30,32 +30,32 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 async function faultThenRecovery(name: string, params: Record<string, unknown>, options: Parameters<typeof fakeProcess>[0] = {}) {
   const fake = started(options);
   await fake.process.start();
-  const firstPid = fake.process.pid;
+  const firstProcessId = fake.process.processId;
   const failed = await timed(() => fake.process.call(stepCall('execute', params)));
   const recovered = await timed(() => fake.process.call(stepCall('execute')));
   expect(recovered.value).toMatchObject({ status: 'OK', source: 'result' });
-  expect(fake.process.pid).not.toBe(firstPid);
-  report.push(`${name.padEnd(22)} -> ${failed.value.error_code} ${failed.value.reason} in ${failed.ms} ms; next call OK in ${recovered.ms} ms (restart included)`);
+  expect(fake.process.processId).not.toBe(firstProcessId);
+  report.push(`${name.padEnd(22)} -> ${failed.value.errorCode} ${failed.value.reason} in ${failed.ms} ms; next call OK in ${recovered.ms} ms (restart included)`);
   return { ...fake, failed: failed.value, failedMs: failed.ms };
 }
 
 describe('fault injection: every fault gives one outcome and the process recovers', () => {
   it('crash during a call (exit)', async () => {
     const { failed, named } = await faultThenRecovery('crash (exit 7)', { fault: 'exit' });
-    expect(failed).toMatchObject({ status: 'ERROR', error_code: '1005', reason: 'crash', source: 'runner', attempts: 1 });
+    expect(failed).toMatchObject({ status: 'ERROR', errorCode: '1005', reason: 'crash', source: 'runner', attempts: 1 });
     expect(failed.message).toMatch(/exited with code 7/);
     expect(named('restart')).toHaveLength(1);
   });
 
   it('crash during a call (SIGSEGV-style kill)', async () => {
     const { failed } = await faultThenRecovery('crash (SIGSEGV)', { fault: 'sigsegv' });
-    expect(failed).toMatchObject({ error_code: '1005', reason: 'crash' });
+    expect(failed).toMatchObject({ errorCode: '1005', reason: 'crash' });
     expect(failed.message).toMatch(/SIGSEGV/);
   });
 
   it('infinite loop in execute: times out with 1005, restarted, next call succeeds', async () => {
     const { failed, failedMs, named } = await faultThenRecovery('infinite loop', { fault: 'loop' }, { config: { execute_timeout_ms: 400 } });
-    expect(failed).toMatchObject({ error_code: '1005', reason: 'timeout' });
+    expect(failed).toMatchObject({ errorCode: '1005', reason: 'timeout' });
     expect(failedMs).toBeGreaterThanOrEqual(390);
     expect(failedMs).toBeLessThan(3_000);
     expect(named('process-fault')[0]).toMatchObject({ reason: 'timeout' });
@@ -63,15 +63,15 @@ describe('fault injection: every fault gives one outcome and the process recover
 
   it('timeouts are retried up to max_retries, each on a fresh process', async () => {
     const { failed, named } = await faultThenRecovery('loop, 2 retries', { fault: 'loop' }, { config: { execute_timeout_ms: 300, max_retries: 2 } });
-    expect(failed).toMatchObject({ error_code: '1005', reason: 'timeout', attempts: 3 });
+    expect(failed).toMatchObject({ errorCode: '1005', reason: 'timeout', attempts: 3 });
     expect(named('call-retry').map((event) => event.reason)).toEqual(['timeout', 'timeout']);
-    expect(new Set(named('process-start').map((event) => event.pid)).size).toBe(4);
+    expect(new Set(named('process-start').map((event) => event.processId)).size).toBe(4);
   });
 
   it('stopped process (SIGSTOP): heartbeat lost, killed, restarted', async () => {
     const config = { heartbeat_interval_ms: 100, heartbeat_grace_ms: 500, max_missed_heartbeats: 2, execute_timeout_ms: 10_000 };
     const { failed, failedMs, named } = await faultThenRecovery('SIGSTOP', { fault: 'sigstop' }, { config });
-    expect(failed).toMatchObject({ error_code: '1005', reason: 'heartbeat-lost' });
+    expect(failed).toMatchObject({ errorCode: '1005', reason: 'heartbeat-lost' });
     expect(failedMs).toBeLessThan(5_000);
     expect(named('heartbeat-miss').map((event) => event.missed)).toEqual([1, 2]);
     expect(named('process-exit')[0]).toMatchObject({ signal: 'SIGKILL', expected: false });
@@ -79,7 +79,7 @@ describe('fault injection: every fault gives one outcome and the process recover
 
   it('garbage bytes on stdout: protocol error with the hex prefix, restarted', async () => {
     const { failed, named, logs } = await faultThenRecovery('garbage on stdout', { fault: 'garbage' });
-    expect(failed).toMatchObject({ error_code: '1005', reason: 'protocol-error' });
+    expect(failed).toMatchObject({ errorCode: '1005', reason: 'protocol-error' });
     const fault = named('process-fault')[0]!;
     expect(fault.hexPrefix).toBe(Buffer.from('garbage that is not a frame\n').subarray(0, 32).toString('hex'));
     expect(logs.some((entry) => entry.source === 'runner' && entry.fields?.hexPrefix === fault.hexPrefix)).toBe(true);
@@ -88,14 +88,14 @@ describe('fault injection: every fault gives one outcome and the process recover
   it('a frame header announcing 2 GiB is rejected before buffering', async () => {
     const before = process.memoryUsage().arrayBuffers;
     const { failed, named } = await faultThenRecovery('2 GiB frame header', { fault: 'huge-header' });
-    expect(failed).toMatchObject({ error_code: '1005', reason: 'protocol-error' });
+    expect(failed).toMatchObject({ errorCode: '1005', reason: 'protocol-error' });
     expect(named('process-fault')[0]!.message).toMatch(/2147483648 bytes/);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('malformed JSON in a frame', async () => {
     const { failed, named } = await faultThenRecovery('malformed JSON', { fault: 'malformed-json' });
-    expect(failed).toMatchObject({ error_code: '1005', reason: 'protocol-error' });
+    expect(failed).toMatchObject({ errorCode: '1005', reason: 'protocol-error' });
     expect(named('process-fault')[0]!.message).toMatch(/not valid JSON/);
   });
 
@@ -113,7 +113,7 @@ describe('fault injection: every fault gives one outcome and the process recover
     const fake = started({ config: { execute_timeout_ms: 200, kill_grace_ms: 1_500 } });
     await fake.process.start();
     const outcome = await fake.process.call(stepCall('execute', { fault: 'late', threshold: 0.5 }));
-    expect(outcome).toMatchObject({ error_code: '1005', reason: 'timeout' });
+    expect(outcome).toMatchObject({ errorCode: '1005', reason: 'timeout' });
     await waitFor(() => fake.named('reply-drop').length > 0, 5_000, 'the late reply');
     expect(fake.named('call-end')).toHaveLength(1);
     report.push(`${'late reply'.padEnd(22)} -> 1005 timeout, late result dropped (reply-drop), one call-end`);
@@ -154,7 +154,7 @@ describe('fault injection: every fault gives one outcome and the process recover
       await waitFor(() => fake.process.state === 'failed', 10_000, 'state failed');
       expect(fake.named('restart').map((event) => event.delayMs)).toEqual([20, 40, 80]);
       const fast = await timed(() => fake.process.call(stepCall('execute')));
-      expect(fast.value).toMatchObject({ status: 'ERROR', error_code: '1005', reason: 'failed', attempts: 0 });
+      expect(fast.value).toMatchObject({ status: 'ERROR', errorCode: '1005', reason: 'failed', attempts: 0 });
       expect(fast.ms).toBeLessThan(200);
       writeFileSync(control, 'ok');
       await fake.process.restart();
@@ -182,19 +182,19 @@ describe('fault injection: every fault gives one outcome and the process recover
     const recovered = await fake.process.call(stepCall('execute', { fault: 'recoverable-once' }));
     expect(recovered).toMatchObject({ status: 'OK', attempts: 2 });
     const deliberate = await fake.process.call(stepCall('execute', { fault: 'error-result' }));
-    expect(deliberate).toMatchObject({ status: 'ERROR', error_code: '9999', attempts: 1, source: 'result' });
-    const pid = fake.process.pid;
+    expect(deliberate).toMatchObject({ status: 'ERROR', errorCode: '9999', attempts: 1, source: 'result' });
+    const processId = fake.process.processId;
     const fatal = await fake.process.call(stepCall('execute', { fault: 'fatal' }));
     expect(fatal).toMatchObject({ status: 'ERROR', attempts: 1, source: 'result' });
     await waitFor(() => fake.named('restart').length === 1, 5_000, 'restart after FatalError');
     expect(await fake.process.call(stepCall('execute'))).toMatchObject({ status: 'OK' });
-    expect(fake.process.pid).not.toBe(pid);
+    expect(fake.process.processId).not.toBe(processId);
   });
 
   it('a child that closes its stdin (EPIPE) is ended and restarted, never a runner crash', async () => {
     const config = { heartbeat_interval_ms: 50, heartbeat_grace_ms: 2_000, execute_timeout_ms: 10_000 };
     const { failed, failedMs } = await faultThenRecovery('stdin closed (EPIPE)', { fault: 'close-stdin' }, { config });
-    expect(failed).toMatchObject({ error_code: '1005', reason: 'crash' });
+    expect(failed).toMatchObject({ errorCode: '1005', reason: 'crash' });
     expect(failed.message).toMatch(/stdin/);
     expect(failedMs).toBeLessThan(5_000);
   });
@@ -203,7 +203,7 @@ describe('fault injection: every fault gives one outcome and the process recover
     const fake = started();
     await fake.process.start();
     const outcome = await fake.process.call(stepCall('execute', { fault: 'grandchild' }));
-    expect(outcome).toMatchObject({ error_code: '1005', reason: 'crash' });
+    expect(outcome).toMatchObject({ errorCode: '1005', reason: 'crash' });
     await waitFor(() => fake.process.recentLogs().some((entry) => entry.message === 'grandchild'), 5_000, 'the grandchild line');
     const line = fake.process.recentLogs().find((entry) => entry.message === 'grandchild');
     const grandchildPid = line?.fields?.grandchild_pid as number;
@@ -222,10 +222,10 @@ describe('fault injection: every fault gives one outcome and the process recover
   it('an unknown message type is answered with error and the process keeps running', async () => {
     const fake = started();
     await fake.process.start();
-    const pid = fake.process.pid;
+    const processId = fake.process.processId;
     expect(await fake.process.call(stepCall('execute', { fault: 'unknown-type' }))).toMatchObject({ status: 'OK' });
     await waitFor(() => fake.process.recentLogs().some((entry) => /runner sent error: unknown message type "telemetry"/.test(entry.message)), 5_000, 'the error answer');
-    expect(fake.process.pid).toBe(pid);
+    expect(fake.process.processId).toBe(processId);
     expect(fake.named('process-fault')).toHaveLength(0);
   });
 

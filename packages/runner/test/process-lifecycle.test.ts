@@ -20,9 +20,9 @@ describe('AlgorithmProcess lifecycle', () => {
     expect(process.state).toBe('ready');
     const pre = await process.call(stepCall('pre'));
     expect(pre).toMatchObject({ status: 'OK', source: 'result', attempts: 1 });
-    const execute = await process.call(stepCall('execute', {}, pre.session_state));
+    const execute = await process.call(stepCall('execute', {}, pre.sessionState));
     expect(execute.data.result_status).toBe('OK');
-    expect(execute.session_state).toMatchObject({ calls: 2, last_pre: 1, last_execute: 1 });
+    expect(execute.sessionState).toMatchObject({ calls: 2, last_pre: 1, last_execute: 1 });
     await process.stop();
     expect(process.state).toBe('stopped');
     expect(named('process-exit')).toEqual([expect.objectContaining({ code: 0, expected: true })]);

@@ -57,13 +57,13 @@ describe('with the real SDK adapter (procvision-adapter)', () => {
     const recoverable = await runner.runStep(session.id, { stepIndex: 1, frame, userParams: { behaviour: 'throw-recoverable' } });
     expect(recoverable).toMatchObject({ status: 'ERROR' });
     expect(retries).toEqual(['recoverable-error']);
-    const pid = process.pid;
+    const processId = process.processId;
     const fatal = await runner.runStep(session.id, { stepIndex: 1, frame, userParams: { behaviour: 'throw-fatal' } });
     expect(fatal).toMatchObject({ status: 'ERROR' });
     expect(retries).toHaveLength(1);
     const next = await runner.runStep(session.id, { stepIndex: 1, frame, userParams: { behaviour: 'ok' } });
     expect(next).toMatchObject({ status: 'OK' });
-    expect(process.pid).not.toBe(pid);
+    expect(process.processId).not.toBe(processId);
   });
 
   it('a setup failure of the real adapter reaches start() with its code', async () => {

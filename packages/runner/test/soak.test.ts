@@ -27,7 +27,7 @@ describe.runIf(process.platform === 'linux')('soak', () => {
     const runner = new Runner({ config: { log_level: 'warn' } });
     const fdsBefore = openFds();
     const process = await runner.startPackage({ root, adapter: { command: globalThis.process.execPath, args: [adapterBinPath] } });
-    const pid = process.pid;
+    const processId = process.processId;
     const session = runner.createSession({ packageName: 'frame-bytes', pid: 'A01' });
     const jpeg = new Uint8Array(200_000).fill(9);
     jpeg.set([0xff, 0xd8, 0xff, 0xe0]);
@@ -52,7 +52,7 @@ describe.runIf(process.platform === 'linux')('soak', () => {
     collectGarbage();
     const { rss: rssAfter, heapUsed: heapAfter } = globalThis.process.memoryUsage();
     expect(failures).toBe(0);
-    expect(process.pid).toBe(pid);
+    expect(process.processId).toBe(processId);
     expect(session.state).toEqual({ steps: steps + warmup });
     expect(ownSegments().length).toBe(segmentsDuring);
     await runner.close();

@@ -1,7 +1,7 @@
 import { ImageLoadError } from './image-load-error.js';
 import { COLOR_SPACES, type ColorSpace } from './internal/layout.js';
 
-/** The image_meta of a call (domain.md): at least width and height; color_space defaults to RGB. */
+/** The image_meta of a call (docs/spec/domain.md): at least width and height; color_space defaults to RGB. */
 export interface FrameImageMeta {
   width: number;
   height: number;

@@ -10,6 +10,7 @@ import { exampleFor } from '../internal/examples.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
+import { serveToken } from '../internal/serve-token.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
@@ -132,8 +133,30 @@ export async function runnerServe(options: ServeOptions, output: Output): Promis
   const root = await storeRoot(options);
   const example = `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`;
   const policy = await resolveStoreSignaturePolicy(options, example, root);
-  const served = await asUsageError(example, () => serveRunner({ store: root, host: options.host, port: options.port, storeOptions: { ...policy.flags }, service: { verify: { ...policy.merged } } }));
+  const exposedExample = `${exampleFor('serve')} --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem`;
+  const token = await serveToken(options.tokenFile, process.env, exposedExample);
+  const served = await asServeUsageError(example, exposedExample, () =>
+    serveRunner({
+      store: root,
+      host: options.host,
+      port: options.port,
+      storeOptions: { ...policy.flags },
+      service: { verify: { ...policy.merged } },
+      ...(token === undefined ? {} : { token }),
+      ...(options.allowUnsigned === true ? { allowUnsigned: true } : {}),
+    }),
+  );
   output.result({ url: served.url, store: served.storeRoot }, () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`);
   await served.closed;
   return ExitCodes.success;
+}
+
+/** The store-config errors of {@link asUsageError}, plus the service's refusals to start as configured (3002). */
+async function asServeUsageError<Result>(example: string, exposedExample: string, start: () => Promise<Result>): Promise<Result> {
+  try {
+    return await asUsageError(example, start);
+  } catch (error) {
+    if (ProcVisionError.isInstance(error) && error.code === '3002') throw new UsageError(error.message, { example: exposedExample, code: error.code, cause: error });
+    throw error;
+  }
 }

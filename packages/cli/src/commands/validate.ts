@@ -15,7 +15,7 @@ import { checkSmokeRuns } from '../internal/validate/smoke-checks.js';
 import { checkDeliveryZip } from '../internal/validate/zip-checks.js';
 
 /**
- * `procvision validate [project] [--manifest] [--zip]`: every check of cli.md through the real
+ * `procvision validate [project] [--manifest] [--zip]`: every check of docs/cli.md through the real
  * adapter in a child process. Exit 0 when no check failed, 1 otherwise, 2 without a manifest.
  */
 export async function validateCommand(project: string | undefined, options: ValidateOptions, output: Output): Promise<number> {

@@ -24,7 +24,7 @@ interface PackageJson {
  * the project is not part of, this stages a copy of the project (manifest, package.json, dist,
  * assets, procvision.target.json) in a temporary workspace that also lists the linked
  * packages' folder, with those dependencies as `workspace:^`, so the packager packs them as
- * first-party tarballs (delivery.md). Returns `undefined` when the project needs no staging.
+ * first-party tarballs (docs/spec/delivery.md). Returns `undefined` when the project needs no staging.
  */
 export async function stageLinkedProject(projectDir: string): Promise<PackagingStage | undefined> {
   const packageJsonPath = join(projectDir, 'package.json');

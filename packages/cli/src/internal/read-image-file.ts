@@ -19,7 +19,7 @@ export interface ImageFile {
 /**
  * Reads `--image FILE`: a missing file, one that is not an image, or one whose pixels do not
  * decode (truncated, damaged) is a usage error that says so. JPEG and PNG are passed as they are; other formats sharp reads (WebP, TIFF, BMP ...) are
- * re-encoded to PNG because frames carry JPEG, PNG or raw pixels (shm.md).
+ * re-encoded to PNG because frames carry JPEG, PNG or raw pixels (docs/spec/shared-memory.md).
  */
 export async function readImageFile(file: string, example: string): Promise<ImageFile> {
   const path = resolve(file);

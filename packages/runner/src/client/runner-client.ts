@@ -1,5 +1,5 @@
 import type { PackageReadiness } from '../http/process-source.js';
-import type { ReadinessReport } from '../http/readiness.js';
+import type { ReadinessReport } from '../http/ready-check.js';
 import type { StepResponseBody } from '../http/step-response.js';
 import type { ActiveBindings } from '../store/active-bindings.js';
 import type { StorePackage } from '../store/package-store.js';

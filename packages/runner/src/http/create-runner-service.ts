@@ -3,12 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunnerConfigInput } from '@procvision/manifest';
+import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
 import type { PackageSpec } from '../process/package-spec.js';
 import { withAccessLog } from './access-log.js';
+import { bearerAuthorizer } from './auth.js';
+import { assertSafeExposure } from './exposure.js';
 import { InspectionSessions } from './inspection-sessions.js';
 import { InflightRequests } from './internal/inflight-requests.js';
 import { runnerVersion } from '../internal/runner-version.js';
@@ -17,7 +19,7 @@ import { serviceLogEntry } from './internal/service-log.js';
 import { type ProcessSource, storeProcessSource } from './process-source.js';
 import { createRequestHandler } from './request-handler.js';
 import type { Route } from './router.js';
-import { checkReadiness } from './readiness.js';
+import { checkReadiness } from './ready-check.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
@@ -47,6 +49,11 @@ export interface RunnerServiceOptions {
   verify?: VerifyOptions;
   /** How long `close()` waits for in-flight requests before cutting their connections (default 30000 ms). */
   shutdownTimeoutMs?: number;
+  /**
+   * Bearer token every request but `/health` must carry (`Authorization: Bearer <token>`).
+   * Required to listen beyond loopback: `listen()` refuses (3002) a non-loopback `host` without one.
+   */
+  token?: string;
   /** Where the service logs access lines, 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
   logger?: RunnerLogger;
   /** Where the metrics go: an embedder's prom-client registry, default process metrics on or off. */
@@ -87,6 +94,7 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: 64 * 1024 * 1024, zipB
  * ```
  */
 export function createRunnerService(options: RunnerServiceOptions = {}): RunnerService {
+  if (options.token !== undefined && options.token.trim() === '') throw new ProcVisionError('3002', 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
   const { store } = options;
   const logger = options.logger ?? createStderrLogger();
   const source: ProcessSource = store
@@ -123,7 +131,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   let document: unknown;
   routes.push({ method: 'GET', pattern: '/openapi.json', handle: () => ({ json: (document ??= openApiDocument(routes, runnerVersion)) }) });
 
-  const handle = withAccessLog(createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined }), { routes, logger });
+  const handle = withAccessLog(createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token) }), { routes, logger });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
 
   async function startPackages(): Promise<void> {
@@ -144,6 +152,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       return boundUrl;
     },
     async listen() {
+      assertSafeExposure(options.host ?? '127.0.0.1', options.token);
       uploadDirectory = await mkdtemp(join(tmpdir(), 'procvision-http-'));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -39,10 +39,33 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   '2006': 409,
   '2007': 409,
   '2008': 422,
+  '2009': 404,
+  '2010': 409,
+  '3001': 401,
+  '3002': 500,
+  '3003': 403,
+  '3004': 422,
+  '3005': 413,
+  '3006': 429,
+  '3007': 422,
+  '3008': 422,
+  '3009': 503,
   '3050': 400,
   '3051': 502,
   '3052': 502,
 };
+
+/**
+ * Headers an error of a code carries: `WWW-Authenticate` on 401, `Retry-After` (seconds, from
+ * `details.retry_after_s`) on 429/503 that a client may retry.
+ */
+function headersOfError(code: ErrorCode, details: Record<string, unknown> | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (code === '3001') headers['www-authenticate'] = 'Bearer realm="procvision-runner"';
+  const retryAfter = details?.retry_after_s;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter)) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfter)));
+  return headers;
+}
 
 /** An error of the HTTP layer (unknown route, wrong method, body too large...). */
 export class HttpError extends Error {
@@ -103,7 +126,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   const code = ProcVisionError.isInstance(error) || hasTableCode(error) ? (error as { code: ErrorCode }).code : '9999';
   const message = error instanceof Error ? error.message : String(error);
   const details = ProcVisionError.isInstance(error) ? error.details : undefined;
-  return { status: httpStatusOfErrorCode[code], headers: {}, body: errorBody(code, message, details) };
+  return { status: httpStatusOfErrorCode[code], headers: headersOfError(code, details), body: errorBody(code, message, details) };
 }
 
 function hasTableCode(error: unknown): boolean {

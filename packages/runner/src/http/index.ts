@@ -10,7 +10,7 @@ export type { BodyLimits } from './service-context.js';
 export type { PackageReadiness } from './process-source.js';
 export { httpStatusOfErrorCode, HttpError } from './http-error.js';
 export type { ErrorBody, HttpErrorCode } from './http-error.js';
-export type { ReadinessReport } from './readiness.js';
+export type { ReadinessReport } from './ready-check.js';
 export type { StepResponseBody } from './step-response.js';
 export { serveRunner } from './serve-runner.js';
 export type { ServeRunnerOptions, ServedRunner } from './serve-runner.js';

@@ -76,7 +76,7 @@ export class InspectionSessions {
     session.clearState();
     const process = await this.source.processFor(session.pid);
     const outcome = await process.call({ phase: 'reset', session: session.toWire() }, { sessionId: session.id });
-    session.applyState(outcome.session_state);
+    session.applyState(outcome.sessionState);
     return outcome;
   }
 

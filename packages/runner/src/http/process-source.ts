@@ -9,7 +9,7 @@ export interface PackageReadiness {
   pids: string[];
   /** The process state (`ready`, `starting`, `restarting`, `failed`, `stopped`...). */
   state: string;
-  /** OS pid of its child process, while one runs. */
+  /** OS process id of its child process, while one runs. */
   os_pid?: number;
   /** Why it is not running, when its start failed. */
   error?: string;
@@ -66,7 +66,7 @@ export function storeProcessSource(store: ServiceStore): ProcessSource {
         const key = `${ref.name}@${ref.version}`;
         const process = seen.get(pid);
         const current = process !== undefined && process.packageVersion === ref.version && process.packageName === ref.name ? process : undefined;
-        const entry = byPackage.get(key) ?? { name: ref.name, version: ref.version, pids: [], state: current?.state ?? 'stopped', ...(current?.pid === undefined ? {} : { os_pid: current.pid }) };
+        const entry = byPackage.get(key) ?? { name: ref.name, version: ref.version, pids: [], state: current?.state ?? 'stopped', ...(current?.processId === undefined ? {} : { os_pid: current.processId }) };
         entry.pids.push(pid);
         const error = failures.get(pid);
         if (error !== undefined) entry.error = error;

@@ -13,6 +13,8 @@ export interface RequestHandlerOptions {
   logger: RunnerLogger;
   /** True once a graceful shutdown began: new requests get 503 and `Connection: close`. */
   isClosing: () => boolean;
+  /** Checks a request's credentials before routing (throws to refuse it); see `bearerAuthorizer`. */
+  authorize?: (request: IncomingMessage, pathname: string) => void;
 }
 
 /**
@@ -32,6 +34,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     try {
       if (closing) throw new HttpError('shutting_down', 'the runner service is shutting down; retry after its restart');
       const url = new URL(request.url ?? '/', 'http://service.invalid');
+      options.authorize?.(request, url.pathname);
       const match = findRoute(routes, method, url.pathname);
       routeLabel = match.route.pattern;
       status = sendResponse(response, await match.route.handle({ request, params: match.params, query: url.searchParams }), extraHeaders);

@@ -3,6 +3,9 @@ import { PackageStore, type PackageStoreOptions } from '../store/package-store.j
 import { defaultStoreRoot } from '../store/store-paths.js';
 import { createRunnerService, type RunnerService, type RunnerServiceOptions } from './create-runner-service.js';
 import { serviceLogEntry } from './internal/service-log.js';
+import { assertSafeExposure, isLoopbackHost } from './exposure.js';
+import { readStoreSignaturePolicy } from '../store/store-signature-policy.js';
+import { ProcVisionError } from '@procvision/manifest';
 
 /** Options of {@link serveRunner} (what `procvision runner serve` passes). */
 export interface ServeRunnerOptions {
@@ -18,6 +21,13 @@ export interface ServeRunnerOptions {
   service?: Pick<RunnerServiceOptions, 'limits' | 'shutdownTimeoutMs' | 'verify' | 'metrics'>;
   /** Where the service logs (default JSON lines on stderr). */
   logger?: RunnerLogger;
+  /** Bearer token of every route but `/health`; required beyond loopback (see `RunnerServiceOptions.token`). */
+  token?: string;
+  /**
+   * Beyond loopback, installs (`POST /packages`, scans) and `POST /validate` require a signature
+   * by a trusted key unless this is true (`--allow-unsigned`). No effect on loopback.
+   */
+  allowUnsigned?: boolean;
   /** Stop gracefully on SIGINT and SIGTERM (default true). */
   handleSignals?: boolean;
 }
@@ -49,11 +59,24 @@ export interface ServedRunner {
 export async function serveRunner(options: ServeRunnerOptions = {}): Promise<ServedRunner> {
   const storeRoot = options.store ?? defaultStoreRoot();
   const logger = options.logger ?? createStderrLogger();
-  const store = await PackageStore.open(storeRoot, options.storeOptions ?? {});
+  const host = options.host ?? '127.0.0.1';
+  assertSafeExposure(host, options.token);
+  const requireSignature = !isLoopbackHost(host) && options.allowUnsigned !== true;
+  const storeOptions: PackageStoreOptions = { ...options.storeOptions, ...(requireSignature ? { requireSignature: true } : {}) };
+  const verify = { ...options.service?.verify, ...(requireSignature ? { requireSignature: true } : {}) };
+  if (requireSignature && (verify.trustedKeys ?? []).length === 0 && (storeOptions.trustedKeys ?? []).length === 0) {
+    const policy = await readStoreSignaturePolicy(storeRoot);
+    if (policy.trustedKeys.length === 0) {
+      throw new ProcVisionError('3002', `listening on ${host} requires signed packages but no trusted key is configured: pass --trusted-key vendor.pub.pem (or list trusted_keys in the store's config.json), or --allow-unsigned to accept unsigned zips`);
+    }
+  }
+  const store = await PackageStore.open(storeRoot, storeOptions);
   const service = createRunnerService({
     store,
     logger,
     ...options.service,
+    verify,
+    ...(options.token === undefined ? {} : { token: options.token }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
   });

@@ -7,7 +7,7 @@ export interface ServicePackageRef {
 }
 
 /**
- * What the HTTP service needs from a package store: the operations of delivery.md and the
+ * What the HTTP service needs from a package store: the operations of docs/spec/delivery.md and the
  * process a pid runs. The runner's `PackageStore` satisfies it as it is; results are sent
  * back as JSON unchanged.
  */

@@ -57,7 +57,7 @@ export function specProcessSource(specs: readonly PackageSpec[], options: SpecPr
           version: process.packageVersion,
           pids: process.info?.supported_pids ?? [],
           state: process.state,
-          ...(process.pid === undefined ? {} : { os_pid: process.pid }),
+          ...(process.processId === undefined ? {} : { os_pid: process.processId }),
           ...(error === undefined ? {} : { error }),
         };
       });

@@ -38,7 +38,7 @@ export interface AdapterConnectionOptions {
  */
 export class AdapterConnection {
   readonly child: ChildProcessWithoutNullStreams;
-  readonly pid: number;
+  readonly processId: number;
   /** Resolves once the process is gone and every call in flight is settled. */
   readonly exited: Promise<ExitInfo>;
   /** Set when the runner ended the process on purpose (fault or stop). */
@@ -54,11 +54,11 @@ export class AdapterConnection {
   constructor(private readonly options: AdapterConnectionOptions) {
     const { config } = options;
     this.child = spawnAdapter(options.spawn);
-    this.pid = this.child.pid ?? -1;
+    this.processId = this.child.pid ?? -1;
     this.stderr = new StderrLog({
       ring: options.logRing,
       maxLineLength: options.maxLogLineLength,
-      tag: () => ({ ...this.tags(), pid: this.pid }),
+      tag: () => ({ ...this.tags(), processId: this.processId }),
       forward: (entry) => options.logger.log(entry),
     });
     this.stderr.attach(this.child.stderr);
@@ -74,11 +74,11 @@ export class AdapterConnection {
       graceMs: config.heartbeat_grace_ms,
       maxMissed: config.max_missed_heartbeats,
       sendPing: (requestId) => this.channel.send({ type: 'ping', request_id: requestId }),
-      onMiss: (missed) => options.events.emit('heartbeat-miss', { ...options.identity, pid: this.pid, missed, maxMissed: config.max_missed_heartbeats }),
+      onMiss: (missed) => options.events.emit('heartbeat-miss', { ...options.identity, processId: this.processId, missed, maxMissed: config.max_missed_heartbeats }),
       onLost: () => this.endWithFault('heartbeat-lost', `no pong for ${config.max_missed_heartbeats} heartbeats: process hung`),
     });
     this.exited = this.settleOnExit();
-    if (this.pid !== -1) options.events.emit('process-start', { ...options.identity, pid: this.pid, incarnation: options.incarnation });
+    if (this.processId !== -1) options.events.emit('process-start', { ...options.identity, processId: this.processId, incarnation: options.incarnation });
   }
 
   /** Waits for the adapter's hello (at most `timeoutMs`) and answers it. */
@@ -118,7 +118,7 @@ export class AdapterConnection {
     this.fault = reason;
     this.heartbeat.stop();
     const { events, identity, config } = this.options;
-    events.emit('process-fault', { ...identity, pid: this.pid, reason, message, ...(hexPrefix === undefined ? {} : { hexPrefix }) });
+    events.emit('process-fault', { ...identity, processId: this.processId, reason, message, ...(hexPrefix === undefined ? {} : { hexPrefix }) });
     this.log('error', `${reason}: ${message}`, hexPrefix === undefined ? undefined : { hexPrefix });
     const failureReason: FailureReason = reason === 'fatal-error' || reason === 'startup-failed' ? 'crash' : reason;
     this.calls.settleAll(() => this.failure(failureReason, `${message}; the process is being restarted`, 0));
@@ -143,7 +143,7 @@ export class AdapterConnection {
     const graceMs = this.options.config.kill_grace_ms;
     const exited = await exitWithin(this.exited, graceMs);
     if (exited !== undefined) return exited;
-    this.options.events.emit('kill-escalate', { ...this.options.identity, pid: this.pid, signal: 'SIGTERM' });
+    this.options.events.emit('kill-escalate', { ...this.options.identity, processId: this.processId, signal: 'SIGTERM' });
     await terminateProcess(this.child, { graceMs, onEscalate: () => this.escalated() });
     return this.exited;
   }
@@ -195,7 +195,7 @@ export class AdapterConnection {
   }
 
   private dropReply(requestId: string | null, type: string): void {
-    this.options.events.emit('reply-drop', { ...this.options.identity, pid: this.pid, requestId, type });
+    this.options.events.emit('reply-drop', { ...this.options.identity, processId: this.processId, requestId, type });
     this.log('warn', `dropped a ${type} for request ${requestId ?? 'null'}: no such call in flight (late after a timeout, or unknown)`);
   }
 
@@ -204,7 +204,7 @@ export class AdapterConnection {
   }
 
   private escalated(): void {
-    this.options.events.emit('kill-escalate', { ...this.options.identity, pid: this.pid, signal: 'SIGKILL' });
+    this.options.events.emit('kill-escalate', { ...this.options.identity, processId: this.processId, signal: 'SIGKILL' });
   }
 
   private tags(): Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId'> {
@@ -212,7 +212,7 @@ export class AdapterConnection {
   }
 
   private log(level: LogEntry['level'], message: string, fields?: Record<string, unknown>): void {
-    this.options.logger.log(runnerLogEntry(level, message, { ...this.tags(), pid: this.pid }, fields));
+    this.options.logger.log(runnerLogEntry(level, message, { ...this.tags(), processId: this.processId }, fields));
   }
 
   private async settleOnExit(): Promise<ExitInfo> {
@@ -223,8 +223,8 @@ export class AdapterConnection {
     const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     this.calls.settleAll(() => this.failure('crash', `the algorithm process ${how} during the call`, 0));
     this.handshake.fail(`the adapter ${how} before the handshake`);
-    if (this.pid !== -1) {
-      this.options.events.emit('process-exit', { ...this.options.identity, pid: this.pid, code: exit.code, signal: exit.signal, expected: this.fault === 'stop' });
+    if (this.processId !== -1) {
+      this.options.events.emit('process-exit', { ...this.options.identity, processId: this.processId, code: exit.code, signal: exit.signal, expected: this.fault === 'stop' });
     }
     return exit;
   }

@@ -17,7 +17,7 @@ export interface AdapterFrameHandlers {
 
 /**
  * Parses one decoded frame from an adapter (manifest's `parseAdapterMessage`) and hands it to
- * its handler. Tolerant where protocol.md asks for it: unknown fields are ignored, results may
+ * its handler. Tolerant where docs/spec/protocol.md asks for it: unknown fields are ignored, results may
  * lack `latency_ms`/`session_state`/`debug`, and a hello needs only its `protocol` number.
  */
 export function routeAdapterFrame(raw: Record<string, unknown>, handlers: AdapterFrameHandlers): void {

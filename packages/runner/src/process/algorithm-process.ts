@@ -2,7 +2,7 @@ import { type AlgorithmInfo, type CallData, ProcVisionError, parseRunnerConfig, 
 import { AdapterConnection } from './adapter-connection.js';
 import type { CallOutcome } from './call-outcome.js';
 import type { FaultReason, ProcessIdentity, ProcessState, RunnerEvents } from './events.js';
-import { ReadinessGate, type Readiness } from './internal/readiness.js';
+import { ConnectionGate, type ConnectionAttempt } from './internal/connection-gate.js';
 import { RingBuffer } from './internal/ring-buffer.js';
 import { runnerLogEntry } from './internal/runner-log.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
@@ -25,7 +25,7 @@ export interface AlgorithmProcessOptions {
   adapter: AdapterCommand;
   /** Extra environment of the child (wins over the allow-listed variables), e.g. `PROC_ENTRY_POINT`. */
   env?: Record<string, string>;
-  /** Runner config (protocol.md); missing keys take the defaults. */
+  /** Runner config (docs/spec/protocol.md); missing keys take the defaults. */
   config?: RunnerConfig | RunnerConfigInput;
   /** Where events go; a private emitter when absent (read it with {@link AlgorithmProcess.on}). */
   events?: TypedEmitter<RunnerEvents>;
@@ -52,13 +52,13 @@ export class AlgorithmProcess {
   private readonly logger: RunnerLogger;
   private readonly policy: RestartPolicy;
   private readonly ring: RingBuffer<LogEntry>;
-  private readonly gate = new ReadinessGate();
+  private readonly gate = new ConnectionGate();
   private currentState: ProcessState = 'stopped';
   private connection: AdapterConnection | undefined;
   private algorithmInfo: AlgorithmInfo | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   /** Why the current start attempt failed, when the adapter said so before exiting. */
-  private startFailure: Extract<Readiness, { ok: false }> | undefined;
+  private startFailure: Extract<ConnectionAttempt, { ok: false }> | undefined;
   private incarnation = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -96,9 +96,9 @@ export class AlgorithmProcess {
     return this.identity.packageVersion;
   }
 
-  /** OS pid of the running child, if any. */
-  get pid(): number | undefined {
-    return this.connection?.pid;
+  /** OS process id of the running child, if any. */
+  get processId(): number | undefined {
+    return this.connection?.processId;
   }
 
   /** Adds an event listener; returns a function that removes it. */
@@ -210,7 +210,7 @@ export class AlgorithmProcess {
     this.restartTimer = setTimeout(() => this.launch(), decision.delayMs);
   }
 
-  private async waitReady(): Promise<Readiness> {
+  private async waitReady(): Promise<ConnectionAttempt> {
     for (;;) {
       const connection = this.connection;
       switch (this.currentState) {

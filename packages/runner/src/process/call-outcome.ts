@@ -35,20 +35,20 @@ export type AttemptOutcome =
   | { kind: 'failure'; reason: FailureReason; code: ErrorCode; message: string; latencyMs: number };
 
 /**
- * The one outcome of a call, in the shape of a `result` frame: what the algorithm returned,
+ * The one outcome of a call, the fields of a `result` frame in camelCase: what the algorithm returned,
  * or an ERROR the runner produced (`source: "runner"`, with `reason`) because the process
  * timed out, crashed, hung, broke the protocol, failed to start or is `failed`.
  */
 export interface CallOutcome {
   status: 'OK' | 'ERROR';
   message: string;
-  error_code?: ErrorCode;
+  errorCode?: ErrorCode;
   data: Record<string, unknown>;
   debug?: Record<string, unknown>;
   /** The session state after the call (absent when the call failed or the adapter sent none). */
-  session_state?: Record<string, unknown>;
+  sessionState?: Record<string, unknown>;
   /** Wall time of the last attempt seen by the runner, in ms. */
-  latency_ms: number;
+  latencyMs: number;
   /** Attempts made (1 + retries). */
   attempts: number;
   /** `result`: the algorithm answered; `runner`: the runner produced this ERROR. */
@@ -63,9 +63,9 @@ export function toCallOutcome(attempt: AttemptOutcome, attempts: number): CallOu
     return {
       status: 'ERROR',
       message: attempt.message,
-      error_code: attempt.code,
+      errorCode: attempt.code,
       data: {},
-      latency_ms: attempt.latencyMs,
+      latencyMs: attempt.latencyMs,
       attempts,
       source: 'runner',
       reason: attempt.reason,
@@ -75,11 +75,11 @@ export function toCallOutcome(attempt: AttemptOutcome, attempts: number): CallOu
   return {
     status: result.status,
     message: result.message,
-    ...(result.error_code === undefined ? {} : { error_code: result.error_code }),
+    ...(result.error_code === undefined ? {} : { errorCode: result.error_code }),
     data: result.data,
     ...(result.debug === undefined ? {} : { debug: result.debug }),
-    ...(result.session_state === undefined ? {} : { session_state: result.session_state }),
-    latency_ms: attempt.latencyMs,
+    ...(result.session_state === undefined ? {} : { sessionState: result.session_state }),
+    latencyMs: attempt.latencyMs,
     attempts,
     source: 'result',
   };

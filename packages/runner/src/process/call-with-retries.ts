@@ -1,7 +1,7 @@
 import type { CallData } from '@procvision/manifest';
 import { type AttemptOutcome, type CallOutcome, toCallOutcome } from './call-outcome.js';
 import type { ProcessIdentity, RunnerEvents } from './events.js';
-import type { Readiness } from './internal/readiness.js';
+import type { ConnectionAttempt } from './internal/connection-gate.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
 
 /** What one call needs from its process. */
@@ -13,11 +13,11 @@ export interface CallWithRetriesOptions {
   identity: ProcessIdentity;
   events: TypedEmitter<RunnerEvents>;
   /** Waits for a ready connection (through a restart if one is under way). */
-  acquire: () => Promise<Readiness>;
+  acquire: () => Promise<ConnectionAttempt>;
 }
 
 /**
- * Runs one call to its single outcome, retrying only where protocol.md allows it: timeouts,
+ * Runs one call to its single outcome, retrying only where docs/spec/protocol.md allows it: timeouts,
  * lost heartbeats and `RecoverableError` results, up to `maxRetries` times. A `FatalError`
  * result fails the call and restarts the process; a crash, a protocol breach or an ERROR the
  * algorithm returned on purpose is final.

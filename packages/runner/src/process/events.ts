@@ -19,18 +19,18 @@ export interface ProcessIdentity {
  * Listeners receive the payload object; a listener that throws is logged, never fatal.
  */
 export interface RunnerEvents {
-  /** A child process was spawned (`pid` is the OS pid). */
-  'process-start': ProcessIdentity & { pid: number; incarnation: number };
+  /** A child process was spawned (`processId` is the OS process id). */
+  'process-start': ProcessIdentity & { processId: number; incarnation: number };
   /** The child answered the handshake and its `info` call: ready for calls. */
-  'process-ready': ProcessIdentity & { pid: number; coldStartMs: number };
+  'process-ready': ProcessIdentity & { processId: number; coldStartMs: number };
   /** The child exited; `expected` is true for a requested stop. */
-  'process-exit': ProcessIdentity & { pid: number; code: number | null; signal: string | null; expected: boolean };
+  'process-exit': ProcessIdentity & { processId: number; code: number | null; signal: string | null; expected: boolean };
   /** The runner found the child at fault and is ending it. */
-  'process-fault': ProcessIdentity & { pid: number; reason: FaultReason; message: string; hexPrefix?: string };
+  'process-fault': ProcessIdentity & { processId: number; reason: FaultReason; message: string; hexPrefix?: string };
   /** A `pong` did not arrive within `heartbeat_grace_ms`. */
-  'heartbeat-miss': ProcessIdentity & { pid: number; missed: number; maxMissed: number };
+  'heartbeat-miss': ProcessIdentity & { processId: number; missed: number; maxMissed: number };
   /** The stop of a child escalated from SIGTERM (or the shutdown frame) to SIGKILL. */
-  'kill-escalate': ProcessIdentity & { pid: number; signal: 'SIGTERM' | 'SIGKILL' };
+  'kill-escalate': ProcessIdentity & { processId: number; signal: 'SIGTERM' | 'SIGKILL' };
   /** A restart is scheduled after `delayMs` of back-off. */
   'restart': ProcessIdentity & { attempt: number; delayMs: number; reason: FaultReason };
   /** The process moved from one state to another. */
@@ -51,7 +51,7 @@ export interface RunnerEvents {
   /** A failed call attempt will be retried. */
   'call-retry': ProcessIdentity & { requestId: string; phase: string; attempt: number; reason: string };
   /** A reply for a request that is no longer in flight (late after a timeout, or unknown): dropped. */
-  'reply-drop': ProcessIdentity & { pid: number; requestId: string | null; type: string };
+  'reply-drop': ProcessIdentity & { processId: number; requestId: string | null; type: string };
   /** A session was created. */
   'session-start': { sessionId: string; packageName: string; pid: string };
   /** A session's state was cleared by `resetSession`. */

@@ -2,7 +2,7 @@ import type { RunnerConfig } from '@procvision/manifest';
 import { createDeferred } from './internal/deferred.js';
 import { runnerVersion } from '../internal/runner-version.js';
 
-/** The protocol versions this runner speaks (protocol.md: version 1). */
+/** The protocol versions this runner speaks (docs/spec/protocol.md: version 1). */
 export const supportedProtocolVersions: readonly number[] = [1];
 
 /** The adapter's hello, as far as the handshake needs it. */
@@ -18,7 +18,7 @@ export type HandshakeDecision =
   | { ok: false; message: string };
 
 /**
- * Checks an adapter's `hello` and builds the runner's reply (protocol.md, "Handshake"):
+ * Checks an adapter's `hello` and builds the runner's reply (docs/spec/protocol.md, "Handshake"):
  * an unsupported major version is refused with a message naming both versions.
  */
 export function answerHello(hello: AdapterHelloFields, config: Pick<RunnerConfig, 'heartbeat_interval_ms' | 'heartbeat_grace_ms'>): HandshakeDecision {

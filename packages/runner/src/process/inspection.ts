@@ -6,7 +6,7 @@ import type { InspectionSession } from './session.js';
 import type { StepOutcome, StepRequest, StepStage } from './step-outcome.js';
 
 /** What {@link runStep} works with. */
-export interface StepContext {
+export interface StepResources {
   process: AlgorithmProcess;
   writer: FrameWriter;
   /** Receives each warning (truncated defects...), already in the outcome too. */
@@ -20,7 +20,7 @@ export interface StepContext {
  * `execute`, keep the session state each call returns, validate both results (defect rects
  * beyond `max_defects` truncated with a warning), and release the frame slot.
  */
-export async function runStep(context: StepContext, session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
+export async function runStep(resources: StepResources, session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
   const startedAt = performance.now();
   const done = (fields: Omit<StepOutcome, 'sessionId' | 'stepIndex' | 'latencyMs' | 'warnings'> & { warnings?: string[] }): StepOutcome => ({
     sessionId: session.id,
@@ -31,7 +31,7 @@ export async function runStep(context: StepContext, session: InspectionSession, 
   });
   const fail = (stage: StepStage, errorCode: ErrorCode, message: string, extra: Partial<StepOutcome> = {}) => done({ status: 'ERROR', stage, errorCode, message, ...extra });
 
-  const info = context.process.info;
+  const info = resources.process.info;
   if (info === undefined) return fail('validate', '1005', `${session.packageName} has not started; start it before running steps`);
   if (!info.supported_pids.includes(session.pid)) return fail('validate', '1001', `pid ${JSON.stringify(session.pid)} is not in ${info.name}'s supported_pids (${info.supported_pids.join(', ')})`);
   const step = info.steps.find((candidate) => candidate.index === request.stepIndex);
@@ -41,7 +41,7 @@ export async function runStep(context: StepContext, session: InspectionSession, 
 
   let written: WrittenFrame;
   try {
-    written = context.writer.write(request.frame);
+    written = resources.writer.write(request.frame);
   } catch (error) {
     return fail('frame', ProcVisionError.isInstance(error) ? error.code : '9999', `cannot write the frame to shared memory: ${(error as Error).message}`);
   }
@@ -56,20 +56,20 @@ export async function runStep(context: StepContext, session: InspectionSession, 
       shared_mem_id: written.sharedMemId,
       image_meta: written.imageMeta,
     });
-    const preOutcome = await context.process.call(call('pre'), { sessionId: session.id });
-    session.applyState(preOutcome.session_state);
-    if (preOutcome.source === 'runner') return fail('pre', preOutcome.error_code ?? '1005', preOutcome.message, { frame });
+    const preOutcome = await resources.process.call(call('pre'), { sessionId: session.id });
+    session.applyState(preOutcome.sessionState);
+    if (preOutcome.source === 'runner') return fail('pre', preOutcome.errorCode ?? '1005', preOutcome.message, { frame });
     const pre = checkPreExecuteResult(resultOf(preOutcome));
     if (!pre.ok) return fail('pre', '9999', `preExecute returned an invalid result: ${pre.message}`, { frame });
     if (pre.result.status === 'ERROR') return fail('pre', pre.result.error_code ?? '9999', pre.result.message ?? 'preExecute returned ERROR', { frame, pre: pre.result });
 
-    const executeOutcome = await context.process.call(call('execute'), { sessionId: session.id });
-    session.applyState(executeOutcome.session_state);
-    if (executeOutcome.source === 'runner') return fail('execute', executeOutcome.error_code ?? '1005', executeOutcome.message, { frame, pre: pre.result });
-    const execute = checkExecuteResult(resultOf(executeOutcome), { maxDefects: context.process.config.max_defects });
+    const executeOutcome = await resources.process.call(call('execute'), { sessionId: session.id });
+    session.applyState(executeOutcome.sessionState);
+    if (executeOutcome.source === 'runner') return fail('execute', executeOutcome.errorCode ?? '1005', executeOutcome.message, { frame, pre: pre.result });
+    const execute = checkExecuteResult(resultOf(executeOutcome), { maxDefects: resources.process.config.max_defects });
     if (!execute.ok) return fail('execute', '9999', `execute returned an invalid result: ${execute.message}`, { frame, pre: pre.result });
     const warnings = [...pre.warnings, ...execute.warnings];
-    for (const warning of warnings) context.warn(warning);
+    for (const warning of warnings) resources.warn(warning);
     const result = execute.result;
     if (result.status === 'ERROR') {
       return fail('execute', result.error_code ?? '9999', result.message ?? 'execute returned ERROR', { frame, pre: pre.result, execute: result, warnings });
@@ -85,7 +85,7 @@ export async function runStep(context: StepContext, session: InspectionSession, 
       frame,
     });
   } finally {
-    context.writer.release(written.slot);
+    resources.writer.release(written.slot);
   }
 }
 
@@ -95,7 +95,7 @@ function resultOf(outcome: CallOutcome): Record<string, unknown> {
   return {
     status: outcome.status,
     message: outcome.message,
-    ...(outcome.error_code === undefined ? {} : { error_code: outcome.error_code }),
+    ...(outcome.errorCode === undefined ? {} : { error_code: outcome.errorCode }),
     data,
     ...(outcome.debug === undefined ? {} : { debug: outcome.debug }),
   };

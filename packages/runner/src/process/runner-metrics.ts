@@ -123,11 +123,11 @@ export class RunnerMetrics {
       source.on('process-start', (event) => this.starts.inc({ package: event.packageName })),
       source.on('restart', (event) => this.restarts.inc({ package: event.packageName, reason: event.reason })),
       source.on('process-fault', (event) => {
-        this.faulted.add(event.pid);
+        this.faulted.add(event.processId);
         this.faults.inc({ package: event.packageName, reason: event.reason });
       }),
       source.on('process-exit', (event) => {
-        const counted = this.faulted.delete(event.pid);
+        const counted = this.faulted.delete(event.processId);
         // An unasked exit the runner did not cause: a crash, or a failed start-up while starting.
         const starting = this.states.get(`${event.packageName}@${event.packageVersion}`) === 'starting';
         if (!event.expected && !counted) this.faults.inc({ package: event.packageName, reason: starting ? 'startup-failed' : 'crash' });

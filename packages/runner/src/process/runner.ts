@@ -13,7 +13,7 @@ import type { StepOutcome, StepRequest } from './step-outcome.js';
 
 /** Options for {@link Runner}. */
 export interface RunnerOptions {
-  /** Runner config (protocol.md); missing keys take the defaults, unknown keys are rejected. */
+  /** Runner config (docs/spec/protocol.md); missing keys take the defaults, unknown keys are rejected. */
   config?: RunnerConfigInput;
   /** Where algorithm stderr lines and the runner's own warnings go (default: JSON lines on stderr at `log_level`). */
   logger?: RunnerLogger;
@@ -170,7 +170,7 @@ export class Runner {
     const running = this.packages.get(session.packageName);
     if (!running) throw new ProcVisionError('1005', `package ${session.packageName} is not running`);
     const outcome = await running.process.call({ phase: 'reset', session: session.toWire() }, { sessionId });
-    session.applyState(outcome.session_state);
+    session.applyState(outcome.sessionState);
     return outcome;
   }
 

@@ -1,7 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { registerChild } from './internal/child-registry.js';
 
-/** How to start an algorithm's adapter: any command that speaks protocol.md. */
+/** How to start an algorithm's adapter: any command that speaks docs/spec/protocol.md. */
 export interface AdapterCommand {
   /** The executable, e.g. `process.execPath` or `python3`. */
   command: string;

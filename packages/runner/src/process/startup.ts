@@ -1,7 +1,7 @@
 import { type AlgorithmInfo, parseAlgorithmInfo, ProcVisionError, type RunnerConfig } from '@procvision/manifest';
 import type { AdapterConnection } from './adapter-connection.js';
 import type { ProcessIdentity, RunnerEvents } from './events.js';
-import type { Readiness } from './internal/readiness.js';
+import type { ConnectionAttempt } from './internal/connection-gate.js';
 import { runnerLogEntry } from './internal/runner-log.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
 import type { RunnerLogger } from '../logger.js';
@@ -15,10 +15,10 @@ export interface BringUpOptions {
 }
 
 /** A started process (with its `getInfo()`), or why it did not start. */
-export type BringUpOutcome = { ok: true; info: AlgorithmInfo; coldStartMs: number } | Extract<Readiness, { ok: false }>;
+export type BringUpOutcome = { ok: true; info: AlgorithmInfo; coldStartMs: number } | Extract<ConnectionAttempt, { ok: false }>;
 
 /**
- * Start-up of a freshly spawned adapter (protocol.md, "Handshake and start-up"): wait for its
+ * Start-up of a freshly spawned adapter (docs/spec/protocol.md, "Handshake and start-up"): wait for its
  * hello and answer it, start the heartbeat, then send an `info` call, which the adapter
  * answers once `setup()` finished. All of it within `startup_timeout_ms` of the spawn.
  * A failure ends the process (if it is still there) and carries the adapter's own error code
@@ -43,14 +43,14 @@ export async function bringUp(connection: AdapterConnection, options: BringUpOpt
   }
   const warnings = [...parsed.warnings, ...identityMismatch(parsed.info, options.identity)];
   for (const warning of warnings) {
-    options.logger.log(runnerLogEntry('warn', warning, { ...options.identity, sessionId: null, pid: connection.pid }));
+    options.logger.log(runnerLogEntry('warn', warning, { ...options.identity, sessionId: null, processId: connection.processId }));
   }
   const coldStartMs = performance.now() - startedAt;
-  options.events.emit('process-ready', { ...options.identity, pid: connection.pid, coldStartMs });
+  options.events.emit('process-ready', { ...options.identity, processId: connection.processId, coldStartMs });
   return { ok: true, info: parsed.info, coldStartMs };
 }
 
-function fail(connection: AdapterConnection, fallbackCode: Extract<Readiness, { ok: false }>['code'], message: string): BringUpOutcome {
+function fail(connection: AdapterConnection, fallbackCode: Extract<ConnectionAttempt, { ok: false }>['code'], message: string): BringUpOutcome {
   const reported = connection.reportedError;
   const alive = connection.child.exitCode === null && connection.child.signalCode === null;
   if (alive) connection.endWithFault('startup-failed', reported?.message ?? message);

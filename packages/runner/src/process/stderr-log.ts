@@ -9,8 +9,8 @@ export interface StderrLogOptions {
   ring: RingBuffer<LogEntry>;
   /** Longest line kept, in characters; longer lines are cut and marked `truncated`. */
   maxLineLength: number;
-  /** The tags of a line read now: package, session of the call in flight, pid. */
-  tag: () => Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId' | 'pid'>;
+  /** The tags of a line read now: package, session of the call in flight, OS process id. */
+  tag: () => Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId' | 'processId'>;
   /** Receives every entry as it is read. */
   forward: (entry: LogEntry) => void;
 }

@@ -30,7 +30,7 @@ function asInstallError(error: unknown, zipPath: string): ProcVisionError {
 }
 
 /**
- * Installs a delivery zip (delivery.md "Offline install" steps 2-7); the caller holds the store
+ * Installs a delivery zip (docs/spec/delivery.md "Offline install" steps 2-7); the caller holds the store
  * lock. Verify + extract into `deployed/.staging-<random>/`, target check (2003), private npm
  * cache + `npm ci --offline`, installed-set check (2004), entry smoke-load, atomic rename to
  * `deployed/<name>/<version>/`, original zip archived, registry.json written atomically.

@@ -63,7 +63,7 @@ export interface ActivateOptions {
 }
 
 /**
- * The runner's package store (delivery.md): offline installs of delivery zips, a scan of
+ * The runner's package store (docs/spec/delivery.md): offline installs of delivery zips, a scan of
  * `algorithms/zips/`, activation / switch / rollback of PIDs, uninstall, prune. Every mutating
  * operation holds the inter-process store lock, first removes what a killed operation left
  * behind, and is audited in `logs/audit.jsonl`.

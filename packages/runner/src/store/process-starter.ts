@@ -17,7 +17,7 @@ export interface DeployedPackage {
 export interface StartedProcess {
   /** The supervised process (absent for test starters that run none). */
   readonly process?: AlgorithmProcess;
-  /** Stops it gracefully (protocol.md "Shutdown"). */
+  /** Stops it gracefully (docs/spec/protocol.md "Shutdown"). */
   stop(): Promise<void>;
 }
 
@@ -29,7 +29,7 @@ export type ProcessStarter = (deployed: DeployedPackage) => Promise<StartedProce
 
 /** Options of {@link adapterProcessStarter}. */
 export interface AdapterStarterOptions {
-  /** Runner config of the processes (protocol.md defaults for missing keys). */
+  /** Runner config of the processes (docs/spec/protocol.md defaults for missing keys). */
   config?: RunnerConfigInput;
   /** Where the processes' stderr lines go (default: JSON lines on stderr). */
   logger?: RunnerLogger;

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 
-/** Every path of a package store (delivery.md "Store layout"). */
+/** Every path of a package store (docs/spec/delivery.md "Store layout"). */
 export interface StorePaths {
   /** The store root (`runtime_store/`). */
   root: string;

@@ -1,4 +1,4 @@
-/** Segment layout v1 (shm.md): a 64-byte little-endian header, then the payload. */
+/** Segment layout v1 (docs/spec/shared-memory.md): a 64-byte little-endian header, then the payload. */
 export const HEADER_SIZE = 64;
 /** The segment layout version this package reads and writes (the magic's last byte). */
 export const LAYOUT_VERSION = 1;

@@ -6,7 +6,7 @@ import type { SignaturePolicy } from '../signature/signature-policy.js';
 import type { CheckList } from './check-list.js';
 
 /**
- * Checks a delivery zip (delivery.md): structure and integrity, signature, manifest, target.
+ * Checks a delivery zip (docs/spec/delivery.md): structure and integrity, signature, manifest, target.
  * With trusted keys the signature is PASS or FAIL; a refused signature (2008) is reported and
  * the rest of the zip is still checked.
  */

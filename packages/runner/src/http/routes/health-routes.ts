@@ -1,4 +1,4 @@
-import type { ReadinessReport } from '../readiness.js';
+import type { ReadinessReport } from '../ready-check.js';
 import type { Route } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
 

@@ -1,4 +1,4 @@
-/** The protocol version this adapter speaks (protocol.md). */
+/** The protocol version this adapter speaks (docs/spec/protocol.md). */
 export const protocolVersion = 1;
 
 /** What the adapter's `hello` announces. */

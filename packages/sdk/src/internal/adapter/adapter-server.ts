@@ -5,7 +5,7 @@ import type { AlgorithmWorker } from './algorithm-worker.js';
 import { protocolVersion } from './adapter-hello.js';
 import { type EntryPoint, resolveEntryPoint } from './entry-point.js';
 import { controlSlot, type FrameOutput } from './frame-output.js';
-import { loadRunnerMessageSchemaCheck, readRunnerMessage, type RunnerMessageSchemaCheck } from './runner-message.js';
+import { loadRunnerMessageSchemaCheck, readInboundFrame, type RunnerMessageSchemaCheck } from './inbound-frame.js';
 import { CallMailboxWriter } from './call-mailbox.js';
 
 /** How the adapter was started. */
@@ -30,7 +30,7 @@ type Phase = 'handshake' | 'loading' | 'ready' | 'stopping';
 
 /**
  * The protocol side of the adapter (main thread; `hello` is already sent): handshake, ping/pong, one call at a
- * time forwarded to the algorithm worker, shutdown. See protocol.md.
+ * time forwarded to the algorithm worker, shutdown. See docs/spec/protocol.md.
  */
 export class AdapterServer {
   private readonly options: AdapterServerOptions;
@@ -114,7 +114,7 @@ export class AdapterServer {
   }
 
   private handle(raw: Record<string, unknown>): void {
-    const parsed = readRunnerMessage(raw, this.schemaCheck);
+    const parsed = readInboundFrame(raw, this.schemaCheck);
     if (parsed === undefined) return this.awaitSchemaCheck(raw);
     if (!parsed.ok) {
       this.sendError(parsed.requestId, parsed.reason, parsed.code);

@@ -10,7 +10,7 @@ import type { Logger } from '../../logger.js';
 import { Session, type SessionInit } from '../../session.js';
 import type { StepContext, StepPhase } from '../../base-algorithm.js';
 import type { LoadedAlgorithm } from './algorithm-loader.js';
-import { errorOutcome, type CallOutcome } from './call-outcome.js';
+import { errorResult, type MethodResult } from './method-result.js';
 import { quickExecuteResult, quickPreExecuteResult } from './quick-result-check.js';
 
 const sessionStateWarnBytes = 100 * 1024;
@@ -33,11 +33,11 @@ export async function runCall(context: CallRunnerContext, requestId: string, dat
   const phase = data.phase;
   const stepIndex = typeof data.step_index === 'number' ? data.step_index : 0;
   const session = new Session(sessionInit(data.session), 'adopt');
-  let outcome: CallOutcome;
+  let outcome: MethodResult;
   try {
     outcome = await runPhase(context, phase, stepIndex, session, data);
   } catch (error) {
-    outcome = errorOutcome(error);
+    outcome = errorResult(error);
   }
   const frame: Record<string, unknown> = {
     type: 'result',
@@ -55,7 +55,7 @@ export async function runCall(context: CallRunnerContext, requestId: string, dat
   return frame;
 }
 
-async function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number, session: Session, data: Record<string, unknown>): Promise<CallOutcome> {
+async function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number, session: Session, data: Record<string, unknown>): Promise<MethodResult> {
   const { algorithm } = context;
   switch (phase) {
     case 'info':
@@ -71,7 +71,7 @@ async function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: n
   }
 }
 
-async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number, session: Session, data: Record<string, unknown>): Promise<CallOutcome> {
+async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number, session: Session, data: Record<string, unknown>): Promise<MethodResult> {
   const { algorithm, info } = context;
   const pid = data.pid;
   if (typeof pid !== 'string' || !info.supported_pids.includes(pid)) {
@@ -92,19 +92,19 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
     if (startFailure !== undefined) return startFailure;
   }
   const method = phase === 'pre' ? 'preExecute' : 'execute';
-  let outcome: CallOutcome;
+  let outcome: MethodResult;
   try {
     const returned: unknown = algorithm[method](stepIndex, pid, session, userParams, sharedMemId, imageMeta);
     outcome = checkReturned(context, method, isThenable(returned) ? await returned : returned);
   } catch (error) {
-    outcome = errorOutcome(error);
+    outcome = errorResult(error);
   }
   if (algorithm.onStepFinish === undefined) return outcome;
   const finishFailure = await callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
   return finishFailure ?? outcome;
 }
 
-function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): CallOutcome {
+function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): MethodResult {
   const checked =
     method === 'preExecute'
       ? (quickPreExecuteResult(returned) ?? checkPreExecuteResult(returned))
@@ -113,16 +113,16 @@ function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execu
     return { status: 'ERROR', message: `${method}() returned an invalid result: ${checked.message}`, error_code: '9999', data: {} };
   }
   for (const warning of checked.warnings) context.logger.warn(`${method}() result: ${warning}`);
-  return checked.result as CallOutcome;
+  return checked.result as MethodResult;
 }
 
 /** Runs a hook; a throw becomes an ERROR outcome naming the hook (typed error codes kept). */
-async function callHook(name: string, hook: () => unknown): Promise<CallOutcome | undefined> {
+async function callHook(name: string, hook: () => unknown): Promise<MethodResult | undefined> {
   try {
     await hook();
     return undefined;
   } catch (error) {
-    const outcome = errorOutcome(error);
+    const outcome = errorResult(error);
     outcome.message = `${name} hook failed: ${outcome.message ?? ''}`;
     return outcome;
   }

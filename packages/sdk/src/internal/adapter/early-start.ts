@@ -22,7 +22,7 @@ export interface EarlyStart {
 }
 
 /**
- * The first thing the adapter does (protocol.md, "Handshake and start-up"): sends `hello` and
+ * The first thing the adapter does (docs/spec/protocol.md, "Handshake and start-up"): sends `hello` and
  * starts the algorithm worker thread, before the main thread imports the protocol code (zod,
  * the frame codec). The worker's own imports then run on the other core meanwhile; it loads
  * the algorithm only when the main thread tells it to, after the runner's `hello`.

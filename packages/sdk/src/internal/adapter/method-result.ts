@@ -2,7 +2,7 @@ import { type ErrorCode, ProcVisionError } from '@procvision/manifest/errors';
 import { describe } from './algorithm-loader.js';
 
 /** The method-level part of a `result` frame. */
-export interface CallOutcome {
+export interface MethodResult {
   status: 'OK' | 'ERROR';
   message?: string;
   error_code?: ErrorCode | string;
@@ -17,9 +17,9 @@ export interface CallOutcome {
 }
 
 /** An ERROR outcome for a thrown value: the typed error's code, else 9999. */
-export function errorOutcome(error: unknown): CallOutcome {
+export function errorResult(error: unknown): MethodResult {
   if (ProcVisionError.isInstance(error)) {
-    const outcome: CallOutcome = { status: 'ERROR', message: error.message, error_code: error.code, data: {} };
+    const outcome: MethodResult = { status: 'ERROR', message: error.message, error_code: error.code, data: {} };
     if ((error as { recoverable?: unknown }).recoverable === true) outcome.error_kind = 'recoverable';
     if ((error as { fatal?: unknown }).fatal === true) outcome.error_kind = 'fatal';
     return outcome;

@@ -4,26 +4,26 @@ import type { FailureReason } from '../call-outcome.js';
 import { createDeferred, type Deferred } from './deferred.js';
 
 /** What a caller waiting for a process gets: a ready connection, or why there is none. */
-export type Readiness = { ok: true; connection: AdapterConnection } | { ok: false; reason: FailureReason; code: ErrorCode; message: string };
+export type ConnectionAttempt = { ok: true; connection: AdapterConnection } | { ok: false; reason: FailureReason; code: ErrorCode; message: string };
 
 /**
  * The promise callers wait on while a process is (re)starting. Each start attempt settles it
  * once: ready, or the attempt's failure; the next attempt opens a fresh one.
  */
-export class ReadinessGate {
-  private current: Deferred<Readiness> = createDeferred();
+export class ConnectionGate {
+  private current: Deferred<ConnectionAttempt> = createDeferred();
   private settled = false;
 
   /** The outcome of the pending (or last) start attempt. */
-  wait(): Promise<Readiness> {
+  wait(): Promise<ConnectionAttempt> {
     return this.current.promise;
   }
 
   /** Settles the pending attempt (no-op when already settled). */
-  settle(readiness: Readiness): void {
+  settle(attempt: ConnectionAttempt): void {
     if (this.settled) return;
     this.settled = true;
-    this.current.resolve(readiness);
+    this.current.resolve(attempt);
   }
 
   /** Opens a fresh attempt if the last one is settled. */

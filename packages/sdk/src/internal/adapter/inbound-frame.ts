@@ -10,15 +10,15 @@ export async function loadRunnerMessageSchemaCheck(): Promise<RunnerMessageSchem
 }
 
 /** A runner -> adapter message, reduced to what the adapter acts on. */
-export type RunnerMessage =
+export type InboundFrame =
   | { type: 'hello'; protocol: unknown }
   | { type: 'ping'; requestId: string | null }
   | { type: 'call'; requestId: string; data: Record<string, unknown> }
   | { type: 'shutdown' }
   | { type: 'error'; requestId: string | null; raw: Record<string, unknown> };
 
-/** Outcome of {@link readRunnerMessage}: the message, or why it is refused (sent back as an `error` frame). */
-export type RunnerMessageReading = { ok: true; message: RunnerMessage } | { ok: false; reason: string; requestId: string | null; code: ErrorCode };
+/** Outcome of {@link readInboundFrame}: the message, or why it is refused (sent back as an `error` frame). */
+export type InboundFrameReading = { ok: true; message: InboundFrame } | { ok: false; reason: string; requestId: string | null; code: ErrorCode };
 
 /**
  * Reads one decoded frame from the runner. Calls are validated with @procvision/manifest's
@@ -28,7 +28,7 @@ export type RunnerMessageReading = { ok: true; message: RunnerMessage } | { ok: 
  * 9999. Returns `undefined` when the message needs the schema check and `schemaCheck` is not
  * given (load it with {@link loadRunnerMessageSchemaCheck} and read the message again).
  */
-export function readRunnerMessage(raw: Record<string, unknown>, schemaCheck?: RunnerMessageSchemaCheck): RunnerMessageReading | undefined {
+export function readInboundFrame(raw: Record<string, unknown>, schemaCheck?: RunnerMessageSchemaCheck): InboundFrameReading | undefined {
   const requestId = typeof raw.request_id === 'string' ? raw.request_id : null;
   switch (raw.type) {
     case 'hello':
