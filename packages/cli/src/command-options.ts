@@ -67,8 +67,12 @@ export interface UninstallOptions extends StoreOptions {
 
 /** Options of `procvision runner serve`. */
 export interface ServeOptions extends StoreOptions, SignatureFlags {
-  port: number;
-  host: string;
+  /** `--port` (default `$PROCVISION_PORT` or 7070). */
+  port?: number;
+  /** `--host` (default `$PROCVISION_HOST` or 127.0.0.1). */
+  host?: string;
+  /** `--log-level` (default `$PROCVISION_LOG_LEVEL` or info). */
+  logLevel?: string;
   /** `--token-file F`: the bearer token (default `$PROCVISION_TOKEN`). */
   tokenFile?: string;
   /** `--allow-path DIR`, repeatable: folders callers may name files in. */

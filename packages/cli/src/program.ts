@@ -123,10 +123,11 @@ function addRunnerCommands(program: Command, act: Act): void {
     .option('--params <json>', 'user params as a JSON object')
     .action(act(async (output, options: ExecOptions) => (await load()).runnerExec(options, output)));
   signatureOptions(store(runner.command('serve').description('run the runner as an HTTP service')), 'installed and validated zips')
-    .option('--port <port>', 'TCP port', port, 7070)
-    .option('--host <host>', 'address to listen on; beyond loopback it needs a token and implies --require-signature', '127.0.0.1')
-    .option('--token-file <file>', 'file holding the bearer token every route but /health requires (default: $PROCVISION_TOKEN)')
-    .option('--allow-path <dir>', 'folder whose files callers may name by path (images, zips); repeat for several', repeatable)
+    .option('--port <port>', 'TCP port (default $PROCVISION_PORT or 7070)', port)
+    .option('--host <host>', 'address to listen on (default $PROCVISION_HOST or 127.0.0.1); beyond loopback it needs a token and implies --require-signature')
+    .option('--token-file <file>', 'file holding the bearer token every route but /health requires (default: $PROCVISION_TOKEN_FILE, else the token in $PROCVISION_TOKEN)')
+    .option('--log-level <level>', 'debug, info (access lines), warn or error (default $PROCVISION_LOG_LEVEL or info)')
+    .option('--allow-path <dir>', 'folder whose files callers may name by path (images, zips); repeat for several (default: $PROCVISION_ALLOW_PATHS, path-delimiter separated)', repeatable)
     .option('--allow-unsigned', 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)')
     .action(act(async (output, options: ServeOptions) => (await load()).runnerServe(options, output)));
 }

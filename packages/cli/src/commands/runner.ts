@@ -11,6 +11,7 @@ import { parseParamsOption } from '../internal/parse-params.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
 import { serveToken } from '../internal/serve-token.js';
+import { applyServeEnvironment } from '../internal/serve-environment.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
@@ -128,10 +129,12 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
 }
 
 /** `procvision runner serve`: the HTTP service until SIGINT/SIGTERM (then a graceful stop); creates the store. */
-export async function runnerServe(options: ServeOptions, output: Output): Promise<number> {
+export async function runnerServe(flags: ServeOptions, output: Output): Promise<number> {
   const { serveRunner } = await import('@procvision/runner/http');
-  const root = await storeRoot(options);
+  const { createStderrLogger } = await import('@procvision/runner');
   const example = `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`;
+  const options = applyServeEnvironment(flags, process.env, example);
+  const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, example, root);
   const exposedExample = `${exampleFor('serve')} --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem`;
   const token = await serveToken(options.tokenFile, process.env, exposedExample);
@@ -140,6 +143,7 @@ export async function runnerServe(options: ServeOptions, output: Output): Promis
       store: root,
       host: options.host,
       port: options.port,
+      logger: createStderrLogger(options.logLevel),
       storeOptions: { ...policy.flags },
       service: { verify: { ...policy.merged } },
       ...(token === undefined ? {} : { token }),
