@@ -55,7 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-const commandNames = new Set(['init', 'validate', 'run', 'package', 'install', 'list', 'activate', 'rollback', 'uninstall', 'exec', 'serve', 'runner']);
+const commandNames = new Set(['init', 'validate', 'run', 'package', 'install', 'list', 'activate', 'rollback', 'uninstall', 'exec', 'serve', 'status', 'runner']);
 
 function lastCommandName(argv: readonly string[]): string {
   const names = argv.slice(2).filter((arg) => commandNames.has(arg));

@@ -14,6 +14,8 @@ import type {
 } from './command-options.js';
 import { commaList, port, positiveInteger, repeatable } from './internal/option-parsers.js';
 import { cliVersion } from './internal/cli-version.js';
+import { exampleFor } from './internal/examples.js';
+import { UsageError } from './usage-error.js';
 
 /** Receives each command's exit code and builds the output for a parsed command. */
 export interface ProgramContext {
@@ -98,30 +100,64 @@ type Act = <A extends unknown[]>(
 ) => (...args: unknown[]) => Promise<void>;
 
 function addRunnerCommands(program: Command, act: Act): void {
-  const runner = program.command('runner').description('operate a package store: install, activate, execute');
+  const runner = program.command('runner').description('operate a package store, locally (--store) or on stations (--url, --fleet)');
   const store = (command: Command): Command =>
     command.option('--store <dir>', 'package store (default $PROCVISION_STORE or ./runtime_store)');
+  const remote = (command: Command): Command =>
+    command
+      .option('--url <url>', "a station's runner service (procvision runner serve) instead of the local store")
+      .option('--token-file <file>', "file holding the station's bearer token (default: $PROCVISION_TOKEN)");
+  const fleet = (command: Command): Command =>
+    command
+      .option('--fleet <file>', 'stations.json: a JSON array of station URLs (or {url, name, token_file} objects)')
+      .option('--concurrency <n>', 'stations worked on at the same time with --fleet (default 4)', positiveInteger);
   const load = () => import('./commands/runner.js');
+  const loadRemote = () => import('./commands/remote.js');
+  const loadFleet = () => import('./commands/fleet.js');
+  type Remote = { url?: string; fleet?: string };
 
-  signatureOptions(store(runner.command('install').description('verify, extract, install offline and register a delivery zip').argument('<zip>', 'delivery zip')), 'the zip')
-    .action(act(async (output, zip: string, options: InstallOptions) => (await load()).runnerInstall(zip, options, output)));
-  store(runner.command('list').description('packages, versions, states, active PIDs'))
-    .action(act(async (output, options: StoreOptions) => (await load()).runnerList(options, output)));
-  store(runner.command('activate').description('bind PIDs to an installed version').argument('<name>').argument('<version>'))
+  fleet(remote(signatureOptions(store(runner.command('install').description('verify, extract, install offline and register a delivery zip').argument('<zip>', 'delivery zip')), 'the zip')))
+    .action(act(async (output, zip: string, options: InstallOptions & Remote) => {
+      if (options.fleet !== undefined) return (await loadFleet()).fleetInstall(zip, { ...options, fleet: options.fleet }, output);
+      if (options.url !== undefined) return (await loadRemote()).remoteInstall(zip, { ...options, url: options.url }, output);
+      return (await load()).runnerInstall(zip, options, output);
+    }));
+  remote(store(runner.command('list').description('packages, versions, states, active PIDs')))
+    .action(act(async (output, options: StoreOptions & Remote) => (options.url !== undefined ? (await loadRemote()).remoteList({ ...options, url: options.url }, output) : (await load()).runnerList(options, output))));
+  fleet(remote(store(runner.command('activate').description('bind PIDs to an installed version (with --fleet: a canary station first, then the rest)').argument('<name>').argument('<version>'))))
     .requiredOption('--pid <pids>', 'product ids, comma-separated', commaList)
-    .action(act(async (output, name: string, version: string, options: ActivateOptions) => (await load()).runnerActivate(name, version, options, output)));
-  store(runner.command('rollback').description('re-activate the previous version for PIDs').argument('<name>'))
+    .option('--canary-image <file>', 'with --fleet: image of the step the canary station runs before the others are touched')
+    .option('--canary-step <n>', 'with --fleet: step index of the canary step (default 1)', positiveInteger)
+    .option('--ready-timeout-ms <ms>', 'with --fleet: how long a station may take to be ready after activation (default 60000)', positiveInteger)
+    .action(act(async (output, name: string, version: string, options: ActivateOptions & Remote) => {
+      if (options.fleet !== undefined) return (await loadFleet()).fleetActivate(name, version, { ...options, fleet: options.fleet }, output);
+      if (options.url !== undefined) return (await loadRemote()).remoteActivate(name, version, { ...options, url: options.url }, output);
+      return (await load()).runnerActivate(name, version, options, output);
+    }));
+  fleet(remote(store(runner.command('rollback').description('re-activate the previous version for PIDs').argument('<name>'))))
     .requiredOption('--pid <pids>', 'product ids, comma-separated', commaList)
-    .action(act(async (output, name: string, options: ActivateOptions) => (await load()).runnerRollback(name, options, output)));
-  store(runner.command('uninstall').description('remove an installed version').argument('<name>').argument('<version>'))
+    .action(act(async (output, name: string, options: ActivateOptions & Remote) => {
+      if (options.fleet !== undefined) return (await loadFleet()).fleetRollback(name, { ...options, fleet: options.fleet }, output);
+      if (options.url !== undefined) return (await loadRemote()).remoteRollback(name, { ...options, url: options.url }, output);
+      return (await load()).runnerRollback(name, options, output);
+    }));
+  remote(store(runner.command('uninstall').description('remove an installed version').argument('<name>').argument('<version>')))
     .option('--force', 'uninstall even when active')
-    .action(act(async (output, name: string, version: string, options: UninstallOptions) => (await load()).runnerUninstall(name, version, options, output)));
-  store(runner.command('exec').description('one inspection step through the active package for a PID'))
+    .action(act(async (output, name: string, version: string, options: UninstallOptions & Remote) =>
+      options.url !== undefined ? (await loadRemote()).remoteUninstall(name, version, { ...options, url: options.url }, output) : (await load()).runnerUninstall(name, version, options, output),
+    ));
+  remote(store(runner.command('exec').description('one inspection step through the active package for a PID')))
     .requiredOption('--pid <pid>', 'product id')
     .requiredOption('--image <file>', 'image file')
     .option('--step <n>', 'step index, from 1', positiveInteger, 1)
     .option('--params <json>', 'user params as a JSON object')
-    .action(act(async (output, options: ExecOptions) => (await load()).runnerExec(options, output)));
+    .action(act(async (output, options: ExecOptions & Remote) => (options.url !== undefined ? (await loadRemote()).remoteExec({ ...options, url: options.url }, output) : (await load()).runnerExec(options, output))));
+  fleet(remote(runner.command('status').description('health, readiness and active PIDs of a station (--url) or of every station (--fleet)')))
+    .action(act(async (output, options: Remote & { tokenFile?: string; concurrency?: number }) => {
+      if (options.fleet !== undefined) return (await loadFleet()).fleetStatus({ ...options, fleet: options.fleet }, output);
+      if (options.url !== undefined) return (await loadRemote()).remoteStatus({ ...options, url: options.url }, output);
+      throw new UsageError('runner status reads a runner service: give --url URL or --fleet stations.json (the local store: procvision runner list)', { example: exampleFor('status') });
+    }));
   signatureOptions(store(runner.command('serve').description('run the runner as an HTTP service')), 'installed and validated zips')
     .option('--port <port>', 'TCP port (default $PROCVISION_PORT or 7070)', port)
     .option('--host <host>', 'address to listen on (default $PROCVISION_HOST or 127.0.0.1); beyond loopback it needs a token and implies --require-signature')

@@ -13,6 +13,7 @@ export const commandExamples: Record<string, string> = {
   uninstall: 'procvision runner uninstall screw-check 1.0.0 --store ./runtime_store',
   exec: 'procvision runner exec --pid A01 --image part.jpg --store ./runtime_store --json',
   serve: 'procvision runner serve --store ./runtime_store --port 7070',
+  status: 'procvision runner status --fleet stations.json --token-file fleet.token',
 };
 
 /** The example for a command name, or the top-level one. */
