@@ -21,13 +21,20 @@ export interface ValidateOptions extends SignatureFlags {
 }
 
 /** Options of `procvision run` (and, with `store`, of `procvision runner exec`). */
-export interface RunOptions {
+export interface RunOptions extends GuideOptions {
   pid: string;
   image: string;
   step: number;
   params?: string;
   timeoutMs?: number;
   report?: string;
+}
+
+/** `--guide-image`, `--guide-info`, `--step-desc` of `run` and `runner exec` (Python v0.3 algorithms). */
+export interface GuideOptions {
+  guideImage?: string;
+  guideInfo?: string;
+  stepDesc?: string;
 }
 
 /** Options of `procvision package`. */
@@ -48,7 +55,7 @@ export interface StoreOptions {
 export interface InstallOptions extends StoreOptions, SignatureFlags {}
 
 /** Options of `procvision runner exec`. */
-export interface ExecOptions extends StoreOptions {
+export interface ExecOptions extends StoreOptions, GuideOptions {
   pid: string;
   image: string;
   step: number;

@@ -76,6 +76,9 @@ export function createProgram(context: ProgramContext): Command {
     .option('--step <n>', 'step index, from 1', positiveInteger, 1)
     .option('--params <json>', 'user params as a JSON object')
     .option('--timeout-ms <ms>', 'execute timeout in milliseconds', positiveInteger)
+    .option('--guide-image <file>', 'guide (reference) image of a Python v0.3 step')
+    .option('--guide-info <json>', 'guide_info of a Python v0.3 step: JSON, or @file.json')
+    .option('--step-desc <text>', 'step description of a Python v0.3 step')
     .option('--report <dir>', 'write report.json, report.html and annotated.png to this folder')
     .action(act(async (output, project: string, options: RunOptions) => (await import('./commands/run.js')).runCommand(project, options, output)));
 
@@ -151,6 +154,9 @@ function addRunnerCommands(program: Command, act: Act): void {
     .requiredOption('--image <file>', 'image file')
     .option('--step <n>', 'step index, from 1', positiveInteger, 1)
     .option('--params <json>', 'user params as a JSON object')
+    .option('--guide-image <file>', 'guide (reference) image of a Python v0.3 step')
+    .option('--guide-info <json>', 'guide_info of a Python v0.3 step: JSON, or @file.json')
+    .option('--step-desc <text>', 'step description of a Python v0.3 step')
     .action(act(async (output, options: ExecOptions & Remote) => (options.url !== undefined ? (await loadRemote()).remoteExec({ ...options, url: options.url }, output) : (await load()).runnerExec(options, output))));
   fleet(remote(runner.command('status').description('health, readiness and active PIDs of a station (--url) or of every station (--fleet)')))
     .action(act(async (output, options: Remote & { tokenFile?: string; concurrency?: number }) => {

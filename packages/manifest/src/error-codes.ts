@@ -3,6 +3,7 @@
  * Codes travel on the wire as strings (`"1001"`).
  */
 export const errorCodes = {
+  '1000': { name: 'adapter_rejected_call', retryable: false, description: 'the Python adapter refused or could not run a call: busy, invalid return value, missing image ids, entry import failed' },
   '1001': { name: 'invalid_pid', retryable: false, description: 'pid not in supported_pids' },
   '1002': { name: 'image_load_failed', retryable: false, description: 'shared memory id unknown, segment torn or corrupt, decode failed, meta mismatch' },
   '1003': { name: 'model_not_found', retryable: false, description: 'model, config or asset missing' },
@@ -10,6 +11,9 @@ export const errorCodes = {
   '1005': { name: 'timeout', retryable: true, description: 'call timed out, heartbeat lost, process died' },
   '1006': { name: 'invalid_params', retryable: false, description: 'user_params or image_meta invalid' },
   '1007': { name: 'coordinate_invalid', retryable: false, description: 'a rect outside the image' },
+  '1009': { name: 'algorithm_exception', retryable: false, description: 'the algorithm raised an exception during a call (Python adapters)' },
+  '1010': { name: 'stdout_contaminated', retryable: false, description: 'the algorithm wrote to stdout, the protocol channel (Python v0.3 strict stdio)' },
+  '1011': { name: 'entry_point_not_found', retryable: false, description: 'the adapter found no entry point (manifest entry_point, PROC_ENTRY_POINT, --entry)' },
   '9999': { name: 'unknown_error', retryable: false, description: 'anything unexpected' },
   '2001': { name: 'invalid_zip', retryable: false, description: 'delivery zip damaged or incomplete' },
   '2002': { name: 'manifest_missing', retryable: false, description: 'no manifest.json' },
@@ -44,6 +48,7 @@ export type ErrorCodeName = (typeof errorCodes)[ErrorCode]['name'];
 
 /** Named access to the codes: `ErrorCodes.invalidParams === "1006"`. */
 export const ErrorCodes = {
+  adapterRejectedCall: '1000',
   invalidPid: '1001',
   imageLoadFailed: '1002',
   modelNotFound: '1003',
@@ -51,6 +56,9 @@ export const ErrorCodes = {
   timeout: '1005',
   invalidParams: '1006',
   coordinateInvalid: '1007',
+  algorithmException: '1009',
+  stdoutContaminated: '1010',
+  entryPointNotFound: '1011',
   unknownError: '9999',
   invalidZip: '2001',
   manifestMissing: '2002',

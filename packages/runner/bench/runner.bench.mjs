@@ -1,11 +1,16 @@
 // Runner bench: one inspection step (pre + execute) of a 1920x1200 JPEG through shared memory,
 // against the same step with the image as Base64 inside the JSON frames (the path the spec
 // forbids, measured to show what shm buys); steps per second; cold start (spawn to ready).
+// With the Python SDK (PROCVISION_PY_SDK, PROCVISION_PYTHON), the same step through a trivial
+// v0.0.6 Python algorithm (frames as $PROC_SHM_DIR files), against the step through our adapter.
 // Prints one JSON line per figure on stdout; details go to stderr.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { adapterBinPath } from '@procvision/sdk';
 import sharp from 'sharp';
-import { Runner } from '../dist/index.js';
+import { pythonAdapterLaunch, Runner } from '../dist/index.js';
 
 const root = fileURLToPath(new URL('../test/fixtures/real-algo/', import.meta.url));
 const adapter = { command: process.execPath, args: [adapterBinPath] };
@@ -75,6 +80,29 @@ for (let round = 0; round < rounds; round += 1) {
   shmTimes.push(...(await timeSteps(runner, session.id, shmRequest, 60)));
   base64Times.push(...(await timeSteps(runner, session.id, base64Request, 60)));
 }
+// The Python path: interleaved rounds of the same step through our adapter and through Python.
+const pythonSdk = process.env.PROCVISION_PY_SDK;
+const python = process.env.PROCVISION_PYTHON || 'python3';
+let pythonFigure;
+if (!pythonSdk || !existsSync(join(pythonSdk, 'v0.0.6', 'procvision_algorithm_sdk'))) {
+  process.stderr.write('runner.step_e2e_python skipped: PROCVISION_PY_SDK is not set (a folder holding v0.0.6/ of the Python SDK)\n');
+} else if (spawnSync(python, ['-c', 'import numpy, PIL'], { timeout: 30_000 }).status !== 0) {
+  process.stderr.write(`runner.step_e2e_python skipped: ${python} cannot import numpy and PIL (set PROCVISION_PYTHON)\n`);
+} else {
+  const pythonRoot = fileURLToPath(new URL('../test/fixtures/python-trivial/', import.meta.url));
+  await runner.startPackage({ root: pythonRoot, ...pythonAdapterLaunch({ root: pythonRoot, python, pythonPath: [join(pythonSdk, 'v0.0.6')] }) });
+  const pythonSession = runner.createSession({ packageName: 'python-trivial', pid: 'A01' });
+  await timeSteps(runner, pythonSession.id, shmRequest, 30);
+  const ours = [];
+  const theirs = [];
+  for (let round = 0; round < rounds; round += 1) {
+    ours.push(...(await timeSteps(runner, session.id, shmRequest, 40)));
+    theirs.push(...(await timeSteps(runner, pythonSession.id, shmRequest, 40)));
+  }
+  await runner.stopPackage('python-trivial');
+  pythonFigure = { python: percentile(theirs, 0.5), ours: percentile(ours, 0.5) };
+  process.stderr.write(`python step p50/p99: ${pythonFigure.python.toFixed(3)}/${percentile(theirs, 0.99).toFixed(3)} ms; ours in the same rounds ${pythonFigure.ours.toFixed(3)}/${percentile(ours, 0.99).toFixed(3)} ms\n`);
+}
 const throughputStart = performance.now();
 const throughputSteps = 1000;
 await timeSteps(runner, session.id, shmRequest, throughputSteps);
@@ -86,4 +114,5 @@ const base64P50 = percentile(base64Times, 0.5);
 process.stderr.write(`step p50/p99: shm ${shmP50.toFixed(3)}/${percentile(shmTimes, 0.99).toFixed(3)} ms, base64 ${base64P50.toFixed(3)}/${percentile(base64Times, 0.99).toFixed(3)} ms; cold starts ${coldStarts.map((ms) => ms.toFixed(0)).join(', ')} ms\n`);
 print('runner.step_e2e', shmP50, 'ms', 'runner.step_e2e_base64', base64P50);
 print('runner.steps_per_s', stepsPerSecond, 'steps/s', 'runner.steps_per_s_base64', 1000 / base64P50);
+if (pythonFigure) print('runner.step_e2e_python', pythonFigure.python, 'ms', 'runner.step_e2e', pythonFigure.ours);
 print('runner.cold_start_ms', percentile(coldStarts, 0.5), 'ms', 'target.cold_start_ms', 150);

@@ -20,7 +20,8 @@ export interface DevImageBytesMeta {
 
 /** One entry of the in-process dev store. */
 export type DevEntry =
-  | { kind: 'encoded'; bytes: Uint8Array; meta: DevImageBytesMeta }
+  | { kind: 'encoded'; bytes: Uint8Array; meta: DevImageBytesMeta; path?: string }
+  | { kind: 'npy'; bytes: Uint8Array; path: string }
   | { kind: 'pixels'; pixels: Uint8Array; layout: DevPixelLayout }
   | { kind: 'segment'; bytes: Uint8Array };
 
@@ -36,9 +37,32 @@ export function devShmDirectory(): string {
   return process.env['PROC_SHM_DIR'] || join(tmpdir(), 'procvision_dev_shm');
 }
 
-/** The file of the Python SDK convention for `key`: every char outside [A-Za-z0-9._-] becomes `_`. */
-export function devShmFilePath(key: string): string {
+/**
+ * The file name the Python SDK gives a shared_mem_id: the WHOLE id (`dev-shm:` prefix included)
+ * with every character outside [A-Za-z0-9._-] replaced by `_`, plus `.bin` (encoded bytes)
+ * or `.npy` (a NumPy array): `dev-shm:session-1` -> `dev-shm_session-1.bin`.
+ */
+export function devShmFileName(sharedMemId: string, extension: '.bin' | '.npy'): string {
+  return `${sharedMemId.replace(/[^A-Za-z0-9._-]/g, '_')}${extension}`;
+}
+
+/**
+ * The `.bin` file of the Python SDK convention for a `dev-shm:` id or bare key, in
+ * `$PROC_SHM_DIR` (see {@link devShmFileName}; a bare key gets the `dev-shm:` prefix).
+ */
+export function devShmFilePath(idOrKey: string): string {
+  return join(devShmDirectory(), devShmFileName(`dev-shm:${devKey(idOrKey)}`, '.bin'));
+}
+
+/** The older stem our own tools wrote before: the key alone, sanitised (`session-1.bin`). */
+function legacyDevShmFilePath(key: string): string {
   return join(devShmDirectory(), `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.bin`);
+}
+
+/** Every file a `dev-shm:` key may be stored in, in the order they are tried. */
+export function devShmCandidatePaths(key: string): string[] {
+  const id = `dev-shm:${key}`;
+  return [join(devShmDirectory(), devShmFileName(id, '.npy')), join(devShmDirectory(), devShmFileName(id, '.bin')), legacyDevShmFilePath(key)];
 }
 
 /**
@@ -73,20 +97,38 @@ export function setDevSegment(key: string, bytes: Uint8Array): void {
  */
 export function clearDevImage(id: string): boolean {
   const key = devKey(id);
-  const removed = store.delete(key);
-  const path = devShmFilePath(key);
-  if (existsSync(path)) {
-    unlinkSync(path);
-    return true;
+  let removed = store.delete(key);
+  for (const path of devShmCandidatePaths(key)) {
+    if (existsSync(path)) {
+      unlinkSync(path);
+      removed = true;
+    }
   }
   return removed;
 }
 
-/** The entry for `key`: the Map first, then the Python-convention file; undefined if neither. */
+/**
+ * The entry for `key`: the Map first, then the Python-convention files in `$PROC_SHM_DIR`
+ * (`<whole id>.npy`, `<whole id>.bin`, then the older `<key>.bin`); undefined if none.
+ */
 export function lookupDevEntry(key: string): DevEntry | undefined {
   const entry = store.get(key);
   if (entry) return entry;
-  const path = devShmFilePath(key);
-  if (!existsSync(path)) return undefined;
-  return { kind: 'encoded', bytes: new Uint8Array(readFileSync(path)), meta: {} };
+  const [npyPath, binPath, legacyPath] = devShmCandidatePaths(key) as [string, string, string];
+  const npy = readIfFile(npyPath);
+  if (npy) return { kind: 'npy', bytes: npy, path: npyPath };
+  for (const path of [binPath, legacyPath]) {
+    const bytes = readIfFile(path);
+    if (bytes) return { kind: 'encoded', bytes, meta: {}, path };
+  }
+  return undefined;
+}
+
+function readIfFile(path: string): Uint8Array | undefined {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }

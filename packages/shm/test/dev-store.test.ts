@@ -35,9 +35,10 @@ describe('dev-shm: in-process store and the Python SDK file convention', () => {
     clearDevImage('px');
   });
 
-  it('falls back to $PROC_SHM_DIR/<sanitised key>.bin (JPEG written by a Python dev runner)', async () => {
+  it('falls back to $PROC_SHM_DIR/<whole id sanitised>.bin (JPEG written by a Python dev runner)', async () => {
     const path = devShmFilePath('cam 1/step#2');
-    expect(path).toBe(join(directory, 'cam_1_step_2.bin'));
+    expect(path).toBe(join(directory, 'dev-shm_cam_1_step_2.bin'));
+    expect(devShmFilePath('dev-shm:cam 1/step#2')).toBe(path);
     const jpeg = await encode(patternPixels(16, 8, 3), 16, 8, 3, 'jpeg');
     writeFileSync(path, jpeg);
     const image = await readImage('dev-shm:cam 1/step#2', { width: 16, height: 8, timestamp_ms: 1, camera_id: 'c' });

@@ -4,6 +4,7 @@ import type { ActivateOptions, ExecOptions, InstallOptions, StoreOptions, Uninst
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
+import { readGuideOptions } from '../internal/guide-options.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { checkCallerPath } from '../internal/read-caller-path.js';
@@ -94,13 +95,23 @@ export function describeStep(pid: string, body: StepResponseBody): string {
   return `${pid} step ${body.step_index}: ${body.status}${verdict} in ${body.timings.total_ms} ms${body.status === 'OK' ? '' : `: ${body.message}`}`;
 }
 
-/** `runner exec --pid P --image F --url URL`: one step on the station (the image travels in the request). */
+/** `runner exec --pid P --image F --url URL`: one step on the station (the image, and a guide image, travel in the request). */
 export async function remoteExec(options: RemoteOptions<ExecOptions>, output: Output): Promise<number> {
   const example = `procvision runner exec --pid ${options.pid} --image part.jpg --url ${options.url}`;
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
+  const guide = await readGuideOptions(options, example);
   const client = await connect(options, example);
-  const body = await remoteCall(() => client.execute({ pid: options.pid, step_index: options.step, image: Buffer.from(image.bytes).toString('base64'), ...(Object.keys(userParams).length === 0 ? {} : { user_params: userParams }) }), example);
+  const request = {
+    pid: options.pid,
+    step_index: options.step,
+    image: Buffer.from(image.bytes).toString('base64'),
+    ...(Object.keys(userParams).length === 0 ? {} : { user_params: userParams }),
+    ...(guide.guideImage === undefined ? {} : { guide_image: Buffer.from(guide.guideImage.bytes).toString('base64') }),
+    ...(guide.guideInfo === undefined ? {} : { guide_info: guide.guideInfo }),
+    ...(guide.stepDesc === undefined ? {} : { step_desc: guide.stepDesc }),
+  };
+  const body = await remoteCall(() => client.execute(request), example);
   output.result({ url: client.url, ...body }, () => `${client.url}\n${describeStep(options.pid, body)}`);
   return body.status === 'OK' ? ExitCodes.success : ExitCodes.failure;
 }

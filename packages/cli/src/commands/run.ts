@@ -7,6 +7,7 @@ import { UsageError } from '../usage-error.js';
 import { loadProject } from '../internal/load-project.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { prepareProject } from '../internal/prepare-project.js';
+import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
@@ -31,6 +32,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
     });
   }
   const image = await readImageFile(options.image, example);
+  const guide = await readGuideOptions(options, example);
   if (options.report !== undefined && existsSync(options.report) && !statSync(options.report).isDirectory()) {
     throw new UsageError(`--report ${resolve(options.report)} is a file; pass a folder for report.json, report.html and annotated.png.`, { example: `${example} --report report/` });
   }
@@ -46,7 +48,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
   let run: StepRun;
   try {
     output.progress(`running step ${options.step}...`);
-    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example });
+    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
   } finally {
     await algorithm.close();
   }

@@ -8,6 +8,7 @@ import { UsageError } from '../usage-error.js';
 import { assertStoreExists } from '../internal/assert-store-exists.js';
 import { exampleFor } from '../internal/examples.js';
 import { parseParamsOption } from '../internal/parse-params.js';
+import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
 import { serveToken } from '../internal/serve-token.js';
@@ -109,6 +110,7 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const example = `procvision runner exec --pid ${options.pid} --image part.jpg --store ./runtime_store`;
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
+  const guide = await readGuideOptions(options, example);
   const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
       if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: 'procvision runner activate <name> <version> --pid A01' });
@@ -119,7 +121,7 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output });
   let run: Awaited<ReturnType<typeof runStep>>;
   try {
-    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, example });
+    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
   } finally {
     await algorithm.close();
   }

@@ -21,10 +21,10 @@ export interface ImageFile {
  * decode (truncated, damaged) is a usage error that says so. JPEG and PNG are passed as they are; other formats sharp reads (WebP, TIFF, BMP ...) are
  * re-encoded to PNG because frames carry JPEG, PNG or raw pixels (docs/spec/shared-memory.md).
  */
-export async function readImageFile(file: string, example: string): Promise<ImageFile> {
+export async function readImageFile(file: string, example: string, flag = '--image'): Promise<ImageFile> {
   const path = resolve(file);
-  if (!existsSync(path)) throw new UsageError(`image file ${path} does not exist; pass a JPEG or PNG file with --image.`, { example });
-  if (!statSync(path).isFile()) throw new UsageError(`--image ${path} is a folder, not a file; pass a JPEG or PNG file.`, { example });
+  if (!existsSync(path)) throw new UsageError(`image file ${path} does not exist; pass a JPEG or PNG file with ${flag}.`, { example });
+  if (!statSync(path).isFile()) throw new UsageError(`${flag} ${path} is a folder, not a file; pass a JPEG or PNG file.`, { example });
   const bytes = await readFile(path);
   // sharp throws synchronously for an empty buffer: say so here.
   if (bytes.length === 0) throw new UsageError(`image file ${path} is empty (0 bytes); pass a JPEG or PNG file.`, { example });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StepOutcome } from '@procvision/runner';
+import type { GuideInputs } from './guide-options.js';
 import type { ImageFile } from './read-image-file.js';
 import type { StartedAlgorithm } from './start-algorithm.js';
 import { UsageError } from '../usage-error.js';
@@ -10,6 +11,8 @@ export interface StepRequest {
   step: number;
   userParams: Record<string, unknown>;
   image: ImageFile;
+  /** Guide image, guide info and step description (Python v0.3 algorithms). */
+  guide?: GuideInputs;
   /** Example command line for usage errors. */
   example: string;
 }
@@ -39,7 +42,10 @@ export async function runStep(algorithm: StartedAlgorithm, request: StepRequest)
     outcome = await runner.runStep(session.id, {
       stepIndex: request.step,
       userParams: request.userParams,
-      frame: { encoding: request.image.encoding, bytes: request.image.bytes, width: request.image.width, height: request.image.height, cameraId: 'procvision-cli', timestampMs: Date.now() },
+      frame: frameOf(request.image),
+      ...(request.guide?.guideImage ? { guideFrame: frameOf(request.guide.guideImage) } : {}),
+      ...(request.guide?.guideInfo === undefined ? {} : { guideInfo: request.guide.guideInfo }),
+      ...(request.guide?.stepDesc === undefined ? {} : { stepDesc: request.guide.stepDesc }),
     });
   } finally {
     stopListening();
@@ -54,6 +60,10 @@ export async function runStep(algorithm: StartedAlgorithm, request: StepRequest)
     step_ms: round(outcome.latencyMs),
   };
   return { outcome, timings };
+}
+
+function frameOf(image: ImageFile) {
+  return { encoding: image.encoding, bytes: image.bytes, width: image.width, height: image.height, cameraId: 'procvision-cli', timestampMs: Date.now() };
 }
 
 function round(milliseconds: number): number {

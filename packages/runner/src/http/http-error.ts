@@ -23,6 +23,7 @@ const httpErrorStatus: Record<HttpErrorCode, number> = {
  * what it asks conflicts with the store (409), the algorithm or the runner failed (500/503/504).
  */
 export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
+  '1000': 500,
   '1001': 422,
   '1002': 422,
   '1003': 500,
@@ -30,6 +31,9 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   '1005': 504,
   '1006': 400,
   '1007': 422,
+  '1009': 500,
+  '1010': 500,
+  '1011': 500,
   '9999': 500,
   '2001': 422,
   '2002': 422,

@@ -1,5 +1,5 @@
 import { ProcVisionError } from '@procvision/manifest';
-import { createFrameWriter, type FrameWriter } from '@procvision/shm';
+import type { FrameWriter } from '@procvision/shm';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import type { CallOutcome } from '../process/call-outcome.js';
 import { runStep } from '../process/inspection.js';
@@ -105,7 +105,7 @@ export class InspectionSessions {
     if (existing) return existing;
     if (process.state === 'stopped') throw new ProcVisionError('1005', `${process.packageName}@${process.packageVersion} was stopped; retry the step`);
     this.hooks.onProcess(process);
-    const lane: ProcessLane = { writer: createFrameWriter({ backend: process.config.shared_memory_backend, slots: 2 }), steps: Promise.resolve() };
+    const lane: ProcessLane = { writer: process.createFrameWriter({ slots: 2 }), steps: Promise.resolve() };
     this.lanes.set(process, lane);
     const detach = process.on('state-change', (event) => {
       if (event.to !== 'stopped') return;

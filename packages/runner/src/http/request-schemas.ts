@@ -20,12 +20,19 @@ export const imageMetaInputSchema = z
 /** Body of `POST /sessions`. */
 export const createSessionSchema = z.object({ pid, context: jsonObject.optional() });
 
-/** Body of `POST /sessions/:id/steps`. */
+/**
+ * Body of `POST /sessions/:id/steps`. `guide_image`, `guide_image_meta`, `guide_info` and
+ * `step_desc` feed a Python v0.3 algorithm's execute (other generations ignore them, with a warning).
+ */
 export const stepRequestSchema = z.object({
   step_index: z.int().positive(),
   image: imageInputSchema,
   image_meta: imageMetaInputSchema.optional(),
   user_params: jsonObject.optional(),
+  guide_image: imageInputSchema.optional(),
+  guide_image_meta: imageMetaInputSchema.optional(),
+  guide_info: z.unknown().optional(),
+  step_desc: z.string().max(4096, 'step_desc is longer than 4096 characters').optional(),
 });
 
 /** Body of `POST /execute`: a one-shot session of one step. */

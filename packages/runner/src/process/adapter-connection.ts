@@ -1,10 +1,13 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { CallData, ErrorCode, FrameError, RunnerConfig } from '@procvision/manifest';
 import { routeAdapterFrame } from './adapter-frame-router.js';
+import type { AdapterProfile } from './adapter-generation.js';
 import type { AttemptOutcome, FailureReason } from './call-outcome.js';
 import { CallTable } from './call-table.js';
 import type { FaultReason, ProcessIdentity, RunnerEvents } from './events.js';
 import { FrameChannel } from './frame-channel.js';
+import type { GuidedExecuteCallData } from './guided-call-data.js';
+import { createDeferred, type Deferred } from './internal/deferred.js';
 import { Handshake, type HandshakeResult } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import type { RingBuffer } from './internal/ring-buffer.js';
@@ -50,6 +53,7 @@ export class AdapterConnection {
   private readonly heartbeat: Heartbeat;
   private readonly stderr: StderrLog;
   private readonly handshake: Handshake;
+  private probe: { requestId: string; done: Deferred<{ ok: true } | { ok: false; message: string }> } | undefined;
 
   constructor(private readonly options: AdapterConnectionOptions) {
     const { config } = options;
@@ -76,6 +80,7 @@ export class AdapterConnection {
       sendPing: (requestId) => this.channel.send({ type: 'ping', request_id: requestId }),
       onMiss: (missed) => options.events.emit('heartbeat-miss', { ...options.identity, processId: this.processId, missed, maxMissed: config.max_missed_heartbeats }),
       onLost: () => this.endWithFault('heartbeat-lost', `no pong for ${config.max_missed_heartbeats} heartbeats: process hung`),
+      isBusy: () => this.calls.size > 0 && this.handshake.profile?.pingWhileBusy !== true,
     });
     this.exited = this.settleOnExit();
     if (this.processId !== -1) options.events.emit('process-start', { ...options.identity, processId: this.processId, incarnation: options.incarnation });
@@ -86,8 +91,29 @@ export class AdapterConnection {
     return this.handshake.wait(timeoutMs);
   }
 
+  /** The adapter's profile from its hello (generation, capabilities); undefined before the handshake. */
+  get profile(): AdapterProfile | undefined {
+    return this.handshake.profile;
+  }
+
+  /**
+   * Sends one `ping` and waits at most `timeoutMs` for its pong: the readiness signal of an
+   * adapter without `info` (a Python adapter reads its first frame only after import and setup).
+   */
+  async waitForPong(timeoutMs: number): Promise<{ ok: true } | { ok: false; message: string }> {
+    const done = createDeferred<{ ok: true } | { ok: false; message: string }>();
+    const requestId = 'startup-probe';
+    this.probe = { requestId, done };
+    const timer = setTimeout(() => done.resolve({ ok: false, message: `the adapter did not answer a ping within ${timeoutMs} ms of its hello (import or setup still running, or hung)` }), timeoutMs);
+    if (!this.channel.send({ type: 'ping', request_id: requestId })) done.resolve({ ok: false, message: 'the adapter process is not running' });
+    const outcome = await done.promise;
+    clearTimeout(timer);
+    this.probe = undefined;
+    return outcome;
+  }
+
   /** Sends one call and resolves with its one outcome (result, or runner ERROR on timeout/fault). */
-  call(data: CallData, options: { timeoutMs: number; sessionId: string | null }): { requestId: string; outcome: Promise<AttemptOutcome> } {
+  call(data: CallData | GuidedExecuteCallData, options: { timeoutMs: number; sessionId: string | null }): { requestId: string; outcome: Promise<AttemptOutcome> } {
     const requestId = this.calls.nextRequestId(`${this.options.identity.packageName}-${this.options.incarnation}`);
     const startedAt = performance.now();
     const elapsed = () => performance.now() - startedAt;
@@ -123,6 +149,7 @@ export class AdapterConnection {
     const failureReason: FailureReason = reason === 'fatal-error' || reason === 'startup-failed' ? 'crash' : reason;
     this.calls.settleAll(() => this.failure(failureReason, `${message}; the process is being restarted`, 0));
     this.handshake.fail(message);
+    this.probe?.done.resolve({ ok: false, message });
     if (reason === 'timeout' || reason === 'fatal-error' || reason === 'startup-failed') {
       void terminateProcess(this.child, { graceMs: config.kill_grace_ms, onEscalate: () => this.escalated() });
     } else {
@@ -170,7 +197,10 @@ export class AdapterConnection {
       hello: (hello) => {
         if (!this.handshake.receive(hello)) this.log('warn', 'ignored a second hello from the adapter');
       },
-      pong: (requestId) => void this.heartbeat.handlePong(requestId),
+      pong: (requestId) => {
+        if (this.probe !== undefined && requestId === this.probe.requestId) this.probe.done.resolve({ ok: true });
+        else this.heartbeat.handlePong(requestId);
+      },
       result: (result, errorKind) => {
         if (!this.calls.settle(result.request_id, { kind: 'result', result, errorKind, latencyMs: 0 })) this.dropReply(result.request_id, 'result');
       },
@@ -184,7 +214,9 @@ export class AdapterConnection {
     });
   }
 
-  private adapterError(requestId: string | null, code: ErrorCode, message: string): void {
+  private adapterError(requestId: string | null, reportedCode: ErrorCode, message: string): void {
+    // The Python adapters report "entry_point not found" as 1004 (our gpu_oom): 1011 here.
+    const code: ErrorCode = requestId === null && reportedCode === '1004' && this.profile !== undefined && this.profile.generation !== 'protocol-1' ? '1011' : reportedCode;
     if (requestId !== null && this.calls.settle(requestId, this.failure('adapter-error', message, 0, code))) return;
     if (requestId === null) {
       this.reportedError ??= { code, message };
@@ -223,6 +255,7 @@ export class AdapterConnection {
     const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     this.calls.settleAll(() => this.failure('crash', `the algorithm process ${how} during the call`, 0));
     this.handshake.fail(`the adapter ${how} before the handshake`);
+    this.probe?.done.resolve({ ok: false, message: `the adapter ${how} during start-up` });
     if (this.processId !== -1) {
       this.options.events.emit('process-exit', { ...this.options.identity, processId: this.processId, code: exit.code, signal: exit.signal, expected: this.fault === 'stop' });
     }

@@ -1,10 +1,10 @@
 import { type ErrorCode, parseAdapterMessage, type ResultMessage } from '@procvision/manifest';
 import { type ErrorKind, readErrorKind } from './call-outcome.js';
-import type { AdapterHelloFields } from './handshake.js';
 
 /** What to do with each kind of frame an adapter sends. */
 export interface AdapterFrameHandlers {
-  hello: (hello: AdapterHelloFields) => void;
+  /** The raw hello: its generation is decided by the handshake (see detectAdapterGeneration). */
+  hello: (hello: Record<string, unknown>) => void;
   pong: (requestId: string) => void;
   result: (result: ResultMessage, errorKind: ErrorKind | undefined) => void;
   error: (requestId: string | null, code: ErrorCode, message: string) => void;
@@ -18,19 +18,20 @@ export interface AdapterFrameHandlers {
 /**
  * Parses one decoded frame from an adapter (manifest's `parseAdapterMessage`) and hands it to
  * its handler. Tolerant where docs/spec/protocol.md asks for it: unknown fields are ignored, results may
- * lack `latency_ms`/`session_state`/`debug`, and a hello needs only its `protocol` number.
+ * lack `latency_ms`/`session_state`/`debug` (the Python SDK sends neither), and a hello goes
+ * to the handshake as it came (a Python hello has no `protocol`).
  */
 export function routeAdapterFrame(raw: Record<string, unknown>, handlers: AdapterFrameHandlers): void {
+  if (raw.type === 'hello') return handlers.hello(raw);
   const parsed = parseAdapterMessage(raw);
   if (!parsed.ok) {
-    if (raw.type === 'hello' && typeof raw.protocol === 'number') return handlers.hello({ protocol: raw.protocol });
     if (parsed.reason.startsWith('unknown message type')) return handlers.unknownType(parsed.reason, parsed.requestId);
     return handlers.invalid(parsed.reason, Buffer.from(JSON.stringify(raw).slice(0, 32)).toString('hex'));
   }
   const message = parsed.message;
   switch (message.type) {
     case 'hello':
-      return handlers.hello(message);
+      return handlers.hello(raw);
     case 'pong':
       return handlers.pong(message.request_id);
     case 'result':

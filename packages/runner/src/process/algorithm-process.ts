@@ -1,5 +1,10 @@
 import { type AlgorithmInfo, type CallData, ProcVisionError, parseRunnerConfig, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createFileFrameWriter, createFrameWriter, createPrivateShmDir, type FrameWriter } from '@procvision/shm';
 import { AdapterConnection } from './adapter-connection.js';
+import type { AdapterProfile } from './adapter-generation.js';
+import type { GuidedExecuteCallData } from './guided-call-data.js';
+import { pythonAlgorithmInfo, readPythonManifest } from './python-manifest.js';
 import type { CallOutcome } from './call-outcome.js';
 import type { FaultReason, ProcessIdentity, ProcessState, RunnerEvents } from './events.js';
 import { ConnectionGate, type ConnectionAttempt } from './internal/connection-gate.js';
@@ -56,6 +61,9 @@ export class AlgorithmProcess {
   private currentState: ProcessState = 'stopped';
   private connection: AdapterConnection | undefined;
   private algorithmInfo: AlgorithmInfo | undefined;
+  private adapterProfile: AdapterProfile | undefined;
+  /** The private `PROC_SHM_DIR` this process created (same path across restarts). */
+  private privateShmDir: string | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   /** Why the current start attempt failed, when the adapter said so before exiting. */
   private startFailure: Extract<ConnectionAttempt, { ok: false }> | undefined;
@@ -81,9 +89,18 @@ export class AlgorithmProcess {
     return this.currentState;
   }
 
-  /** What `getInfo()` returned at the last start (steps with their param schemas). */
+  /**
+   * What `getInfo()` returned at the last start (steps with their param schemas); for an
+   * adapter without `info` (Python SDK) the same fields from manifest.json, where an empty
+   * `supported_pids` or `steps` means any PID or step (a v0.3 manifest lists neither).
+   */
   get info(): AlgorithmInfo | undefined {
     return this.algorithmInfo;
+  }
+
+  /** The adapter's generation and capabilities, from its hello at the last start. */
+  get profile(): AdapterProfile | undefined {
+    return this.adapterProfile;
   }
 
   /** The package name this process runs. */
@@ -94,6 +111,26 @@ export class AlgorithmProcess {
   /** The package version this process runs. */
   get packageVersion(): string {
     return this.identity.packageVersion;
+  }
+
+  /**
+   * The adapter's `PROC_SHM_DIR`: the one the options' env names, else a private directory
+   * (mode 0700, on /dev/shm where it exists) created at start and removed on stop. Python SDK
+   * adapters read their frames from files there.
+   */
+  get shmDirectory(): string | undefined {
+    return this.options.env?.['PROC_SHM_DIR'] ?? this.privateShmDir;
+  }
+
+  /**
+   * A frame writer for this process's adapter, chosen by its hello (call after start):
+   * `$PROC_SHM_DIR` files with `dev-shm:` ids for the Python SDK, else shared-memory segments
+   * of `shared_memory_backend` with `slots` slots (default 2).
+   */
+  createFrameWriter(options: { slots?: number } = {}): FrameWriter {
+    const dir = this.shmDirectory;
+    if (this.adapterProfile?.frames === 'files' && dir !== undefined) return createFileFrameWriter({ dir, prefix: 'pv' });
+    return createFrameWriter({ backend: this.config.shared_memory_backend, slots: options.slots ?? 2 });
   }
 
   /** OS process id of the running child, if any. */
@@ -134,7 +171,7 @@ export class AlgorithmProcess {
    * never rejects. Timeouts: `pre_execute_timeout_ms` for `pre`, `info` and `reset`,
    * `execute_timeout_ms` for `execute`, unless `timeoutMs` is given.
    */
-  call(data: CallData, options: { sessionId?: string | null; timeoutMs?: number } = {}): Promise<CallOutcome> {
+  call(data: CallData | GuidedExecuteCallData, options: { sessionId?: string | null; timeoutMs?: number } = {}): Promise<CallOutcome> {
     const timeoutMs = options.timeoutMs ?? (data.phase === 'execute' ? this.config.execute_timeout_ms : this.config.pre_execute_timeout_ms);
     const run = this.queue.then(() =>
       callWithRetries({ data, timeoutMs, sessionId: options.sessionId ?? null, maxRetries: this.config.max_retries, identity: this.identity, events: this.events, acquire: () => this.waitReady() }),
@@ -152,6 +189,7 @@ export class AlgorithmProcess {
     this.gate.settle({ ok: false, reason: 'stopped', code: '1005', message: `${this.identity.packageName} was stopped` });
     if (connection) await connection.shutdown();
     this.connection = undefined;
+    if (this.privateShmDir !== undefined) rmSync(this.privateShmDir, { recursive: true, force: true });
     this.setState('stopped');
   }
 
@@ -160,7 +198,11 @@ export class AlgorithmProcess {
     this.incarnation += 1;
     this.setState('starting');
     const connection = new AdapterConnection({
-      spawn: { ...this.options.adapter, cwd: this.options.root, env: adapterEnvironment(this.options.root, { PROC_MAX_DEFECTS: String(this.config.max_defects), PROC_LOG_LEVEL: this.config.log_level, ...this.options.env }) },
+      spawn: {
+        ...this.options.adapter,
+        cwd: this.options.root,
+        env: adapterEnvironment(this.options.root, { PROC_MAX_DEFECTS: String(this.config.max_defects), PROC_LOG_LEVEL: this.config.log_level, PROC_SHM_DIR: this.ensureShmDir(), ...this.options.env }),
+      },
       config: this.config,
       identity: this.identity,
       events: this.events,
@@ -171,16 +213,26 @@ export class AlgorithmProcess {
     });
     this.connection = connection;
     void connection.exited.then((exit) => this.onExit(connection, exit));
-    void bringUp(connection, { config: this.config, identity: this.identity, events: this.events, logger: this.logger }).then((outcome) => {
+    const manifestInfo = () => pythonAlgorithmInfo(readPythonManifest(this.options.root));
+    void bringUp(connection, { config: this.config, identity: this.identity, events: this.events, logger: this.logger, manifestInfo }).then((outcome) => {
       if (connection !== this.connection || this.currentState !== 'starting') return;
       if (!outcome.ok) {
         this.startFailure = outcome;
         return;
       }
       this.algorithmInfo = outcome.info;
+      this.adapterProfile = outcome.profile;
       this.setState('ready');
       this.gate.settle({ ok: true, connection });
     });
+  }
+
+  private ensureShmDir(): string {
+    const given = this.options.env?.['PROC_SHM_DIR'];
+    if (given !== undefined) return given;
+    if (this.privateShmDir === undefined) this.privateShmDir = createPrivateShmDir();
+    else if (!existsSync(this.privateShmDir)) mkdirSync(this.privateShmDir, { mode: 0o700 });
+    return this.privateShmDir;
   }
 
   private onExit(connection: AdapterConnection, exit: ExitInfo): void {

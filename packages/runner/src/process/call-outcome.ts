@@ -51,7 +51,7 @@ export interface CallOutcome {
   latencyMs: number;
   /** Attempts made (1 + retries). */
   attempts: number;
-  /** `result`: the algorithm answered; `runner`: the runner produced this ERROR. */
+  /** `result`: the algorithm answered; `runner`: the runner produced this ERROR (or an OK without a call, e.g. a reset the adapter lacks). */
   source: 'result' | 'runner';
   /** For `source: "runner"`: what went wrong. */
   reason?: FailureReason;

@@ -1,4 +1,5 @@
 import type { CallData } from '@procvision/manifest';
+import type { GuidedExecuteCallData } from './guided-call-data.js';
 import { type AttemptOutcome, type CallOutcome, toCallOutcome } from './call-outcome.js';
 import type { ProcessIdentity, RunnerEvents } from './events.js';
 import type { ConnectionAttempt } from './internal/connection-gate.js';
@@ -6,7 +7,7 @@ import type { TypedEmitter } from './internal/typed-emitter.js';
 
 /** What one call needs from its process. */
 export interface CallWithRetriesOptions {
-  data: CallData;
+  data: CallData | GuidedExecuteCallData;
   timeoutMs: number;
   sessionId: string | null;
   maxRetries: number;

@@ -1,39 +1,36 @@
 import type { RunnerConfig } from '@procvision/manifest';
+import { type AdapterProfile, detectAdapterGeneration } from './adapter-generation.js';
 import { createDeferred } from './internal/deferred.js';
 import { runnerVersion } from '../internal/runner-version.js';
 
-/** The protocol versions this runner speaks (docs/spec/protocol.md: version 1). */
-export const supportedProtocolVersions: readonly number[] = [1];
+export { supportedProtocolVersions } from './internal/protocol-versions.js';
 
-/** The adapter's hello, as far as the handshake needs it. */
-export interface AdapterHelloFields {
+/** The runner's reply to an accepted hello. */
+export interface RunnerHelloReply {
+  type: 'hello';
   protocol: number;
-  sdk_version?: string;
-  capabilities?: readonly string[];
+  runner_version: string;
+  heartbeat_interval_ms: number;
+  heartbeat_grace_ms: number;
 }
 
-/** What to answer an adapter's hello: the runner's hello, or a refusal. */
-export type HandshakeDecision =
-  | { ok: true; reply: { type: 'hello'; protocol: number; runner_version: string; heartbeat_interval_ms: number; heartbeat_grace_ms: number } }
-  | { ok: false; message: string };
+/** What to answer an adapter's hello: the runner's hello and the adapter's profile, or a refusal. */
+export type HandshakeDecision = { ok: true; profile: AdapterProfile; reply: RunnerHelloReply } | { ok: false; message: string };
 
 /**
- * Checks an adapter's `hello` and builds the runner's reply (docs/spec/protocol.md, "Handshake"):
- * an unsupported major version is refused with a message naming both versions.
+ * Checks an adapter's `hello` (its generation, see {@link detectAdapterGeneration}) and builds
+ * the runner's reply (docs/spec/protocol.md, "Handshake"). The Python generations ignore the reply's
+ * fields but read it as a frame, so every accepted adapter gets the same reply.
  */
-export function answerHello(hello: AdapterHelloFields, config: Pick<RunnerConfig, 'heartbeat_interval_ms' | 'heartbeat_grace_ms'>): HandshakeDecision {
-  const major = Math.trunc(hello.protocol);
-  if (!supportedProtocolVersions.includes(major)) {
-    return {
-      ok: false,
-      message: `adapter speaks protocol ${hello.protocol} but this runner supports ${supportedProtocolVersions.join(', ')}; update the algorithm's SDK or the runner`,
-    };
-  }
+export function answerHello(hello: Record<string, unknown>, config: Pick<RunnerConfig, 'heartbeat_interval_ms' | 'heartbeat_grace_ms'>): HandshakeDecision {
+  const decision = detectAdapterGeneration(hello);
+  if (!decision.ok) return decision;
   return {
     ok: true,
+    profile: decision.profile,
     reply: {
       type: 'hello',
-      protocol: major,
+      protocol: decision.profile.protocol ?? 1,
       runner_version: runnerVersion,
       heartbeat_interval_ms: config.heartbeat_interval_ms,
       heartbeat_grace_ms: config.heartbeat_grace_ms,
@@ -41,8 +38,8 @@ export function answerHello(hello: AdapterHelloFields, config: Pick<RunnerConfig
   };
 }
 
-/** The result of a handshake: done, or why not. */
-export type HandshakeResult = { ok: true } | { ok: false; message: string };
+/** The result of a handshake: the adapter's profile, or why there is none. */
+export type HandshakeResult = { ok: true; profile: AdapterProfile } | { ok: false; message: string };
 
 /**
  * The runner's side of one adapter's handshake: answers the first hello (or refuses it with an
@@ -51,6 +48,7 @@ export type HandshakeResult = { ok: true } | { ok: false; message: string };
 export class Handshake {
   private readonly outcome = createDeferred<HandshakeResult>();
   private done = false;
+  private accepted: AdapterProfile | undefined;
 
   constructor(
     private readonly config: Pick<RunnerConfig, 'heartbeat_interval_ms' | 'heartbeat_grace_ms'>,
@@ -62,14 +60,20 @@ export class Handshake {
     return this.done;
   }
 
+  /** The accepted adapter's profile (undefined before the handshake or after a refusal). */
+  get profile(): AdapterProfile | undefined {
+    return this.accepted;
+  }
+
   /** Handles an adapter hello; false for a repeated one (ignored). */
-  receive(hello: AdapterHelloFields): boolean {
+  receive(hello: Record<string, unknown>): boolean {
     if (this.done) return false;
     this.done = true;
     const decision = answerHello(hello, this.config);
     if (decision.ok) {
+      this.accepted = decision.profile;
       this.send(decision.reply);
-      this.outcome.resolve({ ok: true });
+      this.outcome.resolve({ ok: true, profile: decision.profile });
       return true;
     }
     this.send({ type: 'error', request_id: null, status: 'ERROR', message: decision.message, error_code: '9999' });

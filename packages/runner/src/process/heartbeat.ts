@@ -12,12 +12,18 @@ export interface HeartbeatOptions {
   onMiss: (missed: number) => void;
   /** `maxMissed` consecutive misses: the process is hung. Called once; the heartbeat stops. */
   onLost: () => void;
+  /**
+   * True while pings are not expected to be answered (a call runs in an adapter that does not
+   * announce `ping_while_busy`): no ping is sent and a ping whose grace ends then is not a miss.
+   */
+  isBusy?: () => boolean;
 }
 
 /**
  * The runner's side of the heartbeat: a ping every `intervalMs`, each pong due within
  * `graceMs`; `maxMissed` consecutive misses declare the process hung. Pongs arriving after
- * their grace period count for nothing.
+ * their grace period count for nothing. While `isBusy()` holds, the heartbeat pauses
+ * (DECISIONS item 2: an adapter that cannot answer during a call is checked between calls).
  */
 export class Heartbeat {
   private interval: NodeJS.Timeout | undefined;
@@ -54,6 +60,7 @@ export class Heartbeat {
   }
 
   private ping(): void {
+    if (this.options.isBusy?.() === true) return;
     this.sequence += 1;
     const requestId = `ping-${this.sequence}`;
     const grace = setTimeout(() => this.miss(requestId), this.options.graceMs);
@@ -63,6 +70,7 @@ export class Heartbeat {
 
   private miss(requestId: string): void {
     if (!this.outstanding.delete(requestId) || !this.running) return;
+    if (this.options.isBusy?.() === true) return;
     this.missed += 1;
     this.options.onMiss(this.missed);
     if (this.missed >= this.options.maxMissed) {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContractError, parseManifest, ProcVisionError } from '@procvision/manifest';
+import { isPythonAdapterCommand } from './python-adapter-launch.js';
+import { readPythonManifest } from './python-manifest.js';
 import type { AdapterCommand } from './spawn-adapter.js';
 
 /** One algorithm package the runner should run. */
@@ -40,11 +42,17 @@ export function pythonAdapterCommand(python = 'python3'): AdapterCommand {
 }
 
 /**
- * Fills name and version from `<root>/manifest.json` when the spec lacks them.
+ * Fills name and version from `<root>/manifest.json` when the spec lacks them (a Python SDK
+ * adapter's manifest is read as the Python SDK reads it, see {@link readPythonManifest}).
  * @throws ProcVisionError 2002 when manifest.json is missing, ContractError when it is invalid
  */
 export function resolvePackageSpec(spec: PackageSpec): ResolvedPackageSpec {
   let { name, version } = spec;
+  if ((name === undefined || version === undefined) && isPythonAdapterCommand(spec.adapter)) {
+    const manifest = readPythonManifest(spec.root);
+    name ??= manifest.name;
+    version ??= manifest.version;
+  }
   if (name === undefined || version === undefined) {
     const path = join(spec.root, 'manifest.json');
     let text: string;

@@ -1,5 +1,5 @@
 import { parseRunnerConfig, ProcVisionError, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
-import { createFrameWriter, type FrameWriter } from '@procvision/shm';
+import type { FrameWriter } from '@procvision/shm';
 import { AlgorithmProcess } from './algorithm-process.js';
 import type { CallOutcome } from './call-outcome.js';
 import type { RunnerEvents } from './events.js';
@@ -25,7 +25,8 @@ export interface RunnerOptions {
 
 interface RunningPackage {
   process: AlgorithmProcess;
-  writer: FrameWriter;
+  /** Set once the process is ready: segments (protocol 1) or files in `shmDir` (Python SDK). */
+  writer: FrameWriter | undefined;
   steps: Promise<unknown>;
 }
 
@@ -87,14 +88,16 @@ export class Runner {
       logger: this.logger,
       ...(this.options.restartBackoff ? { restartBackoff: this.options.restartBackoff } : {}),
     });
-    const writer = createFrameWriter({ backend: this.config.shared_memory_backend, slots: this.options.frameSlots ?? 2 });
-    this.packages.set(resolved.name, { process, writer, steps: Promise.resolve() });
+    const running: RunningPackage = { process, writer: undefined, steps: Promise.resolve() };
+    this.packages.set(resolved.name, running);
     try {
       await process.start();
     } catch (error) {
       await this.stopPackage(resolved.name);
       throw error;
     }
+    // Python SDK adapters read frames as $PROC_SHM_DIR files named after `dev-shm:` ids.
+    running.writer = process.createFrameWriter({ slots: this.options.frameSlots ?? 2 });
     return process;
   }
 
@@ -104,7 +107,7 @@ export class Runner {
     if (!running) return;
     this.packages.delete(packageName);
     await running.process.stop();
-    running.writer.close();
+    running.writer?.close();
     for (const session of this.sessions.values()) if (session.packageName === packageName) this.endSession(session.id);
   }
 
@@ -146,7 +149,10 @@ export class Runner {
     }
     const step = running.steps.then(async () => {
       this.events.emit('step-start', { sessionId, stepIndex: request.stepIndex });
-      const outcome = await runStep({ process: running.process, writer: running.writer, warn: (message) => this.logRunner('warn', message, session) }, session, request);
+      const writer = running.writer;
+      const outcome: StepOutcome = writer === undefined
+        ? { sessionId, stepIndex: request.stepIndex, status: 'ERROR', errorCode: '1005', stage: 'validate', message: `package ${session.packageName} has not started`, warnings: [], latencyMs: 0 }
+        : await runStep({ process: running.process, writer, warn: (message) => this.logRunner('warn', message, session) }, session, request);
       session.steps += 1;
       this.events.emit('step-end', {
         sessionId,
@@ -162,13 +168,20 @@ export class Runner {
     return step;
   }
 
-  /** Restarts an inspection: clears the session state and calls the algorithm's `reset(session)`. */
+  /**
+   * Restarts an inspection: clears the session state and calls the algorithm's `reset(session)`.
+   * An adapter that does not announce `reset` (the Python SDK) gets no call: the outcome is OK
+   * with `attempts: 0` and `source: "runner"`.
+   */
   async resetSession(sessionId: string): Promise<CallOutcome> {
     const session = this.requireSession(sessionId);
     session.clearState();
     this.events.emit('session-reset', { sessionId });
     const running = this.packages.get(session.packageName);
     if (!running) throw new ProcVisionError('1005', `package ${session.packageName} is not running`);
+    if (running.process.profile?.hasReset === false) {
+      return { status: 'OK', message: `${session.packageName}'s adapter has no reset; the session state was cleared`, data: {}, latencyMs: 0, attempts: 0, source: 'runner' };
+    }
     const outcome = await running.process.call({ phase: 'reset', session: session.toWire() }, { sessionId });
     session.applyState(outcome.sessionState);
     return outcome;

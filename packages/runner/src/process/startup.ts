@@ -1,5 +1,6 @@
 import { type AlgorithmInfo, parseAlgorithmInfo, ProcVisionError, type RunnerConfig } from '@procvision/manifest';
 import type { AdapterConnection } from './adapter-connection.js';
+import type { AdapterProfile } from './adapter-generation.js';
 import type { ProcessIdentity, RunnerEvents } from './events.js';
 import type { ConnectionAttempt } from './internal/connection-gate.js';
 import { runnerLogEntry } from './internal/runner-log.js';
@@ -12,10 +13,12 @@ export interface BringUpOptions {
   identity: ProcessIdentity;
   events: TypedEmitter<RunnerEvents>;
   logger: RunnerLogger;
+  /** Where steps, PIDs and params come from for an adapter without `info` (its manifest.json). */
+  manifestInfo: () => AlgorithmInfo;
 }
 
 /** A started process (with its `getInfo()`), or why it did not start. */
-export type BringUpOutcome = { ok: true; info: AlgorithmInfo; coldStartMs: number } | Extract<ConnectionAttempt, { ok: false }>;
+export type BringUpOutcome = { ok: true; info: AlgorithmInfo; profile: AdapterProfile; coldStartMs: number } | Extract<ConnectionAttempt, { ok: false }>;
 
 /**
  * Start-up of a freshly spawned adapter (docs/spec/protocol.md, "Handshake and start-up"): wait for its
@@ -23,14 +26,20 @@ export type BringUpOutcome = { ok: true; info: AlgorithmInfo; coldStartMs: numbe
  * answers once `setup()` finished. All of it within `startup_timeout_ms` of the spawn.
  * A failure ends the process (if it is still there) and carries the adapter's own error code
  * when it reported one (1003 for a missing asset), 1005 otherwise.
+ *
+ * An adapter without `info` in its hello (the Python SDK) is ready when it answers a first
+ * `ping` (it reads frames only after import and setup); its steps, PIDs and param schemas come
+ * from manifest.json, and its heartbeat starts only then (a slow import is not a hang).
  */
 export async function bringUp(connection: AdapterConnection, options: BringUpOptions): Promise<BringUpOutcome> {
   const startedAt = performance.now();
   const { config } = options;
   const hello = await connection.waitForHandshake(config.startup_timeout_ms);
   if (!hello.ok) return fail(connection, '1005', hello.message);
-  connection.startHeartbeat();
+  const { profile } = hello;
   const timeoutMs = Math.max(1, Math.round(config.startup_timeout_ms - (performance.now() - startedAt)));
+  if (!profile.hasInfo) return bringUpWithoutInfo(connection, options, profile, timeoutMs, startedAt);
+  connection.startHeartbeat();
   const attempt = await connection.call({ phase: 'info' }, { timeoutMs, sessionId: null }).outcome;
   if (attempt.kind === 'failure') return fail(connection, attempt.code, `start-up failed: ${attempt.message}`);
   const { result } = attempt;
@@ -47,7 +56,22 @@ export async function bringUp(connection: AdapterConnection, options: BringUpOpt
   }
   const coldStartMs = performance.now() - startedAt;
   options.events.emit('process-ready', { ...options.identity, processId: connection.processId, coldStartMs });
-  return { ok: true, info: parsed.info, coldStartMs };
+  return { ok: true, info: parsed.info, profile, coldStartMs };
+}
+
+async function bringUpWithoutInfo(connection: AdapterConnection, options: BringUpOptions, profile: AdapterProfile, timeoutMs: number, startedAt: number): Promise<BringUpOutcome> {
+  const pong = await connection.waitForPong(timeoutMs);
+  if (!pong.ok) return fail(connection, '1005', `start-up failed: ${pong.message}`);
+  let info: AlgorithmInfo;
+  try {
+    info = options.manifestInfo();
+  } catch (error) {
+    return fail(connection, ProcVisionError.isInstance(error) ? error.code : '9999', (error as Error).message);
+  }
+  connection.startHeartbeat();
+  const coldStartMs = performance.now() - startedAt;
+  options.events.emit('process-ready', { ...options.identity, processId: connection.processId, coldStartMs });
+  return { ok: true, info, profile, coldStartMs };
 }
 
 function fail(connection: AdapterConnection, fallbackCode: Extract<ConnectionAttempt, { ok: false }>['code'], message: string): BringUpOutcome {

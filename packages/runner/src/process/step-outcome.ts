@@ -10,8 +10,20 @@ export interface StepRequest {
   stepIndex: number;
   /** The camera frame, written into the process's shared-memory ring. */
   frame: Frame;
-  /** User params, validated against the step's param schema (defaults filled) before any call. */
+  /**
+   * User params, validated against the step's param schema (defaults filled) before any call.
+   * A Python v0.3 algorithm takes none (its `execute` has no params): giving any is 1006.
+   */
   userParams?: Record<string, unknown>;
+  /**
+   * The guide (reference) image of a Python v0.3 step (`guide_image_shm_id`); absent, the
+   * current frame is handed over as the guide too. Other generations take none (a warning).
+   */
+  guideFrame?: Frame;
+  /** `guide_info` of a Python v0.3 step: any JSON (default `[]`). Other generations: ignored, a warning. */
+  guideInfo?: unknown;
+  /** `step_desc` of a Python v0.3 step (default: the manifest step's name, else `""`). Other generations: ignored, a warning. */
+  stepDesc?: string;
 }
 
 /**
@@ -36,6 +48,8 @@ export interface StepOutcome {
   warnings: string[];
   /** The frame as the algorithm saw it. */
   frame?: { sharedMemId: string; imageMeta: ImageMeta };
+  /** The guide frame as a Python v0.3 algorithm saw it (the current frame's id when none was given). */
+  guideFrame?: { sharedMemId: string; imageMeta: ImageMeta };
   /** Wall time of the whole step, in ms. */
   latencyMs: number;
 }

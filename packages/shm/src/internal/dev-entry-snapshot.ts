@@ -3,6 +3,8 @@ import type { DevEntry } from '../dev-store.js';
 import type { FrameImageMeta } from '../image-meta.js';
 import { ImageLoadError } from '../image-load-error.js';
 import { detectContent } from './detect-encoding.js';
+import { decodeNpy } from './npy.js';
+import { toThreeChannels } from './pixels.js';
 import type { ColorSpace, FrameHeader } from './layout.js';
 import { snapshotOfMemory } from './read-segment.js';
 import type { SegmentSnapshot } from './segment-snapshot.js';
@@ -29,6 +31,18 @@ async function encodedSize(bytes: Uint8Array, sharedMemId: string): Promise<{ wi
  */
 export async function devEntrySnapshot(entry: DevEntry, sharedMemId: string, meta: FrameImageMeta | undefined): Promise<SegmentSnapshot> {
   if (entry.kind === 'segment') return snapshotOfMemory(entry.bytes, sharedMemId);
+  if (entry.kind === 'npy') {
+    const decoded = decodeNpy(entry.bytes);
+    if (!decoded.ok) throw new ImageLoadError('bad-header', sharedMemId, `${entry.path}: ${decoded.message}`, { details: { path: entry.path } });
+    const { width, height, channels, pixels } = decoded;
+    // HxW / HxWx1 is grey; like the Python reader, it is expanded when image_meta asks for colour.
+    if (channels === 1 && meta !== undefined && meta.color_space !== 'GRAY') {
+      const rgb = toThreeChannels(pixels, 1);
+      return stable({ encoding: 'raw', colorSpace: meta.color_space === 'BGR' ? 'BGR' : 'RGB', width, height, channels: 3, payloadLength: rgb.byteLength }, rgb);
+    }
+    const colorSpace: ColorSpace = channels === 1 ? 'GRAY' : meta?.color_space === 'BGR' ? 'BGR' : 'RGB';
+    return stable({ encoding: 'raw', colorSpace, width, height, channels, payloadLength: pixels.byteLength }, pixels);
+  }
   if (entry.kind === 'pixels') {
     const { width, height, channels, colorSpace } = entry.layout;
     return stable({ encoding: 'raw', colorSpace, width, height, channels, payloadLength: entry.pixels.byteLength }, entry.pixels);
@@ -41,11 +55,12 @@ export async function devEntrySnapshot(entry: DevEntry, sharedMemId: string, met
     const colorSpace: ColorSpace = entry.meta.colorSpace ?? meta?.color_space ?? 'RGB';
     return stable({ encoding: content, colorSpace, channels: 0, payloadLength: bytes.byteLength, ...size }, bytes);
   }
-  if (!meta) throw new ImageLoadError('decode-failed', sharedMemId, 'the dev-shm bytes are not JPEG, PNG or a ProcVision segment, and no image_meta gives a raw size');
+  const where = entry.path === undefined ? 'the dev-shm bytes' : entry.path;
+  if (!meta) throw new ImageLoadError('decode-failed', sharedMemId, `${where}: not JPEG, PNG or a ProcVision segment, and no image_meta gives a raw size`);
   const pixels = meta.width * meta.height;
   const channels = bytes.byteLength === pixels * 3 ? 3 : bytes.byteLength === pixels ? 1 : 0;
   if (channels === 0) {
-    throw new ImageLoadError('bad-header', sharedMemId, `raw dev-shm bytes are ${bytes.byteLength} long; image_meta ${meta.width}x${meta.height} expects ${pixels * 3} (3 channels) or ${pixels} (GRAY)`);
+    throw new ImageLoadError('bad-header', sharedMemId, `${where}: raw bytes are ${bytes.byteLength} long; image_meta ${meta.width}x${meta.height} expects ${pixels * 3} (3 channels) or ${pixels} (GRAY)`);
   }
   const colorSpace: ColorSpace = channels === 1 ? 'GRAY' : meta.color_space === 'BGR' ? 'BGR' : 'RGB';
   return stable({ encoding: 'raw', colorSpace, width: meta.width, height: meta.height, channels, payloadLength: bytes.byteLength }, bytes);

@@ -3,7 +3,7 @@ import { readJsonBody } from '../read-body.js';
 import { createSessionSchema, executeRequestSchema, parseRequest, stepRequestSchema } from '../request-schemas.js';
 import type { Route } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
-import { toFrame } from '../image-input.js';
+import { stepRequestOf } from '../step-request.js';
 import { stepResponse } from '../step-response.js';
 import type { InspectionSession } from '../../process/session.js';
 
@@ -36,8 +36,7 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       async handle({ request, params }) {
         const session = requireSession(context, params.id!);
         const body = parseRequest(stepRequestSchema, await readJsonBody(request, context.limits.jsonBytes), 'step request');
-        const frame = await toFrame(body.image, body.image_meta);
-        return stepResponse(await context.sessions.step(session, { stepIndex: body.step_index, frame, ...(body.user_params ? { userParams: body.user_params } : {}) }));
+        return stepResponse(await context.sessions.step(session, await stepRequestOf(body)));
       },
     },
     {
@@ -63,10 +62,10 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       pattern: '/execute',
       async handle({ request }) {
         const body = parseRequest(executeRequestSchema, await readJsonBody(request, context.limits.jsonBytes), 'execute request');
-        const frame = await toFrame(body.image, body.image_meta);
+        const step = await stepRequestOf(body);
         const session = await context.sessions.create(body.pid, body.context);
         try {
-          return stepResponse(await context.sessions.step(session, { stepIndex: body.step_index, frame, ...(body.user_params ? { userParams: body.user_params } : {}) }));
+          return stepResponse(await context.sessions.step(session, step));
         } finally {
           context.sessions.end(session);
         }

@@ -1,0 +1,58 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { GuideOptions } from '../command-options.js';
+import { UsageError } from '../usage-error.js';
+import { type ImageFile, readImageFile } from './read-image-file.js';
+
+/** Largest `--guide-info` (inline or `@file`), in bytes. */
+const maxGuideInfoBytes = 1024 * 1024;
+
+/** The guide fields of one step (Python v0.3 algorithms), read from the command line. */
+export interface GuideInputs {
+  guideImage?: ImageFile;
+  guideInfo?: unknown;
+  stepDesc?: string;
+}
+
+/**
+ * Reads `--guide-image FILE`, `--guide-info JSON|@file.json` and `--step-desc TEXT`: a missing
+ * or non-image file, unreadable or invalid JSON, or more than 1 MiB is a usage error naming the
+ * flag (and the file), with code 1006 for bad JSON.
+ */
+export async function readGuideOptions(options: GuideOptions, example: string): Promise<GuideInputs> {
+  const inputs: GuideInputs = {};
+  if (options.guideImage !== undefined) inputs.guideImage = await readImageFile(options.guideImage, example, '--guide-image');
+  if (options.guideInfo !== undefined) inputs.guideInfo = parseGuideInfo(options.guideInfo, example);
+  if (options.stepDesc !== undefined) {
+    if (options.stepDesc.length > 4096) throw new UsageError(`--step-desc is ${options.stepDesc.length} characters; at most 4096.`, { code: '1006', example });
+    inputs.stepDesc = options.stepDesc;
+  }
+  return inputs;
+}
+
+function parseGuideInfo(value: string, example: string): unknown {
+  let text = value;
+  let source = '--guide-info';
+  if (value.startsWith('@')) {
+    const path = resolve(value.slice(1));
+    source = `--guide-info file ${path}`;
+    let size: number;
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new UsageError(`${source} is not a regular file; pass @file.json of a JSON file.`, { example });
+      size = stat.size;
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`${source} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass @file.json of an existing JSON file.`, { example });
+    }
+    if (size > maxGuideInfoBytes) throw new UsageError(`${source} is ${size} bytes; at most ${maxGuideInfoBytes}.`, { code: '1006', example });
+    text = readFileSync(path, 'utf8');
+  } else if (Buffer.byteLength(value) > maxGuideInfoBytes) {
+    throw new UsageError(`--guide-info is longer than ${maxGuideInfoBytes} bytes; pass @file.json.`, { code: '1006', example });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${source} is not valid JSON (${(error as Error).message}); pass JSON such as '[{"label": "screw"}]' or @file.json.`, { code: '1006', example });
+  }
+}
