@@ -18,6 +18,29 @@ export default tseslint.config(
     },
   },
   {
+    // The adapter's start-up path (procvision-adapter: hello, algorithm import, first result) and
+    // what an algorithm imports from @procvision/sdk must not load zod or sharp: the schemas are
+    // imported lazily (internal/adapter/contract-checks.ts, inbound-frame.ts), sharp by
+    // @procvision/shm on first decode. Type-only imports are fine (erased).
+    files: ['packages/sdk/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'zod', message: 'zod is off the adapter start-up path; use the quick checks or loadContractChecks() (internal/adapter/contract-checks.ts).', allowTypeImports: true },
+            { name: 'sharp', message: 'sharp is off the adapter start-up path; @procvision/shm loads it on first decode.', allowTypeImports: true },
+            {
+              name: '@procvision/manifest',
+              message: 'the @procvision/manifest root loads zod; import from @procvision/manifest/errors or /framing, or load the schemas lazily with loadContractChecks().',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/test/**', '**/bench/**', '**/scripts/**', '**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

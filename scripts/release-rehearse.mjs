@@ -470,6 +470,7 @@ async function cleanUp(passed) {
   else log(`logs of every step kept in ${paths.logs}`);
 }
 
+let interrupted;
 process.on('exit', killEverything);
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
   process.on(signal, () => {
@@ -477,7 +478,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
     finished = true;
     log(`${signal}: stopping`);
     killEverything();
-    cleanUp(false).finally(() => process.exit(code));
+    interrupted = cleanUp(false).finally(() => process.exit(code));
   });
 }
 
@@ -487,8 +488,8 @@ try {
   log('release rehearsal passed');
 } catch (error) {
   exitCode = 1;
-  process.stderr.write(`\n[rehearse] RELEASE REHEARSAL FAILED\n${error instanceof Error ? error.message : String(error)}\n\n`);
-  if (!keep) process.stderr.write(`[rehearse] run with --keep to keep ${work} (repo copy, user folder)\n`);
+  if (interrupted === undefined) process.stderr.write(`\n[rehearse] RELEASE REHEARSAL FAILED\n${error instanceof Error ? error.message : String(error)}\n\n`);
+  if (interrupted === undefined && !keep) process.stderr.write(`[rehearse] run with --keep to keep ${work} (repo copy, user folder)\n`);
 } finally {
   if (!finished) {
     finished = true;
@@ -496,4 +497,5 @@ try {
     await cleanUp(exitCode === 0);
   }
 }
+if (interrupted !== undefined) await interrupted; // exits with 130/143 once cleaned up
 process.exit(exitCode);

@@ -3,5 +3,6 @@ import { baseConfig } from '../../tsup.config.base.js';
 
 export default defineConfig({
   ...baseConfig,
-  entry: ['src/index.ts'],
+  splitting: true,
+  entry: { index: 'src/index.ts', 'process/index': 'src/process/index.ts', 'targets/index': 'src/targets/index.ts' },
 });

@@ -6,6 +6,7 @@ export { UsageError, type UsageErrorOptions } from './usage-error.js';
 export { ExitCodes, type ExitCode } from './exit-codes.js';
 export type {
   ActivateOptions,
+  DoctorOptions,
   ExecOptions,
   InitOptions,
   InstallOptions,
@@ -16,4 +17,4 @@ export type {
   StoreOptions,
   UninstallOptions,
   ValidateOptions,
-} from './command-options.js';
+} from './command-table/index.js';

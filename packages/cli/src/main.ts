@@ -3,7 +3,8 @@ import { ExitCodes } from './exit-codes.js';
 import { Output } from './output.js';
 import { createProgram } from './program.js';
 import { UsageError } from './usage-error.js';
-import { exampleFor } from './internal/examples.js';
+import { commandFromArgv } from './command-table/index.js';
+import { exampleOf, projectFromArgv, storeFromArgv } from './internal/contextual-example.js';
 import { describeError } from './internal/describe-error.js';
 
 /**
@@ -42,8 +43,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCodes.success;
       if (error.code === 'commander.help') return ExitCodes.usage;
-      const commandName = lastCommandName(argv);
-      output.error({ message: commanderMessage || error.message, example: exampleFor(commandName), code: 'usage' });
+      const spec = commandFromArgv(argv);
+      const project = projectFromArgv(spec, argv);
+      const store = storeFromArgv(spec, argv);
+      const context = { ...(project === undefined ? {} : { project }), ...(store === undefined ? {} : { store }) };
+      output.error({ message: commanderMessage || error.message, example: exampleOf(spec, context), code: 'usage' });
       return ExitCodes.usage;
     }
     if (UsageError.isInstance(error)) {
@@ -53,11 +57,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     output.error(describeError(error));
     return ExitCodes.failure;
   }
-}
-
-const commandNames = new Set(['init', 'validate', 'run', 'package', 'install', 'list', 'activate', 'rollback', 'uninstall', 'exec', 'serve', 'status', 'runner']);
-
-function lastCommandName(argv: readonly string[]): string {
-  const names = argv.slice(2).filter((arg) => commandNames.has(arg));
-  return names.find((name) => name !== 'runner') ?? names[0] ?? 'procvision';
 }

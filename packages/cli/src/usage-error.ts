@@ -1,3 +1,5 @@
+import type { ErrorCode } from '@procvision/manifest/errors';
+
 const marker = Symbol.for('procvision.cli.usage-error');
 
 /** Options of a {@link UsageError}. */
@@ -5,7 +7,7 @@ export interface UsageErrorOptions {
   /** A command line that shows the right usage, printed after the reason. */
   example?: string;
   /** An error code of the error table when one applies (e.g. `1006` for bad --params). */
-  code?: string;
+  code?: ErrorCode;
   /** The underlying error. */
   cause?: unknown;
 }
@@ -18,7 +20,7 @@ export class UsageError extends Error {
   /** A command line that shows the right usage. */
   readonly example: string | undefined;
   /** An error code of the error table, when one applies. */
-  readonly code: string | undefined;
+  readonly code: ErrorCode | undefined;
   private readonly [marker] = true;
 
   constructor(message: string, options: UsageErrorOptions = {}) {

@@ -130,7 +130,7 @@ describe('bad input', () => {
   });
 
   it('validate flags the PID_TO_FILL placeholder of init without --pids', async () => {
-    const run = await runCli(['init', 'placeholder', '-d', folder.path, '--json']);
+    const run = await runCli(['init', 'placeholder', '-d', join(folder.path, 'placeholder'), '--json']);
     expect(run.code).toBe(0);
     const validate = await runCli(['validate', join(folder.path, 'placeholder'), '--json']);
     expect(validate.code).toBe(1);
@@ -138,7 +138,7 @@ describe('bad input', () => {
   });
 
   it('init refuses a folder that exists and is not empty', async () => {
-    const run = await runCli(['init', 'good', '-d', folder.path]);
+    const run = await runCli(['init', 'good', '-d', join(folder.path, 'good')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('already exists');
   });

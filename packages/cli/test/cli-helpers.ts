@@ -50,9 +50,9 @@ export async function temporaryFolder(prefix: string): Promise<{ path: string; r
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** `procvision init <name> --pids A01,A02 -d <parent>`; returns the project folder. */
+/** `procvision init <name> --pids A01,A02 -d <parent>/<name>`; returns the project folder. */
 export async function scaffold(parent: string, name = 'demo', pids = 'A01,A02'): Promise<string> {
-  const run = await runCli(['init', name, '--pids', pids, '-d', parent, '--json']);
+  const run = await runCli(['init', name, '--pids', pids, '-d', join(parent, name), '--json']);
   if (run.code !== 0) throw new Error(`init failed (${run.code}): ${run.stderr}`);
   return join(parent, name);
 }

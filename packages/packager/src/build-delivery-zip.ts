@@ -7,7 +7,7 @@ import { collectTarballs } from './internal/collect-tarballs.js';
 import { createDelivery } from './internal/delivery-document.js';
 import { listProjectFiles, type ZipSource } from './internal/project-files.js';
 import { resolveProjectTarget } from './internal/project-target.js';
-import { runNpm } from './internal/run-command.js';
+import { runNpm } from './process/run-npm.js';
 import { createStagingProject } from './internal/staging-project.js';
 import { readPackageJson } from './internal/workspace-packages.js';
 import { writeDeterministicZip } from './internal/write-zip.js';
@@ -33,6 +33,11 @@ export interface BuildOptions {
   skipBuild?: boolean;
   /** Extra package names whose install scripts may be skipped safely. */
   allowInstallScripts?: readonly string[];
+  /**
+   * The folder whose `.npmrc` files npm reads (its own, and its enclosing project's or pnpm
+   * workspace root's); default the project. For a caller that packages a staged copy.
+   */
+  npmConfigDir?: string;
   /** npm cache folder to use (and keep); default a private cache removed afterwards. */
   npmCacheDir?: string;
   /** delivery.json `created_at`; default SOURCE_DATE_EPOCH, else now. */
@@ -91,7 +96,7 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
   try {
     if (options.skipBuild !== true && packageJson.scripts?.build !== undefined) {
       progress('project-build', `running the build script of ${project}`);
-      await runNpm(['run', 'build'], project, cacheDir);
+      await runNpm(['run', 'build'], { cwd: project, cacheDir, network: 'user' });
     }
     const projectFiles = await listProjectFiles(project, manifest);
     const dependencyCount = Object.keys(packageJson.dependencies ?? {}).length;
@@ -101,7 +106,7 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
       onPack: (packageName) => progress('workspace-pack', `packing first-party ${packageName}`),
       onLockfile: () => progress('lockfile-write', 'writing package-lock.json with resolved and integrity'),
       onInstall: () => progress('dependencies-install', `resolving the install set for ${formatTarget(target)}`),
-    });
+    }, options.npmConfigDir === undefined ? project : resolve(options.npmConfigDir));
     progress('install-scripts-check', `checking install scripts of ${installSet.length} packages`);
     const allowedInstallScripts = checkInstallScripts(installSet, target, options.allowInstallScripts);
     for (const allowed of allowedInstallScripts) progress('install-scripts-check', `${allowed.name}@${allowed.version}: ${allowed.reason}`);

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError } from '@procvision/manifest/errors';
 
 /** Operating systems a delivery zip can target. */
 export type TargetOs = 'linux' | 'win32' | 'darwin';
@@ -14,6 +14,15 @@ export interface PlatformTarget {
   /** Set for linux targets only. */
   libc?: TargetLibc;
 }
+
+/**
+ * Every target the packager delivers for and the CLI offers (`procvision package --target`),
+ * in canonical short form (a linux target without libc means glibc).
+ */
+export const supportedTargets = ['linux-x64', 'linux-x64-musl', 'linux-arm64', 'linux-arm64-musl', 'win32-x64', 'darwin-arm64'] as const;
+
+/** One of {@link supportedTargets}. */
+export type SupportedTarget = (typeof supportedTargets)[number];
 
 const targetPattern = /^(linux|win32|darwin)-(x64|arm64)(?:-(glibc|musl))?$/;
 

@@ -4,10 +4,12 @@
  * setup, then serves `call` and `teardown` requests from the main thread one at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeFrame, parseAlgorithmInfo, ProcVisionError } from '@procvision/manifest';
+import type { ErrorCode } from '@procvision/manifest';
 import { createLogger } from './logger.js';
 import { reserveStdoutForFrames } from './internal/adapter/stdout-guard.js';
-import { loadAlgorithm, describe } from './internal/adapter/algorithm-loader.js';
+import { describe } from './internal/adapter/algorithm-loader.js';
+import { setUpAlgorithm, setupFailure } from './internal/adapter/algorithm-setup.js';
+import { encodeResult } from './internal/adapter/result-frame.js';
 import type { FromWorker, ToWorker, WorkerStart } from './internal/adapter/bridge-messages.js';
 import { runCall, warnIfLargeState, type CallRunnerContext } from './internal/adapter/call-runner.js';
 import { controlSlot, FrameOutput } from './internal/adapter/frame-output.js';
@@ -45,20 +47,11 @@ port.on('message', (message: ToWorker) => {
 
 async function load(root: string, modulePath: string, exportName: string, maxDefects: number): Promise<void> {
   try {
-    const algorithm = await loadAlgorithm(root, modulePath, exportName);
-    try {
-      await algorithm.setup?.();
-    } catch (error) {
-      const code = ProcVisionError.isInstance(error) ? error.code : '9999';
-      throw new ProcVisionError(code, `${exportName}.setup() failed: ${describe(error)}`, { cause: error });
-    }
-    const { info, warnings } = parseAlgorithmInfo(await algorithm.getInfo(), { source: `${exportName}.getInfo()` });
-    for (const warning of warnings) logger.warn(warning);
-    context = { algorithm, info, maxDefects, logger };
+    context = await setUpAlgorithm({ root, modulePath, exportName, maxDefects }, logger);
     send({ kind: 'ready' });
   } catch (error) {
-    const code = ProcVisionError.isInstance(error) ? error.code : '9999';
-    send({ kind: 'load-failed', code, message: ProcVisionError.isInstance(error) ? error.message : describe(error) });
+    const { code, message } = setupFailure(error);
+    send({ kind: 'load-failed', code: code as ErrorCode, message });
   }
 }
 
@@ -68,7 +61,7 @@ async function load(root: string, modulePath: string, exportName: string, maxDef
  */
 async function call(callContext: CallRunnerContext, requestId: string, data: Record<string, unknown>): Promise<void> {
   const result = await runCall(callContext, requestId, data);
-  const frame = encodeResult(result);
+  const frame = encodeResult(result, logger);
   warnIfLargeState(callContext.logger, data, result, frame.byteLength);
   Atomics.store(control, controlSlot.callBusy, 0);
   try {
@@ -89,18 +82,6 @@ function awaitNextCall(callContext: CallRunnerContext): void {
   if (!process.getActiveResourcesInfo().every((resource) => resource === 'MessagePort')) return;
   const next = inbox.waitForCall(mailboxWaitMs);
   if (next !== undefined) void call(callContext, next.requestId, next.data);
-}
-
-/** Encodes a result frame; one above max_frame_bytes becomes an ERROR result that says so. */
-function encodeResult(result: Record<string, unknown>): Buffer {
-  try {
-    return encodeFrame(result);
-  } catch (error) {
-    logger.error('result frame not sent', { request_id: result.request_id, reason: describe(error) });
-    const { type, request_id, data } = result as { type: string; request_id: string; data: Record<string, unknown> };
-    const message = `result too large to send: ${describe(error)}`;
-    return encodeFrame({ type, request_id, timestamp_ms: Date.now(), status: 'ERROR', error_code: '9999', message, data: { phase: data.phase, step_index: data.step_index }, latency_ms: result.latency_ms });
-  }
 }
 
 async function teardown(): Promise<void> {

@@ -4,9 +4,9 @@ import { AdapterHarness, stepData } from './adapter-harness.js';
 let harness: AdapterHarness | undefined;
 afterEach(() => harness?.kill());
 
-describe('main thread -> worker hand-off', () => {
+describe('main thread -> worker hand-off (--algorithm-thread worker)', () => {
   it('answers back-to-back calls (mailbox), calls too big for the mailbox (message) and calls after an idle pause', async () => {
-    harness = await AdapterHarness.started('scripted');
+    harness = await AdapterHarness.started('scripted', { args: ['--algorithm-thread', 'worker'] });
     const big = { blob: 'x'.repeat(80 * 1024) };
     for (let index = 0; index < 60; index += 1) {
       const state = index % 3 === 2 ? big : { n: index };

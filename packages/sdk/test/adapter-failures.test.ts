@@ -85,8 +85,8 @@ describe('procvision-adapter: algorithm failures become ERROR results', () => {
 });
 
 describe('procvision-adapter: a crashing algorithm', () => {
-  it('answers the running call with an error frame and exits non-zero when the worker dies', async () => {
-    const harness = await start();
+  it.each([['main'], ['worker']])('answers the running call with an error frame and exits non-zero when the algorithm crashes (%s thread)', async (thread) => {
+    const harness = await start('scripted', { args: ['--algorithm-thread', thread] });
     const requestId = harness.sendCall(stepData('execute', 1, { behaviour: 'crash' }));
     const error = await harness.next((frame) => frame.request_id === requestId);
     expect(error).toMatchObject({ type: 'error', status: 'ERROR', error_code: '9999' });

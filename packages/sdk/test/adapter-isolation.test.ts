@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { AdapterHarness, adapterHarnesses, stepData } from './adapter-harness.js';
+import { AdapterHarness, adapterHarnesses, fixtureRoot, stepData } from './adapter-harness.js';
 
 const { track } = adapterHarnesses();
 
-describe('procvision-adapter: the algorithm runs off the protocol thread', () => {
-  it('answers a ping within 100 ms while execute runs a 3-second synchronous loop', async () => {
-    const harness = await AdapterHarness.started('scripted');
+describe('procvision-adapter --algorithm-thread worker: the algorithm runs off the protocol thread', () => {
+  it('announces ping_while_busy and answers a ping within 100 ms while execute runs a 3-second synchronous loop', async () => {
+    const harness = new AdapterHarness(fixtureRoot('scripted'), { args: ['--algorithm-thread', 'worker'] });
     track(harness);
+    expect(await harness.next((frame) => frame.type === 'hello')).toMatchObject({ capabilities: expect.arrayContaining(['ping_while_busy']) });
+    harness.send({ type: 'hello', protocol: 1, runner_version: 'test', heartbeat_interval_ms: 5000, heartbeat_grace_ms: 2000 });
     await harness.call({ phase: 'info' });
     const started = Date.now();
     const spin = harness.sendCall(stepData('execute', 1, { behaviour: 'spin', duration_ms: 3000 }));
@@ -25,8 +27,8 @@ describe('procvision-adapter: the algorithm runs off the protocol thread', () =>
     expect(Math.max(...pongDelays)).toBeLessThan(100);
   });
 
-  it('keeps console.log and process.stdout.write of algorithm code off the frame stream', async () => {
-    const harness = await AdapterHarness.started('scripted');
+  it.each([['main'], ['worker']])('keeps console.log and process.stdout.write of algorithm code off the frame stream (%s thread)', async (thread) => {
+    const harness = await AdapterHarness.started('scripted', { args: ['--algorithm-thread', thread] });
     track(harness);
     for (let index = 0; index < 3; index += 1) {
       expect(await harness.call(stepData('execute', 1, { behaviour: 'log' }))).toMatchObject({ status: 'OK' });
@@ -45,7 +47,7 @@ describe('procvision-adapter: the algorithm runs off the protocol thread', () =>
   });
 
   it('keeps a 1 MB result whole while pongs are written from the other thread', async () => {
-    const harness = await AdapterHarness.started('scripted');
+    const harness = await AdapterHarness.started('scripted', { args: ['--algorithm-thread', 'worker'] });
     track(harness);
     await harness.call({ phase: 'info' });
     const big = harness.sendCall(stepData('execute', 1, { behaviour: 'big' }));

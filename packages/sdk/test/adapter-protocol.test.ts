@@ -90,8 +90,20 @@ describe('procvision-adapter protocol', () => {
     expect(error.message).toContain('image_meta');
   });
 
-  it('answers a second concurrent call with busy, then serves the next one', async () => {
+  it('with the algorithm on the main thread, answers a call sent during another after it, once each, in order', async () => {
     const harness = await start();
+    await harness.call({ phase: 'info' });
+    const slow = harness.sendCall(stepData('execute', 1, { behaviour: 'sleep', duration_ms: 300 }));
+    const second = harness.sendCall(stepData('execute', 1));
+    expect(await harness.next((frame) => frame.request_id === slow)).toMatchObject({ type: 'result', status: 'OK' });
+    expect(await harness.next((frame) => frame.request_id === second)).toMatchObject({ type: 'result', status: 'OK' });
+    expect(await harness.call(stepData('execute', 1))).toMatchObject({ status: 'OK' });
+    // next() consumed one answer each; no second answer to either is left.
+    expect(harness.frames.filter((frame) => frame.request_id === slow || frame.request_id === second)).toHaveLength(0);
+  });
+
+  it('with --algorithm-thread worker, answers a second concurrent call with busy, then serves the next one', async () => {
+    const harness = await start('scripted', { args: ['--algorithm-thread', 'worker'] });
     await harness.call({ phase: 'info' });
     const slow = harness.sendCall(stepData('execute', 1, { behaviour: 'sleep', duration_ms: 400 }));
     const second = await harness.call(stepData('execute', 1));

@@ -1,7 +1,8 @@
-import { checkExecuteResult, checkPreExecuteResult, parseRunnerMessage } from '@procvision/manifest';
+import { checkExecuteResult, checkPreExecuteResult, parseAlgorithmInfo, parseRunnerMessage } from '@procvision/manifest';
 import { describe, expect, it } from 'vitest';
 import { quickCallData } from '../src/internal/adapter/quick-call-check.js';
 import { quickExecuteResult, quickPreExecuteResult } from '../src/internal/adapter/quick-result-check.js';
+import { quickAlgorithmInfo } from '../src/internal/adapter/quick-info-check.js';
 
 const imageMeta = { width: 1920, height: 1200, timestamp_ms: 1714032000123, camera_id: 'cam-01', color_space: 'RGB' };
 const session = { id: 'sid-1', context: { product_code: 'A01' }, state: { a: 1 } };
@@ -73,5 +74,28 @@ describe('quick checks agree with the zod contracts', () => {
       expect(fast, JSON.stringify(value)).toEqual(slow);
     }
     expect(quick).toBeGreaterThanOrEqual(6);
+  });
+
+  it('passes only getInfo() results the zod check passes without warnings, built the same way', () => {
+    const step = { index: 1, name: 'only', params: [] };
+    const base = { name: 'screw_check', version: '1.2.0', supported_pids: ['A01', 'A02'], steps: [step] };
+    const infos: unknown[] = [
+      base, { ...base, description: 'd', extra: 1 }, { ...base, steps: [] }, { ...base, steps: [{ index: 1, name: 'a' }, { index: 2, name: 'b', description: 'x' }] },
+      { ...base, version: '1.0' }, { ...base, version: '1.2.0-rc.1+b5' }, { ...base, version: 'v1' }, { ...base, name: 'Screw' }, { ...base, name: '' },
+      { ...base, name: 'x'.repeat(215) }, { ...base, description: 3 }, { ...base, supported_pids: [] }, { ...base, supported_pids: ['A01', 'A01'] },
+      { ...base, supported_pids: [''] }, { ...base, supported_pids: Array.from({ length: 21 }, (_, i) => `P${i}`) }, { ...base, supported_pids: 'A01' },
+      { ...base, steps: [{ ...step, index: 2 }] }, { ...base, steps: [{ ...step, name: '' }] }, { ...base, steps: [{ ...step, params: [{ key: 't', type: 'float' }] }] },
+      { ...base, steps: [{ ...step, description: 5 }] }, { ...base, steps: [{ ...step, index: '1' }] }, { ...base, steps: {} }, null, [], 'info',
+    ];
+    let quick = 0;
+    for (const value of infos) {
+      const fast = quickAlgorithmInfo(value);
+      if (fast === undefined) continue;
+      quick += 1;
+      const slow = parseAlgorithmInfo(value);
+      expect(slow.warnings, JSON.stringify(value)).toEqual([]);
+      expect(fast, JSON.stringify(value)).toEqual(slow.info);
+    }
+    expect(quick).toBeGreaterThanOrEqual(5);
   });
 });

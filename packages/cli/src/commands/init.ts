@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { InitOptions } from '../command-options.js';
+import type { InitOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -31,9 +31,10 @@ export async function initCommand(name: string, options: InitOptions, output: Ou
     throw new UsageError(`invalid --version '${version}': expected a semantic version such as 1.0.0.`, { example: `procvision init ${name} -v 1.0.0` });
   }
   const pids = options.pids ?? [pidPlaceholder];
-  const projectDir = resolve(options.dir ?? '.', name);
+  // -d names the project folder itself, as `procvision-cli init -d` of the Python SDK does.
+  const projectDir = resolve(options.dir ?? name);
   if (existsSync(projectDir) && readdirSync(projectDir).length > 0) {
-    throw new UsageError(`${projectDir} already exists and is not empty; choose another name or --dir.`, { example: `procvision init ${name} -d ./new-folder` });
+    throw new UsageError(`${projectDir} already exists and is not empty; choose another name or -d for an empty or new folder.`, { example: `procvision init ${name} -d ./new-folder/${name}` });
   }
   const input = {
     name,

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { type BuiltDelivery, buildDeliveryZip, formatTarget } from '@procvision/packager';
-import type { PackageOptions } from '../command-options.js';
+import type { PackageOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -38,6 +38,8 @@ export async function packageCommand(project: string, options: PackageOptions, o
         await buildDeliveryZip(stage?.project ?? loaded.root, {
           output: destination,
           skipBuild: true,
+          // npm reads the .npmrc files of the real project (and its enclosing folder), not of the staged copy.
+          npmConfigDir: loaded.root,
           ...(target === undefined ? {} : { target }),
           ...(signKey === undefined ? {} : { signKey }),
           ...(options.nodeAbi === undefined ? {} : { nodeAbi: String(options.nodeAbi) }),

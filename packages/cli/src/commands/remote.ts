@@ -1,6 +1,7 @@
 import { openAsBlob } from 'node:fs';
+import { isErrorCode } from '@procvision/manifest';
 import type { RunnerClient, StepResponseBody } from '@procvision/runner/client';
-import type { ActivateOptions, ExecOptions, InstallOptions, StoreOptions, UninstallOptions } from '../command-options.js';
+import type { ActivateOptions, ExecOptions, InstallOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -31,7 +32,8 @@ export async function uploadableZip(zip: string, flags: InstallOptions, example:
   const policy = await resolveSignaturePolicy(flags, example);
   const { verifyDeliveryZip } = await import('@procvision/packager');
   const verified = await verifyDeliveryZip(path, { trustedKeys: policy.trustedKeys, requireSignature: policy.requireSignature }).catch((error: unknown) => {
-    throw new UsageError(`${zip} is not an installable delivery zip: ${(error as Error).message}`, { example, ...((error as { code?: string }).code === undefined ? {} : { code: (error as { code: string }).code }) });
+    const code = (error as { code?: unknown }).code;
+    throw new UsageError(`${zip} is not an installable delivery zip: ${(error as Error).message}`, { example, ...(isErrorCode(code) ? { code } : {}) });
   });
   return { blob: await openAsBlob(path, { type: 'application/zip' }), name: verified.manifest.name, version: verified.manifest.version, path };
 }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import type { RunOptions } from '../command-options.js';
+import { relative, resolve } from 'node:path';
+import type { RunOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -13,6 +13,7 @@ import { shellQuote } from '../internal/shell-quote.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { type StepRun, runStep } from '../internal/step-run.js';
 import { writeReport } from '../internal/report/write-report.js';
+import { commandExample } from '../internal/contextual-example.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 
 /**
@@ -21,7 +22,7 @@ import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js
  */
 export async function runCommand(project: string, options: RunOptions, output: Output): Promise<number> {
   const [shownProject, shownImage] = [shellQuote(project), shellQuote(options.image)];
-  const example = `procvision run ${shownProject} --pid A01 --image ${shellQuote(join(project, 'samples/ok.png'))}`;
+  const example = commandExample('run', 0, { project });
   const userParams = parseParamsOption(options.params, `procvision run ${shownProject} --pid ${options.pid} --image ${shownImage} --params '{"threshold": 60}'`);
   const loaded = await loadProject(project, 'run');
   const { manifest } = loaded;

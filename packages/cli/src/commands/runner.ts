@@ -1,12 +1,13 @@
 import { relative, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import type { PackageStore } from '@procvision/runner/store';
-import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-options.js';
+import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { assertStoreExists } from '../internal/assert-store-exists.js';
-import { exampleFor } from '../internal/examples.js';
+import { commandExample, fillExample } from '../internal/contextual-example.js';
+import { shellQuote } from '../internal/shell-quote.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
@@ -54,7 +55,7 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 /** `runner install <zip>`: verify (signature policy of the flags and `<store>/config.json`), extract, install offline, register. */
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
   const root = await storeRoot(options);
-  const policy = await resolveStoreSignaturePolicy(options, `${exampleFor('install')} --trusted-key vendor-a.pub.pem --require-signature`, root);
+  const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
   output.progress(`installing ${zip}...`);
   const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
   output.result(entry, () => `installed ${entry.name} ${entry.version} (PIDs ${entry.supported_pids.join(', ')}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${entry.supported_pids.join(',')}`);
@@ -107,13 +108,14 @@ export async function runnerUninstall(name: string, version: string, options: Un
 
 /** `procvision runner exec --pid --image`: one step through the package active for the PID, via the runner. */
 export async function runnerExec(options: ExecOptions, output: Output): Promise<number> {
-  const example = `procvision runner exec --pid ${options.pid} --image part.jpg --store ./runtime_store`;
+  const storeFolder = options.store ?? (process.env.PROCVISION_STORE || './runtime_store');
+  const example = fillExample(`procvision runner exec --pid ${shellQuote(options.pid)} --image part.jpg --store <store>`, { store: storeFolder });
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
   const guide = await readGuideOptions(options, example);
   const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: 'procvision runner activate <name> <version> --pid A01' });
+      if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }) });
       throw error;
     }),
   );
@@ -134,11 +136,11 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
 export async function runnerServe(flags: ServeOptions, output: Output): Promise<number> {
   const { serveRunner } = await import('@procvision/runner/http');
   const { createStderrLogger } = await import('@procvision/runner');
-  const example = `${exampleFor('serve')} --trusted-key vendor-a.pub.pem --require-signature`;
+  const example = commandExample('serve', 1);
   const options = applyServeEnvironment(flags, process.env, example);
   const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, example, root);
-  const exposedExample = `${exampleFor('serve')} --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem`;
+  const exposedExample = commandExample('serve', 2);
   const token = await serveToken(options.tokenFile, process.env, exposedExample);
   const served = await asServeUsageError(example, exposedExample, () =>
     serveRunner({

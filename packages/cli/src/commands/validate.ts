@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ProcVisionError, parseEntryPoint } from '@procvision/manifest';
-import type { ValidateOptions } from '../command-options.js';
+import type { ValidateOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';

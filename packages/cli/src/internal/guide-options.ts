@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { GuideOptions } from '../command-options.js';
+import type { GuideOptions } from '../command-table/index.js';
 import { UsageError } from '../usage-error.js';
 import { type ImageFile, readImageFile } from './read-image-file.js';
 

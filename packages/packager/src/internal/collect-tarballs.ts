@@ -4,7 +4,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import type { InstalledPackage } from './install-set.js';
-import { runNpm } from './run-command.js';
+import { runNpm } from '../process/run-npm.js';
 
 /** The file name of a registry tarball in npm-packages/ (`@img/sharp-x` 1.0.0 -> `img-sharp-x-1.0.0.tgz`). */
 export function tarballFileName(name: string, version: string): string {
@@ -26,7 +26,7 @@ function cachePath(cacheDir: string, integrity: string): string {
 export async function collectTarballs(installSet: readonly InstalledPackage[], projectDir: string, cacheDir: string, onTarball: (done: number) => void): Promise<Map<string, string>> {
   const registryPackages = installSet.filter((entry) => !entry.resolved.startsWith('file:'));
   const missing = registryPackages.filter((entry) => !existsSync(cachePath(cacheDir, entry.integrity)));
-  if (missing.length > 0) await runNpm(['cache', 'add', ...missing.map((entry) => entry.resolved)], projectDir, cacheDir);
+  if (missing.length > 0) await runNpm(['cache', 'add', ...missing.map((entry) => entry.resolved)], { cwd: projectDir, cacheDir, network: 'user' });
   const entries = new Map<string, string>();
   let done = 0;
   for (const entry of installSet) {

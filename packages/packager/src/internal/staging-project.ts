@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import type { PlatformTarget } from '../target.js';
 import { readInstallSet, type InstalledPackage } from './install-set.js';
-import { runNpm } from './run-command.js';
+import { runNpm } from '../process/run-npm.js';
+import { writeStagingNpmrc } from './project-npmrc.js';
 import { readWorkspaceCatalog, resolveCatalogSpec } from './workspace-catalog.js';
 import { findWorkspaceRoot, firstPartyClosure, listWorkspacePackages, packWorkspacePackage, type PackageJson } from './workspace-packages.js';
 
@@ -21,7 +22,7 @@ export interface StagingHooks {
 }
 
 /** The sanitised package.json: name, version, type, dependencies, overrides, engines. */
-async function sanitisedPackageJson(projectDir: string, project: PackageJson, npmPackagesDir: string, hooks: StagingHooks): Promise<Record<string, unknown>> {
+async function sanitisedPackageJson(projectDir: string, project: PackageJson, npmPackagesDir: string, cacheDir: string, hooks: StagingHooks): Promise<Record<string, unknown>> {
   const dependencies: Record<string, string> = { ...project.dependencies };
   const overrides: Record<string, string> = {};
   for (const [name, spec] of Object.entries(dependencies)) {
@@ -33,9 +34,10 @@ async function sanitisedPackageJson(projectDir: string, project: PackageJson, np
   if (workspaceRoot !== null) {
     const catalog = await readWorkspaceCatalog(workspaceRoot);
     for (const [name, spec] of Object.entries(dependencies)) dependencies[name] = resolveCatalogSpec(name, spec, catalog);
-    for (const [name, folder] of await firstPartyClosure(project, await listWorkspacePackages(workspaceRoot))) {
+    const packages = await listWorkspacePackages(workspaceRoot);
+    for (const [name, folder] of await firstPartyClosure(project, packages)) {
       hooks.onPack(name);
-      const spec = `file:npm-packages/${await packWorkspacePackage(name, folder, npmPackagesDir)}`;
+      const spec = `file:npm-packages/${await packWorkspacePackage(name, folder, npmPackagesDir, { packages, catalog, cacheDir })}`;
       overrides[name] = spec;
       if (name in dependencies) dependencies[name] = spec;
     }
@@ -56,16 +58,18 @@ async function sanitisedPackageJson(projectDir: string, project: PackageJson, np
  * `npm ci` for the target's os/cpu/libc with dev dependencies and scripts off, and reads the
  * exact install set. With `skipDependencies` the package has no dependencies at all.
  */
-export async function createStagingProject(projectDir: string, project: PackageJson, root: string, target: PlatformTarget, cacheDir: string, skipDependencies: boolean, hooks: StagingHooks): Promise<StagingProject> {
+export async function createStagingProject(projectDir: string, project: PackageJson, root: string, target: PlatformTarget, cacheDir: string, skipDependencies: boolean, hooks: StagingHooks, npmConfigDir = projectDir): Promise<StagingProject> {
   const npmPackagesDir = join(root, 'npm-packages');
   await mkdir(npmPackagesDir, { recursive: true });
-  const packageJson = skipDependencies ? { name: project.name, version: project.version, type: project.type, dependencies: {}, engines: project.engines } : await sanitisedPackageJson(projectDir, project, npmPackagesDir, hooks);
+  const packageJson = skipDependencies ? { name: project.name, version: project.version, type: project.type, dependencies: {}, engines: project.engines } : await sanitisedPackageJson(projectDir, project, npmPackagesDir, cacheDir, hooks);
   await writeFile(join(root, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
+  await writeStagingNpmrc(npmConfigDir, root);
   hooks.onLockfile();
-  await runNpm(['install', '--package-lock-only', '--ignore-scripts', '--no-omit-lockfile-registry-resolved', '--no-audit', '--no-fund'], root, cacheDir);
+  const npm = { cwd: root, cacheDir, network: 'user' as const };
+  await runNpm(['install', '--package-lock-only', '--ignore-scripts', '--no-omit-lockfile-registry-resolved', '--no-audit', '--no-fund'], npm);
   if (skipDependencies) return { root, installSet: [] };
   hooks.onInstall();
   const platformFlags = ['--os', target.os, '--cpu', target.cpu, ...(target.libc === undefined ? [] : ['--libc', target.libc])];
-  await runNpm(['ci', ...platformFlags, '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], root, cacheDir);
+  await runNpm(['ci', ...platformFlags, '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], npm);
   return { root, installSet: await readInstallSet(root) };
 }

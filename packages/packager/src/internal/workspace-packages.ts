@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
-import { runCommand } from './run-command.js';
+import { runNpm } from '../process/run-npm.js';
+import { readWorkspaceCatalog, resolveCatalogSpec } from './workspace-catalog.js';
 
 /** The parts of a package.json the packager reads. */
 export interface PackageJson {
@@ -90,21 +91,90 @@ export async function firstPartyClosure(manifest: PackageJson, workspace: Map<st
   return new Map([...needed].sort(([left], [right]) => (left < right ? -1 : 1)));
 }
 
-/** Packs one workspace package with `pnpm pack` (which rewrites workspace: and catalog: specs) into `destination`. */
-export async function packWorkspacePackage(name: string, folder: string, destination: string): Promise<string> {
+/** What the packer needs to know about the workspace a package comes from. */
+export interface WorkspaceContext {
+  /** Every package of the workspace: name -> folder. */
+  packages: Map<string, string>;
+  /** The default catalog of the staging project's pnpm-workspace.yaml. */
+  catalog: Map<string, string>;
+  /** The private npm cache. */
+  cacheDir: string;
+}
+
+const dependencyFields = ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies'] as const;
+/** Fields of `publishConfig` that pnpm publishes in place of the top-level ones. */
+const publishedFields = ['bin', 'main', 'module', 'types', 'typings', 'exports', 'browser', 'imports', 'typesVersions', 'unpkg', 'esnext', 'es2015', 'type'];
+
+/** `workspace:^` -> `^1.2.3`, `workspace:*` -> `1.2.3`, `workspace:~1.0.0` -> `~1.0.0` (as pnpm publishes them). */
+async function resolveWorkspaceSpec(name: string, spec: string, workspace: WorkspaceContext): Promise<string> {
+  const range = spec.slice('workspace:'.length);
+  if (range !== '' && range !== '*' && range !== '^' && range !== '~') return range;
+  const folder = workspace.packages.get(name);
+  if (folder === undefined) throw new ProcVisionError('2004', `dependency ${name} uses the workspace: protocol but no package of that name is in the pnpm workspace`);
+  const version = (await readPackageJson(folder)).version;
+  if (version === undefined) throw new ProcVisionError('2004', `${join(folder, 'package.json')} has no "version"; workspace package ${name} cannot be packed`);
+  return range === '*' || range === '' ? version : `${range}${version}`;
+}
+
+/** The package.json as pnpm would publish it: workspace: and catalog: specs resolved, publishConfig fields applied. */
+async function publishedManifest(folder: string, workspace: WorkspaceContext): Promise<Record<string, unknown>> {
+  const raw = JSON.parse(await readFile(join(folder, 'package.json'), 'utf8')) as Record<string, unknown>;
+  // catalog: specs mean the catalog of the workspace the package lives in (a linked checkout's own).
+  const ownRoot = findWorkspaceRoot(folder);
+  const catalog = ownRoot === null ? workspace.catalog : new Map([...workspace.catalog, ...(await readWorkspaceCatalog(ownRoot))]);
+  for (const field of dependencyFields) {
+    const specs = raw[field] as Record<string, string> | undefined;
+    if (specs === undefined) continue;
+    const resolved: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(specs)) {
+      resolved[name] = spec.startsWith('workspace:') ? await resolveWorkspaceSpec(name, spec, workspace) : resolveCatalogSpec(name, spec, catalog);
+    }
+    raw[field] = resolved;
+  }
+  const publishConfig = raw.publishConfig as Record<string, unknown> | undefined;
+  for (const field of publishedFields) if (publishConfig?.[field] !== undefined) raw[field] = publishConfig[field];
+  return raw;
+}
+
+/**
+ * Packs one workspace package with npm alone (no pnpm needed): `npm pack --dry-run` lists the
+ * files npm would publish, they are copied to a scratch folder with the package.json pnpm would
+ * publish (workspace: and catalog: specs resolved, publishConfig applied), and `npm pack` of that
+ * copy writes the tarball into `destination`. Scripts never run. Returns the tarball's file name.
+ */
+export async function packWorkspacePackage(name: string, folder: string, destination: string, workspace: WorkspaceContext): Promise<string> {
   const manifest = await readPackageJson(folder);
   for (const entry of manifest.files ?? []) {
     if (!/[*?]/.test(entry) && !existsSync(join(folder, entry))) throw new ProcVisionError('2004', `${name}: "${entry}" listed in its package.json "files" does not exist in ${folder}; build it first`);
   }
   const scratch = await mkdtemp(join(destination, '.pack-'));
+  const npm = { cacheDir: workspace.cacheDir, network: 'user' as const };
   try {
-    await runCommand('pnpm', ['pack', '--pack-destination', scratch], { cwd: folder, shell: process.platform === 'win32' });
-    const tarballs = (await readdir(scratch)).filter((file) => file.endsWith('.tgz'));
-    if (tarballs.length !== 1 || tarballs[0] === undefined) throw new ProcVisionError('2005', `pnpm pack of ${name} produced ${tarballs.length} tarballs in ${scratch}, expected 1`);
-    const target = join(destination, tarballs[0]);
-    await rename(join(scratch, tarballs[0]), target);
-    return tarballs[0];
+    const listing = await runNpm(['pack', '--dry-run', '--json', '--ignore-scripts'], { ...npm, cwd: folder, describe: `npm pack --dry-run of ${name}` });
+    const files = parsePackJson(listing.stdout, name).files.map((file) => file.path);
+    const copy = join(scratch, 'package');
+    for (const file of files) {
+      if (file === 'package.json') continue;
+      await mkdir(dirname(join(copy, file)), { recursive: true });
+      await copyFile(join(folder, file), join(copy, file));
+    }
+    await writeFile(join(copy, 'package.json'), `${JSON.stringify(await publishedManifest(folder, workspace), null, 2)}\n`);
+    const packed = parsePackJson((await runNpm(['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { ...npm, cwd: copy, describe: `npm pack of ${name}` })).stdout, name);
+    const target = join(destination, packed.filename);
+    await rename(join(scratch, packed.filename), target);
+    return packed.filename;
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The one entry of `npm pack --json` output. */
+function parsePackJson(stdout: string, name: string): { filename: string; files: Array<{ path: string }> } {
+  try {
+    const parsed = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    if (parsed.length === 1 && parsed[0] !== undefined) return parsed[0];
+  } catch {
+    // reported below
+  }
+  throw new ProcVisionError('2005', `npm pack of ${name} did not print the one JSON entry expected (got: ${stdout.slice(0, 200)})`);
 }

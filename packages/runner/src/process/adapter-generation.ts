@@ -2,7 +2,7 @@ import { supportedProtocolVersions } from './internal/protocol-versions.js';
 
 /**
  * Which kind of adapter is on the other end, read from its `hello`:
- * - `protocol-1`: protocol.md version 1 (our SDK): `info`, `pre`, `execute`, `reset` calls;
+ * - `protocol-1`: docs/spec/protocol.md version 1 (our SDK): `info`, `pre`, `execute`, `reset` calls;
  * - `python-v0.0`: the Python SDK's pre/execute generation (v0.0.x): no `protocol` field,
  *   capabilities without `"execute"`; any phase other than `pre` runs as `execute`;
  * - `python-v0.3`: the Python SDK's execute-only generation (v0.3.x, capability `"execute"`):

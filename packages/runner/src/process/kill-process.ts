@@ -1,4 +1,7 @@
-import { type ChildProcess, execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { signalProcessTree } from '@procvision/packager/process';
+
+export { signalProcessTree };
 
 /** How a child process ended. */
 export interface ExitInfo {
@@ -14,30 +17,6 @@ export function waitForExit(child: ChildProcess): Promise<ExitInfo> {
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-}
-
-/**
- * Sends `signal` to the child's whole process group (the runner spawns every adapter as a
- * group leader, so grandchildren the algorithm started go too). On Windows, where signals do
- * not exist, `taskkill /T` ends the process tree (`/F` for SIGKILL).
- */
-export function signalProcessTree(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): void {
-  const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  if (process.platform === 'win32') {
-    const args = ['/pid', String(pid), '/T', ...(signal === 'SIGKILL' ? ['/F'] : [])];
-    execFile('taskkill', args, () => {});
-    return;
-  }
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
 }
 
 /** Resolves with the exit if it happens within `ms`, else with undefined. */

@@ -2,26 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { npmCliPath } from '@procvision/packager';
-import { runNodeScript } from './internal/run-node-script.js';
-
-/** The registry npm is pointed at during an install: a dead loopback port, so any network attempt fails at once. */
-export const deadRegistry = 'http://127.0.0.1:9/';
-
-/** The environment of npm: inherited minus npm/pnpm lifecycle variables, with the private cache and a dead registry. */
-function npmEnvironment(cacheDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^(npm|pnpm)_/i.test(key)) env[key] = value;
-  return {
-    ...env,
-    npm_config_cache: cacheDir,
-    npm_config_registry: deadRegistry,
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    npm_config_loglevel: 'warn',
-  };
-}
+import { deadRegistry, npmCliPath, npmEnvironment, runProcess } from '@procvision/packager/process';
 
 /** Options of {@link installOffline}. */
 export interface OfflineInstallOptions {
@@ -43,16 +24,16 @@ export interface OfflineInstallOptions {
  */
 export async function installOffline(stagingDir: string, options: OfflineInstallOptions): Promise<void> {
   const npmCli = options.npmCli ?? npmCliPath();
-  const env = npmEnvironment(options.cacheDir);
+  const env = npmEnvironment({ cacheDir: options.cacheDir, network: 'offline' });
   const timeoutMs = options.timeoutMs ?? 300_000;
   const packagesDir = join(stagingDir, 'npm-packages');
   const tarballs = existsSync(packagesDir) ? (await readdir(packagesDir)).filter((file) => file.endsWith('.tgz')).sort() : [];
   if (tarballs.length > 0) {
     // "./" matters: npm reads "npm-packages/x.tgz" as a GitHub shorthand
     const args = [npmCli, 'cache', 'add', ...tarballs.map((file) => `./npm-packages/${file}`)];
-    await runNodeScript(args, { cwd: stagingDir, env, timeoutMs, describe: 'npm cache add' });
+    await runProcess(process.execPath, args, { cwd: stagingDir, env, timeoutMs, describe: 'npm cache add' });
   }
-  await runNodeScript([npmCli, 'ci', '--offline', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--registry', deadRegistry], {
+  await runProcess(process.execPath, [npmCli, 'ci', '--offline', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--registry', deadRegistry], {
     cwd: stagingDir,
     env,
     timeoutMs,

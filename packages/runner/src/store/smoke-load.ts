@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseEntryPoint } from '@procvision/manifest';
-import { runNodeScript } from './internal/run-node-script.js';
+import { runProcess } from '@procvision/packager/process';
 
 const loaderScript = `
 const [moduleUrl, exportName] = process.argv.slice(-2);
@@ -21,7 +21,7 @@ if (typeof loaded[exportName] !== 'function') {
 export async function smokeLoadEntryPoint(packageDir: string, entryPoint: string, timeoutMs = 30_000): Promise<void> {
   const { modulePath, exportName } = parseEntryPoint(entryPoint);
   const moduleUrl = pathToFileURL(join(packageDir, modulePath)).href;
-  await runNodeScript(['--input-type=module', '--eval', loaderScript, '--', moduleUrl, exportName], {
+  await runProcess(process.execPath, ['--input-type=module', '--eval', loaderScript, '--', moduleUrl, exportName], {
     cwd: packageDir,
     env: { ...process.env, PROC_ALGO_ROOT: packageDir },
     timeoutMs,

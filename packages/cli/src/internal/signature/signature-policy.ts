@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { SignatureFlags } from '../../command-options.js';
+import type { SignatureFlags } from '../../command-table/index.js';
 import { UsageError } from '../../usage-error.js';
 
 /** The policy handed to the store or the zip verifier. */

@@ -1,17 +1,12 @@
-import {
-  type AlgorithmInfo,
-  type ImageMeta,
-  ProcVisionError,
-  checkExecuteResult,
-  checkPreExecuteResult,
-  validateUserParams,
-} from '@procvision/manifest';
+import type { AlgorithmInfo, ExecuteResult, ImageMeta, PreExecuteResult, ResultCheck, StepSpec } from '@procvision/manifest';
+import { ProcVisionError } from '@procvision/manifest/errors';
 import type { Logger } from '../../logger.js';
 import { Session, type SessionInit } from '../../session.js';
 import type { StepContext, StepPhase } from '../../base-algorithm.js';
 import type { LoadedAlgorithm } from './algorithm-loader.js';
 import { errorResult, type MethodResult } from './method-result.js';
 import { quickExecuteResult, quickPreExecuteResult } from './quick-result-check.js';
+import { loadContractChecks } from './contract-checks.js';
 
 const sessionStateWarnBytes = 100 * 1024;
 
@@ -26,19 +21,26 @@ export interface CallRunnerContext {
 /**
  * Runs one call (`data` of a `call` frame) against the algorithm and builds the `result` frame:
  * hooks around pre/execute, result contract checks, session state out, latency.
- * Never throws: every failure becomes an ERROR result.
+ * Never throws: every failure becomes an ERROR result. Synchronous while the algorithm and its
+ * hooks are (no promise, no microtask per call); a promise as soon as one of them returns one
+ * or a check needs the schemas.
  */
-export async function runCall(context: CallRunnerContext, requestId: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+export function runCall(context: CallRunnerContext, requestId: string, data: Record<string, unknown>): MaybePromise<Record<string, unknown>> {
   const started = performance.now();
   const phase = data.phase;
   const stepIndex = typeof data.step_index === 'number' ? data.step_index : 0;
   const session = new Session(sessionInit(data.session), 'adopt');
-  let outcome: MethodResult;
+  let outcome: MaybePromise<MethodResult>;
   try {
-    outcome = await runPhase(context, phase, stepIndex, session, data);
+    outcome = runPhase(context, phase, stepIndex, session, data);
   } catch (error) {
     outcome = errorResult(error);
   }
+  const frame = (settled: MethodResult): Record<string, unknown> => resultFrame(requestId, phase, stepIndex, session, settled, started);
+  return isThenable(outcome) ? Promise.resolve(outcome).then(frame, (error: unknown) => frame(errorResult(error))) : frame(outcome);
+}
+
+function resultFrame(requestId: string, phase: unknown, stepIndex: number, session: Session, outcome: MethodResult, started: number): Record<string, unknown> {
   const frame: Record<string, unknown> = {
     type: 'result',
     request_id: requestId,
@@ -55,14 +57,21 @@ export async function runCall(context: CallRunnerContext, requestId: string, dat
   return frame;
 }
 
-async function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number, session: Session, data: Record<string, unknown>): Promise<MethodResult> {
+/** A value, or a promise of it. */
+type MaybePromise<T> = T | Promise<T>;
+
+/** `then(value)` now, or once `value` settles. */
+function andThen<T, R>(value: MaybePromise<T>, then: (settled: T) => MaybePromise<R>): MaybePromise<R> {
+  return isThenable(value) ? Promise.resolve(value).then(then) : then(value);
+}
+
+function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number, session: Session, data: Record<string, unknown>): MaybePromise<MethodResult> {
   const { algorithm } = context;
   switch (phase) {
     case 'info':
       return { status: 'OK', message: 'info', data: context.info as unknown as Record<string, unknown> };
     case 'reset':
-      await algorithm.reset?.(session);
-      return { status: 'OK', message: 'reset', data: {} };
+      return andThen(algorithm.reset?.(session), (): MethodResult => ({ status: 'OK', message: 'reset', data: {} }));
     case 'pre':
     case 'execute':
       return runStep(context, phase, stepIndex, session, data);
@@ -71,8 +80,8 @@ async function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: n
   }
 }
 
-async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number, session: Session, data: Record<string, unknown>): Promise<MethodResult> {
-  const { algorithm, info } = context;
+function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number, session: Session, data: Record<string, unknown>): MaybePromise<MethodResult> {
+  const { info } = context;
   const pid = data.pid;
   if (typeof pid !== 'string' || !info.supported_pids.includes(pid)) {
     throw new ProcVisionError('1001', `pid ${JSON.stringify(pid)} is not in supported_pids (${info.supported_pids.join(', ')})`);
@@ -82,33 +91,69 @@ async function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: 
     throw new ProcVisionError('1006', `step_index ${JSON.stringify(data.step_index)} is not a step of ${info.name} (steps 1..${info.steps.length})`);
   }
   const imageMeta = data.image_meta as ImageMeta;
-  const validation = validateUserParams(step, data.user_params ?? {}, imageMeta);
-  if (!validation.ok) throw new ProcVisionError(validation.code, validation.message);
-  const userParams = validation.params;
   const sharedMemId = typeof data.shared_mem_id === 'string' ? data.shared_mem_id : '';
-  const stepContext: StepContext = { phase, pid, userParams, sharedMemId, imageMeta };
-  if (algorithm.onStepStart !== undefined) {
-    const startFailure = await callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
-    if (startFailure !== undefined) return startFailure;
-  }
-  const method = phase === 'pre' ? 'preExecute' : 'execute';
-  let outcome: MethodResult;
-  try {
-    const returned: unknown = algorithm[method](stepIndex, pid, session, userParams, sharedMemId, imageMeta);
-    outcome = checkReturned(context, method, isThenable(returned) ? await returned : returned);
-  } catch (error) {
-    outcome = errorResult(error);
-  }
-  if (algorithm.onStepFinish === undefined) return outcome;
-  const finishFailure = await callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
-  return finishFailure ?? outcome;
+  const userParams = quickUserParams(step, data.user_params) ?? checkUserParams(step, data.user_params, imageMeta);
+  return andThen(userParams, (params) => runHooked(context, { phase, pid, userParams: params, sharedMemId, imageMeta }, stepIndex, session));
 }
 
-function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): MethodResult {
-  const checked =
-    method === 'preExecute'
-      ? (quickPreExecuteResult(returned) ?? checkPreExecuteResult(returned))
-      : (quickExecuteResult(returned) ?? checkExecuteResult(returned, { maxDefects: context.maxDefects }));
+/** onStepStart, the step method with its result check, onStepFinish. */
+function runHooked(context: CallRunnerContext, stepContext: StepContext, stepIndex: number, session: Session): MaybePromise<MethodResult> {
+  const { algorithm } = context;
+  const method = stepContext.phase === 'pre' ? 'preExecute' : 'execute';
+  const body = (): MaybePromise<MethodResult> => andThen(runMethod(context, method, stepIndex, session, stepContext), (outcome) => finishStep(context, stepIndex, session, outcome));
+  if (algorithm.onStepStart === undefined) return body();
+  const startFailure = callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
+  return andThen(startFailure, (failure) => failure ?? body());
+}
+
+function runMethod(context: CallRunnerContext, method: 'preExecute' | 'execute', stepIndex: number, session: Session, step: StepContext): MaybePromise<MethodResult> {
+  let returned: unknown;
+  try {
+    returned = context.algorithm[method](stepIndex, step.pid, session, step.userParams, step.sharedMemId, step.imageMeta);
+  } catch (error) {
+    return errorResult(error);
+  }
+  if (isThenable(returned)) return Promise.resolve(returned).then((value) => checkValue(context, method, value), errorResult);
+  return checkValue(context, method, returned);
+}
+
+/** The hand-written check when it decides, else the schema check (loads zod the first time). */
+function checkValue(context: CallRunnerContext, method: 'preExecute' | 'execute', value: unknown): MaybePromise<MethodResult> {
+  const quick = method === 'preExecute' ? quickPreExecuteResult(value) : quickExecuteResult(value);
+  if (quick !== undefined) return outcomeOf(context, method, quick);
+  return checkReturned(context, method, value).then((checked) => outcomeOf(context, method, checked), errorResult);
+}
+
+function finishStep(context: CallRunnerContext, stepIndex: number, session: Session, outcome: MethodResult): MaybePromise<MethodResult> {
+  const { algorithm } = context;
+  if (algorithm.onStepFinish === undefined) return outcome;
+  const finishFailure = callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
+  return andThen(finishFailure, (failure) => failure ?? outcome);
+}
+
+/** A step without params called without params: nothing to check or fill in (no zod needed). */
+function quickUserParams(step: StepSpec, given: unknown): Record<string, unknown> | undefined {
+  if (step.params.length > 0) return undefined;
+  if (given === undefined) return {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
+  for (const _key in given) return undefined;
+  return {};
+}
+
+/** Checks user params with @procvision/manifest's `validateUserParams` (defaults filled in). */
+async function checkUserParams(step: StepSpec, given: unknown, imageMeta: ImageMeta): Promise<Record<string, unknown>> {
+  const validation = (await loadContractChecks()).validateUserParams(step, given ?? {}, imageMeta);
+  if (!validation.ok) throw new ProcVisionError(validation.code, validation.message);
+  return validation.params;
+}
+
+/** The schema check of a result the quick check left undecided. */
+async function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): Promise<ResultCheck<ExecuteResult | PreExecuteResult>> {
+  const checks = await loadContractChecks();
+  return method === 'preExecute' ? checks.checkPreExecuteResult(returned) : checks.checkExecuteResult(returned, { maxDefects: context.maxDefects });
+}
+
+function outcomeOf(context: CallRunnerContext, method: 'preExecute' | 'execute', checked: ResultCheck<ExecuteResult | PreExecuteResult>): MethodResult {
   if (!checked.ok) {
     return { status: 'ERROR', message: `${method}() returned an invalid result: ${checked.message}`, error_code: '9999', data: {} };
   }
@@ -116,16 +161,21 @@ function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execu
   return checked.result as MethodResult;
 }
 
-/** Runs a hook; a throw becomes an ERROR outcome naming the hook (typed error codes kept). */
-async function callHook(name: string, hook: () => unknown): Promise<MethodResult | undefined> {
-  try {
-    await hook();
-    return undefined;
-  } catch (error) {
+/** Runs a hook; a throw or rejection becomes an ERROR outcome naming the hook (typed error codes kept). */
+function callHook(name: string, hook: () => unknown): MaybePromise<MethodResult | undefined> {
+  const failed = (error: unknown): MethodResult => {
     const outcome = errorResult(error);
     outcome.message = `${name} hook failed: ${outcome.message ?? ''}`;
     return outcome;
+  };
+  let returned: unknown;
+  try {
+    returned = hook();
+  } catch (error) {
+    return failed(error);
   }
+  if (!isThenable(returned)) return undefined;
+  return Promise.resolve(returned).then(() => undefined, failed);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

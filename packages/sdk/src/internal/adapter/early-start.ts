@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { resolvePackageRoot } from './package-root.js';
 import { createLogger } from '../../logger.js';
 import { AlgorithmWorker } from './algorithm-worker.js';
 import { createControl, FrameOutput } from './frame-output.js';
 import { createMailbox } from './call-mailbox.js';
-import { capabilities, protocolVersion } from './adapter-hello.js';
-import { encodeFrame } from './frame-codec.js';
+import { workerCapabilities, writeHello } from './adapter-hello.js';
 
 /** What the adapter set up before it loaded anything heavy. */
 export interface EarlyStart {
@@ -22,7 +20,7 @@ export interface EarlyStart {
 }
 
 /**
- * The first thing the adapter does (docs/spec/protocol.md, "Handshake and start-up"): sends `hello` and
+ * The first thing the worker-thread adapter does (docs/spec/protocol.md, "Handshake and start-up"): sends `hello` and
  * starts the algorithm worker thread, before the main thread imports the protocol code (zod,
  * the frame codec). The worker's own imports then run on the other core meanwhile; it loads
  * the algorithm only when the main thread tells it to, after the runner's `hello`.
@@ -33,33 +31,13 @@ export function startEarly(workerUrl: URL, environment: NodeJS.ProcessEnv = proc
   process.chdir(root);
   const control = createControl();
   const output = new FrameOutput(control);
-  writeHello(output);
-  const mailbox = createMailbox();
-  const worker = new AlgorithmWorker(workerUrl, { control, mailbox });
-  return { root, control, mailbox, worker, output };
-}
-
-/** The package root: `PROC_ALGO_ROOT` when set, else the working directory. */
-export function resolvePackageRoot(environment: NodeJS.ProcessEnv = process.env): string {
-  const root = environment.PROC_ALGO_ROOT;
-  return root !== undefined && root !== '' ? resolve(root) : process.cwd();
-}
-
-/**
- * Writes the adapter's `hello` frame (the worker is not started yet); a failed write ends the
- * process like any other (exit 1).
- */
-function writeHello(output: FrameOutput): void {
-  const hello = { type: 'hello', protocol: protocolVersion, sdk_version: sdkVersion(), capabilities, timestamp_ms: Date.now() };
   try {
-    output.write(encodeFrame(hello));
+    writeHello(output, workerCapabilities);
   } catch (error) {
     createLogger({ fields: { component: 'procvision-adapter' } }).error(`cannot write to stdout, exiting: ${(error as Error).message}`);
     process.exit(1);
   }
-}
-
-function sdkVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return manifest.version ?? '0.0.0';
+  const mailbox = createMailbox();
+  const worker = new AlgorithmWorker(workerUrl, { control, mailbox });
+  return { root, control, mailbox, worker, output };
 }

@@ -1,0 +1,23 @@
+import type { CommandSpec } from './command-spec.js';
+import { projectCommands } from './project-commands.js';
+import { runnerCommands } from './runner-commands.js';
+
+export type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
+export { commonOptions } from './shared-options.js';
+export type { GuideOptions, SignatureFlags, StoreOptions } from './shared-options.js';
+export type { DoctorOptions, InitOptions, PackageOptions, RunOptions, ValidateOptions } from './project-commands.js';
+export type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, UninstallOptions } from './runner-commands.js';
+
+/** The one list of `procvision` commands: program.ts builds commander from it, main.ts and the examples read it. */
+export const commandTable: readonly CommandSpec[] = [...projectCommands, ...runnerCommands];
+
+/** The groups of subcommands (`procvision runner ...`) and their summaries. */
+export const commandGroups = { runner: { description: 'operate a package store, locally (--store) or on stations (--url, --fleet)', examples: ['procvision runner list --store ./runtime_store', 'procvision runner status --fleet stations.json --token-file fleet.token'] } } as const;
+
+/** The command the words of `argv` name (`run`, `runner install`), or undefined. */
+export function commandFromArgv(argv: readonly string[]): CommandSpec | undefined {
+  const words = argv.slice(2).filter((word) => !word.startsWith('-'));
+  const [first, second] = words;
+  if (first === 'runner') return commandTable.find((spec) => spec.parent === 'runner' && spec.name === second);
+  return commandTable.find((spec) => spec.parent === undefined && spec.name === first);
+}

@@ -1,0 +1,109 @@
+import { supportedTargets } from '@procvision/packager/targets';
+import { commaList, positiveInteger } from '../internal/option-parsers.js';
+import type { CommandSpec } from './command-spec.js';
+import { type GuideOptions, type SignatureFlags, guideOptions, signatureOptions } from './shared-options.js';
+
+/** Options of `procvision init`. */
+export interface InitOptions {
+  /** The project folder itself (default `./<name>`), as `procvision-cli init -d` of the Python SDK. */
+  dir?: string;
+  pids?: string[];
+  version?: string;
+  desc?: string;
+}
+
+/** Options of `procvision validate` (the signature flags apply to `--zip`). */
+export interface ValidateOptions extends SignatureFlags {
+  manifest?: string;
+  zip?: string;
+}
+
+/** Options of `procvision run`. */
+export interface RunOptions extends GuideOptions {
+  pid: string;
+  image: string;
+  step: number;
+  params?: string;
+  timeoutMs?: number;
+  report?: string;
+}
+
+/** Options of `procvision package`. */
+export interface PackageOptions {
+  output?: string;
+  target?: string[];
+  nodeAbi?: number;
+  skipDeps?: boolean;
+  signKey?: string;
+}
+
+/** Options of `procvision doctor`. */
+export interface DoctorOptions {
+  store?: string;
+}
+
+/** The commands an algorithm author uses: init, validate, run, package, doctor. */
+export const projectCommands: readonly CommandSpec[] = [
+  {
+    name: 'init',
+    description: 'scaffold a TypeScript algorithm project that passes validate and run unchanged',
+    arguments: [{ name: '<name>', description: 'package name: lowercase letters, digits, _ and -' }],
+    options: [
+      { flags: '-d, --dir <dir>', description: 'the project folder to create (default: ./<name>); must be missing or empty' },
+      { flags: '--pids <pids>', description: 'supported product ids, comma-separated (default: a PID_TO_FILL placeholder)', parse: commaList },
+      { flags: '-v, --version <version>', description: 'semantic version of the algorithm', defaultValue: '1.0.0' },
+      { flags: '-e, --desc <text>', description: 'one-line description' },
+    ],
+    examples: ['procvision init screw-check --pids A01,A02', 'procvision init screw-check -d ./algorithms/screw-check --pids A01'],
+    run: async (output, [name], options) => (await import('../commands/init.js')).initCommand(name as string, options as InitOptions, output),
+  },
+  {
+    name: 'validate',
+    description: 'check a project (manifest, entry, getInfo, smoke run, assets) or a delivery zip',
+    arguments: [{ name: '[project]', description: 'project folder (default: the current folder)' }],
+    options: [
+      { flags: '--manifest <path>', description: 'manifest file (default: <project>/manifest.json)' },
+      { flags: '--zip <path>', description: 'also verify this delivery zip: structure, integrity, signature' },
+      ...signatureOptions('the --zip'),
+    ],
+    examples: ['procvision validate <project>', 'procvision validate <project> --zip <name>-v<version>-linux-x64-offline.zip --json'],
+    run: async (output, [project], options) => (await import('../commands/validate.js')).validateCommand(project as string | undefined, options as ValidateOptions, output),
+  },
+  {
+    name: 'run',
+    description: 'run one step through the adapter in a child process, as the platform does',
+    arguments: [{ name: '<project>', description: 'project folder' }],
+    options: [
+      { flags: '--pid <pid>', description: 'product id, one of supported_pids', required: true },
+      { flags: '--image <file>', description: 'image file (JPEG, PNG, ...)', required: true },
+      { flags: '--step <n>', description: 'step index, from 1', parse: positiveInteger, defaultValue: 1 },
+      { flags: '--params <json>', description: 'user params as a JSON object' },
+      { flags: '--timeout-ms <ms>', description: 'execute timeout in milliseconds', parse: positiveInteger },
+      ...guideOptions,
+      { flags: '--report <dir>', description: 'write report.json, report.html and annotated.png to this folder' },
+    ],
+    examples: ['procvision run <project> --pid <pid> --image <image>', 'procvision run <project> --pid <pid> --image <image> --params \'{"threshold":60}\' --report out/'],
+    run: async (output, [project], options) => (await import('../commands/run.js')).runCommand(project as string, options as unknown as RunOptions, output),
+  },
+  {
+    name: 'package',
+    description: 'build the offline delivery zip: one per target, every npm dependency inside; needs only npm, which reads your .npmrc',
+    arguments: [{ name: '<project>', description: 'project folder' }],
+    options: [
+      { flags: '-o, --output <zip>', description: 'zip path or folder (default <project>/release/<name>-v<version>-<target>-offline.zip)' },
+      { flags: '--target <target...>', description: 'target platforms (default: procvision.target.json, else this machine)', choices: supportedTargets },
+      { flags: '--node-abi <n>', description: 'Node ABI of the target (default: this Node)', parse: positiveInteger },
+      { flags: '-s, --skip-deps', description: 'do not vendor npm dependencies' },
+      { flags: '--sign-key <pem>', description: 'ed25519 private key (PEM file) to sign delivery.json' },
+    ],
+    examples: ['procvision package <project>', 'procvision package <project> -o release/ --target linux-x64 --target linux-arm64-musl --sign-key keys/release.pem'],
+    run: async (output, [project], options) => (await import('../commands/package.js')).packageCommand(project as string, options as PackageOptions, output),
+  },
+  {
+    name: 'doctor',
+    description: 'check this machine: Node, sharp/libvips, shared memory, /dev/shm space, npm, the store and its signature policy',
+    options: [{ flags: '--store <dir>', description: 'package store to check (default $PROCVISION_STORE or ./runtime_store)' }],
+    examples: ['procvision doctor', 'procvision doctor --store /var/lib/procvision/store --json'],
+    run: async (output, _positionals, options) => (await import('../commands/doctor.js')).doctorCommand(options as DoctorOptions, output),
+  },
+];
