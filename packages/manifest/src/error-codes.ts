@@ -44,6 +44,9 @@ export const errorCodes = {
   '3007': { name: 'json_too_complex', retryable: false, description: 'a JSON value nested too deep or too large' },
   '3008': { name: 'image_too_large', retryable: false, description: 'an image decodes to more pixels than the limit' },
   '3009': { name: 'service_busy', retryable: false, description: 'too many requests of this kind in flight' },
+  '3050': { name: 'fleet_file_invalid', retryable: false, description: 'a --fleet stations file is unreadable, not JSON, or names no valid station URL' },
+  '3051': { name: 'station_failed', retryable: false, description: 'a station of a remote or fleet operation was unreachable, refused the call or failed it' },
+  '3052': { name: 'canary_failed', retryable: false, description: 'the canary station of a fleet activation was not ready or failed its step; the rest were left untouched' },
 } as const satisfies Record<string, { name: string; retryable: boolean; description: string }>;
 
 /** A ProcVision error code as it travels on the wire, e.g. `"1006"`. */
@@ -94,6 +97,9 @@ export const ErrorCodes = {
   jsonTooComplex: '3007',
   imageTooLarge: '3008',
   serviceBusy: '3009',
+  fleetFileInvalid: '3050',
+  stationFailed: '3051',
+  canaryFailed: '3052',
 } as const satisfies Record<string, ErrorCode>;
 
 /** The codes a runner may retry (docs/spec/protocol.md: timeouts and lost heartbeats). */

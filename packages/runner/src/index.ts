@@ -34,3 +34,5 @@ export { guidedExecuteCallDataSchema } from './process/guided-call-data.js';
 export type { GuidedExecuteCallData } from './process/guided-call-data.js';
 export { callerFileLimits, checkCallerFile, openCallerFile, readCallerFile, CallerFileError, fileKindOf } from './caller-file/index.js';
 export type { CallerFileOptions, CallerFileProblem, FileKind, OpenedCallerFile } from './caller-file/index.js';
+export { RunnerMetrics, runnerMetrics, latencyBucketsSeconds } from './process/runner-metrics.js';
+export type { RunnerEventSource, RunnerMetricsOptions } from './process/runner-metrics.js';

@@ -1,5 +1,6 @@
 import { commaList, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
-import type { CommandSpec } from './command-spec.js';
+import { UsageError } from '../usage-error.js';
+import type { CommandSpec, OptionSpec } from './command-spec.js';
 import { type GuideOptions, type SignatureFlags, type StoreOptions, guideOptions, signatureOptions, storeOption } from './shared-options.js';
 
 /** Options of `procvision runner install`. */
@@ -25,8 +26,12 @@ export interface UninstallOptions extends StoreOptions {
 
 /** Options of `procvision runner serve`. */
 export interface ServeOptions extends StoreOptions, SignatureFlags {
-  port: number;
-  host: string;
+  /** `--port` (default `$PROCVISION_PORT` or 7070). */
+  port?: number;
+  /** `--host` (default `$PROCVISION_HOST` or 127.0.0.1). */
+  host?: string;
+  /** `--log-level` (default `$PROCVISION_LOG_LEVEL` or info). */
+  logLevel?: string;
   /** `--token-file F`: the bearer token (default `$PROCVISION_TOKEN`). */
   tokenFile?: string;
   /** `--allow-path DIR`, repeatable: folders callers may name files in. */
@@ -35,7 +40,23 @@ export interface ServeOptions extends StoreOptions, SignatureFlags {
   allowUnsigned?: boolean;
 }
 
+/** The remote flags (`--url`, `--token-file`, `--fleet`) a runner command may get. */
+interface RemoteChoice {
+  url?: string;
+  fleet?: string;
+}
+
 const load = () => import('../commands/runner.js');
+const loadRemote = () => import('../commands/remote.js');
+const loadFleet = () => import('../commands/fleet.js');
+const remoteOptions: readonly OptionSpec[] = [
+  { flags: '--url <url>', description: "a station's runner service (procvision runner serve) instead of the local store" },
+  { flags: '--token-file <file>', description: "file holding the station's bearer token (default: $PROCVISION_TOKEN)" },
+];
+const fleetOptions: readonly OptionSpec[] = [
+  { flags: '--fleet <file>', description: 'stations.json: a JSON array of station URLs (or {url, name, token_file} objects)' },
+  { flags: '--concurrency <n>', description: 'stations worked on at the same time with --fleet (default 4)', parse: positiveInteger },
+];
 const pidsOption = { flags: '--pid <pids>', description: 'product ids, comma-separated', parse: commaList, required: true } as const;
 
 /** The `procvision runner ...` commands that operate a package store. */
@@ -45,44 +66,79 @@ export const runnerCommands: readonly CommandSpec[] = [
     parent: 'runner',
     description: 'verify, extract, install offline and register a delivery zip',
     arguments: [{ name: '<zip>', description: 'delivery zip' }],
-    options: [storeOption, ...signatureOptions('the zip')],
-    examples: ['procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --store ./runtime_store', 'procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --trusted-key vendor-a.pub.pem --require-signature'],
-    run: async (output, [zip], options) => (await load()).runnerInstall(zip as string, options as InstallOptions, output),
+    options: [storeOption, ...signatureOptions('the zip'), ...remoteOptions, ...fleetOptions],
+    examples: [
+      'procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --store ./runtime_store',
+      'procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --trusted-key vendor-a.pub.pem --require-signature',
+      'procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --fleet stations.json --token-file fleet.token',
+    ],
+    run: async (output, [zip], options) => {
+      const remote = options as InstallOptions & RemoteChoice;
+      if (remote.fleet !== undefined) return (await loadFleet()).fleetInstall(zip as string, { ...remote, fleet: remote.fleet }, output);
+      if (remote.url !== undefined) return (await loadRemote()).remoteInstall(zip as string, { ...remote, url: remote.url }, output);
+      return (await load()).runnerInstall(zip as string, options as InstallOptions, output);
+    },
   },
   {
     name: 'list',
     parent: 'runner',
     description: 'packages, versions, states, active PIDs',
-    options: [storeOption],
-    examples: ['procvision runner list --store <store> --json'],
-    run: async (output, _positionals, options) => (await load()).runnerList(options as StoreOptions, output),
+    options: [storeOption, ...remoteOptions],
+    examples: ['procvision runner list --store <store> --json', 'procvision runner list --url http://station-07:7070 --token-file station.token'],
+    run: async (output, _positionals, options) => {
+      const remote = options as StoreOptions & RemoteChoice;
+      if (remote.url !== undefined) return (await loadRemote()).remoteList({ ...remote, url: remote.url }, output);
+      return (await load()).runnerList(options as StoreOptions, output);
+    },
   },
   {
     name: 'activate',
     parent: 'runner',
-    description: 'bind PIDs to an installed version',
+    description: 'bind PIDs to an installed version (with --fleet: a canary station first, then the rest)',
     arguments: [{ name: '<name>' }, { name: '<version>' }],
-    options: [storeOption, pidsOption],
-    examples: ['procvision runner activate <name> <version> --pid <pid> --store <store>'],
-    run: async (output, [name, version], options) => (await load()).runnerActivate(name as string, version as string, options as unknown as ActivateOptions, output),
+    options: [
+      storeOption,
+      pidsOption,
+      ...remoteOptions,
+      ...fleetOptions,
+      { flags: '--canary-image <file>', description: 'with --fleet: image of the step the canary station runs before the others are touched' },
+      { flags: '--canary-step <n>', description: 'with --fleet: step index of the canary step (default 1)', parse: positiveInteger },
+      { flags: '--ready-timeout-ms <ms>', description: 'with --fleet: how long a station may take to be ready after activation (default 60000)', parse: positiveInteger },
+    ],
+    examples: ['procvision runner activate <name> <version> --pid <pid> --store <store>', 'procvision runner activate <name> <version> --pid <pid> --fleet stations.json --canary-image <image>'],
+    run: async (output, [name, version], options) => {
+      const remote = options as unknown as ActivateOptions & RemoteChoice;
+      if (remote.fleet !== undefined) return (await loadFleet()).fleetActivate(name as string, version as string, { ...remote, fleet: remote.fleet }, output);
+      if (remote.url !== undefined) return (await loadRemote()).remoteActivate(name as string, version as string, { ...remote, url: remote.url }, output);
+      return (await load()).runnerActivate(name as string, version as string, remote, output);
+    },
   },
   {
     name: 'rollback',
     parent: 'runner',
     description: 're-activate the previous version for PIDs',
     arguments: [{ name: '<name>' }],
-    options: [storeOption, pidsOption],
-    examples: ['procvision runner rollback <name> --pid <pid> --store <store>'],
-    run: async (output, [name], options) => (await load()).runnerRollback(name as string, options as unknown as ActivateOptions, output),
+    options: [storeOption, pidsOption, ...remoteOptions, ...fleetOptions],
+    examples: ['procvision runner rollback <name> --pid <pid> --store <store>', 'procvision runner rollback <name> --pid <pid> --fleet stations.json'],
+    run: async (output, [name], options) => {
+      const remote = options as unknown as ActivateOptions & RemoteChoice;
+      if (remote.fleet !== undefined) return (await loadFleet()).fleetRollback(name as string, { ...remote, fleet: remote.fleet }, output);
+      if (remote.url !== undefined) return (await loadRemote()).remoteRollback(name as string, { ...remote, url: remote.url }, output);
+      return (await load()).runnerRollback(name as string, remote, output);
+    },
   },
   {
     name: 'uninstall',
     parent: 'runner',
     description: 'remove an installed version',
     arguments: [{ name: '<name>' }, { name: '<version>' }],
-    options: [storeOption, { flags: '--force', description: 'uninstall even when active' }],
+    options: [storeOption, { flags: '--force', description: 'uninstall even when active' }, ...remoteOptions],
     examples: ['procvision runner uninstall <name> <version> --store <store>'],
-    run: async (output, [name, version], options) => (await load()).runnerUninstall(name as string, version as string, options as UninstallOptions, output),
+    run: async (output, [name, version], options) => {
+      const remote = options as UninstallOptions & RemoteChoice;
+      if (remote.url !== undefined) return (await loadRemote()).remoteUninstall(name as string, version as string, { ...remote, url: remote.url }, output);
+      return (await load()).runnerUninstall(name as string, version as string, remote, output);
+    },
   },
   {
     name: 'exec',
@@ -95,9 +151,27 @@ export const runnerCommands: readonly CommandSpec[] = [
       { flags: '--step <n>', description: 'step index, from 1', parse: positiveInteger, defaultValue: 1 },
       { flags: '--params <json>', description: 'user params as a JSON object' },
       ...guideOptions,
+      ...remoteOptions,
     ],
     examples: ['procvision runner exec --pid <pid> --image part.jpg --store <store> --json'],
-    run: async (output, _positionals, options) => (await load()).runnerExec(options as unknown as ExecOptions, output),
+    run: async (output, _positionals, options) => {
+      const remote = options as unknown as ExecOptions & RemoteChoice;
+      if (remote.url !== undefined) return (await loadRemote()).remoteExec({ ...remote, url: remote.url }, output);
+      return (await load()).runnerExec(remote, output);
+    },
+  },
+  {
+    name: 'status',
+    parent: 'runner',
+    description: 'health, readiness and active PIDs of a station (--url) or of every station (--fleet)',
+    options: [...remoteOptions, ...fleetOptions],
+    examples: ['procvision runner status --fleet stations.json --token-file fleet.token', 'procvision runner status --url http://station-07:7070 --token-file station.token'],
+    run: async (output, _positionals, options) => {
+      const remote = options as RemoteChoice & { tokenFile?: string; concurrency?: number };
+      if (remote.fleet !== undefined) return (await loadFleet()).fleetStatus({ ...remote, fleet: remote.fleet }, output);
+      if (remote.url !== undefined) return (await loadRemote()).remoteStatus({ ...remote, url: remote.url }, output);
+      throw new UsageError('runner status reads a runner service: give --url URL or --fleet stations.json (the local store: procvision runner list)', { example: 'procvision runner status --fleet stations.json --token-file fleet.token' });
+    },
   },
   {
     name: 'serve',
@@ -106,10 +180,11 @@ export const runnerCommands: readonly CommandSpec[] = [
     options: [
       storeOption,
       ...signatureOptions('installed and validated zips'),
-      { flags: '--port <port>', description: 'TCP port', parse: port, defaultValue: 7070 },
-      { flags: '--host <host>', description: 'address to listen on; beyond loopback it needs a token and implies --require-signature', defaultValue: '127.0.0.1' },
-      { flags: '--token-file <file>', description: 'file holding the bearer token every route but /health requires (default: $PROCVISION_TOKEN)' },
-      { flags: '--allow-path <dir>', description: 'folder whose files callers may name by path (images, zips); repeat for several', parse: repeatable },
+      { flags: '--port <port>', description: 'TCP port (default $PROCVISION_PORT or 7070)', parse: port },
+      { flags: '--host <host>', description: 'address to listen on (default $PROCVISION_HOST or 127.0.0.1); beyond loopback it needs a token and implies --require-signature' },
+      { flags: '--token-file <file>', description: 'file holding the bearer token every route but /health requires (default: $PROCVISION_TOKEN_FILE, else the token in $PROCVISION_TOKEN)' },
+      { flags: '--log-level <level>', description: 'debug, info (access lines), warn or error (default $PROCVISION_LOG_LEVEL or info)' },
+      { flags: '--allow-path <dir>', description: 'folder whose files callers may name by path (images, zips); repeat for several (default: $PROCVISION_ALLOW_PATHS, path-delimiter separated)', parse: repeatable },
       { flags: '--allow-unsigned', description: 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)' },
     ],
     examples: [

@@ -15,6 +15,7 @@ import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
 import { checkCallerPath } from '../internal/read-caller-path.js';
 import { serveToken } from '../internal/serve-token.js';
+import { applyServeEnvironment } from '../internal/serve-environment.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
@@ -139,10 +140,12 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
 }
 
 /** `procvision runner serve`: the HTTP service until SIGINT/SIGTERM (then a graceful stop); creates the store. */
-export async function runnerServe(options: ServeOptions, output: Output): Promise<number> {
+export async function runnerServe(flags: ServeOptions, output: Output): Promise<number> {
   const { serveRunner } = await import('@procvision/runner/http');
-  const root = await storeRoot(options);
+  const { createStderrLogger } = await import('@procvision/runner');
   const example = commandExample('serve', 1);
+  const options = applyServeEnvironment(flags, process.env, example);
+  const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, example, root);
   for (const path of options.allowPath ?? []) {
     if (!existsSync(path) || !statSync(path).isDirectory()) throw new UsageError(`--allow-path ${resolve(path)} is not a folder; pass folders whose files callers may name`, { example: `${commandExample('serve', 0)} --allow-path /srv/images` });
@@ -154,6 +157,7 @@ export async function runnerServe(options: ServeOptions, output: Output): Promis
       store: root,
       host: options.host,
       port: options.port,
+      logger: createStderrLogger(options.logLevel),
       storeOptions: { ...policy.flags },
       service: { verify: { ...policy.merged } },
       ...(token === undefined ? {} : { token }),

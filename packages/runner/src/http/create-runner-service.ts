@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
+import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
 import type { PackageSpec } from '../process/package-spec.js';
 import { cleanupOrphanSegments } from '@procvision/shm';
+import { withAccessLog } from './access-log.js';
 import { bearerAuthorizer } from './auth.js';
 import { FileReadGate } from './caller-paths.js';
 import { assertSafeExposure, isLoopbackHost } from './exposure.js';
@@ -15,6 +17,8 @@ import { createUploadDirectory, sweepUploadLeftovers } from './internal/upload-d
 import { resolveServiceLimits, type ServiceLimits, defaultServiceLimits } from './service-limits.js';
 import { InspectionSessions } from './inspection-sessions.js';
 import { InflightRequests } from './internal/inflight-requests.js';
+import { runnerVersion } from '../internal/runner-version.js';
+import { openApiDocument } from './openapi/openapi-document.js';
 import { serviceLogEntry } from './internal/service-log.js';
 import { type ProcessSource, storeProcessSource } from './process-source.js';
 import { createRequestHandler } from './request-handler.js';
@@ -63,8 +67,10 @@ export interface RunnerServiceOptions {
    * Required to listen beyond loopback: `listen()` refuses (3002) a non-loopback `host` without one.
    */
   token?: string;
-  /** Where the service logs 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
+  /** Where the service logs access lines, 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
   logger?: RunnerLogger;
+  /** Where the metrics go: an embedder's prom-client registry, default process metrics on or off. */
+  metrics?: RunnerMetricsOptions;
 }
 
 /** A runner service: create it, `listen()`, `close()`. */
@@ -77,6 +83,8 @@ export interface RunnerService {
   readonly url: string;
   /** The underlying node:http server. */
   readonly server: Server;
+  /** The service's metrics (`metrics.registry` is what `GET /metrics` serves). */
+  readonly metrics: RunnerMetrics;
 }
 
 /** Default body limits. */
@@ -107,7 +115,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     : specProcessSource(options.packages ?? [], { ...(options.runnerConfig ? { config: options.runnerConfig } : {}), logger, ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}) });
   const limits = resolveServiceLimits(options.limits);
   const host = options.host ?? '127.0.0.1';
-  const metrics = new ServiceMetrics();
+  const metrics = new ServiceMetrics(options.metrics ?? {});
   const sessions = new InspectionSessions(
     source,
     {
@@ -143,10 +151,12 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   const readiness = () => checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
   const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }), ...(store ? packageRoutes(context, store) : [])];
   routes.push({ method: 'GET', pattern: '/', handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }) });
+  let document: unknown;
+  routes.push({ method: 'GET', pattern: '/openapi.json', handle: () => ({ json: (document ??= openApiDocument(routes, runnerVersion)) }) });
 
   const storeRoot = store !== undefined && 'paths' in store ? (store as { paths: { root: string } }).paths.root : undefined;
   const redact = pathRedactor(() => [...(uploadDirectory === '' ? [] : [[uploadDirectory, '<upload>'] as const]), ...(storeRoot === undefined ? [] : [[storeRoot, '<store>'] as const])]);
-  const handle = createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token), redact });
+  const handle = withAccessLog(createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token), redact }), { routes, logger });
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
 
   /** Start-up sweep: shared-memory segments and upload folders of a predecessor killed with SIGKILL. */
@@ -168,6 +178,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
 
   return {
     server,
+    metrics: metrics.runner,
     get url() {
       if (boundUrl === undefined) throw new Error('the runner service is not listening; call listen() first');
       return boundUrl;

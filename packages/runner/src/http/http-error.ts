@@ -63,6 +63,9 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   '3007': 422,
   '3008': 422,
   '3009': 503,
+  '3050': 400,
+  '3051': 502,
+  '3052': 502,
 };
 
 /**

@@ -17,8 +17,8 @@ export interface ServeRunnerOptions {
   port?: number;
   /** Options of the store (signature policy, runner config of its processes...). */
   storeOptions?: PackageStoreOptions;
-  /** Body limits, shutdown timeout, signature checks of `/validate`. */
-  service?: Pick<RunnerServiceOptions, 'limits' | 'shutdownTimeoutMs' | 'verify'>;
+  /** Body limits, shutdown timeout, signature checks of `/validate`, metrics registry. */
+  service?: Pick<RunnerServiceOptions, 'limits' | 'shutdownTimeoutMs' | 'verify' | 'metrics'>;
   /** Folders callers may name files in (`--allow-path`); default any on loopback, none beyond. */
   allowPaths?: string[];
   /** Where the service logs (default JSON lines on stderr). */

@@ -1,77 +1,58 @@
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
-import type { ProcessState } from '../process/events.js';
+import { RunnerMetrics, type RunnerMetricsOptions } from '../process/runner-metrics.js';
 import type { StepOutcome } from '../process/step-outcome.js';
-import { Counter, Gauge, Histogram, type Metric } from './internal/prometheus.js';
 
-const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Buckets (seconds) of the HTTP request duration histogram: 1 ms to 30 s. */
+const requestBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
- * The service's Prometheus metrics, fed by the processes' events, the steps and the HTTP layer:
- * calls and steps by outcome and code, their latency histograms, process restarts and faults,
- * processes per state, requests in flight.
+ * The service's metrics: the runner's ({@link RunnerMetrics}: calls, steps, processes, build
+ * info, Node's process metrics) and the HTTP layer's (requests by method, route and status,
+ * their duration histogram, requests in flight), all in one prom-client registry.
  */
 export class ServiceMetrics {
-  private readonly processes = new Map<string, AlgorithmProcess>();
-  private readonly watched = new WeakSet<AlgorithmProcess>();
-  private readonly detach: Array<() => void> = [];
-  private inflightCalls = 0;
+  /** The runner's series and the registry. */
+  readonly runner: RunnerMetrics;
   private inflightRequests = 0;
-  private readonly startedAt = Date.now();
-  private readonly calls = new Counter('procvision_calls_total', 'Calls to algorithm processes (one per attempt), by package, phase, status and error code.');
-  private readonly callLatency = new Histogram('procvision_call_latency_seconds', 'Latency of call attempts, by package and phase.', latencyBuckets);
-  private readonly steps = new Counter('procvision_steps_total', 'Inspection steps, by status, verdict and error code.');
-  private readonly stepLatency = new Histogram('procvision_step_latency_seconds', 'Wall time of whole steps (validate, frame, pre, execute).', latencyBuckets);
-  private readonly restarts = new Counter('procvision_process_restarts_total', 'Restarts of algorithm processes, by package and reason.');
-  private readonly faults = new Counter('procvision_process_faults_total', 'Faults of algorithm processes, by package and reason.');
-  private readonly requests = new Counter('procvision_http_requests_total', 'HTTP requests answered, by method, route and status.');
-  private readonly families: Metric[];
+  private readonly requests: Counter;
+  private readonly requestDuration: Histogram;
 
-  constructor() {
-    this.families = [
-      this.calls,
-      this.callLatency,
-      this.steps,
-      this.stepLatency,
-      this.restarts,
-      this.faults,
-      new Gauge('procvision_processes', 'Algorithm processes by state (ready = active and serving).', () => this.countStates()),
-      new Gauge('procvision_active_processes', 'Algorithm processes ready for calls.', () => [{ labels: {}, value: this.countReady() }]),
-      new Gauge('procvision_inflight_calls', 'Calls sent to algorithm processes and not yet answered.', () => [{ labels: {}, value: this.inflightCalls }]),
-      new Gauge('procvision_inflight_requests', 'HTTP requests being served.', () => [{ labels: {}, value: this.inflightRequests }]),
-      this.requests,
-      new Gauge('procvision_uptime_seconds', 'Seconds since the service started.', () => [{ labels: {}, value: (Date.now() - this.startedAt) / 1000 }]),
-    ];
+  constructor(options: RunnerMetricsOptions = {}) {
+    this.runner = new RunnerMetrics(options);
+    const registers = [this.runner.registry];
+    this.requests = new Counter({ name: 'procvision_http_requests_total', help: 'HTTP requests answered, by method, route and status.', labelNames: ['method', 'route', 'status'], registers });
+    this.requestDuration = new Histogram({ name: 'procvision_http_request_duration_seconds', help: 'Time from a request\'s arrival to its answer, by method, route and status.', labelNames: ['method', 'route', 'status'], buckets: requestBuckets, registers });
+    const inflight = () => this.inflightRequests;
+    new Gauge({
+      name: 'procvision_http_inflight_requests',
+      help: 'HTTP requests being served.',
+      registers,
+      collect() {
+        this.set(inflight());
+      },
+    });
   }
 
   /** Follows a process's calls, restarts, faults and state (once per process). */
   watch(process: AlgorithmProcess): void {
-    if (this.watched.has(process)) return;
-    this.watched.add(process);
-    this.processes.set(`${process.packageName}@${process.packageVersion}`, process);
-    this.detach.push(
-      process.on('call-start', () => (this.inflightCalls += 1)),
-      process.on('call-end', (event) => {
-        this.inflightCalls = Math.max(0, this.inflightCalls - 1);
-        this.calls.inc({ package: event.packageName, phase: event.phase, status: event.status, code: event.errorCode ?? '' });
-        this.callLatency.observe({ package: event.packageName, phase: event.phase }, event.latencyMs / 1000);
-      }),
-      process.on('restart', (event) => this.restarts.inc({ package: event.packageName, reason: event.reason })),
-      process.on('process-fault', (event) => this.faults.inc({ package: event.packageName, reason: event.reason })),
-    );
+    this.runner.watch(process);
   }
 
-  /** Counts a step by status, verdict and code, and its latency. */
+  /** Counts a step by status, verdict and code, and its duration. */
   recordStep(outcome: StepOutcome): void {
-    this.steps.inc({ status: outcome.status, result_status: outcome.resultStatus ?? '', code: outcome.errorCode ?? '' });
-    this.stepLatency.observe({}, outcome.latencyMs / 1000);
+    this.runner.recordStep(outcome);
   }
 
   /** Counts a request in flight; call the returned function once it is answered. */
   requestStart(): (method: string, route: string, status: number) => void {
     this.inflightRequests += 1;
+    const started = process.hrtime.bigint();
     return (method, route, status) => {
       this.inflightRequests -= 1;
-      this.requests.inc({ method, route, status: String(status) });
+      const labels = { method, route, status: String(status) };
+      this.requests.inc(labels);
+      this.requestDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
     };
   }
 
@@ -81,22 +62,17 @@ export class ServiceMetrics {
   }
 
   /** The exposition text (`text/plain; version=0.0.4`). */
-  render(): string {
-    return this.families.map((family) => family.render()).join('');
+  render(): Promise<string> {
+    return this.runner.metrics();
+  }
+
+  /** The Content-Type of {@link ServiceMetrics.render}. */
+  get contentType(): string {
+    return this.runner.contentType;
   }
 
   /** Stops following the processes. */
   close(): void {
-    for (const detach of this.detach.splice(0)) detach();
-  }
-
-  private countReady(): number {
-    return [...this.processes.values()].filter((process) => process.state === 'ready').length;
-  }
-
-  private countStates(): Array<{ labels: Record<string, string>; value: number }> {
-    const counts = new Map<ProcessState, number>();
-    for (const process of this.processes.values()) counts.set(process.state, (counts.get(process.state) ?? 0) + 1);
-    return [...counts].map(([state, value]) => ({ labels: { state }, value }));
+    this.runner.close();
   }
 }

@@ -18,6 +18,6 @@ export function healthRoutes(context: ServiceContext, readiness: () => Promise<R
         return { status: report.ready ? 200 : 503, json: report };
       },
     },
-    { method: 'GET', pattern: '/metrics', handle: () => ({ text: context.metrics.render(), contentType: 'text/plain; version=0.0.4; charset=utf-8' }) },
+    { method: 'GET', pattern: '/metrics', handle: async () => ({ text: await context.metrics.render(), contentType: context.metrics.contentType }) },
   ];
 }

@@ -1,0 +1,245 @@
+import type { PackageReadiness } from '../http/process-source.js';
+import type { ReadinessReport } from '../http/ready-check.js';
+import type { StepResponseBody } from '../http/step-response.js';
+import type { ActiveBindings } from '../store/active-bindings.js';
+import type { StorePackage } from '../store/package-store.js';
+import type { RegistryEntry } from '../store/registry.js';
+import type { ScanOutcome } from '../store/scan-zips.js';
+import type { ClientExecuteRequest, ClientStepRequest } from './request-types.js';
+import { type ClientErrorInfo, RunnerClientError } from './runner-client-error.js';
+
+/** Options of {@link RunnerClient}. */
+export interface RunnerClientOptions {
+  /** Base URL of the service (`http://station-07:7070`). */
+  url: string;
+  /** Bearer token (`procvision runner serve --token-file`). */
+  token?: string;
+  /** Per-call timeout in milliseconds (default 60000; installs get `installTimeoutMs`). */
+  timeoutMs?: number;
+  /** Timeout of `install` and `validate` uploads (default 600000: npm runs offline on the station). */
+  installTimeoutMs?: number;
+  /** The fetch to use (default `globalThis.fetch`). */
+  fetch?: typeof fetch;
+  /** Sent as `X-Request-Id` prefix: each call gets `<prefix>-<n>`, so the station's access log names the caller. */
+  requestIdPrefix?: string;
+}
+
+/** A delivery zip to upload: bytes, a Blob (e.g. `await fs.openAsBlob(path)`), or `{path}` of a zip already on the station. */
+export type ZipSource = Uint8Array | Blob | { path: string };
+
+/** `GET /health`. */
+export interface HealthBody {
+  status: 'ok';
+  pid: number;
+  uptime_s: number;
+}
+
+/** A session as the service describes it. */
+export interface SessionBody {
+  session_id: string;
+  pid: string;
+  package: string;
+  context: Record<string, unknown>;
+  steps: number;
+  state: unknown;
+}
+
+/** `POST /validate`. */
+export interface ValidateBody {
+  valid: boolean;
+  zip: string | null;
+  name: string;
+  version: string;
+  supported_pids: string[];
+  target: unknown;
+  compatible: boolean;
+  mismatches: unknown[];
+  signature: unknown;
+  delivery_sha256: string;
+  entry_count: number;
+  total_bytes: number;
+  warnings: string[];
+}
+
+interface CallOptions {
+  body?: unknown;
+  zip?: ZipSource;
+  timeoutMs?: number;
+  /** Statuses that are answers, not errors (e.g. 503 of `/ready`). */
+  accept?: number[];
+  text?: boolean;
+}
+
+/**
+ * A typed, fetch-based client of the runner HTTP service (the API `GET /openapi.json`
+ * describes). Runs anywhere fetch does; it imports none of the server code. Every failure is a
+ * {@link RunnerClientError}.
+ *
+ * @example
+ * ```ts
+ * const client = new RunnerClient({ url: 'http://station-07:7070', token: process.env.PROCVISION_TOKEN });
+ * const { package: entry } = await client.install(await openAsBlob('screw-check-v1.2.0-linux-x64-offline.zip'));
+ * await client.activate(entry.name, entry.version, ['A01']);
+ * const ready = await client.ready();
+ * ```
+ */
+export class RunnerClient {
+  /** The base URL, without a trailing slash. */
+  readonly url: string;
+  private readonly options: RunnerClientOptions;
+  private calls = 0;
+
+  constructor(options: RunnerClientOptions) {
+    let parsed: URL;
+    try {
+      parsed = new URL(options.url);
+    } catch {
+      throw new TypeError(`not a URL: ${JSON.stringify(options.url)}; give the service's base URL, e.g. http://127.0.0.1:7070`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${options.url}: only http: and https: URLs are supported`);
+    this.url = options.url.replace(/\/+$/, '');
+    this.options = options;
+  }
+
+  /** `GET /health`: the process answers. */
+  health(): Promise<HealthBody> {
+    return this.call('GET', '/health');
+  }
+
+  /** `GET /ready`: the readiness report (a 503 is returned as `ready: false`, not thrown). */
+  ready(): Promise<ReadinessReport> {
+    return this.call('GET', '/ready', { accept: [503] });
+  }
+
+  /** `GET /metrics`: Prometheus text. */
+  metrics(): Promise<string> {
+    return this.call('GET', '/metrics', { text: true });
+  }
+
+  /** `GET /openapi.json`: the service's OpenAPI 3.1 document. */
+  openApi(): Promise<Record<string, unknown>> {
+    return this.call('GET', '/openapi.json');
+  }
+
+  /** `GET /packages`: installed packages with states and active pids. */
+  listPackages(): Promise<{ packages: StorePackage[] }> {
+    return this.call('GET', '/packages');
+  }
+
+  /** `POST /packages`: uploads and installs a delivery zip (or installs `{path}` on the station). */
+  install(zip: ZipSource): Promise<{ package: RegistryEntry }> {
+    return this.call('POST', '/packages', { zip, timeoutMs: this.options.installTimeoutMs ?? 600_000 });
+  }
+
+  /** `POST /validate`: verifies a zip without installing it. */
+  validate(zip: ZipSource): Promise<ValidateBody> {
+    return this.call('POST', '/validate', { zip, timeoutMs: this.options.installTimeoutMs ?? 600_000 });
+  }
+
+  /** `POST /packages/{name}/{version}/activate`: binds pids (the process is ready before the pointer flips). */
+  activate(name: string, version: string, pids: readonly string[]): Promise<{ bindings: ActiveBindings }> {
+    return this.call('POST', `/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}/activate`, { body: { pids } });
+  }
+
+  /** `POST /switch`: activates a version over the pids' current binding (the old one becomes `previous`). */
+  switch(name: string, version: string, pids: readonly string[]): Promise<{ bindings: ActiveBindings }> {
+    return this.call('POST', '/switch', { body: { name, version, pids } });
+  }
+
+  /** `POST /rollback`: re-activates each pid's previous version. */
+  rollback(name: string, pids: readonly string[]): Promise<{ bindings: ActiveBindings }> {
+    return this.call('POST', '/rollback', { body: { name, pids } });
+  }
+
+  /** `DELETE /packages/{name}/{version}`: uninstalls a version (2007 while active unless `force`). */
+  uninstall(name: string, version: string, options: { force?: boolean } = {}): Promise<{ uninstalled: RegistryEntry }> {
+    return this.call('DELETE', `/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}${options.force === true ? '?force=1' : ''}`);
+  }
+
+  /** `POST /scan`: installs the zips dropped into the station's zip folder. */
+  scan(): Promise<{ outcomes: ScanOutcome[] }> {
+    return this.call('POST', '/scan');
+  }
+
+  /** `POST /sessions`. */
+  createSession(pid: string, context?: Record<string, unknown>): Promise<SessionBody> {
+    return this.call('POST', '/sessions', { body: { pid, ...(context === undefined ? {} : { context }) } });
+  }
+
+  /** `GET /sessions/{id}`. */
+  session(id: string): Promise<SessionBody> {
+    return this.call('GET', `/sessions/${encodeURIComponent(id)}`);
+  }
+
+  /** `POST /sessions/{id}/steps`: one step on an image (Base64 or `{path}` on the station). */
+  step(id: string, request: ClientStepRequest): Promise<StepResponseBody> {
+    return this.call('POST', `/sessions/${encodeURIComponent(id)}/steps`, { body: request });
+  }
+
+  /** `POST /sessions/{id}/reset`. */
+  resetSession(id: string): Promise<{ session_id: string; status: string; message: string; error_code?: string }> {
+    return this.call('POST', `/sessions/${encodeURIComponent(id)}/reset`);
+  }
+
+  /** `DELETE /sessions/{id}`. */
+  endSession(id: string): Promise<{ session_id: string; ended: true; steps: number }> {
+    return this.call('DELETE', `/sessions/${encodeURIComponent(id)}`);
+  }
+
+  /** `POST /execute`: a one-shot session of one step. */
+  execute(request: ClientExecuteRequest): Promise<StepResponseBody> {
+    return this.call('POST', '/execute', { body: request });
+  }
+
+  private async call<Result>(method: string, path: string, options: CallOptions = {}): Promise<Result> {
+    const target = `${this.url}${path}`;
+    const what = `${method} ${target}`;
+    const headers: Record<string, string> = {};
+    if (this.options.token !== undefined) headers.authorization = `Bearer ${this.options.token}`;
+    if (this.options.requestIdPrefix !== undefined) headers['x-request-id'] = `${this.options.requestIdPrefix}-${(this.calls += 1)}`;
+    let body: Uint8Array | Blob | string | undefined;
+    if (options.zip !== undefined) {
+      if (options.zip instanceof Uint8Array || options.zip instanceof Blob) {
+        headers['content-type'] = 'application/zip';
+        body = options.zip;
+      } else {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify({ path: options.zip.path });
+      }
+    } else if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    const doFetch = this.options.fetch ?? globalThis.fetch;
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 60_000;
+    let response: Response;
+    try {
+      response = await doFetch(target, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      const reason = timedOut ? `no answer within ${timeoutMs} ms` : `cannot reach the service (${describeCause(error)})`;
+      throw new RunnerClientError(what, 0, { code: timedOut ? 'timeout' : 'unreachable', name: timedOut ? 'timeout' : 'unreachable', message: reason }, { cause: error });
+    }
+    const requestId = response.headers.get('x-request-id') ?? undefined;
+    const text = await response.text();
+    const ok = response.ok || (options.accept ?? []).includes(response.status);
+    if (ok && options.text === true) return text as Result;
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new RunnerClientError(what, response.status, { code: 'bad_response', name: 'bad_response', message: `the answer is not JSON (${text.slice(0, 80)})` }, requestId === undefined ? {} : { requestId });
+    }
+    if (ok) return parsed as Result;
+    const error = (parsed as { error?: ClientErrorInfo }).error;
+    const fallback = { code: String(response.status), name: response.statusText || 'http_error', message: response.statusText || `HTTP ${response.status}` };
+    throw new RunnerClientError(what, response.status, error !== undefined && typeof error.message === 'string' ? error : fallback, requestId === undefined ? {} : { requestId });
+  }
+}
+
+function describeCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}
+
+export type { PackageReadiness, ReadinessReport, StepResponseBody };

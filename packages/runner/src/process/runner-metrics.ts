@@ -1,0 +1,189 @@
+import { mmapBackendKind } from '@procvision/shm';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { runnerVersion } from '../internal/runner-version.js';
+import type { ProcessState, RunnerEvents } from './events.js';
+import type { StepOutcome } from './step-outcome.js';
+
+/** Latency buckets (seconds) of the call and step histograms: 5 ms to 30 s. */
+export const latencyBucketsSeconds: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Anything that emits runner events: a `Runner`, an `AlgorithmProcess`, a `PackageStore`
+ * (the events of every process it starts).
+ */
+export interface RunnerEventSource {
+  on<Name extends keyof RunnerEvents>(event: Name, listener: (payload: RunnerEvents[Name]) => void): () => void;
+  /** The current state, when the source is one process (read when it is watched). */
+  readonly state?: ProcessState;
+  readonly packageName?: string;
+  readonly packageVersion?: string;
+}
+
+/** Options of {@link RunnerMetrics}. */
+export interface RunnerMetricsOptions {
+  /** Registry to register in (default a new one; merge it with `Registry.merge([yours, metrics.registry])`). */
+  registry?: Registry;
+  /** Collect Node's default process metrics (CPU, memory, event loop lag, fds...) in the registry (default true). */
+  defaultMetrics?: boolean;
+  /** The `shm_backend` label of `procvision_build_info` (default `mmap-native` or `mmap-file`, as this process loads it). */
+  shmBackend?: string;
+}
+
+/**
+ * The runner's Prometheus metrics on a prom-client {@link Registry}: calls and steps by
+ * outcome and code with their duration histograms, process starts, restarts and faults (a
+ * child that dies unasked, SIGKILL included, is a fault `crash`), processes per state, calls in
+ * flight, build info and Node's default process metrics. Works without the HTTP service:
+ * embedders `watch()` a Runner, a process or a store and serve `registry` themselves.
+ *
+ * @example
+ * ```ts
+ * const metrics = runnerMetrics(runner);
+ * const merged = Registry.merge([myRegistry, metrics.registry]);
+ * app.get('/metrics', async () => merged.metrics());
+ * ```
+ */
+export class RunnerMetrics {
+  /** The registry every series is in. */
+  readonly registry: Registry;
+  private readonly states = new Map<string, ProcessState>();
+  private readonly watched = new WeakSet<object>();
+  private readonly detach: Array<() => void> = [];
+  /** OS pids whose end the runner already counted as a fault (heartbeat, timeout...). */
+  private readonly faulted = new Set<number>();
+  private inflightCalls = 0;
+  private readonly calls: Counter;
+  private readonly callDuration: Histogram;
+  private readonly steps: Counter;
+  private readonly stepDuration: Histogram;
+  private readonly starts: Counter;
+  private readonly restarts: Counter;
+  private readonly faults: Counter;
+
+  constructor(options: RunnerMetricsOptions = {}) {
+    const registry = options.registry ?? new Registry();
+    this.registry = registry;
+    const registers = [registry];
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+    const build = new Gauge({ name: 'procvision_build_info', help: 'Always 1; the labels name the runner version, the Node version and the shared-memory backend.', labelNames: ['version', 'node', 'shm_backend'], registers });
+    build.set({ version: runnerVersion, node: process.version, shm_backend: options.shmBackend ?? `mmap-${mmapBackendKind()}` }, 1);
+    this.calls = new Counter({ name: 'procvision_calls_total', help: 'Calls to algorithm processes (one per attempt), by package, phase, status and error code.', labelNames: ['package', 'phase', 'status', 'code'], registers });
+    this.callDuration = new Histogram({ name: 'procvision_call_duration_seconds', help: 'Duration of call attempts, by package and phase.', labelNames: ['package', 'phase'], buckets: [...latencyBucketsSeconds], registers });
+    this.steps = new Counter({ name: 'procvision_steps_total', help: 'Inspection steps, by status, verdict (result_status) and error code.', labelNames: ['status', 'result_status', 'code'], registers });
+    this.stepDuration = new Histogram({ name: 'procvision_step_duration_seconds', help: 'Wall time of whole steps (validate, frame, pre, execute).', buckets: [...latencyBucketsSeconds], registers });
+    this.starts = new Counter({ name: 'procvision_process_starts_total', help: 'Child processes spawned, by package.', labelNames: ['package'], registers });
+    this.restarts = new Counter({ name: 'procvision_process_restarts_total', help: 'Restarts of algorithm processes, by package and reason.', labelNames: ['package', 'reason'], registers });
+    this.faults = new Counter({ name: 'procvision_process_faults_total', help: 'Faults of algorithm processes (the runner ended the child, or it died unasked), by package and reason.', labelNames: ['package', 'reason'], registers });
+    const countStates = () => this.countStates();
+    const inflightCalls = () => this.inflightCalls;
+    new Gauge({
+      name: 'procvision_processes',
+      help: 'Algorithm processes by state (ready = serving calls).',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [state, count] of countStates()) this.set({ state }, count);
+      },
+    });
+    new Gauge({
+      name: 'procvision_active_processes',
+      help: 'Algorithm processes ready for calls.',
+      registers,
+      collect() {
+        this.set(countStates().get('ready') ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'procvision_inflight_calls',
+      help: 'Calls sent to algorithm processes and not yet answered.',
+      registers,
+      collect() {
+        this.set(inflightCalls());
+      },
+    });
+  }
+
+  /**
+   * Follows a source's calls, steps, starts, restarts, faults and states (once per source).
+   * Returns a function that stops following it.
+   */
+  watch(source: RunnerEventSource): () => void {
+    if (this.watched.has(source)) return () => undefined;
+    this.watched.add(source);
+    if (source.state !== undefined && source.packageName !== undefined) this.states.set(`${source.packageName}@${source.packageVersion ?? ''}`, source.state);
+    const offs = [
+      source.on('call-start', () => void (this.inflightCalls += 1)),
+      source.on('call-end', (event) => {
+        this.inflightCalls = Math.max(0, this.inflightCalls - 1);
+        this.calls.inc({ package: event.packageName, phase: event.phase, status: event.status, code: event.errorCode ?? '' });
+        this.callDuration.observe({ package: event.packageName, phase: event.phase }, event.latencyMs / 1000);
+      }),
+      source.on('step-end', (event) => this.countStep(event)),
+      source.on('process-start', (event) => this.starts.inc({ package: event.packageName })),
+      source.on('restart', (event) => this.restarts.inc({ package: event.packageName, reason: event.reason })),
+      source.on('process-fault', (event) => {
+        this.faulted.add(event.processId);
+        this.faults.inc({ package: event.packageName, reason: event.reason });
+      }),
+      source.on('process-exit', (event) => {
+        const counted = this.faulted.delete(event.processId);
+        // An unasked exit the runner did not cause: a crash, or a failed start-up while starting.
+        const starting = this.states.get(`${event.packageName}@${event.packageVersion}`) === 'starting';
+        if (!event.expected && !counted) this.faults.inc({ package: event.packageName, reason: starting ? 'startup-failed' : 'crash' });
+      }),
+      source.on('state-change', (event) => void this.states.set(`${event.packageName}@${event.packageVersion}`, event.to)),
+    ];
+    const stop = () => {
+      for (const off of offs.splice(0)) off();
+    };
+    this.detach.push(stop);
+    return stop;
+  }
+
+  /** Counts a step the caller ran itself (outside a watched `Runner`, which counts its own). */
+  recordStep(outcome: StepOutcome): void {
+    this.countStep(outcome);
+  }
+
+  /** The exposition text of the whole registry. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The Content-Type of {@link RunnerMetrics.metrics} (Prometheus text format 0.0.4). */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Stops following every source (the registry keeps its values). */
+  close(): void {
+    for (const stop of this.detach.splice(0)) stop();
+  }
+
+  private countStep(outcome: { status: string; resultStatus?: string; errorCode?: string; latencyMs: number }): void {
+    this.steps.inc({ status: outcome.status, result_status: outcome.resultStatus ?? '', code: outcome.errorCode ?? '' });
+    this.stepDuration.observe(outcome.latencyMs / 1000);
+  }
+
+  private countStates(): Map<ProcessState, number> {
+    const counts = new Map<ProcessState, number>();
+    for (const state of this.states.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
+    return counts;
+  }
+}
+
+/**
+ * The runner's metrics for a Runner, a process or a `PackageStore`, without the HTTP service.
+ *
+ * @example
+ * ```ts
+ * const metrics = runnerMetrics(runner, { defaultMetrics: false });
+ * process.stdout.write(await metrics.metrics());
+ * ```
+ */
+export function runnerMetrics(source: RunnerEventSource, options: RunnerMetricsOptions = {}): RunnerMetrics {
+  const metrics = new RunnerMetrics(options);
+  metrics.watch(source);
+  return metrics;
+}
