@@ -9,7 +9,21 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', SharedArrayBuffer: 'readonly', Atomics: 'readonly', performance: 'readonly', setImmediate: 'readonly', queueMicrotask: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        SharedArrayBuffer: 'readonly',
+        Atomics: 'readonly',
+        performance: 'readonly',
+        setImmediate: 'readonly',
+        queueMicrotask: 'readonly',
+      },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -28,11 +42,16 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: 'zod', message: 'zod is off the adapter start-up path; use the quick checks or loadContractChecks() (internal/adapter/contract-checks.ts).', allowTypeImports: true },
+            {
+              name: 'zod',
+              message: 'zod is off the adapter start-up path; use the quick checks or loadContractChecks() (internal/adapter/contract-checks.ts).',
+              allowTypeImports: true,
+            },
             { name: 'sharp', message: 'sharp is off the adapter start-up path; @procvision/shm loads it on first decode.', allowTypeImports: true },
             {
               name: '@procvision/manifest',
-              message: 'the @procvision/manifest root loads zod; import from @procvision/manifest/errors or /framing, or load the schemas lazily with loadContractChecks().',
+              message:
+                'the @procvision/manifest root loads zod; import from @procvision/manifest/errors or /framing, or load the schemas lazily with loadContractChecks().',
               allowTypeImports: true,
             },
           ],

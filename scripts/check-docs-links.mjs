@@ -48,7 +48,10 @@ function parsePage(path) {
     const line = (token.map?.[0] ?? 0) + 1;
     if (token.type === 'heading_open') {
       const inline = tokens[index + 1];
-      const text = (inline?.children ?? []).filter((child) => child.type === 'text' || child.type === 'code_inline').map((child) => child.content).join('');
+      const text = (inline?.children ?? [])
+        .filter((child) => child.type === 'text' || child.type === 'code_inline')
+        .map((child) => child.content)
+        .join('');
       anchors.add(slugger.slug(text));
     }
     for (const child of token.children ?? []) {

@@ -15,7 +15,9 @@ export function checkPrebuilds(tarballPath) {
   try {
     execFileSync('tar', ['-xzf', tarballPath, '-C', scratch]);
     const prebuilds = join(scratch, 'package', 'prebuilds');
-    const found = readdirSync(prebuilds, { recursive: true }).filter((file) => String(file).endsWith('.node')).map(String);
+    const found = readdirSync(prebuilds, { recursive: true })
+      .filter((file) => String(file).endsWith('.node'))
+      .map(String);
     for (const target of prebuildTargets) {
       const name = `${target.dir}/procvision_shm.napi.${target.libc}.node`;
       if (!found.includes(name)) problems.push(`missing prebuilds/${name}`);
@@ -26,7 +28,8 @@ export function checkPrebuilds(tarballPath) {
       const expectedLibc = /\.(glibc|musl)\./.exec(base)?.[1];
       const info = elfInfo(join(prebuilds, file));
       if (info.arch !== expectedArch) problems.push(`prebuilds/${file} is built for ${info.arch}, its folder says ${expectedArch}`);
-      if (info.libc !== expectedLibc) problems.push(`prebuilds/${file} links ${info.needed.join(', ') || 'no libc'} (${info.libc}), its name says ${expectedLibc}`);
+      if (info.libc !== expectedLibc)
+        problems.push(`prebuilds/${file} links ${info.needed.join(', ') || 'no libc'} (${info.libc}), its name says ${expectedLibc}`);
       else process.stderr.write(`ok   prebuild ${file}: ${info.arch} ${info.libc}\n`);
     }
   } catch (error) {

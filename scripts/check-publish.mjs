@@ -83,7 +83,10 @@ try {
       ['require', `const m = require(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error('no exports');`],
       ['import', `const m = await import(${JSON.stringify(specifier)}); if (Object.keys(m).length === 0) throw new Error('no exports');`],
     ]) {
-      const child = spawnSync(process.execPath, ['--input-type', kind === 'require' ? 'commonjs' : 'module', '-e', source], { cwd: consumer, encoding: 'utf8' });
+      const child = spawnSync(process.execPath, ['--input-type', kind === 'require' ? 'commonjs' : 'module', '-e', source], {
+        cwd: consumer,
+        encoding: 'utf8',
+      });
       report(child.status === 0, `${kind}('${specifier}') of the packed tarball`, child.stderr);
     }
   }

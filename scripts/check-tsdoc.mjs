@@ -17,7 +17,14 @@ for (const name of readdirSync(join(root, 'packages'))) {
     if (path && existsSync(path)) entries.push(path);
   }
 }
-const program = ts.createProgram(entries, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2023, strict: true, skipLibCheck: true, noEmit: true });
+const program = ts.createProgram(entries, {
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  target: ts.ScriptTarget.ES2023,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+});
 const checker = program.getTypeChecker();
 let missing = 0;
 for (const entry of entries) {
@@ -26,7 +33,9 @@ for (const entry of entries) {
   if (!moduleSymbol) continue;
   for (const exported of checker.getExportsOfModule(moduleSymbol)) {
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    const documented = symbol.getDocumentationComment(checker).length > 0 || (symbol.declarations ?? []).some((declaration) => ts.getJSDocCommentsAndTags(declaration).length > 0);
+    const documented =
+      symbol.getDocumentationComment(checker).length > 0 ||
+      (symbol.declarations ?? []).some((declaration) => ts.getJSDocCommentsAndTags(declaration).length > 0);
     if (!documented) {
       missing += 1;
       console.log(`${entry.slice(root.length + 1)}: ${exported.getName()} has no TSDoc`);

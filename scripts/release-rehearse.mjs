@@ -15,7 +15,22 @@
 // stops verdaccio and every child on every exit path. `--keep` keeps the temporary folder.
 /* global fetch */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, createWriteStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -158,7 +173,9 @@ const pnpm = (args, options) => run('npx', ['-y', 'pnpm@10', ...args], options);
 
 /** A PATH as a plain shell has it, with Node and npm and no pnpm: the PATH of the user's steps. */
 function plainPath() {
-  const folders = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].filter((folder, index, all) => all.indexOf(folder) === index && existsSync(folder));
+  const folders = [dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].filter(
+    (folder, index, all) => all.indexOf(folder) === index && existsSync(folder),
+  );
   const withPnpm = folders.filter((folder) => existsSync(join(folder, 'pnpm')) || existsSync(join(folder, 'pnpm.cmd')));
   if (withPnpm.length > 0) throw new StepFailure(`pnpm is installed in ${withPnpm.join(', ')}; the user's steps must run without it`);
   return folders.join(delimiter);
@@ -242,18 +259,23 @@ async function startRegistry(port) {
   );
   const logFile = join(paths.logs, 'verdaccio.log');
   const out = createWriteStream(logFile);
-  registryProcess = spawn(process.execPath, [join(verdaccioHome, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', config, '--listen', `127.0.0.1:${port}`], {
-    cwd: paths.registry,
-    env: repoEnvironment(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  registryProcess = spawn(
+    process.execPath,
+    [join(verdaccioHome, 'node_modules', 'verdaccio', 'bin', 'verdaccio'), '--config', config, '--listen', `127.0.0.1:${port}`],
+    {
+      cwd: paths.registry,
+      env: repoEnvironment(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   registryProcess.stdout.pipe(out);
   registryProcess.stderr.pipe(out);
   const url = `http://127.0.0.1:${port}/`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (registryProcess.exitCode !== null) throw new StepFailure(`verdaccio exited with ${registryProcess.exitCode}; see ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+    if (registryProcess.exitCode !== null)
+      throw new StepFailure(`verdaccio exited with ${registryProcess.exitCode}; see ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
     try {
       const response = await fetch(`${url}-/ping`);
       if (response.ok) return url;
@@ -274,7 +296,8 @@ async function registryToken(url) {
     body: JSON.stringify({ name, password: `pw-${process.pid}-${Date.now()}`, type: 'user', roles: [], date: new Date().toISOString() }),
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok || typeof body.token !== 'string') throw new StepFailure(`verdaccio refused to create the publishing user: ${response.status} ${JSON.stringify(body)}`);
+  if (!response.ok || typeof body.token !== 'string')
+    throw new StepFailure(`verdaccio refused to create the publishing user: ${response.status} ${JSON.stringify(body)}`);
   return body.token;
 }
 
@@ -321,7 +344,17 @@ function copyRepo() {
   }
   // A repository of its own, so changesets can tag and nothing reaches the clone's history.
   const git = (...args) => {
-    const result = spawnSync('git', args, { cwd: paths.repo, encoding: 'utf8', env: { ...repoEnvironment(), GIT_AUTHOR_NAME: 'rehearsal', GIT_AUTHOR_EMAIL: 'rehearsal@localhost', GIT_COMMITTER_NAME: 'rehearsal', GIT_COMMITTER_EMAIL: 'rehearsal@localhost' } });
+    const result = spawnSync('git', args, {
+      cwd: paths.repo,
+      encoding: 'utf8',
+      env: {
+        ...repoEnvironment(),
+        GIT_AUTHOR_NAME: 'rehearsal',
+        GIT_AUTHOR_EMAIL: 'rehearsal@localhost',
+        GIT_COMMITTER_NAME: 'rehearsal',
+        GIT_COMMITTER_EMAIL: 'rehearsal@localhost',
+      },
+    });
     if (result.status !== 0) throw new StepFailure(`git ${args.join(' ')} failed in the copy: ${result.stderr}`);
   };
   git('init', '-q', '-b', 'main');
@@ -355,7 +388,9 @@ async function rehearse() {
   const userEnv = userEnvironment();
   await step('registry tool: verdaccio', ensureVerdaccio);
   await step('copy the repo', () => copyRepo());
-  await step('install (pnpm install --frozen-lockfile)', () => pnpm(['install', '--frozen-lockfile', '--prefer-offline'], { cwd: paths.repo, env: repoEnvironment() }).then(() => ''));
+  await step('install (pnpm install --frozen-lockfile)', () =>
+    pnpm(['install', '--frozen-lockfile', '--prefer-offline'], { cwd: paths.repo, env: repoEnvironment() }).then(() => ''),
+  );
   const before = publicPackages();
   await step('changeset version', async () => {
     await pnpm(['exec', 'changeset', 'version'], { cwd: paths.repo, env: repoEnvironment() });
@@ -434,14 +469,25 @@ async function rehearse() {
     return 'A01 -> demo@1.0.0';
   });
   await step('procvision runner exec', async () => {
-    const document = parseJson(await user([procvision, 'runner', 'exec', '--pid', 'A01', '--image', join(project, 'samples', 'ng.png'), '--store', store, '--json']), 'runner exec --json');
+    const document = parseJson(
+      await user([procvision, 'runner', 'exec', '--pid', 'A01', '--image', join(project, 'samples', 'ng.png'), '--store', store, '--json']),
+      'runner exec --json',
+    );
     expect(document.status === 'OK', `runner exec: status ${document.status}`);
     return `${document.status}/${document.result_status} via ${document.package?.name}@${document.package?.version}`;
   });
   await step('require() and import() of every published entry point', async () => {
     const specifiers = packages.flatMap((pkg) => entryPoints(pkg.name, pkg.exports));
     const check = (kind, specifier) =>
-      user([process.execPath, '--input-type', kind === 'require' ? 'commonjs' : 'module', '-e', kind === 'require' ? `const m = require(${JSON.stringify(specifier)}); if (!Object.keys(m).length) throw new Error('no exports')` : `const m = await import(${JSON.stringify(specifier)}); if (!Object.keys(m).length) throw new Error('no exports')`]);
+      user([
+        process.execPath,
+        '--input-type',
+        kind === 'require' ? 'commonjs' : 'module',
+        '-e',
+        kind === 'require'
+          ? `const m = require(${JSON.stringify(specifier)}); if (!Object.keys(m).length) throw new Error('no exports')`
+          : `const m = await import(${JSON.stringify(specifier)}); if (!Object.keys(m).length) throw new Error('no exports')`,
+      ]);
     for (const specifier of specifiers) {
       await check('require', specifier);
       await check('import', specifier);
@@ -472,7 +518,10 @@ async function cleanUp(passed) {
 
 let interrupted;
 process.on('exit', killEverything);
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   process.on(signal, () => {
     if (finished) return;
     finished = true;

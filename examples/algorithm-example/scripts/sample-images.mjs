@@ -45,5 +45,7 @@ export function renderSamplePixels(kind) {
  */
 export function renderSamplePng(kind) {
   const { width, height } = sampleSize;
-  return sharp(renderSamplePixels(kind), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(renderSamplePixels(kind), { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }

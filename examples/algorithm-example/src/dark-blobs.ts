@@ -57,7 +57,12 @@ export function findDarkBlobs(image: RgbImage, region: Rect, options: DarkBlobOp
       maxColumn = Math.max(maxColumn, column);
       minRow = Math.min(minRow, row);
       maxRow = Math.max(maxRow, row);
-      const neighbours = [column > 0 ? cell - 1 : -1, column < columns - 1 ? cell + 1 : -1, row > 0 ? cell - columns : -1, row < rows - 1 ? cell + columns : -1];
+      const neighbours = [
+        column > 0 ? cell - 1 : -1,
+        column < columns - 1 ? cell + 1 : -1,
+        row > 0 ? cell - columns : -1,
+        row < rows - 1 ? cell + columns : -1,
+      ];
       for (const neighbour of neighbours) {
         if (neighbour >= 0 && dark[neighbour] === 1) {
           dark[neighbour] = 2;
@@ -69,7 +74,15 @@ export function findDarkBlobs(image: RgbImage, region: Rect, options: DarkBlobOp
     if (area < options.minimumArea) continue;
     const x = left + minColumn * stride;
     const y = top + minRow * stride;
-    blobs.push({ area, rect: { x, y, width: Math.min(image.width - x, (maxColumn - minColumn + 1) * stride), height: Math.min(image.height - y, (maxRow - minRow + 1) * stride) } });
+    blobs.push({
+      area,
+      rect: {
+        x,
+        y,
+        width: Math.min(image.width - x, (maxColumn - minColumn + 1) * stride),
+        height: Math.min(image.height - y, (maxRow - minRow + 1) * stride),
+      },
+    });
   }
   return blobs.sort((a, b) => b.area - a.area || a.rect.y - b.rect.y || a.rect.x - b.rect.x);
 }

@@ -35,17 +35,33 @@ export class BoardInspector extends BaseAlgorithm {
     this.logger.debug('step start', { step: stepIndex, session: session.id });
   }
 
-  async preExecute(stepIndex: number, _pid: string, session: Session, userParams: Record<string, unknown>, sharedMemId: string, imageMeta: ImageMeta): Promise<PreExecuteResult> {
+  async preExecute(
+    stepIndex: number,
+    _pid: string,
+    session: Session,
+    userParams: Record<string, unknown>,
+    sharedMemId: string,
+    imageMeta: ImageMeta,
+  ): Promise<PreExecuteResult> {
     const image = await readImage(sharedMemId, imageMeta);
     const exposure = typeof userParams.exposure === 'number' ? userParams.exposure : 12.5;
     const brightness = meanLuma(image) * (12.5 / exposure);
-    if (brightness < brightnessRange.min) return { status: 'ERROR', message: `image too dark (brightness ${brightness.toFixed(0)}); check the lighting`, error_code: '1002' };
-    if (brightness > brightnessRange.max) return { status: 'ERROR', message: `image overexposed (brightness ${brightness.toFixed(0)}); lower the exposure`, error_code: '1002' };
+    if (brightness < brightnessRange.min)
+      return { status: 'ERROR', message: `image too dark (brightness ${brightness.toFixed(0)}); check the lighting`, error_code: '1002' };
+    if (brightness > brightnessRange.max)
+      return { status: 'ERROR', message: `image overexposed (brightness ${brightness.toFixed(0)}); lower the exposure`, error_code: '1002' };
     const calibration = stepIndex === 1 ? { ...(userParams.roi as Rect), label: 'roi' } : { ...screwRegion(image, session), label: 'screw-area' };
     return { status: 'OK', message: `brightness ${brightness.toFixed(0)} ok`, data: { calibration_rects: [calibration] }, debug: { brightness } };
   }
 
-  async execute(stepIndex: number, _pid: string, session: Session, userParams: Record<string, unknown>, sharedMemId: string, imageMeta: ImageMeta): Promise<ExecuteResult> {
+  async execute(
+    stepIndex: number,
+    _pid: string,
+    session: Session,
+    userParams: Record<string, unknown>,
+    sharedMemId: string,
+    imageMeta: ImageMeta,
+  ): Promise<ExecuteResult> {
     const started = performance.now();
     const image = await readImage(sharedMemId, imageMeta);
     const result = stepIndex === 1 ? this.locateBoard(image, session, userParams) : this.checkScrew(image, session, userParams);
@@ -55,7 +71,11 @@ export class BoardInspector extends BaseAlgorithm {
 
   private locateBoard(image: RgbImage, session: Session, userParams: Record<string, unknown>): ExecuteResult {
     const board = brightBoundingBox(image, boardLuma);
-    if (board === undefined) return { status: 'OK', data: { result_status: 'NG', ng_reason: 'board not found', defect_rects: [{ x: 0, y: 0, width: image.width, height: image.height }] } };
+    if (board === undefined)
+      return {
+        status: 'OK',
+        data: { result_status: 'NG', ng_reason: 'board not found', defect_rects: [{ x: 0, y: 0, width: image.width, height: image.height }] },
+      };
     session.set('board', board);
     const roi = userParams.roi as Rect;
     const spots = findDarkBlobs(image, roi, { cutoff: meanLuma(image, roi) * 0.5, stride: 2, minimumArea: 40 });
@@ -76,7 +96,11 @@ export class BoardInspector extends BaseAlgorithm {
     const blobs = findDarkBlobs(image, region, { cutoff: meanLuma(image, region, stride) * threshold, stride, minimumArea: 20 });
     const screw = blobs.find((blob) => blob.area >= minimumScrewArea);
     if (screw === undefined) {
-      return { status: 'OK', message: 'no screw head in the top-left area', data: { result_status: 'NG', ng_reason: 'top-left screw missing', defect_rects: [{ ...region, label: 'screw-area' }] } };
+      return {
+        status: 'OK',
+        message: 'no screw head in the top-left area',
+        data: { result_status: 'NG', ng_reason: 'top-left screw missing', defect_rects: [{ ...region, label: 'screw-area' }] },
+      };
     }
     return { status: 'OK', message: 'screw present', data: { result_status: 'OK', position_rects: [{ ...screw.rect, label: 'screw' }] } };
   }

@@ -51,7 +51,10 @@ describe('the built example under procvision-adapter', () => {
       const image = { shared_mem_id: frame.sharedMemId, image_meta: frame.imageMeta };
       let state: Record<string, unknown> = {};
       verdicts[kind] = [];
-      for (const [stepIndex, userParams] of [[1, { roi: { x: 100, y: 100, width: 440, height: 280 } }], [2, { mode: 'accurate' }]] as const) {
+      for (const [stepIndex, userParams] of [
+        [1, { roi: { x: 100, y: 100, width: 440, height: 280 } }],
+        [2, { mode: 'accurate' }],
+      ] as const) {
         const session = { id: `sid-${kind}`, context: { product_code: 'p001' }, state };
         const pre = await algorithm.call({ phase: 'pre', step_index: stepIndex, pid: 'p001', session, user_params: userParams, ...image });
         expect(pre).toMatchObject({ status: 'OK', data: { phase: 'pre', step_index: stepIndex } });
@@ -65,7 +68,15 @@ describe('the built example under procvision-adapter', () => {
     }
     expect(verdicts).toEqual({ ok: ['OK', 'OK'], ng: ['NG', 'NG'] });
 
-    const missingRoi = await algorithm.call({ phase: 'execute', step_index: 1, pid: 'p001', session: { id: 's', context: {}, state: {} }, user_params: {}, shared_mem_id: 'mmap:pv-1-0', image_meta: { ...sampleSize, timestamp_ms: 1, camera_id: 'c' } });
+    const missingRoi = await algorithm.call({
+      phase: 'execute',
+      step_index: 1,
+      pid: 'p001',
+      session: { id: 's', context: {}, state: {} },
+      user_params: {},
+      shared_mem_id: 'mmap:pv-1-0',
+      image_meta: { ...sampleSize, timestamp_ms: 1, camera_id: 'c' },
+    });
     expect(missingRoi).toMatchObject({ status: 'ERROR', error_code: '1006' });
     expect(missingRoi.message).toContain('user_params.roi');
 

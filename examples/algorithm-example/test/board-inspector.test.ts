@@ -55,12 +55,17 @@ describe('BoardInspector (called directly)', () => {
     expect(spot!.x + spot!.width).toBeLessThanOrEqual(340);
     for (const mode of ['fast', 'accurate']) {
       const screw = await algorithm.execute(2, 'p002', session, { threshold: 0.7, mode }, 'dev-shm:ng', imageMeta);
-      expect(screw).toMatchObject({ status: 'OK', data: { result_status: 'NG', ng_reason: 'top-left screw missing', defect_rects: [{ x: 40, y: 40, width: 160, height: 120 }] } });
+      expect(screw).toMatchObject({
+        status: 'OK',
+        data: { result_status: 'NG', ng_reason: 'top-left screw missing', defect_rects: [{ x: 40, y: 40, width: 160, height: 120 }] },
+      });
     }
   });
 
   it('gives the same answer every time', async () => {
-    const answers = await Promise.all([1, 2, 3].map(() => algorithm.execute(1, 'p001', new Session({ id: 's' }), { roi, exposure: 12.5 }, 'dev-shm:ng', imageMeta)));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => algorithm.execute(1, 'p001', new Session({ id: 's' }), { roi, exposure: 12.5 }, 'dev-shm:ng', imageMeta)),
+    );
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
   });

@@ -23,12 +23,16 @@ const runner = new Runner({
   logger: { log: (entry: LogEntry) => process.stderr.write(`${formatLog(entry)}\n`) },
 });
 
-runner.on('process-ready', (event) => note(`${event.packageName}@${event.packageVersion} ready: os process id ${event.processId}, cold start ${event.coldStartMs.toFixed(0)} ms`));
+runner.on('process-ready', (event) =>
+  note(`${event.packageName}@${event.packageVersion} ready: os process id ${event.processId}, cold start ${event.coldStartMs.toFixed(0)} ms`),
+);
 runner.on('state-change', (event) => note(`${event.packageName} ${event.from} -> ${event.to}${event.reason === undefined ? '' : ` (${event.reason})`}`));
 runner.on('process-fault', (event) => note(`${event.packageName} fault ${event.reason}: ${event.message}`));
 runner.on('restart', (event) => note(`${event.packageName} restart #${event.attempt} in ${event.delayMs} ms after ${event.reason}`));
 runner.on('session-start', (event) => note(`session ${event.sessionId} started for pid ${event.pid}`));
-runner.on('step-end', (event) => note(`step ${event.stepIndex} of ${event.sessionId} ended ${event.status}${event.errorCode === undefined ? '' : ` ${event.errorCode}`}`));
+runner.on('step-end', (event) =>
+  note(`step ${event.stepIndex} of ${event.sessionId} ended ${event.status}${event.errorCode === undefined ? '' : ` ${event.errorCode}`}`),
+);
 runner.on('session-end', (event) => note(`session ${event.sessionId} ended after ${event.steps} step(s)`));
 runner.on('process-exit', (event) => note(`${event.packageName} exited: code ${String(event.code)}, ${event.expected ? 'expected' : 'unexpected'}`));
 
@@ -40,7 +44,11 @@ try {
 
   for (const sample of ['ok.png', 'ng.png'] as const) {
     const frame = await readPngFrame(samplePath(sample));
-    const session = runner.createSession({ packageName: algorithm.packageName, pid: 'p001', context: { product_code: 'p001', operator: 'demo', trace_id: `demo-${sample}` } });
+    const session = runner.createSession({
+      packageName: algorithm.packageName,
+      pid: 'p001',
+      context: { product_code: 'p001', operator: 'demo', trace_id: `demo-${sample}` },
+    });
     for (const step of inspectionSteps) {
       // Never rejects: a timeout, a crash or bad params come back as an ERROR outcome with a code.
       const outcome = await runner.runStep(session.id, { ...step, frame });

@@ -7,7 +7,9 @@ describe('dist/main.js (the embedded runner)', () => {
     expect(run.stderr).not.toMatch(/fault|unexpected/);
     expect(run.code).toBe(0);
 
-    const verdicts = [...run.stdout.matchAll(/^(ok|ng)\.png step (\d) "[^"]+": status OK, verdict (OK|NG)/gm)].map(([, sample, step, verdict]) => `${sample}${step}:${verdict}`);
+    const verdicts = [...run.stdout.matchAll(/^(ok|ng)\.png step (\d) "[^"]+": status OK, verdict (OK|NG)/gm)].map(
+      ([, sample, step, verdict]) => `${sample}${step}:${verdict}`,
+    );
     expect(verdicts).toEqual(['ok1:OK', 'ok2:OK', 'ng1:NG', 'ng2:NG']);
     expect(run.stdout).toContain('(dark spot on board)');
     expect(run.stdout).toContain('(top-left screw missing)');

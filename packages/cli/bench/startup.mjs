@@ -21,4 +21,13 @@ function medianMs(args) {
 const baseline = medianMs(['-e', '0']);
 const value = medianMs([bin, '--help']);
 const round = (number) => Math.round(number * 10) / 10;
-console.log(JSON.stringify({ bench: 'cli.help_cold_start', value: round(value), unit: 'ms', baseline_name: 'node -e 0', baseline: round(baseline), ratio: round(value / baseline) }));
+console.log(
+  JSON.stringify({
+    bench: 'cli.help_cold_start',
+    value: round(value),
+    unit: 'ms',
+    baseline_name: 'node -e 0',
+    baseline: round(baseline),
+    ratio: round(value / baseline),
+  }),
+);

@@ -21,7 +21,8 @@ if (!existsSync(join(example, 'manifest.json'))) fail(`${example} has no manifes
 
 /** Runs `procvision <args> --json`, prints the command, returns the parsed document. */
 function procvision(args, { expectCode = 0 } = {}) {
-  const display = (arg) => (arg.startsWith(work) ? shown(arg) : arg.startsWith(repository) ? relative(process.cwd(), arg) || '.' : /[^\w./:$=,-]/.test(arg) ? `'${arg}'` : arg);
+  const display = (arg) =>
+    arg.startsWith(work) ? shown(arg) : arg.startsWith(repository) ? relative(process.cwd(), arg) || '.' : /[^\w./:$=,-]/.test(arg) ? `'${arg}'` : arg;
   console.log(`\n$ procvision ${args.map(display).join(' ')}`);
   const run = spawnSync(process.execPath, [bin, ...args, '--json'], { encoding: 'utf8', cwd: work, env: { ...process.env, PROCVISION_STORE: store } });
   let document;
@@ -58,7 +59,20 @@ const pid = 'p001';
 const roi = JSON.stringify({ roi: { x: 100, y: 100, width: 440, height: 280 } });
 const ok = procvision(['run', example, '--pid', pid, '--image', join(example, 'samples', 'ok.png'), '--step', '1', '--params', roi]);
 console.log(describeStep(ok));
-const ng = procvision(['run', example, '--pid', pid, '--image', join(example, 'samples', 'ng.png'), '--step', '1', '--params', roi, '--report', join(work, 'report')]);
+const ng = procvision([
+  'run',
+  example,
+  '--pid',
+  pid,
+  '--image',
+  join(example, 'samples', 'ng.png'),
+  '--step',
+  '1',
+  '--params',
+  roi,
+  '--report',
+  join(work, 'report'),
+]);
 console.log(describeStep(ng));
 console.log(`  report: ${shown(ng.report.html)} and ${shown(ng.report.annotated)}`);
 

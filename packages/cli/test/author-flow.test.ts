@@ -33,7 +33,16 @@ describe('a fresh scaffold outside the repository', () => {
   afterAll(() => folder.remove());
 
   it('has the files of the scaffold and links the CLI sdk', () => {
-    for (const file of ['manifest.json', 'package.json', 'tsconfig.json', 'src/main.ts', 'test/main.test.mjs', 'samples/ok.png', 'samples/ng.png', 'dist/main.js']) {
+    for (const file of [
+      'manifest.json',
+      'package.json',
+      'tsconfig.json',
+      'src/main.ts',
+      'test/main.test.mjs',
+      'samples/ok.png',
+      'samples/ng.png',
+      'dist/main.js',
+    ]) {
       expect(existsSync(join(project, file)), file).toBe(true);
     }
     const manifest = JSON.parse(readFileSync(join(project, 'manifest.json'), 'utf8')) as { supported_pids: string[]; entry_point: string };
@@ -49,7 +58,15 @@ describe('a fresh scaffold outside the repository', () => {
     expect(document.summary, JSON.stringify(document.checks, null, 2)).toMatchObject({ status: 'PASS', failed: 0 });
     expect(run.code).toBe(0);
     const names = document.checks.map((check) => check.name);
-    for (const name of ['manifest fields', 'entry import', 'extends BaseAlgorithm', 'getInfo() shape', 'manifest/info consistency', 'step schemas', 'required assets']) {
+    for (const name of [
+      'manifest fields',
+      'entry import',
+      'extends BaseAlgorithm',
+      'getInfo() shape',
+      'manifest/info consistency',
+      'step schemas',
+      'required assets',
+    ]) {
       expect(names).toContain(name);
     }
     expect(names.some((name) => name.startsWith('smoke execute'))).toBe(true);
@@ -92,7 +109,7 @@ describe('a fresh scaffold outside the repository', () => {
     const after = await pixel(join(reportDir, 'annotated.png'), inside.x, inside.y);
     expect(after).not.toEqual(before);
     expect(after[0]!).toBeGreaterThan(before[0]!); // tinted red
-    const border = await pixel(join(reportDir, "annotated.png"), rect!.x, rect!.y + Math.floor(rect!.height / 2));
+    const border = await pixel(join(reportDir, 'annotated.png'), rect!.x, rect!.y + Math.floor(rect!.height / 2));
     expect(border[0]!).toBeGreaterThan(200);
   });
 

@@ -167,10 +167,20 @@ describe('bad input', () => {
 
   it('--timeout-ms turns a slow execute into ERROR 1005, exit 1', async () => {
     const slow = await scaffold(folder.path, 'slow');
-    await edit(join(slow, 'src/main.ts'), '    const image = await readImage(', '    await new Promise((resolve) => setTimeout(resolve, 5_000));\n    const image = await readImage(');
+    await edit(
+      join(slow, 'src/main.ts'),
+      '    const image = await readImage(',
+      '    await new Promise((resolve) => setTimeout(resolve, 5_000));\n    const image = await readImage(',
+    );
     const run = await runCli(['run', slow, '--pid', 'A01', '--image', image, '--timeout-ms', '300', '--json']);
     expect(run.code).toBe(1);
-    expect(run.json()).toMatchObject({ status: 'ERROR', error_code: '1005', stage: 'execute', pre_execute: { status: 'OK' }, execute: { status: 'ERROR', error_code: '1005' } });
+    expect(run.json()).toMatchObject({
+      status: 'ERROR',
+      error_code: '1005',
+      stage: 'execute',
+      pre_execute: { status: 'OK' },
+      execute: { status: 'ERROR', error_code: '1005' },
+    });
   }, 60_000);
 
   it('package refuses one zip name for several targets, and a missing signing key', async () => {

@@ -21,7 +21,10 @@ describe('paths named on the command line: regular files only, named by kind, ne
   afterAll(() => folder.remove());
 
   it('--image naming a FIFO or /dev/zero: exit 2 naming the kind, not "a folder", at once', async () => {
-    for (const [path, kind] of [[fifo, 'a FIFO'], ['/dev/zero', 'a character device']] as const) {
+    for (const [path, kind] of [
+      [fifo, 'a FIFO'],
+      ['/dev/zero', 'a character device'],
+    ] as const) {
       const started = Date.now();
       const run = await runCli(['run', project, '--pid', 'A01', '--image', path, '--json']);
       expect(run.code, path).toBe(2);
@@ -67,7 +70,11 @@ describe('paths named on the command line: regular files only, named by kind, ne
     await mkdir(allowed, { recursive: true });
     await copyFile(join(project, 'samples/ok.png'), join(allowed, 'ok.png'));
     const { NODE_PATH: _nodePath, PROCVISION_TOKEN: _token, ...environment } = process.env;
-    const child = spawn(process.execPath, [binPath, 'runner', 'serve', '--port', '0', '--json', '--allow-path', allowed, '--store', join(folder.path, 'serve-store')], { env: environment, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [binPath, 'runner', 'serve', '--port', '0', '--json', '--allow-path', allowed, '--store', join(folder.path, 'serve-store')],
+      { env: environment, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -83,7 +90,11 @@ describe('paths named on the command line: regular files only, named by kind, ne
         void exited.then((code) => reject(new Error(`serve exited ${code}`)));
       });
       const step = async (path: string) => {
-        const response = await fetch(`${url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pid: 'A01', step_index: 1, image: { path } }) });
+        const response = await fetch(`${url}/execute`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ pid: 'A01', step_index: 1, image: { path } }),
+        });
         return { status: response.status, body: (await response.json()) as { error: { code: string } } };
       };
       const outside = await step(join(project, 'samples/ok.png'));

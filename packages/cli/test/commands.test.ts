@@ -11,13 +11,16 @@ beforeAll(async () => {
 afterAll(() => folder.remove());
 
 describe('--help of every command shows its examples', () => {
-  it.each(commandTable.map((spec) => [spec.parent === undefined ? spec.name : `${spec.parent} ${spec.name}`, spec] as const))('%s --help', async (words, spec) => {
-    const run = await runCli([...words.split(' '), '--help']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Examples:');
-    expect(run.stdout).toContain(`$ procvision ${words}`);
-    for (const option of spec.options) expect(run.stdout).toContain(option.flags.split(' ')[0]?.replace(/,$/, ''));
-  });
+  it.each(commandTable.map((spec) => [spec.parent === undefined ? spec.name : `${spec.parent} ${spec.name}`, spec] as const))(
+    '%s --help',
+    async (words, spec) => {
+      const run = await runCli([...words.split(' '), '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Examples:');
+      expect(run.stdout).toContain(`$ procvision ${words}`);
+      for (const option of spec.options) expect(run.stdout).toContain(option.flags.split(' ')[0]?.replace(/,$/, ''));
+    },
+  );
 
   it('package --target offers every packager target, musl included', async () => {
     const run = await runCli(['package', '.', '--target', 'linux-x86']);
@@ -41,7 +44,10 @@ describe('usage-error examples come from the project at hand', () => {
   it('fills runner examples from the store at hand: its package and an active PID', async () => {
     const store = join(folder.path, 'example-store');
     await mkdir(store);
-    await writeFile(join(store, 'registry.json'), JSON.stringify({ format_version: 1, packages: [{ name: 'gear-check', version: '2.1.0', supported_pids: ['G12', 'G13'] }] }));
+    await writeFile(
+      join(store, 'registry.json'),
+      JSON.stringify({ format_version: 1, packages: [{ name: 'gear-check', version: '2.1.0', supported_pids: ['G12', 'G13'] }] }),
+    );
     await writeFile(join(store, 'active.json'), JSON.stringify({ G13: { name: 'gear-check', version: '2.1.0' } }));
     const run = await runCli(['runner', 'activate', 'gear-check', '2.1.0', '--store', store, '--json']);
     expect(run.code).toBe(2);

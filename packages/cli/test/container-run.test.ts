@@ -19,7 +19,8 @@ async function containerEnvironment(): Promise<Record<string, string>> {
   const text = (await readFile(containerfile, 'utf8')).replace(/\\\n/g, ' ');
   const lastStage = text.slice(text.lastIndexOf('\nFROM '));
   const env: Record<string, string> = {};
-  for (const line of lastStage.split('\n').filter((entry) => entry.startsWith('ENV '))) for (const match of line.matchAll(/(\w+)=(\S+)/g)) env[match[1]!] = match[2]!;
+  for (const line of lastStage.split('\n').filter((entry) => entry.startsWith('ENV ')))
+    for (const match of line.matchAll(/(\w+)=(\S+)/g)) env[match[1]!] = match[2]!;
   return env;
 }
 
@@ -52,7 +53,14 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
     await chown(join(secrets, 'token'), nobody, nobody);
     const image = await containerEnvironment();
     // The image's environment, with the volume and secret where this machine has them and a free port.
-    env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', ...image, PROCVISION_PORT: '0', PROCVISION_STORE: join(volume, 'store'), PROCVISION_TOKEN_FILE: join(secrets, 'token') };
+    env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: '/nonexistent',
+      ...image,
+      PROCVISION_PORT: '0',
+      PROCVISION_STORE: join(volume, 'store'),
+      PROCVISION_TOKEN_FILE: join(secrets, 'token'),
+    };
     // ENTRYPOINT ["node", ".../dist/bin.js"] + CMD ["runner", "serve"]: no flags at all.
     child = asNobody([process.execPath, binPath, 'runner', 'serve'], env);
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -93,7 +101,19 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
   });
 
   it('the code directory is read-only to the service user, and access lines go to stderr at PROCVISION_LOG_LEVEL', async () => {
-    const probe = spawnSync('setpriv', [`--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', '--', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(codeDirectory)}, require('fs').constants.W_OK)`], { encoding: 'utf8' });
+    const probe = spawnSync(
+      'setpriv',
+      [
+        `--reuid=${nobody}`,
+        `--regid=${nobody}`,
+        '--clear-groups',
+        '--',
+        process.execPath,
+        '-e',
+        `require('fs').accessSync(${JSON.stringify(codeDirectory)}, require('fs').constants.W_OK)`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(probe.status).not.toBe(0);
     expect(probe.stderr).toMatch(/EACCES|EPERM|EROFS/);
     await fetch(`${url}/health`, { headers: { 'x-request-id': 'container-probe-1' } });

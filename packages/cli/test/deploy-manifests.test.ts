@@ -41,7 +41,9 @@ interface Manifest {
 }
 
 async function manifests(): Promise<Manifest[]> {
-  const files = ((await readFile(join(deploy, 'kubernetes', 'kustomization.yaml'), 'utf8')).match(/^\s+- (\S+\.yaml)$/gm) ?? []).map((line) => line.trim().slice(2));
+  const files = ((await readFile(join(deploy, 'kubernetes', 'kustomization.yaml'), 'utf8')).match(/^\s+- (\S+\.yaml)$/gm) ?? []).map((line) =>
+    line.trim().slice(2),
+  );
   expect(files.length).toBeGreaterThanOrEqual(4);
   const all: Manifest[] = [];
   for (const file of files) {
@@ -77,7 +79,10 @@ describe('deploy/ stays true to the service', () => {
     const all = await manifests();
     const daemonSet = all.find((manifest) => manifest.kind === 'DaemonSet')!;
     expect(daemonSet).toBeDefined();
-    const template = daemonSet.spec.template as { metadata: { annotations: Record<string, string> }; spec: { containers: Container[]; volumes: Volume[]; securityContext: Record<string, unknown> } };
+    const template = daemonSet.spec.template as {
+      metadata: { annotations: Record<string, string> };
+      spec: { containers: Container[]; volumes: Volume[]; securityContext: Record<string, unknown> };
+    };
     const runner = template.spec.containers.find((container) => container.name === 'runner')!;
     const env = Object.fromEntries((runner.env ?? []).map((entry) => [entry.name, entry.value]));
     for (const name of Object.keys(env)) expect(serveEnvironmentNames, `env ${name}`).toContain(name);
@@ -97,7 +102,11 @@ describe('deploy/ stays true to the service', () => {
     const port = Number(env.PROCVISION_PORT);
     expect(runner.ports).toContainEqual({ name: 'http', containerPort: port, protocol: 'TCP' });
     expect(runner.livenessProbe?.httpGet?.port).toBe('http');
-    expect(template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' });
+    expect(template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(port),
+      'prometheus.io/path': '/metrics',
+    });
     expect(served).toContain('GET /metrics');
     const serviceManifest = all.find((manifest) => manifest.kind === 'Service')!;
     expect(serviceManifest.spec.ports).toContainEqual(expect.objectContaining({ port, targetPort: 'http' }));
@@ -114,7 +123,8 @@ describe('deploy/ stays true to the service', () => {
     expect(Object.keys(secret?.stringData ?? secret?.data ?? {})).toContain('token');
     expect(mounts.get('shm')?.mountPath).toBe('/dev/shm');
     expect(volumes.get('shm')?.emptyDir).toMatchObject({ medium: 'Memory', sizeLimit: expect.stringMatching(/^\d+(Mi|Gi)$/) });
-    for (const root of (env.PROCVISION_ALLOW_PATHS ?? '').split(':').filter(Boolean)) expect([...mounts.values()].map((mount) => mount.mountPath)).toContain(root);
+    for (const root of (env.PROCVISION_ALLOW_PATHS ?? '').split(':').filter(Boolean))
+      expect([...mounts.values()].map((mount) => mount.mountPath)).toContain(root);
     const keyArg = runner.args![runner.args!.indexOf('--trusted-key') + 1]!;
     expect(keyArg.startsWith(`${mounts.get('trusted-keys')?.mountPath}/`)).toBe(true);
     expect(runner.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
@@ -126,7 +136,10 @@ describe('deploy/ stays true to the service', () => {
 
   it('the Containerfile is multi-stage, installs the CLI for production, runs as a non-root user, checks /health', async () => {
     const text = (await readFile(join(deploy, 'Containerfile'), 'utf8')).replace(/\\\n/g, ' ');
-    const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    const lines = text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
     expect(lines.filter((line) => line.startsWith('FROM ')).length).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/--filter @procvision\/cli deploy --prod/);
     const user = lines.filter((line) => line.startsWith('USER ')).at(-1)!;

@@ -22,7 +22,11 @@ interface StationOutcome {
 
 /** `procvision runner serve` on 127.0.0.1, a free port, its own store and token. */
 async function serve(store: string, tokenFile: string, token: string): Promise<Served> {
-  const child = spawn(process.execPath, [binPath, 'runner', 'serve', '--port', '0', '--store', store, '--token-file', tokenFile, '--log-level', 'warn', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [binPath, 'runner', 'serve', '--port', '0', '--store', store, '--token-file', tokenFile, '--log-level', 'warn', '--json'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -60,7 +64,9 @@ describe('procvision runner install + activate --fleet across three real runner 
     if (packaged.code !== 0) throw new Error(`package failed: ${packaged.stderr}`);
     zip = packaged.json<{ zips: Array<{ path: string }> }>().zips[0]!.path;
     image = join(folder.path, 'part.png');
-    await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 120, g: 120, b: 120 } } }).png().toFile(image);
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 120, g: 120, b: 120 } } })
+      .png()
+      .toFile(image);
     const tokens = join(folder.path, 'tokens');
     await mkdir(tokens);
     for (const index of [1, 2, 3]) {
@@ -81,10 +87,15 @@ describe('procvision runner install + activate --fleet across three real runner 
   }, 240_000);
 
   afterAll(async () => {
-    await Promise.all(stations.map((station) => new Promise((resolve) => {
-      station.child.once('exit', resolve);
-      station.child.kill('SIGTERM');
-    })));
+    await Promise.all(
+      stations.map(
+        (station) =>
+          new Promise((resolve) => {
+            station.child.once('exit', resolve);
+            station.child.kill('SIGTERM');
+          }),
+      ),
+    );
     await folder?.remove();
   });
 
@@ -111,7 +122,8 @@ describe('procvision runner install + activate --fleet across three real runner 
     expect(lines[2]).toMatch(/^station-2\s+FAILED\s+3001\s+.*bearer token is wrong/);
     expect(lines[3]).toMatch(/^station-3\s+OK\s+activated A01/);
     expect(lines[4]).toBe('activate fleetdemo 1.0.0: 2 ok, 1 failed, 0 skipped of 3 station(s)');
-    for (const station of [stations[0]!, stations[2]!]) expect(await packagesOf(station)).toMatchObject([{ name: 'fleetdemo', version: '1.0.0', active_pids: ['A01'] }]);
+    for (const station of [stations[0]!, stations[2]!])
+      expect(await packagesOf(station)).toMatchObject([{ name: 'fleetdemo', version: '1.0.0', active_pids: ['A01'] }]);
     expect(await packagesOf(stations[1]!)).toEqual([]);
     const ready = await fetch(`${stations[2]!.url}/ready`, { headers: { authorization: `Bearer ${stations[2]!.token}` } });
     expect(await ready.json()).toMatchObject({ ready: true, packages: [{ name: 'fleetdemo', state: 'ready', pids: ['A01'] }] });
@@ -119,7 +131,13 @@ describe('procvision runner install + activate --fleet across three real runner 
 
   it('a failed canary leaves every other station untouched', async () => {
     const canaryFirst = join(folder.path, 'canary-first.json');
-    await writeFile(canaryFirst, JSON.stringify([{ url: stations[1]!.url, name: 'station-2', token_file: 'tokens/stale' }, { url: stations[2]!.url, name: 'station-3', token_file: 'tokens/station-3' }]));
+    await writeFile(
+      canaryFirst,
+      JSON.stringify([
+        { url: stations[1]!.url, name: 'station-2', token_file: 'tokens/stale' },
+        { url: stations[2]!.url, name: 'station-3', token_file: 'tokens/station-3' },
+      ]),
+    );
     const run = await runCli(['runner', 'activate', 'fleetdemo', '1.0.0', '--pid', 'A02', '--fleet', canaryFirst, '--canary-image', image, '--json']);
     expect(run.code).toBe(1);
     expect(run.json<{ stations: StationOutcome[] }>().stations.map((outcome) => [outcome.station, outcome.result])).toEqual([

@@ -32,7 +32,16 @@ describe('run --guide-image / --guide-info / --step-desc (Python v0.3 fields)', 
 
   it('a protocol-1 (TypeScript) algorithm runs and reports the guide fields as ignored', async () => {
     writeFileSync(join(folder.path, 'guide.json'), JSON.stringify([{ label: 'screw' }]));
-    const run = await runCli([...base(), '--guide-image', join(project, 'samples/ng.png'), '--guide-info', `@${join(folder.path, 'guide.json')}`, '--step-desc', 'check', '--json']);
+    const run = await runCli([
+      ...base(),
+      '--guide-image',
+      join(project, 'samples/ng.png'),
+      '--guide-info',
+      `@${join(folder.path, 'guide.json')}`,
+      '--step-desc',
+      'check',
+      '--json',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const document = run.json<{ status: string; warnings: string[] }>();
     expect(document.status).toBe('OK');

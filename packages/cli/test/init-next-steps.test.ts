@@ -21,7 +21,10 @@ describe('init in a folder whose path has spaces and non-ASCII letters', () => {
   it('prints "Next:" commands that work when pasted into a shell', async () => {
     const init = await runCli(['init', 'spaced', '--pids', 'A01', '-d', "dír with space's"], { cwd: folder.path });
     expect(init.code).toBe(0);
-    const next = init.stdout.split('\n').filter((line) => line.startsWith('  procvision ')).map((line) => line.trim());
+    const next = init.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  procvision '))
+      .map((line) => line.trim());
     expect(next).toHaveLength(3);
     const { NODE_PATH: _nodePath, ...environment } = process.env;
     for (const command of next.slice(0, 2)) {

@@ -26,16 +26,21 @@ describe('Ctrl-C during procvision run', () => {
     const source = await readFile(main, 'utf8');
     const busy = source.replace(
       '    const image = await readImage(',
-      "    this.logger.warn(`busy-started ${process.pid}`);\n    const end = Date.now() + 60_000;\n    while (Date.now() < end) { /* a long synchronous step */ }\n    const image = await readImage(",
+      '    this.logger.warn(`busy-started ${process.pid}`);\n    const end = Date.now() + 60_000;\n    while (Date.now() < end) { /* a long synchronous step */ }\n    const image = await readImage(',
     );
     if (busy === source) throw new Error('scaffold changed: nothing to replace in src/main.ts');
     await writeFile(main, busy);
   });
   afterAll(() => folder.remove());
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal} stops the step at once: exit ${code}, the algorithm process ended, no shared memory left`, async () => {
-      const child = spawn(process.execPath, [binPath, 'run', project, '--pid', 'A01', '--image', join(project, 'samples/ok.png'), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [binPath, 'run', project, '--pid', 'A01', '--image', join(project, 'samples/ok.png'), '--json'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -66,7 +71,10 @@ describe('Ctrl-C during procvision run', () => {
   it('SIGINT during package: exit 130, no staging folder left in the temp folder', async () => {
     const tmp = join(folder.path, 'tmp');
     mkdirSync(tmp);
-    const child = spawn(process.execPath, [binPath, 'package', project, '-o', join(folder.path, 'never')], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [binPath, 'package', project, '-o', join(folder.path, 'never')], {
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (chunk: Buffer) => {

@@ -25,7 +25,9 @@ describe('runner commands on a store that does not exist', () => {
     const store = join(folder.path, 'from-env');
     const image = join(folder.path, 'part.png');
     const { default: sharp } = await import('sharp');
-    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(image);
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+      .png()
+      .toFile(image);
     for (const args of [
       ['activate', 'demo', '1.0.0', '--pid', 'A01'],
       ['rollback', 'demo', '--pid', 'A01'],

@@ -26,8 +26,14 @@ describe('procvision package from a plain shell (no pnpm on PATH), outside the r
     await writeFile(join(project, '.npmrc'), `@acme:registry=${registry.url}\n${registry.url.replace(/^http:/, '')}:_authToken=${registry.token}\n`);
     const userConfig = join(folder.path, 'empty-user.npmrc');
     await writeFile(userConfig, '');
-    const path = (process.env.PATH ?? '').split(':').filter((entry) => !/pnpm|node_modules/.test(entry)).join(':');
-    const run = await runCli(['package', project, '-o', join(folder.path, 'out'), '--json'], { cwd: folder.path, env: { PATH: path, npm_config_userconfig: userConfig } });
+    const path = (process.env.PATH ?? '')
+      .split(':')
+      .filter((entry) => !/pnpm|node_modules/.test(entry))
+      .join(':');
+    const run = await runCli(['package', project, '-o', join(folder.path, 'out'), '--json'], {
+      cwd: folder.path,
+      env: { PATH: path, npm_config_userconfig: userConfig },
+    });
     expect(run.code, run.stderr).toBe(0);
     const zip = run.json<{ zips: Array<{ path: string; dependencies: string[] }> }>().zips[0];
     expect(zip?.dependencies).toEqual(expect.arrayContaining(['@acme/widget@1.0.0', expect.stringMatching(/^@procvision\/sdk@/)]));

@@ -24,13 +24,24 @@ interface Frame {
   data?: { result_status?: string; calibration_rects?: unknown[] };
 }
 
-function drive(project: string, pid: string, image: string, mode: 'file' | 'jpeg' | 'npy', shmDir: string, params?: Record<string, unknown>): Promise<{ result: { pre_execute: Frame; execute: Frame }; files: string[] }> {
+function drive(
+  project: string,
+  pid: string,
+  image: string,
+  mode: 'file' | 'jpeg' | 'npy',
+  shmDir: string,
+  params?: Record<string, unknown>,
+): Promise<{ result: { pre_execute: Frame; execute: Frame }; files: string[] }> {
   const sdk = found.ok ? found.sdk : undefined;
   return new Promise((resolve, reject) => {
-    const child = spawn(sdk?.python ?? 'python3', [join(fixture, 'drive.py'), sdk?.v006 ?? '', fixture, project, pid, image, mode, '1', ...(params === undefined ? [] : [JSON.stringify(params)])], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', PROC_SHM_DIR: shmDir, PROCVISION_NODE: process.execPath },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      sdk?.python ?? 'python3',
+      [join(fixture, 'drive.py'), sdk?.v006 ?? '', fixture, project, pid, image, mode, '1', ...(params === undefined ? [] : [JSON.stringify(params)])],
+      {
+        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', PROC_SHM_DIR: shmDir, PROCVISION_NODE: process.execPath },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

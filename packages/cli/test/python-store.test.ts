@@ -37,7 +37,10 @@ describe.skipIf('skip' in setup)('a platform team installs and runs a Python SDK
     zips.first = buildPythonZip(setup.sdk, wheel, folder.path, { version: '1.0.0' });
     zips.second = buildPythonZip(setup.sdk, wheel, folder.path, { version: '1.1.0' });
     zips.otherPlatform = join(folder.path, 'other-platform.zip');
-    writeFileSync(zips.otherPlatform, writeRawZip([...readZipEntries(zips.first), { name: 'wheels/numpy-1.26.4-cp310-cp310-win_amd64.whl', data: Buffer.from('x') }]));
+    writeFileSync(
+      zips.otherPlatform,
+      writeRawZip([...readZipEntries(zips.first), { name: 'wheels/numpy-1.26.4-cp310-cp310-win_amd64.whl', data: Buffer.from('x') }]),
+    );
     store = join(folder.path, 'runtime_store');
     mkdirSync(store);
     writeFileSync(join(store, 'config.json'), JSON.stringify({ python: testPython, python_system_site_packages: true }));
@@ -47,7 +50,12 @@ describe.skipIf('skip' in setup)('a platform team installs and runs a Python SDK
   it('validate --zip, install offline, list, activate, exec OK, upgrade, rollback, uninstall', async () => {
     const validated = await runCli(['validate', '--zip', zips.first, '--python', testPython, '--json']);
     expect(validated.code, validated.stdout + validated.stderr).toBe(0);
-    expect(validated.json<{ checks: Array<{ name: string; result: string }> }>().checks.map((check) => `${check.name} ${check.result}`)).toEqual(['zip structure and integrity PASS', 'zip signature WARN', 'zip manifest PASS', 'zip python environment PASS']);
+    expect(validated.json<{ checks: Array<{ name: string; result: string }> }>().checks.map((check) => `${check.name} ${check.result}`)).toEqual([
+      'zip structure and integrity PASS',
+      'zip signature WARN',
+      'zip manifest PASS',
+      'zip python environment PASS',
+    ]);
     const refused = await runCli(['validate', '--zip', zips.otherPlatform, '--python', testPython]);
     expect(refused.code).toBe(1);
     expect(refused.stdout + refused.stderr).toMatch(/win_amd64.*another platform.*2024/s);
@@ -76,6 +84,8 @@ describe.skipIf('skip' in setup)('a platform team installs and runs a Python SDK
     const removed = await runCli(['runner', 'uninstall', 'algorithm-example', '1.1.0', '--store', store, '--json']);
     expect(removed.code, removed.stderr).toBe(0);
     const after = await runCli(['runner', 'list', '--store', store, '--json']);
-    expect(after.json<{ packages: Array<{ version: string; kind: string }> }>().packages).toEqual([expect.objectContaining({ version: '1.0.0', kind: 'python' })]);
+    expect(after.json<{ packages: Array<{ version: string; kind: string }> }>().packages).toEqual([
+      expect.objectContaining({ version: '1.0.0', kind: 'python' }),
+    ]);
   }, 300_000);
 });

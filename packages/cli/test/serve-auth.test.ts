@@ -9,7 +9,10 @@ const token = 'cli-token-0123456789abcdef';
 /** Starts `runner serve --json` and resolves with its URL and a stop function. */
 function startServe(args: string[], env: Record<string, string> = {}): Promise<{ url: string; stop(): Promise<number | null> }> {
   const { NODE_PATH: _nodePath, PROCVISION_TOKEN: _token, ...environment } = process.env;
-  const child = spawn(process.execPath, [binPath, 'runner', 'serve', '--port', '0', '--json', ...args], { env: { ...environment, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [binPath, 'runner', 'serve', '--port', '0', '--json', ...args], {
+    env: { ...environment, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

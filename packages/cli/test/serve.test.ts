@@ -11,7 +11,9 @@ describe('procvision runner serve', () => {
   afterAll(() => folder.remove());
 
   it('serves the HTTP API on a free port and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [binPath, 'runner', 'serve', '--port', '0', '--store', join(folder.path, 'store'), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [binPath, 'runner', 'serve', '--port', '0', '--store', join(folder.path, 'store'), '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {

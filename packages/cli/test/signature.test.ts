@@ -12,7 +12,10 @@ interface ValidateDocument {
 
 function ed25519Pair(): { privatePem: string; publicPem: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return { privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  return {
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
 }
 
 /** Every path of a store but its audit log and lock, plus registry.json and active.json. */
@@ -45,7 +48,10 @@ describe('signatures from the command line (runner install, validate --zip, stor
     }
     const project = await scaffold(folder.path, 'signed', 'A01');
     const zips: string[] = [];
-    for (const [output, signing] of [['signed', ['--sign-key', keys.privateKey]], ['unsigned', []]] as const) {
+    for (const [output, signing] of [
+      ['signed', ['--sign-key', keys.privateKey]],
+      ['unsigned', []],
+    ] as const) {
       const packaged = await runCli(['package', project, '-o', join(folder.path, output), ...signing, '--json']);
       if (packaged.code !== 0) throw new Error(`package failed: ${packaged.stderr}`);
       const zip = packaged.json<{ zips: Array<{ path: string; signer_key_id: string | null }> }>().zips[0]!;
@@ -75,7 +81,12 @@ describe('signatures from the command line (runner install, validate --zip, stor
   it('exits 2 naming the key file and what was expected for a bad trusted key, and creates no store', async () => {
     const store = join(folder.path, 'store-bad-key');
     const missing = join(folder.path, 'missing.pem');
-    for (const [file, reason] of [[keys.junk, 'not a public key in PEM'], [keys.rsa, 'rsa public key'], [keys.privateKey, 'private key'], [missing, 'cannot be read']] as const) {
+    for (const [file, reason] of [
+      [keys.junk, 'not a public key in PEM'],
+      [keys.rsa, 'rsa public key'],
+      [keys.privateKey, 'private key'],
+      [missing, 'cannot be read'],
+    ] as const) {
       const run = await runCli(['runner', 'install', signedZip, '--trusted-key', file, '--store', store, '--json']);
       expect(run.code, file).toBe(2);
       const message = run.json<{ error: { message: string } }>().error.message;

@@ -50,10 +50,32 @@ function timeMs(run, rounds) {
 }
 
 function report(bench, value, unit, baselineName, baseline) {
-  console.log(JSON.stringify({ bench, value: Number(value.toFixed(3)), unit, baseline_name: baselineName, baseline: Number(baseline.toFixed(3)), ratio: Number((value / baseline).toFixed(3)) }));
+  console.log(
+    JSON.stringify({
+      bench,
+      value: Number(value.toFixed(3)),
+      unit,
+      baseline_name: baselineName,
+      baseline: Number(baseline.toFixed(3)),
+      ratio: Number((value / baseline).toFixed(3)),
+    }),
+  );
 }
 
-const call = { type: 'call', request_id: 'r-1', timestamp_ms: Date.now(), data: { phase: 'execute', step_index: 1, pid: 'A01', session: { id: 's', context: { product_code: 'A01' }, state: { n: 1 } }, user_params: { threshold: 0.7 }, shared_mem_id: 'mmap:pv-1234-0', image_meta: { width: 1920, height: 1200, timestamp_ms: 1, camera_id: 'cam-01', color_space: 'RGB' } } };
+const call = {
+  type: 'call',
+  request_id: 'r-1',
+  timestamp_ms: Date.now(),
+  data: {
+    phase: 'execute',
+    step_index: 1,
+    pid: 'A01',
+    session: { id: 's', context: { product_code: 'A01' }, state: { n: 1 } },
+    user_params: { threshold: 0.7 },
+    shared_mem_id: 'mmap:pv-1234-0',
+    image_meta: { width: 1920, height: 1200, timestamp_ms: 1, camera_id: 'cam-01', color_space: 'RGB' },
+  },
+};
 const smallStream = Buffer.concat(Array.from({ length: 10_000 }, () => encodeFrame(call)));
 const smallChunks = chunked(smallStream, 65_536);
 const smallFast = timeMs(() => fastDecode(smallChunks), 15);
@@ -62,4 +84,10 @@ report('protocol.decode_call_frames', (smallFast * 1000) / 10_000, 'us/frame', '
 
 const bigStream = encodeFrame({ type: 'result', request_id: 'r', data: { debug: 'x'.repeat(4_000_000) } }, 8 * 1024 * 1024);
 const bigChunks = chunked(bigStream, 65_536);
-report('protocol.decode_4mb_frame', timeMs(() => fastDecode(bigChunks), 15), 'ms', 'protocol.decode_4mb_frame.concat', timeMs(() => naiveDecode(bigChunks), 5));
+report(
+  'protocol.decode_4mb_frame',
+  timeMs(() => fastDecode(bigChunks), 15),
+  'ms',
+  'protocol.decode_4mb_frame.concat',
+  timeMs(() => naiveDecode(bigChunks), 5),
+);

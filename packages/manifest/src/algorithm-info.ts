@@ -24,7 +24,11 @@ export type AlgorithmInfo = z.infer<typeof algorithmInfoSchema>;
 export function parseAlgorithmInfo(value: unknown, options: { source?: string } = {}): { info: AlgorithmInfo; warnings: string[] } {
   const outcome = parseWithIssues(algorithmInfoSchema, value);
   if (!outcome.ok) {
-    throw new ContractError(ErrorCodes.unknownError, formatContractIssues(`${options.source ?? 'getInfo()'}: invalid algorithm info`, outcome.issues), outcome.issues);
+    throw new ContractError(
+      ErrorCodes.unknownError,
+      formatContractIssues(`${options.source ?? 'getInfo()'}: invalid algorithm info`, outcome.issues),
+      outcome.issues,
+    );
   }
   return { info: outcome.value, warnings: identityWarnings(outcome.value) };
 }

@@ -8,7 +8,9 @@ import { type ExecuteResult, executeResultSchema, type PreExecuteResult, preExec
 export type ResultCheck<T> = { ok: true; result: T; warnings: string[] } | { ok: false; message: string; issues: ContractIssue[] };
 
 function messageWarnings(message: string | undefined): string[] {
-  return message !== undefined && message.length > MAX_RESULT_MESSAGE_LENGTH ? [`message: ${message.length} characters; keep it under ${MAX_RESULT_MESSAGE_LENGTH}`] : [];
+  return message !== undefined && message.length > MAX_RESULT_MESSAGE_LENGTH
+    ? [`message: ${message.length} characters; keep it under ${MAX_RESULT_MESSAGE_LENGTH}`]
+    : [];
 }
 
 /** Checks what `preExecute` returned against every rule of docs/spec/domain.md. */

@@ -10,9 +10,12 @@ export const MAX_SUPPORTED_PIDS = 50;
 export const SUPPORTED_PIDS_WARNING_LIMIT = 20;
 
 /** An algorithm package name: lowercase letters, digits, `_` and `-`. */
-export const packageNameSchema = z.string().regex(/^[a-z0-9_-]+$/, {
-  message: 'expected lowercase letters, digits, "_" and "-" only (e.g. "screw_detector")',
-}).max(214);
+export const packageNameSchema = z
+  .string()
+  .regex(/^[a-z0-9_-]+$/, {
+    message: 'expected lowercase letters, digits, "_" and "-" only (e.g. "screw_detector")',
+  })
+  .max(214);
 
 /** True for the legacy two-part version form (`1.0`) that older packages write. */
 export function isLegacyVersion(version: string): boolean {
@@ -47,7 +50,9 @@ export function identityWarnings(value: { version: string; supported_pids: reado
     warnings.push(`version: "${value.version}" is the legacy two-part form; write a semantic version such as "${value.version}.0"`);
   }
   if (value.supported_pids.length > SUPPORTED_PIDS_WARNING_LIMIT) {
-    warnings.push(`supported_pids: ${value.supported_pids.length} pids listed; more than ${SUPPORTED_PIDS_WARNING_LIMIT} is discouraged (at most ${MAX_SUPPORTED_PIDS})`);
+    warnings.push(
+      `supported_pids: ${value.supported_pids.length} pids listed; more than ${SUPPORTED_PIDS_WARNING_LIMIT} is discouraged (at most ${MAX_SUPPORTED_PIDS})`,
+    );
   }
   return warnings;
 }

@@ -3,7 +3,11 @@
  * Codes travel on the wire as strings (`"1001"`).
  */
 export const errorCodes = {
-  '1000': { name: 'adapter_rejected_call', retryable: false, description: 'the Python adapter refused or could not run a call: busy, invalid return value, missing image ids, entry import failed' },
+  '1000': {
+    name: 'adapter_rejected_call',
+    retryable: false,
+    description: 'the Python adapter refused or could not run a call: busy, invalid return value, missing image ids, entry import failed',
+  },
   '1001': { name: 'invalid_pid', retryable: false, description: 'pid not in supported_pids' },
   '1002': { name: 'image_load_failed', retryable: false, description: 'shared memory id unknown, segment torn or corrupt, decode failed, meta mismatch' },
   '1003': { name: 'model_not_found', retryable: false, description: 'model, config or asset missing' },
@@ -13,7 +17,11 @@ export const errorCodes = {
   '1007': { name: 'coordinate_invalid', retryable: false, description: 'a rect outside the image' },
   '1009': { name: 'algorithm_exception', retryable: false, description: 'the algorithm raised an exception during a call (Python adapters)' },
   '1010': { name: 'stdout_contaminated', retryable: false, description: 'the algorithm wrote to stdout, the protocol channel (Python v0.3 strict stdio)' },
-  '1011': { name: 'entry_point_not_found', retryable: false, description: 'the adapter found no entry point (manifest entry_point, PROC_ENTRY_POINT, --entry)' },
+  '1011': {
+    name: 'entry_point_not_found',
+    retryable: false,
+    description: 'the adapter found no entry point (manifest entry_point, PROC_ENTRY_POINT, --entry)',
+  },
   '9999': { name: 'unknown_error', retryable: false, description: 'anything unexpected' },
   '2001': { name: 'invalid_zip', retryable: false, description: 'delivery zip damaged or incomplete' },
   '2002': { name: 'manifest_missing', retryable: false, description: 'no manifest.json' },
@@ -27,10 +35,22 @@ export const errorCodes = {
   '2009': { name: 'package_not_installed', retryable: false, description: 'no such package name and version in the store' },
   '2010': { name: 'already_installed', retryable: false, description: 'that package name and version is already installed' },
   '2020': { name: 'python_manifest_invalid', retryable: false, description: 'manifest.json of a Python delivery zip invalid for its SDK generation' },
-  '2021': { name: 'python_interpreter_mismatch', retryable: false, description: "deploy_bootstrap.json names another Python version, ABI or implementation than the station's interpreter" },
-  '2022': { name: 'python_requirements_invalid', retryable: false, description: 'requirements.txt missing, unparseable, or naming an index, a URL or an option' },
+  '2021': {
+    name: 'python_interpreter_mismatch',
+    retryable: false,
+    description: "deploy_bootstrap.json names another Python version, ABI or implementation than the station's interpreter",
+  },
+  '2022': {
+    name: 'python_requirements_invalid',
+    retryable: false,
+    description: 'requirements.txt missing, unparseable, or naming an index, a URL or an option',
+  },
   '2023': { name: 'python_requirement_unsatisfied', retryable: false, description: 'a requirement has no matching wheel in wheels/' },
-  '2024': { name: 'python_wheel_incompatible', retryable: false, description: "a wheel's tags do not match the station's Python (another platform, version or ABI)" },
+  '2024': {
+    name: 'python_wheel_incompatible',
+    retryable: false,
+    description: "a wheel's tags do not match the station's Python (another platform, version or ABI)",
+  },
   '2025': { name: 'python_source_distribution', retryable: false, description: 'wheels/ holds a source distribution or another non-wheel file' },
   '2026': { name: 'python_interpreter_unavailable', retryable: false, description: "the store's Python interpreter is missing or lacks venv/pip" },
   '2027': { name: 'python_install_failed', retryable: false, description: 'creating the virtual environment or pip install failed' },
@@ -46,7 +66,11 @@ export const errorCodes = {
   '3009': { name: 'service_busy', retryable: false, description: 'too many requests of this kind in flight' },
   '3050': { name: 'fleet_file_invalid', retryable: false, description: 'a --fleet stations file is unreadable, not JSON, or names no valid station URL' },
   '3051': { name: 'station_failed', retryable: false, description: 'a station of a remote or fleet operation was unreachable, refused the call or failed it' },
-  '3052': { name: 'canary_failed', retryable: false, description: 'the canary station of a fleet activation was not ready or failed its step; the rest were left untouched' },
+  '3052': {
+    name: 'canary_failed',
+    retryable: false,
+    description: 'the canary station of a fleet activation was not ready or failed its step; the rest were left untouched',
+  },
 } as const satisfies Record<string, { name: string; retryable: boolean; description: string }>;
 
 /** A ProcVision error code as it travels on the wire, e.g. `"1006"`. */
@@ -103,9 +127,7 @@ export const ErrorCodes = {
 } as const satisfies Record<string, ErrorCode>;
 
 /** The codes a runner may retry (docs/spec/protocol.md: timeouts and lost heartbeats). */
-export const retryableErrorCodes: readonly ErrorCode[] = (Object.keys(errorCodes) as ErrorCode[]).filter(
-  (code) => errorCodes[code].retryable,
-);
+export const retryableErrorCodes: readonly ErrorCode[] = (Object.keys(errorCodes) as ErrorCode[]).filter((code) => errorCodes[code].retryable);
 
 /** True when `value` is one of the codes of the table. */
 export function isErrorCode(value: unknown): value is ErrorCode {

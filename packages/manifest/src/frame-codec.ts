@@ -173,7 +173,11 @@ export class FrameDecoder {
       throw new FrameError('invalid-json', `protocol error: frame is not valid JSON (${(error as Error).message})`, '');
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new FrameError('not-an-object', `protocol error: frame holds JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, expected an object`, '');
+      throw new FrameError(
+        'not-an-object',
+        `protocol error: frame holds JSON ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}, expected an object`,
+        '',
+      );
     }
     return value as Record<string, unknown>;
   }

@@ -100,11 +100,5 @@ export type { MessageParse, MessageParseFailure } from './parse-message.js';
 
 export { runnerConfigSchema, defaultRunnerConfig, parseRunnerConfig } from './runner-config.js';
 export type { RunnerConfig, RunnerConfigInput } from './runner-config.js';
-export {
-  deliverySchema,
-  deliveryTargetSchema,
-  deliveryFileSchema,
-  deliveryDependencySchema,
-  signatureFileSchema,
-} from './delivery.js';
+export { deliverySchema, deliveryTargetSchema, deliveryFileSchema, deliveryDependencySchema, signatureFileSchema } from './delivery.js';
 export type { Delivery, DeliveryTarget, DeliveryFile, DeliveryDependency, SignatureFile } from './delivery.js';

@@ -42,7 +42,11 @@ function checkSpecConsistency(spec: ParamSpecShape, ctx: z.RefinementCtx): void 
   }
   if (spec.type === 'string') {
     if ((spec.min_length ?? 1) > (spec.max_length ?? 1000)) {
-      ctx.addIssue({ code: 'custom', path: ['max_length'], message: `expected max_length >= min_length (${spec.min_length ?? 1}), got ${spec.max_length ?? 1000}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_length'],
+        message: `expected max_length >= min_length (${spec.min_length ?? 1}), got ${spec.max_length ?? 1000}`,
+      });
     }
     if (spec.pattern !== undefined) {
       try {

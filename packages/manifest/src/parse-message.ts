@@ -24,12 +24,18 @@ export function normaliseFlatCall(frame: Record<string, unknown>): Record<string
 }
 
 function parseFrame<T>(schema: z.ZodType<T>, knownTypes: readonly string[], frame: unknown): MessageParse<T> {
-  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return { ok: false, failure: 'not-an-object', reason: 'expected a JSON object frame', requestId: null };
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
+    return { ok: false, failure: 'not-an-object', reason: 'expected a JSON object frame', requestId: null };
   const record = frame as Record<string, unknown>;
   const requestId = typeof record.request_id === 'string' ? record.request_id : null;
   if (typeof record.type !== 'string') return { ok: false, failure: 'no-type', reason: 'type: required, expected a message type string', requestId };
   if (!knownTypes.includes(record.type)) {
-    return { ok: false, failure: 'unknown-type', reason: `unknown message type ${JSON.stringify(record.type)}; expected one of ${knownTypes.join(', ')}`, requestId };
+    return {
+      ok: false,
+      failure: 'unknown-type',
+      reason: `unknown message type ${JSON.stringify(record.type)}; expected one of ${knownTypes.join(', ')}`,
+      requestId,
+    };
   }
   const outcome = parseWithIssues(schema, normaliseFlatCall(record));
   if (outcome.ok) return { ok: true, message: outcome.value };

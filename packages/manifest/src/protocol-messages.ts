@@ -18,7 +18,13 @@ const requestId = z.string().min(1);
 export const errorKindSchema = z.enum(['recoverable', 'fatal']);
 
 /** Adapter -> runner, first frame: protocol, sdk_version, capabilities. */
-export const adapterHelloSchema = z.object({ type: z.literal('hello'), ...stamp, protocol: z.number().int(), sdk_version: z.string(), capabilities: z.array(z.string()) });
+export const adapterHelloSchema = z.object({
+  type: z.literal('hello'),
+  ...stamp,
+  protocol: z.number().int(),
+  sdk_version: z.string(),
+  capabilities: z.array(z.string()),
+});
 /** Runner -> adapter, handshake reply with the heartbeat settings. */
 export const runnerHelloSchema = z.object({
   type: z.literal('hello'),
@@ -84,9 +90,21 @@ export type ShutdownMessage = z.infer<typeof shutdownMessageSchema>;
 export type ShutdownAck = z.infer<typeof shutdownAckSchema>;
 
 /** Every frame an adapter sends (the runner receives). */
-export const adapterMessageSchema = z.discriminatedUnion('type', [adapterHelloSchema, pongMessageSchema, resultMessageSchema, errorMessageSchema, shutdownAckSchema]);
+export const adapterMessageSchema = z.discriminatedUnion('type', [
+  adapterHelloSchema,
+  pongMessageSchema,
+  resultMessageSchema,
+  errorMessageSchema,
+  shutdownAckSchema,
+]);
 /** Every frame a runner sends (the adapter receives). */
-export const runnerMessageSchema = z.discriminatedUnion('type', [runnerHelloSchema, pingMessageSchema, callMessageSchema, errorMessageSchema, shutdownMessageSchema]);
+export const runnerMessageSchema = z.discriminatedUnion('type', [
+  runnerHelloSchema,
+  pingMessageSchema,
+  callMessageSchema,
+  errorMessageSchema,
+  shutdownMessageSchema,
+]);
 /** A frame an adapter sends. */
 export type AdapterMessage = z.infer<typeof adapterMessageSchema>;
 /** A frame a runner sends. */

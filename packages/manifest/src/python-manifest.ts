@@ -37,7 +37,12 @@ export type PythonManifest = z.infer<typeof pythonManifestV032Schema>;
  */
 export function parsePythonManifest(value: unknown, generation: PythonSdkGeneration, source = 'manifest.json'): PythonManifest {
   const outcome = parseWithIssues(generation === 'v0.0.6' ? pythonManifestV006Schema : pythonManifestV032Schema, value);
-  if (!outcome.ok) throw new ContractError(ErrorCodes.pythonManifestInvalid, formatContractIssues(`${source}: invalid manifest for Python SDK ${generation}`, outcome.issues), outcome.issues);
+  if (!outcome.ok)
+    throw new ContractError(
+      ErrorCodes.pythonManifestInvalid,
+      formatContractIssues(`${source}: invalid manifest for Python SDK ${generation}`, outcome.issues),
+      outcome.issues,
+    );
   return outcome.value;
 }
 

@@ -19,7 +19,11 @@ function joinPath(key: string, sub: string): string {
   return sub === '' ? `user_params.${key}` : `user_params.${key}.${sub}`;
 }
 
-function checkOne(spec: ParamSpec, value: unknown, image: { width: number; height: number } | undefined): { invalid: ContractIssue[]; outside: ContractIssue[] } {
+function checkOne(
+  spec: ParamSpec,
+  value: unknown,
+  image: { width: number; height: number } | undefined,
+): { invalid: ContractIssue[]; outside: ContractIssue[] } {
   const invalid = paramValueIssues(spec, value).map((issue) => ({ path: joinPath(spec.key, issue.path), message: issue.message }));
   const outside: ContractIssue[] = [];
   if (invalid.length === 0 && spec.type === 'rect' && image !== undefined) {

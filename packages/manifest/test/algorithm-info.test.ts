@@ -20,7 +20,10 @@ describe('parseAlgorithmInfo (getInfo output)', () => {
 
   it('requires steps numbered 1..n in order', () => {
     expectIssue(issuesOf({ steps: undefined }), 'steps', 'required');
-    const steps = [{ index: 1, name: 'a' }, { index: 3, name: 'b' }];
+    const steps = [
+      { index: 1, name: 'a' },
+      { index: 3, name: 'b' },
+    ];
     expectIssue(issuesOf({ steps }), 'steps[1].index', 'expected 2 (steps are numbered 1..n in order), got 3');
     expect(parseAlgorithmInfo(validInfo({ steps: [] })).info.steps).toEqual([]);
   });

@@ -25,12 +25,28 @@ describe('delivery.json', () => {
   it('rejects a bad target, hash, path or date, naming the field', () => {
     expectIssue(issuesOf(deliverySchema, { ...delivery, target: { ...delivery.target, os: 'aix' } }), 'target.os', 'got "aix"');
     expectIssue(issuesOf(deliverySchema, { ...delivery, target: { ...delivery.target, node_abi: 115 } }), 'target.node_abi', 'expected a string');
-    expectIssue(issuesOf(deliverySchema, { ...delivery, files: { 'dist/a.js': { sha256: 'XYZ', size: 1 } } }), 'files["dist/a.js"].sha256', 'lowercase hex sha256');
-    expectIssue(issuesOf(deliverySchema, { ...delivery, files: { '../evil.js': { sha256: sha, size: 1 } } }), 'files["../evil.js"]', 'invalid key: expected a path inside the package');
-    expectIssue(issuesOf(deliverySchema, { ...delivery, files: { 'delivery.json': { sha256: sha, size: 1 } } }), 'files["delivery.json"]', 'cannot list itself');
+    expectIssue(
+      issuesOf(deliverySchema, { ...delivery, files: { 'dist/a.js': { sha256: 'XYZ', size: 1 } } }),
+      'files["dist/a.js"].sha256',
+      'lowercase hex sha256',
+    );
+    expectIssue(
+      issuesOf(deliverySchema, { ...delivery, files: { '../evil.js': { sha256: sha, size: 1 } } }),
+      'files["../evil.js"]',
+      'invalid key: expected a path inside the package',
+    );
+    expectIssue(
+      issuesOf(deliverySchema, { ...delivery, files: { 'delivery.json': { sha256: sha, size: 1 } } }),
+      'files["delivery.json"]',
+      'cannot list itself',
+    );
     expectIssue(issuesOf(deliverySchema, { ...delivery, created_at: 'yesterday' }), 'created_at', 'got "yesterday"');
     expectIssue(issuesOf(deliverySchema, { ...delivery, format_version: 2 }), 'format_version', 'expected 1, got 2');
-    expectIssue(issuesOf(deliverySchema, { ...delivery, dependencies: [{ ...delivery.dependencies[0], integrity: 'sha1-x' }] }), 'dependencies[0].integrity', 'sha512-');
+    expectIssue(
+      issuesOf(deliverySchema, { ...delivery, dependencies: [{ ...delivery.dependencies[0], integrity: 'sha1-x' }] }),
+      'dependencies[0].integrity',
+      'sha512-',
+    );
   });
 });
 

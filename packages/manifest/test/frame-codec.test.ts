@@ -52,7 +52,10 @@ describe('FrameDecoder', () => {
     const stream = Buffer.concat([encodeFrame({ type: 'x', n: 1 }), encodeFrame({ type: 'y', n: 2 })]);
     const decoder = new FrameDecoder();
     const messages = [...stream].flatMap((byte) => decoder.push(Uint8Array.of(byte)));
-    expect(messages).toEqual([{ type: 'x', n: 1 }, { type: 'y', n: 2 }]);
+    expect(messages).toEqual([
+      { type: 'x', n: 1 },
+      { type: 'y', n: 2 },
+    ]);
   });
 
   it('rejects an empty frame', () => {

@@ -6,7 +6,19 @@ import { describe, expect, it } from 'vitest';
 // build before the tests.
 const schemaDir = join(import.meta.dirname, '..', 'schemas');
 const read = (name: string) => JSON.parse(readFileSync(join(schemaDir, `${name}.json`), 'utf8')) as Record<string, any>;
-const names = ['manifest', 'algorithm-info', 'param-spec', 'pre-execute-result', 'execute-result', 'call-data', 'adapter-message', 'runner-message', 'runner-config', 'delivery', 'signature'];
+const names = [
+  'manifest',
+  'algorithm-info',
+  'param-spec',
+  'pre-execute-result',
+  'execute-result',
+  'call-data',
+  'adapter-message',
+  'runner-message',
+  'runner-config',
+  'delivery',
+  'signature',
+];
 
 describe('generated JSON Schema files', () => {
   it('exist for every contract, draft 2020-12, with an id and a title', () => {

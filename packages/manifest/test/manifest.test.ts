@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContractError} from '../src/index.js';
+import type { ContractError } from '../src/index.js';
 import { manifestAssetPaths, parseEntryPoint, parseManifest, ProcVisionError } from '../src/index.js';
 import { contractIssues, expectIssue, validManifest } from './fixtures.js';
 
@@ -97,7 +97,8 @@ describe('parseManifest', () => {
     });
     it('rejects more than 50', () => expectIssue(issuesOf({ supported_pids: pids(51) }), 'supported_pids', 'expected at most 50 entries, got an array of 51'));
     it('rejects an empty list', () => expectIssue(issuesOf({ supported_pids: [] }), 'supported_pids', 'expected at least 1 entries'));
-    it('rejects duplicates, naming the pid', () => expectIssue(issuesOf({ supported_pids: ['A01', 'A02', 'A01'] }), 'supported_pids[2]', 'duplicate pid "A01"'));
+    it('rejects duplicates, naming the pid', () =>
+      expectIssue(issuesOf({ supported_pids: ['A01', 'A02', 'A01'] }), 'supported_pids[2]', 'duplicate pid "A01"'));
     it('rejects empty and non-string pids', () => {
       expectIssue(issuesOf({ supported_pids: ['A01', ''] }), 'supported_pids[1]', 'at least 1 characters');
       expectIssue(issuesOf({ supported_pids: [7] }), 'supported_pids[0]', 'expected a string, got 7');
@@ -108,12 +109,21 @@ describe('parseManifest', () => {
   describe('steps', () => {
     it('is optional and has the getInfo() shape when present', () => {
       expect(parse({}).manifest.steps).toBeUndefined();
-      const { manifest } = parse({ steps: [{ index: 1, name: 'one' }, { index: 2, name: 'two', params: [{ key: 'on', type: 'bool' }] }] });
+      const { manifest } = parse({
+        steps: [
+          { index: 1, name: 'one' },
+          { index: 2, name: 'two', params: [{ key: 'on', type: 'bool' }] },
+        ],
+      });
       expect(manifest.steps?.[0]?.params).toEqual([]);
     });
     it('rejects steps out of order and bad params', () => {
       expectIssue(issuesOf({ steps: [{ index: 2, name: 'two' }] }), 'steps[0].index', 'expected 1');
-      expectIssue(issuesOf({ steps: [{ index: 1, name: 'one', params: [{ key: 'x', type: 'color' }] }] }), 'steps[0].params[0].type', 'expected "int" or "float"');
+      expectIssue(
+        issuesOf({ steps: [{ index: 1, name: 'one', params: [{ key: 'x', type: 'color' }] }] }),
+        'steps[0].params[0].type',
+        'expected "int" or "float"',
+      );
     });
   });
 

@@ -43,7 +43,11 @@ describe('param specs', () => {
     expectIssue(specIssues({ key: 'label', type: 'string', min_length: 5, max_length: 2 }), 'max_length', 'expected max_length >= min_length (5), got 2');
     expectIssue(specIssues({ key: 'label', type: 'string', pattern: '([a-z' }), 'pattern', 'expected a valid regular expression');
     expectIssue(specIssues({ key: 'label', type: 'string', default: '' }), 'default', 'expected a string of 1 to 1000 characters, got 0 characters');
-    expectIssue(specIssues({ key: 'label', type: 'string', pattern: '^[A-Z]+$', default: 'abc' }), 'default', 'expected a string matching /^[A-Z]+$/, got "abc"');
+    expectIssue(
+      specIssues({ key: 'label', type: 'string', pattern: '^[A-Z]+$', default: 'abc' }),
+      'default',
+      'expected a string matching /^[A-Z]+$/, got "abc"',
+    );
     expectIssue(specIssues({ key: 'label', type: 'string', min_length: -1 }), 'min_length', 'expected a number >= 0, got -1');
   });
 
@@ -72,7 +76,14 @@ describe('step specs', () => {
   });
 
   it('reject duplicate param keys', () => {
-    const result = stepSpecSchema.safeParse({ index: 1, name: 'one', params: [{ key: 'a', type: 'bool' }, { key: 'a', type: 'int' }] });
+    const result = stepSpecSchema.safeParse({
+      index: 1,
+      name: 'one',
+      params: [
+        { key: 'a', type: 'bool' },
+        { key: 'a', type: 'int' },
+      ],
+    });
     expectIssue(formatIssues(result.error!.issues), 'params[1].key', 'duplicate param key "a"');
   });
 });

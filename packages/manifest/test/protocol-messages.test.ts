@@ -52,7 +52,12 @@ describe('runner -> adapter messages', () => {
   it('rejects a step call without a frame, naming the field and keeping the request id', () => {
     const { image_meta: _ignored, ...withoutMeta } = stepData;
     const parsed = failed(parseRunnerMessage({ type: 'call', ...t, request_id: 'r4', data: withoutMeta }));
-    expect(parsed).toEqual({ ok: false, failure: 'invalid-fields', reason: 'invalid call message: data.image_meta: required, expected an object', requestId: 'r4' });
+    expect(parsed).toEqual({
+      ok: false,
+      failure: 'invalid-fields',
+      reason: 'invalid call message: data.image_meta: required, expected an object',
+      requestId: 'r4',
+    });
     expect(failed(parseRunnerMessage({ type: 'call', ...t, request_id: 'r5', data: { ...stepData, phase: 'post' } })).reason).toContain(
       'data.phase: expected "pre" or "execute" or "info" or "reset", got "post"',
     );
@@ -89,7 +94,9 @@ describe('adapter -> runner messages', () => {
     const error = { type: 'error', ...t, request_id: null, status: 'ERROR', message: 'entry not found', error_code: '1003' };
     expect(ok(parseAdapterMessage(error))).toEqual(error);
     expect(ok(parseAdapterMessage({ ...error, request_id: 'r9', message: 'busy', error_code: '9999' })).type).toBe('error');
-    expect(failed(parseAdapterMessage({ ...error, error_code: 1003 })).reason).toContain('error_code: expected a code of the error table as a string such as "1006", got 1003');
+    expect(failed(parseAdapterMessage({ ...error, error_code: 1003 })).reason).toContain(
+      'error_code: expected a code of the error table as a string such as "1006", got 1003',
+    );
   });
 
   it('shutdown ack carries status OK', () => {
@@ -101,7 +108,9 @@ describe('adapter -> runner messages', () => {
     const before = Date.now();
     const pong = ok(parseAdapterMessage({ type: 'pong', request_id: 'p1', status: 'OK' }));
     expect(pong.timestamp_ms).toBeGreaterThanOrEqual(before);
-    expect(failed(parseAdapterMessage({ type: 'pong', request_id: 'p1', status: 'OK', timestamp_ms: 'now' })).reason).toBe('invalid pong message: timestamp_ms: expected a number, got "now"');
+    expect(failed(parseAdapterMessage({ type: 'pong', request_id: 'p1', status: 'OK', timestamp_ms: 'now' })).reason).toBe(
+      'invalid pong message: timestamp_ms: expected a number, got "now"',
+    );
   });
 });
 
@@ -118,7 +127,12 @@ describe('tolerance', () => {
   });
 
   it('rejects a missing type and a non-object frame', () => {
-    expect(parseRunnerMessage({ request_id: 'x2' })).toEqual({ ok: false, failure: 'no-type', reason: 'type: required, expected a message type string', requestId: 'x2' });
+    expect(parseRunnerMessage({ request_id: 'x2' })).toEqual({
+      ok: false,
+      failure: 'no-type',
+      reason: 'type: required, expected a message type string',
+      requestId: 'x2',
+    });
     expect(parseRunnerMessage([1, 2])).toEqual({ ok: false, failure: 'not-an-object', reason: 'expected a JSON object frame', requestId: null });
   });
 

@@ -16,13 +16,24 @@ function accepted<T>(check: ResultCheck<T>) {
 
 describe('rects in results', () => {
   it('accept label and a score in 0..1', () => {
-    const rects = [{ ...rect, label: 'scratch', score: 0 }, { ...rect, score: 1 }];
+    const rects = [
+      { ...rect, label: 'scratch', score: 0 },
+      { ...rect, score: 1 },
+    ];
     expect(accepted(checkExecuteResult(ng({ defect_rects: rects }))).result.data?.defect_rects).toEqual(rects);
   });
   it('reject a score outside 0..1, negative x/y and empty width/height', () => {
-    expectIssue(rejected(checkExecuteResult(ng({ defect_rects: [{ ...rect, score: 1.5 }] }))).issues, 'data.defect_rects[0].score', 'expected a number <= 1, got 1.5');
+    expectIssue(
+      rejected(checkExecuteResult(ng({ defect_rects: [{ ...rect, score: 1.5 }] }))).issues,
+      'data.defect_rects[0].score',
+      'expected a number <= 1, got 1.5',
+    );
     expectIssue(rejected(checkExecuteResult(ng({ defect_rects: [{ ...rect, x: -1 }] }))).issues, 'data.defect_rects[0].x', 'expected a number >= 0, got -1');
-    expectIssue(rejected(checkExecuteResult(ng({ position_rects: [{ ...rect, width: 0 }] }))).issues, 'data.position_rects[0].width', 'expected a number > 0, got 0');
+    expectIssue(
+      rejected(checkExecuteResult(ng({ position_rects: [{ ...rect, width: 0 }] }))).issues,
+      'data.position_rects[0].width',
+      'expected a number > 0, got 0',
+    );
   });
 });
 
@@ -65,7 +76,11 @@ describe('checkExecuteResult', () => {
   });
   it('OK needs data.result_status OK or NG', () => {
     expectIssue(rejected(checkExecuteResult({ status: 'OK' })).issues, 'data.result_status', 'required when status is "OK"');
-    expectIssue(rejected(checkExecuteResult({ status: 'OK', data: { result_status: 'PASS' } })).issues, 'data.result_status', 'expected "OK" or "NG", got "PASS"');
+    expectIssue(
+      rejected(checkExecuteResult({ status: 'OK', data: { result_status: 'PASS' } })).issues,
+      'data.result_status',
+      'expected "OK" or "NG", got "PASS"',
+    );
   });
   it('NG needs a non-empty ng_reason', () => {
     expect(accepted(checkExecuteResult(ng({}))).result.data?.ng_reason).toBe('screw missing');

@@ -5,11 +5,21 @@ import { contractIssues, expectIssue } from './fixtures.js';
 describe('runner config', () => {
   it('defaults to the values of docs/spec/protocol.md', () => {
     expect(defaultRunnerConfig).toEqual({
-      pre_execute_timeout_ms: 10000, execute_timeout_ms: 30000, startup_timeout_ms: 60000,
-      heartbeat_interval_ms: 5000, heartbeat_grace_ms: 2000, max_missed_heartbeats: 2,
-      kill_grace_ms: 3000, max_retries: 2, max_restarts: 3, restart_window_ms: 60000,
-      max_frame_bytes: 4194304, max_defects: 20, image_encoding: 'jpeg',
-      shared_memory_backend: 'mmap', log_level: 'info',
+      pre_execute_timeout_ms: 10000,
+      execute_timeout_ms: 30000,
+      startup_timeout_ms: 60000,
+      heartbeat_interval_ms: 5000,
+      heartbeat_grace_ms: 2000,
+      max_missed_heartbeats: 2,
+      kill_grace_ms: 3000,
+      max_retries: 2,
+      max_restarts: 3,
+      restart_window_ms: 60000,
+      max_frame_bytes: 4194304,
+      max_defects: 20,
+      image_encoding: 'jpeg',
+      shared_memory_backend: 'mmap',
+      log_level: 'info',
     });
     expect(Object.isFrozen(defaultRunnerConfig)).toBe(true);
     expect(parseRunnerConfig()).toEqual(defaultRunnerConfig);

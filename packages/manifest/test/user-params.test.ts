@@ -94,7 +94,11 @@ describe('validateUserParams', () => {
   });
 
   it('rect outside the image is 1007 when the image size is known', () => {
-    expectRejected({ roi: { x: 95, y: 0, width: 10, height: 10 } }, 'user_params.roi: expected a rect inside the 100x50 image, got x=95 y=0 width=10 height=10', '1007');
+    expectRejected(
+      { roi: { x: 95, y: 0, width: 10, height: 10 } },
+      'user_params.roi: expected a rect inside the 100x50 image, got x=95 y=0 width=10 height=10',
+      '1007',
+    );
     expect(validateUserParams(sampleStep, { ...valid, roi: { x: 95, y: 0, width: 10, height: 10 } }).ok).toBe(true);
   });
 

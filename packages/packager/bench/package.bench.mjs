@@ -18,7 +18,10 @@ function fallbackProject() {
   const project = join(scratch, 'project');
   mkdirSync(join(project, 'dist'), { recursive: true });
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'bench-algo', version: '1.0.0', type: 'module', dependencies: { sharp: '^0.34.5' } }));
-  writeFileSync(join(project, 'manifest.json'), JSON.stringify({ name: 'bench-algo', version: '1.0.0', entry_point: 'dist/main.js:Algo', supported_pids: ['A01'] }));
+  writeFileSync(
+    join(project, 'manifest.json'),
+    JSON.stringify({ name: 'bench-algo', version: '1.0.0', entry_point: 'dist/main.js:Algo', supported_pids: ['A01'] }),
+  );
   writeFileSync(join(project, 'dist', 'main.js'), 'export class Algo {}\n');
   return project;
 }
@@ -32,10 +35,15 @@ try {
   const packageSeconds = (performance.now() - started) / 1000;
   const npmCli = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
   const baselineStarted = performance.now();
-  const packed = spawnSync(process.execPath, [npmCli, 'pack', '--pack-destination', scratch, '--ignore-scripts'], { cwd: project, stdio: ['ignore', 'ignore', 'inherit'] });
+  const packed = spawnSync(process.execPath, [npmCli, 'pack', '--pack-destination', scratch, '--ignore-scripts'], {
+    cwd: project,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const baselineSeconds = packed.status === 0 ? (performance.now() - baselineStarted) / 1000 : null;
   const round = (value) => Math.round(value * 1000) / 1000;
-  process.stdout.write(`${JSON.stringify({ bench: 'packager.package_s', value: round(packageSeconds), unit: 's', baseline_name: baselineSeconds === null ? null : 'npm pack (no dependencies, no checks)', baseline: baselineSeconds === null ? null : round(baselineSeconds), ratio: baselineSeconds === null ? null : round(packageSeconds / baselineSeconds) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'packager.package_s', value: round(packageSeconds), unit: 's', baseline_name: baselineSeconds === null ? null : 'npm pack (no dependencies, no checks)', baseline: baselineSeconds === null ? null : round(baselineSeconds), ratio: baselineSeconds === null ? null : round(packageSeconds / baselineSeconds) })}\n`,
+  );
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

@@ -84,7 +84,8 @@ function defaultCreatedAt(): Date {
  */
 export async function buildDeliveryZip(projectDir: string, options: BuildOptions = {}): Promise<BuiltDelivery> {
   const project = resolve(projectDir);
-  const progress = (stage: PackageStage, message: string, counts: { current?: number; total?: number } = {}): void => options.onProgress?.({ stage, message, ...counts });
+  const progress = (stage: PackageStage, message: string, counts: { current?: number; total?: number } = {}): void =>
+    options.onProgress?.({ stage, message, ...counts });
   // A bad key fails now, not after the build and the npm work.
   const signKey = options.signKey === undefined ? undefined : toPrivateKey(options.signKey);
   const { bytes: manifestBytes, manifest, name, version } = await readProjectManifest(project);
@@ -100,17 +101,29 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
     }
     const projectFiles = await listProjectFiles(project, manifest);
     const dependencyCount = Object.keys(packageJson.dependencies ?? {}).length;
-    if (options.skipDeps === true && dependencyCount > 0) progress('lockfile-write', `skipDeps: leaving out all ${dependencyCount} dependencies; the zip only works if the algorithm needs none`);
+    if (options.skipDeps === true && dependencyCount > 0)
+      progress('lockfile-write', `skipDeps: leaving out all ${dependencyCount} dependencies; the zip only works if the algorithm needs none`);
     const root = join(staging, 'project');
-    const { installSet } = await createStagingProject(project, packageJson, root, target, cacheDir, options.skipDeps === true, {
-      onPack: (packageName) => progress('workspace-pack', `packing first-party ${packageName}`),
-      onLockfile: () => progress('lockfile-write', 'writing package-lock.json with resolved and integrity'),
-      onInstall: () => progress('dependencies-install', `resolving the install set for ${formatTarget(target)}`),
-    }, options.npmConfigDir === undefined ? project : resolve(options.npmConfigDir));
+    const { installSet } = await createStagingProject(
+      project,
+      packageJson,
+      root,
+      target,
+      cacheDir,
+      options.skipDeps === true,
+      {
+        onPack: (packageName) => progress('workspace-pack', `packing first-party ${packageName}`),
+        onLockfile: () => progress('lockfile-write', 'writing package-lock.json with resolved and integrity'),
+        onInstall: () => progress('dependencies-install', `resolving the install set for ${formatTarget(target)}`),
+      },
+      options.npmConfigDir === undefined ? project : resolve(options.npmConfigDir),
+    );
     progress('install-scripts-check', `checking install scripts of ${installSet.length} packages`);
     const allowedInstallScripts = checkInstallScripts(installSet, target, options.allowInstallScripts);
     for (const allowed of allowedInstallScripts) progress('install-scripts-check', `${allowed.name}@${allowed.version}: ${allowed.reason}`);
-    const tarballs = await collectTarballs(installSet, root, cacheDir, (done) => progress('tarballs-collect', 'collecting tarballs', { current: done, total: installSet.length }));
+    const tarballs = await collectTarballs(installSet, root, cacheDir, (done) =>
+      progress('tarballs-collect', 'collecting tarballs', { current: done, total: installSet.length }),
+    );
     const metadataDir = join(staging, 'metadata');
     await mkdir(metadataDir);
     await writeFile(join(metadataDir, 'manifest.json'), manifestBytes);
@@ -123,7 +136,12 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
     ];
     progress('delivery-write', `hashing ${sources.length} files into delivery.json`);
     const delivery = await createDelivery(
-      { name, version, createdAt: options.createdAt ?? defaultCreatedAt(), target: { ...target, node_abi: options.nodeAbi ?? process.versions.modules, node_range: packageJson.engines?.node ?? `>=${process.versions.node}` } },
+      {
+        name,
+        version,
+        createdAt: options.createdAt ?? defaultCreatedAt(),
+        target: { ...target, node_abi: options.nodeAbi ?? process.versions.modules, node_range: packageJson.engines?.node ?? `>=${process.versions.node}` },
+      },
       sources,
       installSet,
       tarballs,
@@ -140,7 +158,12 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
       sources.push({ name: 'SIGNATURE', path: join(metadataDir, 'SIGNATURE') });
     }
     const zipName = deliveryZipName(name, version, target);
-    const output = options.output === undefined ? join(project, 'release', zipName) : options.output.endsWith('.zip') ? resolve(options.output) : join(resolve(options.output), zipName);
+    const output =
+      options.output === undefined
+        ? join(project, 'release', zipName)
+        : options.output.endsWith('.zip')
+          ? resolve(options.output)
+          : join(resolve(options.output), zipName);
     await mkdir(dirname(output), { recursive: true });
     progress('zip-write', `writing ${output}`);
     await writeDeterministicZip(sources, output);

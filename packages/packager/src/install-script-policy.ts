@@ -28,7 +28,11 @@ export function sharpBinaryPackage(target: PlatformTarget): string {
  * prebuilt `@img/sharp-<os>-<cpu>` package is in the install set. `extraAllowed` names
  * packages the caller vouches for. Anything else is refused with 2004 naming the package.
  */
-export function checkInstallScripts(installSet: readonly ScriptCandidate[], target: PlatformTarget, extraAllowed: readonly string[] = []): AllowedInstallScript[] {
+export function checkInstallScripts(
+  installSet: readonly ScriptCandidate[],
+  target: PlatformTarget,
+  extraAllowed: readonly string[] = [],
+): AllowedInstallScript[] {
   const names = new Set(installSet.map((entry) => entry.name));
   const allowed: AllowedInstallScript[] = [];
   for (const entry of installSet.filter((candidate) => candidate.hasInstallScript)) {
@@ -39,12 +43,20 @@ export function checkInstallScripts(installSet: readonly ScriptCandidate[], targ
     if (entry.name === 'sharp') {
       const binary = sharpBinaryPackage(target);
       if (!names.has(binary)) {
-        throw new ProcVisionError('2004', `sharp@${entry.version} has an install script and its prebuilt binary ${binary} is not in the install set for ${target.os}-${target.cpu}; sharp would try to build from source on the offline target`, { details: { package: entry.name, missing: binary } });
+        throw new ProcVisionError(
+          '2004',
+          `sharp@${entry.version} has an install script and its prebuilt binary ${binary} is not in the install set for ${target.os}-${target.cpu}; sharp would try to build from source on the offline target`,
+          { details: { package: entry.name, missing: binary } },
+        );
       }
       allowed.push({ name: entry.name, version: entry.version, reason: `install script skipped: the prebuilt ${binary} is in the install set` });
       continue;
     }
-    throw new ProcVisionError('2004', `${entry.name}@${entry.version} has an install script (preinstall/install/postinstall or a binding.gyp) that is not on the allow-list; it would not run on the offline target (installs use --ignore-scripts). Remove the dependency, or pass allowInstallScripts: ["${entry.name}"] if it works without the script`, { details: { package: entry.name, version: entry.version } });
+    throw new ProcVisionError(
+      '2004',
+      `${entry.name}@${entry.version} has an install script (preinstall/install/postinstall or a binding.gyp) that is not on the allow-list; it would not run on the offline target (installs use --ignore-scripts). Remove the dependency, or pass allowInstallScripts: ["${entry.name}"] if it works without the script`,
+      { details: { package: entry.name, version: entry.version } },
+    );
   }
   return allowed;
 }

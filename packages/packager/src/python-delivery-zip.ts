@@ -100,7 +100,13 @@ async function verified(zipPath: string, reading: PythonZipReading, python: stri
 }
 
 function interpreterOf(station: PythonStationReport): PythonInterpreter {
-  return { executable: station.executable, pythonVersion: station.python_version, implementation: station.implementation, abi: station.abi, platform: station.platform };
+  return {
+    executable: station.executable,
+    pythonVersion: station.python_version,
+    implementation: station.implementation,
+    abi: station.abi,
+    platform: station.platform,
+  };
 }
 
 /**
@@ -121,10 +127,15 @@ export async function verifyPythonDeliveryZip(zipPath: string, options: PythonVe
  * {@link verifyPythonDeliveryZip}, extracting into a fresh staging folder inside
  * `destinationParent` (files created exclusively); on any failure the folder is removed.
  */
-export async function extractPythonDeliveryZip(zipPath: string, destinationParent: string, options: PythonVerifyOptions & { stagingName?: string } = {}): Promise<ExtractedPythonDelivery> {
+export async function extractPythonDeliveryZip(
+  zipPath: string,
+  destinationParent: string,
+  options: PythonVerifyOptions & { stagingName?: string } = {},
+): Promise<ExtractedPythonDelivery> {
   const absolutePath = resolve(zipPath);
   const stagingName = options.stagingName ?? `.staging-${randomBytes(8).toString('hex')}`;
-  if (/[/\\]/.test(stagingName) || stagingName === '.' || stagingName === '..') throw zipError('2001', absolutePath, null, `staging name "${stagingName}" must be a plain folder name`);
+  if (/[/\\]/.test(stagingName) || stagingName === '.' || stagingName === '..')
+    throw zipError('2001', absolutePath, null, `staging name "${stagingName}" must be a plain folder name`);
   const parent = resolve(destinationParent);
   await mkdir(parent, { recursive: true });
   const stagingDir = join(parent, stagingName);

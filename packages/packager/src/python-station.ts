@@ -58,11 +58,23 @@ export interface PythonStationQuery {
 export async function inspectPythonStation(python = 'python3', query: PythonStationQuery = {}): Promise<PythonStationReport> {
   let stdout: string;
   try {
-    ({ stdout } = await runProcess(python, ['-I', '-c', pythonStationScript], { cwd: process.cwd(), describe: `${python} -I -c <station inspection>`, input: JSON.stringify({ wheels: query.wheels ?? [], requirements: query.requirements ?? '' }), timeoutMs: 60_000 }));
+    ({ stdout } = await runProcess(python, ['-I', '-c', pythonStationScript], {
+      cwd: process.cwd(),
+      describe: `${python} -I -c <station inspection>`,
+      input: JSON.stringify({ wheels: query.wheels ?? [], requirements: query.requirements ?? '' }),
+      timeoutMs: 60_000,
+    }));
   } catch (error) {
-    throw new ProcVisionError('2026', `the station's Python interpreter "${python}" cannot inspect this delivery (install python3 with venv and pip, e.g. apt-get install python3-venv python3-pip, or set the store's interpreter): ${(error as Error).message}`, { cause: error, details: { python } });
+    throw new ProcVisionError(
+      '2026',
+      `the station's Python interpreter "${python}" cannot inspect this delivery (install python3 with venv and pip, e.g. apt-get install python3-venv python3-pip, or set the store's interpreter): ${(error as Error).message}`,
+      { cause: error, details: { python } },
+    );
   }
   const parsed = pythonStationReportSchema.safeParse(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}'));
-  if (!parsed.success) throw new ProcVisionError('2026', `the Python interpreter "${python}" answered the station inspection unexpectedly: ${parsed.error.message}`, { details: { python } });
+  if (!parsed.success)
+    throw new ProcVisionError('2026', `the Python interpreter "${python}" answered the station inspection unexpectedly: ${parsed.error.message}`, {
+      details: { python },
+    });
   return parsed.data;
 }

@@ -41,7 +41,8 @@ export async function signPythonDeliveryZip(zipPath: string, privateKey: KeyInpu
     archive.on('error', reject);
   });
   archive.pipe(output);
-  for (const entry of files) archive.append(entry.open() as Readable, { name: entry.name, date: fixedEntryDate, mode: 0o644, store: entry.name.endsWith('.whl') });
+  for (const entry of files)
+    archive.append(entry.open() as Readable, { name: entry.name, date: fixedEntryDate, mode: 0o644, store: entry.name.endsWith('.whl') });
   archive.append(`${JSON.stringify(signature, null, 2)}\n`, { name: 'SIGNATURE', date: fixedEntryDate, mode: 0o644 });
   try {
     await archive.finalize();

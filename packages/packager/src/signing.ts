@@ -28,13 +28,21 @@ function parseKey(key: string | Buffer, parse: (pem: string | Buffer) => KeyObje
 export function toPrivateKey(key: KeyInput): KeyObject {
   const keyObject = typeof key === 'string' || Buffer.isBuffer(key) ? parseKey(key, createPrivateKey, 'the signing key', 'an ed25519 private key') : key;
   if (keyObject.type !== 'private' || keyObject.asymmetricKeyType !== 'ed25519') {
-    throw new ProcVisionError('2008', `signing key must be an ed25519 private key in PEM format, got a ${keyObject.asymmetricKeyType ?? 'symmetric'} ${keyObject.type} key`);
+    throw new ProcVisionError(
+      '2008',
+      `signing key must be an ed25519 private key in PEM format, got a ${keyObject.asymmetricKeyType ?? 'symmetric'} ${keyObject.type} key`,
+    );
   }
   return keyObject;
 }
 
 function toPublicKey(key: KeyInput, what = 'the key'): KeyObject {
-  const keyObject = typeof key === 'string' || Buffer.isBuffer(key) ? parseKey(key, createPublicKey, what, 'an ed25519 public key') : key.type === 'private' ? createPublicKey(key) : key;
+  const keyObject =
+    typeof key === 'string' || Buffer.isBuffer(key)
+      ? parseKey(key, createPublicKey, what, 'an ed25519 public key')
+      : key.type === 'private'
+        ? createPublicKey(key)
+        : key;
   if (keyObject.asymmetricKeyType !== 'ed25519') {
     throw new ProcVisionError('2008', `${what} must be an ed25519 public key in PEM format, got ${keyObject.asymmetricKeyType ?? 'a symmetric key'}`);
   }
@@ -71,14 +79,22 @@ export function signDelivery(deliveryBytes: Uint8Array, privateKey: KeyInput): S
 export function verifyDeliverySignature(deliveryBytes: Uint8Array, signature: SignatureFile, trustedKeys: readonly KeyInput[]): string {
   const trusted = trustedKeys.map((key, index) => toPublicKey(key, `trusted key ${index + 1}`)).find((key) => publicKeyId(key) === signature.key_id);
   if (trusted === undefined) {
-    throw new ProcVisionError('2008', `SIGNATURE: key ${signature.key_id} is not one of the ${trustedKeys.length} trusted key(s); add its public key to the trusted keys or re-sign the zip`, {
-      details: { file: 'SIGNATURE', keyId: signature.key_id },
-    });
+    throw new ProcVisionError(
+      '2008',
+      `SIGNATURE: key ${signature.key_id} is not one of the ${trustedKeys.length} trusted key(s); add its public key to the trusted keys or re-sign the zip`,
+      {
+        details: { file: 'SIGNATURE', keyId: signature.key_id },
+      },
+    );
   }
   if (!verify(null, deliveryBytes, trusted, Buffer.from(signature.sig, 'base64'))) {
-    throw new ProcVisionError('2008', `SIGNATURE: the ed25519 signature by ${signature.key_id} does not match delivery.json; the zip was altered after signing`, {
-      details: { file: 'SIGNATURE', keyId: signature.key_id },
-    });
+    throw new ProcVisionError(
+      '2008',
+      `SIGNATURE: the ed25519 signature by ${signature.key_id} does not match delivery.json; the zip was altered after signing`,
+      {
+        details: { file: 'SIGNATURE', keyId: signature.key_id },
+      },
+    );
   }
   return signature.key_id;
 }

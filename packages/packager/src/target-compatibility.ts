@@ -51,7 +51,11 @@ export function assertTargetCompatible(target: DeliveryTarget, host: HostPlatfor
   const { mismatches } = checkTargetCompatibility(target, host);
   if (mismatches.length === 0) return;
   const list = mismatches.map((mismatch) => `${mismatch.field} ${mismatch.expected} (this machine: ${mismatch.actual})`).join(', ');
-  throw new ProcVisionError('2003', `package built for ${formatTarget(target)} with Node ABI ${target.node_abi} cannot run here: ${list}; package it again with --target for this machine`, {
-    details: { target, mismatches },
-  });
+  throw new ProcVisionError(
+    '2003',
+    `package built for ${formatTarget(target)} with Node ABI ${target.node_abi} cannot run here: ${list}; package it again with --target for this machine`,
+    {
+      details: { target, mismatches },
+    },
+  );
 }

@@ -33,9 +33,13 @@ const targetPattern = /^(linux|win32|darwin)-(x64|arm64)(?:-(glibc|musl))?$/;
 export function parseTarget(text: string): PlatformTarget {
   const match = targetPattern.exec(text.trim());
   if (match === null) {
-    throw new ProcVisionError('2003', `unknown target "${text}": expected <os>-<cpu>[-<libc>] with os linux|win32|darwin, cpu x64|arm64, libc glibc|musl (e.g. linux-x64, win32-x64)`, {
-      details: { target: text },
-    });
+    throw new ProcVisionError(
+      '2003',
+      `unknown target "${text}": expected <os>-<cpu>[-<libc>] with os linux|win32|darwin, cpu x64|arm64, libc glibc|musl (e.g. linux-x64, win32-x64)`,
+      {
+        details: { target: text },
+      },
+    );
   }
   const os = match[1] as TargetOs;
   const cpu = match[2] as TargetCpu;

@@ -25,7 +25,10 @@ describe('a host that exits while buildDeliveryZip runs (the CLI on Ctrl-C)', ()
     mkdirSync(project);
     mkdirSync(tmp);
     const pidFile = join(folder.path, 'build.pid');
-    writeFileSync(join(project, 'manifest.json'), JSON.stringify({ name: 'slowbuild', version: '1.0.0', entry_point: 'dist/main.js:Algo', supported_pids: ['A01'] }));
+    writeFileSync(
+      join(project, 'manifest.json'),
+      JSON.stringify({ name: 'slowbuild', version: '1.0.0', entry_point: 'dist/main.js:Algo', supported_pids: ['A01'] }),
+    );
     const build = `node -e "require('fs').writeFileSync(process.argv[1], String(process.pid)); setTimeout(() => {}, 60000)" ${JSON.stringify(pidFile)}`;
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'slowbuild', version: '1.0.0', type: 'module', scripts: { build } }));
     const script = [

@@ -62,12 +62,16 @@ describe('hostile delivery zips', () => {
   it('stops an entry that inflates beyond its declared size while streaming', async () => {
     const files = minimalFiles();
     files.set('assets/liar.bin', Buffer.alloc(1000));
-    const entries = deliveryEntries({ files }).map((entry) => (entry.name === 'assets/liar.bin' ? { ...entry, data: Buffer.alloc(400_000, 1), declaredSize: 1000 } : entry));
+    const entries = deliveryEntries({ files }).map((entry) =>
+      entry.name === 'assets/liar.bin' ? { ...entry, data: Buffer.alloc(400_000, 1), declaredSize: 1000 } : entry,
+    );
     await expectRefused(zipOf(entries), '2001', /"assets\/liar.bin": inflates beyond its declared 1000 bytes/);
   });
 
   it('refuses compressed sizes larger than the file', async () => {
-    const path = zipOf(deliveryEntries({ extra: [{ name: 'dist/huge.js', data: Buffer.from('x'), declaredCompressedSize: 50_000_000, declaredSize: 50_000_000, method: 0 }] }));
+    const path = zipOf(
+      deliveryEntries({ extra: [{ name: 'dist/huge.js', data: Buffer.from('x'), declaredCompressedSize: 50_000_000, declaredSize: 50_000_000, method: 0 }] }),
+    );
     await expectRefused(path, '2001', /compressed bytes|overlaps/);
   });
 
@@ -77,11 +81,19 @@ describe('hostile delivery zips', () => {
   });
 
   it('refuses encrypted entries', async () => {
-    await expectRefused(zipOf(deliveryEntries({ extra: [{ name: 'dist/secret.js', data: Buffer.from('x'), flags: 0x1 }] })), '2001', /"dist\/secret.js": is encrypted/);
+    await expectRefused(
+      zipOf(deliveryEntries({ extra: [{ name: 'dist/secret.js', data: Buffer.from('x'), flags: 0x1 }] })),
+      '2001',
+      /"dist\/secret.js": is encrypted/,
+    );
   });
 
   it('refuses a file not listed in delivery.json', async () => {
-    await expectRefused(zipOf(deliveryEntries({ extra: [{ name: 'dist/extra.js', data: Buffer.from('x') }] })), '2001', /"dist\/extra.js": is not listed in delivery.json/);
+    await expectRefused(
+      zipOf(deliveryEntries({ extra: [{ name: 'dist/extra.js', data: Buffer.from('x') }] })),
+      '2001',
+      /"dist\/extra.js": is not listed in delivery.json/,
+    );
   });
 
   it('refuses a listed file that is missing, and a zip without manifest.json (2002)', async () => {
@@ -93,7 +105,9 @@ describe('hostile delivery zips', () => {
   });
 
   it('refuses a file whose bytes differ from delivery.json (2008)', async () => {
-    const entries = deliveryEntries().map((entry) => (entry.name === 'dist/main.js' ? { ...entry, data: Buffer.from('export class Demo {} // evil\n'.slice(0, 21)) } : entry));
+    const entries = deliveryEntries().map((entry) =>
+      entry.name === 'dist/main.js' ? { ...entry, data: Buffer.from('export class Demo {} // evil\n'.slice(0, 21)) } : entry,
+    );
     await expectRefused(zipOf(entries), '2008', /"dist\/main.js": sha256 .* differs/);
   });
 
@@ -104,8 +118,13 @@ describe('hostile delivery zips', () => {
     const verified = await verifyDeliveryZip(signed, { trustedKeys: [signer.publicKeyPem], requireSignature: true });
     expect(verified.signature).toEqual({ signed: true, verified: true, keyId: signer.keyId });
     await expectRefused(signed, '2008', /SIGNATURE.*not one of the 1 trusted/, { trustedKeys: [other.publicKeyPem], requireSignature: true });
-    await expectRefused(zipOf(deliveryEntries()), '2008', /"SIGNATURE": is missing but signatures are required/, { trustedKeys: [signer.publicKeyPem], requireSignature: true });
-    const forged = deliveryEntries({ signKey: signer.privateKeyPem }).map((entry) => (entry.name === 'delivery.json' ? { ...entry, data: Buffer.from(entry.data.toString().replace('"1.0.0"', '"1.0.0" ')) } : entry));
+    await expectRefused(zipOf(deliveryEntries()), '2008', /"SIGNATURE": is missing but signatures are required/, {
+      trustedKeys: [signer.publicKeyPem],
+      requireSignature: true,
+    });
+    const forged = deliveryEntries({ signKey: signer.privateKeyPem }).map((entry) =>
+      entry.name === 'delivery.json' ? { ...entry, data: Buffer.from(entry.data.toString().replace('"1.0.0"', '"1.0.0" ')) } : entry,
+    );
     await expectRefused(zipOf(forged), '2008', /does not match delivery.json/, { trustedKeys: [signer.publicKeyPem] });
   });
 

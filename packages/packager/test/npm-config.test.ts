@@ -58,7 +58,11 @@ describe('buildDeliveryZip resolves and fetches with the npm configuration the u
   it("uses the project's .npmrc: scoped registry and auth token, which stay out of the zip", async () => {
     process.env.npm_config_userconfig = userConfig('empty', '');
     const before = registry.requests.length;
-    const built = await buildDeliveryZip(project('with-project-npmrc', scopedLines(true)), { target: 'linux-x64', output: join(folder.path, 'out1'), skipBuild: true });
+    const built = await buildDeliveryZip(project('with-project-npmrc', scopedLines(true)), {
+      target: 'linux-x64',
+      output: join(folder.path, 'out1'),
+      skipBuild: true,
+    });
     expect(built.delivery.dependencies.map((dependency) => `${dependency.name}@${dependency.version}`)).toEqual(['@acme/widget@1.0.0']);
     const seen = registry.requests.slice(before);
     expect(seen.some((request) => request.url.endsWith('.tgz') && request.authorized)).toBe(true);
@@ -85,7 +89,9 @@ describe('buildDeliveryZip resolves and fetches with the npm configuration the u
 
   it('fails with 2005 naming npm and the 401 when the registry wants a token nobody configured', async () => {
     process.env.npm_config_userconfig = userConfig('no-token', '');
-    await expect(buildDeliveryZip(project('without-token', scopedLines(false)), { target: 'linux-x64', output: join(folder.path, 'out3'), skipBuild: true })).rejects.toMatchObject({
+    await expect(
+      buildDeliveryZip(project('without-token', scopedLines(false)), { target: 'linux-x64', output: join(folder.path, 'out3'), skipBuild: true }),
+    ).rejects.toMatchObject({
       code: '2005',
       message: expect.stringMatching(/npm install[\s\S]*(401|E401|authentication)/i),
     });

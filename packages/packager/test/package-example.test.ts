@@ -20,7 +20,7 @@ describe.skipIf(!existsSync(join(exampleDir, 'manifest.json')))('packaging examp
   });
   afterAll(() => folder.cleanup());
 
-  it('packages it for linux-x64 with sharp\'s linux binary and the first-party packages', async () => {
+  it("packages it for linux-x64 with sharp's linux binary and the first-party packages", async () => {
     const built = await buildDeliveryZip(exampleDir, { target: 'linux-x64', output: folder.path, npmCacheDir: sharedNpmCache, skipBuild: skipBuild() });
     const { delivery } = await verifyDeliveryZip(built.zipPath);
     const names = tarballs(delivery.files);
@@ -31,7 +31,7 @@ describe.skipIf(!existsSync(join(exampleDir, 'manifest.json')))('packaging examp
     expect(built.allowedInstallScripts.map((allowed) => allowed.name)).toContain('sharp');
   }, 300_000);
 
-  it('cross-packages it for win32-x64: sharp\'s win32 binary, no linux one', async () => {
+  it("cross-packages it for win32-x64: sharp's win32 binary, no linux one", async () => {
     const built = await buildDeliveryZip(exampleDir, { target: 'win32-x64', output: folder.path, npmCacheDir: sharedNpmCache, skipBuild: skipBuild() });
     expect(built.zipPath).toMatch(/-win32-x64-offline\.zip$/);
     const { delivery, target } = await verifyDeliveryZip(built.zipPath);

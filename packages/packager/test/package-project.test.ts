@@ -26,20 +26,46 @@ const events: PackageProgressEvent[] = [];
 
 beforeAll(async () => {
   project = createWorkspaceFixture(folder.path);
-  built = await buildDeliveryZip(project, { target: 'linux-x64', output: join(folder.path, 'out'), signKey: signer.privateKeyPem, npmCacheDir: sharedNpmCache, createdAt, onProgress: (event) => events.push(event) });
+  built = await buildDeliveryZip(project, {
+    target: 'linux-x64',
+    output: join(folder.path, 'out'),
+    signKey: signer.privateKeyPem,
+    npmCacheDir: sharedNpmCache,
+    createdAt,
+    onProgress: (event) => events.push(event),
+  });
 }, 180_000);
 afterAll(() => folder.cleanup());
 
 describe('buildDeliveryZip on a pnpm workspace project', () => {
   it('writes a signed zip named after the manifest and target, which verifies and extracts', async () => {
     expect(built.zipPath).toBe(join(folder.path, 'out', 'fixture-algo-v1.2.0-linux-x64-glibc-offline.zip'));
-    expect(events.map((event) => event.stage)).toEqual(expect.arrayContaining(['project-build', 'workspace-pack', 'lockfile-write', 'dependencies-install', 'tarballs-collect', 'delivery-sign', 'zip-write', 'package-done']));
+    expect(events.map((event) => event.stage)).toEqual(
+      expect.arrayContaining([
+        'project-build',
+        'workspace-pack',
+        'lockfile-write',
+        'dependencies-install',
+        'tarballs-collect',
+        'delivery-sign',
+        'zip-write',
+        'package-done',
+      ]),
+    );
     const verified = await verifyDeliveryZip(built.zipPath, { trustedKeys: [signer.publicKeyPem], requireSignature: true });
     expect(verified.signerKeyId).toBe(signer.keyId);
     expect(verified.target).toEqual({ os: 'linux', cpu: 'x64', libc: 'glibc', node_abi: process.versions.modules, node_range: '>=20.19' });
     expect(verified.delivery.dependencies.map((dependency) => `${dependency.name}@${dependency.version}`)).toEqual(['@fixture/lib@0.3.0', 'is-number@7.0.0']);
     const extracted = await extractDeliveryZip(built.zipPath, join(folder.path, 'deployed'), { trustedKeys: [signer.publicKeyPem] });
-    expect(Object.keys(verified.delivery.files)).toEqual(['assets/configs/A01.json', 'dist/main.js', 'manifest.json', 'npm-packages/fixture-lib-0.3.0.tgz', 'npm-packages/is-number-7.0.0.tgz', 'package-lock.json', 'package.json']);
+    expect(Object.keys(verified.delivery.files)).toEqual([
+      'assets/configs/A01.json',
+      'dist/main.js',
+      'manifest.json',
+      'npm-packages/fixture-lib-0.3.0.tgz',
+      'npm-packages/is-number-7.0.0.tgz',
+      'package-lock.json',
+      'package.json',
+    ]);
     const packageJson = JSON.parse(readFileSync(join(extracted.stagingDir, 'package.json'), 'utf8'));
     expect(packageJson).toEqual({
       name: 'fixture-algo',
@@ -57,7 +83,13 @@ describe('buildDeliveryZip on a pnpm workspace project', () => {
   });
 
   it('is deterministic: the same project gives the same zip bytes', async () => {
-    const again = await buildDeliveryZip(project, { target: 'linux-x64', output: join(folder.path, 'again'), signKey: signer.privateKeyPem, npmCacheDir: sharedNpmCache, createdAt });
+    const again = await buildDeliveryZip(project, {
+      target: 'linux-x64',
+      output: join(folder.path, 'again'),
+      signKey: signer.privateKeyPem,
+      npmCacheDir: sharedNpmCache,
+      createdAt,
+    });
     const first = await readZipEntries(built.zipPath);
     const second = await readZipEntries(again.zipPath);
     expect(second.map((entry) => entry.name)).toEqual(first.map((entry) => entry.name));
@@ -90,8 +122,14 @@ describe('buildDeliveryZip on a pnpm workspace project', () => {
       });
     const resealed = join(folder.path, 'resealed.zip');
     writeFileSync(resealed, writeRawZip(rewritten));
-    await expect(verifyDeliveryZip(resealed)).rejects.toMatchObject({ code: '2008', message: expect.stringMatching(/sha512 does not match the lockfile integrity of is-number@7\.0\.0/) });
-    await expect(verifyDeliveryZip(resealed, { trustedKeys: [signer.publicKeyPem], requireSignature: true })).rejects.toMatchObject({ code: '2008', message: expect.stringContaining('"SIGNATURE": is missing') });
+    await expect(verifyDeliveryZip(resealed)).rejects.toMatchObject({
+      code: '2008',
+      message: expect.stringMatching(/sha512 does not match the lockfile integrity of is-number@7\.0\.0/),
+    });
+    await expect(verifyDeliveryZip(resealed, { trustedKeys: [signer.publicKeyPem], requireSignature: true })).rejects.toMatchObject({
+      code: '2008',
+      message: expect.stringContaining('"SIGNATURE": is missing'),
+    });
   });
 
   it('cross-packages for win32-x64; the zip reports its target and fails the host check with 2003', async () => {

@@ -45,7 +45,10 @@ describe('runProcess: spawn, collect, report', () => {
   });
 
   it('uses the given code (2004) and says when the command cannot start', async () => {
-    await expect(runProcess('procvision-no-such-command', [], { cwd: folder.path, code: '2004' })).rejects.toMatchObject({ code: '2004', message: expect.stringMatching(/cannot start "procvision-no-such-command " in .*ENOENT/) });
+    await expect(runProcess('procvision-no-such-command', [], { cwd: folder.path, code: '2004' })).rejects.toMatchObject({
+      code: '2004',
+      message: expect.stringMatching(/cannot start "procvision-no-such-command " in .*ENOENT/),
+    });
   });
 
   it('kills the whole process group on timeout, grandchildren included', async () => {
@@ -102,14 +105,43 @@ describe('npmEnvironment: which npm_* variables survive', () => {
 
   it("user mode keeps the user's registries, scoped registries, tokens, proxies and TLS settings; drops lifecycle variables", () => {
     const env = npmEnvironment({ cacheDir: '/cache', network: 'user', base });
-    for (const key of ['npm_config_registry', 'npm_config_@acme:registry', 'npm_config_//npm.acme.example/:_authToken', 'npm_config_https_proxy', 'npm_config_userconfig', 'npm_config_cafile', 'npm_config_strict_ssl']) expect(env[key], key).toBe(base[key]);
-    for (const key of ['npm_config_frozen_lockfile', 'npm_config_prefix', 'npm_config_user_agent', 'npm_lifecycle_event', 'npm_package_name', 'npm_execpath', 'pnpm_config_verify_deps_before_run']) expect(env[key], key).toBeUndefined();
-    expect(env).toMatchObject({ PATH: '/usr/bin', HOME: '/home/someone', npm_config_cache: '/cache', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' });
+    for (const key of [
+      'npm_config_registry',
+      'npm_config_@acme:registry',
+      'npm_config_//npm.acme.example/:_authToken',
+      'npm_config_https_proxy',
+      'npm_config_userconfig',
+      'npm_config_cafile',
+      'npm_config_strict_ssl',
+    ])
+      expect(env[key], key).toBe(base[key]);
+    for (const key of [
+      'npm_config_frozen_lockfile',
+      'npm_config_prefix',
+      'npm_config_user_agent',
+      'npm_lifecycle_event',
+      'npm_package_name',
+      'npm_execpath',
+      'pnpm_config_verify_deps_before_run',
+    ])
+      expect(env[key], key).toBeUndefined();
+    expect(env).toMatchObject({
+      PATH: '/usr/bin',
+      HOME: '/home/someone',
+      npm_config_cache: '/cache',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    });
   });
 
   it('offline mode drops every npm setting of the parent and points npm at a dead loopback registry', () => {
     const env = npmEnvironment({ cacheDir: '/cache', network: 'offline', base });
-    expect(Object.keys(env).filter((key) => /^(npm|pnpm)_/i.test(key)).sort()).toEqual(['npm_config_audit', 'npm_config_cache', 'npm_config_fund', 'npm_config_loglevel', 'npm_config_registry', 'npm_config_update_notifier']);
+    expect(
+      Object.keys(env)
+        .filter((key) => /^(npm|pnpm)_/i.test(key))
+        .sort(),
+    ).toEqual(['npm_config_audit', 'npm_config_cache', 'npm_config_fund', 'npm_config_loglevel', 'npm_config_registry', 'npm_config_update_notifier']);
     expect(env.npm_config_registry).toBe(deadRegistry);
   });
 });

@@ -3,7 +3,14 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deliveryZipKind, extractPythonDeliveryZip, generateSigningKey, inspectPythonStation, signPythonDeliveryZip, verifyPythonDeliveryZip } from '../src/index.js';
+import {
+  deliveryZipKind,
+  extractPythonDeliveryZip,
+  generateSigningKey,
+  inspectPythonStation,
+  signPythonDeliveryZip,
+  verifyPythonDeliveryZip,
+} from '../src/index.js';
 import { writeRawZip, type RawEntry } from './helpers/raw-zip.js';
 
 const python = process.env.PROCVISION_PYTHON ?? 'python3';
@@ -23,7 +30,9 @@ const entries = (overrides: Record<string, string | null> = {}): RawEntry[] => {
     'wheels/procvision_algorithm_sdk-0.3.2-py3-none-any.whl': 'wheel bytes',
     ...overrides,
   };
-  return Object.entries(files).filter((entry): entry is [string, string] => entry[1] !== null).map(([name, data]) => ({ name, data: Buffer.from(data) }));
+  return Object.entries(files)
+    .filter((entry): entry is [string, string] => entry[1] !== null)
+    .map(([name, data]) => ({ name, data: Buffer.from(data) }));
 };
 let count = 0;
 const zipOf = (list: RawEntry[]): string => {
@@ -41,10 +50,27 @@ describe.skipIf(!hasPython)('Python SDK delivery zips', () => {
 
   it('verify against the interpreter: generation from the SDK wheel, listing, interpreter facts', async () => {
     const verified = await verifyPythonDeliveryZip(zipOf(entries()), { python });
-    expect(verified).toMatchObject({ kind: 'python', folder: 'algo', generation: 'v0.3.2', sdkVersion: '0.3.2', wheels: ['procvision_algorithm_sdk-0.3.2-py3-none-any.whl'], signature: { signed: false } });
+    expect(verified).toMatchObject({
+      kind: 'python',
+      folder: 'algo',
+      generation: 'v0.3.2',
+      sdkVersion: '0.3.2',
+      wheels: ['procvision_algorithm_sdk-0.3.2-py3-none-any.whl'],
+      signature: { signed: false },
+    });
     expect(verified.interpreter.abi).toMatch(/^cp3\d+$/);
     expect(verified.listing.split('\n')[0]).toMatch(/^[0-9a-f]{64} {2}algo\/algo_pkg\/__init__\.py$/);
-    const v006 = await verifyPythonDeliveryZip(zipOf(entries({ 'algo/deploy_bootstrap.json': null, 'wheels/procvision_algorithm_sdk-0.3.2-py3-none-any.whl': null, 'wheels/procvision_algorithm_sdk-0.0.6-py3-none-any.whl': 'w', 'algo/requirements.txt': 'procvision-algorithm-sdk==0.0.6\n' })), { python }).catch((error: unknown) => error);
+    const v006 = await verifyPythonDeliveryZip(
+      zipOf(
+        entries({
+          'algo/deploy_bootstrap.json': null,
+          'wheels/procvision_algorithm_sdk-0.3.2-py3-none-any.whl': null,
+          'wheels/procvision_algorithm_sdk-0.0.6-py3-none-any.whl': 'w',
+          'algo/requirements.txt': 'procvision-algorithm-sdk==0.0.6\n',
+        }),
+      ),
+      { python },
+    ).catch((error: unknown) => error);
     expect(v006).toMatchObject({ code: '2020', message: expect.stringMatching(/v0\.0\.6.*supported_pids/s) });
   });
 
@@ -58,7 +84,9 @@ describe.skipIf(!hasPython)('Python SDK delivery zips', () => {
   it('extract the project folder to the root and wheels/ beside it, nothing on failure', async () => {
     const extracted = await extractPythonDeliveryZip(zipOf(entries()), join(folder, 'out'), { python, stagingName: 'ok' });
     expect(readdirSync(extracted.stagingDir).sort()).toEqual(['algo_pkg', 'deploy_bootstrap.json', 'manifest.json', 'requirements.txt', 'wheels']);
-    await expect(extractPythonDeliveryZip(zipOf(entries({ 'algo/wheels/evil.whl': 'x' })), join(folder, 'out'), { python, stagingName: 'bad' })).rejects.toMatchObject({ code: '2001' });
+    await expect(
+      extractPythonDeliveryZip(zipOf(entries({ 'algo/wheels/evil.whl': 'x' })), join(folder, 'out'), { python, stagingName: 'bad' }),
+    ).rejects.toMatchObject({ code: '2001' });
     expect(readdirSync(join(folder, 'out'))).toEqual(['ok']);
   });
 
@@ -66,7 +94,11 @@ describe.skipIf(!hasPython)('Python SDK delivery zips', () => {
     const key = generateSigningKey();
     const signed = join(folder, 'signed.zip');
     await signPythonDeliveryZip(zipOf(entries()), key.privateKeyPem, signed);
-    expect((await verifyPythonDeliveryZip(signed, { python, trustedKeys: [key.publicKeyPem], requireSignature: true })).signature).toEqual({ signed: true, verified: true, keyId: key.keyId });
+    expect((await verifyPythonDeliveryZip(signed, { python, trustedKeys: [key.publicKeyPem], requireSignature: true })).signature).toEqual({
+      signed: true,
+      verified: true,
+      keyId: key.keyId,
+    });
     await expect(verifyPythonDeliveryZip(signed, { python, trustedKeys: [generateSigningKey().publicKeyPem] })).rejects.toMatchObject({ code: '2008' });
   });
 });

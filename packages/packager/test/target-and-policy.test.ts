@@ -43,12 +43,16 @@ describe('install-script allow-list', () => {
       { name: '@img/sharp-linux-x64', version: '0.34.5', hasInstallScript: false },
     ];
     expect(checkInstallScripts(set, linux)).toEqual([{ name: 'sharp', version: '0.34.5', reason: expect.stringContaining('@img/sharp-linux-x64') }]);
-    expect(() => checkInstallScripts(set.slice(0, 1), linux)).toThrow(expect.objectContaining({ code: '2004', message: expect.stringContaining('@img/sharp-linux-x64 is not in the install set') }));
+    expect(() => checkInstallScripts(set.slice(0, 1), linux)).toThrow(
+      expect.objectContaining({ code: '2004', message: expect.stringContaining('@img/sharp-linux-x64 is not in the install set') }),
+    );
   });
 
   it('refuses any other install script, naming the package, unless the caller allows it', () => {
     const set = [{ name: 'bcrypt', version: '5.1.1', hasInstallScript: true }];
-    expect(() => checkInstallScripts(set, linux)).toThrow(expect.objectContaining({ code: '2004', message: expect.stringContaining('bcrypt@5.1.1 has an install script') }));
+    expect(() => checkInstallScripts(set, linux)).toThrow(
+      expect.objectContaining({ code: '2004', message: expect.stringContaining('bcrypt@5.1.1 has an install script') }),
+    );
     expect(checkInstallScripts(set, linux, ['bcrypt'])).toHaveLength(1);
   });
 });
@@ -71,19 +75,29 @@ describe('signing keys that are not ed25519 PEM keys', () => {
     const bytes = Buffer.from('{"name":"demo"}');
     const signer = generateSigningKey();
     for (const key of ['hello\n', signer.publicKeyPem]) {
-      expect(() => signDelivery(bytes, key)).toThrow(expect.objectContaining({ code: '2008', message: expect.stringMatching(/signing key .*ed25519 private key in PEM/) }));
+      expect(() => signDelivery(bytes, key)).toThrow(
+        expect.objectContaining({ code: '2008', message: expect.stringMatching(/signing key .*ed25519 private key in PEM/) }),
+      );
     }
     const signature = signDelivery(bytes, signer.privateKeyPem);
-    expect(() => verifyDeliverySignature(bytes, signature, ['not a key'])).toThrow(expect.objectContaining({ code: '2008', message: expect.stringMatching(/trusted key 1 .*ed25519 public key in PEM/) }));
+    expect(() => verifyDeliverySignature(bytes, signature, ['not a key'])).toThrow(
+      expect.objectContaining({ code: '2008', message: expect.stringMatching(/trusted key 1 .*ed25519 public key in PEM/) }),
+    );
   });
 
   it('buildDeliveryZip refuses a bad key before any build or npm work', async () => {
     const project = mkdtempSync(join(tmpdir(), 'procvision-badkey-'));
     try {
-      writeFileSync(join(project, 'manifest.json'), JSON.stringify({ name: 'badkey', version: '1.0.0', entry_point: 'dist/main.js:Algo', supported_pids: ['A01'] }));
+      writeFileSync(
+        join(project, 'manifest.json'),
+        JSON.stringify({ name: 'badkey', version: '1.0.0', entry_point: 'dist/main.js:Algo', supported_pids: ['A01'] }),
+      );
       writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'badkey', version: '1.0.0', type: 'module', scripts: { build: 'exit 1' } }));
       const stages: string[] = [];
-      await expect(buildDeliveryZip(project, { signKey: 'hello\n', onProgress: (event) => stages.push(event.stage) })).rejects.toMatchObject({ code: '2008', message: expect.stringContaining('ed25519 private key') });
+      await expect(buildDeliveryZip(project, { signKey: 'hello\n', onProgress: (event) => stages.push(event.stage) })).rejects.toMatchObject({
+        code: '2008',
+        message: expect.stringContaining('ed25519 private key'),
+      });
       expect(stages).toEqual([]);
     } finally {
       rmSync(project, { recursive: true, force: true });

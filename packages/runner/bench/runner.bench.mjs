@@ -29,7 +29,9 @@ async function cameraJpeg() {
     pixels[index + 1] = (y >> 3) + noise;
     pixels[index + 2] = ((x + y) >> 4) + noise;
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 function percentile(values, fraction) {
@@ -39,7 +41,9 @@ function percentile(values, fraction) {
 
 function print(bench, value, unit, baselineName, baseline) {
   const round = (number) => Math.round(number * 1000) / 1000;
-  process.stdout.write(`${JSON.stringify({ bench, value: round(value), unit, baseline_name: baselineName, baseline: round(baseline), ratio: round(value / baseline) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench, value: round(value), unit, baseline_name: baselineName, baseline: round(baseline), ratio: round(value / baseline) })}\n`,
+  );
 }
 
 async function timeSteps(runner, sessionId, request, count) {
@@ -101,7 +105,9 @@ if (!pythonSdk || !existsSync(join(pythonSdk, 'v0.0.6', 'procvision_algorithm_sd
   }
   await runner.stopPackage('python-trivial');
   pythonFigure = { python: percentile(theirs, 0.5), ours: percentile(ours, 0.5) };
-  process.stderr.write(`python step p50/p99: ${pythonFigure.python.toFixed(3)}/${percentile(theirs, 0.99).toFixed(3)} ms; ours in the same rounds ${pythonFigure.ours.toFixed(3)}/${percentile(ours, 0.99).toFixed(3)} ms\n`);
+  process.stderr.write(
+    `python step p50/p99: ${pythonFigure.python.toFixed(3)}/${percentile(theirs, 0.99).toFixed(3)} ms; ours in the same rounds ${pythonFigure.ours.toFixed(3)}/${percentile(ours, 0.99).toFixed(3)} ms\n`,
+  );
 }
 const throughputStart = performance.now();
 const throughputSteps = 1000;
@@ -111,7 +117,9 @@ await runner.close();
 
 const shmP50 = percentile(shmTimes, 0.5);
 const base64P50 = percentile(base64Times, 0.5);
-process.stderr.write(`step p50/p99: shm ${shmP50.toFixed(3)}/${percentile(shmTimes, 0.99).toFixed(3)} ms, base64 ${base64P50.toFixed(3)}/${percentile(base64Times, 0.99).toFixed(3)} ms; cold starts ${coldStarts.map((ms) => ms.toFixed(0)).join(', ')} ms\n`);
+process.stderr.write(
+  `step p50/p99: shm ${shmP50.toFixed(3)}/${percentile(shmTimes, 0.99).toFixed(3)} ms, base64 ${base64P50.toFixed(3)}/${percentile(base64Times, 0.99).toFixed(3)} ms; cold starts ${coldStarts.map((ms) => ms.toFixed(0)).join(', ')} ms\n`,
+);
 print('runner.step_e2e', shmP50, 'ms', 'runner.step_e2e_base64', base64P50);
 print('runner.steps_per_s', stepsPerSecond, 'steps/s', 'runner.steps_per_s_base64', 1000 / base64P50);
 if (pythonFigure) print('runner.step_e2e_python', pythonFigure.python, 'ms', 'runner.step_e2e', pythonFigure.ours);

@@ -32,7 +32,9 @@ try {
   }
   const median = seconds.sort((left, right) => left - right)[Math.floor(runs / 2)];
   const round = (value) => Math.round(value * 1000) / 1000;
-  process.stdout.write(`${JSON.stringify({ bench: 'store.install_s', value: round(median), unit: 's', baseline_name: 'target_s', baseline: targetSeconds, ratio: round(median / targetSeconds) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'store.install_s', value: round(median), unit: 's', baseline_name: 'target_s', baseline: targetSeconds, ratio: round(median / targetSeconds) })}\n`,
+  );
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }

@@ -52,7 +52,14 @@ describe('Heartbeat', () => {
       const pings: string[] = [];
       const misses: number[] = [];
       let lost = 0;
-      const heartbeat = new Heartbeat({ intervalMs: 100, graceMs: 50, maxMissed: 2, sendPing: (id) => pings.push(id), onMiss: (n) => misses.push(n), onLost: () => (lost += 1) });
+      const heartbeat = new Heartbeat({
+        intervalMs: 100,
+        graceMs: 50,
+        maxMissed: 2,
+        sendPing: (id) => pings.push(id),
+        onMiss: (n) => misses.push(n),
+        onLost: () => (lost += 1),
+      });
       heartbeat.start();
       vi.advanceTimersByTime(100);
       expect(heartbeat.handlePong(pings[0]!)).toBe(true);
@@ -74,7 +81,12 @@ describe('StderrLog', () => {
   function capture(maxLines = 3, maxLineLength = 50) {
     const ring = new RingBuffer<LogEntry>(maxLines);
     const forwarded: LogEntry[] = [];
-    const log = new StderrLog({ ring, maxLineLength, tag: () => ({ packageName: 'p', packageVersion: '1.0.0', sessionId: 's-1', processId: 42 }), forward: (entry) => forwarded.push(entry) });
+    const log = new StderrLog({
+      ring,
+      maxLineLength,
+      tag: () => ({ packageName: 'p', packageVersion: '1.0.0', sessionId: 's-1', processId: 42 }),
+      forward: (entry) => forwarded.push(entry),
+    });
     const stream = new PassThrough();
     log.attach(stream);
     return { ring, forwarded, stream };

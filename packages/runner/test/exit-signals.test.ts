@@ -40,7 +40,10 @@ async function startHost(parts: string[], mode?: 'host') {
   const tmp = join(folder, 'tmp');
   const { mkdirSync } = await import('node:fs');
   mkdirSync(tmp);
-  const child = spawn(process.execPath, [host, folder, parts.join(','), ...(mode ? [mode] : [])], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [host, folder, parts.join(','), ...(mode ? [mode] : [])], {
+    env: { ...process.env, TMPDIR: tmp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -63,7 +66,10 @@ async function expectCleanedUp(ready: Ready, tmp: string): Promise<void> {
   if (ready.lock !== undefined) expect(existsSync(ready.lock), 'store lock').toBe(false);
   if (ready.adapterProcessId !== undefined) expect(await gone(ready.adapterProcessId), 'algorithm process').toBe(true);
   if (ready.buildProcessId !== undefined) expect(await gone(ready.buildProcessId), 'npm build script').toBe(true);
-  expect(readdirSync(tmp).filter((name) => name.startsWith('procvision-package-')), 'staging folders').toEqual([]);
+  expect(
+    readdirSync(tmp).filter((name) => name.startsWith('procvision-package-')),
+    'staging folders',
+  ).toEqual([]);
 }
 
 const combinations: Array<[NodeJS.Signals, string[]]> = [
@@ -77,12 +83,16 @@ const combinations: Array<[NodeJS.Signals, string[]]> = [
 ];
 
 describe('SIGINT/SIGTERM with several ProcVision pieces in one process', () => {
-  it.each(combinations)('%s with %j: every exit hook runs and the process dies of the signal', async (signal, parts) => {
-    const { child, ready, exit, tmp, stderr } = await startHost(parts);
-    child.kill(signal);
-    expect(await exit, stderr()).toEqual({ code: null, signal });
-    await expectCleanedUp(ready, tmp);
-  }, 60_000);
+  it.each(combinations)(
+    '%s with %j: every exit hook runs and the process dies of the signal',
+    async (signal, parts) => {
+      const { child, ready, exit, tmp, stderr } = await startHost(parts);
+      child.kill(signal);
+      expect(await exit, stderr()).toEqual({ code: null, signal });
+      await expectCleanedUp(ready, tmp);
+    },
+    60_000,
+  );
 
   it('leaves SIGTERM to a host that listens itself; the exit hooks run when it exits', async () => {
     const { child, ready, exit, tmp, lines, stderr } = await startHost(['shm', 'lock', 'process'], 'host');

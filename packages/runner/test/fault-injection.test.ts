@@ -35,7 +35,9 @@ async function faultThenRecovery(name: string, params: Record<string, unknown>, 
   const recovered = await timed(() => fake.process.call(stepCall('execute')));
   expect(recovered.value).toMatchObject({ status: 'OK', source: 'result' });
   expect(fake.process.processId).not.toBe(firstProcessId);
-  report.push(`${name.padEnd(22)} -> ${failed.value.errorCode} ${failed.value.reason} in ${failed.ms} ms; next call OK in ${recovered.ms} ms (restart included)`);
+  report.push(
+    `${name.padEnd(22)} -> ${failed.value.errorCode} ${failed.value.reason} in ${failed.ms} ms; next call OK in ${recovered.ms} ms (restart included)`,
+  );
   return { ...fake, failed: failed.value, failedMs: failed.ms };
 }
 
@@ -121,7 +123,12 @@ describe('fault injection: every fault gives one outcome and the process recover
 
   it('exit during setup: the adapter-reported code reaches the caller, then restarts until failed', async () => {
     const fake = started({ env: { FAKE_STARTUP: 'setup-error' }, config: { max_restarts: 2 } });
-    const { ms, value } = await timed(() => fake.process.start().then(() => undefined, (error: unknown) => error));
+    const { ms, value } = await timed(() =>
+      fake.process.start().then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
     expect(value).toMatchObject({ code: '1003', message: expect.stringMatching(/model not found/) });
     await waitFor(() => fake.process.state === 'failed', 5_000, 'state failed');
     expect(fake.named('restart')).toHaveLength(2);
@@ -130,7 +137,12 @@ describe('fault injection: every fault gives one outcome and the process recover
 
   it('a silent exit during setup (no error frame) fails start with 1005 naming the exit code', async () => {
     const fake = started({ env: { FAKE_STARTUP: 'setup-exit', FAKE_SETUP_MS: '5000' }, config: { max_restarts: 0 } });
-    const { ms, value } = await timed(() => fake.process.start().then(() => undefined, (error: unknown) => error));
+    const { ms, value } = await timed(() =>
+      fake.process.start().then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
     expect(value).toMatchObject({ code: '1005', message: expect.stringMatching(/code 5/) });
     expect(fake.process.state).toBe('failed');
     report.push(`${'silent exit in setup'.padEnd(22)} -> start() rejects 1005 in ${ms} ms (exit code 5), failed (budget 0)`);
@@ -224,7 +236,11 @@ describe('fault injection: every fault gives one outcome and the process recover
     await fake.process.start();
     const processId = fake.process.processId;
     expect(await fake.process.call(stepCall('execute', { fault: 'unknown-type' }))).toMatchObject({ status: 'OK' });
-    await waitFor(() => fake.process.recentLogs().some((entry) => /runner sent error: unknown message type "telemetry"/.test(entry.message)), 5_000, 'the error answer');
+    await waitFor(
+      () => fake.process.recentLogs().some((entry) => /runner sent error: unknown message type "telemetry"/.test(entry.message)),
+      5_000,
+      'the error answer',
+    );
     expect(fake.process.processId).toBe(processId);
     expect(fake.named('process-fault')).toHaveLength(0);
   });

@@ -82,7 +82,11 @@ export async function startStation(options: Partial<RunnerServiceOptions> = {}):
   if (installed.status !== 201) throw new Error(`install failed: ${installed.text}`);
   const activated = await call(url, 'POST', '/packages/tiny-algo/1.0.0/activate', { pids: ['A01'] }, headers);
   if (activated.status !== 200) throw new Error(`activate failed: ${activated.text}`);
-  const image = (await sharp({ create: { width: 32, height: 24, channels: 3, background: '#808080' } }).png().toBuffer()).toString('base64');
+  const image = (
+    await sharp({ create: { width: 32, height: 24, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
   return {
     url,
     service,
@@ -113,7 +117,12 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grey
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(64))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /**
@@ -135,7 +144,9 @@ export async function startChildStation(limits: Record<string, number> = {}): Pr
   const temp = temporaryFolder('procvision-hardening-child-');
   const zipPath = await buildTinyZip(temp.path, join(temp.path, 'zips'), { version: '1.0.0', withDependency: false, mainSource: tinyAlgorithmSource });
   const script = fileURLToPath(new URL('./fixtures/hardened-station.mjs', import.meta.url));
-  const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=2', script, temp.path, zipPath, JSON.stringify(limits)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--max-semi-space-size=2', script, temp.path, zipPath, JSON.stringify(limits)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let stdout = '';
@@ -146,7 +157,11 @@ export async function startChildStation(limits: Record<string, number> = {}): Pr
     });
     void exited.then(() => reject(new Error('the station process exited before listening')));
   });
-  const image = (await sharp({ create: { width: 32, height: 24, channels: 3, background: '#808080' } }).png().toBuffer()).toString('base64');
+  const image = (
+    await sharp({ create: { width: 32, height: 24, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
   return {
     url,
     image,

@@ -23,8 +23,18 @@ export const fastConfig: RunnerConfigInput = {
 export type RecordedEvent = { [Name in keyof RunnerEvents]: { name: Name; payload: RunnerEvents[Name]; at: number } }[keyof RunnerEvents];
 
 const eventNames: (keyof RunnerEvents)[] = [
-  'process-start', 'process-ready', 'process-exit', 'process-fault', 'heartbeat-miss', 'kill-escalate', 'restart',
-  'state-change', 'call-start', 'call-end', 'call-retry', 'reply-drop',
+  'process-start',
+  'process-ready',
+  'process-exit',
+  'process-fault',
+  'heartbeat-miss',
+  'kill-escalate',
+  'restart',
+  'state-change',
+  'call-start',
+  'call-end',
+  'call-retry',
+  'reply-drop',
 ];
 
 /** A fake-adapter process with every event and log entry recorded. */

@@ -22,7 +22,14 @@ describe('bearer-token authentication', () => {
   });
 
   it('refuses every other route without a token (401, WWW-Authenticate, code 3001), unknown routes too', async () => {
-    for (const [method, path] of [['GET', '/ready'], ['GET', '/metrics'], ['GET', '/'], ['POST', '/sessions'], ['POST', '/validate'], ['GET', '/no/such/route']] as const) {
+    for (const [method, path] of [
+      ['GET', '/ready'],
+      ['GET', '/metrics'],
+      ['GET', '/'],
+      ['POST', '/sessions'],
+      ['POST', '/validate'],
+      ['GET', '/no/such/route'],
+    ] as const) {
       const response = await fetch(`${url}${path}`, { method });
       expect(response.status, `${method} ${path}`).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -33,7 +40,13 @@ describe('bearer-token authentication', () => {
   });
 
   it('refuses a wrong token, one of another length, and a non-Bearer scheme', async () => {
-    for (const authorization of [`Bearer ${token.slice(0, -1)}x`, 'Bearer short', `Bearer ${token}${token}`, `Basic ${Buffer.from(`user:${token}`).toString('base64')}`, token]) {
+    for (const authorization of [
+      `Bearer ${token.slice(0, -1)}x`,
+      'Bearer short',
+      `Bearer ${token}${token}`,
+      `Basic ${Buffer.from(`user:${token}`).toString('base64')}`,
+      token,
+    ]) {
       const response = await fetch(`${url}/ready`, { headers: { authorization } });
       expect(response.status, authorization).toBe(401);
     }
@@ -72,10 +85,14 @@ describe('exposure beyond loopback', () => {
   });
 
   it('serveRunner beyond loopback requires signatures: without a trusted key it refuses to start unless allowUnsigned', async () => {
-    const refused = await serveRunner({ store, host: '0.0.0.0', port: 0, token, logger: silentLogger, handleSignals: false }).catch((caught: unknown) => caught as Error);
+    const refused = await serveRunner({ store, host: '0.0.0.0', port: 0, token, logger: silentLogger, handleSignals: false }).catch(
+      (caught: unknown) => caught as Error,
+    );
     expect((refused as { code?: string }).code).toBe('3002');
     expect((refused as Error).message).toMatch(/requires signed packages.*--trusted-key.*--allow-unsigned/);
-    const noToken = await serveRunner({ store, host: '10.1.2.3', port: 0, logger: silentLogger, handleSignals: false, allowUnsigned: true }).catch((caught: unknown) => caught as Error);
+    const noToken = await serveRunner({ store, host: '10.1.2.3', port: 0, logger: silentLogger, handleSignals: false, allowUnsigned: true }).catch(
+      (caught: unknown) => caught as Error,
+    );
     expect((noToken as Error).message).toMatch(/without a token/);
   });
 

@@ -10,7 +10,24 @@ import { type ChildStation, startChildStation } from './hardening-fixtures.js';
 const files = mkdtempSync(join(tmpdir(), 'procvision-fuzz-'));
 const fifo = join(files, 'fuzz.fifo');
 const secret = join(files, 'secret');
-const hostilePaths = ['/dev/zero', '/dev/urandom', '/dev/null', fifo, secret, files, '/tmp', '/etc/shadow', '/proc/self/mem', '../../../../etc/passwd', 'relative.png', '\u0000', '', '/nonexistent/x.png', `${files}/../../`, '/dev/stdin'];
+const hostilePaths = [
+  '/dev/zero',
+  '/dev/urandom',
+  '/dev/null',
+  fifo,
+  secret,
+  files,
+  '/tmp',
+  '/etc/shadow',
+  '/proc/self/mem',
+  '../../../../etc/passwd',
+  'relative.png',
+  '\u0000',
+  '',
+  '/nonexistent/x.png',
+  `${files}/../../`,
+  '/dev/stdin',
+];
 
 let station: ChildStation;
 beforeAll(async () => {
@@ -61,21 +78,27 @@ function hostileValue(): fc.Arbitrary<unknown> {
 
 /** Body shapes: valid-looking requests with one field hostile, raw garbage, deep nesting, wrong types. */
 const bodyArbitrary = fc.oneof(
-  fc.record(
-    {
-      pid: fc.oneof(fc.constant('A01'), fc.string(), hostileValue()),
-      step_index: fc.oneof(fc.constant(1), fc.integer(), fc.double(), hostileValue()),
-      image: fc.oneof(fc.constant('STATION_IMAGE'), fc.record({ path: fc.constantFrom(...['/dev/zero', '/tmp', '/etc/shadow', '/dev/null', '\u0000']) }), hostileValue()),
-      image_meta: hostileValue(),
-      user_params: hostileValue(),
-      context: hostileValue(),
-      pids: fc.oneof(fc.constant(['A01']), fc.array(fc.string(), { maxLength: 5 }), hostileValue()),
-      name: fc.oneof(fc.constant('tiny-algo'), fc.string()),
-      version: fc.oneof(fc.constant('1.0.0'), fc.string()),
-      path: fc.oneof(fc.constant(''), fc.string()),
-    },
-    { requiredKeys: [] },
-  ).map((body) => JSON.stringify(body)),
+  fc
+    .record(
+      {
+        pid: fc.oneof(fc.constant('A01'), fc.string(), hostileValue()),
+        step_index: fc.oneof(fc.constant(1), fc.integer(), fc.double(), hostileValue()),
+        image: fc.oneof(
+          fc.constant('STATION_IMAGE'),
+          fc.record({ path: fc.constantFrom(...['/dev/zero', '/tmp', '/etc/shadow', '/dev/null', '\u0000']) }),
+          hostileValue(),
+        ),
+        image_meta: hostileValue(),
+        user_params: hostileValue(),
+        context: hostileValue(),
+        pids: fc.oneof(fc.constant(['A01']), fc.array(fc.string(), { maxLength: 5 }), hostileValue()),
+        name: fc.oneof(fc.constant('tiny-algo'), fc.string()),
+        version: fc.oneof(fc.constant('1.0.0'), fc.string()),
+        path: fc.oneof(fc.constant(''), fc.string()),
+      },
+      { requiredKeys: [] },
+    )
+    .map((body) => JSON.stringify(body)),
   fc.string({ maxLength: 300 }),
   fc.integer({ min: 1, max: 5000 }).map((depth) => `{"pid":"A01","context":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`),
   fc.integer({ min: 1, max: 5000 }).map((depth) => '['.repeat(depth)),
@@ -84,19 +107,45 @@ const bodyArbitrary = fc.oneof(
   fc.constant(''),
 );
 
-const contentTypeArbitrary = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/zip', 'application/octet-stream', 'text/plain', 'multipart/form-data; boundary=x', '', 'APPLICATION/JSON', 'application/json;;;');
+const contentTypeArbitrary = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/zip',
+  'application/octet-stream',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  '',
+  'APPLICATION/JSON',
+  'application/json;;;',
+);
 
-const segmentArbitrary = fc.oneof(fc.constantFrom('tiny-algo', '1.0.0', 'foo', '..', '%2e%2e', '%00', '%E0%A4%A', 'x'.repeat(300)), fc.string({ minLength: 1, maxLength: 20 }).map(encodeURIComponent));
+const segmentArbitrary = fc.oneof(
+  fc.constantFrom('tiny-algo', '1.0.0', 'foo', '..', '%2e%2e', '%00', '%E0%A4%A', 'x'.repeat(300)),
+  fc.string({ minLength: 1, maxLength: 20 }).map(encodeURIComponent),
+);
 
 describe('fuzz: hostile HTTP request bodies', () => {
   it('thousands of generated requests: never a 500, the service keeps serving, no fd or RSS growth', async () => {
     const warmup = async () => {
-      for (let index = 0; index < 50; index += 1) await fetch(`${station.url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pid: 'A01', step_index: 1, image: station.image }) }).then((r) => r.text());
+      for (let index = 0; index < 50; index += 1)
+        await fetch(`${station.url}/execute`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ pid: 'A01', step_index: 1, image: station.image }),
+        }).then((r) => r.text());
     };
     await warmup();
     const statuses = new Map<number, number>();
-    const session = (await (await fetch(`${station.url}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"pid":"A01"}' })).json()) as { session_id: string };
-    const property = fc.asyncProperty(fc.constantFrom(...routes), bodyArbitrary, contentTypeArbitrary, segmentArbitrary, segmentArbitrary, async ([method, pattern], body, contentType, name, version) => {
+    const session = (await (
+      await fetch(`${station.url}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"pid":"A01"}' })
+    ).json()) as { session_id: string };
+    const property = fc.asyncProperty(
+      fc.constantFrom(...routes),
+      bodyArbitrary,
+      contentTypeArbitrary,
+      segmentArbitrary,
+      segmentArbitrary,
+      async ([method, pattern], body, contentType, name, version) => {
         const path = pattern.replace('{session}', session.session_id).replace('{name}', name).replace('{version}', version);
         const headers: Record<string, string> = contentType === '' ? {} : { 'content-type': contentType };
         const init: RequestInit = { method, headers, signal: AbortSignal.timeout(20_000) };
@@ -104,21 +153,29 @@ describe('fuzz: hostile HTTP request bodies', () => {
         const response = await fetch(`${station.url}${path}`, init);
         const text = await response.text();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        if (response.status >= 500 && response.status !== 503) throw new Error(`${method} ${path} ${contentType} -> ${response.status}: ${text.slice(0, 300)}\nbody: ${body.slice(0, 200)}`);
+        if (response.status >= 500 && response.status !== 503)
+          throw new Error(`${method} ${path} ${contentType} -> ${response.status}: ${text.slice(0, 300)}\nbody: ${body.slice(0, 200)}`);
         expect(text).not.toContain('top secret bytes');
-      });
+      },
+    );
     // A first run warms every code path (JIT, heap, allocator arenas); the second must not grow.
     await fc.assert(property, { numRuns: 500 });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const before = await station.measure();
     await fc.assert(property, { numRuns: 2500 });
     // Still serving valid work afterwards.
-    const ok = await fetch(`${station.url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pid: 'A01', step_index: 1, image: station.image }) });
+    const ok = await fetch(`${station.url}/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pid: 'A01', step_index: 1, image: station.image }),
+    });
     expect(((await ok.json()) as { status: string }).status).toBe('OK');
     await warmup();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const after = await station.measure();
-    process.stderr.write(`fuzz statuses ${JSON.stringify(Object.fromEntries(statuses))}; server fds ${before.fds} -> ${after.fds}; server rss ${(before.rss / 1e6).toFixed(0)} -> ${(after.rss / 1e6).toFixed(0)} MB\n`);
+    process.stderr.write(
+      `fuzz statuses ${JSON.stringify(Object.fromEntries(statuses))}; server fds ${before.fds} -> ${after.fds}; server rss ${(before.rss / 1e6).toFixed(0)} -> ${(after.rss / 1e6).toFixed(0)} MB\n`,
+    );
     expect(after.fds).toBeLessThanOrEqual(before.fds + 2);
     expect(after.rss).toBeLessThan(before.rss * 1.1);
   }, 240_000);
@@ -127,20 +184,24 @@ describe('fuzz: hostile HTTP request bodies', () => {
 describe('fuzz: the frame codec', () => {
   it('round-trips any messages split into any chunks', () => {
     fc.assert(
-      fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })), { minLength: 1, maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }), (messages, cuts) => {
-        const stream = Buffer.concat(messages.map((message) => encodeFrame(message)));
-        const decoder = new FrameDecoder();
-        const decoded: unknown[] = [];
-        let offset = 0;
-        let cut = 0;
-        while (offset < stream.length) {
-          const size = cuts[cut++ % cuts.length]!;
-          decoded.push(...decoder.push(stream.subarray(offset, offset + size)));
-          offset += size;
-        }
-        expect(decoded).toEqual(JSON.parse(JSON.stringify(messages)));
-        expect(decoder.bufferedBytes).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }),
+        (messages, cuts) => {
+          const stream = Buffer.concat(messages.map((message) => encodeFrame(message)));
+          const decoder = new FrameDecoder();
+          const decoded: unknown[] = [];
+          let offset = 0;
+          let cut = 0;
+          while (offset < stream.length) {
+            const size = cuts[cut++ % cuts.length]!;
+            decoded.push(...decoder.push(stream.subarray(offset, offset + size)));
+            offset += size;
+          }
+          expect(decoded).toEqual(JSON.parse(JSON.stringify(messages)));
+          expect(decoder.bufferedBytes).toBe(0);
+        },
+      ),
       { numRuns: 1500 },
     );
   });

@@ -42,7 +42,12 @@ describe('1. image paths are read bounded', () => {
 
 describe('2. FIFOs never hang a request', () => {
   it('a FIFO as an image path or POST /validate path is 422 naming the kind, and four of them stall nothing', async () => {
-    const answers = await Promise.all([step({ path: fifo }), step({ path: fifo }), call(station.url, 'POST', '/validate', { path: fifo }), call(station.url, 'POST', '/packages', { path: fifo })]);
+    const answers = await Promise.all([
+      step({ path: fifo }),
+      step({ path: fifo }),
+      call(station.url, 'POST', '/validate', { path: fifo }),
+      call(station.url, 'POST', '/packages', { path: fifo }),
+    ]);
     for (const answer of answers) {
       expect(answer.status).toBe(422);
       expect(answer.json.error.code).toBe('3004');
@@ -112,7 +117,10 @@ describe('5. a caller mistake is never a 500', () => {
 
   it('a context nested 2,000 levels deep is 422 (3007) on /sessions and /execute', async () => {
     const deep = `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`;
-    for (const [path, prefix] of [['/sessions', '{"pid":"A01","context":'], ['/execute', `{"pid":"A01","step_index":1,"image":"${station.image}","context":`]] as const) {
+    for (const [path, prefix] of [
+      ['/sessions', '{"pid":"A01","context":'],
+      ['/execute', `{"pid":"A01","step_index":1,"image":"${station.image}","context":`],
+    ] as const) {
       const answer = await call(station.url, 'POST', path, `${prefix}${deep}}`, { 'content-type': 'application/json' });
       expect(answer.status, path).toBe(422);
       expect(answer.json.error).toMatchObject({ code: '3007' });
@@ -135,7 +143,9 @@ describe('6. nothing leaks', () => {
   it('error messages carry no absolute store or upload paths', async () => {
     const root = station.store.paths.root;
     const again = await call(station.url, 'POST', '/packages', new Uint8Array(readFileSync(station.zipPath)), { 'content-type': 'application/zip' });
-    const damaged = await call(station.url, 'POST', '/packages', new Uint8Array(Buffer.from('PK\x03\x04 not really a zip')), { 'content-type': 'application/zip' });
+    const damaged = await call(station.url, 'POST', '/packages', new Uint8Array(Buffer.from('PK\x03\x04 not really a zip')), {
+      'content-type': 'application/zip',
+    });
     const activate = await call(station.url, 'POST', '/packages/tiny-algo/9.9.9/activate', { pids: ['A01'] });
     for (const answer of [again, damaged, activate]) {
       expect(answer.status).toBeGreaterThanOrEqual(400);
@@ -252,7 +262,13 @@ describe('8. start-up sweeps after a SIGKILLed predecessor', () => {
       child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
     });
     const pid = child.pid!;
-    const uploads = () => readdirSync(tmpdir()).filter((name) => name.startsWith('procvision-http-') && existsSync(join(tmpdir(), name, 'owner.json')) && readFileSync(join(tmpdir(), name, 'owner.json'), 'utf8').includes(`"pid":${pid}`));
+    const uploads = () =>
+      readdirSync(tmpdir()).filter(
+        (name) =>
+          name.startsWith('procvision-http-') &&
+          existsSync(join(tmpdir(), name, 'owner.json')) &&
+          readFileSync(join(tmpdir(), name, 'owner.json'), 'utf8').includes(`"pid":${pid}`),
+      );
     const segments = () => (existsSync('/dev/shm') ? readdirSync('/dev/shm').filter((name) => name.startsWith(`pv-${pid}-`)) : []);
     expect(uploads()).toHaveLength(1);
     const hadSegments = segments().length > 0;

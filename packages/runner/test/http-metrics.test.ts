@@ -31,8 +31,18 @@ describe('GET /metrics (prom-client) and the access log', () => {
   const logs: LogEntry[] = [];
   let jpeg: string;
   beforeAll(async () => {
-    jpeg = (await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 10, g: 20, b: 30 } } }).jpeg().toBuffer()).toString('base64');
-    service = createRunnerService({ packages: [scripted], runnerConfig: fastConfig, restartBackoff: { initialMs: 20, maxMs: 200 }, port: 0, logger: { log: (entry) => logs.push(entry) } });
+    jpeg = (
+      await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 10, g: 20, b: 30 } } })
+        .jpeg()
+        .toBuffer()
+    ).toString('base64');
+    service = createRunnerService({
+      packages: [scripted],
+      runnerConfig: fastConfig,
+      restartBackoff: { initialMs: 20, maxMs: 200 },
+      port: 0,
+      logger: { log: (entry) => logs.push(entry) },
+    });
     url = await service.listen();
   });
   afterAll(async () => {
@@ -40,17 +50,31 @@ describe('GET /metrics (prom-client) and the access log', () => {
   });
 
   it('passes a Prometheus text-format parser and shows default process metrics, build info and HTTP durations', async () => {
-    const step = await fetch(`${url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pid: 'A01', step_index: 1, image: jpeg }) });
+    const step = await fetch(`${url}/execute`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pid: 'A01', step_index: 1, image: jpeg }),
+    });
     expect(step.status).toBe(200);
     const response = await fetch(`${url}/metrics`);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await response.text();
     const families = parsePrometheusTextFormat(text);
     expect(families.length).toBeGreaterThan(20);
-    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'process_open_fds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) expect(family(text, name).metrics.length).toBeGreaterThan(0);
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'process_open_fds',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_heap_size_used_bytes',
+    ])
+      expect(family(text, name).metrics.length).toBeGreaterThan(0);
     const build = family(text, 'procvision_build_info');
     expect(build.type).toBe('GAUGE');
-    expect(build.metrics[0]).toMatchObject({ value: '1', labels: { version: expect.any(String), node: process.version, shm_backend: expect.stringMatching(/^mmap-(native|file)$/) } });
+    expect(build.metrics[0]).toMatchObject({
+      value: '1',
+      labels: { version: expect.any(String), node: process.version, shm_backend: expect.stringMatching(/^mmap-(native|file)$/) },
+    });
     const durations = family(text, 'procvision_http_request_duration_seconds');
     expect(durations.type).toBe('HISTOGRAM');
     expect(durations.metrics.length).toBeGreaterThan(0);
@@ -85,7 +109,11 @@ describe('GET /metrics (prom-client) and the access log', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor(() => logs.some((entry) => entry.fields?.request_id === id), 5_000);
     const health = logs.find((entry) => entry.fields?.request_id === 'station-7.req-42');
-    expect(health).toMatchObject({ level: 'info', source: 'runner', fields: { kind: 'access', method: 'GET', route: '/health', status: 200, duration_ms: expect.any(Number) } });
+    expect(health).toMatchObject({
+      level: 'info',
+      source: 'runner',
+      fields: { kind: 'access', method: 'GET', route: '/health', status: 200, duration_ms: expect.any(Number) },
+    });
     expect(logs.find((entry) => entry.fields?.request_id === id)?.fields).toMatchObject({ method: 'DELETE', route: 'unmatched', status: 404 });
   });
 });
@@ -93,7 +121,16 @@ describe('GET /metrics (prom-client) and the access log', () => {
 describe('RunnerMetrics without the HTTP service', () => {
   it('keeps full precision in counters and _sum, and merges into an embedder registry', async () => {
     const metrics = new RunnerMetrics({ defaultMetrics: false });
-    metrics.recordStep({ sessionId: 's', stepIndex: 1, status: 'OK', resultStatus: 'OK', stage: 'execute', message: '', warnings: [], latencyMs: 1_234_567_891 });
+    metrics.recordStep({
+      sessionId: 's',
+      stepIndex: 1,
+      status: 'OK',
+      resultStatus: 'OK',
+      stage: 'execute',
+      message: '',
+      warnings: [],
+      latencyMs: 1_234_567_891,
+    });
     const text = await metrics.metrics();
     expect(text).toContain('procvision_step_duration_seconds_sum 1234567.891');
     expect(text).not.toMatch(/e\+/);

@@ -42,7 +42,9 @@ describe('GET /openapi.json', () => {
   it('lists every route the router has, no more', async () => {
     const document = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
     const routes = ((await (await fetch(`${url}/`)).json()) as { routes: string[] }).routes;
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     const served = routes.map((route) => {
       const [method, pattern] = route.split(' ');
       return `${method} ${openApiPath(pattern!)}`;
@@ -57,7 +59,10 @@ describe('GET /openapi.json', () => {
 
   it('describes request bodies with the zod schemas the routes validate with', async () => {
     const document = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>> };
-    const step = document.paths['/sessions/{id}/steps']!.post!.requestBody!.content['application/json']!.schema as { required: string[]; properties: Record<string, unknown> };
+    const step = document.paths['/sessions/{id}/steps']!.post!.requestBody!.content['application/json']!.schema as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
     expect(step.required).toEqual(expect.arrayContaining(['step_index', 'image']));
     expect(Object.keys(step.properties)).toEqual(expect.arrayContaining(['step_index', 'image', 'image_meta', 'user_params']));
     expect(Object.keys(document.paths['/packages']!.post!.requestBody!.content)).toEqual(expect.arrayContaining(['application/zip', 'application/json']));

@@ -29,7 +29,14 @@ async function call(url: string, method: string, path: string, body?: unknown, h
 function newService(packages: Array<{ root: string; adapter: typeof adapter }>, config = {}, extra: Partial<Parameters<typeof createRunnerService>[0]> = {}) {
   const logs: LogEntry[] = [];
   const logger = { log: (entry: LogEntry) => logs.push(entry) };
-  const service = createRunnerService({ packages, runnerConfig: { ...fastConfig, ...config }, restartBackoff: { initialMs: 20, maxMs: 200 }, port: 0, logger, ...extra });
+  const service = createRunnerService({
+    packages,
+    runnerConfig: { ...fastConfig, ...config },
+    restartBackoff: { initialMs: 20, maxMs: 200 },
+    port: 0,
+    logger,
+    ...extra,
+  });
   return { service, logs };
 }
 
@@ -86,7 +93,14 @@ describe('runner service over real HTTP with the real SDK adapter', () => {
 
     const first = await call(url, 'POST', `/sessions/${id}/steps`, { step_index: 1, image: jpeg.toString('base64'), user_params: { behaviour: 'ok' } });
     expect(first.status).toBe(200);
-    expect(first.json).toMatchObject({ session_id: id, step_index: 1, status: 'OK', result_status: 'OK', pre_execute: { status: 'OK', message: 'pre 1' }, execute: { status: 'OK' } });
+    expect(first.json).toMatchObject({
+      session_id: id,
+      step_index: 1,
+      status: 'OK',
+      result_status: 'OK',
+      pre_execute: { status: 'OK', message: 'pre 1' },
+      execute: { status: 'OK' },
+    });
     const path = join(directory, 'frame.png');
     await writeFile(path, png);
     const second = await call(url, 'POST', `/sessions/${id}/steps`, { step_index: 2, image: { path }, image_meta: { camera_id: 'cam-7', width: 64 } });
@@ -100,12 +114,23 @@ describe('runner service over real HTTP with the real SDK adapter', () => {
   });
 
   it('one-shot /execute returns NG verdicts and algorithm ERROR results as data (200)', async () => {
-    const ng = await call(url, 'POST', '/execute', { pid: 'A01', step_index: 1, image: `data:image/jpeg;base64,${jpeg.toString('base64')}`, user_params: { behaviour: 'ng' } });
+    const ng = await call(url, 'POST', '/execute', {
+      pid: 'A01',
+      step_index: 1,
+      image: `data:image/jpeg;base64,${jpeg.toString('base64')}`,
+      user_params: { behaviour: 'ng' },
+    });
     expect(ng.status).toBe(200);
     expect(ng.json).toMatchObject({ status: 'OK', result_status: 'NG', execute: { data: { ng_reason: 'screw missing' } } });
     const refused = await call(url, 'POST', '/execute', { pid: 'A01', step_index: 1, image: jpeg.toString('base64'), user_params: { behaviour: 'error' } });
     expect(refused.status).toBe(200);
-    expect(refused.json).toMatchObject({ status: 'ERROR', error_code: '1002', stage: 'pre', pre_execute: { status: 'ERROR', message: 'lamp too dark' }, execute: null });
+    expect(refused.json).toMatchObject({
+      status: 'ERROR',
+      error_code: '1002',
+      stage: 'pre',
+      pre_execute: { status: 'ERROR', message: 'lamp too dark' },
+      execute: null,
+    });
   });
 
   it('maps runner-side failures to error statuses with the code', async () => {
@@ -178,10 +203,18 @@ describe('graceful shutdown', () => {
     const url = await service.listen();
     const osPid = (await call(url, 'GET', '/ready')).json.packages[0].os_pid as number;
     expect(() => process.kill(osPid, 0)).not.toThrow();
-    const slow = call(url, 'POST', '/execute', { pid: 'A01', step_index: 1, image: jpeg.toString('base64'), user_params: { behaviour: 'sleep', duration_ms: 600 } });
+    const slow = call(url, 'POST', '/execute', {
+      pid: 'A01',
+      step_index: 1,
+      image: jpeg.toString('base64'),
+      user_params: { behaviour: 'sleep', duration_ms: 600 },
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const closing = service.close();
-    const refused = await fetch(`${url}/health`).then((response) => response.status, () => 'refused');
+    const refused = await fetch(`${url}/health`).then(
+      (response) => response.status,
+      () => 'refused',
+    );
     expect([503, 'refused']).toContain(refused);
     const finished = await slow;
     expect(finished.json).toMatchObject({ status: 'OK', result_status: 'OK' });

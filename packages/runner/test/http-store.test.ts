@@ -59,7 +59,11 @@ let url = '';
 beforeAll(async () => {
   zips.first = await buildTinyZip(folder.path, join(folder.path, 'zips'), { version: '1.0.0', withDependency: false, mainSource: algorithmSource('1.0.0') });
   zips.second = await buildTinyZip(folder.path, join(folder.path, 'zips'), { version: '1.1.0', withDependency: false, mainSource: algorithmSource('1.1.0') });
-  image = (await sharp({ create: { width: 32, height: 24, channels: 3, background: '#808080' } }).png().toBuffer()).toString('base64');
+  image = (
+    await sharp({ create: { width: 32, height: 24, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer()
+  ).toString('base64');
   store = await PackageStore.open(join(folder.path, 'store'), { processStarter: workspaceAdapterStarter });
   service = createRunnerService({ store, port: 0, limits: { zipBytes: 4 * 1024 * 1024 }, logger: { log() {} } });
   url = await service.listen();
@@ -76,7 +80,14 @@ describe('runner service over a real package store', () => {
   it('validates a zip without installing it, and refuses a damaged one with 2001', async () => {
     const valid = await call(url, 'POST', '/validate', readFileSync(zips.first), 'application/zip');
     expect(valid.status).toBe(200);
-    expect(valid.json).toMatchObject({ valid: true, name: 'tiny-algo', version: '1.0.0', supported_pids: ['A01', 'A02'], compatible: true, signature: { signed: false } });
+    expect(valid.json).toMatchObject({
+      valid: true,
+      name: 'tiny-algo',
+      version: '1.0.0',
+      supported_pids: ['A01', 'A02'],
+      compatible: true,
+      signature: { signed: false },
+    });
     expect((await call(url, 'GET', '/packages')).json).toEqual({ packages: [] });
     const damaged = await call(url, 'POST', '/validate', Buffer.from('PK\u0003\u0004 not really a zip'), 'application/zip');
     expect(damaged.status).toBe(422);

@@ -13,7 +13,11 @@ afterEach(async () => {
 
 async function fakeRunner(config = {}) {
   const logs: LogEntry[] = [];
-  const runner = new Runner({ config: { ...fastConfig, ...config }, logger: { log: (entry) => logs.push(entry) }, restartBackoff: { initialMs: 20, maxMs: 200 } });
+  const runner = new Runner({
+    config: { ...fastConfig, ...config },
+    logger: { log: (entry) => logs.push(entry) },
+    restartBackoff: { initialMs: 20, maxMs: 200 },
+  });
   runners.push(runner);
   const calls: RunnerEvents['call-start'][] = [];
   runner.on('call-start', (event) => calls.push(event));
@@ -85,7 +89,15 @@ describe('Runner inspections', () => {
     await waitFor(() => runner.recentLogs('fake-algo').length >= 2, 5_000, 'two stderr lines');
     const lines = runner.recentLogs('fake-algo');
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'warn', message: 'json line', fields: { camera: 'cam-01' }, sessionId: session.id, packageName: 'fake-algo', packageVersion: '1.0.0', source: 'algorithm' }),
+      expect.objectContaining({
+        level: 'warn',
+        message: 'json line',
+        fields: { camera: 'cam-01' },
+        sessionId: session.id,
+        packageName: 'fake-algo',
+        packageVersion: '1.0.0',
+        source: 'algorithm',
+      }),
       expect.objectContaining({ level: 'info', message: 'plain text line', sessionId: session.id }),
     ]);
     expect(logs.filter((entry) => entry.source === 'algorithm')).toHaveLength(2);

@@ -31,7 +31,8 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
       restartBackoff: { initialMs: 20, maxMs: 200 },
     });
     runners.push(runner);
-    for (const name of ['process-fault', 'restart', 'heartbeat-miss', 'process-ready'] as const) runner.on(name, (payload: RunnerEvents[typeof name]) => events.push({ name, payload }));
+    for (const name of ['process-fault', 'restart', 'heartbeat-miss', 'process-ready'] as const)
+      runner.on(name, (payload: RunnerEvents[typeof name]) => events.push({ name, payload }));
     const launch = pythonAdapterLaunch({ root, python: sdk.python, pythonPath: [sdkFolder] });
     return { runner, logs, events, started: runner.startPackage({ root, ...launch }) };
   }
@@ -42,7 +43,8 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     return { encoding: 'jpeg' as const, bytes: new Uint8Array(bytes), width, height };
   }
 
-  const shmDirOf = (logs: LogEntry[]) => String(logs.find((entry) => entry.message === 'setup' && entry.fields?.['shm_dir'] !== undefined)?.fields?.['shm_dir'] ?? '');
+  const shmDirOf = (logs: LogEntry[]) =>
+    String(logs.find((entry) => entry.message === 'setup' && entry.fields?.['shm_dir'] !== undefined)?.fields?.['shm_dir'] ?? '');
 
   it('v0.0.6: starts (hello without protocol), ready without get_info, steps and PIDs from manifest.json', async () => {
     const { started, logs } = start(join(sdk.v006, 'algorithm-example'), sdk.v006);
@@ -52,7 +54,9 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     expect(process.info?.supported_pids).toEqual(['p001', 'p002']);
     expect(process.info?.steps.map((step) => step.name)).toEqual(['定位主板', '检测左上角螺丝']);
     // stderr: the StructuredLogger's JSON lines, tagged like ours
-    await expect.poll(() => logs.some((entry) => entry.source === 'algorithm' && entry.message === 'setup' && entry.fields?.['model_version'] === 'example_v1')).toBe(true);
+    await expect
+      .poll(() => logs.some((entry) => entry.source === 'algorithm' && entry.message === 'setup' && entry.fields?.['model_version'] === 'example_v1'))
+      .toBe(true);
   });
 
   it.each(['jpeg', 'raw-bgr'] as const)('v0.0.6 example: steps 1 and 2 (p001) with a %s frame; params validated from the manifest', async (kind) => {
@@ -62,7 +66,14 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     const frame =
       kind === 'jpeg'
         ? jpeg
-        : { encoding: 'raw' as const, pixels: new Uint8Array(await sharp(jpeg.bytes).removeAlpha().raw().toBuffer()), width: jpeg.width, height: jpeg.height, channels: 3 as const, colorSpace: 'BGR' as const };
+        : {
+            encoding: 'raw' as const,
+            pixels: new Uint8Array(await sharp(jpeg.bytes).removeAlpha().raw().toBuffer()),
+            width: jpeg.width,
+            height: jpeg.height,
+            channels: 3 as const,
+            colorSpace: 'BGR' as const,
+          };
     const session = runner.createSession({ packageName: 'algorithm-example', pid: 'p001', context: { trace_id: 't-1' } });
     const missing = await runner.runStep(session.id, { stepIndex: 1, frame });
     expect(missing).toMatchObject({ status: 'ERROR', errorCode: '1006', stage: 'validate' });
@@ -100,7 +111,11 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     expect(one.guideFrame?.imageMeta).toMatchObject({ width: 200, height: 100 });
     const two = await runner.runStep(session.id, { stepIndex: 2, frame });
     expect(two).toMatchObject({ status: 'OK', resultStatus: 'OK' });
-    expect(await runner.runStep(session.id, { stepIndex: 1, frame, userParams: { threshold: 1 } })).toMatchObject({ status: 'ERROR', errorCode: '1006', stage: 'validate' });
+    expect(await runner.runStep(session.id, { stepIndex: 1, frame, userParams: { threshold: 1 } })).toMatchObject({
+      status: 'ERROR',
+      errorCode: '1006',
+      stage: 'validate',
+    });
   });
 
   it('a call longer than two heartbeat intervals completes and is not killed', async () => {
@@ -129,7 +144,11 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     // SIGSTOP between calls: missed pongs kill it (heartbeat-lost), then it restarts
     const pid = runner.process('python-slow')?.processId ?? 0;
     globalThis.process.kill(pid, 'SIGSTOP');
-    await expect.poll(() => events.some((event) => event.name === 'process-fault' && (event.payload as { reason: string }).reason === 'heartbeat-lost'), { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(() => events.some((event) => event.name === 'process-fault' && (event.payload as { reason: string }).reason === 'heartbeat-lost'), {
+        timeout: 5000,
+      })
+      .toBe(true);
     await expect.poll(() => runner.process('python-slow')?.state, { timeout: 10_000 }).toBe('ready');
   });
 
@@ -166,7 +185,10 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     expect(second, second.message).toMatchObject({ status: 'OK' });
     expect((second.execute?.data as Record<string, unknown>)['pixel']).toEqual([9, 9, 9]);
     const seen = logs.filter((entry) => entry.message === 'pre').map((entry) => entry.fields?.['files']);
-    expect(seen).toEqual([[`${first.frame?.sharedMemId.replace(/[^A-Za-z0-9._-]/g, '_')}.bin`], [`${second.frame?.sharedMemId.replace(/[^A-Za-z0-9._-]/g, '_')}.npy`]]);
+    expect(seen).toEqual([
+      [`${first.frame?.sharedMemId.replace(/[^A-Za-z0-9._-]/g, '_')}.bin`],
+      [`${second.frame?.sharedMemId.replace(/[^A-Za-z0-9._-]/g, '_')}.npy`],
+    ]);
     expect(readdirSync(dir)).toEqual([]);
     await runner.close();
     expect(existsSync(dir)).toBe(false);
@@ -174,19 +196,38 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
 
   it('over HTTP: POST /execute with guide_image, guide_info and step_desc reaches the v0.3.2 execute', async () => {
     const root = join(sdk.v032, 'algorithm-example');
-    const service = createRunnerService({ packages: [{ root, ...pythonAdapterLaunch({ root, python: sdk.python, pythonPath: [sdk.v032] }) }], port: 0, logger: silentLogger });
+    const service = createRunnerService({
+      packages: [{ root, ...pythonAdapterLaunch({ root, python: sdk.python, pythonPath: [sdk.v032] }) }],
+      port: 0,
+      logger: silentLogger,
+    });
     const url = await service.listen();
     try {
       const frame = await exampleJpeg();
       const guide = await sharp(frame.bytes).resize(120, 90).jpeg().toBuffer();
-      const body = { pid: 'P-77', step_index: 1, image: Buffer.from(frame.bytes).toString('base64'), guide_image: guide.toString('base64'), guide_info: [{ label: 'a' }, { label: 'b' }, { label: 'c' }], step_desc: 'HTTP步骤' };
+      const body = {
+        pid: 'P-77',
+        step_index: 1,
+        image: Buffer.from(frame.bytes).toString('base64'),
+        guide_image: guide.toString('base64'),
+        guide_info: [{ label: 'a' }, { label: 'b' }, { label: 'c' }],
+        step_desc: 'HTTP步骤',
+      };
       const response = await fetch(`${url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const json = (await response.json()) as { status: string; result_status: string; execute: { data: { ng_reason: string; debug: { guide_info_count: number } } } };
+      const json = (await response.json()) as {
+        status: string;
+        result_status: string;
+        execute: { data: { ng_reason: string; debug: { guide_info_count: number } } };
+      };
       expect(response.status, JSON.stringify(json)).toBe(200);
       expect(json).toMatchObject({ status: 'OK', result_status: 'NG' });
       expect(json.execute.data.ng_reason).toContain('HTTP步骤');
       expect(json.execute.data.debug.guide_info_count).toBe(3);
-      const badDesc = await fetch(`${url}/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, step_desc: 5 }) });
+      const badDesc = await fetch(`${url}/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...body, step_desc: 5 }),
+      });
       expect(badDesc.status).toBe(400);
       expect(await badDesc.text()).toContain('step_desc');
     } finally {
@@ -194,19 +235,24 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     }
   });
 
-  it('an entry point that does not import fails start-up with the adapter\'s own code (1000); no SDK at all is 1005', async () => {
+  it("an entry point that does not import fails start-up with the adapter's own code (1000); no SDK at all is 1005", async () => {
     const root = join(sdk.v006, 'algorithm-example');
     const launch = pythonAdapterLaunch({ root, python: sdk.python, pythonPath: [sdk.v006] });
     const runner = new Runner({ config: { max_restarts: 0 }, logger: silentLogger });
     runners.push(runner);
-    await expect(runner.startPackage({ root, adapter: launch.adapter, env: { ...launch.env, PROC_ENTRY_POINT: 'no_such_module.main:Nope' } })).rejects.toMatchObject({ code: '1000', message: expect.stringContaining('no_such_module') });
+    await expect(
+      runner.startPackage({ root, adapter: launch.adapter, env: { ...launch.env, PROC_ENTRY_POINT: 'no_such_module.main:Nope' } }),
+    ).rejects.toMatchObject({ code: '1000', message: expect.stringContaining('no_such_module') });
     const { started } = start(root, join(sdk.root, 'no-such-folder'), { max_restarts: 0 });
     await expect(started).rejects.toMatchObject({ code: '1005' });
     // no entry point anywhere: the adapter's 1004 ("entry_point not found") is 1011 here
     const empty = mkdtempSync(join(tmpdir(), 'pv-py-empty-'));
     try {
       const bare = pythonAdapterLaunch({ root: empty, python: sdk.python, pythonPath: [sdk.v006] });
-      await expect(runner.startPackage({ root: empty, name: 'bare', version: '1.0.0', ...bare })).rejects.toMatchObject({ code: '1011', message: expect.stringContaining('entry_point not found') });
+      await expect(runner.startPackage({ root: empty, name: 'bare', version: '1.0.0', ...bare })).rejects.toMatchObject({
+        code: '1011',
+        message: expect.stringContaining('entry_point not found'),
+      });
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

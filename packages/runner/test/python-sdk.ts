@@ -23,10 +23,12 @@ export function findPythonSdk(): { ok: true; sdk: PythonSdk } | { ok: false; rea
   const v006 = join(root, 'v0.0.6');
   const v032 = join(root, 'v0.3.2');
   for (const folder of [v006, v032]) {
-    if (!existsSync(join(folder, 'procvision_algorithm_sdk', 'adapter', '__main__.py'))) return { ok: false, reason: `PROCVISION_PY_SDK=${root} has no ${folder}/procvision_algorithm_sdk` };
+    if (!existsSync(join(folder, 'procvision_algorithm_sdk', 'adapter', '__main__.py')))
+      return { ok: false, reason: `PROCVISION_PY_SDK=${root} has no ${folder}/procvision_algorithm_sdk` };
   }
   const probe = spawnSync(python, ['-c', 'import numpy, PIL'], { encoding: 'utf8', timeout: 30_000 });
-  if (probe.error || probe.status !== 0) return { ok: false, reason: `${python} cannot import numpy and PIL (set PROCVISION_PYTHON, or apt-get install python3-numpy python3-pil)` };
+  if (probe.error || probe.status !== 0)
+    return { ok: false, reason: `${python} cannot import numpy and PIL (set PROCVISION_PYTHON, or apt-get install python3-numpy python3-pil)` };
   return { ok: true, sdk: { root, python, v006, v032 } };
 }
 

@@ -18,7 +18,11 @@ afterEach(async () => {
 
 function newRunner(config = {}) {
   const logs: LogEntry[] = [];
-  const runner = new Runner({ config: { ...fastConfig, ...config }, logger: { log: (entry) => logs.push(entry) }, restartBackoff: { initialMs: 20, maxMs: 200 } });
+  const runner = new Runner({
+    config: { ...fastConfig, ...config },
+    logger: { log: (entry) => logs.push(entry) },
+    restartBackoff: { initialMs: 20, maxMs: 200 },
+  });
   runners.push(runner);
   return { runner, logs };
 }

@@ -40,7 +40,8 @@ async function storeWith(installed: readonly string[]): Promise<{ store: Package
 }
 
 beforeAll(async () => {
-  for (const version of versions) zips.set(version, await buildTinyZip(folder.path, join(folder.path, 'zips'), { version, withDependency: false, supportedPids: ['A01', 'A02'] }));
+  for (const version of versions)
+    zips.set(version, await buildTinyZip(folder.path, join(folder.path, 'zips'), { version, withDependency: false, supportedPids: ['A01', 'A02'] }));
 }, 120_000);
 
 describe('activate / switch / rollback', () => {
@@ -50,13 +51,22 @@ describe('activate / switch / rollback', () => {
     expect(bindings.A01).toMatchObject({ name: 'tiny-algo', version: '1.0.0', previous: null, activated_at: expect.any(String) });
     expect(log).toEqual(['start 1.0.0 (A01 on nothing)']);
     const before = storeSnapshot(store.paths.root);
-    await expect(store.activate('tiny-algo', '1.1.0', ['Z99'])).rejects.toMatchObject({ code: '2006', message: expect.stringMatching(/Z99 is not in the supported_pids/) });
-    await expect(store.activate('tiny-algo', '1.1.0', ['A01'])).rejects.toMatchObject({ code: '2006', message: expect.stringMatching(/bound to tiny-algo@1.0.0/) });
+    await expect(store.activate('tiny-algo', '1.1.0', ['Z99'])).rejects.toMatchObject({
+      code: '2006',
+      message: expect.stringMatching(/Z99 is not in the supported_pids/),
+    });
+    await expect(store.activate('tiny-algo', '1.1.0', ['A01'])).rejects.toMatchObject({
+      code: '2006',
+      message: expect.stringMatching(/bound to tiny-algo@1.0.0/),
+    });
     await expect(store.activate('tiny-algo', '9.9.9', ['A01'])).rejects.toMatchObject({ code: '2009', message: expect.stringMatching(/not installed/) });
     expect(storeSnapshot(store.paths.root)).toEqual(before);
     expect((await store.resolveActive('A02')).root).toBe(join(store.paths.deployed, 'tiny-algo', '1.0.0'));
     await expect(store.resolveActive('A03')).rejects.toMatchObject({ code: '2006' });
-    expect((await store.list()).map((item) => [item.version, item.state, item.active_pids])).toEqual([['1.0.0', 'running', ['A01', 'A02']], ['1.1.0', 'deployed', []]]);
+    expect((await store.list()).map((item) => [item.version, item.state, item.active_pids])).toEqual([
+      ['1.0.0', 'running', ['A01', 'A02']],
+      ['1.1.0', 'deployed', []],
+    ]);
   }, 30_000);
 
   it('switch starts the new version before the pointer flips; rollback returns the PID to its previous version', async () => {
@@ -98,7 +108,11 @@ describe('uninstall and prune', () => {
     expect(await store.bindings()).toEqual({});
     expect(await store.list()).toEqual([]);
     expect(storeSnapshot(store.paths.root)).toMatchObject({ 'algorithms/deployed/': 'dir', 'algorithms/zips/': 'dir' });
-    expect(Object.keys(storeSnapshot(store.paths.root)).filter((path) => path.startsWith('algorithms/'))).toEqual(['algorithms/', 'algorithms/deployed/', 'algorithms/zips/']);
+    expect(Object.keys(storeSnapshot(store.paths.root)).filter((path) => path.startsWith('algorithms/'))).toEqual([
+      'algorithms/',
+      'algorithms/deployed/',
+      'algorithms/zips/',
+    ]);
     const operations = auditRecords(store.paths.root).map((record) => `${String(record.operation)}:${String(record.outcome)}`);
     expect(operations).toEqual(['install:ok', 'install:ok', 'activate:ok', 'switch:ok', 'uninstall:error', 'uninstall:ok', 'uninstall:ok']);
   }, 30_000);

@@ -62,13 +62,20 @@ describe('PackageStore and <store>/config.json', () => {
       ['{"require_signature": true', undefined, 'not valid JSON'],
     ] as const) {
       const root = storeWithConfig(config);
-      const error = await PackageStore.open(root).then(() => undefined, (caught: unknown) => caught);
+      const error = await PackageStore.open(root).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(StoreConfigError.isInstance(error), config).toBe(true);
       expect(error).toMatchObject({ code: '2008', file: join(root, 'config.json'), field, message: expect.stringContaining(reason) as unknown });
       expect(existsSync(join(root, 'algorithms')), config).toBe(false);
     }
     const missingKey = storeWithConfig({ trusted_keys: ['keys/absent.pub.pem'] });
-    await expect(PackageStore.open(missingKey)).rejects.toMatchObject({ code: '2008', file: join(missingKey, 'keys', 'absent.pub.pem'), message: expect.stringContaining('expected an ed25519 public key PEM') as unknown });
+    await expect(PackageStore.open(missingKey)).rejects.toMatchObject({
+      code: '2008',
+      file: join(missingKey, 'keys', 'absent.pub.pem'),
+      message: expect.stringContaining('expected an ed25519 public key PEM') as unknown,
+    });
     const privateKey = storeWithConfig({ trusted_keys: ['keys/private.pem'] });
     writeFileSync(join(privateKey, 'keys', 'private.pem'), signer.privateKeyPem);
     await expect(PackageStore.open(privateKey)).rejects.toThrow(/is a private key/);

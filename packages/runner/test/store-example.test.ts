@@ -16,7 +16,9 @@ describe.skipIf(!existsSync(join(exampleDir, 'manifest.json')))('examples/algori
   }, 300_000);
 
   it('installs the linux-x64 zip in a fresh store without network; an inspection through the active package gives the expected verdicts', async () => {
-    const run = await runFixtureScript('offline-inspection.mjs', [join(folder.path, 'offline-store'), zips.linux, join(exampleDir, 'samples')], { noNetwork: true });
+    const run = await runFixtureScript('offline-inspection.mjs', [join(folder.path, 'offline-store'), zips.linux, join(exampleDir, 'samples')], {
+      noNetwork: true,
+    });
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout.trim()) as Record<string, unknown>;
     expect(report).toMatchObject({
@@ -28,7 +30,7 @@ describe.skipIf(!existsSync(join(exampleDir, 'manifest.json')))('examples/algori
     expect(report.root).toBe(join(folder.path, 'offline-store', 'algorithms', 'deployed', 'algorithm-example', '1.0.0'));
   }, 120_000);
 
-  it('refuses the win32-x64 zip (sharp\'s win32 binary, no linux one) with 2003, leaving the store unchanged', async () => {
+  it("refuses the win32-x64 zip (sharp's win32 binary, no linux one) with 2003, leaving the store unchanged", async () => {
     const { delivery } = await verifyDeliveryZip(zips.win32);
     const tarballs = Object.keys(delivery.files).filter((name) => name.startsWith('npm-packages/'));
     expect(tarballs.some((name) => /img-sharp-win32-x64/.test(name))).toBe(true);

@@ -46,7 +46,11 @@ beforeAll(async () => {
   zips.tinyNext = await buildTinyZip(folder.path, output, { version: '1.1.0', withDependency: false });
   zips.signed = await buildTinyZip(folder.path, join(output, 'signed'), { version: '1.2.0', withDependency: false, signKey: signer.privateKeyPem });
   zips.win32 = await buildTinyZip(folder.path, output, { version: '1.3.0', target: 'win32-x64' });
-  zips.broken = await buildTinyZip(folder.path, output, { version: '1.4.0', withDependency: false, mainSource: "throw new Error('entry point explodes at import');\n" });
+  zips.broken = await buildTinyZip(folder.path, output, {
+    version: '1.4.0',
+    withDependency: false,
+    mainSource: "throw new Error('entry point explodes at import');\n",
+  });
   const extracted = await extractDeliveryZip(zips.tiny, join(folder.path, 'unpacked'));
   tinyFiles = readTree(extracted.stagingDir);
 }, 180_000);
@@ -55,7 +59,15 @@ describe('PackageStore.install', () => {
   it('installs a zip offline: deployed folder with node_modules, registry entry, archived zip, audit record', async () => {
     const store = await freshStore();
     const entry = await store.install(zips.tiny);
-    expect(entry).toMatchObject({ name: 'tiny-algo', version: '1.0.0', supported_pids: ['A01', 'A02'], state: 'deployed', signer_key_id: null, dependency_count: 1, target: { os: 'linux', cpu: 'x64' } });
+    expect(entry).toMatchObject({
+      name: 'tiny-algo',
+      version: '1.0.0',
+      supported_pids: ['A01', 'A02'],
+      state: 'deployed',
+      signer_key_id: null,
+      dependency_count: 1,
+      target: { os: 'linux', cpu: 'x64' },
+    });
     const deployed = join(store.paths.deployed, 'tiny-algo', '1.0.0');
     expect(existsSync(join(deployed, 'node_modules', 'is-number', 'package.json'))).toBe(true);
     expect(existsSync(join(deployed, 'manifest.json'))).toBe(true);
@@ -114,28 +126,45 @@ describe('hostile zips are refused with the right code and leave the store uncha
   const cases: Array<[string, () => string, string]> = [
     ['a ../ name', () => hostileZip((entries) => [...entries, { name: 'dist/../../escape.js', data: Buffer.from('x') }]), '2001'],
     ['an absolute name', () => hostileZip((entries) => [...entries, { name: '/etc/cron.d/evil', data: Buffer.from('x') }]), '2001'],
-    ['a symlink entry', () => hostileZip((entries) => [...entries, { name: 'dist/link', data: Buffer.from('/etc/passwd'), method: 0, unixMode: 0o120777 }]), '2001'],
+    [
+      'a symlink entry',
+      () => hostileZip((entries) => [...entries, { name: 'dist/link', data: Buffer.from('/etc/passwd'), method: 0, unixMode: 0o120777 }]),
+      '2001',
+    ],
     ['a zip bomb (>1000:1)', () => hostileZip((entries) => [...entries, { name: 'assets/bomb.bin', data: Buffer.alloc(20 * 1024 * 1024) }]), '2001'],
-    ['a duplicate name', () => hostileZip((entries) => [...entries, { name: 'manifest.json', data: tinyFiles.get('manifest.json') ?? Buffer.alloc(0) }]), '2001'],
+    [
+      'a duplicate name',
+      () => hostileZip((entries) => [...entries, { name: 'manifest.json', data: tinyFiles.get('manifest.json') ?? Buffer.alloc(0) }]),
+      '2001',
+    ],
     ['a file not listed in delivery.json', () => hostileZip((entries) => [...entries, { name: 'dist/extra.js', data: Buffer.from('export {};\n') }]), '2001'],
     [
       'a tampered tarball',
-      () => hostileZip((entries) => entries.map((entry) => (entry.name === tarballName() ? { ...entry, data: Buffer.concat([entry.data.subarray(0, -1), Buffer.from([entry.data.at(-1)! ^ 1])]) } : entry))),
+      () =>
+        hostileZip((entries) =>
+          entries.map((entry) =>
+            entry.name === tarballName() ? { ...entry, data: Buffer.concat([entry.data.subarray(0, -1), Buffer.from([entry.data.at(-1)! ^ 1])]) } : entry,
+          ),
+        ),
       '2008',
     ],
     ['a zip for another platform (win32-x64)', () => zips.win32, '2003'],
     ['not a zip', () => join(folder.path, 'zips', '..', 'store-install-not-a-zip.zip'), '2001'],
   ];
 
-  it.each(cases)('%s', async (_label, zip, code) => {
-    const path = zip();
-    if (path.endsWith('not-a-zip.zip')) writeFileSync(path, 'PK but not really');
-    const store = await freshStore();
-    await store.install(zips.tinyNext);
-    const before = storeSnapshot(store.paths.root);
-    const audit = auditRecords(store.paths.root).length;
-    await expect(store.install(path)).rejects.toMatchObject({ code });
-    expect(storeSnapshot(store.paths.root)).toEqual(before);
-    expect(auditRecords(store.paths.root).slice(audit)).toEqual([expect.objectContaining({ operation: 'install', outcome: 'error', code })]);
-  }, 60_000);
+  it.each(cases)(
+    '%s',
+    async (_label, zip, code) => {
+      const path = zip();
+      if (path.endsWith('not-a-zip.zip')) writeFileSync(path, 'PK but not really');
+      const store = await freshStore();
+      await store.install(zips.tinyNext);
+      const before = storeSnapshot(store.paths.root);
+      const audit = auditRecords(store.paths.root).length;
+      await expect(store.install(path)).rejects.toMatchObject({ code });
+      expect(storeSnapshot(store.paths.root)).toEqual(before);
+      expect(auditRecords(store.paths.root).slice(audit)).toEqual([expect.objectContaining({ operation: 'install', outcome: 'error', code })]);
+    },
+    60_000,
+  );
 });

@@ -92,7 +92,15 @@ function connect(child) {
   return { child, next, send };
 }
 
-const callData = { phase: 'execute', step_index: 1, pid: 'P', session: { id: 's', context: {} }, user_params: {}, shared_mem_id: 'dev-shm:x', image_meta: { width: 640, height: 480, timestamp_ms: 0, camera_id: 'c' } };
+const callData = {
+  phase: 'execute',
+  step_index: 1,
+  pid: 'P',
+  session: { id: 's', context: {} },
+  user_params: {},
+  shared_mem_id: 'dev-shm:x',
+  image_meta: { width: 640, height: 480, timestamp_ms: 0, camera_id: 'c' },
+};
 
 /** CPU time (ms) of every thread of a process so far. */
 function cpuMs(pid) {
@@ -132,7 +140,9 @@ const percentile = (values, fraction) => [...values].sort((a, b) => a - b)[Math.
 function print(bench, value, unit, baseline) {
   const round = (number) => Math.round(number * 100) / 100;
   const baselineName = bench.replace('sdk.adapter_vs_python', 'python_sdk_v0.0.6.adapter');
-  process.stdout.write(`${JSON.stringify({ bench, value: round(value), unit, baseline_name: baselineName, baseline: round(baseline), ratio: Math.round((value / baseline) * 1000) / 1000 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench, value: round(value), unit, baseline_name: baselineName, baseline: round(baseline), ratio: Math.round((value / baseline) * 1000) / 1000 })}\n`,
+  );
 }
 
 try {

@@ -70,7 +70,9 @@ async function measureInterleaved(peers, rounds = 8) {
 
 function print(bench, value, unit, baselineName, baseline) {
   const round = (number) => Math.round(number * 10) / 10;
-  process.stdout.write(`${JSON.stringify({ bench, value: round(value), unit, baseline_name: baselineName, baseline: round(baseline), ratio: Math.round((value / baseline) * 1000) / 1000 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench, value: round(value), unit, baseline_name: baselineName, baseline: round(baseline), ratio: Math.round((value / baseline) * 1000) / 1000 })}\n`,
+  );
 }
 
 const echo = connect([echoChild], process.cwd());

@@ -18,13 +18,4 @@ export { adapterBinPath } from './adapter-path.js';
 export { ProcVisionError } from '@procvision/manifest/errors';
 export { ImageLoadError, readFrame, readImage } from '@procvision/shm';
 export type { FrameView, RgbImage } from '@procvision/shm';
-export type {
-  AlgorithmInfo,
-  ErrorCode,
-  ExecuteResult,
-  ImageMeta,
-  ParamSpec,
-  PreExecuteResult,
-  Rect,
-  StepSpec,
-} from '@procvision/manifest';
+export type { AlgorithmInfo, ErrorCode, ExecuteResult, ImageMeta, ParamSpec, PreExecuteResult, Rect, StepSpec } from '@procvision/manifest';

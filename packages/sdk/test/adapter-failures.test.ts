@@ -13,7 +13,11 @@ describe('procvision-adapter: algorithm failures become ERROR results', () => {
 
   it('keeps the code and kind of typed SDK errors', async () => {
     const harness = await start();
-    expect(await harness.call(stepData('execute', 1, { behaviour: 'throw-gpu' }))).toMatchObject({ status: 'ERROR', error_code: '1004', message: 'no VRAM left' });
+    expect(await harness.call(stepData('execute', 1, { behaviour: 'throw-gpu' }))).toMatchObject({
+      status: 'ERROR',
+      error_code: '1004',
+      message: 'no VRAM left',
+    });
     const recoverable = await harness.call(stepData('execute', 1, { behaviour: 'throw-recoverable' }));
     expect(recoverable).toMatchObject({ status: 'ERROR', error_code: '9999', error_kind: 'recoverable' });
     const fatal = await harness.call(stepData('execute', 1, { behaviour: 'throw-fatal' }));

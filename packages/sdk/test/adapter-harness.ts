@@ -41,10 +41,12 @@ export class AdapterHarness {
       this.stderr += chunk.toString('utf8');
     });
     this.child.stdin.on('error', () => undefined);
-    this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => {
-      this.wake();
-      resolve({ code, signal });
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => {
+        this.wake();
+        resolve({ code, signal });
+      }),
+    );
   }
 
   /** Starts an adapter for a fixture and completes the handshake. */

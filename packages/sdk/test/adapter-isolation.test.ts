@@ -41,7 +41,10 @@ describe('procvision-adapter --algorithm-thread worker: the algorithm runs off t
     expect(harness.stderr).toContain('noise from module load on process.stdout.write');
     expect(harness.stderr).toContain('console.log from execute');
     expect(harness.stderr).toContain('process.stdout.write from execute');
-    const structured = harness.stderr.split('\n').filter((line) => line.includes('structured log')).map((line) => JSON.parse(line));
+    const structured = harness.stderr
+      .split('\n')
+      .filter((line) => line.includes('structured log'))
+      .map((line) => JSON.parse(line));
     expect(structured[0]).toMatchObject({ level: 'info', message: 'structured log', step: 1, algorithm: 'ScriptedAlgorithm' });
     expect(typeof structured[0].timestamp_ms).toBe('number');
   });

@@ -17,20 +17,37 @@ describe('procvision-adapter protocol', () => {
     const harness = new AdapterHarness((await import('./adapter-harness.js')).fixtureRoot('scripted'));
     track(harness);
     const hello = await harness.next();
-    expect(hello).toMatchObject({ type: 'hello', protocol: 1, capabilities: expect.arrayContaining(['ping', 'call', 'shutdown', 'reset', 'info', 'shared_memory:v1']) });
+    expect(hello).toMatchObject({
+      type: 'hello',
+      protocol: 1,
+      capabilities: expect.arrayContaining(['ping', 'call', 'shutdown', 'reset', 'info', 'shared_memory:v1']),
+    });
     expect(typeof hello.sdk_version).toBe('string');
   });
 
   it('runs pre and execute with OK, NG and ERROR results, adding phase and step_index to data', async () => {
     const harness = await start();
     const pre = await harness.call(stepData('pre', 1));
-    expect(pre).toMatchObject({ status: 'OK', message: 'pre 1', data: { phase: 'pre', step_index: 1, calibration_rects: [{ x: 1, y: 2, width: 3, height: 4 }] } });
+    expect(pre).toMatchObject({
+      status: 'OK',
+      message: 'pre 1',
+      data: { phase: 'pre', step_index: 1, calibration_rects: [{ x: 1, y: 2, width: 3, height: 4 }] },
+    });
     const ok = await harness.call(stepData('execute', 1, { behaviour: 'ok' }));
     expect(ok).toMatchObject({ status: 'OK', message: 'fine', data: { result_status: 'OK', phase: 'execute', step_index: 1 } });
     const ng = await harness.call(stepData('execute', 2, { behaviour: 'ng' }));
-    expect(ng).toMatchObject({ status: 'OK', data: { result_status: 'NG', ng_reason: 'screw missing', defect_rects: [{ x: 5, y: 6, width: 7, height: 8, score: 0.9 }] } });
+    expect(ng).toMatchObject({
+      status: 'OK',
+      data: { result_status: 'NG', ng_reason: 'screw missing', defect_rects: [{ x: 5, y: 6, width: 7, height: 8, score: 0.9 }] },
+    });
     const error = await harness.call(stepData('execute', 1, { behaviour: 'error' }));
-    expect(error).toMatchObject({ type: 'result', status: 'ERROR', message: 'camera frame unusable', error_code: '1002', data: { phase: 'execute', step_index: 1 } });
+    expect(error).toMatchObject({
+      type: 'result',
+      status: 'ERROR',
+      message: 'camera frame unusable',
+      error_code: '1002',
+      data: { phase: 'execute', step_index: 1 },
+    });
     const preError = await harness.call(stepData('pre', 1, { behaviour: 'error' }));
     expect(preError).toMatchObject({ status: 'ERROR', message: 'lamp too dark', error_code: '1002' });
   });

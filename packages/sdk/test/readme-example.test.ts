@@ -6,14 +6,23 @@ import { BaseAlgorithm, readImage, Session, type ExecuteResult, type ImageMeta }
 export class ScrewCheck extends BaseAlgorithm {
   getInfo() {
     return {
-      name: 'screw-check', version: '1.0.0', supported_pids: ['A01'],
+      name: 'screw-check',
+      version: '1.0.0',
+      supported_pids: ['A01'],
       steps: [{ index: 1, name: 'check screw', params: [{ key: 'threshold', type: 'float' as const, min: 0.5, max: 0.9, default: 0.7 }] }],
     };
   }
   preExecute() {
     return { status: 'OK' as const, message: 'ready' };
   }
-  async execute(stepIndex: number, pid: string, session: Session, userParams: Record<string, unknown>, sharedMemId: string, imageMeta: ImageMeta): Promise<ExecuteResult> {
+  async execute(
+    stepIndex: number,
+    pid: string,
+    session: Session,
+    userParams: Record<string, unknown>,
+    sharedMemId: string,
+    imageMeta: ImageMeta,
+  ): Promise<ExecuteResult> {
     const image = await readImage(sharedMemId, imageMeta); // {width, height, channels: 3, colorSpace: 'RGB', data}
     this.logger.info('frame read', { width: image.width });
     session.set('checked_at', Date.now());

@@ -16,7 +16,9 @@ for (let y = 0; y < height; y += 1) {
     pixels[offset + 2] = ((x ^ y) * 37 + ((x * y) % 17)) & 0xff; // texture so the JPEG is not trivial
   }
 }
-const jpeg = await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+const jpeg = await sharp(pixels, { raw: { width, height, channels: 3 } })
+  .jpeg({ quality: 90 })
+  .toBuffer();
 const writer = createFrameWriter({ backend: 'mmap', slots: 2, capacityBytes: jpeg.byteLength });
 const written = writer.write({ encoding: 'jpeg', bytes: jpeg, width, height });
 

@@ -9,7 +9,11 @@ import { readImage } from '../dist/index.js';
 import { median, report } from './report.mjs';
 
 const child = fork(new URL('./writer-child.mjs', import.meta.url), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-const ask = (request) => new Promise((resolve) => { child.once('message', resolve); child.send(request); });
+const ask = (request) =>
+  new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send(request);
+  });
 const iterations = 150;
 const tempPath = join(tmpdir(), `pv-bench-${process.pid}.raw`);
 

@@ -6,5 +6,7 @@ export function median(samples) {
 
 export function report(bench, value, unit, baselineName, baseline) {
   const round = (number) => Number(number.toPrecision(4));
-  process.stdout.write(`${JSON.stringify({ bench, value: round(value), unit, baseline_name: baselineName, baseline: round(baseline), ratio: round(value / baseline) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench, value: round(value), unit, baseline_name: baselineName, baseline: round(baseline), ratio: round(value / baseline) })}\n`,
+  );
 }

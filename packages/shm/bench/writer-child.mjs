@@ -8,7 +8,11 @@ const frames = new Map();
 process.on('message', (request) => {
   const { width, height, mode, index, path } = request;
   const key = `${width}x${height}`;
-  if (!frames.has(key)) frames.set(key, new Uint8Array(width * height * 3).map((_, offset) => (offset * 7) % 256));
+  if (!frames.has(key))
+    frames.set(
+      key,
+      new Uint8Array(width * height * 3).map((_, offset) => (offset * 7) % 256),
+    );
   const pixels = frames.get(key);
   pixels[0] = index % 256;
   if (request.release !== undefined) {

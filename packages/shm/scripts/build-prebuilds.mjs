@@ -19,7 +19,10 @@ export const prebuildTargets = [
 ];
 
 function nodeInclude() {
-  const candidates = [process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, 'include', 'node'), join(dirname(dirname(process.execPath)), 'include', 'node')].filter(Boolean);
+  const candidates = [
+    process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, 'include', 'node'),
+    join(dirname(dirname(process.execPath)), 'include', 'node'),
+  ].filter(Boolean);
   return candidates.find((candidate) => existsSync(join(candidate, 'node_api.h')));
 }
 
@@ -30,7 +33,9 @@ function hasCompiler(cc) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const include = nodeInclude();
   if (process.platform !== 'linux' || include === undefined) {
-    process.stderr.write(`@procvision/shm: prebuilds need Linux and the Node headers (node_api.h); ${include === undefined ? 'no headers found' : process.platform}: skipped\n`);
+    process.stderr.write(
+      `@procvision/shm: prebuilds need Linux and the Node headers (node_api.h); ${include === undefined ? 'no headers found' : process.platform}: skipped\n`,
+    );
     process.exit(0);
   }
   rmSync(join(packageDir, 'prebuilds'), { recursive: true, force: true });

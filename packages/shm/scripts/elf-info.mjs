@@ -21,7 +21,12 @@ export function elfInfo(path) {
   let dynamic;
   for (let index = 0; index < phnum; index += 1) {
     const at = phoff + index * phentsize;
-    const segment = { type: bytes.readUInt32LE(at), offset: Number(bytes.readBigUInt64LE(at + 8)), vaddr: Number(bytes.readBigUInt64LE(at + 16)), filesz: Number(bytes.readBigUInt64LE(at + 32)) };
+    const segment = {
+      type: bytes.readUInt32LE(at),
+      offset: Number(bytes.readBigUInt64LE(at + 8)),
+      vaddr: Number(bytes.readBigUInt64LE(at + 16)),
+      filesz: Number(bytes.readBigUInt64LE(at + 32)),
+    };
     if (segment.type === 1) loads.push(segment);
     if (segment.type === 2) dynamic = segment;
   }
@@ -40,6 +45,10 @@ export function elfInfo(path) {
     if (tag === 5) strtab = toOffset(value);
   }
   const needed = strtab === undefined ? [] : neededOffsets.map((offset) => bytes.toString('latin1', strtab + offset, bytes.indexOf(0, strtab + offset)));
-  const libc = needed.some((name) => /^libc\.so\.\d/.test(name)) ? 'glibc' : needed.some((name) => name === 'libc.so' || name.startsWith('libc.musl')) ? 'musl' : 'unknown';
+  const libc = needed.some((name) => /^libc\.so\.\d/.test(name))
+    ? 'glibc'
+    : needed.some((name) => name === 'libc.so' || name.startsWith('libc.musl'))
+      ? 'musl'
+      : 'unknown';
   return { arch, libc, needed };
 }

@@ -88,7 +88,9 @@ export function createFileFrameWriter(options: FileFrameWriterOptions = {}): Fil
       if (closed) throw new Error('FrameWriter is closed');
       const { fields, payload } = checkFrame(frame);
       if (held.size >= maxHeld) {
-        throw new ProcVisionError(ErrorCodes.unknownError, `all ${maxHeld} frame files are held by running calls: release a frame after its call's outcome`, { details: { maxHeld } });
+        throw new ProcVisionError(ErrorCodes.unknownError, `all ${maxHeld} frame files are held by running calls: release a frame after its call's outcome`, {
+          details: { maxHeld },
+        });
       }
       sequence += 1;
       const sharedMemId = `dev-shm:${prefix}-${sequence}`;
@@ -98,14 +100,24 @@ export function createFileFrameWriter(options: FileFrameWriterOptions = {}): Fil
         else writeFile(path, [payload]);
       } catch (error) {
         rmSync(path, { force: true });
-        throw new ProcVisionError(ErrorCodes.unknownError, `cannot write the frame file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error, details: { path } });
+        throw new ProcVisionError(
+          ErrorCodes.unknownError,
+          `cannot write the frame file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          { cause: error, details: { path } },
+        );
       }
       held.set(sequence, path);
       const timestampMs = frame.timestampMs ?? Date.now();
       return {
         slot: sequence,
         sharedMemId,
-        imageMeta: { width: fields.width, height: fields.height, timestamp_ms: Math.max(0, Math.round(timestampMs)), camera_id: frame.cameraId ?? 'default', color_space: fields.colorSpace },
+        imageMeta: {
+          width: fields.width,
+          height: fields.height,
+          timestamp_ms: Math.max(0, Math.round(timestampMs)),
+          camera_id: frame.cameraId ?? 'default',
+          color_space: fields.colorSpace,
+        },
       };
     },
     release(slot: number): void {

@@ -62,7 +62,8 @@ export function createFrameWriter(options: FrameWriterOptions = {}): FrameWriter
     orphansSwept = true;
     cleanupOrphanSegments();
   }
-  const store: SlotStore = backend === 'mmap' ? mmapSlotStore(slots, capacityBytes) : backend === 'sab' ? sabSlotStore(slots, capacityBytes) : devSlotStore(slots, capacityBytes);
+  const store: SlotStore =
+    backend === 'mmap' ? mmapSlotStore(slots, capacityBytes) : backend === 'sab' ? sabSlotStore(slots, capacityBytes) : devSlotStore(slots, capacityBytes);
   const held = new Array<boolean>(slots).fill(false);
   let nextSlot = 0;
   let frameId = 0;
@@ -85,14 +86,24 @@ export function createFrameWriter(options: FrameWriterOptions = {}): FrameWriter
         }
       }
       if (slot < 0) {
-        throw new ProcVisionError(ErrorCodes.unknownError, `all ${slots} frame slots are held by running calls: release a slot after its call's outcome, or create the writer with more slots`, { details: { slots } });
+        throw new ProcVisionError(
+          ErrorCodes.unknownError,
+          `all ${slots} frame slots are held by running calls: release a slot after its call's outcome, or create the writer with more slots`,
+          { details: { slots } },
+        );
       }
       frameId = (frameId + 1) >>> 0;
       const timestampMs = frame.timestampMs ?? Date.now();
       const sharedMemId = store.write(slot, { ...fields, timestampMs, frameId, crc32c: options.checksum ? crc32c(payload) : 0 }, payload);
       held[slot] = true;
       nextSlot = (slot + 1) % slots;
-      const imageMeta = { width: fields.width, height: fields.height, timestamp_ms: Math.max(0, Math.round(timestampMs)), camera_id: frame.cameraId ?? 'default', color_space: fields.colorSpace };
+      const imageMeta = {
+        width: fields.width,
+        height: fields.height,
+        timestamp_ms: Math.max(0, Math.round(timestampMs)),
+        camera_id: frame.cameraId ?? 'default',
+        color_space: fields.colorSpace,
+      };
       return { slot, sharedMemId, imageMeta };
     },
     release(slot) {

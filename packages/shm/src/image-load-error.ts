@@ -13,15 +13,7 @@ import { ErrorCodes, ProcVisionError } from '@procvision/manifest/errors';
  * - `decode-failed`: sharp could not decode the JPEG/PNG payload.
  */
 export type ImageLoadReason =
-  | 'invalid-id'
-  | 'unknown-id'
-  | 'invalid-meta'
-  | 'meta-mismatch'
-  | 'bad-header'
-  | 'being-written'
-  | 'torn-frame'
-  | 'checksum-mismatch'
-  | 'decode-failed';
+  'invalid-id' | 'unknown-id' | 'invalid-meta' | 'meta-mismatch' | 'bad-header' | 'being-written' | 'torn-frame' | 'checksum-mismatch' | 'decode-failed';
 
 /** Options for {@link ImageLoadError}. */
 export interface ImageLoadErrorOptions {

@@ -33,11 +33,7 @@ export function checkImageMeta(imageMeta: unknown, sharedMemId: string): FrameIm
 }
 
 /** Throws `meta-mismatch` when image_meta disagrees with the header, showing both values. */
-export function checkMetaAgainstHeader(
-  meta: FrameImageMeta,
-  header: { width: number; height: number; colorSpace: ColorSpace },
-  sharedMemId: string,
-): void {
+export function checkMetaAgainstHeader(meta: FrameImageMeta, header: { width: number; height: number; colorSpace: ColorSpace }, sharedMemId: string): void {
   const expectedColor = meta.color_space ?? 'RGB';
   const differences: string[] = [];
   if (meta.width !== header.width) differences.push(`width: image_meta ${meta.width}, header ${header.width}`);

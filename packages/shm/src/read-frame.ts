@@ -36,7 +36,11 @@ export interface FrameView {
 async function devSnapshot(parts: { key: string }, sharedMemId: string, meta: FrameImageMeta | undefined): Promise<SegmentSnapshot> {
   const entry: DevEntry | undefined = lookupDevEntry(parts.key);
   if (!entry) {
-    throw new ImageLoadError('unknown-id', sharedMemId, `nothing stored under dev-shm key ${JSON.stringify(parts.key)} in this process, and no file ${devShmFilePath(parts.key)}`);
+    throw new ImageLoadError(
+      'unknown-id',
+      sharedMemId,
+      `nothing stored under dev-shm key ${JSON.stringify(parts.key)} in this process, and no file ${devShmFilePath(parts.key)}`,
+    );
   }
   return devEntrySnapshot(entry, sharedMemId, meta);
 }

@@ -21,13 +21,26 @@ async function decode(frame: FrameView): Promise<Uint8Array> {
     // sharp reads the payload later on its own threads: the caller holds the frame until this settles.
     // limitInputPixels: an image whose own header claims more pixels than the frame header (a
     // pixel bomb behind a small frame) is refused before sharp allocates anything for it.
-    decoded = await (await loadSharp())(frame.payload, { limitInputPixels: frame.width * frame.height }).raw().toBuffer({ resolveWithObject: true });
+    decoded = await (
+      await loadSharp()
+    )(frame.payload, { limitInputPixels: frame.width * frame.height })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new ImageLoadError('decode-failed', frame.sharedMemId, `sharp cannot decode the ${frame.encoding.toUpperCase()} payload: ${(error as Error).message}`, { cause: error });
+    throw new ImageLoadError(
+      'decode-failed',
+      frame.sharedMemId,
+      `sharp cannot decode the ${frame.encoding.toUpperCase()} payload: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const { data, info } = decoded;
   if (info.width !== frame.width || info.height !== frame.height) {
-    throw new ImageLoadError('meta-mismatch', frame.sharedMemId, `decoded ${frame.encoding.toUpperCase()} is ${info.width}x${info.height} but the header says ${frame.width}x${frame.height}`);
+    throw new ImageLoadError(
+      'meta-mismatch',
+      frame.sharedMemId,
+      `decoded ${frame.encoding.toUpperCase()} is ${info.width}x${info.height} but the header says ${frame.width}x${frame.height}`,
+    );
   }
   const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (info.channels === 3) return pixels;
@@ -53,7 +66,11 @@ export async function readImage(sharedMemId: string, imageMeta: FrameImageMeta):
   try {
     const data = frame.encoding === 'raw' ? rawToRgb(frame) : await decode(frame);
     if (!frame.isIntact()) {
-      throw new ImageLoadError('torn-frame', sharedMemId, `frame ${frame.frameId} was rewritten while it was read (the writer reused a slot that was still held)`);
+      throw new ImageLoadError(
+        'torn-frame',
+        sharedMemId,
+        `frame ${frame.frameId} was rewritten while it was read (the writer reused a slot that was still held)`,
+      );
     }
     return { width: frame.width, height: frame.height, channels: 3, colorSpace: 'RGB', data };
   } finally {

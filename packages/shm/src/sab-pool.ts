@@ -18,7 +18,12 @@ const pools = new Map<string, SharedArrayBuffer[]>();
 
 /** Makes the pool's `sab:` ids readable in this thread (call it in each worker that reads). */
 export function registerSabPool(handle: SabPoolHandle): void {
-  if (!handle || typeof handle.name !== 'string' || !Array.isArray(handle.segments) || !handle.segments.every((segment) => segment instanceof SharedArrayBuffer)) {
+  if (
+    !handle ||
+    typeof handle.name !== 'string' ||
+    !Array.isArray(handle.segments) ||
+    !handle.segments.every((segment) => segment instanceof SharedArrayBuffer)
+  ) {
     throw new TypeError('registerSabPool expects {name: string, segments: SharedArrayBuffer[]} as produced by a FrameWriter (writer.sabPool)');
   }
   pools.set(handle.name, handle.segments);
@@ -39,7 +44,11 @@ export function sabPoolHandle(name: string): SabPoolHandle | undefined {
 export function readSabSegment(pool: string, slot: number, sharedMemId: string): SegmentSnapshot {
   const segments = pools.get(pool);
   if (!segments) {
-    throw new ImageLoadError('unknown-id', sharedMemId, `SharedArrayBuffer pool ${JSON.stringify(pool)} is not registered in this thread (call registerSabPool with the writer's pool handle)`);
+    throw new ImageLoadError(
+      'unknown-id',
+      sharedMemId,
+      `SharedArrayBuffer pool ${JSON.stringify(pool)} is not registered in this thread (call registerSabPool with the writer's pool handle)`,
+    );
   }
   const segment = segments[slot];
   if (!segment) throw new ImageLoadError('unknown-id', sharedMemId, `pool ${JSON.stringify(pool)} has ${segments.length} slots, no slot ${slot}`);

@@ -4,10 +4,7 @@ import { ImageLoadError } from './image-load-error.js';
 export type ShmBackend = 'dev-shm' | 'sab' | 'mmap';
 
 /** A parsed shared_mem_id. */
-export type SharedMemIdParts =
-  | { backend: 'dev-shm'; key: string }
-  | { backend: 'sab'; pool: string; slot: number }
-  | { backend: 'mmap'; name: string };
+export type SharedMemIdParts = { backend: 'dev-shm'; key: string } | { backend: 'sab'; pool: string; slot: number } | { backend: 'mmap'; name: string };
 
 const segmentNamePattern = /^[A-Za-z0-9._-]{1,30}$/;
 const poolNamePattern = /^[A-Za-z0-9._-]{1,64}$/;

@@ -50,7 +50,9 @@ describe('dev-shm: in-process store and the Python SDK file convention', () => {
   it('a raw pixel file is sized by image_meta; other sizes are 1002', async () => {
     const path = devShmFilePath('raw-frame');
     writeFileSync(path, Buffer.from([10, 20, 30, 40]));
-    expect((await readImage('dev-shm:raw-frame', { width: 2, height: 2, color_space: 'GRAY' })).data).toEqual(Uint8Array.of(10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40));
+    expect((await readImage('dev-shm:raw-frame', { width: 2, height: 2, color_space: 'GRAY' })).data).toEqual(
+      Uint8Array.of(10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40),
+    );
     const error = await readImage('dev-shm:raw-frame', { width: 3, height: 3 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ImageLoadError);
     expect((error as ImageLoadError).message).toContain('expects 27 (3 channels) or 9 (GRAY)');

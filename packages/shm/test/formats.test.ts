@@ -52,7 +52,10 @@ describe.each(backends)('reader formats on %s', (backend) => {
     writer.release(written.slot);
   });
 
-  it.each([['BGR', 3], ['GRAY', 1]] as Array<[ColorSpace, 1 | 3]>)('raw %s: converted to RGB', async (colorSpace, channels) => {
+  it.each([
+    ['BGR', 3],
+    ['GRAY', 1],
+  ] as Array<[ColorSpace, 1 | 3]>)('raw %s: converted to RGB', async (colorSpace, channels) => {
     const pixels = patternPixels(width, height, channels, 6);
     const { image, written } = await roundTrip({ encoding: 'raw', pixels, width, height, channels, colorSpace });
     expect(written.imageMeta.color_space).toBe(colorSpace);

@@ -33,7 +33,7 @@ describe('segment lifecycle', () => {
     expect(existsSync(pathOf(first.sharedMemId))).toBe(false);
   });
 
-  it("leaves SIGTERM to a host that listens itself, and unlinks when the host exits", async () => {
+  it('leaves SIGTERM to a host that listens itself, and unlinks when the host exits', async () => {
     const { child, first } = await startFixture<Written>('host-sigterm.mjs', []);
     const lines: string[] = [];
     child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk.toString()));

@@ -38,7 +38,9 @@ describe('mmap: across processes', () => {
     const written = writer.write({ encoding: 'raw', pixels, width: 16, height: 16, channels: 3, colorSpace: 'RGB' });
     // `ulimit -c 0`: the expected crash must not leave a core file behind.
     const script = 'ulimit -c 0; exec "$0" "$@"';
-    const child = spawn('/bin/sh', ['-c', script, process.execPath, fixture('write-into-view.mjs'), written.sharedMemId, JSON.stringify(written.imageMeta)], { stdio: 'ignore' });
+    const child = spawn('/bin/sh', ['-c', script, process.execPath, fixture('write-into-view.mjs'), written.sharedMemId, JSON.stringify(written.imageMeta)], {
+      stdio: 'ignore',
+    });
     expect((await exitOf(child)).signal).toMatch(/^SIG(SEGV|BUS)$/);
     expect((await readImage(written.sharedMemId, written.imageMeta)).data).toEqual(pixels);
     writer.release(written.slot);

@@ -27,11 +27,14 @@ async function backendIn(env: Record<string, string>): Promise<{ kind: string; r
 }
 
 describe('prebuilt mmap addons (node-gyp-build layout, N-API)', () => {
-  it.each(targets.map((target) => [`${target.dir} ${target.libc}`, target] as const))('%s: present, and its ELF header names that CPU and libc', (_name, target) => {
-    const file = join(packageDir, 'prebuilds', target.dir, `procvision_shm.napi.${target.libc}.node`);
-    expect(existsSync(file), file).toBe(true);
-    expect(readElf(file)).toMatchObject({ arch: target.arch, libc: target.libc });
-  });
+  it.each(targets.map((target) => [`${target.dir} ${target.libc}`, target] as const))(
+    '%s: present, and its ELF header names that CPU and libc',
+    (_name, target) => {
+      const file = join(packageDir, 'prebuilds', target.dir, `procvision_shm.napi.${target.libc}.node`);
+      expect(existsSync(file), file).toBe(true);
+      expect(readElf(file)).toMatchObject({ arch: target.arch, libc: target.libc });
+    },
+  );
 
   it('the published layout loads the prebuild for this machine: native backend', async () => {
     if (process.platform !== 'linux' || process.arch !== 'x64') return;

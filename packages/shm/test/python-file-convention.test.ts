@@ -80,7 +80,7 @@ describe('the Python SDK file convention in $PROC_SHM_DIR', () => {
     expect(readdirSync(writer.dir).sort()).toEqual([devShmFileName(encoded.sharedMemId, '.bin'), devShmFileName(raw.sharedMemId, '.npy')].sort());
     const npyBytes = readFileSync(join(writer.dir, devShmFileName(raw.sharedMemId, '.npy')));
     expect(npyBytes.subarray(0, npyHeader(2, 4, 3).byteLength)).toEqual(Buffer.from(npyHeader(2, 4, 3)));
-    expect((npyHeader(2, 4, 3).byteLength) % 64).toBe(0);
+    expect(npyHeader(2, 4, 3).byteLength % 64).toBe(0);
     expect(raw.imageMeta).toMatchObject({ width: 4, height: 2, color_space: 'BGR' });
     writer.release(encoded.slot);
     writer.release(raw.slot);

@@ -45,6 +45,8 @@ describe('sab: SharedArrayBuffer pools across worker threads', () => {
   });
 
   it('a frame larger than the pool capacity is refused with the capacity named', () => {
-    expect(() => writer.write({ encoding: 'raw', pixels: patternPixels(200, 50, 3), width: 200, height: 50, channels: 3, colorSpace: 'RGB' })).toThrow(/capacityBytes/);
+    expect(() => writer.write({ encoding: 'raw', pixels: patternPixels(200, 50, 3), width: 200, height: 50, channels: 3, colorSpace: 'RGB' })).toThrow(
+      /capacityBytes/,
+    );
   });
 });

@@ -12,7 +12,12 @@ export type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, Uninst
 export const commandTable: readonly CommandSpec[] = [...projectCommands, ...runnerCommands];
 
 /** The groups of subcommands (`procvision runner ...`) and their summaries. */
-export const commandGroups = { runner: { description: 'operate a package store, locally (--store) or on stations (--url, --fleet)', examples: ['procvision runner list --store ./runtime_store', 'procvision runner status --fleet stations.json --token-file fleet.token'] } } as const;
+export const commandGroups = {
+  runner: {
+    description: 'operate a package store, locally (--store) or on stations (--url, --fleet)',
+    examples: ['procvision runner list --store ./runtime_store', 'procvision runner status --fleet stations.json --token-file fleet.token'],
+  },
+} as const;
 
 /** The command the words of `argv` name (`run`, `runner install`), or undefined. */
 export function commandFromArgv(argv: readonly string[]): CommandSpec | undefined {

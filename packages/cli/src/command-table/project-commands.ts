@@ -69,8 +69,13 @@ export const projectCommands: readonly CommandSpec[] = [
       { flags: '--python <interpreter>', description: "with a Python SDK zip: the station's interpreter its wheels must suit (default python3)" },
       ...signatureOptions('the --zip'),
     ],
-    examples: ['procvision validate <project>', 'procvision validate <project> --zip <name>-v<version>-linux-x64-offline.zip --json', 'procvision validate --zip <name>-v<version>-offline.zip --python /usr/bin/python3'],
-    run: async (output, [project], options) => (await import('../commands/validate.js')).validateCommand(project as string | undefined, options as ValidateOptions, output),
+    examples: [
+      'procvision validate <project>',
+      'procvision validate <project> --zip <name>-v<version>-linux-x64-offline.zip --json',
+      'procvision validate --zip <name>-v<version>-offline.zip --python /usr/bin/python3',
+    ],
+    run: async (output, [project], options) =>
+      (await import('../commands/validate.js')).validateCommand(project as string | undefined, options as ValidateOptions, output),
   },
   {
     name: 'run',
@@ -85,7 +90,10 @@ export const projectCommands: readonly CommandSpec[] = [
       ...guideOptions,
       { flags: '--report <dir>', description: 'write report.json, report.html and annotated.png to this folder' },
     ],
-    examples: ['procvision run <project> --pid <pid> --image <image>', 'procvision run <project> --pid <pid> --image <image> --params \'{"threshold":60}\' --report out/'],
+    examples: [
+      'procvision run <project> --pid <pid> --image <image>',
+      'procvision run <project> --pid <pid> --image <image> --params \'{"threshold":60}\' --report out/',
+    ],
     run: async (output, [project], options) => (await import('../commands/run.js')).runCommand(project as string, options as unknown as RunOptions, output),
   },
   {
@@ -99,7 +107,10 @@ export const projectCommands: readonly CommandSpec[] = [
       { flags: '-s, --skip-deps', description: 'do not vendor npm dependencies' },
       { flags: '--sign-key <pem>', description: 'ed25519 private key (PEM file) to sign delivery.json' },
     ],
-    examples: ['procvision package <project>', 'procvision package <project> -o release/ --target linux-x64 --target linux-arm64-musl --sign-key keys/release.pem'],
+    examples: [
+      'procvision package <project>',
+      'procvision package <project> -o release/ --target linux-x64 --target linux-arm64-musl --sign-key keys/release.pem',
+    ],
     run: async (output, [project], options) => (await import('../commands/package.js')).packageCommand(project as string, options as PackageOptions, output),
   },
   {

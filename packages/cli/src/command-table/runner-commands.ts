@@ -103,9 +103,16 @@ export const runnerCommands: readonly CommandSpec[] = [
       ...fleetOptions,
       { flags: '--canary-image <file>', description: 'with --fleet: image of the step the canary station runs before the others are touched' },
       { flags: '--canary-step <n>', description: 'with --fleet: step index of the canary step (default 1)', parse: positiveInteger },
-      { flags: '--ready-timeout-ms <ms>', description: 'with --fleet: how long a station may take to be ready after activation (default 60000)', parse: positiveInteger },
+      {
+        flags: '--ready-timeout-ms <ms>',
+        description: 'with --fleet: how long a station may take to be ready after activation (default 60000)',
+        parse: positiveInteger,
+      },
     ],
-    examples: ['procvision runner activate <name> <version> --pid <pid> --store <store>', 'procvision runner activate <name> <version> --pid <pid> --fleet stations.json --canary-image <image>'],
+    examples: [
+      'procvision runner activate <name> <version> --pid <pid> --store <store>',
+      'procvision runner activate <name> <version> --pid <pid> --fleet stations.json --canary-image <image>',
+    ],
     run: async (output, [name, version], options) => {
       const remote = options as unknown as ActivateOptions & RemoteChoice;
       if (remote.fleet !== undefined) return (await loadFleet()).fleetActivate(name as string, version as string, { ...remote, fleet: remote.fleet }, output);
@@ -165,12 +172,17 @@ export const runnerCommands: readonly CommandSpec[] = [
     parent: 'runner',
     description: 'health, readiness and active PIDs of a station (--url) or of every station (--fleet)',
     options: [...remoteOptions, ...fleetOptions],
-    examples: ['procvision runner status --fleet stations.json --token-file fleet.token', 'procvision runner status --url http://station-07:7070 --token-file station.token'],
+    examples: [
+      'procvision runner status --fleet stations.json --token-file fleet.token',
+      'procvision runner status --url http://station-07:7070 --token-file station.token',
+    ],
     run: async (output, _positionals, options) => {
       const remote = options as RemoteChoice & { tokenFile?: string; concurrency?: number };
       if (remote.fleet !== undefined) return (await loadFleet()).fleetStatus({ ...remote, fleet: remote.fleet }, output);
       if (remote.url !== undefined) return (await loadRemote()).remoteStatus({ ...remote, url: remote.url }, output);
-      throw new UsageError('runner status reads a runner service: give --url URL or --fleet stations.json (the local store: procvision runner list)', { example: 'procvision runner status --fleet stations.json --token-file fleet.token' });
+      throw new UsageError('runner status reads a runner service: give --url URL or --fleet stations.json (the local store: procvision runner list)', {
+        example: 'procvision runner status --fleet stations.json --token-file fleet.token',
+      });
     },
   },
   {
@@ -181,10 +193,21 @@ export const runnerCommands: readonly CommandSpec[] = [
       storeOption,
       ...signatureOptions('installed and validated zips'),
       { flags: '--port <port>', description: 'TCP port (default $PROCVISION_PORT or 7070)', parse: port },
-      { flags: '--host <host>', description: 'address to listen on (default $PROCVISION_HOST or 127.0.0.1); beyond loopback it needs a token and implies --require-signature' },
-      { flags: '--token-file <file>', description: 'file holding the bearer token every route but /health requires (default: $PROCVISION_TOKEN_FILE, else the token in $PROCVISION_TOKEN)' },
+      {
+        flags: '--host <host>',
+        description: 'address to listen on (default $PROCVISION_HOST or 127.0.0.1); beyond loopback it needs a token and implies --require-signature',
+      },
+      {
+        flags: '--token-file <file>',
+        description: 'file holding the bearer token every route but /health requires (default: $PROCVISION_TOKEN_FILE, else the token in $PROCVISION_TOKEN)',
+      },
       { flags: '--log-level <level>', description: 'debug, info (access lines), warn or error (default $PROCVISION_LOG_LEVEL or info)' },
-      { flags: '--allow-path <dir>', description: 'folder whose files callers may name by path (images, zips); repeat for several (default: $PROCVISION_ALLOW_PATHS, path-delimiter separated)', parse: repeatable },
+      {
+        flags: '--allow-path <dir>',
+        description:
+          'folder whose files callers may name by path (images, zips); repeat for several (default: $PROCVISION_ALLOW_PATHS, path-delimiter separated)',
+        parse: repeatable,
+      },
       { flags: '--allow-unsigned', description: 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)' },
     ],
     examples: [

@@ -11,13 +11,22 @@ import { checkNpm, checkStore } from '../internal/doctor/tool-checks.js';
  * 0 otherwise (warnings included).
  */
 export async function doctorCommand(options: DoctorOptions, output: Output): Promise<number> {
-  const checks: DoctorCheck[] = [checkNode(), await checkSharp(), await checkShmBackend(), await checkDevShm(), await checkNpm(), await checkStore(options.store)];
+  const checks: DoctorCheck[] = [
+    checkNode(),
+    await checkSharp(),
+    await checkShmBackend(),
+    await checkDevShm(),
+    await checkNpm(),
+    await checkStore(options.store),
+  ];
   const failed = checks.filter((check) => check.status === 'fail');
   const document = { ok: failed.length === 0, checks };
   output.result(document, () =>
     [
       ...checks.map((check) => `${check.status.padEnd(4)}  ${check.name.padEnd(11)}  ${check.detail}`),
-      failed.length === 0 ? 'Nothing blocks running or installing algorithms here.' : `${failed.length} check(s) failed: ${failed.map((check) => check.name).join(', ')}.`,
+      failed.length === 0
+        ? 'Nothing blocks running or installing algorithms here.'
+        : `${failed.length} check(s) failed: ${failed.map((check) => check.name).join(', ')}.`,
     ].join('\n'),
   );
   return failed.length === 0 ? ExitCodes.success : ExitCodes.failure;

@@ -46,8 +46,14 @@ function report(operation: string, outcomes: StationOutcome[], output: Output): 
   return ok ? ExitCodes.success : ExitCodes.failure;
 }
 
-async function onEachStation(fleet: Fleet, flags: FleetFlags, work: (client: RunnerClient, station: Station) => Promise<StationOutcome>): Promise<StationOutcome[]> {
-  return boundedMap(fleet.stations, flags.concurrency ?? 4, (station, index) => work(fleet.clients[index]!, station).catch((error: unknown) => failedOutcome(station, error)));
+async function onEachStation(
+  fleet: Fleet,
+  flags: FleetFlags,
+  work: (client: RunnerClient, station: Station) => Promise<StationOutcome>,
+): Promise<StationOutcome[]> {
+  return boundedMap(fleet.stations, flags.concurrency ?? 4, (station, index) =>
+    work(fleet.clients[index]!, station).catch((error: unknown) => failedOutcome(station, error)),
+  );
 }
 
 function ok(station: Station, detail: string, extra: Partial<StationOutcome> = {}): StationOutcome {
@@ -61,7 +67,8 @@ export async function fleetInstall(zip: string, flags: InstallOptions & FleetFla
   const upload = await uploadableZip(zip, flags, example);
   const outcomes = await onEachStation(fleet, flags, async (client, station) => {
     const { packages } = await stationBindings(client);
-    if (packages.some((entry) => entry.name === upload.name && entry.version === upload.version)) return ok(station, `${upload.name} ${upload.version} already installed`);
+    if (packages.some((entry) => entry.name === upload.name && entry.version === upload.version))
+      return ok(station, `${upload.name} ${upload.version} already installed`);
     const { package: entry } = await client.install(upload.blob);
     return ok(station, `installed ${entry.name} ${entry.version}`);
   });
@@ -108,7 +115,11 @@ async function activateStation(client: RunnerClient, station: Station, plan: Act
     return { station: station.name, url: station.url, result: 'failed', code, detail: `${detail}; ${undone}`, ...extra };
   };
   const ready = await waitReady(client, plan.readyTimeoutMs);
-  if (!ready.ready) return fail(`not ready ${plan.readyTimeoutMs} ms after ${how === 'unchanged' ? 'the check' : 'the activation'}: ${ready.reasons.join('; ')}`, canary ? '3052' : '3051');
+  if (!ready.ready)
+    return fail(
+      `not ready ${plan.readyTimeoutMs} ms after ${how === 'unchanged' ? 'the check' : 'the activation'}: ${ready.reasons.join('; ')}`,
+      canary ? '3052' : '3051',
+    );
   const summary = `${how} ${plan.pids.join(',')} -> ${plan.name} ${plan.version}, ready`;
   if (!canary || plan.step === undefined) return ok(station, canary ? `${summary} (no --canary-image: step skipped)` : summary, extra);
   const pid = plan.pids[0]!;
@@ -140,12 +151,22 @@ export async function fleetActivate(name: string, version: string, flags: Activa
   };
   if (image === undefined) output.note('note: no --canary-image; the canary station is checked for readiness only');
   const [canaryStation, ...rest] = fleet.stations;
-  const canary = await activateStation(fleet.clients[0]!, canaryStation!, plan, true).catch((error: unknown) => ({ ...failedOutcome(canaryStation!, error), canary: true }));
+  const canary = await activateStation(fleet.clients[0]!, canaryStation!, plan, true).catch((error: unknown) => ({
+    ...failedOutcome(canaryStation!, error),
+    canary: true,
+  }));
   if (canary.result !== 'ok') {
-    const skipped = rest.map((station): StationOutcome => ({ station: station.name, url: station.url, result: 'skipped', detail: 'not touched: the canary failed' }));
+    const skipped = rest.map((station): StationOutcome => ({
+      station: station.name,
+      url: station.url,
+      result: 'skipped',
+      detail: 'not touched: the canary failed',
+    }));
     return report(`activate ${name} ${version}`, [canary, ...skipped], output);
   }
-  const others = await boundedMap(rest, flags.concurrency ?? 4, (station, index) => activateStation(fleet.clients[index + 1]!, station, plan, false).catch((error: unknown) => failedOutcome(station, error)));
+  const others = await boundedMap(rest, flags.concurrency ?? 4, (station, index) =>
+    activateStation(fleet.clients[index + 1]!, station, plan, false).catch((error: unknown) => failedOutcome(station, error)),
+  );
   return report(`activate ${name} ${version}`, [canary, ...others], output);
 }
 
@@ -167,8 +188,12 @@ export async function fleetStatus(flags: FleetFlags, output: Output): Promise<nu
   const outcomes = await onEachStation(fleet, flags, async (client, station) => {
     const ready = await client.ready();
     const { bindings } = await stationBindings(client);
-    const active = Object.entries(bindings).map(([pid, ref]) => `${pid} ${ref.name} ${ref.version}`).join(', ') || 'nothing active';
-    if (!ready.ready) return { station: station.name, url: station.url, result: 'failed', code: '3051', detail: `not ready: ${ready.reasons.join('; ')}; ${active}` };
+    const active =
+      Object.entries(bindings)
+        .map(([pid, ref]) => `${pid} ${ref.name} ${ref.version}`)
+        .join(', ') || 'nothing active';
+    if (!ready.ready)
+      return { station: station.name, url: station.url, result: 'failed', code: '3051', detail: `not ready: ${ready.reasons.join('; ')}; ${active}` };
     return ok(station, `ready; ${active}`);
   });
   return report('status', outcomes, output);

@@ -34,7 +34,9 @@ export async function initCommand(name: string, options: InitOptions, output: Ou
   // -d names the project folder itself, as `procvision-cli init -d` of the Python SDK does.
   const projectDir = resolve(options.dir ?? name);
   if (existsSync(projectDir) && readdirSync(projectDir).length > 0) {
-    throw new UsageError(`${projectDir} already exists and is not empty; choose another name or -d for an empty or new folder.`, { example: `procvision init ${name} -d ./new-folder/${name}` });
+    throw new UsageError(`${projectDir} already exists and is not empty; choose another name or -d for an empty or new folder.`, {
+      example: `procvision init ${name} -d ./new-folder/${name}`,
+    });
   }
   const input = {
     name,

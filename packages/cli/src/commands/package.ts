@@ -23,7 +23,9 @@ export async function packageCommand(project: string, options: PackageOptions, o
     });
   }
   if (options.output !== undefined && !options.output.endsWith('.zip') && existsSync(options.output) && !statSync(options.output).isDirectory()) {
-    throw new UsageError(`-o ${resolve(options.output)} is a file; pass a folder for the zips or a path ending in .zip.`, { example: `procvision package ${project} -o release/` });
+    throw new UsageError(`-o ${resolve(options.output)} is a file; pass a folder for the zips or a path ending in .zip.`, {
+      example: `procvision package ${project} -o release/`,
+    });
   }
   const signKey = options.signKey === undefined ? undefined : await readSignKey(options.signKey, project);
   const loaded = await loadProject(project, 'package');
@@ -65,7 +67,10 @@ export async function packageCommand(project: string, options: PackageOptions, o
   };
   output.result(document, () =>
     document.zips
-      .map((zip) => `${relative(process.cwd(), zip.path) || zip.path}: ${zip.name} ${zip.version} for ${zip.target}, ${zip.files} files, ${zip.dependencies.length} dependencies${zip.signer_key_id ? `, signed ${zip.signer_key_id}` : ''}`)
+      .map(
+        (zip) =>
+          `${relative(process.cwd(), zip.path) || zip.path}: ${zip.name} ${zip.version} for ${zip.target}, ${zip.files} files, ${zip.dependencies.length} dependencies${zip.signer_key_id ? `, signed ${zip.signer_key_id}` : ''}`,
+      )
       .join('\n'),
   );
   return ExitCodes.success;
@@ -83,10 +88,15 @@ async function readSignKey(path: string, project: string): Promise<KeyObject> {
   try {
     key = createPrivateKey(pem.toString('utf8'));
   } catch {
-    throw new UsageError(`--sign-key ${file} is not a PEM private key; pass an ed25519 private key (openssl genpkey -algorithm ed25519 -out key.pem).`, { example });
+    throw new UsageError(`--sign-key ${file} is not a PEM private key; pass an ed25519 private key (openssl genpkey -algorithm ed25519 -out key.pem).`, {
+      example,
+    });
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw new UsageError(`--sign-key ${file} is a ${key.asymmetricKeyType ?? 'symmetric'} key; pass an ed25519 private key (openssl genpkey -algorithm ed25519 -out key.pem).`, { example });
+    throw new UsageError(
+      `--sign-key ${file} is a ${key.asymmetricKeyType ?? 'symmetric'} key; pass an ed25519 private key (openssl genpkey -algorithm ed25519 -out key.pem).`,
+      { example },
+    );
   }
   return key;
 }

@@ -45,7 +45,10 @@ export async function remoteInstall(zip: string, options: RemoteOptions<InstallO
   const upload = await uploadableZip(zip, options, example);
   output.progress(`uploading ${upload.name} ${upload.version} to ${client.url}...`);
   const { package: entry } = await remoteCall(() => client.install(upload.blob), example);
-  output.result({ url: client.url, package: entry }, () => `installed ${entry.name} ${entry.version} on ${client.url} (PIDs ${entry.supported_pids.join(', ')})`);
+  output.result(
+    { url: client.url, package: entry },
+    () => `installed ${entry.name} ${entry.version} on ${client.url} (PIDs ${entry.supported_pids.join(', ')})`,
+  );
   return ExitCodes.success;
 }
 
@@ -56,7 +59,13 @@ export async function remoteList(options: RemoteOptions<StoreOptions>, output: O
   const { packages, bindings } = await remoteCall(() => stationBindings(client), example);
   output.result({ url: client.url, packages, active: bindings }, () => {
     if (packages.length === 0) return `no packages installed on ${client.url}`;
-    return [`station ${client.url}`, ...packages.map((entry) => `${entry.name} ${entry.version}  ${entry.state}  PIDs ${entry.supported_pids.join(', ')}  ${entry.active_pids.length === 0 ? 'not active' : `active for ${entry.active_pids.join(', ')}`}`)].join('\n');
+    return [
+      `station ${client.url}`,
+      ...packages.map(
+        (entry) =>
+          `${entry.name} ${entry.version}  ${entry.state}  PIDs ${entry.supported_pids.join(', ')}  ${entry.active_pids.length === 0 ? 'not active' : `active for ${entry.active_pids.join(', ')}`}`,
+      ),
+    ].join('\n');
   });
   return ExitCodes.success;
 }
@@ -68,7 +77,10 @@ export async function remoteActivate(name: string, version: string, options: Rem
   const { bindings } = await remoteCall(() => stationBindings(client), example);
   const how = await remoteCall(() => activateOnStation(client, name, version, options.pid, bindings), example);
   const after = await remoteCall(() => stationBindings(client), example);
-  output.result({ url: client.url, name, version, pids: options.pid, result: how, active: after.bindings }, () => `${options.pid.join(', ')} -> ${name} ${version} on ${client.url} (${how})`);
+  output.result(
+    { url: client.url, name, version, pids: options.pid, result: how, active: after.bindings },
+    () => `${options.pid.join(', ')} -> ${name} ${version} on ${client.url} (${how})`,
+  );
   return ExitCodes.success;
 }
 
@@ -78,7 +90,9 @@ export async function remoteRollback(name: string, options: RemoteOptions<Activa
   const client = await connect(options, example);
   await remoteCall(() => client.rollback(name, options.pid), example);
   const { bindings } = await remoteCall(() => stationBindings(client), example);
-  output.result({ url: client.url, name, pids: options.pid, active: bindings }, () => options.pid.map((pid) => `${pid} -> ${bindings[pid]?.name ?? '?'} ${bindings[pid]?.version ?? '?'} on ${client.url}`).join('\n'));
+  output.result({ url: client.url, name, pids: options.pid, active: bindings }, () =>
+    options.pid.map((pid) => `${pid} -> ${bindings[pid]?.name ?? '?'} ${bindings[pid]?.version ?? '?'} on ${client.url}`).join('\n'),
+  );
   return ExitCodes.success;
 }
 
@@ -126,7 +140,10 @@ export async function remoteStatus(options: RemoteFlags & { url: string }, outpu
   const ready = await remoteCall(() => client.ready(), example);
   const { bindings } = await remoteCall(() => stationBindings(client), example);
   output.result({ url: client.url, health, ready, active: bindings }, () =>
-    [`${client.url}: ${ready.ready ? 'ready' : `not ready (${ready.reasons.join('; ')})`}, up ${Math.round(health.uptime_s)} s`, ...Object.entries(bindings).map(([pid, ref]) => `  ${pid} -> ${ref.name} ${ref.version}`)].join('\n'),
+    [
+      `${client.url}: ${ready.ready ? 'ready' : `not ready (${ready.reasons.join('; ')})`}, up ${Math.round(health.uptime_s)} s`,
+      ...Object.entries(bindings).map(([pid, ref]) => `  ${pid} -> ${ref.name} ${ref.version}`),
+    ].join('\n'),
   );
   return ready.ready ? ExitCodes.success : ExitCodes.failure;
 }

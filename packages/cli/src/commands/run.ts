@@ -23,7 +23,10 @@ import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js
 export async function runCommand(project: string, options: RunOptions, output: Output): Promise<number> {
   const [shownProject, shownImage] = [shellQuote(project), shellQuote(options.image)];
   const example = commandExample('run', 0, { project });
-  const userParams = parseParamsOption(options.params, `procvision run ${shownProject} --pid ${options.pid} --image ${shownImage} --params '{"threshold": 60}'`);
+  const userParams = parseParamsOption(
+    options.params,
+    `procvision run ${shownProject} --pid ${options.pid} --image ${shownImage} --params '{"threshold": 60}'`,
+  );
   const loaded = await loadProject(project, 'run');
   const { manifest } = loaded;
   if (!manifest.supported_pids.includes(options.pid)) {
@@ -35,7 +38,9 @@ export async function runCommand(project: string, options: RunOptions, output: O
   const image = await readImageFile(options.image, example);
   const guide = await readGuideOptions(options, example);
   if (options.report !== undefined && existsSync(options.report) && !statSync(options.report).isDirectory()) {
-    throw new UsageError(`--report ${resolve(options.report)} is a file; pass a folder for report.json, report.html and annotated.png.`, { example: `${example} --report report/` });
+    throw new UsageError(`--report ${resolve(options.report)} is a file; pass a folder for report.json, report.html and annotated.png.`, {
+      example: `${example} --report report/`,
+    });
   }
   const build = await prepareProject(loaded, output);
   output.progress(`starting ${manifest.name}...`);

@@ -36,12 +36,19 @@ const storeConfigExample = 'echo \'{"require_signature": true, "trusted_keys": [
  * leaving an empty store behind a mistyped path. An invalid `<store>/config.json` is a
  * UsageError (exit 2). The processes it starts log warnings and errors only, every line with `--debug`.
  */
-async function withStore<Result>(options: StoreOptions, output: Output, work: (store: PackageStore) => Promise<Result>, access: StoreAccess = { create: false }): Promise<Result> {
+async function withStore<Result>(
+  options: StoreOptions,
+  output: Output,
+  work: (store: PackageStore) => Promise<Result>,
+  access: StoreAccess = { create: false },
+): Promise<Result> {
   const { PackageStore } = await import('@procvision/runner/store');
   const root = await storeRoot(options);
   if (!access.create) assertStoreExists(root);
   const policy = access.policy === undefined ? {} : { trustedKeys: access.policy.trustedKeys, requireSignature: access.policy.requireSignature };
-  const store = await asUsageError(storeConfigExample, () => PackageStore.open(root, { ...policy, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } }));
+  const store = await asUsageError(storeConfigExample, () =>
+    PackageStore.open(root, { ...policy, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } }),
+  );
   try {
     return await work(store);
   } finally {
@@ -59,18 +66,32 @@ export async function runnerInstall(zip: string, options: InstallOptions, output
   const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
   const { callerFileLimits } = await import('@procvision/runner');
-  if (existsSync(zip)) await checkCallerPath(zip, { field: '<zip>', maxBytes: callerFileLimits.zipBytes, hint: 'pass a delivery zip file', example: commandExample('install', 0) });
+  if (existsSync(zip))
+    await checkCallerPath(zip, {
+      field: '<zip>',
+      maxBytes: callerFileLimits.zipBytes,
+      hint: 'pass a delivery zip file',
+      example: commandExample('install', 0),
+    });
   output.progress(`installing ${zip}...`);
   const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
   const pidExample = entry.supported_pids.length === 0 ? '<PID>' : entry.supported_pids.join(',');
   const kind = entry.python === undefined ? '' : ` for Python ${entry.python.python_version} in ${entry.python.venv}`;
-  output.result(entry, () => `installed ${entry.name} ${entry.version}${kind} (PIDs ${supportedPidsText(entry)}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${pidExample}`);
+  output.result(
+    entry,
+    () =>
+      `installed ${entry.name} ${entry.version}${kind} (PIDs ${supportedPidsText(entry)}); activate it with: procvision runner activate ${entry.name} ${entry.version} --pid ${pidExample}`,
+  );
   return ExitCodes.success;
 }
 
 /** `procvision runner list`: packages, versions, states, active PIDs. */
 export async function runnerList(options: StoreOptions, output: Output): Promise<number> {
-  const document = await withStore(options, output, async (store) => ({ store: store.paths.root, packages: await store.list(), active: await store.bindings() }));
+  const document = await withStore(options, output, async (store) => ({
+    store: store.paths.root,
+    packages: await store.list(),
+    active: await store.bindings(),
+  }));
   output.result(document, () => formatPackageList(document));
   return ExitCodes.success;
 }
@@ -121,20 +142,33 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const guide = await readGuideOptions(options, example);
   const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === '2006') throw new UsageError(error.message, { code: '2006', example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }) });
+      if (ProcVisionError.isInstance(error) && error.code === '2006')
+        throw new UsageError(error.message, {
+          code: '2006',
+          example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
+        });
       throw error;
     }),
   );
   output.progress(`starting ${active.name} ${active.version}...`);
   const launch = active.entry.kind === 'python' ? packageLaunch(active.root, active.entry) : undefined;
-  const algorithm = await startAlgorithm({ root: active.root, name: active.name, version: active.version, output, ...(launch === undefined ? {} : { adapter: launch.adapter, env: launch.env }) });
+  const algorithm = await startAlgorithm({
+    root: active.root,
+    name: active.name,
+    version: active.version,
+    output,
+    ...(launch === undefined ? {} : { adapter: launch.adapter, env: launch.env }),
+  });
   let run: Awaited<ReturnType<typeof runStep>>;
   try {
     run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
   } finally {
     await algorithm.close();
   }
-  const document = { package: { name: active.name, version: active.version }, ...stepRunDocument(run.outcome, { startup_ms: algorithm.startupMs, ...run.timings }) };
+  const document = {
+    package: { name: active.name, version: active.version },
+    ...stepRunDocument(run.outcome, { startup_ms: algorithm.startupMs, ...run.timings }),
+  };
   output.result(document, () => `${active.name} ${active.version}\n${formatStepRun(document, relative(process.cwd(), image.path))}`);
   return document.status === 'OK' ? ExitCodes.success : ExitCodes.failure;
 }
@@ -148,7 +182,10 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
   const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, example, root);
   for (const path of options.allowPath ?? []) {
-    if (!existsSync(path) || !statSync(path).isDirectory()) throw new UsageError(`--allow-path ${resolve(path)} is not a folder; pass folders whose files callers may name`, { example: `${commandExample('serve', 0)} --allow-path /srv/images` });
+    if (!existsSync(path) || !statSync(path).isDirectory())
+      throw new UsageError(`--allow-path ${resolve(path)} is not a folder; pass folders whose files callers may name`, {
+        example: `${commandExample('serve', 0)} --allow-path /srv/images`,
+      });
   }
   const exposedExample = commandExample('serve', 2);
   const token = await serveToken(options.tokenFile, process.env, exposedExample);
@@ -165,7 +202,10 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
       ...(options.allowPath === undefined ? {} : { allowPaths: options.allowPath.map((path) => resolve(path)) }),
     }),
   );
-  output.result({ url: served.url, store: served.storeRoot }, () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`);
+  output.result(
+    { url: served.url, store: served.storeRoot },
+    () => `procvision runner listening on ${served.url} (store ${served.storeRoot}); Ctrl-C stops it`,
+  );
   await served.closed;
   return ExitCodes.success;
 }
@@ -175,7 +215,8 @@ async function asServeUsageError<Result>(example: string, exposedExample: string
   try {
     return await asUsageError(example, start);
   } catch (error) {
-    if (ProcVisionError.isInstance(error) && error.code === '3002') throw new UsageError(error.message, { example: exposedExample, code: error.code, cause: error });
+    if (ProcVisionError.isInstance(error) && error.code === '3002')
+      throw new UsageError(error.message, { example: exposedExample, code: error.code, cause: error });
     throw error;
   }
 }

@@ -24,7 +24,12 @@ export async function validateCommand(project: string | undefined, options: Vali
   const policy = await zipSignaturePolicy(options);
   if (options.zip !== undefined && existsSync(options.zip)) {
     const { callerFileLimits } = await import('@procvision/runner');
-    await checkCallerPath(options.zip, { field: '--zip', maxBytes: callerFileLimits.zipBytes, hint: 'pass a delivery zip file', example: 'procvision validate --zip screw-check-v1.0.0-linux-x64-offline.zip' });
+    await checkCallerPath(options.zip, {
+      field: '--zip',
+      maxBytes: callerFileLimits.zipBytes,
+      hint: 'pass a delivery zip file',
+      example: 'procvision validate --zip screw-check-v1.0.0-linux-x64-offline.zip',
+    });
   }
   const zipOnly = project === undefined && options.zip !== undefined && options.manifest === undefined && !existsSync('manifest.json');
   if (!zipOnly) await validateProject(checks, project ?? '.', options, output);
@@ -59,7 +64,12 @@ async function validateProject(checks: CheckList, project: string, options: Vali
   const entry = parseEntryPoint(manifest.entry_point);
   try {
     const build = await prepareProject({ root, entry }, output);
-    checks.pass('build', build.compiled ? `compiled ${build.source} to ${entry.modulePath} in ${build.durationMs} ms` : `no TypeScript source for ${entry.modulePath}; using it as it is`);
+    checks.pass(
+      'build',
+      build.compiled
+        ? `compiled ${build.source} to ${entry.modulePath} in ${build.durationMs} ms`
+        : `no TypeScript source for ${entry.modulePath}; using it as it is`,
+    );
   } catch (error) {
     if (!UsageError.isInstance(error)) throw error;
     checks.fail('build', error.message);

@@ -35,7 +35,9 @@ function projectFacts(project: string): ProjectFacts {
     }
     const samples = join(project, 'samples');
     if (existsSync(samples) && statSync(samples).isDirectory()) {
-      const image = readdirSync(samples).sort().find((file) => /\.(png|jpe?g|bmp|tiff?|webp)$/i.test(file));
+      const image = readdirSync(samples)
+        .sort()
+        .find((file) => /\.(png|jpe?g|bmp|tiff?|webp)$/i.test(file));
       if (image !== undefined) facts.image = join(project, 'samples', image);
     }
   } catch {
@@ -56,7 +58,8 @@ function readSmallJson(path: string): unknown {
 
 /** The first installed package of a store and a PID that is active (else one it supports). */
 function storeFacts(store: string): ProjectFacts {
-  const registry = readSmallJson(join(store, 'registry.json')) as { packages?: Array<{ name?: unknown; version?: unknown; supported_pids?: unknown }> } | undefined;
+  const registry = readSmallJson(join(store, 'registry.json')) as
+    { packages?: Array<{ name?: unknown; version?: unknown; supported_pids?: unknown }> } | undefined;
   const active = readSmallJson(join(store, 'active.json')) as Record<string, { name?: unknown; version?: unknown }> | undefined;
   const facts: ProjectFacts = {};
   const [activePid, binding] = Object.entries(active ?? {})[0] ?? [];
@@ -84,7 +87,12 @@ export function fillExample(template: string, context: ExampleContext = {}): str
     store: context.store === undefined ? defaults.store : shellQuote(context.store),
     project: context.project === undefined ? defaults.project : shellQuote(context.project),
     pid: facts.pid ?? defaults.pid,
-    image: facts.image === undefined ? (context.project === undefined ? defaults.image : shellQuote(join(context.project, defaults.image))) : shellQuote(facts.image),
+    image:
+      facts.image === undefined
+        ? context.project === undefined
+          ? defaults.image
+          : shellQuote(join(context.project, defaults.image))
+        : shellQuote(facts.image),
     name: facts.name ?? defaults.name,
     version: facts.version ?? defaults.version,
   };

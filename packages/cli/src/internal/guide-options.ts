@@ -49,6 +49,9 @@ async function parseGuideInfo(value: string, example: string): Promise<unknown> 
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UsageError(`${source} is not valid JSON (${(error as Error).message}); pass JSON such as '[{"label": "screw"}]' or @file.json.`, { code: '1006', example });
+    throw new UsageError(`${source} is not valid JSON (${(error as Error).message}); pass JSON such as '[{"label": "screw"}]' or @file.json.`, {
+      code: '1006',
+      example,
+    });
   }
 }

@@ -55,6 +55,8 @@ export async function loadProject(project: string, command: string, manifestPath
     return { root, manifestPath: path, manifest, warnings, entry: { modulePath: entry.modulePath, exportName: entry.exportName } };
   } catch (error) {
     if (!ContractError.isInstance(error)) throw error;
-    throw new UsageError(`${error.message}. Fix manifest.json (\`procvision validate ${project}\` shows every check).`, { example: `procvision validate ${project}` });
+    throw new UsageError(`${error.message}. Fix manifest.json (\`procvision validate ${project}\` shows every check).`, {
+      example: `procvision validate ${project}`,
+    });
   }
 }

@@ -21,7 +21,8 @@ async function asUsage<Result>(options: CallerPathOptions, work: () => Promise<R
   try {
     return await work();
   } catch (error) {
-    if (CallerFileError.isCallerFileError(error)) throw new UsageError(`${error.message}; ${options.hint}.`, { example: options.example, code: error.code, cause: error });
+    if (CallerFileError.isCallerFileError(error))
+      throw new UsageError(`${error.message}; ${options.hint}.`, { example: options.example, code: error.code, cause: error });
     throw error;
   }
 }

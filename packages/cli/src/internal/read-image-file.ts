@@ -44,7 +44,10 @@ export async function readImageFile(file: string, example: string, flag = '--ima
     .raw()
     .toBuffer()
     .catch((error: unknown) => {
-      throw new UsageError(`${path} is damaged or truncated: its ${format.toUpperCase()} header reads but its pixels do not decode (${(error as Error).message}); pass a whole JPEG or PNG file.`, { example, cause: error });
+      throw new UsageError(
+        `${path} is damaged or truncated: its ${format.toUpperCase()} header reads but its pixels do not decode (${(error as Error).message}); pass a whole JPEG or PNG file.`,
+        { example, cause: error },
+      );
     });
   if (format === 'jpeg' || format === 'png') return { path, bytes, encoding: format, width, height, format };
   const png = await sharp(bytes).png().toBuffer();

@@ -8,7 +8,15 @@ import { UsageError } from '../usage-error.js';
  * script). Flags win over them. `PROCVISION_STORE` and `PROCVISION_TOKEN` are read where the
  * store root and the token are resolved; they are listed here so deploy/ can be checked.
  */
-export const serveEnvironmentNames = ['PROCVISION_HOST', 'PROCVISION_PORT', 'PROCVISION_STORE', 'PROCVISION_TOKEN_FILE', 'PROCVISION_TOKEN', 'PROCVISION_LOG_LEVEL', 'PROCVISION_ALLOW_PATHS'] as const;
+export const serveEnvironmentNames = [
+  'PROCVISION_HOST',
+  'PROCVISION_PORT',
+  'PROCVISION_STORE',
+  'PROCVISION_TOKEN_FILE',
+  'PROCVISION_TOKEN',
+  'PROCVISION_LOG_LEVEL',
+  'PROCVISION_ALLOW_PATHS',
+] as const;
 
 /** Default address and port of `runner serve`. */
 export const serveDefaults = { host: '127.0.0.1', port: 7070, logLevel: 'info' as LogLevel };
@@ -37,9 +45,19 @@ export function applyServeEnvironment(flags: Partial<ServeOptions> & { logLevel?
     if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`PROCVISION_PORT must be a port 0..65535, got '${text}'`, { example });
   }
   const levelText = flags.logLevel ?? (blank(env.PROCVISION_LOG_LEVEL) ? serveDefaults.logLevel : env.PROCVISION_LOG_LEVEL!.trim().toLowerCase());
-  if (!(logLevels as readonly string[]).includes(levelText)) throw new UsageError(`${flags.logLevel === undefined ? 'PROCVISION_LOG_LEVEL' : '--log-level'} must be debug, info, warn or error, got '${levelText}'`, { example });
+  if (!(logLevels as readonly string[]).includes(levelText))
+    throw new UsageError(`${flags.logLevel === undefined ? 'PROCVISION_LOG_LEVEL' : '--log-level'} must be debug, info, warn or error, got '${levelText}'`, {
+      example,
+    });
   const tokenFile = flags.tokenFile ?? (blank(env.PROCVISION_TOKEN_FILE) ? undefined : env.PROCVISION_TOKEN_FILE!.trim());
-  const allowPath = flags.allowPath ?? (blank(env.PROCVISION_ALLOW_PATHS) ? undefined : env.PROCVISION_ALLOW_PATHS!.split(delimiter).map((item) => item.trim()).filter((item) => item !== ''));
+  const allowPath =
+    flags.allowPath ??
+    (blank(env.PROCVISION_ALLOW_PATHS)
+      ? undefined
+      : env
+          .PROCVISION_ALLOW_PATHS!.split(delimiter)
+          .map((item) => item.trim())
+          .filter((item) => item !== ''));
   return {
     ...flags,
     host,

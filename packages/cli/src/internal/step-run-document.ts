@@ -50,7 +50,11 @@ export function formatStepRun(document: StepRunDocument, imageLabel: string): st
     return `${phase}: ${String(result['status'])}${code}${verdict}${reason}${message}`;
   };
   const lines = [describe(document.pre_execute, 'pre_execute'), describe(document.execute, 'execute'), `image: ${imageLabel}`];
-  lines.push(`timings (ms): ${Object.entries(document.timings).map(([key, value]) => `${key.replace(/_ms$/, '')} ${value}`).join(', ')}`);
+  lines.push(
+    `timings (ms): ${Object.entries(document.timings)
+      .map(([key, value]) => `${key.replace(/_ms$/, '')} ${value}`)
+      .join(', ')}`,
+  );
   for (const warning of document.warnings) lines.push(`warning: ${warning}`);
   if (document.diagnostics !== null) lines.push(`diagnostics: ${JSON.stringify(document.diagnostics)}`);
   if (document.report) lines.push(`report: ${document.report.html}`);

@@ -10,7 +10,10 @@ export function formatPackageList(document: { store: string; packages: StorePack
   if (document.packages.length === 0) return `no packages installed in ${document.store}`;
   const lines = document.packages.map((entry) => {
     const pids = entry.active_pids.length === 0 ? 'not active' : `active for ${entry.active_pids.join(', ')}`;
-    const kind = entry.python === undefined ? 'node' : `python ${entry.python.python_version} (${entry.python.venv_python} from ${entry.python.executable}, SDK ${entry.python.generation})`;
+    const kind =
+      entry.python === undefined
+        ? 'node'
+        : `python ${entry.python.python_version} (${entry.python.venv_python} from ${entry.python.executable}, SDK ${entry.python.generation})`;
     return `${entry.name} ${entry.version}  ${kind}  ${entry.state}  PIDs ${supportedPidsText(entry)}  ${pids}`;
   });
   return [`store ${document.store}`, ...lines].join('\n');

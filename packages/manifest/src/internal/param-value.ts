@@ -40,7 +40,9 @@ export function paramValueIssues(spec: ParamSpec, value: unknown): ContractIssue
       return [];
     }
     case 'enum':
-      return (spec.choices as unknown[]).includes(value) ? [] : single(`expected one of ${spec.choices.map((choice) => JSON.stringify(choice)).join(', ')}${got}`);
+      return (spec.choices as unknown[]).includes(value)
+        ? []
+        : single(`expected one of ${spec.choices.map((choice) => JSON.stringify(choice)).join(', ')}${got}`);
     case 'rect': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return single(`expected a rect {x, y, width, height}${got}`);
       const result = rectSchema.safeParse(value, { reportInput: true });

@@ -42,13 +42,16 @@ export async function readCentralDirectory(zipPath: string, limits: ZipLimits): 
     await handle.close();
   }
   if (typeof end === 'string') throw zipError('2001', zipPath, null, end);
-  if (end.entryCount > limits.maxEntries) throw zipError('2001', zipPath, null, `declares ${end.entryCount} entries, more than the limit of ${limits.maxEntries}`);
-  if (end.centralDirectoryOffset + end.centralDirectorySize > end.endRecordOffset) throw zipError('2001', zipPath, null, 'the central directory overlaps its end record or lies outside the file');
+  if (end.entryCount > limits.maxEntries)
+    throw zipError('2001', zipPath, null, `declares ${end.entryCount} entries, more than the limit of ${limits.maxEntries}`);
+  if (end.centralDirectoryOffset + end.centralDirectorySize > end.endRecordOffset)
+    throw zipError('2001', zipPath, null, 'the central directory overlaps its end record or lies outside the file');
   const openFile = unzipper.Open.file as (path: string, options: { tailSize: number }) => Promise<unzipper.CentralDirectory>;
   const directory = await openFile(zipPath, { tailSize: Math.max(80, end.tailLength) }).catch((error: unknown) => {
     throw zipError('2001', zipPath, null, `unreadable central directory (${(error as Error).message})`, error);
   });
-  if (directory.files.length !== end.entryCount) throw zipError('2001', zipPath, null, `the central directory holds ${directory.files.length} entries but the end record declares ${end.entryCount}`);
+  if (directory.files.length !== end.entryCount)
+    throw zipError('2001', zipPath, null, `the central directory holds ${directory.files.length} entries but the end record declares ${end.entryCount}`);
   const seenNames = new Set<string>();
   const seenKeys = new Map<string, string>();
   let totalBytes = 0;
@@ -73,9 +76,11 @@ export async function readCentralDirectory(zipPath: string, limits: ZipLimits): 
     seenNames.add(name);
     seenKeys.set(key, name);
     if (isDirectory && file.uncompressedSize !== 0) fail('is a directory entry with content');
-    if (file.uncompressedSize > limits.maxEntryBytes) fail(`is ${file.uncompressedSize} bytes uncompressed, more than the per-entry limit of ${limits.maxEntryBytes}`);
+    if (file.uncompressedSize > limits.maxEntryBytes)
+      fail(`is ${file.uncompressedSize} bytes uncompressed, more than the per-entry limit of ${limits.maxEntryBytes}`);
     const ratio = file.compressedSize === 0 ? (file.uncompressedSize === 0 ? 0 : Infinity) : file.uncompressedSize / file.compressedSize;
-    if (ratio > limits.maxCompressionRatio) fail(`expands ${file.compressedSize} bytes to ${file.uncompressedSize} (ratio above ${limits.maxCompressionRatio}:1, a zip bomb)`);
+    if (ratio > limits.maxCompressionRatio)
+      fail(`expands ${file.compressedSize} bytes to ${file.uncompressedSize} (ratio above ${limits.maxCompressionRatio}:1, a zip bomb)`);
     totalBytes += file.uncompressedSize;
     totalCompressed += file.compressedSize;
     if (totalBytes > limits.maxTotalBytes) fail(`brings the total uncompressed size above the limit of ${limits.maxTotalBytes} bytes`);
@@ -88,7 +93,8 @@ export async function readCentralDirectory(zipPath: string, limits: ZipLimits): 
       open: () => file.stream(),
     });
   }
-  if (totalCompressed > fileSize) throw zipError('2001', zipPath, null, `entries claim ${totalCompressed} compressed bytes, more than the file's ${fileSize} bytes`);
+  if (totalCompressed > fileSize)
+    throw zipError('2001', zipPath, null, `entries claim ${totalCompressed} compressed bytes, more than the file's ${fileSize} bytes`);
   checkNoOverlap(zipPath, directory.files, end.centralDirectoryOffset);
   checkNoFileDirectoryClash(zipPath, entries);
   return { fileSize, entries };

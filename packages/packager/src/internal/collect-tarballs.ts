@@ -23,19 +23,36 @@ function cachePath(cacheDir: string, integrity: string): string {
  * each copy's sha512 against the lockfile (2008 on mismatch). First-party `file:` tarballs are
  * already there and are checked the same way. Returns package path -> zip entry name.
  */
-export async function collectTarballs(installSet: readonly InstalledPackage[], projectDir: string, cacheDir: string, onTarball: (done: number) => void): Promise<Map<string, string>> {
+export async function collectTarballs(
+  installSet: readonly InstalledPackage[],
+  projectDir: string,
+  cacheDir: string,
+  onTarball: (done: number) => void,
+): Promise<Map<string, string>> {
   const registryPackages = installSet.filter((entry) => !entry.resolved.startsWith('file:'));
   const missing = registryPackages.filter((entry) => !existsSync(cachePath(cacheDir, entry.integrity)));
   if (missing.length > 0) await runNpm(['cache', 'add', ...missing.map((entry) => entry.resolved)], { cwd: projectDir, cacheDir, network: 'user' });
   const entries = new Map<string, string>();
   let done = 0;
   for (const entry of installSet) {
-    const relativeName = entry.resolved.startsWith('file:') ? entry.resolved.slice('file:'.length).replace(/^\.\//, '') : `npm-packages/${tarballFileName(entry.name, entry.version)}`;
-    if (!relativeName.startsWith('npm-packages/')) throw new ProcVisionError('2004', `${entry.name}@${entry.version} resolves to ${entry.resolved}; only registry packages and first-party workspace packages can be delivered`);
+    const relativeName = entry.resolved.startsWith('file:')
+      ? entry.resolved.slice('file:'.length).replace(/^\.\//, '')
+      : `npm-packages/${tarballFileName(entry.name, entry.version)}`;
+    if (!relativeName.startsWith('npm-packages/'))
+      throw new ProcVisionError(
+        '2004',
+        `${entry.name}@${entry.version} resolves to ${entry.resolved}; only registry packages and first-party workspace packages can be delivered`,
+      );
     const target = join(projectDir, ...relativeName.split('/'));
     if (!entry.resolved.startsWith('file:')) await copyFile(cachePath(cacheDir, entry.integrity), target);
-    const digest = `sha512-${createHash('sha512').update(await readFile(target)).digest('base64')}`;
-    if (digest !== entry.integrity) throw new ProcVisionError('2008', `${relativeName}: sha512 of ${entry.name}@${entry.version} (${digest.slice(0, 20)}...) differs from the lockfile integrity (${entry.integrity.slice(0, 20)}...)`);
+    const digest = `sha512-${createHash('sha512')
+      .update(await readFile(target))
+      .digest('base64')}`;
+    if (digest !== entry.integrity)
+      throw new ProcVisionError(
+        '2008',
+        `${relativeName}: sha512 of ${entry.name}@${entry.version} (${digest.slice(0, 20)}...) differs from the lockfile integrity (${entry.integrity.slice(0, 20)}...)`,
+      );
     entries.set(entry.path, relativeName);
     done += 1;
     onTarball(done);

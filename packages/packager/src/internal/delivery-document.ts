@@ -20,7 +20,12 @@ export interface DeliveryFacts {
 }
 
 /** Builds delivery.json: sha256 + size of every source (sorted by name) and the install set. */
-export async function createDelivery(facts: DeliveryFacts, sources: readonly ZipSource[], installSet: readonly InstalledPackage[], tarballs: Map<string, string>): Promise<Delivery> {
+export async function createDelivery(
+  facts: DeliveryFacts,
+  sources: readonly ZipSource[],
+  installSet: readonly InstalledPackage[],
+  tarballs: Map<string, string>,
+): Promise<Delivery> {
   const files: Delivery['files'] = {};
   for (const source of [...sources].sort((left, right) => (left.name < right.name ? -1 : 1))) files[source.name] = await hashFile(source.path);
   const dependencies: DeliveryDependency[] = installSet.map((entry) => ({

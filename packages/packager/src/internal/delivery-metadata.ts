@@ -43,14 +43,16 @@ export interface SignaturePolicy {
 export function checkSignature(zipPath: string, deliveryBytes: Buffer, signatureBytes: Buffer | null, policy: SignaturePolicy): SignatureStatus {
   const trustedKeys = policy.trustedKeys ?? [];
   if (signatureBytes === null) {
-    if (policy.requireSignature === true) throw zipError('2008', zipPath, 'SIGNATURE', 'is missing but signatures are required (package the zip with a signing key)');
+    if (policy.requireSignature === true)
+      throw zipError('2008', zipPath, 'SIGNATURE', 'is missing but signatures are required (package the zip with a signing key)');
     return { signed: false, verified: false, keyId: null };
   }
   const parsed = signatureFileSchema.safeParse(parseJsonEntry(zipPath, 'SIGNATURE', signatureBytes, '2008'));
   if (!parsed.success) throw zipError('2008', zipPath, 'SIGNATURE', `is malformed: ${describeIssues(parsed.error)}`);
   const signature: SignatureFile = parsed.data;
   if (trustedKeys.length === 0) {
-    if (policy.requireSignature === true) throw zipError('2008', zipPath, 'SIGNATURE', 'cannot be checked: signatures are required but no trusted keys are configured');
+    if (policy.requireSignature === true)
+      throw zipError('2008', zipPath, 'SIGNATURE', 'cannot be checked: signatures are required but no trusted keys are configured');
     return { signed: true, verified: false, keyId: signature.key_id };
   }
   try {
@@ -85,9 +87,15 @@ export function checkLockfile(zipPath: string, delivery: Delivery, bytes: Buffer
   }
   for (const dependency of delivery.dependencies) {
     const entry = lockfile.packages[dependency.path];
-    if (entry === undefined) throw zipError('2004', zipPath, name, `has no entry for ${dependency.path} (${dependency.name}@${dependency.version}) listed in delivery.json`);
+    if (entry === undefined)
+      throw zipError('2004', zipPath, name, `has no entry for ${dependency.path} (${dependency.name}@${dependency.version}) listed in delivery.json`);
     if (entry.version !== dependency.version || entry.integrity !== dependency.integrity) {
-      throw zipError('2008', zipPath, name, `entry ${dependency.path} (${entry.version ?? '?'}, ${entry.integrity ?? '?'}) differs from delivery.json (${dependency.version}, ${dependency.integrity})`);
+      throw zipError(
+        '2008',
+        zipPath,
+        name,
+        `entry ${dependency.path} (${entry.version ?? '?'}, ${entry.integrity ?? '?'}) differs from delivery.json (${dependency.version}, ${dependency.integrity})`,
+      );
     }
   }
 }

@@ -33,7 +33,8 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
   const byName = new Map(entries.map((entry) => [entry.name, entry]));
   for (const name of metadataNames) {
     const entry = byName.get(name);
-    if (entry !== undefined && entry.uncompressedSize > limits.maxMetadataBytes) throw zipError('2001', zipPath, name, `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`);
+    if (entry !== undefined && entry.uncompressedSize > limits.maxMetadataBytes)
+      throw zipError('2001', zipPath, name, `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`);
   }
   const budget: ByteBudget = { remaining: limits.maxTotalBytes };
   const place = async (entry: ZipEntry): Promise<string | null> => {
@@ -47,7 +48,12 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
     const entry = byName.get(name);
     if (entry === undefined) {
       if (missingCode === null) return null;
-      throw zipError(missingCode, zipPath, name, missingCode === '2002' ? 'is missing: a delivery zip needs manifest.json at its root' : 'is missing from the zip');
+      throw zipError(
+        missingCode,
+        zipPath,
+        name,
+        missingCode === '2002' ? 'is missing: a delivery zip needs manifest.json at its root' : 'is missing from the zip',
+      );
     }
     const digest = await readEntry(zipPath, entry, { kind: 'memory' }, budget);
     const path = await place(entry);
@@ -62,9 +68,16 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
 
   const checkDigest = (entry: ZipEntry, digest: EntryDigest): void => {
     const listed = delivery.files[entry.name];
-    if (listed !== undefined && digest.sha256 !== listed.sha256) throw zipError('2008', zipPath, entry.name, `sha256 ${digest.sha256} differs from delivery.json (${listed.sha256}): the file was altered`);
+    if (listed !== undefined && digest.sha256 !== listed.sha256)
+      throw zipError('2008', zipPath, entry.name, `sha256 ${digest.sha256} differs from delivery.json (${listed.sha256}): the file was altered`);
     for (const dependency of delivery.dependencies.filter((candidate) => candidate.tarball === entry.name)) {
-      if (`sha512-${digest.sha512 ?? ''}` !== dependency.integrity) throw zipError('2008', zipPath, entry.name, `sha512 does not match the lockfile integrity of ${dependency.name}@${dependency.version}: the tarball was altered`);
+      if (`sha512-${digest.sha512 ?? ''}` !== dependency.integrity)
+        throw zipError(
+          '2008',
+          zipPath,
+          entry.name,
+          `sha512 does not match the lockfile integrity of ${dependency.name}@${dependency.version}: the tarball was altered`,
+        );
     }
   };
   const metadata = new Map<string, Buffer>();
@@ -75,7 +88,10 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
     checkDigest(entry, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), sha512: null, bytes });
     metadata.set(name, bytes);
   }
-  const { manifest, warnings: manifestWarnings } = parseManifest(parseJsonEntry(zipPath, 'manifest.json', metadata.get('manifest.json') ?? Buffer.alloc(0), '2002'), { source: `${zipPath}: entry "manifest.json"` });
+  const { manifest, warnings: manifestWarnings } = parseManifest(
+    parseJsonEntry(zipPath, 'manifest.json', metadata.get('manifest.json') ?? Buffer.alloc(0), '2002'),
+    { source: `${zipPath}: entry "manifest.json"` },
+  );
   if (manifest.name !== delivery.name || manifest.version !== delivery.version) {
     throw zipError('2001', zipPath, 'manifest.json', `names ${manifest.name}@${manifest.version} but delivery.json names ${delivery.name}@${delivery.version}`);
   }
@@ -106,7 +122,8 @@ function checkListing(zipPath: string, entries: ZipEntry[], delivery: Delivery):
     present.add(entry.name);
     const listed = delivery.files[entry.name];
     if (listed === undefined) throw zipError('2001', zipPath, entry.name, 'is not listed in delivery.json (every file of the zip must be)');
-    if (listed.size !== entry.uncompressedSize) throw zipError('2008', zipPath, entry.name, `is ${entry.uncompressedSize} bytes but delivery.json lists ${listed.size}: the file was altered`);
+    if (listed.size !== entry.uncompressedSize)
+      throw zipError('2008', zipPath, entry.name, `is ${entry.uncompressedSize} bytes but delivery.json lists ${listed.size}: the file was altered`);
   }
   for (const name of Object.keys(delivery.files)) {
     if (present.has(name)) continue;
@@ -114,6 +131,7 @@ function checkListing(zipPath: string, entries: ZipEntry[], delivery: Delivery):
     throw zipError(code, zipPath, name, 'is listed in delivery.json but missing from the zip');
   }
   for (const dependency of delivery.dependencies) {
-    if (!present.has(dependency.tarball)) throw zipError('2004', zipPath, dependency.tarball, `is missing: it carries ${dependency.name}@${dependency.version} of the install set`);
+    if (!present.has(dependency.tarball))
+      throw zipError('2004', zipPath, dependency.tarball, `is missing: it carries ${dependency.name}@${dependency.version} of the install set`);
   }
 }

@@ -55,14 +55,16 @@ export async function readEntry(zipPath: string, entry: ZipEntry, sink: EntrySin
       callback(null, sink.kind === 'file' ? chunk : undefined);
     },
   });
-  const target = sink.kind === 'file' ? createWriteStream(sink.path, { flags: 'wx', mode: 0o644 }) : new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const target =
+    sink.kind === 'file' ? createWriteStream(sink.path, { flags: 'wx', mode: 0o644 }) : new Writable({ write: (_chunk, _encoding, callback) => callback() });
   try {
     await pipeline(entry.open(), meter, target);
   } catch (error) {
     if (ProcVisionError.isInstance(error)) throw error;
     throw zipError('2001', zipPath, entry.name, `cannot be read (${(error as Error).message})`, error);
   }
-  if (size !== entry.uncompressedSize) throw zipError('2001', zipPath, entry.name, `holds ${size} bytes but the central directory declares ${entry.uncompressedSize}`);
+  if (size !== entry.uncompressedSize)
+    throw zipError('2001', zipPath, entry.name, `holds ${size} bytes but the central directory declares ${entry.uncompressedSize}`);
   if (crc >>> 0 !== entry.crc32) throw zipError('2001', zipPath, entry.name, 'fails its CRC-32 check (corrupt entry)');
   return { size, sha256: sha256.digest('hex'), sha512: sha512?.digest('base64') ?? null, bytes: sink.kind === 'memory' ? Buffer.concat(kept) : null };
 }

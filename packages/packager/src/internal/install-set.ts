@@ -51,7 +51,14 @@ export async function readInstallSet(projectDir: string): Promise<InstalledPacka
     }
     const integrity = entry.integrity.split(/\s+/).find((part) => part.startsWith('sha512-'));
     if (integrity === undefined) throw new ProcVisionError('2004', `${lockPath}: "${path}" has no sha512 integrity (found "${entry.integrity}")`);
-    result.push({ path, name: entry.name ?? nameFromPath(path), version: entry.version, resolved: entry.resolved, integrity, hasInstallScript: entry.hasInstallScript === true });
+    result.push({
+      path,
+      name: entry.name ?? nameFromPath(path),
+      version: entry.version,
+      resolved: entry.resolved,
+      integrity,
+      hasInstallScript: entry.hasInstallScript === true,
+    });
   }
   return result;
 }

@@ -27,7 +27,8 @@ async function walk(root: string, relative: string, into: ZipSource[]): Promise<
  * the entry point module is among them.
  */
 export async function listProjectFiles(projectDir: string, manifest: Manifest): Promise<ZipSource[]> {
-  if (!existsSync(join(projectDir, 'dist'))) throw new ProcVisionError('2005', `${projectDir}: no dist/ folder; build the project first (or give it a "build" script)`);
+  if (!existsSync(join(projectDir, 'dist')))
+    throw new ProcVisionError('2005', `${projectDir}: no dist/ folder; build the project first (or give it a "build" script)`);
   const sources: ZipSource[] = [];
   await walk(projectDir, 'dist', sources);
   if (existsSync(join(projectDir, 'assets'))) await walk(projectDir, 'assets', sources);
@@ -35,13 +36,17 @@ export async function listProjectFiles(projectDir: string, manifest: Manifest): 
   for (const { field, path } of manifestAssetPaths(manifest)) {
     const asset = path.replace(/^\.\//, '');
     if (names.has(asset)) continue;
-    if (!existsSync(join(projectDir, asset))) throw new ProcVisionError('1003', `manifest.json ${field} names "${asset}" but ${join(projectDir, asset)} does not exist`);
+    if (!existsSync(join(projectDir, asset)))
+      throw new ProcVisionError('1003', `manifest.json ${field} names "${asset}" but ${join(projectDir, asset)} does not exist`);
     await walk(projectDir, asset, sources);
     names.add(asset);
   }
   const entryModule = manifest.entry_point.slice(0, manifest.entry_point.lastIndexOf(':')).replace(/^\.\//, '');
   if (!names.has(entryModule)) {
-    throw new ProcVisionError('2001', `manifest.json entry_point "${manifest.entry_point}" must name a module among the packaged files (dist/, assets/); ${entryModule} is not one of them`);
+    throw new ProcVisionError(
+      '2001',
+      `manifest.json entry_point "${manifest.entry_point}" must name a module among the packaged files (dist/, assets/); ${entryModule} is not one of them`,
+    );
   }
   return sources;
 }

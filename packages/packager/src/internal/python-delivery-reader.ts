@@ -50,10 +50,16 @@ function generationOf(sdkVersion: string | null, hasBootstrap: boolean): PythonS
  * directory rules of our zips, the layout, the signature over the listing, no source
  * distributions in wheels/, manifest.json for its generation.
  */
-export async function readPythonDeliveryZip(zipPath: string, limits: ZipLimits, policy: SignaturePolicy, destination: string | null): Promise<PythonZipReading> {
+export async function readPythonDeliveryZip(
+  zipPath: string,
+  limits: ZipLimits,
+  policy: SignaturePolicy,
+  destination: string | null,
+): Promise<PythonZipReading> {
   const { entries } = await readCentralDirectory(zipPath, limits);
   const folder = pythonProjectFolder(entries);
-  if (folder === null) throw zipError('2002', zipPath, null, 'is neither a ProcVision delivery zip (no delivery.json) nor a Python SDK delivery zip (no <folder>/manifest.json)');
+  if (folder === null)
+    throw zipError('2002', zipPath, null, 'is neither a ProcVision delivery zip (no delivery.json) nor a Python SDK delivery zip (no <folder>/manifest.json)');
   const layout = checkPythonZipLayout(zipPath, entries, folder);
   const metadataNames = new Set([`${folder}/manifest.json`, `${folder}/requirements.txt`, `${folder}/deploy_bootstrap.json`, 'SIGNATURE']);
   const kept = new Map<string, Buffer>();
@@ -61,7 +67,8 @@ export async function readPythonDeliveryZip(zipPath: string, limits: ZipLimits, 
   const budget: ByteBudget = { remaining: limits.maxTotalBytes };
   for (const entry of entries) {
     const isMetadata = metadataNames.has(entry.name);
-    if (isMetadata && entry.uncompressedSize > limits.maxMetadataBytes) throw zipError('2001', zipPath, entry.name, `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`);
+    if (isMetadata && entry.uncompressedSize > limits.maxMetadataBytes)
+      throw zipError('2001', zipPath, entry.name, `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`);
     const path = await place(zipPath, destination, entry, layout.targetOf(entry.name));
     if (entry.isDirectory) continue;
     const digest = await readEntry(zipPath, entry, isMetadata ? { kind: 'memory' } : path === null ? { kind: 'discard' } : { kind: 'file', path }, budget);
@@ -75,13 +82,25 @@ export async function readPythonDeliveryZip(zipPath: string, limits: ZipLimits, 
   const signature = checkSignature(zipPath, listing, kept.get('SIGNATURE') ?? null, policy);
   const wheelFiles = entries.filter((entry) => !entry.isDirectory && entry.name.startsWith('wheels/')).map((entry) => entry.name.slice('wheels/'.length));
   for (const file of wheelFiles) {
-    if (sdistPattern.test(file)) throw zipError('2025', zipPath, `wheels/${file}`, 'is a source distribution: building it on the station needs a compiler and a network; ship binary wheels only (pip download --only-binary=:all:, or pip wheel)');
+    if (sdistPattern.test(file))
+      throw zipError(
+        '2025',
+        zipPath,
+        `wheels/${file}`,
+        'is a source distribution: building it on the station needs a compiler and a network; ship binary wheels only (pip download --only-binary=:all:, or pip wheel)',
+      );
     if (!file.endsWith('.whl')) throw zipError('2025', zipPath, `wheels/${file}`, 'is not a wheel (.whl); wheels/ may hold binary wheels only');
   }
   const manifestBytes = kept.get(`${folder}/manifest.json`);
   if (manifestBytes === undefined) throw zipError('2002', zipPath, `${folder}/manifest.json`, 'is missing');
   const requirementsBytes = kept.get(`${folder}/requirements.txt`);
-  if (requirementsBytes === undefined) throw zipError('2022', zipPath, `${folder}/requirements.txt`, 'is missing: the install needs it (pip install --no-index --find-links wheels -r requirements.txt)');
+  if (requirementsBytes === undefined)
+    throw zipError(
+      '2022',
+      zipPath,
+      `${folder}/requirements.txt`,
+      'is missing: the install needs it (pip install --no-index --find-links wheels -r requirements.txt)',
+    );
   const bootstrapBytes = kept.get(`${folder}/deploy_bootstrap.json`);
   const bootstrap = bootstrapBytes === undefined ? null : parseBootstrap(zipPath, `${folder}/deploy_bootstrap.json`, bootstrapBytes);
   const sdkWheel = wheelFiles.find((file) => /^procvision[-_.]algorithm[-_.]sdk-/i.test(file));
@@ -94,12 +113,30 @@ export async function readPythonDeliveryZip(zipPath: string, limits: ZipLimits, 
   } catch (error) {
     throw new ProcVisionError('2020', (error as Error).message, { cause: error, details: { zip: zipPath, entry: `${folder}/manifest.json`, generation } });
   }
-  return { folder, manifest, generation, sdkVersion, bootstrap, requirements: requirementsBytes.toString('utf8'), wheels: wheelFiles, listing, signature, entryCount: entries.length, totalBytes: limits.maxTotalBytes - budget.remaining };
+  return {
+    folder,
+    manifest,
+    generation,
+    sdkVersion,
+    bootstrap,
+    requirements: requirementsBytes.toString('utf8'),
+    wheels: wheelFiles,
+    listing,
+    signature,
+    entryCount: entries.length,
+    totalBytes: limits.maxTotalBytes - budget.remaining,
+  };
 }
 
 function parseBootstrap(zipPath: string, name: string, bytes: Buffer): Record<string, unknown> {
   const value = parseJsonEntry(zipPath, name, bytes, '2001');
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw zipError('2021', zipPath, name, 'must be a JSON object such as {"python_version": "3.11", "abi": "cp311", "implementation": "", "has_embedded_python": false}');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw zipError(
+      '2021',
+      zipPath,
+      name,
+      'must be a JSON object such as {"python_version": "3.11", "abi": "cp311", "implementation": "", "has_embedded_python": false}',
+    );
   return value as Record<string, unknown>;
 }
 

@@ -21,7 +21,12 @@ function checkBootstrap(zipPath: string, reading: PythonZipReading, station: Pyt
   };
   const version = field('python_version');
   if (version !== '' && version !== station.python_version) {
-    throw zipError('2021', zipPath, name, `python_version is "${version}" but ${describeStation(station)}: the zip was built for another Python; rebuild it for ${station.python_version} or set the store's interpreter to a python${version}`);
+    throw zipError(
+      '2021',
+      zipPath,
+      name,
+      `python_version is "${version}" but ${describeStation(station)}: the zip was built for another Python; rebuild it for ${station.python_version} or set the store's interpreter to a python${version}`,
+    );
   }
   const abi = field('abi');
   if (abi !== '' && abi !== station.abi) throw zipError('2021', zipPath, name, `abi is "${abi}" but ${describeStation(station)}`);
@@ -42,7 +47,13 @@ export function checkPythonStation(zipPath: string, reading: PythonZipReading, s
   for (const wheel of station.wheels) {
     if ('error' in wheel) throw zipError('2025', zipPath, `wheels/${wheel.file}`, `is not a valid wheel file name (${wheel.error})`);
     if (!wheel.compatible) {
-      throw zipError('2024', zipPath, `wheels/${wheel.file}`, `is built for ${wheel.tags.join(', ')}, none of which ${describeStation(station)} supports: the zip was built for another platform or Python; rebuild it on or for this platform (procvision-cli package --wheels-platform <platform tag> --python-version ${station.python_version} --abi ${station.abi})`, undefined);
+      throw zipError(
+        '2024',
+        zipPath,
+        `wheels/${wheel.file}`,
+        `is built for ${wheel.tags.join(', ')}, none of which ${describeStation(station)} supports: the zip was built for another platform or Python; rebuild it on or for this platform (procvision-cli package --wheels-platform <platform tag> --python-version ${station.python_version} --abi ${station.abi})`,
+        undefined,
+      );
     }
   }
   const requirementsName = `${reading.folder}/requirements.txt`;
@@ -55,7 +66,10 @@ export function checkPythonStation(zipPath: string, reading: PythonZipReading, s
     if ((requirement.wheels_usable ?? []).length > 0) continue;
     const subject = `requirement ${requirement.name ?? requirement.text} (${requirementsName} ${where})`;
     const details = { zip: zipPath, entry: requirementsName, requirement: requirement.text, line: requirement.line };
-    if (named.length === 0) throw new ProcVisionError('2023', `${zipPath}: ${subject} has no wheel in wheels/; add its wheel (pip download --only-binary=:all: -d wheels ...)`, { details });
+    if (named.length === 0)
+      throw new ProcVisionError('2023', `${zipPath}: ${subject} has no wheel in wheels/; add its wheel (pip download --only-binary=:all: -d wheels ...)`, {
+        details,
+      });
     if (inRange.length === 0) throw new ProcVisionError('2023', `${zipPath}: ${subject} is not satisfied by wheels/ (${named.join(', ')})`, { details });
     throw new ProcVisionError('2024', `${zipPath}: ${subject}: its wheels ${inRange.join(', ')} do not match ${describeStation(station)}`, { details });
   }

@@ -16,7 +16,9 @@ const reservedInFolder = [/^wheels(\/|$)/, /^\.venv(\/|$)/, /^SIGNATURE$/, /^\.p
 export function pythonProjectFolder(entries: readonly ZipEntry[]): string | null {
   const names = new Set(entries.map((entry) => entry.name));
   if (names.has('delivery.json') || names.has('manifest.json')) return null;
-  const folders = [...names].map((name) => /^([^/]+)\/manifest\.json$/.exec(name)?.[1]).filter((folder): folder is string => folder !== undefined && folder !== 'wheels');
+  const folders = [...names]
+    .map((name) => /^([^/]+)\/manifest\.json$/.exec(name)?.[1])
+    .filter((folder): folder is string => folder !== undefined && folder !== 'wheels');
   return folders.length === 1 ? (folders[0] ?? null) : null;
 }
 
@@ -32,12 +34,25 @@ export function checkPythonZipLayout(zipPath: string, entries: readonly ZipEntry
     const name = entry.name;
     if (name === 'SIGNATURE' || name === 'wheels/') continue;
     if (name.startsWith('wheels/')) {
-      if (name.slice('wheels/'.length).includes('/')) throw zipError('2001', zipPath, name, 'lies in a subfolder of wheels/ (pip --find-links reads wheels/ itself only; put every wheel directly in wheels/)');
+      if (name.slice('wheels/'.length).includes('/'))
+        throw zipError(
+          '2001',
+          zipPath,
+          name,
+          'lies in a subfolder of wheels/ (pip --find-links reads wheels/ itself only; put every wheel directly in wheels/)',
+        );
       continue;
     }
-    if (!name.startsWith(prefix)) throw zipError('2001', zipPath, name, `lies outside the project folder "${folder}/" and wheels/ (a Python delivery zip holds one project folder, wheels/ and optionally SIGNATURE)`);
+    if (!name.startsWith(prefix))
+      throw zipError(
+        '2001',
+        zipPath,
+        name,
+        `lies outside the project folder "${folder}/" and wheels/ (a Python delivery zip holds one project folder, wheels/ and optionally SIGNATURE)`,
+      );
     const inner = name.slice(prefix.length);
-    if (reservedInFolder.some((pattern) => pattern.test(inner))) throw zipError('2001', zipPath, name, `uses a name the store keeps for itself once installed (${inner.split('/')[0] ?? inner}); rename it`);
+    if (reservedInFolder.some((pattern) => pattern.test(inner)))
+      throw zipError('2001', zipPath, name, `uses a name the store keeps for itself once installed (${inner.split('/')[0] ?? inner}); rename it`);
   }
   return { folder, targetOf: (name) => (name.startsWith(prefix) ? name.slice(prefix.length) : name) };
 }

@@ -22,15 +22,23 @@ export interface StagingHooks {
 }
 
 /** The sanitised package.json: name, version, type, dependencies, overrides, engines. */
-async function sanitisedPackageJson(projectDir: string, project: PackageJson, npmPackagesDir: string, cacheDir: string, hooks: StagingHooks): Promise<Record<string, unknown>> {
+async function sanitisedPackageJson(
+  projectDir: string,
+  project: PackageJson,
+  npmPackagesDir: string,
+  cacheDir: string,
+  hooks: StagingHooks,
+): Promise<Record<string, unknown>> {
   const dependencies: Record<string, string> = { ...project.dependencies };
   const overrides: Record<string, string> = {};
   for (const [name, spec] of Object.entries(dependencies)) {
-    if (/^(link|file|portal):/.test(spec)) throw new ProcVisionError('2004', `dependency ${name}@"${spec}" cannot be delivered: only registry ranges and pnpm workspace packages are supported`);
+    if (/^(link|file|portal):/.test(spec))
+      throw new ProcVisionError('2004', `dependency ${name}@"${spec}" cannot be delivered: only registry ranges and pnpm workspace packages are supported`);
   }
   const hasPnpmSpecs = Object.values(dependencies).some((spec) => spec.startsWith('workspace:') || spec.startsWith('catalog:'));
   const workspaceRoot = hasPnpmSpecs ? findWorkspaceRoot(projectDir) : null;
-  if (hasPnpmSpecs && workspaceRoot === null) throw new ProcVisionError('2004', `${projectDir}/package.json uses workspace: or catalog: specs but no pnpm-workspace.yaml was found above it`);
+  if (hasPnpmSpecs && workspaceRoot === null)
+    throw new ProcVisionError('2004', `${projectDir}/package.json uses workspace: or catalog: specs but no pnpm-workspace.yaml was found above it`);
   if (workspaceRoot !== null) {
     const catalog = await readWorkspaceCatalog(workspaceRoot);
     for (const [name, spec] of Object.entries(dependencies)) dependencies[name] = resolveCatalogSpec(name, spec, catalog);
@@ -58,10 +66,21 @@ async function sanitisedPackageJson(projectDir: string, project: PackageJson, np
  * `npm ci` for the target's os/cpu/libc with dev dependencies and scripts off, and reads the
  * exact install set. With `skipDependencies` the package has no dependencies at all.
  */
-export async function createStagingProject(projectDir: string, project: PackageJson, root: string, target: PlatformTarget, cacheDir: string, skipDependencies: boolean, hooks: StagingHooks, npmConfigDir = projectDir): Promise<StagingProject> {
+export async function createStagingProject(
+  projectDir: string,
+  project: PackageJson,
+  root: string,
+  target: PlatformTarget,
+  cacheDir: string,
+  skipDependencies: boolean,
+  hooks: StagingHooks,
+  npmConfigDir = projectDir,
+): Promise<StagingProject> {
   const npmPackagesDir = join(root, 'npm-packages');
   await mkdir(npmPackagesDir, { recursive: true });
-  const packageJson = skipDependencies ? { name: project.name, version: project.version, type: project.type, dependencies: {}, engines: project.engines } : await sanitisedPackageJson(projectDir, project, npmPackagesDir, cacheDir, hooks);
+  const packageJson = skipDependencies
+    ? { name: project.name, version: project.version, type: project.type, dependencies: {}, engines: project.engines }
+    : await sanitisedPackageJson(projectDir, project, npmPackagesDir, cacheDir, hooks);
   await writeFile(join(root, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
   await writeStagingNpmrc(npmConfigDir, root);
   hooks.onLockfile();

@@ -19,7 +19,8 @@ export async function readWorkspaceCatalog(root: string): Promise<Map<string, st
 /** Replaces `catalog:` specs by their ranges; named catalogs and unknown names are refused (2004). */
 export function resolveCatalogSpec(name: string, spec: string, catalog: Map<string, string>): string {
   if (!spec.startsWith('catalog:')) return spec;
-  if (spec !== 'catalog:' && spec !== 'catalog:default') throw new ProcVisionError('2004', `dependency ${name}: named catalog "${spec}" is not supported; use the default catalog or a plain range`);
+  if (spec !== 'catalog:' && spec !== 'catalog:default')
+    throw new ProcVisionError('2004', `dependency ${name}: named catalog "${spec}" is not supported; use the default catalog or a plain range`);
   const range = catalog.get(name);
   if (range === undefined) throw new ProcVisionError('2004', `dependency ${name} uses "catalog:" but pnpm-workspace.yaml's catalog has no entry for it`);
   return range;

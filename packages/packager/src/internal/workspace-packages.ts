@@ -74,7 +74,9 @@ export async function listWorkspacePackages(root: string): Promise<Map<string, s
 
 function workspaceDependencyNames(manifest: PackageJson): string[] {
   const all = { ...manifest.dependencies, ...manifest.optionalDependencies };
-  return Object.entries(all).filter(([, spec]) => spec.startsWith('workspace:')).map(([name]) => name);
+  return Object.entries(all)
+    .filter(([, spec]) => spec.startsWith('workspace:'))
+    .map(([name]) => name);
 }
 
 /** The first-party packages `manifest` needs, directly or through each other (sorted by name). */
@@ -85,7 +87,8 @@ export async function firstPartyClosure(manifest: PackageJson, workspace: Map<st
     const name = queue.shift() as string;
     if (needed.has(name)) continue;
     const folder = workspace.get(name);
-    if (folder === undefined) throw new ProcVisionError('2004', `dependency ${name} uses the workspace: protocol but no package of that name is in the pnpm workspace`);
+    if (folder === undefined)
+      throw new ProcVisionError('2004', `dependency ${name} uses the workspace: protocol but no package of that name is in the pnpm workspace`);
     needed.set(name, folder);
     queue.push(...workspaceDependencyNames(await readPackageJson(folder)));
   }
@@ -111,7 +114,8 @@ async function resolveWorkspaceSpec(name: string, spec: string, workspace: Works
   const range = spec.slice('workspace:'.length);
   if (range !== '' && range !== '*' && range !== '^' && range !== '~') return range;
   const folder = workspace.packages.get(name);
-  if (folder === undefined) throw new ProcVisionError('2004', `dependency ${name} uses the workspace: protocol but no package of that name is in the pnpm workspace`);
+  if (folder === undefined)
+    throw new ProcVisionError('2004', `dependency ${name} uses the workspace: protocol but no package of that name is in the pnpm workspace`);
   const version = (await readPackageJson(folder)).version;
   if (version === undefined) throw new ProcVisionError('2004', `${join(folder, 'package.json')} has no "version"; workspace package ${name} cannot be packed`);
   return range === '*' || range === '' ? version : `${range}${version}`;
@@ -146,12 +150,23 @@ async function publishedManifest(folder: string, workspace: WorkspaceContext): P
 export async function packWorkspacePackage(name: string, folder: string, destination: string, workspace: WorkspaceContext): Promise<string> {
   const manifest = await readPackageJson(folder);
   for (const entry of manifest.files ?? []) {
-    if (!/[*?]/.test(entry) && !existsSync(join(folder, entry))) throw new ProcVisionError('2004', `${name}: "${entry}" listed in its package.json "files" does not exist in ${folder}; build it first`);
+    if (!/[*?]/.test(entry) && !existsSync(join(folder, entry)))
+      throw new ProcVisionError('2004', `${name}: "${entry}" listed in its package.json "files" does not exist in ${folder}; build it first`);
   }
-  const listing = await runNpm(['pack', '--dry-run', '--json', '--ignore-scripts'], { cacheDir: workspace.cacheDir, network: 'user', cwd: folder, describe: `npm pack --dry-run of ${name}` });
+  const listing = await runNpm(['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cacheDir: workspace.cacheDir,
+    network: 'user',
+    cwd: folder,
+    describe: `npm pack --dry-run of ${name}`,
+  });
   const packed = parsePackJson(listing.stdout, name);
   const published = `${JSON.stringify(await publishedManifest(folder, workspace), null, 2)}\n`;
-  await writePackageTarball(folder, packed.files.map((file) => file.path), published, join(destination, packed.filename));
+  await writePackageTarball(
+    folder,
+    packed.files.map((file) => file.path),
+    published,
+    join(destination, packed.filename),
+  );
   return packed.filename;
 }
 

@@ -5,7 +5,8 @@ export function unsafeNameReason(name: string, rawName: Buffer): string | null {
   if (name.length > 1024) return 'has a name longer than 1024 characters';
   for (const character of name) {
     const codePoint = character.codePointAt(0) ?? 0;
-    if (codePoint < 0x20 || codePoint === 0x7f) return `contains the control character U+${codePoint.toString(16).padStart(4, '0')} (NUL or control characters are not allowed)`;
+    if (codePoint < 0x20 || codePoint === 0x7f)
+      return `contains the control character U+${codePoint.toString(16).padStart(4, '0')} (NUL or control characters are not allowed)`;
   }
   if (name.includes('\\')) return 'contains a backslash (zip paths use "/")';
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'is an absolute path';

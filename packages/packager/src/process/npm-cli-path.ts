@@ -18,7 +18,10 @@ export function npmCliPath(): string {
   ];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found === undefined) {
-    throw new ProcVisionError('2005', `cannot find npm-cli.js next to ${process.execPath} (looked in ${candidates.join(', ')}); install a Node.js distribution that ships npm`);
+    throw new ProcVisionError(
+      '2005',
+      `cannot find npm-cli.js next to ${process.execPath} (looked in ${candidates.join(', ')}); install a Node.js distribution that ships npm`,
+    );
   }
   return found;
 }

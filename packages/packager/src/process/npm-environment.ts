@@ -24,7 +24,8 @@ export const deadRegistry = 'http://127.0.0.1:9/';
  * `registry`, `@scope:registry`, `//host/:_authToken` and `_auth`, proxies, TLS settings and the
  * user/global config files (whose `.npmrc` holds the rest).
  */
-const networkSetting = /^npm_config_(?:.*registry|\/\/.*|_auth.*|always[-_]auth|.*proxy|https?[-_]proxy|no[-_]?proxy|userconfig|globalconfig|cafile|ca|cert|key|strict[-_]ssl|local[-_]address|maxsockets|fetch[-_].*)$/i;
+const networkSetting =
+  /^npm_config_(?:.*registry|\/\/.*|_auth.*|always[-_]auth|.*proxy|https?[-_]proxy|no[-_]?proxy|userconfig|globalconfig|cafile|ca|cert|key|strict[-_]ssl|local[-_]address|maxsockets|fetch[-_].*)$/i;
 
 /**
  * The environment every npm child of the toolkit runs with: inherited, minus the lifecycle

@@ -17,5 +17,10 @@ export interface RunNpmOptions extends Pick<RunProcessOptions, 'timeoutMs' | 'de
 /** Runs `npm <args>` through `process.execPath` (no global npm or pnpm, no shell) with {@link npmEnvironment}. */
 export function runNpm(args: readonly string[], options: RunNpmOptions): Promise<ProcessOutput> {
   const { cwd, cacheDir, network, npmCli, ...rest } = options;
-  return runProcess(process.execPath, [npmCli ?? npmCliPath(), ...args], { ...rest, cwd, env: npmEnvironment({ cacheDir, network }), describe: rest.describe ?? `npm ${args.join(' ')}` });
+  return runProcess(process.execPath, [npmCli ?? npmCliPath(), ...args], {
+    ...rest,
+    cwd,
+    env: npmEnvironment({ cacheDir, network }),
+    describe: rest.describe ?? `npm ${args.join(' ')}`,
+  });
 }

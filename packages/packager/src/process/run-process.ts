@@ -68,7 +68,12 @@ export function runProcess(command: string, args: readonly string[], options: Ru
           }, options.timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
-      reject(new ProcVisionError(code, `cannot start "${describe}" in ${options.cwd}: ${error.message}`, { cause: error, details: { command: describe, cwd: options.cwd } }));
+      reject(
+        new ProcVisionError(code, `cannot start "${describe}" in ${options.cwd}: ${error.message}`, {
+          cause: error,
+          details: { command: describe, cwd: options.cwd },
+        }),
+      );
     });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
@@ -79,7 +84,11 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       }
       const tail = output.stderr.trim().split('\n').slice(-tailLines).join('\n');
       const how = timedOut ? `did not finish within ${String(options.timeoutMs)} ms` : `failed (${signal ?? `exit ${String(exitCode)}`})`;
-      reject(new ProcVisionError(code, `"${describe}" in ${options.cwd} ${how}${tail === '' ? '' : `:\n${tail}`}`, { details: { command: describe, cwd: options.cwd } }));
+      reject(
+        new ProcVisionError(code, `"${describe}" in ${options.cwd} ${how}${tail === '' ? '' : `:\n${tail}`}`, {
+          details: { command: describe, cwd: options.cwd },
+        }),
+      );
     });
   });
 }

@@ -25,7 +25,9 @@ export async function startTokenRegistry(folder: string): Promise<TokenRegistry>
   mkdirSync(source, { recursive: true });
   writeFileSync(join(source, 'package.json'), JSON.stringify({ name: '@acme/widget', version: '1.0.0', main: 'index.js' }));
   writeFileSync(join(source, 'index.js'), 'module.exports = 42;\n');
-  const packed = JSON.parse(execFileSync(process.execPath, [npmCliPath(), 'pack', '--json', '--ignore-scripts', '--pack-destination', folder], { cwd: source, encoding: 'utf8' })) as Array<{ filename: string }>;
+  const packed = JSON.parse(
+    execFileSync(process.execPath, [npmCliPath(), 'pack', '--json', '--ignore-scripts', '--pack-destination', folder], { cwd: source, encoding: 'utf8' }),
+  ) as Array<{ filename: string }>;
   const tarball = readFileSync(join(folder, packed[0]?.filename ?? ''));
   const requests: TokenRegistry['requests'] = [];
   const server: Server = createServer((request, response) => {
@@ -38,9 +40,15 @@ export async function startTokenRegistry(folder: string): Promise<TokenRegistry>
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const path = decodeURIComponent(request.url ?? '');
     if (path === '/@acme/widget') {
-      const dist = { tarball: `${base}/@acme/widget/-/widget-1.0.0.tgz`, shasum: createHash('sha1').update(tarball).digest('hex'), integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}` };
+      const dist = {
+        tarball: `${base}/@acme/widget/-/widget-1.0.0.tgz`,
+        shasum: createHash('sha1').update(tarball).digest('hex'),
+        integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`,
+      };
       const version = { name: '@acme/widget', version: '1.0.0', main: 'index.js', dist };
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: '@acme/widget', 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': version } }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ name: '@acme/widget', 'dist-tags': { latest: '1.0.0' }, versions: { '1.0.0': version } }));
       return;
     }
     if (path === '/@acme/widget/-/widget-1.0.0.tgz') {

@@ -24,6 +24,10 @@ export class CallerFileError extends ProcVisionError {
 
   /** True for a CallerFileError (also from another copy of this package). */
   static isCallerFileError(value: unknown): value is CallerFileError {
-    return ProcVisionError.isInstance(value) && typeof (value as { problem?: unknown }).problem === 'string' && (value as { name?: unknown }).name === 'CallerFileError';
+    return (
+      ProcVisionError.isInstance(value) &&
+      typeof (value as { problem?: unknown }).problem === 'string' &&
+      (value as { name?: unknown }).name === 'CallerFileError'
+    );
   }
 }

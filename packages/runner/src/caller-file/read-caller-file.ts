@@ -46,17 +46,24 @@ function isInside(path: string, root: string): boolean {
 }
 
 function notRegular(options: CallerFileOptions, path: string, kind: FileKind): CallerFileError {
-  return new CallerFileError('3004', 'not_regular', `${options.field} ${path} is ${withArticle(kind)}, not a regular file; name a regular file`, { field: options.field, kind });
+  return new CallerFileError('3004', 'not_regular', `${options.field} ${path} is ${withArticle(kind)}, not a regular file; name a regular file`, {
+    field: options.field,
+    kind,
+  });
 }
 
 function tooLarge(options: CallerFileOptions, path: string, size: number): CallerFileError {
-  return new CallerFileError('3005', 'too_large', `${options.field} ${path} is ${size} bytes, over the limit of ${options.maxBytes} bytes`, { field: options.field, limit: options.maxBytes });
+  return new CallerFileError('3005', 'too_large', `${options.field} ${path} is ${size} bytes, over the limit of ${options.maxBytes} bytes`, {
+    field: options.field,
+    limit: options.maxBytes,
+  });
 }
 
 function unreadable(options: CallerFileOptions, path: string, error: unknown): CallerFileError {
   const errno = (error as NodeJS.ErrnoException).code;
   const code = options.unreadableCode ?? '1006';
-  if (errno === 'ENOENT' || errno === 'ENOTDIR') return new CallerFileError(code, 'missing', `${options.field} ${path} does not exist`, { field: options.field });
+  if (errno === 'ENOENT' || errno === 'ENOTDIR')
+    return new CallerFileError(code, 'missing', `${options.field} ${path} does not exist`, { field: options.field });
   return new CallerFileError(code, 'unreadable', `${options.field} ${path} cannot be read (${errno ?? 'error'})`, { field: options.field });
 }
 
@@ -72,7 +79,10 @@ async function allowedRealPath(path: string, absolute: string, options: CallerFi
     const realRoot = await realpath(resolve(root)).catch(() => undefined);
     if (realRoot !== undefined && isInside(real, realRoot)) return real;
   }
-  const why = options.allowedRoots.length === 0 ? 'this service reads no files by path (the operator allowed no folder); send the bytes instead' : 'it lies outside the folders the operator allows (--allow-path)';
+  const why =
+    options.allowedRoots.length === 0
+      ? 'this service reads no files by path (the operator allowed no folder); send the bytes instead'
+      : 'it lies outside the folders the operator allows (--allow-path)';
   throw new CallerFileError('3003', 'not_allowed', `${options.field} ${path} is not allowed: ${why}`, { field: options.field });
 }
 

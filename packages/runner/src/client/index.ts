@@ -4,7 +4,16 @@
  * serve`). Free of server code: it runs wherever fetch does.
  */
 export { RunnerClient } from './runner-client.js';
-export type { HealthBody, RunnerClientOptions, SessionBody, ValidateBody, ZipSource, PackageReadiness, ReadinessReport, StepResponseBody } from './runner-client.js';
+export type {
+  HealthBody,
+  RunnerClientOptions,
+  SessionBody,
+  ValidateBody,
+  ZipSource,
+  PackageReadiness,
+  ReadinessReport,
+  StepResponseBody,
+} from './runner-client.js';
 export { RunnerClientError } from './runner-client-error.js';
 export type { ClientErrorInfo } from './runner-client-error.js';
 export type { ClientExecuteRequest, ClientStepRequest } from './request-types.js';

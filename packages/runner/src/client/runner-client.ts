@@ -218,7 +218,12 @@ export class RunnerClient {
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
       const reason = timedOut ? `no answer within ${timeoutMs} ms` : `cannot reach the service (${describeCause(error)})`;
-      throw new RunnerClientError(what, 0, { code: timedOut ? 'timeout' : 'unreachable', name: timedOut ? 'timeout' : 'unreachable', message: reason }, { cause: error });
+      throw new RunnerClientError(
+        what,
+        0,
+        { code: timedOut ? 'timeout' : 'unreachable', name: timedOut ? 'timeout' : 'unreachable', message: reason },
+        { cause: error },
+      );
     }
     const requestId = response.headers.get('x-request-id') ?? undefined;
     const text = await response.text();
@@ -228,12 +233,22 @@ export class RunnerClient {
     try {
       parsed = text === '' ? {} : JSON.parse(text);
     } catch {
-      throw new RunnerClientError(what, response.status, { code: 'bad_response', name: 'bad_response', message: `the answer is not JSON (${text.slice(0, 80)})` }, requestId === undefined ? {} : { requestId });
+      throw new RunnerClientError(
+        what,
+        response.status,
+        { code: 'bad_response', name: 'bad_response', message: `the answer is not JSON (${text.slice(0, 80)})` },
+        requestId === undefined ? {} : { requestId },
+      );
     }
     if (ok) return parsed as Result;
     const error = (parsed as { error?: ClientErrorInfo }).error;
     const fallback = { code: String(response.status), name: response.statusText || 'http_error', message: response.statusText || `HTTP ${response.status}` };
-    throw new RunnerClientError(what, response.status, error !== undefined && typeof error.message === 'string' ? error : fallback, requestId === undefined ? {} : { requestId });
+    throw new RunnerClientError(
+      what,
+      response.status,
+      error !== undefined && typeof error.message === 'string' ? error : fallback,
+      requestId === undefined ? {} : { requestId },
+    );
   }
 }
 

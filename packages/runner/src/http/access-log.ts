@@ -39,7 +39,15 @@ export function withAccessLog(
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3;
       const route = routeLabel(options.routes, method, request.url);
       const status = response.headersSent ? response.statusCode : 0;
-      const fields = { kind: 'access', request_id: requestId, method, route, status, duration_ms: durationMs, ...(response.writableFinished ? {} : { aborted: true }) };
+      const fields = {
+        kind: 'access',
+        request_id: requestId,
+        method,
+        route,
+        status,
+        duration_ms: durationMs,
+        ...(response.writableFinished ? {} : { aborted: true }),
+      };
       options.logger.log({ ...serviceLogEntry(status >= 500 ? 'warn' : 'info', `${method} ${route} ${status} ${durationMs} ms`), fields });
     });
     return handle(request, response);

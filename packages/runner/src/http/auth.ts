@@ -31,8 +31,12 @@ export function bearerAuthorizer(token: string | undefined): (request: IncomingM
     if (unauthenticatedPaths.has(pathname)) return;
     const given = bearerOf(request);
     if (given === undefined) {
-      throw new ProcVisionError('3001', 'this runner requires a bearer token: send the header "Authorization: Bearer <token>" (the token the operator gave the service)');
+      throw new ProcVisionError(
+        '3001',
+        'this runner requires a bearer token: send the header "Authorization: Bearer <token>" (the token the operator gave the service)',
+      );
     }
-    if (!timingSafeEqual(digest(given), expected)) throw new ProcVisionError('3001', 'the bearer token is wrong; ask the station operator for the current token');
+    if (!timingSafeEqual(digest(given), expected))
+      throw new ProcVisionError('3001', 'the bearer token is wrong; ask the station operator for the current token');
   };
 }

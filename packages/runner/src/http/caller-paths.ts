@@ -14,7 +14,9 @@ export class FileReadGate {
    */
   async run<Result>(read: () => Promise<Result>): Promise<Result> {
     if (this.running >= this.max) {
-      throw new ProcVisionError('3009', `${this.max} reads of files named by path are in flight; retry shortly or send the bytes`, { details: { retry_after_s: 1 } });
+      throw new ProcVisionError('3009', `${this.max} reads of files named by path are in flight; retry shortly or send the bytes`, {
+        details: { retry_after_s: 1 },
+      });
     }
     this.running += 1;
     try {
@@ -31,7 +33,9 @@ export class FileReadGate {
  * @throws CallerFileError 3003/3004/3005, 1002 when missing or unreadable
  */
 export function readImagePath(context: ServiceContext, path: string, field: string): Promise<Buffer> {
-  return context.fileReads.run(() => readCallerFile(path, { field, maxBytes: context.limits.jsonBytes, allowedRoots: context.allowedRoots, unreadableCode: '1002' }));
+  return context.fileReads.run(() =>
+    readCallerFile(path, { field, maxBytes: context.limits.jsonBytes, allowedRoots: context.allowedRoots, unreadableCode: '1002' }),
+  );
 }
 
 /**
@@ -39,5 +43,9 @@ export function readImagePath(context: ServiceContext, path: string, field: stri
  * {@link readImagePath} does, at most the zip upload limit; resolves with its real path.
  */
 export async function checkZipPath(context: ServiceContext, path: string): Promise<string> {
-  return (await context.fileReads.run(() => checkCallerFile(path, { field: 'path', maxBytes: context.limits.zipBytes, allowedRoots: context.allowedRoots, unreadableCode: '2001' }))).realPath;
+  return (
+    await context.fileReads.run(() =>
+      checkCallerFile(path, { field: 'path', maxBytes: context.limits.zipBytes, allowedRoots: context.allowedRoots, unreadableCode: '2001' }),
+    )
+  ).realPath;
 }

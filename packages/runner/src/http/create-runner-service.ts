@@ -107,12 +107,17 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: defaultServiceLimits.j
  * ```
  */
 export function createRunnerService(options: RunnerServiceOptions = {}): RunnerService {
-  if (options.token !== undefined && options.token.trim() === '') throw new ProcVisionError('3002', 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
+  if (options.token !== undefined && options.token.trim() === '')
+    throw new ProcVisionError('3002', 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
   const { store } = options;
   const logger = options.logger ?? createStderrLogger();
   const source: ProcessSource = store
     ? storeProcessSource(store)
-    : specProcessSource(options.packages ?? [], { ...(options.runnerConfig ? { config: options.runnerConfig } : {}), logger, ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}) });
+    : specProcessSource(options.packages ?? [], {
+        ...(options.runnerConfig ? { config: options.runnerConfig } : {}),
+        logger,
+        ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}),
+      });
   const limits = resolveServiceLimits(options.limits);
   const host = options.host ?? '127.0.0.1';
   const metrics = new ServiceMetrics(options.metrics ?? {});
@@ -127,7 +132,11 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   );
   const inflight = new InflightRequests();
   // connectionsCheckingInterval: how often node:http enforces the two timeouts (default 30 s, too coarse for a 10 s limit).
-  const server = createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 2)) });
+  const server = createServer({
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 2)),
+  });
   server.maxConnections = limits.maxConnections;
   let uploadDirectory = '';
   let boundUrl: string | undefined;
@@ -135,7 +144,11 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   let closing: Promise<void> | undefined;
 
   const watchPids = async (pids: readonly string[]): Promise<void> => {
-    for (const pid of pids) await source.processFor(pid).then((process) => metrics.watch(process), () => undefined);
+    for (const pid of pids)
+      await source.processFor(pid).then(
+        (process) => metrics.watch(process),
+        () => undefined,
+      );
   };
   const context: ServiceContext = {
     sessions,
@@ -149,21 +162,42 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     },
   };
   const readiness = () => checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
-  const routes: Route[] = [...healthRoutes(context, readiness), ...sessionRoutes(context), validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }), ...(store ? packageRoutes(context, store) : [])];
-  routes.push({ method: 'GET', pattern: '/', handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }) });
+  const routes: Route[] = [
+    ...healthRoutes(context, readiness),
+    ...sessionRoutes(context),
+    validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }),
+    ...(store ? packageRoutes(context, store) : []),
+  ];
+  routes.push({
+    method: 'GET',
+    pattern: '/',
+    handle: () => ({ json: { service: 'procvision-runner', routes: routes.map((route) => `${route.method} ${route.pattern}`) } }),
+  });
   let document: unknown;
   routes.push({ method: 'GET', pattern: '/openapi.json', handle: () => ({ json: (document ??= openApiDocument(routes, runnerVersion)) }) });
 
   const storeRoot = store !== undefined && 'paths' in store ? (store as { paths: { root: string } }).paths.root : undefined;
-  const redact = pathRedactor(() => [...(uploadDirectory === '' ? [] : [[uploadDirectory, '<upload>'] as const]), ...(storeRoot === undefined ? [] : [[storeRoot, '<store>'] as const])]);
-  const handle = withAccessLog(createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token), redact }), { routes, logger });
+  const redact = pathRedactor(() => [
+    ...(uploadDirectory === '' ? [] : [[uploadDirectory, '<upload>'] as const]),
+    ...(storeRoot === undefined ? [] : [[storeRoot, '<store>'] as const]),
+  ]);
+  const handle = withAccessLog(
+    createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token), redact }),
+    { routes, logger },
+  );
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
 
   /** Start-up sweep: shared-memory segments and upload folders of a predecessor killed with SIGKILL. */
   async function sweepPredecessor(): Promise<void> {
     const segments = cleanupOrphanSegments();
     const uploads = await sweepUploadLeftovers(tmpdir());
-    if (segments.length + uploads.length > 0) logger.log(serviceLogEntry('info', `removed ${segments.length} orphan shared-memory segment(s) and ${uploads.length} upload folder(s) of a runner that was killed`));
+    if (segments.length + uploads.length > 0)
+      logger.log(
+        serviceLogEntry(
+          'info',
+          `removed ${segments.length} orphan shared-memory segment(s) and ${uploads.length} upload folder(s) of a runner that was killed`,
+        ),
+      );
   }
 
   async function startPackages(): Promise<void> {
@@ -209,7 +243,8 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         const timeoutMs = options.shutdownTimeoutMs ?? 30_000;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        if (!(await inflight.drain(timeoutMs))) logger.log(serviceLogEntry('warn', `requests still in flight after ${timeoutMs} ms; closing their connections`));
+        if (!(await inflight.drain(timeoutMs)))
+          logger.log(serviceLogEntry('warn', `requests still in flight after ${timeoutMs} ms; closing their connections`));
         server.closeAllConnections();
         await stopped;
         sessions.close();

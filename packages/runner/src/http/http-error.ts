@@ -1,13 +1,7 @@
 import { type ErrorCode, errorCodes, isErrorCode, ProcVisionError } from '@procvision/manifest';
 
 /** Codes of errors that belong to HTTP itself rather than to the ProcVision error table. */
-export type HttpErrorCode =
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'not_ready'
-  | 'shutting_down';
+export type HttpErrorCode = 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'not_ready' | 'shutting_down';
 
 const httpErrorStatus: Record<HttpErrorCode, number> = {
   not_found: 404,

@@ -37,16 +37,25 @@ export async function toFrame(image: ImageInput, meta: ImageMetaInput | undefine
   const dimensions = readImageDimensions(bytes);
   // Never echo the bytes (a path could name a secret file): say what it is not.
   if (!dimensions) throw new ProcVisionError('1002', `${label}: not a JPEG or PNG image`, { details: { field } });
-  if (dimensions.width === 0 || dimensions.height === 0) throw new ProcVisionError('1002', `${label}: the image header says ${dimensions.width}x${dimensions.height}`, { details: { field } });
+  if (dimensions.width === 0 || dimensions.height === 0)
+    throw new ProcVisionError('1002', `${label}: the image header says ${dimensions.width}x${dimensions.height}`, { details: { field } });
   const pixels = dimensions.width * dimensions.height;
   if (pixels > source.maxPixels) {
-    throw new ProcVisionError('3008', `${label}: ${dimensions.width}x${dimensions.height} is ${pixels} pixels, over the limit of ${source.maxPixels} per frame; send a smaller image or raise limits.maxFramePixels`, {
-      details: { field, limit: source.maxPixels, width: dimensions.width, height: dimensions.height },
-    });
+    throw new ProcVisionError(
+      '3008',
+      `${label}: ${dimensions.width}x${dimensions.height} is ${pixels} pixels, over the limit of ${source.maxPixels} per frame; send a smaller image or raise limits.maxFramePixels`,
+      {
+        details: { field, limit: source.maxPixels, width: dimensions.width, height: dimensions.height },
+      },
+    );
   }
   for (const key of ['width', 'height'] as const) {
     if (meta?.[key] !== undefined && meta[key] !== dimensions[key]) {
-      throw new ProcVisionError('1006', `image_meta.${key} is ${meta[key]} but the image is ${dimensions.width}x${dimensions.height}; omit it or send the image's real size`, { details: { field: `image_meta.${key}` } });
+      throw new ProcVisionError(
+        '1006',
+        `image_meta.${key} is ${meta[key]} but the image is ${dimensions.width}x${dimensions.height}; omit it or send the image's real size`,
+        { details: { field: `image_meta.${key}` } },
+      );
     }
   }
   return {

@@ -102,9 +102,13 @@ export class InspectionSessions {
     if (this.sessions.size < this.limits.maxSessions) return;
     const oldest = this.lastUsed.values().next().value ?? performance.now();
     const retryAfterS = Math.max(1, Math.ceil((oldest + this.limits.sessionIdleMs - performance.now()) / 1000));
-    throw new ProcVisionError('3006', `${this.limits.maxSessions} sessions are open, the limit; end finished ones with DELETE /sessions/{id} (idle sessions end after ${Math.round(this.limits.sessionIdleMs / 1000)} s)`, {
-      details: { limit: this.limits.maxSessions, retry_after_s: Number.isFinite(retryAfterS) ? retryAfterS : 60 },
-    });
+    throw new ProcVisionError(
+      '3006',
+      `${this.limits.maxSessions} sessions are open, the limit; end finished ones with DELETE /sessions/{id} (idle sessions end after ${Math.round(this.limits.sessionIdleMs / 1000)} s)`,
+      {
+        details: { limit: this.limits.maxSessions, retry_after_s: Number.isFinite(retryAfterS) ? retryAfterS : 60 },
+      },
+    );
   }
 
   /**

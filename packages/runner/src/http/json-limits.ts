@@ -10,7 +10,8 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   for (let index = 0; index < text.length; index += 1) {
     const char = text.charCodeAt(index);
     if (inString) {
-      if (char === 0x5c) index += 1; // backslash: skip the escaped character
+      if (char === 0x5c)
+        index += 1; // backslash: skip the escaped character
       else if (char === 0x22) inString = false;
       continue;
     }
@@ -41,5 +42,6 @@ export function assertJsonDepth(text: string, limit: number, what = 'the JSON bo
 export function assertJsonValueSize(value: unknown, limit: number, field: string): void {
   if (value === undefined) return;
   const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-  if (bytes > limit) throw new ProcVisionError('3007', `${field} is ${bytes} bytes as JSON, over the limit of ${limit} bytes; send less`, { details: { field, limit } });
+  if (bytes > limit)
+    throw new ProcVisionError('3007', `${field} is ${bytes} bytes as JSON, over the limit of ${limit} bytes; send less`, { details: { field, limit } });
 }

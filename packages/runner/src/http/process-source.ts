@@ -32,7 +32,8 @@ export interface ProcessSource {
 
 /** A store's "no package active" (2006) becomes the inspection's "pid not served" (1001). */
 function noPackageForPid(error: unknown, pid: string): unknown {
-  if (ProcVisionError.isInstance(error) && error.code === '2006') return new ProcVisionError('1001', error.message, { cause: error, details: { field: 'pid', pid } });
+  if (ProcVisionError.isInstance(error) && error.code === '2006')
+    return new ProcVisionError('1001', error.message, { cause: error, details: { field: 'pid', pid } });
   return error;
 }
 
@@ -66,7 +67,13 @@ export function storeProcessSource(store: ServiceStore): ProcessSource {
         const key = `${ref.name}@${ref.version}`;
         const process = seen.get(pid);
         const current = process !== undefined && process.packageVersion === ref.version && process.packageName === ref.name ? process : undefined;
-        const entry = byPackage.get(key) ?? { name: ref.name, version: ref.version, pids: [], state: current?.state ?? 'stopped', ...(current?.processId === undefined ? {} : { os_pid: current.processId }) };
+        const entry = byPackage.get(key) ?? {
+          name: ref.name,
+          version: ref.version,
+          pids: [],
+          state: current?.state ?? 'stopped',
+          ...(current?.processId === undefined ? {} : { os_pid: current.processId }),
+        };
         entry.pids.push(pid);
         const error = failures.get(pid);
         if (error !== undefined) entry.error = error;

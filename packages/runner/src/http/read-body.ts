@@ -13,7 +13,10 @@ export function mediaType(request: IncomingMessage): string {
 }
 
 function tooLarge(what: string, limit: number): HttpError {
-  return new HttpError('payload_too_large', `${what} is larger than the limit of ${limit} bytes; send a smaller body or raise the service's limit`, { details: { limit }, headers: { connection: 'close' } });
+  return new HttpError('payload_too_large', `${what} is larger than the limit of ${limit} bytes; send a smaller body or raise the service's limit`, {
+    details: { limit },
+    headers: { connection: 'close' },
+  });
 }
 
 /** Refuses a body whose declared Content-Length is over `limit` before reading a byte. */

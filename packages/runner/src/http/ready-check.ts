@@ -17,6 +17,7 @@ export async function checkReadiness(source: ProcessSource, state: { started: bo
   if (state.closing) reasons.push('the service is shutting down');
   if (!state.started) reasons.push('starting the active packages');
   const packages = state.started ? await source.packages() : [];
-  for (const entry of packages) if (entry.state !== 'ready') reasons.push(`${entry.name}@${entry.version} is ${entry.state}${entry.error ? `: ${entry.error}` : ''}`);
+  for (const entry of packages)
+    if (entry.state !== 'ready') reasons.push(`${entry.name}@${entry.version} is ${entry.state}${entry.error ? `: ${entry.error}` : ''}`);
   return { ready: reasons.length === 0, reasons, packages };
 }

@@ -42,7 +42,8 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       status = sendResponse(response, await match.route.handle({ request, params: match.params, query: url.searchParams }), extraHeaders);
     } catch (error) {
       const failure = redactFailure(toErrorResponse(error), options.redact);
-      if (failure.status >= 500 && !(error instanceof HttpError)) logger.log(serviceLogEntry('error', `${method} ${request.url}: ${failure.body.error.message}`));
+      if (failure.status >= 500 && !(error instanceof HttpError))
+        logger.log(serviceLogEntry('error', `${method} ${request.url}: ${failure.body.error.message}`));
       status = failure.status;
       if (response.headersSent) response.destroy();
       else sendResponse(response, { status, json: failure.body }, { ...extraHeaders, ...failure.headers });

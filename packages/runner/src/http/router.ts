@@ -14,9 +14,7 @@ export interface RouteRequest {
 
 /** What a route handler returns: a JSON body, or a text body with its content type. */
 export type RouteResponse =
-  | { status?: number; json: unknown; headers?: Record<string, string> }
-  | { status?: number; text: string; contentType: string }
-  | { status: 204 };
+  { status?: number; json: unknown; headers?: Record<string, string> } | { status?: number; text: string; contentType: string } | { status: 204 };
 
 /** One route: method, path pattern (`/packages/:name/:version`), handler. */
 export interface Route {
@@ -50,7 +48,10 @@ function matchPattern(pattern: string, segments: readonly string[]): Record<stri
 export function findRoute(routes: readonly Route[], method: string, pathname: string): RouteMatch {
   let segments: string[];
   try {
-    segments = pathname.split('/').filter(Boolean).map((segment) => decodeURIComponent(segment));
+    segments = pathname
+      .split('/')
+      .filter(Boolean)
+      .map((segment) => decodeURIComponent(segment));
   } catch {
     throw new HttpError('not_found', `no route for ${pathname}: the path is not valid URI encoding`);
   }

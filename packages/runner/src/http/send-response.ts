@@ -9,7 +9,12 @@ export function sendResponse(response: ServerResponse, result: RouteResponse, ex
     response.end(result.text);
   } else if ('json' in result) {
     const text = JSON.stringify(result.json);
-    response.writeHead(status, { ...extraHeaders, ...result.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    response.writeHead(status, {
+      ...extraHeaders,
+      ...result.headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+    });
     response.end(text);
   } else {
     response.writeHead(status, extraHeaders);

@@ -69,7 +69,10 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
   if (requireSignature && (verify.trustedKeys ?? []).length === 0 && (storeOptions.trustedKeys ?? []).length === 0) {
     const policy = await readStoreSignaturePolicy(storeRoot);
     if (policy.trustedKeys.length === 0) {
-      throw new ProcVisionError('3002', `listening on ${host} requires signed packages but no trusted key is configured: pass --trusted-key vendor.pub.pem (or list trusted_keys in the store's config.json), or --allow-unsigned to accept unsigned zips`);
+      throw new ProcVisionError(
+        '3002',
+        `listening on ${host} requires signed packages but no trusted key is configured: pass --trusted-key vendor.pub.pem (or list trusted_keys in the store's config.json), or --allow-unsigned to accept unsigned zips`,
+      );
     }
   }
   const store = await PackageStore.open(storeRoot, storeOptions);

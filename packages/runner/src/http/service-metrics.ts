@@ -21,8 +21,19 @@ export class ServiceMetrics {
   constructor(options: RunnerMetricsOptions = {}) {
     this.runner = new RunnerMetrics(options);
     const registers = [this.runner.registry];
-    this.requests = new Counter({ name: 'procvision_http_requests_total', help: 'HTTP requests answered, by method, route and status.', labelNames: ['method', 'route', 'status'], registers });
-    this.requestDuration = new Histogram({ name: 'procvision_http_request_duration_seconds', help: 'Time from a request\'s arrival to its answer, by method, route and status.', labelNames: ['method', 'route', 'status'], buckets: requestBuckets, registers });
+    this.requests = new Counter({
+      name: 'procvision_http_requests_total',
+      help: 'HTTP requests answered, by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.requestDuration = new Histogram({
+      name: 'procvision_http_request_duration_seconds',
+      help: "Time from a request's arrival to its answer, by method, route and status.",
+      labelNames: ['method', 'route', 'status'],
+      buckets: requestBuckets,
+      registers,
+    });
     const inflight = () => this.inflightRequests;
     new Gauge({
       name: 'procvision_http_inflight_requests',

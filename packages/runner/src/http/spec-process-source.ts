@@ -43,10 +43,16 @@ export function specProcessSource(specs: readonly PackageSpec[], options: SpecPr
     },
     async processFor(pid) {
       // A Python v0.3 manifest lists no pids: such a package serves any pid no other one lists.
-      const process = processes.find((candidate) => candidate.info?.supported_pids.includes(pid)) ?? processes.find((candidate) => candidate.info !== undefined && candidate.info.supported_pids.length === 0);
+      const process =
+        processes.find((candidate) => candidate.info?.supported_pids.includes(pid)) ??
+        processes.find((candidate) => candidate.info !== undefined && candidate.info.supported_pids.length === 0);
       if (process === undefined) {
         const served = processes.flatMap((candidate) => candidate.info?.supported_pids ?? []);
-        throw new ProcVisionError('1001', `no active package serves pid ${JSON.stringify(pid)}; served pids: ${served.length > 0 ? served.join(', ') : 'none'}`, { details: { field: 'pid', pid } });
+        throw new ProcVisionError(
+          '1001',
+          `no active package serves pid ${JSON.stringify(pid)}; served pids: ${served.length > 0 ? served.join(', ') : 'none'}`,
+          { details: { field: 'pid', pid } },
+        );
       }
       return process;
     },

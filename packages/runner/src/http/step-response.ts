@@ -39,7 +39,9 @@ function algorithmAnswered(outcome: StepOutcome): boolean {
  */
 export function stepResponse(outcome: StepOutcome): RouteResponse {
   if (!algorithmAnswered(outcome)) {
-    throw new ProcVisionError(outcome.errorCode ?? '9999', outcome.message, { details: { stage: outcome.stage, session_id: outcome.sessionId, step_index: outcome.stepIndex, ...(outcome.pre ? { pre_execute: outcome.pre } : {}) } });
+    throw new ProcVisionError(outcome.errorCode ?? '9999', outcome.message, {
+      details: { stage: outcome.stage, session_id: outcome.sessionId, step_index: outcome.stepIndex, ...(outcome.pre ? { pre_execute: outcome.pre } : {}) },
+    });
   }
   const body: StepResponseBody = {
     session_id: outcome.sessionId,

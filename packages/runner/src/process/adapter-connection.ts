@@ -78,7 +78,8 @@ export class AdapterConnection {
       graceMs: config.heartbeat_grace_ms,
       maxMissed: config.max_missed_heartbeats,
       sendPing: (requestId) => this.channel.send({ type: 'ping', request_id: requestId }),
-      onMiss: (missed) => options.events.emit('heartbeat-miss', { ...options.identity, processId: this.processId, missed, maxMissed: config.max_missed_heartbeats }),
+      onMiss: (missed) =>
+        options.events.emit('heartbeat-miss', { ...options.identity, processId: this.processId, missed, maxMissed: config.max_missed_heartbeats }),
       onLost: () => this.endWithFault('heartbeat-lost', `no pong for ${config.max_missed_heartbeats} heartbeats: process hung`),
       isBusy: () => this.calls.size > 0 && this.handshake.profile?.pingWhileBusy !== true,
     });
@@ -104,7 +105,11 @@ export class AdapterConnection {
     const done = createDeferred<{ ok: true } | { ok: false; message: string }>();
     const requestId = 'startup-probe';
     this.probe = { requestId, done };
-    const timer = setTimeout(() => done.resolve({ ok: false, message: `the adapter did not answer a ping within ${timeoutMs} ms of its hello (import or setup still running, or hung)` }), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done.resolve({ ok: false, message: `the adapter did not answer a ping within ${timeoutMs} ms of its hello (import or setup still running, or hung)` }),
+      timeoutMs,
+    );
     if (!this.channel.send({ type: 'ping', request_id: requestId })) done.resolve({ ok: false, message: 'the adapter process is not running' });
     const outcome = await done.promise;
     clearTimeout(timer);
@@ -113,18 +118,23 @@ export class AdapterConnection {
   }
 
   /** Sends one call and resolves with its one outcome (result, or runner ERROR on timeout/fault). */
-  call(data: CallData | GuidedExecuteCallData, options: { timeoutMs: number; sessionId: string | null }): { requestId: string; outcome: Promise<AttemptOutcome> } {
+  call(
+    data: CallData | GuidedExecuteCallData,
+    options: { timeoutMs: number; sessionId: string | null },
+  ): { requestId: string; outcome: Promise<AttemptOutcome> } {
     const requestId = this.calls.nextRequestId(`${this.options.identity.packageName}-${this.options.incarnation}`);
     const startedAt = performance.now();
     const elapsed = () => performance.now() - startedAt;
-    const outcome = this.calls.add(requestId, {
-      timeoutMs: options.timeoutMs,
-      sessionId: options.sessionId,
-      onTimeout: () => {
-        queueMicrotask(() => this.endWithFault('timeout', `${data.phase} call ${requestId} timed out after ${options.timeoutMs} ms`));
-        return this.failure('timeout', `${data.phase} timed out after ${options.timeoutMs} ms; the process is being restarted`, elapsed());
-      },
-    }).then((attempt) => ({ ...attempt, latencyMs: elapsed() }));
+    const outcome = this.calls
+      .add(requestId, {
+        timeoutMs: options.timeoutMs,
+        sessionId: options.sessionId,
+        onTimeout: () => {
+          queueMicrotask(() => this.endWithFault('timeout', `${data.phase} call ${requestId} timed out after ${options.timeoutMs} ms`));
+          return this.failure('timeout', `${data.phase} timed out after ${options.timeoutMs} ms; the process is being restarted`, elapsed());
+        },
+      })
+      .then((attempt) => ({ ...attempt, latencyMs: elapsed() }));
     try {
       if (!this.channel.send({ type: 'call', request_id: requestId, data })) {
         this.calls.settle(requestId, this.failure('crash', 'the adapter process is not running', elapsed()));
@@ -216,7 +226,8 @@ export class AdapterConnection {
 
   private adapterError(requestId: string | null, reportedCode: ErrorCode, message: string): void {
     // The Python adapters report "entry_point not found" as 1004 (our gpu_oom): 1011 here.
-    const code: ErrorCode = requestId === null && reportedCode === '1004' && this.profile !== undefined && this.profile.generation !== 'protocol-1' ? '1011' : reportedCode;
+    const code: ErrorCode =
+      requestId === null && reportedCode === '1004' && this.profile !== undefined && this.profile.generation !== 'protocol-1' ? '1011' : reportedCode;
     if (requestId !== null && this.calls.settle(requestId, this.failure('adapter-error', message, 0, code))) return;
     if (requestId === null) {
       this.reportedError ??= { code, message };
@@ -257,7 +268,13 @@ export class AdapterConnection {
     this.handshake.fail(`the adapter ${how} before the handshake`);
     this.probe?.done.resolve({ ok: false, message: `the adapter ${how} during start-up` });
     if (this.processId !== -1) {
-      this.options.events.emit('process-exit', { ...this.options.identity, processId: this.processId, code: exit.code, signal: exit.signal, expected: this.fault === 'stop' });
+      this.options.events.emit('process-exit', {
+        ...this.options.identity,
+        processId: this.processId,
+        code: exit.code,
+        signal: exit.signal,
+        expected: this.fault === 'stop',
+      });
     }
     return exit;
   }

@@ -60,7 +60,17 @@ export function detectAdapterGeneration(hello: Record<string, unknown>): Generat
     }
     return {
       ok: true,
-      profile: { generation: 'protocol-1', protocol: major, sdkVersion, capabilities: capabilities ?? [], pingWhileBusy: has('ping_while_busy'), hasInfo: true, hasReset: true, callShape: 'pre-execute', frames: 'segments' },
+      profile: {
+        generation: 'protocol-1',
+        protocol: major,
+        sdkVersion,
+        capabilities: capabilities ?? [],
+        pingWhileBusy: has('ping_while_busy'),
+        hasInfo: true,
+        hasReset: true,
+        callShape: 'pre-execute',
+        frames: 'segments',
+      },
     };
   }
   if (capabilities === undefined || !has('call')) {

@@ -80,7 +80,12 @@ export class AlgorithmProcess {
         this.logger.log(runnerLogEntry('error', `a listener of ${String(event)} threw: ${(error as Error).message}`, { ...this.identity, sessionId: null })),
       );
     const backoff = options.restartBackoff ?? { initialMs: 250, maxMs: 10_000 };
-    this.policy = new RestartPolicy({ maxRestarts: this.config.max_restarts, windowMs: this.config.restart_window_ms, initialDelayMs: backoff.initialMs, maxDelayMs: backoff.maxMs });
+    this.policy = new RestartPolicy({
+      maxRestarts: this.config.max_restarts,
+      windowMs: this.config.restart_window_ms,
+      initialDelayMs: backoff.initialMs,
+      maxDelayMs: backoff.maxMs,
+    });
     this.ring = new RingBuffer(options.logRing?.maxLines ?? 500);
   }
 
@@ -155,7 +160,8 @@ export class AlgorithmProcess {
   async start(): Promise<AlgorithmInfo> {
     if (this.currentState === 'stopped' || this.currentState === 'failed') this.launch();
     const readiness = await this.waitReady();
-    if (!readiness.ok) throw new ProcVisionError(readiness.code, readiness.message, { details: { package: this.identity.packageName, reason: readiness.reason } });
+    if (!readiness.ok)
+      throw new ProcVisionError(readiness.code, readiness.message, { details: { package: this.identity.packageName, reason: readiness.reason } });
     return this.algorithmInfo as AlgorithmInfo;
   }
 
@@ -174,7 +180,15 @@ export class AlgorithmProcess {
   call(data: CallData | GuidedExecuteCallData, options: { sessionId?: string | null; timeoutMs?: number } = {}): Promise<CallOutcome> {
     const timeoutMs = options.timeoutMs ?? (data.phase === 'execute' ? this.config.execute_timeout_ms : this.config.pre_execute_timeout_ms);
     const run = this.queue.then(() =>
-      callWithRetries({ data, timeoutMs, sessionId: options.sessionId ?? null, maxRetries: this.config.max_retries, identity: this.identity, events: this.events, acquire: () => this.waitReady() }),
+      callWithRetries({
+        data,
+        timeoutMs,
+        sessionId: options.sessionId ?? null,
+        maxRetries: this.config.max_retries,
+        identity: this.identity,
+        events: this.events,
+        acquire: () => this.waitReady(),
+      }),
     );
     this.queue = run.catch(() => undefined);
     return run;
@@ -201,7 +215,12 @@ export class AlgorithmProcess {
       spawn: {
         ...this.options.adapter,
         cwd: this.options.root,
-        env: adapterEnvironment(this.options.root, { PROC_MAX_DEFECTS: String(this.config.max_defects), PROC_LOG_LEVEL: this.config.log_level, PROC_SHM_DIR: this.ensureShmDir(), ...this.options.env }),
+        env: adapterEnvironment(this.options.root, {
+          PROC_MAX_DEFECTS: String(this.config.max_defects),
+          PROC_LOG_LEVEL: this.config.log_level,
+          PROC_SHM_DIR: this.ensureShmDir(),
+          ...this.options.env,
+        }),
       },
       config: this.config,
       identity: this.identity,
@@ -272,7 +291,12 @@ export class AlgorithmProcess {
           await connection.exited;
           continue;
         case 'failed':
-          return { ok: false, reason: 'failed', code: '1005', message: `${this.identity.packageName} is failed: it exhausted its restart budget (${this.config.max_restarts} within ${this.config.restart_window_ms} ms); restart it explicitly` };
+          return {
+            ok: false,
+            reason: 'failed',
+            code: '1005',
+            message: `${this.identity.packageName} is failed: it exhausted its restart budget (${this.config.max_restarts} within ${this.config.restart_window_ms} ms); restart it explicitly`,
+          };
         case 'stopped':
         case 'stopping':
           return { ok: false, reason: 'stopped', code: '1005', message: `${this.identity.packageName} is not running; start it first` };
@@ -289,4 +313,3 @@ export class AlgorithmProcess {
     this.events.emit('state-change', { ...this.identity, from, to, ...(reason === undefined ? {} : { reason }) });
   }
 }
-

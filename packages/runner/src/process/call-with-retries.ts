@@ -27,7 +27,8 @@ export async function callWithRetries(options: CallWithRetriesOptions): Promise<
   const { data, identity, events } = options;
   for (let attempt = 1; ; attempt += 1) {
     const readiness = await options.acquire();
-    if (!readiness.ok) return toCallOutcome({ kind: 'failure', reason: readiness.reason, code: readiness.code, message: readiness.message, latencyMs: 0 }, attempt - 1);
+    if (!readiness.ok)
+      return toCallOutcome({ kind: 'failure', reason: readiness.reason, code: readiness.code, message: readiness.message, latencyMs: 0 }, attempt - 1);
     const { connection } = readiness;
     const { requestId, outcome } = connection.call(data, { timeoutMs: options.timeoutMs, sessionId: options.sessionId });
     events.emit('call-start', { ...identity, requestId, phase: data.phase, attempt, sessionId: options.sessionId });
@@ -48,5 +49,10 @@ function retryReason(outcome: AttemptOutcome): string | undefined {
 function endFields(outcome: AttemptOutcome): Pick<RunnerEvents['call-end'], 'status' | 'errorCode' | 'latencyMs' | 'source'> {
   if (outcome.kind === 'failure') return { status: 'ERROR', errorCode: outcome.code, latencyMs: outcome.latencyMs, source: 'runner' };
   const { result } = outcome;
-  return { status: result.status, ...(result.error_code === undefined ? {} : { errorCode: result.error_code }), latencyMs: outcome.latencyMs, source: 'result' };
+  return {
+    status: result.status,
+    ...(result.error_code === undefined ? {} : { errorCode: result.error_code }),
+    latencyMs: outcome.latencyMs,
+    source: 'result',
+  };
 }

@@ -32,7 +32,7 @@ export interface RunnerEvents {
   /** The stop of a child escalated from SIGTERM (or the shutdown frame) to SIGKILL. */
   'kill-escalate': ProcessIdentity & { processId: number; signal: 'SIGTERM' | 'SIGKILL' };
   /** A restart is scheduled after `delayMs` of back-off. */
-  'restart': ProcessIdentity & { attempt: number; delayMs: number; reason: FaultReason };
+  restart: ProcessIdentity & { attempt: number; delayMs: number; reason: FaultReason };
   /** The process moved from one state to another. */
   'state-change': ProcessIdentity & { from: ProcessState; to: ProcessState; reason?: string };
   /** A call was sent to the child (one event per attempt). */

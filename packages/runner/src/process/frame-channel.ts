@@ -59,7 +59,10 @@ export class FrameChannel {
       messages = this.decoder.push(chunk);
     } catch (error) {
       this.broken = true;
-      const frameError = error instanceof FrameError ? error : new FrameError('invalid-json', `protocol error: ${(error as Error).message}`, chunk.subarray(0, 32).toString('hex'));
+      const frameError =
+        error instanceof FrameError
+          ? error
+          : new FrameError('invalid-json', `protocol error: ${(error as Error).message}`, chunk.subarray(0, 32).toString('hex'));
       for (const message of frameError.decodedBefore) this.options.onMessage(message);
       this.options.onProtocolError(frameError);
       return;

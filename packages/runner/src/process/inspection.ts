@@ -1,4 +1,12 @@
-import { checkExecuteResult, checkPreExecuteResult, type ErrorCode, ProcVisionError, type StepCallData, type StepSpec, validateUserParams } from '@procvision/manifest';
+import {
+  checkExecuteResult,
+  checkPreExecuteResult,
+  type ErrorCode,
+  ProcVisionError,
+  type StepCallData,
+  type StepSpec,
+  validateUserParams,
+} from '@procvision/manifest';
 import type { Frame, FrameWriter, WrittenFrame } from '@procvision/shm';
 import type { AlgorithmProcess } from './algorithm-process.js';
 import type { CallOutcome } from './call-outcome.js';
@@ -47,15 +55,26 @@ export async function runStep(resources: StepResources, session: InspectionSessi
   if (info === undefined || profile === undefined) return fail('validate', '1005', `${session.packageName} has not started; start it before running steps`);
   const python = profile.generation !== 'protocol-1';
   const anyPid = python && info.supported_pids.length === 0;
-  if (!anyPid && !info.supported_pids.includes(session.pid)) return fail('validate', '1001', `pid ${JSON.stringify(session.pid)} is not in ${info.name}'s supported_pids (${info.supported_pids.join(', ')})`);
+  if (!anyPid && !info.supported_pids.includes(session.pid))
+    return fail('validate', '1001', `pid ${JSON.stringify(session.pid)} is not in ${info.name}'s supported_pids (${info.supported_pids.join(', ')})`);
   const anyStep = python && info.steps.length === 0;
   const step = info.steps.find((candidate) => candidate.index === request.stepIndex);
-  if (!step && !anyStep) return fail('validate', '1006', `step_index ${request.stepIndex} is not a step of ${info.name}; expected one of ${info.steps.map((candidate) => candidate.index).join(', ')}`);
-  if (!Number.isInteger(request.stepIndex) || request.stepIndex < 1) return fail('validate', '1006', `step_index must be an integer from 1, got ${String(request.stepIndex)}`);
+  if (!step && !anyStep)
+    return fail(
+      'validate',
+      '1006',
+      `step_index ${request.stepIndex} is not a step of ${info.name}; expected one of ${info.steps.map((candidate) => candidate.index).join(', ')}`,
+    );
+  if (!Number.isInteger(request.stepIndex) || request.stepIndex < 1)
+    return fail('validate', '1006', `step_index must be an integer from 1, got ${String(request.stepIndex)}`);
 
   if (profile.callShape === 'guided-execute') return guidedStep(resources, session, request, step, { done, fail });
 
-  for (const [field, given] of [['guideFrame', request.guideFrame], ['guideInfo', request.guideInfo], ['stepDesc', request.stepDesc]] as const) {
+  for (const [field, given] of [
+    ['guideFrame', request.guideFrame],
+    ['guideInfo', request.guideInfo],
+    ['stepDesc', request.stepDesc],
+  ] as const) {
     if (given === undefined) continue;
     const warning = `${field} ignored: ${info.name}'s adapter (${profile.generation}) takes no ${field === 'guideFrame' ? 'guide image' : field === 'guideInfo' ? 'guide info' : 'step description'}`;
     warnings.push(warning);
@@ -86,7 +105,8 @@ export async function runStep(resources: StepResources, session: InspectionSessi
     if (preOutcome.source === 'runner') return fail('pre', preOutcome.errorCode ?? '1005', preOutcome.message, { frame });
     const pre = checkPreExecuteResult(resultOf(preOutcome));
     if (!pre.ok) return fail('pre', '9999', `preExecute returned an invalid result: ${pre.message}`, { frame });
-    if (pre.result.status === 'ERROR') return fail('pre', pre.result.error_code ?? '9999', pre.result.message ?? 'preExecute returned ERROR', { frame, pre: pre.result });
+    if (pre.result.status === 'ERROR')
+      return fail('pre', pre.result.error_code ?? '9999', pre.result.message ?? 'preExecute returned ERROR', { frame, pre: pre.result });
 
     const executeOutcome = await resources.process.call(call('execute'), { sessionId: session.id });
     session.applyState(executeOutcome.sessionState);
@@ -97,10 +117,20 @@ export async function runStep(resources: StepResources, session: InspectionSessi
 }
 
 /** A Python v0.3 step: one `execute` with the current and the guide frame. */
-async function guidedStep(resources: StepResources, session: InspectionSession, request: StepRequest, step: StepSpec | undefined, report: { done: Done; fail: Fail }): Promise<StepOutcome> {
+async function guidedStep(
+  resources: StepResources,
+  session: InspectionSession,
+  request: StepRequest,
+  step: StepSpec | undefined,
+  report: { done: Done; fail: Fail },
+): Promise<StepOutcome> {
   const { fail } = report;
   if (request.userParams !== undefined && Object.keys(request.userParams).length > 0) {
-    return fail('validate', '1006', `user_params: ${resources.process.packageName}'s adapter (Python v0.3) takes no user params (got ${Object.keys(request.userParams).join(', ')}); give per-step data as guide_info`);
+    return fail(
+      'validate',
+      '1006',
+      `user_params: ${resources.process.packageName}'s adapter (Python v0.3) takes no user params (got ${Object.keys(request.userParams).join(', ')}); give per-step data as guide_info`,
+    );
   }
   let guideInfo: unknown = request.guideInfo ?? [];
   try {
@@ -134,7 +164,13 @@ async function guidedStep(resources: StepResources, session: InspectionSession, 
   }
 }
 
-function finishExecute(resources: StepResources, outcome: CallOutcome, report: { done: Done; fail: Fail }, extra: Partial<StepOutcome>, earlier: readonly string[]): StepOutcome {
+function finishExecute(
+  resources: StepResources,
+  outcome: CallOutcome,
+  report: { done: Done; fail: Fail },
+  extra: Partial<StepOutcome>,
+  earlier: readonly string[],
+): StepOutcome {
   const { done, fail } = report;
   if (outcome.source === 'runner') return fail('execute', outcome.errorCode ?? '1005', outcome.message, extra);
   const execute = checkExecuteResult(resultOf(outcome), { maxDefects: resources.process.config.max_defects });
@@ -160,7 +196,11 @@ function writeFrame(writer: FrameWriter, frame: Frame, fail: Fail, which = ''): 
   try {
     return writer.write(frame);
   } catch (error) {
-    return fail('frame', ProcVisionError.isInstance(error) ? error.code : '9999', `cannot write the ${which}frame to shared memory: ${(error as Error).message}`);
+    return fail(
+      'frame',
+      ProcVisionError.isInstance(error) ? error.code : '9999',
+      `cannot write the ${which}frame to shared memory: ${(error as Error).message}`,
+    );
   }
 }
 

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AlgorithmInfo, ContractError, formatContractIssues, packageNameSchema, packageVersionSchema, ProcVisionError, stepListSchema, supportedPidsSchema } from '@procvision/manifest';
+import {
+  type AlgorithmInfo,
+  ContractError,
+  formatContractIssues,
+  packageNameSchema,
+  packageVersionSchema,
+  ProcVisionError,
+  stepListSchema,
+  supportedPidsSchema,
+} from '@procvision/manifest';
 import { z } from 'zod';
 
 /**
@@ -40,7 +49,10 @@ export function readPythonManifest(root: string): PythonManifest {
   }
   const parsed = pythonManifestSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join(''), message: issue.message }));
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join(''),
+      message: issue.message,
+    }));
     throw new ContractError('2001', formatContractIssues(`${path}: invalid Python package manifest`, issues), issues);
   }
   return parsed.data;

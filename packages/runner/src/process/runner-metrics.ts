@@ -65,15 +65,51 @@ export class RunnerMetrics {
     this.registry = registry;
     const registers = [registry];
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
-    const build = new Gauge({ name: 'procvision_build_info', help: 'Always 1; the labels name the runner version, the Node version and the shared-memory backend.', labelNames: ['version', 'node', 'shm_backend'], registers });
+    const build = new Gauge({
+      name: 'procvision_build_info',
+      help: 'Always 1; the labels name the runner version, the Node version and the shared-memory backend.',
+      labelNames: ['version', 'node', 'shm_backend'],
+      registers,
+    });
     build.set({ version: runnerVersion, node: process.version, shm_backend: options.shmBackend ?? `mmap-${mmapBackendKind()}` }, 1);
-    this.calls = new Counter({ name: 'procvision_calls_total', help: 'Calls to algorithm processes (one per attempt), by package, phase, status and error code.', labelNames: ['package', 'phase', 'status', 'code'], registers });
-    this.callDuration = new Histogram({ name: 'procvision_call_duration_seconds', help: 'Duration of call attempts, by package and phase.', labelNames: ['package', 'phase'], buckets: [...latencyBucketsSeconds], registers });
-    this.steps = new Counter({ name: 'procvision_steps_total', help: 'Inspection steps, by status, verdict (result_status) and error code.', labelNames: ['status', 'result_status', 'code'], registers });
-    this.stepDuration = new Histogram({ name: 'procvision_step_duration_seconds', help: 'Wall time of whole steps (validate, frame, pre, execute).', buckets: [...latencyBucketsSeconds], registers });
+    this.calls = new Counter({
+      name: 'procvision_calls_total',
+      help: 'Calls to algorithm processes (one per attempt), by package, phase, status and error code.',
+      labelNames: ['package', 'phase', 'status', 'code'],
+      registers,
+    });
+    this.callDuration = new Histogram({
+      name: 'procvision_call_duration_seconds',
+      help: 'Duration of call attempts, by package and phase.',
+      labelNames: ['package', 'phase'],
+      buckets: [...latencyBucketsSeconds],
+      registers,
+    });
+    this.steps = new Counter({
+      name: 'procvision_steps_total',
+      help: 'Inspection steps, by status, verdict (result_status) and error code.',
+      labelNames: ['status', 'result_status', 'code'],
+      registers,
+    });
+    this.stepDuration = new Histogram({
+      name: 'procvision_step_duration_seconds',
+      help: 'Wall time of whole steps (validate, frame, pre, execute).',
+      buckets: [...latencyBucketsSeconds],
+      registers,
+    });
     this.starts = new Counter({ name: 'procvision_process_starts_total', help: 'Child processes spawned, by package.', labelNames: ['package'], registers });
-    this.restarts = new Counter({ name: 'procvision_process_restarts_total', help: 'Restarts of algorithm processes, by package and reason.', labelNames: ['package', 'reason'], registers });
-    this.faults = new Counter({ name: 'procvision_process_faults_total', help: 'Faults of algorithm processes (the runner ended the child, or it died unasked), by package and reason.', labelNames: ['package', 'reason'], registers });
+    this.restarts = new Counter({
+      name: 'procvision_process_restarts_total',
+      help: 'Restarts of algorithm processes, by package and reason.',
+      labelNames: ['package', 'reason'],
+      registers,
+    });
+    this.faults = new Counter({
+      name: 'procvision_process_faults_total',
+      help: 'Faults of algorithm processes (the runner ended the child, or it died unasked), by package and reason.',
+      labelNames: ['package', 'reason'],
+      registers,
+    });
     const countStates = () => this.countStates();
     const inflightCalls = () => this.inflightCalls;
     new Gauge({

@@ -58,10 +58,15 @@ export class Runner {
   constructor(private readonly options: RunnerOptions = {}) {
     this.config = parseRunnerConfig(options.config ?? {});
     if (this.config.shared_memory_backend === 'sab') {
-      throw new ProcVisionError('9999', 'shared_memory_backend "sab" reaches worker threads only; algorithm processes need "mmap" (or "dev-shm" for development)');
+      throw new ProcVisionError(
+        '9999',
+        'shared_memory_backend "sab" reaches worker threads only; algorithm processes need "mmap" (or "dev-shm" for development)',
+      );
     }
     this.logger = options.logger ?? createStderrLogger(this.config.log_level);
-    this.events = new TypedEmitter<RunnerEvents>((error, event) => this.logRunner('error', `a listener of ${String(event)} threw: ${(error as Error).message}`));
+    this.events = new TypedEmitter<RunnerEvents>((error, event) =>
+      this.logRunner('error', `a listener of ${String(event)} threw: ${(error as Error).message}`),
+    );
   }
 
   /** Adds an event listener; returns a function that removes it. */
@@ -123,7 +128,8 @@ export class Runner {
 
   /** Creates an inspection session for a running package. */
   createSession(init: InspectionSessionInit): InspectionSession {
-    if (!this.packages.has(init.packageName)) throw new ProcVisionError('2006', `package ${init.packageName} is not running; start it before creating sessions`);
+    if (!this.packages.has(init.packageName))
+      throw new ProcVisionError('2006', `package ${init.packageName} is not running; start it before creating sessions`);
     if (init.id !== undefined && this.sessions.has(init.id)) throw new ProcVisionError('1006', `session ${init.id} already exists`);
     const session = new InspectionSession(init);
     this.sessions.set(session.id, session);
@@ -145,14 +151,33 @@ export class Runner {
     const running = session ? this.packages.get(session.packageName) : undefined;
     if (!session || !running) {
       const message = session ? `package ${session.packageName} is not running` : `no session ${sessionId} (ended, or never created)`;
-      return Promise.resolve({ sessionId, stepIndex: request.stepIndex, status: 'ERROR', errorCode: session ? '1005' : '1006', stage: 'validate', message, warnings: [], latencyMs: 0 });
+      return Promise.resolve({
+        sessionId,
+        stepIndex: request.stepIndex,
+        status: 'ERROR',
+        errorCode: session ? '1005' : '1006',
+        stage: 'validate',
+        message,
+        warnings: [],
+        latencyMs: 0,
+      });
     }
     const step = running.steps.then(async () => {
       this.events.emit('step-start', { sessionId, stepIndex: request.stepIndex });
       const writer = running.writer;
-      const outcome: StepOutcome = writer === undefined
-        ? { sessionId, stepIndex: request.stepIndex, status: 'ERROR', errorCode: '1005', stage: 'validate', message: `package ${session.packageName} has not started`, warnings: [], latencyMs: 0 }
-        : await runStep({ process: running.process, writer, warn: (message) => this.logRunner('warn', message, session) }, session, request);
+      const outcome: StepOutcome =
+        writer === undefined
+          ? {
+              sessionId,
+              stepIndex: request.stepIndex,
+              status: 'ERROR',
+              errorCode: '1005',
+              stage: 'validate',
+              message: `package ${session.packageName} has not started`,
+              warnings: [],
+              latencyMs: 0,
+            }
+          : await runStep({ process: running.process, writer, warn: (message) => this.logRunner('warn', message, session) }, session, request);
       session.steps += 1;
       this.events.emit('step-end', {
         sessionId,
@@ -180,7 +205,14 @@ export class Runner {
     const running = this.packages.get(session.packageName);
     if (!running) throw new ProcVisionError('1005', `package ${session.packageName} is not running`);
     if (running.process.profile?.hasReset === false) {
-      return { status: 'OK', message: `${session.packageName}'s adapter has no reset; the session state was cleared`, data: {}, latencyMs: 0, attempts: 0, source: 'runner' };
+      return {
+        status: 'OK',
+        message: `${session.packageName}'s adapter has no reset; the session state was cleared`,
+        data: {},
+        latencyMs: 0,
+        attempts: 0,
+        source: 'runner',
+      };
     }
     const outcome = await running.process.call({ phase: 'reset', session: session.toWire() }, { sessionId });
     session.applyState(outcome.sessionState);
@@ -208,6 +240,12 @@ export class Runner {
   }
 
   private logRunner(level: LogEntry['level'], message: string, session?: InspectionSession): void {
-    this.logger.log(runnerLogEntry(level, message, { packageName: session?.packageName ?? '', packageVersion: this.process(session?.packageName ?? '')?.packageVersion ?? '', sessionId: session?.id ?? null }));
+    this.logger.log(
+      runnerLogEntry(level, message, {
+        packageName: session?.packageName ?? '',
+        packageVersion: this.process(session?.packageName ?? '')?.packageVersion ?? '',
+        sessionId: session?.id ?? null,
+      }),
+    );
   }
 }

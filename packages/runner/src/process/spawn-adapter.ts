@@ -19,8 +19,20 @@ export interface SpawnSpec extends AdapterCommand {
 
 /** Variables copied from the runner's environment when present; nothing else leaks through. */
 export const inheritedEnvironmentKeys = [
-  'PATH', 'HOME', 'USERPROFILE', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TEMP', 'TMP',
-  'SystemRoot', 'SYSTEMROOT', 'ComSpec', 'PATHEXT', 'PROC_SHM_DIR',
+  'PATH',
+  'HOME',
+  'USERPROFILE',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TMPDIR',
+  'TEMP',
+  'TMP',
+  'SystemRoot',
+  'SYSTEMROOT',
+  'ComSpec',
+  'PATHEXT',
+  'PROC_SHM_DIR',
 ] as const;
 
 /**

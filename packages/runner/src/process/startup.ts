@@ -59,7 +59,13 @@ export async function bringUp(connection: AdapterConnection, options: BringUpOpt
   return { ok: true, info: parsed.info, profile, coldStartMs };
 }
 
-async function bringUpWithoutInfo(connection: AdapterConnection, options: BringUpOptions, profile: AdapterProfile, timeoutMs: number, startedAt: number): Promise<BringUpOutcome> {
+async function bringUpWithoutInfo(
+  connection: AdapterConnection,
+  options: BringUpOptions,
+  profile: AdapterProfile,
+  timeoutMs: number,
+  startedAt: number,
+): Promise<BringUpOutcome> {
   const pong = await connection.waitForPong(timeoutMs);
   if (!pong.ok) return fail(connection, '1005', `start-up failed: ${pong.message}`);
   let info: AlgorithmInfo;
@@ -83,7 +89,9 @@ function fail(connection: AdapterConnection, fallbackCode: Extract<ConnectionAtt
 
 function identityMismatch(info: AlgorithmInfo, identity: ProcessIdentity): string[] {
   const warnings: string[] = [];
-  if (info.name !== identity.packageName) warnings.push(`getInfo().name is ${JSON.stringify(info.name)} but the package is ${JSON.stringify(identity.packageName)}`);
-  if (info.version !== identity.packageVersion) warnings.push(`getInfo().version is ${JSON.stringify(info.version)} but the package version is ${JSON.stringify(identity.packageVersion)}`);
+  if (info.name !== identity.packageName)
+    warnings.push(`getInfo().name is ${JSON.stringify(info.name)} but the package is ${JSON.stringify(identity.packageName)}`);
+  if (info.version !== identity.packageVersion)
+    warnings.push(`getInfo().version is ${JSON.stringify(info.version)} but the package version is ${JSON.stringify(identity.packageVersion)}`);
   return warnings;
 }

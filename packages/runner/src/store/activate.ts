@@ -18,10 +18,13 @@ function checkPids(entry: RegistryEntry, pids: readonly string[], bindings: Acti
   const label = `${entry.name}@${entry.version}`;
   if (pids.length === 0) throw new ProcVisionError('2006', `activate ${label}: give at least one PID`);
   for (const pid of pids) {
-    if (!acceptsPid(entry, pid)) throw new ProcVisionError('2006', `PID ${pid} is not in the supported_pids of ${label} (${entry.supported_pids.join(', ')})`, { details: { pid } });
+    if (!acceptsPid(entry, pid))
+      throw new ProcVisionError('2006', `PID ${pid} is not in the supported_pids of ${label} (${entry.supported_pids.join(', ')})`, { details: { pid } });
     const bound = bindings[pid];
     if (mode === 'activate' && bound !== undefined && !refersTo(bound, entry.name, entry.version)) {
-      throw new ProcVisionError('2006', `PID ${pid} is bound to ${bound.name}@${bound.version}; switch it to ${label} instead of activating`, { details: { pid, bound } });
+      throw new ProcVisionError('2006', `PID ${pid} is bound to ${bound.name}@${bound.version}; switch it to ${label} instead of activating`, {
+        details: { pid, bound },
+      });
     }
   }
 }
@@ -53,7 +56,13 @@ export async function ensureProcess(context: StoreContext, entry: RegistryEntry)
  * with each changed PID's `previous`, and processes left without a PID are stopped.
  * @throws ProcVisionError 2006, or the start-up failure's code (bindings unchanged)
  */
-export async function activatePackage(context: StoreContext, name: string, version: string, pids: readonly string[], mode: ActivationMode): Promise<ActiveBindings> {
+export async function activatePackage(
+  context: StoreContext,
+  name: string,
+  version: string,
+  pids: readonly string[],
+  mode: ActivationMode,
+): Promise<ActiveBindings> {
   const entry = findEntry(await readRegistry(context.paths), name, version);
   if (entry === undefined) throw new ProcVisionError('2009', `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
   const bindings = await readActiveBindings(context.paths);

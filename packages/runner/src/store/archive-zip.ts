@@ -24,7 +24,8 @@ export async function archiveZip(paths: StorePaths, zipPath: string, zipSha256: 
   const archived = join(paths.zips, fileName);
   const existingSha = await sha256File(archived).catch(() => null);
   if (existingSha === zipSha256) return { fileName, created: false };
-  if (existingSha !== null) throw new ProcVisionError('2010', `${archived} already holds a different zip of the same name; uninstall that package or rename the zip`);
+  if (existingSha !== null)
+    throw new ProcVisionError('2010', `${archived} already holds a different zip of the same name; uninstall that package or rename the zip`);
   const partial = join(paths.zips, `.partial-${randomBytes(6).toString('hex')}-${fileName}`);
   try {
     await copyFile(zipPath, partial);

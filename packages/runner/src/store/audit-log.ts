@@ -48,7 +48,13 @@ export async function appendAudit(paths: StorePaths, record: AuditRecord): Promi
  * Runs an operation and audits it: one record with `ok`, or `error` with the ProcVisionError's
  * code (9999 otherwise); the error is rethrown unchanged.
  */
-export async function audited<Result>(paths: StorePaths, who: string, operation: string, subject: Record<string, unknown>, work: () => Promise<Result>): Promise<Result> {
+export async function audited<Result>(
+  paths: StorePaths,
+  who: string,
+  operation: string,
+  subject: Record<string, unknown>,
+  work: () => Promise<Result>,
+): Promise<Result> {
   const startedAt = new Date().toISOString();
   try {
     const result = await work();
@@ -56,7 +62,16 @@ export async function audited<Result>(paths: StorePaths, who: string, operation:
     return result;
   } catch (error) {
     const code = ProcVisionError.isInstance(error) ? error.code : '9999';
-    await appendAudit(paths, { at: new Date().toISOString(), started_at: startedAt, who, operation, subject, outcome: 'error', code, message: (error as Error).message });
+    await appendAudit(paths, {
+      at: new Date().toISOString(),
+      started_at: startedAt,
+      who,
+      operation,
+      subject,
+      outcome: 'error',
+      code,
+      message: (error as Error).message,
+    });
     throw error;
   }
 }

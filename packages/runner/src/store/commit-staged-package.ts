@@ -40,7 +40,11 @@ export async function commitStagedPackage(paths: StorePaths, staged: StagedPacka
     const entry = staged.entry(archived.fileName);
     onStage?.({ stage: 'before-registry-write', packageDir: finalDir });
     const { registry } = staged;
-    await writeRegistry(paths, { ...registry, packages: [...registry.packages, entry], rejected: registry.rejected.filter((rejected) => rejected.zip_file !== archived?.fileName) });
+    await writeRegistry(paths, {
+      ...registry,
+      packages: [...registry.packages, entry],
+      rejected: registry.rejected.filter((rejected) => rejected.zip_file !== archived?.fileName),
+    });
     return entry;
   } catch (error) {
     if (renamed) await rm(finalDir, { recursive: true, force: true });

@@ -62,7 +62,11 @@ async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: stri
   const stagingDir = join(paths.deployed, stagingName);
   const cacheDir = `${stagingDir}-npm-cache`;
   options.onStage?.({ stage: 'extracting', stagingDir });
-  const extracted: ExtractedDelivery = await extractDeliveryZip(zip, paths.deployed, { stagingName, ...(options.trustedKeys ? { trustedKeys: options.trustedKeys } : {}), requireSignature: options.requireSignature === true });
+  const extracted: ExtractedDelivery = await extractDeliveryZip(zip, paths.deployed, {
+    stagingName,
+    ...(options.trustedKeys ? { trustedKeys: options.trustedKeys } : {}),
+    requireSignature: options.requireSignature === true,
+  });
   const { manifest, delivery } = extracted;
   try {
     assertTargetCompatible(extracted.target);
@@ -71,9 +75,16 @@ async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: stri
       throw new ProcVisionError('2010', `${manifest.name}@${manifest.version} is already installed in ${paths.root}; uninstall it first to reinstall`);
     }
     if (delivery.name !== manifest.name || delivery.version !== manifest.version) {
-      throw new ProcVisionError('2001', `${zip}: delivery.json names ${delivery.name}@${delivery.version} but manifest.json ${manifest.name}@${manifest.version}`);
+      throw new ProcVisionError(
+        '2001',
+        `${zip}: delivery.json names ${delivery.name}@${delivery.version} but manifest.json ${manifest.name}@${manifest.version}`,
+      );
     }
-    await installOffline(stagingDir, { cacheDir, ...(options.npmCli ? { npmCli: options.npmCli } : {}), onNpmCiSpawn: (child) => options.onStage?.({ stage: 'dependencies', stagingDir, pid: child.pid }) });
+    await installOffline(stagingDir, {
+      cacheDir,
+      ...(options.npmCli ? { npmCli: options.npmCli } : {}),
+      onNpmCiSpawn: (child) => options.onStage?.({ stage: 'dependencies', stagingDir, pid: child.pid }),
+    });
     await rm(cacheDir, { recursive: true, force: true });
     await checkInstalledSet(stagingDir, delivery);
     await smokeLoadEntryPoint(stagingDir, manifest.entry_point, options.smokeLoadTimeoutMs);

@@ -34,12 +34,23 @@ interface PythonInstallOptions {
  * --find-links wheels -r requirements.txt`, a smoke import of the entry point, then the same
  * rename, archive and registry write as our zips. A failure removes the staging folder.
  */
-export async function installPythonPackage(paths: StorePaths, zip: string, zipSha256: string, stagingName: string, options: PythonInstallOptions): Promise<RegistryEntry> {
+export async function installPythonPackage(
+  paths: StorePaths,
+  zip: string,
+  zipSha256: string,
+  stagingName: string,
+  options: PythonInstallOptions,
+): Promise<RegistryEntry> {
   const interpreter = options.python?.interpreter ?? 'python3';
   const systemSitePackages = options.python?.systemSitePackages === true;
   const stagingDir = join(paths.deployed, stagingName);
   options.onStage?.({ stage: 'extracting', stagingDir });
-  const extracted = await extractPythonDeliveryZip(zip, paths.deployed, { stagingName, python: interpreter, ...(options.trustedKeys ? { trustedKeys: options.trustedKeys } : {}), requireSignature: options.requireSignature === true });
+  const extracted = await extractPythonDeliveryZip(zip, paths.deployed, {
+    stagingName,
+    python: interpreter,
+    ...(options.trustedKeys ? { trustedKeys: options.trustedKeys } : {}),
+    requireSignature: options.requireSignature === true,
+  });
   const { manifest } = extracted;
   try {
     const registry = await readRegistry(paths);
@@ -47,7 +58,11 @@ export async function installPythonPackage(paths: StorePaths, zip: string, zipSh
       throw new ProcVisionError('2005', `${manifest.name}@${manifest.version} is already installed in ${paths.root}; uninstall it first to reinstall`);
     }
     await writeFile(join(stagingDir, pythonFilesListing), extracted.listing, { flag: 'wx', mode: 0o644 });
-    const venvDir = await createPythonEnvironment(stagingDir, { python: interpreter, systemSitePackages, onPipSpawn: (pid) => options.onStage?.({ stage: 'dependencies', stagingDir, pid }) });
+    const venvDir = await createPythonEnvironment(stagingDir, {
+      python: interpreter,
+      systemSitePackages,
+      onPipSpawn: (pid) => options.onStage?.({ stage: 'dependencies', stagingDir, pid }),
+    });
     await smokeImportPythonEntry(stagingDir, venvPython(venvDir), manifest.entry_point, options.smokeLoadTimeoutMs);
     return await commitStagedPackage(
       paths,

@@ -20,10 +20,16 @@ export async function checkInstalledSet(stagingDir: string, delivery: Delivery):
     try {
       installed = (JSON.parse(await readFile(lockPath, 'utf8')) as { packages?: Record<string, HiddenLockEntry> }).packages ?? {};
     } catch (error) {
-      throw new ProcVisionError('2004', `cannot read the installed set ${lockPath} (${(error as Error).message}); npm ci did not install the dependencies`, { cause: error });
+      throw new ProcVisionError('2004', `cannot read the installed set ${lockPath} (${(error as Error).message}); npm ci did not install the dependencies`, {
+        cause: error,
+      });
     }
   }
-  const actual = new Map(Object.entries(installed).filter(([path, entry]) => path !== '' && entry.link !== true).map(([path, entry]) => [path, entry.version ?? '?']));
+  const actual = new Map(
+    Object.entries(installed)
+      .filter(([path, entry]) => path !== '' && entry.link !== true)
+      .map(([path, entry]) => [path, entry.version ?? '?']),
+  );
   const problems: string[] = [];
   for (const dependency of delivery.dependencies) {
     const version = actual.get(dependency.path);
@@ -33,7 +39,9 @@ export async function checkInstalledSet(stagingDir: string, delivery: Delivery):
   }
   for (const [path, version] of actual) problems.push(`${path}@${version} installed but not in delivery.json`);
   if (problems.length > 0) {
-    throw new ProcVisionError('2004', `installed dependencies of ${delivery.name}@${delivery.version} differ from delivery.json: ${problems.join('; ')}`, { details: { problems } });
+    throw new ProcVisionError('2004', `installed dependencies of ${delivery.name}@${delivery.version} differ from delivery.json: ${problems.join('; ')}`, {
+      details: { problems },
+    });
   }
 }
 

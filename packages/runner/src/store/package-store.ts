@@ -92,8 +92,15 @@ export class PackageStore {
   private readonly context: StoreContext;
   private readonly actor: string;
 
-  private constructor(readonly paths: StorePaths, private readonly options: PackageStoreOptions) {
-    this.context = { paths, running: new Map(), starter: options.processStarter ?? adapterProcessStarter(options.runnerConfig === undefined ? {} : { config: options.runnerConfig }) };
+  private constructor(
+    readonly paths: StorePaths,
+    private readonly options: PackageStoreOptions,
+  ) {
+    this.context = {
+      paths,
+      running: new Map(),
+      starter: options.processStarter ?? adapterProcessStarter(options.runnerConfig === undefined ? {} : { config: options.runnerConfig }),
+    };
     this.actor = options.actor ?? defaultActor();
   }
 
@@ -134,7 +141,9 @@ export class PackageStore {
 
   /** Installs every new zip dropped into `algorithms/zips/`; failures are recorded as `invalid`. */
   scan(): Promise<ScanOutcome[]> {
-    return this.locked('scan', {}, () => scanZips(this.paths, (zipPath) => audited(this.paths, this.actor, 'install', { zip: zipPath, via: 'scan' }, () => this.installUnlocked(zipPath))));
+    return this.locked('scan', {}, () =>
+      scanZips(this.paths, (zipPath) => audited(this.paths, this.actor, 'install', { zip: zipPath, via: 'scan' }, () => this.installUnlocked(zipPath))),
+    );
   }
 
   /** Every installed version with its live state and bound PIDs. */
@@ -145,7 +154,9 @@ export class PackageStore {
       const running = this.context.running.get(processKey(entry.name, entry.version));
       const processState = running?.process?.state;
       const state = running === undefined ? entry.state : processState === 'failed' ? 'failed' : 'running';
-      const activePids = Object.entries(bindings).filter(([, binding]) => refersTo(binding, entry.name, entry.version)).map(([pid]) => pid);
+      const activePids = Object.entries(bindings)
+        .filter(([, binding]) => refersTo(binding, entry.name, entry.version))
+        .map(([pid]) => pid);
       return { ...entry, state, active_pids: activePids };
     });
   }
@@ -186,9 +197,13 @@ export class PackageStore {
    */
   async resolveActive(pid: string): Promise<ActivePackage> {
     const binding = (await readActiveBindings(this.paths))[pid];
-    if (binding === undefined) throw new ProcVisionError('2006', `no package is active for PID ${pid} in ${this.paths.root}; activate one first`, { details: { pid } });
+    if (binding === undefined)
+      throw new ProcVisionError('2006', `no package is active for PID ${pid} in ${this.paths.root}; activate one first`, { details: { pid } });
     const entry = findEntry(await readRegistry(this.paths), binding.name, binding.version);
-    if (entry === undefined) throw new ProcVisionError('2006', `PID ${pid} is bound to ${binding.name}@${binding.version}, which is not installed in ${this.paths.root}`, { details: { pid } });
+    if (entry === undefined)
+      throw new ProcVisionError('2006', `PID ${pid} is bound to ${binding.name}@${binding.version}, which is not installed in ${this.paths.root}`, {
+        details: { pid },
+      });
     return { pid, name: entry.name, version: entry.version, root: deployedPath(this.paths, entry.name, entry.version), entry, binding };
   }
 
@@ -200,7 +215,8 @@ export class PackageStore {
   async processFor(pid: string): Promise<AlgorithmProcess> {
     const active = await this.resolveActive(pid);
     const started = await ensureProcess(this.context, active.entry);
-    if (started.process === undefined) throw new ProcVisionError('2006', `the process starter of this store runs no AlgorithmProcess for ${active.name}@${active.version}`);
+    if (started.process === undefined)
+      throw new ProcVisionError('2006', `the process starter of this store runs no AlgorithmProcess for ${active.name}@${active.version}`);
     return started.process;
   }
 

@@ -6,7 +6,15 @@ import { runProcess } from '@procvision/packager/process';
 export function pythonEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!/^(PIP_|PYTHON)/i.test(key) && !/^(https?|all|no)_proxy$/i.test(key)) env[key] = value;
-  return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_DISABLE_PIP_VERSION_CHECK: '1', PYTHONNOUSERSITE: '1', PYTHONDONTWRITEBYTECODE: '1', ...extra };
+  return {
+    ...env,
+    PIP_CONFIG_FILE: '/dev/null',
+    PIP_NO_INDEX: '1',
+    PIP_DISABLE_PIP_VERSION_CHECK: '1',
+    PYTHONNOUSERSITE: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+    ...extra,
+  };
 }
 
 /** The interpreter of a venv (POSIX `bin/python`, Windows `Scripts/python.exe`). */
@@ -37,8 +45,30 @@ export async function createPythonEnvironment(packageDir: string, options: Pytho
   const venvDir = join(packageDir, '.venv');
   const timeoutMs = options.timeoutMs ?? 600_000;
   const env = pythonEnvironment();
-  await runProcess(options.python, ['-I', '-m', 'venv', ...(options.systemSitePackages ? ['--system-site-packages'] : []), venvDir], { cwd: packageDir, env, timeoutMs, code: '2027', describe: `${options.python} -m venv` });
-  const pip = ['-I', '-m', 'pip', 'install', '--isolated', '--no-index', '--no-cache-dir', '--disable-pip-version-check', '--no-input', '--only-binary', ':all:', '--find-links', join(packageDir, 'wheels'), '-r', join(packageDir, 'requirements.txt')];
+  await runProcess(options.python, ['-I', '-m', 'venv', ...(options.systemSitePackages ? ['--system-site-packages'] : []), venvDir], {
+    cwd: packageDir,
+    env,
+    timeoutMs,
+    code: '2027',
+    describe: `${options.python} -m venv`,
+  });
+  const pip = [
+    '-I',
+    '-m',
+    'pip',
+    'install',
+    '--isolated',
+    '--no-index',
+    '--no-cache-dir',
+    '--disable-pip-version-check',
+    '--no-input',
+    '--only-binary',
+    ':all:',
+    '--find-links',
+    join(packageDir, 'wheels'),
+    '-r',
+    join(packageDir, 'requirements.txt'),
+  ];
   await runProcess(venvPython(venvDir), pip, {
     cwd: packageDir,
     env,

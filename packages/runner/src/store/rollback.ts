@@ -15,6 +15,9 @@ export async function rollbackPid(context: StoreContext, name: string, pid: stri
     const actual = bound === undefined ? 'no package' : `${bound.name}@${bound.version}`;
     throw new ProcVisionError('2006', `cannot roll back ${name} for PID ${pid}: the PID runs ${actual}`, { details: { pid } });
   }
-  if (bound.previous === null) throw new ProcVisionError('2006', `PID ${pid} has no previous version to roll back to (it runs ${bound.name}@${bound.version}, its first activation)`, { details: { pid } });
+  if (bound.previous === null)
+    throw new ProcVisionError('2006', `PID ${pid} has no previous version to roll back to (it runs ${bound.name}@${bound.version}, its first activation)`, {
+      details: { pid },
+    });
   return activatePackage(context, bound.previous.name, bound.previous.version, [pid], 'switch');
 }

@@ -7,8 +7,7 @@ import type { StorePaths } from './store-paths.js';
 
 /** What a scan did with one zip of `algorithms/zips/`. */
 export type ScanOutcome =
-  | { zipFile: string; outcome: 'installed'; entry: RegistryEntry }
-  | { zipFile: string; outcome: 'invalid'; code: string; reason: string };
+  { zipFile: string; outcome: 'installed'; entry: RegistryEntry } | { zipFile: string; outcome: 'invalid'; code: string; reason: string };
 
 /**
  * Installs every zip dropped into `algorithms/zips/` that is neither registered nor already
@@ -30,7 +29,10 @@ export async function scanZips(paths: StorePaths, install: (zipPath: string) => 
       const code = ProcVisionError.isInstance(error) ? error.code : '2005';
       const reason = (error as Error).message;
       const latest = await readRegistry(paths);
-      const rejected = [...latest.rejected.filter((candidate) => candidate.zip_file !== zipFile), { zip_file: zipFile, zip_sha256: zipSha256, state: 'invalid' as const, code, reason, rejected_at: new Date().toISOString() }];
+      const rejected = [
+        ...latest.rejected.filter((candidate) => candidate.zip_file !== zipFile),
+        { zip_file: zipFile, zip_sha256: zipSha256, state: 'invalid' as const, code, reason, rejected_at: new Date().toISOString() },
+      ];
       await writeRegistry(paths, { ...latest, rejected });
       outcomes.push({ zipFile, outcome: 'invalid', code, reason });
     }

@@ -24,7 +24,10 @@ export class StoreConfigError extends ProcVisionError {
   readonly field: string | undefined;
 
   constructor(message: string, options: StoreConfigErrorOptions) {
-    super('2008', message, { details: { file: options.file, ...(options.field === undefined ? {} : { field: options.field }) }, ...(options.cause === undefined ? {} : { cause: options.cause }) });
+    super('2008', message, {
+      details: { file: options.file, ...(options.field === undefined ? {} : { field: options.field }) },
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
     this.name = 'StoreConfigError';
     this.file = options.file;
     this.field = options.field;

@@ -66,7 +66,13 @@ export async function readStoreConfig(storeRoot: string): Promise<StoreConfig | 
     const named = issue?.code === 'unrecognized_keys' ? issue.keys[0] : field;
     return fail(named === '' ? undefined : named, describeIssue(issue, field, value));
   }
-  return { path, requireSignature: parsed.data.require_signature, trustedKeys: parsed.data.trusted_keys, python: parsed.data.python, pythonSystemSitePackages: parsed.data.python_system_site_packages };
+  return {
+    path,
+    requireSignature: parsed.data.require_signature,
+    trustedKeys: parsed.data.trusted_keys,
+    python: parsed.data.python,
+    pythonSystemSitePackages: parsed.data.python_system_site_packages,
+  };
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined, field: string, value: unknown): string {
@@ -82,5 +88,8 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, field: string, value
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((current, key) => (typeof current === 'object' && current !== null ? (current as Record<PropertyKey, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (current, key) => (typeof current === 'object' && current !== null ? (current as Record<PropertyKey, unknown>)[key] : undefined),
+    value,
+  );
 }

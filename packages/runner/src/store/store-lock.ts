@@ -36,14 +36,18 @@ export async function withStoreLock<Result>(paths: StorePaths, options: StoreLoc
         throw new ProcVisionError('2005', `cannot take the store lock ${paths.lock}: ${(error as Error).message}`, { cause: error });
       }
       if (Date.now() > deadline) {
-        throw new ProcVisionError('2005', `the store ${paths.root} is locked by another process (${paths.lock}) for longer than ${String(options.timeoutMs ?? 300_000)} ms; try again when its operation ends`);
+        throw new ProcVisionError(
+          '2005',
+          `the store ${paths.root} is locked by another process (${paths.lock}) for longer than ${String(options.timeoutMs ?? 300_000)} ms; try again when its operation ends`,
+        );
       }
       await sleep(50 + Math.random() * 100);
     }
   }
   try {
     const result = await work();
-    if (compromised !== undefined) throw new ProcVisionError('2005', `the store lock ${paths.lock} was lost during the operation: ${compromised.message}`, { cause: compromised });
+    if (compromised !== undefined)
+      throw new ProcVisionError('2005', `the store lock ${paths.lock} was lost during the operation: ${compromised.message}`, { cause: compromised });
     return result;
   } finally {
     await release().catch(() => undefined);

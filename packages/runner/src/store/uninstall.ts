@@ -36,11 +36,15 @@ export async function uninstallPackage(context: StoreContext, name: string, vers
   const entry = findEntry(registry, name, version);
   if (entry === undefined) throw new ProcVisionError('2009', `${name}@${version} is not installed in ${context.paths.root}`);
   const bindings = await readActiveBindings(context.paths);
-  const activePids = Object.entries(bindings).filter(([, binding]) => refersTo(binding, name, version)).map(([pid]) => pid);
+  const activePids = Object.entries(bindings)
+    .filter(([, binding]) => refersTo(binding, name, version))
+    .map(([pid]) => pid);
   const running = context.running.has(processKey(name, version));
   if ((activePids.length > 0 || running) && options.force !== true) {
     const why = activePids.length > 0 ? `it is active for PID ${activePids.join(', ')}` : 'its process is running';
-    throw new ProcVisionError('2007', `cannot uninstall ${name}@${version}: ${why}; activate another version first, or force`, { details: { pids: activePids } });
+    throw new ProcVisionError('2007', `cannot uninstall ${name}@${version}: ${why}; activate another version first, or force`, {
+      details: { pids: activePids },
+    });
   }
   const nextBindings = withoutVersion(bindings, name, version);
   if (JSON.stringify(nextBindings) !== JSON.stringify(bindings)) await writeActiveBindings(context.paths, nextBindings);

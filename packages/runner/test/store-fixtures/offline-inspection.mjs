@@ -8,7 +8,10 @@ const [storeRoot, zipPath, samplesDir] = process.argv.slice(2);
 const { Runner } = await import(new URL('../../dist/index.js', import.meta.url).href);
 const { PackageStore } = await import(new URL('../../dist/store/index.js', import.meta.url).href);
 
-const networkBlocked = await globalThis.fetch('https://registry.npmjs.org/', { signal: globalThis.AbortSignal.timeout(3000) }).then(() => false, () => true);
+const networkBlocked = await globalThis.fetch('https://registry.npmjs.org/', { signal: globalThis.AbortSignal.timeout(3000) }).then(
+  () => false,
+  () => true,
+);
 const startedAt = performance.now();
 const store = await PackageStore.open(storeRoot, { runnerConfig: { log_level: 'warn' } });
 const entry = await store.install(zipPath);
@@ -27,7 +30,10 @@ for (const kind of ['ok', 'ng']) {
   const { width, height } = await sharp(bytes).metadata();
   const session = runner.createSession({ packageName: active.name, pid: 'p001', context: { product_code: 'p001' } });
   verdicts[kind] = [];
-  for (const [stepIndex, userParams] of [[1, { roi: { x: 100, y: 100, width: 440, height: 280 } }], [2, { mode: 'accurate' }]]) {
+  for (const [stepIndex, userParams] of [
+    [1, { roi: { x: 100, y: 100, width: 440, height: 280 } }],
+    [2, { mode: 'accurate' }],
+  ]) {
     const outcome = await runner.runStep(session.id, { stepIndex, frame: { encoding: 'png', bytes, width, height }, userParams });
     verdicts[kind].push(outcome.status === 'OK' ? outcome.resultStatus : `${outcome.status} ${outcome.errorCode} ${outcome.message}`);
   }

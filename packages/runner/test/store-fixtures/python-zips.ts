@@ -8,9 +8,13 @@ export const testPython = process.env.PROCVISION_PYTHON ?? 'python3';
 /** The Python SDK v0.3.2 folder (`$PROCVISION_PY_SDK/v0.3.2`), or why Python store tests skip. */
 export function pythonSdkOrSkipReason(): { sdk: string } | { skip: string } {
   const root = process.env.PROCVISION_PY_SDK;
-  if (root === undefined || !existsSync(join(root, 'v0.3.2', 'procvision_algorithm_sdk'))) return { skip: 'skipped: set PROCVISION_PY_SDK to a folder holding the Python SDK v0.3.2/ to run the Python package store tests' };
+  if (root === undefined || !existsSync(join(root, 'v0.3.2', 'procvision_algorithm_sdk')))
+    return { skip: 'skipped: set PROCVISION_PY_SDK to a folder holding the Python SDK v0.3.2/ to run the Python package store tests' };
   const probe = spawnSync(testPython, ['-c', 'import venv, ensurepip, numpy, pip'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { skip: `skipped: ${testPython} lacks venv, ensurepip, pip or numpy (apt-get install python3-venv python3-pip python3-numpy; or set PROCVISION_PYTHON)` };
+  if (probe.status !== 0)
+    return {
+      skip: `skipped: ${testPython} lacks venv, ensurepip, pip or numpy (apt-get install python3-venv python3-pip python3-numpy; or set PROCVISION_PYTHON)`,
+    };
   return { sdk: join(root, 'v0.3.2') };
 }
 
@@ -64,7 +68,8 @@ export function buildPythonZip(sdk: string, sdkWheel: string, work: string, opti
 
 /** Every file entry of a zip, read with Python's zipfile (to craft hostile variants from a real zip). */
 export function readZipEntries(zip: string): Array<{ name: string; data: Buffer }> {
-  const program = 'import base64, json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1]) as z:\n    print(json.dumps([[i.filename, base64.b64encode(z.read(i)).decode()] for i in z.infolist() if not i.is_dir()]))\n';
+  const program =
+    'import base64, json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1]) as z:\n    print(json.dumps([[i.filename, base64.b64encode(z.read(i)).decode()] for i in z.infolist() if not i.is_dir()]))\n';
   const listed = JSON.parse(execFileSync(testPython, ['-c', program, zip], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })) as Array<[string, string]>;
   return listed.map(([name, data]) => ({ name, data: Buffer.from(data, 'base64') }));
 }

@@ -40,18 +40,43 @@ export function writeTinyProject(parent: string, options: TinyProjectOptions): s
   mkdirSync(join(project, 'dist'), { recursive: true });
   const withDependency = options.withDependency ?? true;
   const dependencies = withDependency ? { 'is-number': '^7.0.0' } : {};
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tiny-algo', version: options.version, type: 'module', dependencies, engines: { node: '>=20.19' } }));
-  const main = withDependency ? "import isNumber from 'is-number';\nexport class TinyAlgo { check(value) { return isNumber(value); } }\n" : 'export class TinyAlgo {}\n';
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'tiny-algo', version: options.version, type: 'module', dependencies, engines: { node: '>=20.19' } }),
+  );
+  const main = withDependency
+    ? "import isNumber from 'is-number';\nexport class TinyAlgo { check(value) { return isNumber(value); } }\n"
+    : 'export class TinyAlgo {}\n';
   writeFileSync(join(project, 'dist', 'main.js'), options.mainSource ?? main);
-  writeFileSync(join(project, 'manifest.json'), JSON.stringify({ name: 'tiny-algo', version: options.version, entry_point: 'dist/main.js:TinyAlgo', supported_pids: options.supportedPids ?? ['A01', 'A02'] }));
+  writeFileSync(
+    join(project, 'manifest.json'),
+    JSON.stringify({
+      name: 'tiny-algo',
+      version: options.version,
+      entry_point: 'dist/main.js:TinyAlgo',
+      supported_pids: options.supportedPids ?? ['A01', 'A02'],
+    }),
+  );
   return project;
 }
 
 /** Packages a tiny project into `output` (skipBuild, shared npm cache). Returns the zip path. */
 export async function buildTinyZip(parent: string, output: string, options: TinyProjectOptions & Partial<BuildOptions>): Promise<string> {
   const { version, withDependency, supportedPids, mainSource, ...build } = options;
-  const project = writeTinyProject(parent, { version, ...(withDependency === undefined ? {} : { withDependency }), ...(supportedPids ? { supportedPids } : {}), ...(mainSource ? { mainSource } : {}) });
-  const built = await buildDeliveryZip(project, { target: 'linux-x64', output, skipBuild: true, npmCacheDir: sharedNpmCache, ...(withDependency === false ? { skipDeps: true } : {}), ...build });
+  const project = writeTinyProject(parent, {
+    version,
+    ...(withDependency === undefined ? {} : { withDependency }),
+    ...(supportedPids ? { supportedPids } : {}),
+    ...(mainSource ? { mainSource } : {}),
+  });
+  const built = await buildDeliveryZip(project, {
+    target: 'linux-x64',
+    output,
+    skipBuild: true,
+    npmCacheDir: sharedNpmCache,
+    ...(withDependency === false ? { skipDeps: true } : {}),
+    ...build,
+  });
   return built.zipPath;
 }
 
@@ -86,7 +111,11 @@ export function storeSnapshot(root: string): Record<string, string> {
 export function auditRecords(root: string): Array<Record<string, unknown>> {
   const path = join(root, 'logs', 'audit.jsonl');
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').trim().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** How a child script ended. */
@@ -98,9 +127,14 @@ export interface ScriptRun {
 }
 
 /** Runs one of this folder's .mjs scripts with node (optionally inside `unshare -n`: no network). */
-export function runFixtureScript(script: string, args: readonly string[], options: { env?: Record<string, string>; noNetwork?: boolean } = {}): Promise<ScriptRun> {
+export function runFixtureScript(
+  script: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; noNetwork?: boolean } = {},
+): Promise<ScriptRun> {
   const scriptPath = fileURLToPath(new URL(script, import.meta.url));
-  const [command, commandArgs] = options.noNetwork === true ? ['unshare', ['-n', process.execPath, scriptPath, ...args]] : [process.execPath, [scriptPath, ...args]];
+  const [command, commandArgs] =
+    options.noNetwork === true ? ['unshare', ['-n', process.execPath, scriptPath, ...args]] : [process.execPath, [scriptPath, ...args]];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command as string, commandArgs as string[], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -51,9 +51,13 @@ export function checkFrame(frame: Frame): { fields: Omit<FrameFields, 'timestamp
     if (!(frame.pixels instanceof Uint8Array) || frame.pixels.byteLength !== expected) {
       invalid(`pixels must be a Uint8Array of ${frame.width}x${frame.height}x${frame.channels} = ${expected} bytes, got ${frame.pixels?.byteLength}`);
     }
-    return { fields: { encoding: 'raw', colorSpace: frame.colorSpace, width: frame.width, height: frame.height, channels: frame.channels }, payload: frame.pixels };
+    return {
+      fields: { encoding: 'raw', colorSpace: frame.colorSpace, width: frame.width, height: frame.height, channels: frame.channels },
+      payload: frame.pixels,
+    };
   }
-  if (frame.encoding !== 'jpeg' && frame.encoding !== 'png') invalid(`encoding must be "jpeg", "png" or "raw", got ${String((frame as { encoding: unknown }).encoding)}`);
+  if (frame.encoding !== 'jpeg' && frame.encoding !== 'png')
+    invalid(`encoding must be "jpeg", "png" or "raw", got ${String((frame as { encoding: unknown }).encoding)}`);
   if (!(frame.bytes instanceof Uint8Array) || frame.bytes.byteLength === 0) invalid('bytes must be a non-empty Uint8Array');
   const colorSpace = frame.colorSpace ?? 'RGB';
   return { fields: { encoding: frame.encoding, colorSpace, width: frame.width, height: frame.height, channels: 0 }, payload: frame.bytes };

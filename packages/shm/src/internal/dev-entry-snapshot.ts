@@ -38,7 +38,10 @@ export async function devEntrySnapshot(entry: DevEntry, sharedMemId: string, met
     // HxW / HxWx1 is grey; like the Python reader, it is expanded when image_meta asks for colour.
     if (channels === 1 && meta !== undefined && meta.color_space !== 'GRAY') {
       const rgb = toThreeChannels(pixels, 1);
-      return stable({ encoding: 'raw', colorSpace: meta.color_space === 'BGR' ? 'BGR' : 'RGB', width, height, channels: 3, payloadLength: rgb.byteLength }, rgb);
+      return stable(
+        { encoding: 'raw', colorSpace: meta.color_space === 'BGR' ? 'BGR' : 'RGB', width, height, channels: 3, payloadLength: rgb.byteLength },
+        rgb,
+      );
     }
     const colorSpace: ColorSpace = channels === 1 ? 'GRAY' : meta?.color_space === 'BGR' ? 'BGR' : 'RGB';
     return stable({ encoding: 'raw', colorSpace, width, height, channels, payloadLength: pixels.byteLength }, pixels);
@@ -60,7 +63,11 @@ export async function devEntrySnapshot(entry: DevEntry, sharedMemId: string, met
   const pixels = meta.width * meta.height;
   const channels = bytes.byteLength === pixels * 3 ? 3 : bytes.byteLength === pixels ? 1 : 0;
   if (channels === 0) {
-    throw new ImageLoadError('bad-header', sharedMemId, `${where}: raw bytes are ${bytes.byteLength} long; image_meta ${meta.width}x${meta.height} expects ${pixels * 3} (3 channels) or ${pixels} (GRAY)`);
+    throw new ImageLoadError(
+      'bad-header',
+      sharedMemId,
+      `${where}: raw bytes are ${bytes.byteLength} long; image_meta ${meta.width}x${meta.height} expects ${pixels * 3} (3 channels) or ${pixels} (GRAY)`,
+    );
   }
   const colorSpace: ColorSpace = channels === 1 ? 'GRAY' : meta.color_space === 'BGR' ? 'BGR' : 'RGB';
   return stable({ encoding: 'raw', colorSpace, width: meta.width, height: meta.height, channels, payloadLength: bytes.byteLength }, bytes);

@@ -52,7 +52,9 @@ export function mappingFor(addon: NativeShm, name: string, sharedMemId: string):
     buffer = addon.open(name);
   } catch (error) {
     const missing = (error as { code?: string }).code === 'E2';
-    throw new ImageLoadError('unknown-id', sharedMemId, missing ? `no shared-memory segment named ${JSON.stringify(name)}` : (error as Error).message, { cause: error });
+    throw new ImageLoadError('unknown-id', sharedMemId, missing ? `no shared-memory segment named ${JSON.stringify(name)}` : (error as Error).message, {
+      cause: error,
+    });
   }
   evictIdle(addon);
   const mapping: CachedMapping = { name, bytes: new Uint8Array(buffer), holds: 0, inode: inode ?? undefined, buffer };

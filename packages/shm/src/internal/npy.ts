@@ -26,7 +26,8 @@ export function npyHeader(height: number, width: number, channels: 1 | 3): Uint8
 
 /** Decodes a `.npy` file's bytes into HWC uint8 pixels (a view, no copy). */
 export function decodeNpy(bytes: Uint8Array): NpyDecoded {
-  if (bytes.byteLength < 10 || !magic.every((byte, index) => bytes[index] === byte)) return { ok: false, message: 'not a NumPy .npy file (no \\x93NUMPY magic)' };
+  if (bytes.byteLength < 10 || !magic.every((byte, index) => bytes[index] === byte))
+    return { ok: false, message: 'not a NumPy .npy file (no \\x93NUMPY magic)' };
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lengthBytes = major === 1 ? 2 : major === 2 || major === 3 ? 4 : 0;
@@ -39,16 +40,22 @@ export function decodeNpy(bytes: Uint8Array): NpyDecoded {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) return { ok: false, message: `unreadable .npy header ${JSON.stringify(header.trim().slice(0, 120))}` };
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    return { ok: false, message: `unreadable .npy header ${JSON.stringify(header.trim().slice(0, 120))}` };
   if (descr !== '|u1' && descr !== '<u1' && descr !== '>u1' && descr !== 'u1') return { ok: false, message: `dtype ${descr}: expected uint8 (|u1)` };
   if (fortran === 'True') return { ok: false, message: 'Fortran-order array: expected C order (np.ascontiguousarray)' };
-  const shape = shapeText.split(',').map((part) => part.trim()).filter((part) => part !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map(Number);
   if (shape.some((dimension) => !Number.isInteger(dimension) || dimension < 0)) return { ok: false, message: `invalid shape (${shapeText})` };
   const [height = 0, width = 0, depth = 1] = shape;
   if (shape.length < 2 || shape.length > 3 || (depth !== 1 && depth !== 3) || height === 0 || width === 0) {
     return { ok: false, message: `shape (${shapeText}): expected HxW, HxWx1 or HxWx3 with H, W > 0` };
   }
   const expected = height * width * depth;
-  if (bytes.byteLength - start !== expected) return { ok: false, message: `shape (${shapeText}) needs ${expected} data bytes, the file has ${bytes.byteLength - start}` };
+  if (bytes.byteLength - start !== expected)
+    return { ok: false, message: `shape (${shapeText}) needs ${expected} data bytes, the file has ${bytes.byteLength - start}` };
   return { ok: true, width, height, channels: depth, pixels: bytes.subarray(start) };
 }

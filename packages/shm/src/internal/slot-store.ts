@@ -55,7 +55,9 @@ export function sabSlotStore(slots: number, capacityBytes: number): SlotStore {
     sabPool: handle,
     write(slot, fields, payload) {
       if (payload.byteLength > capacityBytes) {
-        throw new RangeError(`frame payload of ${payload.byteLength} bytes exceeds the SharedArrayBuffer pool capacity of ${capacityBytes} bytes: create the writer with a larger capacityBytes`);
+        throw new RangeError(
+          `frame payload of ${payload.byteLength} bytes exceeds the SharedArrayBuffer pool capacity of ${capacityBytes} bytes: create the writer with a larger capacityBytes`,
+        );
       }
       writeFrameToMemory(new Uint8Array(handle.segments[slot] as SharedArrayBuffer), fields, payload);
       return `sab:${handle.name}/${slot}`;

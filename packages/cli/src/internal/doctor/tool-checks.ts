@@ -14,7 +14,12 @@ export async function checkNpm(): Promise<DoctorCheck> {
     return { name: 'npm', status: 'fail', detail: `${(error as Error).message}; package and runner install need npm`, facts: { npm_cli: null } };
   }
   try {
-    const { stdout } = await runNpm(['--version'], { cwd: tmpdir(), cacheDir: join(tmpdir(), 'procvision-doctor-npm-cache'), network: 'user', timeoutMs: 30_000 });
+    const { stdout } = await runNpm(['--version'], {
+      cwd: tmpdir(),
+      cacheDir: join(tmpdir(), 'procvision-doctor-npm-cache'),
+      network: 'user',
+      timeoutMs: 30_000,
+    });
     return { name: 'npm', status: 'ok', detail: `npm ${stdout.trim()} (${cli})`, facts: { npm_cli: cli, version: stdout.trim() } };
   } catch (error) {
     return { name: 'npm', status: 'fail', detail: `npm at ${cli} does not run: ${(error as Error).message.split('\n')[0] ?? ''}`, facts: { npm_cli: cli } };
@@ -27,18 +32,46 @@ export async function checkStore(storeOption: string | undefined): Promise<Docto
   const { resolve } = await import('node:path');
   const root = storeOption === undefined ? defaultStoreRoot() : resolve(storeOption);
   if (!existsSync(root)) {
-    return { name: 'store', status: 'warn', detail: `no store at ${root} yet: runner install creates it; unsigned zips will be accepted unless its config.json requires signatures`, facts: { root, exists: false } };
+    return {
+      name: 'store',
+      status: 'warn',
+      detail: `no store at ${root} yet: runner install creates it; unsigned zips will be accepted unless its config.json requires signatures`,
+      facts: { root, exists: false },
+    };
   }
   try {
     await access(root, constants.W_OK);
   } catch {
-    return { name: 'store', status: 'fail', detail: `${root} is not writable by this user: installs and activations would fail`, facts: { root, exists: true, writable: false } };
+    return {
+      name: 'store',
+      status: 'fail',
+      detail: `${root} is not writable by this user: installs and activations would fail`,
+      facts: { root, exists: true, writable: false },
+    };
   }
   try {
     const policy = await readStoreSignaturePolicy(root);
-    const facts = { root, exists: true, writable: true, require_signature: policy.requireSignature, trusted_keys: policy.trustedKeys.length, config: policy.configPath ?? null };
-    if (policy.requireSignature) return { name: 'store', status: 'ok', detail: `${root}: signatures required, ${policy.trustedKeys.length} trusted key(s) (${policy.configPath ?? 'config.json'})`, facts };
-    return { name: 'store', status: 'warn', detail: `${root}: signatures not required, any zip installs (set "require_signature": true and "trusted_keys" in config.json)`, facts };
+    const facts = {
+      root,
+      exists: true,
+      writable: true,
+      require_signature: policy.requireSignature,
+      trusted_keys: policy.trustedKeys.length,
+      config: policy.configPath ?? null,
+    };
+    if (policy.requireSignature)
+      return {
+        name: 'store',
+        status: 'ok',
+        detail: `${root}: signatures required, ${policy.trustedKeys.length} trusted key(s) (${policy.configPath ?? 'config.json'})`,
+        facts,
+      };
+    return {
+      name: 'store',
+      status: 'warn',
+      detail: `${root}: signatures not required, any zip installs (set "require_signature": true and "trusted_keys" in config.json)`,
+      facts,
+    };
   } catch (error) {
     return { name: 'store', status: 'fail', detail: (error as Error).message, facts: { root, exists: true, writable: true } };
   }

@@ -45,7 +45,11 @@ export async function readFleetFile(file: string): Promise<Station[]> {
   } catch (error) {
     fail(file, `not valid JSON (${(error as Error).message})`);
   }
-  const list = Array.isArray(document) ? document : typeof document === 'object' && document !== null && Array.isArray((document as { stations?: unknown }).stations) ? (document as { stations: unknown[] }).stations : undefined;
+  const list = Array.isArray(document)
+    ? document
+    : typeof document === 'object' && document !== null && Array.isArray((document as { stations?: unknown }).stations)
+      ? (document as { stations: unknown[] }).stations
+      : undefined;
   if (list === undefined) fail(file, 'expected a JSON array of station URLs (or {"stations": [...]})');
   if (list.length === 0) fail(file, 'lists no station');
   if (list.length > fleetLimits.stations) fail(file, `lists ${list.length} stations; at most ${fleetLimits.stations} per file`);
@@ -61,9 +65,15 @@ export async function readFleetFile(file: string): Promise<Station[]> {
     const unknownKeys = Object.keys(record).filter((key) => !['url', 'name', 'token_file'].includes(key));
     if (unknownKeys.length > 0) fail(file, `${where} has unknown field(s) ${unknownKeys.join(', ')}; allowed: url, name, token_file`);
     const url = checkUrl(file, `${where}.url`, record.url);
-    if (record.name !== undefined && (typeof record.name !== 'string' || record.name.trim() === '' || record.name.length > 200)) fail(file, `${where}.name must be a non-empty string of at most 200 characters`);
-    if (record.token_file !== undefined && (typeof record.token_file !== 'string' || record.token_file === '')) fail(file, `${where}.token_file must be a path string`);
-    return { url, name: typeof record.name === 'string' ? record.name : new URL(url).host, ...(typeof record.token_file === 'string' ? { tokenFile: resolve(base, record.token_file) } : {}) };
+    if (record.name !== undefined && (typeof record.name !== 'string' || record.name.trim() === '' || record.name.length > 200))
+      fail(file, `${where}.name must be a non-empty string of at most 200 characters`);
+    if (record.token_file !== undefined && (typeof record.token_file !== 'string' || record.token_file === ''))
+      fail(file, `${where}.token_file must be a path string`);
+    return {
+      url,
+      name: typeof record.name === 'string' ? record.name : new URL(url).host,
+      ...(typeof record.token_file === 'string' ? { tokenFile: resolve(base, record.token_file) } : {}),
+    };
   });
   const seen = new Set<string>();
   for (const station of stations) {

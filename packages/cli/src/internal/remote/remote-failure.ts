@@ -13,7 +13,8 @@ export async function remoteCall<Result>(work: () => Promise<Result>, example: s
     const known = error as { name?: string; status?: number; code?: string; message: string };
     if (known.name !== 'RunnerClientError') throw error;
     const status = known.status ?? 0;
-    if ([400, 404, 409, 413, 415, 422].includes(status)) throw new UsageError(known.message, { example, ...(isErrorCode(known.code) ? { code: known.code } : {}), cause: error });
+    if ([400, 404, 409, 413, 415, 422].includes(status))
+      throw new UsageError(known.message, { example, ...(isErrorCode(known.code) ? { code: known.code } : {}), cause: error });
     throw new ProcVisionError(status !== 0 && isErrorCode(known.code) ? known.code : '3051', known.message, { cause: error });
   }
 }

@@ -22,8 +22,10 @@ export function isRemote(flags: RemoteFlags): boolean {
 
 /** Refuses flag mixes that would be silently ignored: `--url` with `--fleet`, `--store` with either. */
 export function checkRemoteFlags(flags: RemoteFlags, example: string): void {
-  if (flags.url !== undefined && flags.fleet !== undefined) throw new UsageError('--url and --fleet exclude each other: one station, or a stations file', { example });
-  if (flags.store !== undefined && isRemote(flags)) throw new UsageError('--store is the local store; with --url or --fleet the station uses its own store', { example });
+  if (flags.url !== undefined && flags.fleet !== undefined)
+    throw new UsageError('--url and --fleet exclude each other: one station, or a stations file', { example });
+  if (flags.store !== undefined && isRemote(flags))
+    throw new UsageError('--store is the local store; with --url or --fleet the station uses its own store', { example });
 }
 
 /** A client of one station, with its token (the station's `token_file`, else the default token). */

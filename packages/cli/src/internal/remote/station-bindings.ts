@@ -16,7 +16,13 @@ export async function stationBindings(client: RunnerClient): Promise<{ packages:
  * the pids are bound to another version of the same package (the old one becomes `previous`),
  * an activation otherwise. One call, so the station's store flips every pid or none.
  */
-export async function activateOnStation(client: RunnerClient, name: string, version: string, pids: readonly string[], bindings: StationBindings): Promise<'activated' | 'switched' | 'unchanged'> {
+export async function activateOnStation(
+  client: RunnerClient,
+  name: string,
+  version: string,
+  pids: readonly string[],
+  bindings: StationBindings,
+): Promise<'activated' | 'switched' | 'unchanged'> {
   const bound = pids.map((pid) => bindings[pid]).filter((binding) => binding !== undefined);
   if (bound.length === pids.length && bound.every((binding) => binding.name === name && binding.version === version)) return 'unchanged';
   const upgrade = bound.length > 0 && bound.every((binding) => binding.name === name);

@@ -27,10 +27,17 @@ export function failedOutcome(station: Station, error: unknown, prefix = ''): St
 
 /** The summary table of a fleet operation: one row per station, then a count line. */
 export function formatFleetSummary(operation: string, outcomes: readonly StationOutcome[]): string {
-  const rows = outcomes.map((outcome) => [outcome.station + (outcome.canary === true ? ' (canary)' : ''), outcome.result.toUpperCase(), outcome.code ?? '', outcome.detail.replace(/\s+/g, ' ')]);
+  const rows = outcomes.map((outcome) => [
+    outcome.station + (outcome.canary === true ? ' (canary)' : ''),
+    outcome.result.toUpperCase(),
+    outcome.code ?? '',
+    outcome.detail.replace(/\s+/g, ' '),
+  ]);
   const header = ['STATION', 'RESULT', 'CODE', 'DETAIL'];
   const widths = header.map((title, column) => Math.min(48, Math.max(title.length, ...rows.map((row) => row[column]!.length))));
   const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ');
-  const counts = (['ok', 'failed', 'skipped'] as const).map((result) => `${outcomes.filter((outcome) => outcome.result === result).length} ${result}`).join(', ');
+  const counts = (['ok', 'failed', 'skipped'] as const)
+    .map((result) => `${outcomes.filter((outcome) => outcome.result === result).length} ${result}`)
+    .join(', ');
   return [line(header), ...rows.map(line), `${operation}: ${counts} of ${outcomes.length} station(s)`].join('\n');
 }

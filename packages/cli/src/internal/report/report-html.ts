@@ -23,7 +23,10 @@ export function reportHtml(report: RunReport, rects: readonly DrawnRect[]): stri
   const verdict = execute?.status === 'OK' ? (execute.data?.result_status ?? '?') : `ERROR`;
   const verdictColour = verdict === 'OK' ? rectKinds.position.colour : rectKinds.defect.colour;
   const rows = rects
-    .map(({ kind, rect }) => `<tr><td style="color:${rectKinds[kind].colour}">${kind}</td><td>${escapeXml(rect.label ?? '')}</td><td>${rect.x}, ${rect.y}</td><td>${rect.width} x ${rect.height}</td><td>${rect.score ?? ''}</td></tr>`)
+    .map(
+      ({ kind, rect }) =>
+        `<tr><td style="color:${rectKinds[kind].colour}">${kind}</td><td>${escapeXml(rect.label ?? '')}</td><td>${rect.x}, ${rect.y}</td><td>${rect.width} x ${rect.height}</td><td>${rect.score ?? ''}</td></tr>`,
+    )
     .join('\n');
   const json = (value: unknown) => escapeXml(JSON.stringify(value, null, 2));
   return `<!doctype html>

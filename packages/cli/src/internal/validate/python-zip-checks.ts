@@ -16,16 +16,32 @@ export async function checkPythonDeliveryZip(checks: CheckList, zipPath: string,
     verified = await verifyPythonDeliveryZip(zipPath, { trustedKeys: policy.trustedKeys, requireSignature: policy.requireSignature, python });
   } catch (error) {
     if (!ProcVisionError.isInstance(error)) throw error;
-    const name = error.code === '2008' ? 'zip signature' : error.code === '2020' ? 'zip manifest' : stationCodes.has(error.code) ? 'zip python environment' : 'zip structure and integrity';
+    const name =
+      error.code === '2008'
+        ? 'zip signature'
+        : error.code === '2020'
+          ? 'zip manifest'
+          : stationCodes.has(error.code)
+            ? 'zip python environment'
+            : 'zip structure and integrity';
     checks.fail(name, `${error.message} (${error.code})`);
     return;
   }
-  checks.pass('zip structure and integrity', `Python SDK delivery zip, ${verified.entryCount} entries (project folder ${verified.folder}/, ${verified.wheels.length} wheels), none unsafe`);
+  checks.pass(
+    'zip structure and integrity',
+    `Python SDK delivery zip, ${verified.entryCount} entries (project folder ${verified.folder}/, ${verified.wheels.length} wheels), none unsafe`,
+  );
   const signer = verified.signerKeyId ?? '';
   if (!verified.signature.signed) checks.warn('zip signature', 'unsigned (sign it with signPythonDeliveryZip of @procvision/packager)');
   else if (verified.signature.verified) checks.pass('zip signature', `verified against ${policy.trustedKeys.length} trusted key(s), signer ${signer}`);
   else checks.warn('zip signature', `signed by ${signer}, not checked: no trusted key given (pass --trusted-key vendor-a.pub.pem)`);
-  checks.pass('zip manifest', `${verified.manifest.name} ${verified.manifest.version}, Python SDK ${verified.generation}${verified.sdkVersion === null ? '' : ` (wheel ${verified.sdkVersion})`}, entry ${verified.manifest.entry_point}`);
+  checks.pass(
+    'zip manifest',
+    `${verified.manifest.name} ${verified.manifest.version}, Python SDK ${verified.generation}${verified.sdkVersion === null ? '' : ` (wheel ${verified.sdkVersion})`}, entry ${verified.manifest.entry_point}`,
+  );
   const interpreter = verified.interpreter;
-  checks.pass('zip python environment', `every requirement has a wheel for this station's Python ${interpreter.pythonVersion} (${interpreter.implementation}, ${interpreter.abi}, ${interpreter.platform}, ${interpreter.executable}); no source distributions`);
+  checks.pass(
+    'zip python environment',
+    `every requirement has a wheel for this station's Python ${interpreter.pythonVersion} (${interpreter.implementation}, ${interpreter.abi}, ${interpreter.platform}, ${interpreter.executable}); no source distributions`,
+  );
 }

@@ -25,7 +25,8 @@ export function checkStartupFailure(checks: CheckList, message: string, exportNa
 export function checkInfoConsistency(checks: CheckList, manifest: Manifest, info: AlgorithmInfo): void {
   const mismatches: string[] = [];
   if (info.name !== manifest.name) mismatches.push(`name: getInfo() says ${JSON.stringify(info.name)}, manifest.json ${JSON.stringify(manifest.name)}`);
-  if (info.version !== manifest.version) mismatches.push(`version: getInfo() says ${JSON.stringify(info.version)}, manifest.json ${JSON.stringify(manifest.version)}`);
+  if (info.version !== manifest.version)
+    mismatches.push(`version: getInfo() says ${JSON.stringify(info.version)}, manifest.json ${JSON.stringify(manifest.version)}`);
   const infoPids = [...info.supported_pids].sort();
   const manifestPids = [...manifest.supported_pids].sort();
   if (!isDeepStrictEqual(infoPids, manifestPids)) {

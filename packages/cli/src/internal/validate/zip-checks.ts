@@ -38,7 +38,11 @@ export async function checkDeliveryZip(checks: CheckList, zip: string, policy: S
   const compatibility = checkTargetCompatibility(verified.target);
   const target = `${formatTarget(verified.target)}, Node ABI ${verified.target.node_abi}`;
   if (compatibility.compatible) checks.pass('zip target', `${target} (this machine)`);
-  else checks.warn('zip target', `${target}: not this machine (${compatibility.mismatches.map((mismatch) => `${mismatch.field} ${mismatch.expected} vs ${mismatch.actual}`).join(', ')})`);
+  else
+    checks.warn(
+      'zip target',
+      `${target}: not this machine (${compatibility.mismatches.map((mismatch) => `${mismatch.field} ${mismatch.expected} vs ${mismatch.actual}`).join(', ')})`,
+    );
 }
 
 /**

@@ -40,8 +40,14 @@ function requestBody(doc: RouteDoc): unknown {
 }
 
 function operation(route: Route, doc: RouteDoc): Record<string, unknown> {
-  const parameters = [...pathParameters(route.pattern), ...Object.entries(doc.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } }))];
-  const success = doc.success.contentType === undefined ? { description: doc.success.description, content: { 'application/json': { schema: { type: 'object' } } } } : { description: doc.success.description, content: { [doc.success.contentType]: { schema: { type: 'string' } } } };
+  const parameters = [
+    ...pathParameters(route.pattern),
+    ...Object.entries(doc.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } })),
+  ];
+  const success =
+    doc.success.contentType === undefined
+      ? { description: doc.success.description, content: { 'application/json': { schema: { type: 'object' } } } }
+      : { description: doc.success.description, content: { [doc.success.contentType]: { schema: { type: 'string' } } } };
   const body = requestBody(doc);
   return {
     operationId: `${route.method.toLowerCase()}${route.pattern.replace(/[/:.]+([a-z])?/g, (_all, letter: string | undefined) => (letter ?? '').toUpperCase()) || 'Root'}`,
@@ -73,7 +79,8 @@ export function openApiDocument(routes: readonly Route[], version: string): Open
     info: {
       title: 'ProcVision runner service',
       version,
-      description: 'Packages, sessions and steps of a ProcVision runner over HTTP. Errors are `{error: {code, name, message}}` with a status mapped from the code; every response carries `X-Request-Id`.',
+      description:
+        'Packages, sessions and steps of a ProcVision runner over HTTP. Errors are `{error: {code, name, message}}` with a status mapped from the code; every response carries `X-Request-Id`.',
     },
     tags: [
       { name: 'health', description: 'Liveness, readiness, metrics' },
@@ -83,9 +90,16 @@ export function openApiDocument(routes: readonly Route[], version: string): Open
     ],
     security: [{ bearerAuth: [] }],
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token of `procvision runner serve --token-file` / `PROCVISION_TOKEN`' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token of `procvision runner serve --token-file` / `PROCVISION_TOKEN`' },
+      },
       schemas: { ErrorBody: jsonSchema(errorBodySchema) },
-      responses: { Error: { description: 'An error: `{error: {code, name, message, details?}}`', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } } } },
+      responses: {
+        Error: {
+          description: 'An error: `{error: {code, name, message, details?}}`',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+        },
+      },
     },
     paths,
   };

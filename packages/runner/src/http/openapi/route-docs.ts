@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { activateRequestSchema, createSessionSchema, executeRequestSchema, rollbackRequestSchema, stepRequestSchema, switchRequestSchema, zipPathRequestSchema } from '../request-schemas.js';
+import {
+  activateRequestSchema,
+  createSessionSchema,
+  executeRequestSchema,
+  rollbackRequestSchema,
+  stepRequestSchema,
+  switchRequestSchema,
+  zipPathRequestSchema,
+} from '../request-schemas.js';
 
 /** What a request body of a route may be: a JSON document of a zod schema, or a delivery zip upload. */
 export interface BodyDoc {
@@ -45,21 +53,87 @@ const zipBody: BodyDoc = { zip: true, json: zipPathRequestSchema };
 export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'GET /': { summary: 'The service name and its routes', tag: 'service', success: { status: 200, description: '`{service, routes: ["GET /health", ...]}`' } },
   'GET /openapi.json': { summary: 'This OpenAPI 3.1 document', tag: 'service', success: { status: 200, description: 'The OpenAPI document of this service' } },
-  'GET /health': { summary: 'Liveness: the process answers', tag: 'health', public: true, success: { status: 200, description: '`{status: "ok", pid, uptime_s}`' } },
-  'GET /ready': { summary: 'Readiness: store open and every active package process ready (503 otherwise)', tag: 'health', success: { status: 200, description: 'A ReadinessReport `{ready, reasons, packages}`' } },
-  'GET /metrics': { summary: 'Prometheus metrics (text exposition format 0.0.4)', tag: 'health', success: { status: 200, description: 'Prometheus text', contentType: 'text/plain' } },
-  'POST /sessions': { summary: 'Create an inspection session for a product id', tag: 'inspection', body: { json: createSessionSchema }, success: { status: 201, description: 'The session `{session_id, pid, package, context, steps, state}`' } },
+  'GET /health': {
+    summary: 'Liveness: the process answers',
+    tag: 'health',
+    public: true,
+    success: { status: 200, description: '`{status: "ok", pid, uptime_s}`' },
+  },
+  'GET /ready': {
+    summary: 'Readiness: store open and every active package process ready (503 otherwise)',
+    tag: 'health',
+    success: { status: 200, description: 'A ReadinessReport `{ready, reasons, packages}`' },
+  },
+  'GET /metrics': {
+    summary: 'Prometheus metrics (text exposition format 0.0.4)',
+    tag: 'health',
+    success: { status: 200, description: 'Prometheus text', contentType: 'text/plain' },
+  },
+  'POST /sessions': {
+    summary: 'Create an inspection session for a product id',
+    tag: 'inspection',
+    body: { json: createSessionSchema },
+    success: { status: 201, description: 'The session `{session_id, pid, package, context, steps, state}`' },
+  },
   'GET /sessions/:id': { summary: 'Read a session', tag: 'inspection', success: { status: 200, description: 'The session' } },
-  'POST /sessions/:id/steps': { summary: 'Run one step of a session on an image', tag: 'inspection', body: { json: stepRequestSchema }, success: { status: 200, description: 'A StepResponseBody (`status`, `result_status`, `pre_execute`, `execute`, ...)' } },
-  'POST /sessions/:id/reset': { summary: "Reset a session's state and call the algorithm's reset", tag: 'inspection', success: { status: 200, description: '`{session_id, status, message}`' } },
+  'POST /sessions/:id/steps': {
+    summary: 'Run one step of a session on an image',
+    tag: 'inspection',
+    body: { json: stepRequestSchema },
+    success: { status: 200, description: 'A StepResponseBody (`status`, `result_status`, `pre_execute`, `execute`, ...)' },
+  },
+  'POST /sessions/:id/reset': {
+    summary: "Reset a session's state and call the algorithm's reset",
+    tag: 'inspection',
+    success: { status: 200, description: '`{session_id, status, message}`' },
+  },
   'DELETE /sessions/:id': { summary: 'End a session', tag: 'inspection', success: { status: 200, description: '`{session_id, ended: true, steps}`' } },
-  'POST /execute': { summary: 'One-shot step: a session of one step', tag: 'inspection', body: { json: executeRequestSchema }, success: { status: 200, description: 'A StepResponseBody' } },
-  'POST /validate': { summary: 'Verify a delivery zip and check its target against this machine, without installing', tag: 'packages', body: zipBody, success: { status: 200, description: '`{valid, name, version, supported_pids, target, compatible, signature, ...}`' } },
+  'POST /execute': {
+    summary: 'One-shot step: a session of one step',
+    tag: 'inspection',
+    body: { json: executeRequestSchema },
+    success: { status: 200, description: 'A StepResponseBody' },
+  },
+  'POST /validate': {
+    summary: 'Verify a delivery zip and check its target against this machine, without installing',
+    tag: 'packages',
+    body: zipBody,
+    success: { status: 200, description: '`{valid, name, version, supported_pids, target, compatible, signature, ...}`' },
+  },
   'GET /packages': { summary: 'Installed packages with states and active pids', tag: 'packages', success: { status: 200, description: '`{packages: [...]}`' } },
-  'POST /packages': { summary: 'Install a delivery zip offline', tag: 'packages', body: zipBody, success: { status: 201, description: '`{package: RegistryEntry}`' } },
-  'POST /packages/:name/:version/activate': { summary: 'Bind pids to an installed version (its process is ready before the pointer flips)', tag: 'packages', body: { json: activateRequestSchema }, success: { status: 200, description: '`{bindings}`' } },
-  'DELETE /packages/:name/:version': { summary: 'Uninstall a version (refused while active unless force)', tag: 'packages', query: { force: 'uninstall even when active (`1`, `true`, `yes`)' }, success: { status: 200, description: '`{uninstalled: RegistryEntry}`' } },
-  'POST /switch': { summary: "Activate a version over the pids' current binding", tag: 'packages', body: { json: switchRequestSchema }, success: { status: 200, description: '`{bindings}`' } },
-  'POST /rollback': { summary: 'Re-activate the previous version recorded for each pid', tag: 'packages', body: { json: rollbackRequestSchema }, success: { status: 200, description: '`{bindings}`' } },
-  'POST /scan': { summary: "Install the zips dropped into the store's zip folder", tag: 'packages', success: { status: 200, description: '`{outcomes: [...]}`' } },
+  'POST /packages': {
+    summary: 'Install a delivery zip offline',
+    tag: 'packages',
+    body: zipBody,
+    success: { status: 201, description: '`{package: RegistryEntry}`' },
+  },
+  'POST /packages/:name/:version/activate': {
+    summary: 'Bind pids to an installed version (its process is ready before the pointer flips)',
+    tag: 'packages',
+    body: { json: activateRequestSchema },
+    success: { status: 200, description: '`{bindings}`' },
+  },
+  'DELETE /packages/:name/:version': {
+    summary: 'Uninstall a version (refused while active unless force)',
+    tag: 'packages',
+    query: { force: 'uninstall even when active (`1`, `true`, `yes`)' },
+    success: { status: 200, description: '`{uninstalled: RegistryEntry}`' },
+  },
+  'POST /switch': {
+    summary: "Activate a version over the pids' current binding",
+    tag: 'packages',
+    body: { json: switchRequestSchema },
+    success: { status: 200, description: '`{bindings}`' },
+  },
+  'POST /rollback': {
+    summary: 'Re-activate the previous version recorded for each pid',
+    tag: 'packages',
+    body: { json: rollbackRequestSchema },
+    success: { status: 200, description: '`{bindings}`' },
+  },
+  'POST /scan': {
+    summary: "Install the zips dropped into the store's zip folder",
+    tag: 'packages',
+    success: { status: 200, description: '`{outcomes: [...]}`' },
+  },
 };

@@ -32,7 +32,9 @@ export function packageRoutes(context: ServiceContext, store: ServiceStore): Rou
     {
       method: 'DELETE',
       pattern: '/packages/:name/:version',
-      handle: async ({ params, query }) => ({ json: { uninstalled: await store.uninstall(params.name!, params.version!, { force: isTrue(query.get('force')) }) } }),
+      handle: async ({ params, query }) => ({
+        json: { uninstalled: await store.uninstall(params.name!, params.version!, { force: isTrue(query.get('force')) }) },
+      }),
     },
     {
       method: 'POST',

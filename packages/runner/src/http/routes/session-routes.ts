@@ -62,7 +62,9 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       async handle({ params }) {
         const session = requireSession(context, params.id!);
         const outcome = await context.sessions.reset(session);
-        return { json: { session_id: session.id, status: outcome.status, message: outcome.message, ...(outcome.errorCode ? { error_code: outcome.errorCode } : {}) } };
+        return {
+          json: { session_id: session.id, status: outcome.status, message: outcome.message, ...(outcome.errorCode ? { error_code: outcome.errorCode } : {}) },
+        };
       },
     },
     {

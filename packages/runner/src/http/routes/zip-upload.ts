@@ -15,14 +15,21 @@ const zipMediaTypes = new Set(['application/zip', 'application/x-zip-compressed'
  * `application/zip` or `application/octet-stream`, streamed to a private file that is removed
  * afterwards), or the `path` of a JSON body naming a zip on the runner's machine.
  */
-export async function withRequestZip<Result>(context: ServiceContext, request: IncomingMessage, use: (zipPath: string, uploaded: boolean) => Promise<Result>): Promise<Result> {
+export async function withRequestZip<Result>(
+  context: ServiceContext,
+  request: IncomingMessage,
+  use: (zipPath: string, uploaded: boolean) => Promise<Result>,
+): Promise<Result> {
   const type = mediaType(request);
   if (type === 'application/json') {
     const body = parseRequest(zipPathRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'zip request');
     return use(await checkZipPath(context, body.path), false);
   }
   if (!zipMediaTypes.has(type)) {
-    throw new HttpError('unsupported_media_type', `send the zip bytes as application/zip (or application/octet-stream), or JSON {"path": "<zip on the runner's machine>"}; got ${type === '' ? 'no Content-Type' : type}`);
+    throw new HttpError(
+      'unsupported_media_type',
+      `send the zip bytes as application/zip (or application/octet-stream), or JSON {"path": "<zip on the runner's machine>"}; got ${type === '' ? 'no Content-Type' : type}`,
+    );
   }
   const path = join(context.uploadDirectory, `upload-${randomUUID()}.zip`);
   try {

@@ -126,7 +126,8 @@ export class AdapterServer {
         this.send({ type: 'pong', request_id: message.requestId, status: 'OK' });
         return;
       case 'hello':
-        if (message.protocol !== protocolVersion) this.logger.warn(`runner speaks protocol ${String(message.protocol)}, this adapter speaks ${protocolVersion}`);
+        if (message.protocol !== protocolVersion)
+          this.logger.warn(`runner speaks protocol ${String(message.protocol)}, this adapter speaks ${protocolVersion}`);
         if (this.phase === 'handshake') this.startLoading();
         return;
       case 'call':

@@ -37,7 +37,6 @@ abstract class MailboxSlots {
  * event). At any other time the call goes as a message (see {@link CallMailboxWriter.deliver}).
  */
 export class CallMailboxWriter extends MailboxSlots {
-
   /**
    * Hands the call to the worker when it waits in the mailbox and returns true; else marks the
    * mailbox `posted` (so the worker does not start waiting for a call that is on its way as a
@@ -76,7 +75,6 @@ export class CallMailboxWriter extends MailboxSlots {
 
 /** The worker's side of the mailbox (see {@link CallMailboxWriter}). */
 export class CallMailboxReader extends MailboxSlots {
-
   /**
    * Blocks up to `timeoutMs` for the next call. Use it only when the worker has nothing else
    * to do (no timers, no I/O of the algorithm pending): the event loop does not run meanwhile.

@@ -36,7 +36,8 @@ export function runCall(context: CallRunnerContext, requestId: string, data: Rec
   } catch (error) {
     outcome = errorResult(error);
   }
-  const frame = (settled: MethodResult): Record<string, unknown> => resultFrame(requestId, phase, stepIndex, session, { ...settled, debug: withDiagnostics(context, phase, settled.debug) }, started);
+  const frame = (settled: MethodResult): Record<string, unknown> =>
+    resultFrame(requestId, phase, stepIndex, session, { ...settled, debug: withDiagnostics(context, phase, settled.debug) }, started);
   return isThenable(outcome) ? Promise.resolve(outcome).then(frame, (error: unknown) => frame(errorResult(error))) : frame(outcome);
 }
 
@@ -116,13 +117,20 @@ function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number
 function runHooked(context: CallRunnerContext, stepContext: StepContext, stepIndex: number, session: Session): MaybePromise<MethodResult> {
   const { algorithm } = context;
   const method = stepContext.phase === 'pre' ? 'preExecute' : 'execute';
-  const body = (): MaybePromise<MethodResult> => andThen(runMethod(context, method, stepIndex, session, stepContext), (outcome) => finishStep(context, stepIndex, session, outcome));
+  const body = (): MaybePromise<MethodResult> =>
+    andThen(runMethod(context, method, stepIndex, session, stepContext), (outcome) => finishStep(context, stepIndex, session, outcome));
   if (algorithm.onStepStart === undefined) return body();
   const startFailure = callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
   return andThen(startFailure, (failure) => failure ?? body());
 }
 
-function runMethod(context: CallRunnerContext, method: 'preExecute' | 'execute', stepIndex: number, session: Session, step: StepContext): MaybePromise<MethodResult> {
+function runMethod(
+  context: CallRunnerContext,
+  method: 'preExecute' | 'execute',
+  stepIndex: number,
+  session: Session,
+  step: StepContext,
+): MaybePromise<MethodResult> {
   let returned: unknown;
   try {
     returned = context.algorithm[method](stepIndex, step.pid, session, step.userParams, step.sharedMemId, step.imageMeta);
@@ -164,7 +172,11 @@ async function checkUserParams(step: StepSpec, given: unknown, imageMeta: ImageM
 }
 
 /** The schema check of a result the quick check left undecided. */
-async function checkReturned(context: CallRunnerContext, method: 'preExecute' | 'execute', returned: unknown): Promise<ResultCheck<ExecuteResult | PreExecuteResult>> {
+async function checkReturned(
+  context: CallRunnerContext,
+  method: 'preExecute' | 'execute',
+  returned: unknown,
+): Promise<ResultCheck<ExecuteResult | PreExecuteResult>> {
   const checks = await loadContractChecks();
   return method === 'preExecute' ? checks.checkPreExecuteResult(returned) : checks.checkExecuteResult(returned, { maxDefects: context.maxDefects });
 }

@@ -30,7 +30,10 @@ export function resolveEntryPoint(root: string, argv: readonly string[], environ
   try {
     text = readFileSync(manifestPath, 'utf8');
   } catch {
-    throw new ProcVisionError('1003', `no entry point: pass --entry <module>:<export>, set PROC_ENTRY_POINT, or put entry_point in ${manifestPath} (file not found)`);
+    throw new ProcVisionError(
+      '1003',
+      `no entry point: pass --entry <module>:<export>, set PROC_ENTRY_POINT, or put entry_point in ${manifestPath} (file not found)`,
+    );
   }
   let manifest: unknown;
   try {
@@ -59,7 +62,10 @@ function splitEntry(root: string, entry: string, source: string): EntryPoint {
   const modulePath = colon > 0 ? entry.slice(0, colon) : '';
   const exportName = colon > 0 ? entry.slice(colon + 1) : '';
   if (modulePath === '' || exportName === '') {
-    throw new ProcVisionError('1003', `entry point "${entry}" from ${source} is malformed; expected "<module path>:<export name>", e.g. "dist/main.js:ScrewDetector"`);
+    throw new ProcVisionError(
+      '1003',
+      `entry point "${entry}" from ${source} is malformed; expected "<module path>:<export name>", e.g. "dist/main.js:ScrewDetector"`,
+    );
   }
   return { root, modulePath, exportName, source };
 }

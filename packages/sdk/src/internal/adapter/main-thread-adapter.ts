@@ -161,7 +161,8 @@ export class MainThreadAdapter {
         this.send({ type: 'pong', request_id: message.requestId, status: 'OK' });
         return undefined;
       case 'hello': {
-        if (message.protocol !== protocolVersion) this.logger.warn(`runner speaks protocol ${String(message.protocol)}, this adapter speaks ${protocolVersion}`);
+        if (message.protocol !== protocolVersion)
+          this.logger.warn(`runner speaks protocol ${String(message.protocol)}, this adapter speaks ${protocolVersion}`);
         const loaded = this.load();
         return wait ? loaded.then(() => undefined) : undefined;
       }

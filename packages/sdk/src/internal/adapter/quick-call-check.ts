@@ -31,7 +31,9 @@ const imageMetaKeys = new Set(['width', 'height', 'timestamp_ms', 'camera_id', '
 function isStepCall(data: Record<string, unknown>): boolean {
   const step = data.step_index;
   return (
-    typeof step === 'number' && Number.isSafeInteger(step) && step >= 1 &&
+    typeof step === 'number' &&
+    Number.isSafeInteger(step) &&
+    step >= 1 &&
     isNonEmptyString(data.pid) &&
     isSession(data.session) &&
     (data.user_params === undefined || isPlainRecord(data.user_params)) &&
@@ -43,16 +45,24 @@ function isStepCall(data: Record<string, unknown>): boolean {
 /** Only the known keys (zod would strip others from what the algorithm sees). */
 function isSession(value: unknown): boolean {
   if (!isPlainRecord(value) || !onlyKeys(value, sessionKeys)) return false;
-  return isNonEmptyString(value.id) && (value.context === undefined || isPlainRecord(value.context)) && (value.state === undefined || isPlainRecord(value.state));
+  return (
+    isNonEmptyString(value.id) && (value.context === undefined || isPlainRecord(value.context)) && (value.state === undefined || isPlainRecord(value.state))
+  );
 }
 
 function isImageMeta(value: unknown): boolean {
   if (!isPlainRecord(value) || !onlyKeys(value, imageMetaKeys)) return false;
   const { width, height, timestamp_ms: timestamp, camera_id: cameraId, color_space: colorSpace } = value;
   return (
-    typeof width === 'number' && Number.isSafeInteger(width) && width > 0 &&
-    typeof height === 'number' && Number.isSafeInteger(height) && height > 0 &&
-    typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0 &&
+    typeof width === 'number' &&
+    Number.isSafeInteger(width) &&
+    width > 0 &&
+    typeof height === 'number' &&
+    Number.isSafeInteger(height) &&
+    height > 0 &&
+    typeof timestamp === 'number' &&
+    Number.isSafeInteger(timestamp) &&
+    timestamp >= 0 &&
     typeof cameraId === 'string' &&
     (colorSpace === undefined || colorSpace === 'RGB' || colorSpace === 'BGR' || colorSpace === 'GRAY')
   );

@@ -34,7 +34,9 @@ export function quickAlgorithmInfo(value: unknown): AlgorithmInfo | undefined {
     if (index !== position + 1 || typeof stepName !== 'string' || stepName.length === 0) return undefined;
     if (stepDescription !== undefined && typeof stepDescription !== 'string') return undefined;
     if (params !== undefined && !(Array.isArray(params) && params.length === 0)) return undefined;
-    quickSteps.push(stepDescription === undefined ? { index, name: stepName, params: [] } : { index, name: stepName, description: stepDescription, params: [] });
+    quickSteps.push(
+      stepDescription === undefined ? { index, name: stepName, params: [] } : { index, name: stepName, description: stepDescription, params: [] },
+    );
   }
   const info: AlgorithmInfo = { name, version, supported_pids: [...(pids as string[])], steps: quickSteps };
   if (description !== undefined) info.description = description;

@@ -13,6 +13,15 @@ export function encodeResult(result: Record<string, unknown>, logger: Logger): B
     logger.error('result frame not sent', { request_id: result.request_id, reason: describe(error) });
     const { type, request_id, data } = result as { type: string; request_id: string; data: Record<string, unknown> };
     const message = `result too large to send: ${describe(error)}`;
-    return encodeFrame({ type, request_id, timestamp_ms: Date.now(), status: 'ERROR', error_code: '9999', message, data: { phase: data.phase, step_index: data.step_index }, latency_ms: result.latency_ms });
+    return encodeFrame({
+      type,
+      request_id,
+      timestamp_ms: Date.now(),
+      status: 'ERROR',
+      error_code: '9999',
+      message,
+      data: { phase: data.phase, step_index: data.step_index },
+      latency_ms: result.latency_ms,
+    });
   }
 }
