@@ -14,6 +14,7 @@ import type { FromWorker, ToWorker, WorkerStart } from './internal/adapter/bridg
 import { runCall, warnIfLargeState, type CallRunnerContext } from './internal/adapter/call-runner.js';
 import { controlSlot, FrameOutput } from './internal/adapter/frame-output.js';
 import { CallMailboxReader } from './internal/adapter/call-mailbox.js';
+import { tierUpSooner } from './internal/adapter/tier-up.js';
 
 const port = parentPort;
 if (port === null) throw new Error('adapter-worker.js must run in a worker thread started by procvision-adapter');
@@ -70,6 +71,7 @@ async function call(callContext: CallRunnerContext, requestId: string, data: Rec
     send({ kind: 'write-failed', requestId, error: describe(error) });
     return;
   }
+  tierUpSooner();
   setImmediate(awaitNextCall, callContext);
 }
 

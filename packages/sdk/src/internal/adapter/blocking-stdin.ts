@@ -31,12 +31,13 @@ export class BlockingStdin {
   }
 }
 
-/** Handle kinds the adapter's own stdio (stdout, stderr) shows as. */
+/** Handle kinds the adapter's own stdio (stderr) shows as. */
 const stdioKinds = new Set(['PipeWrap', 'TTYWrap']);
 
 /**
- * How many stdio handles the process holds now (stdout and stderr when they are pipes or
- * terminals). Take it before the algorithm loads: more later means the algorithm opened one.
+ * How many stdio handles the process holds now (stderr when it is a pipe or terminal; stdout
+ * is never made into a stream). Take it before the algorithm loads: more later means the
+ * algorithm opened one.
  */
 export function ownStdioHandles(): number {
   let count = 0;

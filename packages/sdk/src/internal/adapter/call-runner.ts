@@ -22,11 +22,11 @@ export interface CallRunnerContext {
  * Runs one call (`data` of a `call` frame) against the algorithm and builds the `result` frame:
  * hooks around pre/execute, result contract checks, session state out, latency.
  * Never throws: every failure becomes an ERROR result. Synchronous while the algorithm and its
- * hooks are (no promise, no microtask per call); a promise as soon as one of them returns one
- * or a check needs the schemas.
+ * hooks are (no promise, no closure, no microtask per call); a promise as soon as one of them
+ * returns one or a check needs the schemas.
  */
 export function runCall(context: CallRunnerContext, requestId: string, data: Record<string, unknown>): MaybePromise<Record<string, unknown>> {
-  const started = performance.now();
+  const started = process.hrtime();
   const phase = data.phase;
   const stepIndex = typeof data.step_index === 'number' ? data.step_index : 0;
   const session = new Session(sessionInit(data.session), 'adopt');
@@ -36,9 +36,11 @@ export function runCall(context: CallRunnerContext, requestId: string, data: Rec
   } catch (error) {
     outcome = errorResult(error);
   }
-  const frame = (settled: MethodResult): Record<string, unknown> =>
-    resultFrame(requestId, phase, stepIndex, session, { ...settled, debug: withDiagnostics(context, phase, settled.debug) }, started);
-  return isThenable(outcome) ? Promise.resolve(outcome).then(frame, (error: unknown) => frame(errorResult(error))) : frame(outcome);
+  if (!isThenable(outcome)) return resultFrame(context, requestId, phase, stepIndex, session, outcome, started);
+  return Promise.resolve(outcome).then(
+    (settled) => resultFrame(context, requestId, phase, stepIndex, session, settled, started),
+    (error: unknown) => resultFrame(context, requestId, phase, stepIndex, session, errorResult(error), started),
+  );
 }
 
 /**
@@ -46,7 +48,15 @@ export function runCall(context: CallRunnerContext, requestId: string, data: Rec
  * fields are `undefined`, which JSON leaves out), so building and serialising it stays on
  * V8's fast paths.
  */
-function resultFrame(requestId: string, phase: unknown, stepIndex: number, session: Session, outcome: MethodResult, started: number): Record<string, unknown> {
+function resultFrame(
+  context: CallRunnerContext,
+  requestId: string,
+  phase: unknown,
+  stepIndex: number,
+  session: Session,
+  outcome: MethodResult,
+  started: [number, number],
+): Record<string, unknown> {
   return {
     type: 'result',
     request_id: requestId,
@@ -56,10 +66,20 @@ function resultFrame(requestId: string, phase: unknown, stepIndex: number, sessi
     error_code: outcome.error_code,
     error_kind: outcome.error_kind,
     data: phase === 'info' && outcome.status === 'OK' ? outcome.data : withStep(outcome.data, phase, stepIndex),
-    debug: outcome.debug,
+    debug: withDiagnostics(context, phase, outcome.debug),
     session_state: session.toState(),
-    latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    latency_ms: latencyMs(started),
   };
+}
+
+/**
+ * Milliseconds since `started`, to the microsecond. `process.hrtime` rather than
+ * `performance.now()`: the first use of the `performance` global loads perf_hooks (~1 ms of
+ * the first call).
+ */
+function latencyMs(started: [number, number]): number {
+  const [seconds, nanoseconds] = process.hrtime(started);
+  return seconds * 1000 + Math.round(nanoseconds / 1000) / 1000;
 }
 
 /**
@@ -103,25 +123,39 @@ function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number
   if (typeof pid !== 'string' || !info.supported_pids.includes(pid)) {
     throw new ProcVisionError('1001', `pid ${JSON.stringify(pid)} is not in supported_pids (${info.supported_pids.join(', ')})`);
   }
-  const step = info.steps.find((candidate) => candidate.index === stepIndex);
+  const step = findStep(info.steps, stepIndex);
   if (step === undefined) {
     throw new ProcVisionError('1006', `step_index ${JSON.stringify(data.step_index)} is not a step of ${info.name} (steps 1..${info.steps.length})`);
   }
   const imageMeta = data.image_meta as ImageMeta;
   const sharedMemId = typeof data.shared_mem_id === 'string' ? data.shared_mem_id : '';
-  const userParams = quickUserParams(step, data.user_params) ?? checkUserParams(step, data.user_params, imageMeta);
-  return andThen(userParams, (params) => runHooked(context, { phase, pid, userParams: params, sharedMemId, imageMeta }, stepIndex, session));
+  const quick = quickUserParams(step, data.user_params);
+  if (quick !== undefined) return runHooked(context, { phase, pid, userParams: quick, sharedMemId, imageMeta }, stepIndex, session);
+  return checkUserParams(step, data.user_params, imageMeta).then((params) =>
+    runHooked(context, { phase, pid, userParams: params, sharedMemId, imageMeta }, stepIndex, session),
+  );
+}
+
+function findStep(steps: readonly StepSpec[], stepIndex: number): StepSpec | undefined {
+  for (const step of steps) if (step.index === stepIndex) return step;
+  return undefined;
 }
 
 /** onStepStart, the step method with its result check, onStepFinish. */
 function runHooked(context: CallRunnerContext, stepContext: StepContext, stepIndex: number, session: Session): MaybePromise<MethodResult> {
   const { algorithm } = context;
-  const method = stepContext.phase === 'pre' ? 'preExecute' : 'execute';
-  const body = (): MaybePromise<MethodResult> =>
-    andThen(runMethod(context, method, stepIndex, session, stepContext), (outcome) => finishStep(context, stepIndex, session, outcome));
-  if (algorithm.onStepStart === undefined) return body();
+  if (algorithm.onStepStart === undefined) return runBody(context, stepContext, stepIndex, session);
   const startFailure = callHook('onStepStart', () => algorithm.onStepStart?.(stepIndex, session, stepContext));
-  return andThen(startFailure, (failure) => failure ?? body());
+  if (startFailure === undefined) return runBody(context, stepContext, stepIndex, session);
+  if (!isThenable(startFailure)) return startFailure;
+  return startFailure.then((failure) => failure ?? runBody(context, stepContext, stepIndex, session));
+}
+
+/** The step method with its result check, then onStepFinish. */
+function runBody(context: CallRunnerContext, stepContext: StepContext, stepIndex: number, session: Session): MaybePromise<MethodResult> {
+  const outcome = runMethod(context, stepContext.phase === 'pre' ? 'preExecute' : 'execute', stepIndex, session, stepContext);
+  if (!isThenable(outcome)) return finishStep(context, stepIndex, session, outcome);
+  return outcome.then((settled) => finishStep(context, stepIndex, session, settled));
 }
 
 function runMethod(
@@ -152,7 +186,9 @@ function finishStep(context: CallRunnerContext, stepIndex: number, session: Sess
   const { algorithm } = context;
   if (algorithm.onStepFinish === undefined) return outcome;
   const finishFailure = callHook('onStepFinish', () => algorithm.onStepFinish?.(stepIndex, session, outcome));
-  return andThen(finishFailure, (failure) => failure ?? outcome);
+  if (finishFailure === undefined) return outcome;
+  if (!isThenable(finishFailure)) return finishFailure;
+  return finishFailure.then((failure) => failure ?? outcome);
 }
 
 /** A step without params called without params: nothing to check or fill in (no zod needed). */
@@ -189,7 +225,11 @@ function outcomeOf(context: CallRunnerContext, method: 'preExecute' | 'execute',
   return checked.result as MethodResult;
 }
 
-/** Runs a hook; a throw or rejection becomes an ERROR outcome naming the hook (typed error codes kept). */
+/**
+ * Runs a hook; a throw or rejection becomes an ERROR outcome naming the hook (typed error codes
+ * kept). `undefined` when it returned without a promise; a promise (of the failure or
+ * `undefined`) when it returned one.
+ */
 function callHook(name: string, hook: () => unknown): MaybePromise<MethodResult | undefined> {
   const failed = (error: unknown): MethodResult => {
     const outcome = errorResult(error);
@@ -251,6 +291,6 @@ function withDiagnostics(context: CallRunnerContext, phase: unknown, debug: Reco
   const diagnostics = context.algorithm.diagnostics;
   if (typeof diagnostics?.get !== 'function') return debug;
   const published = diagnostics.get();
-  if (Object.keys(published).length === 0) return debug;
-  return { ...debug, diagnostics: published };
+  for (const _key in published) return Object.assign({}, debug, { diagnostics: published });
+  return debug;
 }

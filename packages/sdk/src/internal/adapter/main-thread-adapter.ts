@@ -9,6 +9,7 @@ import { setUpAlgorithm, setupFailure } from './algorithm-setup.js';
 import { runCall, warnIfLargeState, type CallRunnerContext } from './call-runner.js';
 import { encodeResult } from './result-frame.js';
 import { BlockingStdin, ownStdioHandles, eventLoopIdle } from './blocking-stdin.js';
+import { tierUpSooner } from './tier-up.js';
 
 /** How the main-thread adapter was started. */
 export interface MainThreadAdapterOptions {
@@ -228,6 +229,7 @@ export class MainThreadAdapter {
     this.inFlight = undefined;
     this.callDone = undefined;
     this.write(frame);
+    tierUpSooner();
     return undefined;
   }
 
@@ -291,7 +293,7 @@ export class MainThreadAdapter {
     return undefined;
   }
 
-  private write(frame: Buffer): void {
+  private write(frame: Uint8Array): void {
     if (this.exiting) return;
     try {
       this.options.output.write(frame);
