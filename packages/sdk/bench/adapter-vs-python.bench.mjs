@@ -1,9 +1,10 @@
 // sdk.adapter_vs_python.*: procvision-adapter against the Python SDK v0.0.6 adapter, side by side in
 // one run, one client driving both with a trivial algorithm: spawn to first result (median of
-// alternating starts), call round trip p50 and p99 (one call in flight, alternating rounds), and the
-// CPU time each adapter spends per call (from /proc/<pid>/task/*/schedstat, less noisy on a shared
-// machine). ratio = ours / Python (lower is better). Needs PROCVISION_PY_SDK (a folder holding v0.0.6/)
-// and PROCVISION_PYTHON (default python3, with numpy and Pillow); prints one skip line otherwise.
+// alternating starts), call round trip p50 and p99 (one call in flight, 1,000 warm-up calls each,
+// then 20,000 each in alternating rounds: enough for a stable p99), and the CPU time each adapter
+// spends per call (from /proc/<pid>/task/*/schedstat, less noisy on a shared machine).
+// ratio = ours / Python (lower is better). Needs PROCVISION_PY_SDK (a folder holding v0.0.6/) and
+// PROCVISION_PYTHON (default python3, with numpy and Pillow); prints one skip line otherwise.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ const adapterBin = join(sdkRoot, 'dist/adapter-bin.js');
 const python = process.env.PROCVISION_PYTHON || 'python3';
 const peerRoot = process.env.PROCVISION_PY_SDK;
 const starts = Number(process.env.BENCH_STARTS ?? 9);
-const calls = Number(process.env.BENCH_CALLS ?? 10000);
+const calls = Number(process.env.BENCH_CALLS ?? 20000);
 const rounds = 10;
 const warmup = 1000;
 

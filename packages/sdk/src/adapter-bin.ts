@@ -6,19 +6,20 @@
  * `--algorithm-thread main|worker` (or `PROC_ALGORITHM_THREAD`) picks where the algorithm runs:
  * `main` (default, fastest) or `worker` (pings answered during a synchronous call).
  *
- * Start-up keeps cold start short: stdout is guarded, `hello` goes out, and the algorithm is
- * imported at once; zod is loaded only when a check needs it (eslint.config.js keeps zod and
- * sharp out of these start-up modules).
+ * Start-up keeps cold start short: `hello` goes out first, then stdout is guarded (before any
+ * algorithm code loads), and the algorithm is imported when the runner's `hello` arrives; zod is
+ * loaded only when a check needs it (eslint.config.js keeps zod and sharp out of these start-up
+ * modules).
  */
 import { reserveStdoutForFrames } from './internal/adapter/stdout-guard.js';
 import { algorithmThread } from './internal/adapter/algorithm-thread.js';
 import { startMainThread } from './internal/adapter/start-main-thread.js';
 
-reserveStdoutForFrames();
 const thread = algorithmThread(process.argv.slice(2));
 if (thread === 'worker') {
   const { startEarly } = await import('./internal/adapter/early-start.js');
   const early = startEarly(new URL('./adapter-worker.js', import.meta.url));
+  reserveStdoutForFrames();
   const { startAdapter } = await import('./internal/adapter/start-adapter.js');
   startAdapter(process.argv.slice(2), early);
 } else {

@@ -52,6 +52,12 @@ describe('procvision-adapter protocol', () => {
     expect(preError).toMatchObject({ status: 'ERROR', message: 'lamp too dark', error_code: '1002' });
   });
 
+  it.each([['main'], ['worker']])('hands the algorithm a Session of the @procvision/sdk it imports (%s thread)', async (thread) => {
+    const harness = await AdapterHarness.started('scripted', { args: ['--algorithm-thread', thread] });
+    track(harness);
+    expect(await harness.call(stepData('execute', 1, { behaviour: 'session-class' }))).toMatchObject({ status: 'OK', data: { sdk_session: true } });
+  });
+
   it('carries session state out of step 1 and into step 2 through the runner', async () => {
     const harness = await start();
     const first = await harness.call(stepData('execute', 1));

@@ -5,10 +5,11 @@ import { resolvePackageRoot } from './package-root.js';
 import { createControl, FrameOutput } from './frame-output.js';
 import { MainThreadAdapter } from './main-thread-adapter.js';
 import { maxDefectsFromEnvironment } from './max-defects.js';
+import { reserveStdoutForFrames } from './stdout-guard.js';
 
 /**
  * Starts the default adapter: the package root becomes the working directory, `hello` goes
- * out, then the algorithm is imported at once and served on this thread (see
+ * out, stdout is guarded, then the algorithm is loaded and served on this thread (see
  * {@link MainThreadAdapter}). `thread` carries the error of a bad `--algorithm-thread` value,
  * which is reported as an `error` frame (exit 1).
  */
@@ -19,6 +20,7 @@ export function startMainThread(argv: readonly string[], thread: 'main' | { erro
   const output = new FrameOutput(createControl());
   try {
     writeHello(output, capabilities);
+    reserveStdoutForFrames();
     if (typeof thread === 'object') {
       logger.error(thread.error);
       output.write(encodeFrame({ type: 'error', request_id: null, status: 'ERROR', message: thread.error, error_code: '9999', timestamp_ms: Date.now() }));
