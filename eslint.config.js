@@ -35,7 +35,8 @@ export default tseslint.config(
     // The adapter's start-up path (procvision-adapter: hello, algorithm import, first result) and
     // what an algorithm imports from @procvision/sdk must not load zod or sharp: the schemas are
     // imported lazily (internal/adapter/contract-checks.ts, inbound-frame.ts), sharp by
-    // @procvision/shm on first decode. Type-only imports are fine (erased).
+    // @procvision/shm on first decode; the shm reader comes from @procvision/shm/read, without
+    // the writers. Type-only imports are fine (erased).
     files: ['packages/sdk/src/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -52,6 +53,11 @@ export default tseslint.config(
               name: '@procvision/manifest',
               message:
                 'the @procvision/manifest root loads zod; import from @procvision/manifest/errors or /framing, or load the schemas lazily with loadContractChecks().',
+              allowTypeImports: true,
+            },
+            {
+              name: '@procvision/shm',
+              message: 'the @procvision/shm root loads the frame writers, node:crypto and exit hooks; import the reader from @procvision/shm/read.',
               allowTypeImports: true,
             },
           ],

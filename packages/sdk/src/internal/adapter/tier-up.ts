@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as V8 from 'node:v8';
 
 /** A sixteenth of V8's default `--interrupt-budget` (66 KB of bytecode run between tier-up checks). */
 const interruptBudget = 4096;
@@ -14,6 +15,6 @@ let done = false;
 export function tierUpSooner(): void {
   if (done) return;
   done = true;
-  const v8 = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
+  const v8 = createRequire(import.meta.url)('node:v8') as typeof V8;
   v8.setFlagsFromString(`--interrupt-budget=${interruptBudget}`);
 }
