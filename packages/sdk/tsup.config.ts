@@ -40,5 +40,7 @@ export default defineConfig({
     'adapter-start-server': 'src/internal/adapter/start-adapter.ts',
   },
   dts: { entry: { index: 'src/index.ts' } },
+  // Plain constants: copied in at build time, two files fewer to load at start-up.
+  noExternal: ['@procvision/manifest/limits'],
   esbuildPlugins: [importSharedFromDistFiles],
 });
