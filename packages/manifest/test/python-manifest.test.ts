@@ -38,6 +38,7 @@ describe('parsePythonManifest (the one Python manifest.json schema)', () => {
     expect(error.code).toBe('2001');
     expect(error.message).toContain('/pkg/manifest.json: invalid Python package manifest');
     expect(error.issues.map((issue) => issue.path).sort()).toEqual(['entry_point', 'steps[0].index']);
-    for (const entry of ['pkg.mod:Outer.Inner', '1mod:Cls', 'mod:', ':Cls']) expect(pythonManifestSchema.safeParse({ ...base, entry_point: entry }).success).toBe(false);
+    for (const entry of ['pkg.mod:Outer.Inner', '1mod:Cls', 'mod:', ':Cls'])
+      expect(pythonManifestSchema.safeParse({ ...base, entry_point: entry }).success).toBe(false);
   });
 });
