@@ -15,7 +15,7 @@ import { shellQuote } from '../internal/shell-quote.js';
 import { testSource } from '../internal/scaffold/test-template.js';
 
 /** The PID written when `--pids` is not given; `procvision validate` fails until it is replaced. */
-export const pidPlaceholder = 'PID_TO_FILL';
+const pidPlaceholder = 'PID_TO_FILL';
 
 /** `procvision init <name>`: scaffolds a TypeScript algorithm project that validates and runs. */
 export async function initCommand(name: string, options: InitOptions, output: Output): Promise<number> {
@@ -89,7 +89,7 @@ export async function initCommand(name: string, options: InitOptions, output: Ou
 }
 
 /** `screw-check` -> `ScrewCheck`; a leading digit gets an `Algorithm` prefix. */
-export function className(name: string): string {
+function className(name: string): string {
   const pascal = name
     .split(/[-_]+/)
     .filter((part) => part !== '')

@@ -8,7 +8,7 @@ import type { TypedEmitter } from './internal/typed-emitter.js';
 import type { RunnerLogger } from '../logger.js';
 
 /** What {@link bringUp} needs besides the connection. */
-export interface BringUpOptions {
+interface BringUpOptions {
   config: RunnerConfig;
   identity: ProcessIdentity;
   events: TypedEmitter<RunnerEvents>;
@@ -18,7 +18,7 @@ export interface BringUpOptions {
 }
 
 /** A started process (with its `getInfo()`), or why it did not start. */
-export type BringUpOutcome =
+type BringUpOutcome =
   { ok: true; info: AlgorithmInfo; profile: AdapterProfile; coldStartMs: number; helloMs: number } | Extract<ConnectionAttempt, { ok: false }>;
 
 /**

@@ -7,7 +7,7 @@ import { type Registry, type RegistryEntry, writeRegistry } from './registry.js'
 import { deployedPath, type StorePaths } from './store-paths.js';
 
 /** A fully staged package, ready to be moved into `deployed/` and registered. */
-export interface StagedPackage {
+interface StagedPackage {
   stagingDir: string;
   name: string;
   version: string;

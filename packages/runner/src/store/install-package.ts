@@ -14,7 +14,7 @@ import { smokeLoadEntryPoint } from './smoke-load.js';
 import type { StorePaths } from './store-paths.js';
 
 /** Options of {@link installPackage}. */
-export interface InstallOptions {
+interface InstallOptions {
   /** ed25519 public keys a SIGNATURE may be made with. */
   trustedKeys?: readonly KeyInput[];
   /** Refuse unsigned zips (2008). */

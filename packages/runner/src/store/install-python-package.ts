@@ -17,7 +17,7 @@ export interface PythonStoreSettings {
 }
 
 /** The file of a Python package's root listing the sha256 of every file of its zip (the bytes SIGNATURE signs). */
-export const pythonFilesListing = '.procvision-files.sha256';
+const pythonFilesListing = '.procvision-files.sha256';
 
 interface PythonInstallOptions {
   trustedKeys?: readonly KeyInput[];

@@ -4,7 +4,7 @@ import { ContractError, type Manifest, manifestAssetPaths, parseManifest } from 
 import type { CheckList } from './check-list.js';
 
 /** The PID `procvision init` writes when no `--pids` was given. */
-export const pidPlaceholder = 'PID_TO_FILL';
+const pidPlaceholder = 'PID_TO_FILL';
 
 /** Checks manifest fields (schema, warnings, placeholder PIDs); returns the manifest when usable. */
 export function checkManifest(checks: CheckList, value: unknown, source: string): Manifest | undefined {

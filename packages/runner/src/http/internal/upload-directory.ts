@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 
 /** Prefix of the service's private upload folders in the OS temp folder. */
-export const uploadDirectoryPrefix = 'procvision-http-';
+const uploadDirectoryPrefix = 'procvision-http-';
 const ownerFile = 'owner.json';
 /** A folder without an owner file (an older runner) is swept once it is this old. */
 const ownerlessMaxAgeMs = 60 * 60 * 1000;
