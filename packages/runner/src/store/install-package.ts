@@ -3,13 +3,13 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import { assertTargetCompatible, deliveryZipKind, extractDeliveryZip, type ExtractedDelivery, type KeyInput } from '@procvision/packager';
-import { commitStagedPackage } from './commit-staged-package.js';
+import { commitStagedPackage, readRegistryForInstall } from './commit-staged-package.js';
 import { sha256File } from './internal/file-hash.js';
 import { checkInstalledSet } from './installed-set-check.js';
 import { installPythonPackage, type PythonStoreSettings } from './install-python-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { installOffline } from './npm-offline-install.js';
-import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
+import type { RegistryEntry } from './registry.js';
 import { smokeLoadEntryPoint } from './smoke-load.js';
 import type { StorePaths } from './store-paths.js';
 
@@ -70,10 +70,7 @@ async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: stri
   const { manifest, delivery } = extracted;
   try {
     assertTargetCompatible(extracted.target);
-    const registry = await readRegistry(paths);
-    if (findEntry(registry, manifest.name, manifest.version) !== undefined) {
-      throw new ProcVisionError('2010', `${manifest.name}@${manifest.version} is already installed in ${paths.root}; uninstall it first to reinstall`);
-    }
+    const registry = await readRegistryForInstall(paths, manifest.name, manifest.version);
     if (delivery.name !== manifest.name || delivery.version !== manifest.version) {
       throw new ProcVisionError(
         '2001',
@@ -92,26 +89,17 @@ async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: stri
       paths,
       {
         stagingDir,
-        name: manifest.name,
-        version: manifest.version,
         zip,
         zipSha256,
         registry,
-        entry: (zipFile) => ({
+        manifest,
+        entry: {
           kind: 'npm',
-          name: manifest.name,
-          version: manifest.version,
-          supported_pids: [...manifest.supported_pids],
-          state: 'deployed',
-          entry_point: manifest.entry_point,
           target: extracted.target,
           signer_key_id: extracted.signerKeyId,
           delivery_sha256: extracted.deliverySha256,
-          zip_sha256: zipSha256,
-          zip_file: zipFile,
           dependency_count: delivery.dependencies.length,
-          installed_at: new Date().toISOString(),
-        }),
+        },
       },
       options.onStage,
     );

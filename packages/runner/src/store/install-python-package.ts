@@ -1,11 +1,10 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
 import { extractPythonDeliveryZip, type KeyInput } from '@procvision/packager';
-import { commitStagedPackage } from './commit-staged-package.js';
+import { commitStagedPackage, readRegistryForInstall } from './commit-staged-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { createPythonEnvironment, smokeImportPythonEntry, venvPython } from './python-environment.js';
-import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
+import type { RegistryEntry } from './registry.js';
 import type { StorePaths } from './store-paths.js';
 
 /** The store's Python settings. */
@@ -53,10 +52,7 @@ export async function installPythonPackage(
   });
   const { manifest } = extracted;
   try {
-    const registry = await readRegistry(paths);
-    if (findEntry(registry, manifest.name, manifest.version) !== undefined) {
-      throw new ProcVisionError('2005', `${manifest.name}@${manifest.version} is already installed in ${paths.root}; uninstall it first to reinstall`);
-    }
+    const registry = await readRegistryForInstall(paths, manifest.name, manifest.version);
     await writeFile(join(stagingDir, pythonFilesListing), extracted.listing, { flag: 'wx', mode: 0o644 });
     const venvDir = await createPythonEnvironment(stagingDir, {
       python: interpreter,
@@ -68,18 +64,12 @@ export async function installPythonPackage(
       paths,
       {
         stagingDir,
-        name: manifest.name,
-        version: manifest.version,
         zip,
         zipSha256,
         registry,
-        entry: (zipFile) => ({
+        manifest,
+        entry: {
           kind: 'python',
-          name: manifest.name,
-          version: manifest.version,
-          supported_pids: [...(manifest.supported_pids ?? [])],
-          state: 'deployed',
-          entry_point: manifest.entry_point,
           python: {
             interpreter,
             executable: extracted.interpreter.executable,
@@ -98,11 +88,8 @@ export async function installPythonPackage(
           },
           signer_key_id: extracted.signerKeyId,
           delivery_sha256: extracted.listingSha256,
-          zip_sha256: zipSha256,
-          zip_file: zipFile,
           dependency_count: extracted.wheels.length,
-          installed_at: new Date().toISOString(),
-        }),
+        },
       },
       options.onStage,
     );
