@@ -14,16 +14,20 @@ export interface StagedManifest {
   supported_pids?: readonly string[] | undefined;
 }
 
-/** A fully staged package, ready to be moved into `deployed/` and registered. */
+/** What an installer staged: a folder ready to be moved into `deployed/` and registered. */
 export interface StagedPackage {
   stagingDir: string;
-  zip: string;
-  zipSha256: string;
   /** The registry as {@link readRegistryForInstall} read it under the lock at the start of the install. */
   registry: Registry;
   manifest: StagedManifest;
   /** The entry's fields of its kind (npm: `target`; Python: `python`) and its hashes. */
   entry: Pick<RegistryEntry, 'kind' | 'target' | 'python' | 'signer_key_id' | 'delivery_sha256' | 'dependency_count'>;
+}
+
+/** The zip being installed, archived by {@link commitStagedPackage}. */
+export interface InstalledZip {
+  path: string;
+  sha256: string;
 }
 
 /**
@@ -41,9 +45,14 @@ export async function readRegistryForInstall(paths: StorePaths, name: string, ve
 /**
  * The last steps of every install (docs/spec/delivery.md "Offline install" step 7): rename the staging
  * folder to `deployed/<name>/<version>/`, archive the zip, write registry.json atomically.
- * A failure undoes what these steps did (the caller removes the staging folder).
+ * A failure undoes what these steps did and removes the staging folder.
  */
-export async function commitStagedPackage(paths: StorePaths, staged: StagedPackage, onStage: InstallStageListener | undefined): Promise<RegistryEntry> {
+export async function commitStagedPackage(
+  paths: StorePaths,
+  staged: StagedPackage,
+  zip: InstalledZip,
+  onStage: InstallStageListener | undefined,
+): Promise<RegistryEntry> {
   const { manifest, registry } = staged;
   const finalDir = deployedPath(paths, manifest.name, manifest.version);
   let renamed = false;
@@ -56,7 +65,7 @@ export async function commitStagedPackage(paths: StorePaths, staged: StagedPacka
       throw new ProcVisionError('2005', `cannot move the staged package to ${finalDir}: ${(error as Error).message}`, { cause: error });
     });
     renamed = true;
-    archived = await archiveZip(paths, staged.zip, staged.zipSha256);
+    archived = await archiveZip(paths, zip.path, zip.sha256);
     const entry: RegistryEntry = {
       ...staged.entry,
       name: manifest.name,
@@ -64,7 +73,7 @@ export async function commitStagedPackage(paths: StorePaths, staged: StagedPacka
       supported_pids: [...(manifest.supported_pids ?? [])],
       state: 'deployed',
       entry_point: manifest.entry_point,
-      zip_sha256: staged.zipSha256,
+      zip_sha256: zip.sha256,
       zip_file: archived.fileName,
       installed_at: new Date().toISOString(),
     };
@@ -76,7 +85,7 @@ export async function commitStagedPackage(paths: StorePaths, staged: StagedPacka
     });
     return entry;
   } catch (error) {
-    if (renamed) await rm(finalDir, { recursive: true, force: true });
+    await rm(renamed ? finalDir : staged.stagingDir, { recursive: true, force: true });
     if (archived?.created === true) await rm(join(paths.zips, archived.fileName), { force: true });
     if (createdNameDir) await rmdir(join(paths.deployed, manifest.name)).catch(() => undefined);
     throw error;

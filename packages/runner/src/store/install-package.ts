@@ -3,10 +3,10 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import { assertTargetCompatible, deliveryZipKind, extractDeliveryZip, type ExtractedDelivery, type KeyInput } from '@procvision/packager';
-import { commitStagedPackage, readRegistryForInstall } from './commit-staged-package.js';
+import { commitStagedPackage, readRegistryForInstall, type StagedPackage } from './commit-staged-package.js';
 import { sha256File } from './internal/file-hash.js';
 import { checkInstalledSet } from './installed-set-check.js';
-import { installPythonPackage, type PythonStoreSettings } from './install-python-package.js';
+import { stagePythonPackage, type PythonStoreSettings } from './install-python-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { installOffline } from './npm-offline-install.js';
 import type { RegistryEntry } from './registry.js';
@@ -46,19 +46,20 @@ export async function installPackage(paths: StorePaths, zipPath: string, options
   });
   const stagingName = `.staging-${randomBytes(8).toString('hex')}`;
   try {
-    if ((await deliveryZipKind(zip)) === 'python') return await installPythonPackage(paths, zip, zipSha256, stagingName, options);
-    return await installNpmPackage(paths, zip, zipSha256, stagingName, options);
+    const python = (await deliveryZipKind(zip)) === 'python';
+    const staged = python ? await stagePythonPackage(paths, zip, stagingName, options) : await stageNpmPackage(paths, zip, stagingName, options);
+    return await commitStagedPackage(paths, staged, { path: zip, sha256: zipSha256 }, options.onStage);
   } catch (error) {
     throw asInstallError(error, zip);
   }
 }
 
 /**
- * Our zips (steps 2-7): verify + extract into `deployed/.staging-<random>/`, target check
- * (2003), private npm cache + `npm ci --offline`, installed-set check (2004), entry smoke-load,
- * then {@link commitStagedPackage}.
+ * Our zips (steps 2-6): verify + extract into `deployed/.staging-<random>/`, target check
+ * (2003), private npm cache + `npm ci --offline`, installed-set check (2004), entry smoke-load.
+ * A failure removes the staging folder.
  */
-async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: string, stagingName: string, options: InstallOptions): Promise<RegistryEntry> {
+async function stageNpmPackage(paths: StorePaths, zip: string, stagingName: string, options: InstallOptions): Promise<StagedPackage> {
   const stagingDir = join(paths.deployed, stagingName);
   const cacheDir = `${stagingDir}-npm-cache`;
   options.onStage?.({ stage: 'extracting', stagingDir });
@@ -85,24 +86,14 @@ async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: stri
     await rm(cacheDir, { recursive: true, force: true });
     await checkInstalledSet(stagingDir, delivery);
     await smokeLoadEntryPoint(stagingDir, manifest.entry_point, options.smokeLoadTimeoutMs);
-    return await commitStagedPackage(
-      paths,
-      {
-        stagingDir,
-        zip,
-        zipSha256,
-        registry,
-        manifest,
-        entry: {
-          kind: 'npm',
-          target: extracted.target,
-          signer_key_id: extracted.signerKeyId,
-          delivery_sha256: extracted.deliverySha256,
-          dependency_count: delivery.dependencies.length,
-        },
-      },
-      options.onStage,
-    );
+    const entry: StagedPackage['entry'] = {
+      kind: 'npm',
+      target: extracted.target,
+      signer_key_id: extracted.signerKeyId,
+      delivery_sha256: extracted.deliverySha256,
+      dependency_count: delivery.dependencies.length,
+    };
+    return { stagingDir, registry, manifest, entry };
   } catch (error) {
     await rm(stagingDir, { recursive: true, force: true });
     await rm(cacheDir, { recursive: true, force: true });
