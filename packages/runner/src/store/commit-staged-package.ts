@@ -45,7 +45,7 @@ export async function readRegistryForInstall(paths: StorePaths, name: string, ve
 /**
  * The last steps of every install (docs/spec/delivery.md "Offline install" step 7): rename the staging
  * folder to `deployed/<name>/<version>/`, archive the zip, write registry.json atomically.
- * A failure undoes what these steps did and removes the staging folder.
+ * A failure undoes what these steps did (the caller removes the staging folder).
  */
 export async function commitStagedPackage(
   paths: StorePaths,
@@ -85,7 +85,7 @@ export async function commitStagedPackage(
     });
     return entry;
   } catch (error) {
-    await rm(renamed ? finalDir : staged.stagingDir, { recursive: true, force: true });
+    if (renamed) await rm(finalDir, { recursive: true, force: true });
     if (archived?.created === true) await rm(join(paths.zips, archived.fileName), { force: true });
     if (createdNameDir) await rmdir(join(paths.deployed, manifest.name)).catch(() => undefined);
     throw error;

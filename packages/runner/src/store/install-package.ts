@@ -36,8 +36,10 @@ function asInstallError(error: unknown, zipPath: string): ProcVisionError {
 
 /**
  * Installs a delivery zip, ours or the Python SDK's (docs/spec/delivery.md "Offline install"); the caller
- * holds the store lock. Any failure undoes every step, so the store is as before; the error
- * keeps its code (2005 when it had none).
+ * holds the store lock. Each kind stages the package in `deployed/.staging-<random>/`, then
+ * {@link commitStagedPackage} moves it into place. Any failure undoes every step (the staging
+ * folder is removed here), so the store is as before; the error keeps its code (2005 when it
+ * had none).
  */
 export async function installPackage(paths: StorePaths, zipPath: string, options: InstallOptions = {}): Promise<RegistryEntry> {
   const zip = resolve(zipPath);
@@ -45,19 +47,21 @@ export async function installPackage(paths: StorePaths, zipPath: string, options
     throw new ProcVisionError('2001', `cannot read the zip ${zip}: ${(error as Error).message}`, { cause: error });
   });
   const stagingName = `.staging-${randomBytes(8).toString('hex')}`;
+  const stagingDir = join(paths.deployed, stagingName);
   try {
     const python = (await deliveryZipKind(zip)) === 'python';
     const staged = python ? await stagePythonPackage(paths, zip, stagingName, options) : await stageNpmPackage(paths, zip, stagingName, options);
     return await commitStagedPackage(paths, staged, { path: zip, sha256: zipSha256 }, options.onStage);
   } catch (error) {
+    await rm(stagingDir, { recursive: true, force: true });
     throw asInstallError(error, zip);
   }
 }
 
 /**
  * Our zips (steps 2-6): verify + extract into `deployed/.staging-<random>/`, target check
- * (2003), private npm cache + `npm ci --offline`, installed-set check (2004), entry smoke-load.
- * A failure removes the staging folder.
+ * (2003), private npm cache (removed when staging ends) + `npm ci --offline`, installed-set
+ * check (2004), entry smoke-load.
  */
 async function stageNpmPackage(paths: StorePaths, zip: string, stagingName: string, options: InstallOptions): Promise<StagedPackage> {
   const stagingDir = join(paths.deployed, stagingName);
@@ -83,7 +87,6 @@ async function stageNpmPackage(paths: StorePaths, zip: string, stagingName: stri
       ...(options.npmCli ? { npmCli: options.npmCli } : {}),
       onNpmCiSpawn: (child) => options.onStage?.({ stage: 'dependencies', stagingDir, pid: child.pid }),
     });
-    await rm(cacheDir, { recursive: true, force: true });
     await checkInstalledSet(stagingDir, delivery);
     await smokeLoadEntryPoint(stagingDir, manifest.entry_point, options.smokeLoadTimeoutMs);
     const entry: StagedPackage['entry'] = {
@@ -94,9 +97,7 @@ async function stageNpmPackage(paths: StorePaths, zip: string, stagingName: stri
       dependency_count: delivery.dependencies.length,
     };
     return { stagingDir, registry, manifest, entry };
-  } catch (error) {
-    await rm(stagingDir, { recursive: true, force: true });
+  } finally {
     await rm(cacheDir, { recursive: true, force: true });
-    throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { extractPythonDeliveryZip, type KeyInput } from '@procvision/packager';
 import { readRegistryForInstall, type StagedPackage } from './commit-staged-package.js';
@@ -30,7 +30,7 @@ interface PythonInstallOptions {
  * package root, wheels/ beside them) with the station checks of the store's interpreter, a
  * venv per version (`<root>/.venv`, system site-packages as set), `pip install --no-index
  * --find-links wheels -r requirements.txt`, a smoke import of the entry point; the rename,
- * archive and registry write are those of our zips. A failure removes the staging folder.
+ * archive and registry write are those of our zips.
  */
 export async function stagePythonPackage(paths: StorePaths, zip: string, stagingName: string, options: PythonInstallOptions): Promise<StagedPackage> {
   const interpreter = options.python?.interpreter ?? 'python3';
@@ -44,40 +44,35 @@ export async function stagePythonPackage(paths: StorePaths, zip: string, staging
     requireSignature: options.requireSignature === true,
   });
   const { manifest } = extracted;
-  try {
-    const registry = await readRegistryForInstall(paths, manifest.name, manifest.version);
-    await writeFile(join(stagingDir, pythonFilesListing), extracted.listing, { flag: 'wx', mode: 0o644 });
-    const venvDir = await createPythonEnvironment(stagingDir, {
-      python: interpreter,
-      systemSitePackages,
-      onPipSpawn: (pid) => options.onStage?.({ stage: 'dependencies', stagingDir, pid }),
-    });
-    await smokeImportPythonEntry(stagingDir, venvPython(venvDir), manifest.entry_point, options.smokeLoadTimeoutMs);
-    const entry: StagedPackage['entry'] = {
-      kind: 'python',
-      python: {
-        interpreter,
-        executable: extracted.interpreter.executable,
-        python_version: extracted.interpreter.pythonVersion,
-        implementation: extracted.interpreter.implementation,
-        abi: extracted.interpreter.abi,
-        platform: extracted.interpreter.platform,
-        venv: '.venv',
-        venv_python: relative(stagingDir, venvPython(venvDir)),
-        system_site_packages: systemSitePackages,
-        generation: extracted.generation,
-        sdk_version: extracted.sdkVersion,
-        folder: extracted.folder,
-        wheels: extracted.wheels,
-        files_listing: pythonFilesListing,
-      },
-      signer_key_id: extracted.signerKeyId,
-      delivery_sha256: extracted.listingSha256,
-      dependency_count: extracted.wheels.length,
-    };
-    return { stagingDir, registry, manifest, entry };
-  } catch (error) {
-    await rm(stagingDir, { recursive: true, force: true });
-    throw error;
-  }
+  const registry = await readRegistryForInstall(paths, manifest.name, manifest.version);
+  await writeFile(join(stagingDir, pythonFilesListing), extracted.listing, { flag: 'wx', mode: 0o644 });
+  const venvDir = await createPythonEnvironment(stagingDir, {
+    python: interpreter,
+    systemSitePackages,
+    onPipSpawn: (pid) => options.onStage?.({ stage: 'dependencies', stagingDir, pid }),
+  });
+  await smokeImportPythonEntry(stagingDir, venvPython(venvDir), manifest.entry_point, options.smokeLoadTimeoutMs);
+  const entry: StagedPackage['entry'] = {
+    kind: 'python',
+    python: {
+      interpreter,
+      executable: extracted.interpreter.executable,
+      python_version: extracted.interpreter.pythonVersion,
+      implementation: extracted.interpreter.implementation,
+      abi: extracted.interpreter.abi,
+      platform: extracted.interpreter.platform,
+      venv: '.venv',
+      venv_python: relative(stagingDir, venvPython(venvDir)),
+      system_site_packages: systemSitePackages,
+      generation: extracted.generation,
+      sdk_version: extracted.sdkVersion,
+      folder: extracted.folder,
+      wheels: extracted.wheels,
+      files_listing: pythonFilesListing,
+    },
+    signer_key_id: extracted.signerKeyId,
+    delivery_sha256: extracted.listingSha256,
+    dependency_count: extracted.wheels.length,
+  };
+  return { stagingDir, registry, manifest, entry };
 }
