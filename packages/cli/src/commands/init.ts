@@ -13,9 +13,7 @@ import { gitignoreFile, manifestFile, packageJsonFile, readmeFile, tsconfigFile 
 import { writeSampleImages } from '../internal/scaffold/sample-images.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { testSource } from '../internal/scaffold/test-template.js';
-
-/** The PID written when `--pids` is not given; `procvision validate` fails until it is replaced. */
-const pidPlaceholder = 'PID_TO_FILL';
+import { pidPlaceholder } from '../internal/scaffold/pid-placeholder.js';
 
 /** `procvision init <name>`: scaffolds a TypeScript algorithm project that validates and runs. */
 export async function initCommand(name: string, options: InitOptions, output: Output): Promise<number> {
