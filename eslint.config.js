@@ -66,6 +66,31 @@ export default tseslint.config(
     },
   },
   {
+    // The runner engine (`@procvision/runner`) and the store are what an embedder or the CLI
+    // imports before its first start: prom-client (~50 ms of module loading) is loaded by the
+    // first RunnerMetrics (src/process/internal/prom-client.ts), sharp never. The HTTP
+    // service asks for metrics and may import prom-client. zod stays: the engine validates the
+    // config, getInfo() and results with @procvision/manifest's schemas.
+    files: ['packages/runner/src/**/*.ts'],
+    ignores: ['packages/runner/src/http/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'prom-client',
+              message:
+                'prom-client is off the runner engine start-up path; call loadPromClient() (src/process/internal/prom-client.ts) where metrics are created.',
+              allowTypeImports: true,
+            },
+            { name: 'sharp', message: 'sharp is off the runner engine start-up path (@procvision/shm loads it on first decode).', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/test/**', '**/bench/**', '**/scripts/**', '**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

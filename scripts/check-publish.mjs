@@ -4,6 +4,7 @@
 // - attw --profile node16 (types resolve for ESM and CommonJS consumers; the one rule ignored,
 //   cjs-resolves-to-esm, is TypeScript's node16 mode not knowing that Node >= 20.19 can
 //   require() an ES module: see docs/design.md, "ESM served to require()");
+// - every dependency range is `catalog:` or `workspace:` (docs/design.md, "Dependency versions");
 // - a real require() and import() of every entry point of every tarball, unpacked side by side
 //   into a temporary node_modules (third-party dependencies linked from this install).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -42,6 +43,12 @@ try {
   for (const dir of readdirSync(packagesDir)) {
     const packageDir = join(packagesDir, dir);
     const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+    const outsideCatalog = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'].flatMap((field) =>
+      Object.entries(manifest[field] ?? {})
+        .filter(([, range]) => !/^(catalog|workspace):/.test(range))
+        .map(([name, range]) => `  ${field}.${name}: "${range}" (add it to the catalog of pnpm-workspace.yaml, reference it as "catalog:")`),
+    );
+    report(outsideCatalog.length === 0, `${manifest.name}: every dependency range from the catalog`, outsideCatalog.join('\n'));
     if (manifest.private) continue;
     const before = new Set(readdirSync(outDir));
     execFileSync(pnpm[0], [...pnpm[1], 'pack', '--pack-destination', outDir], { cwd: packageDir, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -21,7 +21,7 @@ const screws = [
  * @param {'ok' | 'ng'} kind
  * @returns {Uint8Array}
  */
-export function renderSamplePixels(kind) {
+function renderSamplePixels(kind) {
   const { width, height } = sampleSize;
   const pixels = new Uint8Array(width * height * 3);
   const paint = (x, y, color) => pixels.set(color, (y * width + x) * 3);

@@ -2,7 +2,7 @@ import type { Rect, RgbImage } from '@procvision/sdk';
 import { lumaAt } from './luminance.js';
 
 /** A connected group of dark pixels. */
-export interface DarkBlob {
+interface DarkBlob {
   /** Bounding box in image pixels. */
   rect: Rect;
   /** Area in image pixels (sampled pixels times stride squared). */
@@ -10,7 +10,7 @@ export interface DarkBlob {
 }
 
 /** How {@link findDarkBlobs} looks. */
-export interface DarkBlobOptions {
+interface DarkBlobOptions {
   /** Pixels with luma below this are dark. */
   cutoff: number;
   /** Look at every `stride`-th pixel in both directions (1 = every pixel). */

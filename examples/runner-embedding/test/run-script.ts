@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** What a built script printed, and how it ended. */
-export interface ScriptRun {
+interface ScriptRun {
   code: number | null;
   stdout: string;
   stderr: string;

@@ -1,21 +1,18 @@
 import { z } from 'zod';
 
-const semverPattern =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
-const legacyVersionPattern = /^(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+import { MAX_PACKAGE_NAME_LENGTH, MAX_SUPPORTED_PIDS, PACKAGE_NAME_PATTERN, SEMVER_PATTERN, SUPPORTED_PIDS_WARNING_LIMIT } from './identity-rules.js';
 
-/** Most supported PIDs a package may list; more than {@link SUPPORTED_PIDS_WARNING_LIMIT} earns a warning. */
-export const MAX_SUPPORTED_PIDS = 50;
-/** Above this many supported PIDs a manifest or getInfo() loads with a warning. */
-export const SUPPORTED_PIDS_WARNING_LIMIT = 20;
+export { MAX_SUPPORTED_PIDS, SUPPORTED_PIDS_WARNING_LIMIT } from './identity-rules.js';
+
+const legacyVersionPattern = /^(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
 /** An algorithm package name: lowercase letters, digits, `_` and `-`. */
 export const packageNameSchema = z
   .string()
-  .regex(/^[a-z0-9_-]+$/, {
+  .regex(PACKAGE_NAME_PATTERN, {
     message: 'expected lowercase letters, digits, "_" and "-" only (e.g. "screw_detector")',
   })
-  .max(214);
+  .max(MAX_PACKAGE_NAME_LENGTH);
 
 /** True for the legacy two-part version form (`1.0`) that older packages write. */
 export function isLegacyVersion(version: string): boolean {
@@ -25,7 +22,7 @@ export function isLegacyVersion(version: string): boolean {
 /** A semantic version (`1.2.0`), or the legacy `1.0` form (accepted, reported as a warning). */
 export const packageVersionSchema = z
   .string()
-  .regex(new RegExp(`${semverPattern.source}|${legacyVersionPattern.source}`), { message: 'expected a semantic version such as "1.2.0"' });
+  .regex(new RegExp(`${SEMVER_PATTERN.source}|${legacyVersionPattern.source}`), { message: 'expected a semantic version such as "1.2.0"' });
 
 /** A product id (PID). */
 export const pidSchema = z.string().min(1);

@@ -30,12 +30,12 @@ export type { Manifest, ParseManifestOptions, ParsedManifest } from './manifest.
 export {
   pythonSdkGenerationSchema,
   pythonEntryPointSchema,
+  pythonManifestSchema,
   pythonManifestV006Schema,
-  pythonManifestV032Schema,
   parsePythonManifest,
   parsePythonEntryPoint,
 } from './python-manifest.js';
-export type { PythonManifest, PythonSdkGeneration } from './python-manifest.js';
+export type { ParsePythonManifestOptions, PythonManifest, PythonSdkGeneration } from './python-manifest.js';
 
 export {
   paramSpecSchema,

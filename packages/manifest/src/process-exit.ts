@@ -1,4 +1,11 @@
+/**
+ * @packageDocumentation
+ * `@procvision/manifest/process-exit`: the end of processes, without zod. {@link onProcessExit}
+ * registers this process's exit work; {@link isProcessAlive} tells whether another one has ended.
+ */
 import signalExit from 'signal-exit';
+
+export { isProcessAlive } from './process-alive.js';
 
 /**
  * Runs `cleanup` once when the process ends: on a normal exit or `process.exit()`, and on

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readDeliveryZip } from './internal/delivery-reader.js';
-import { zipError } from './internal/zip-error.js';
+import { extractIntoStagingFolder } from './internal/staging-folder.js';
 import { toVerified, type VerifiedDelivery, type VerifyOptions } from './verify-delivery-zip.js';
 import { resolveZipLimits } from './zip-limits.js';
 
@@ -27,23 +25,7 @@ export interface ExtractedDelivery extends VerifiedDelivery {
  */
 export async function extractDeliveryZip(zipPath: string, destinationParent: string, options: ExtractOptions = {}): Promise<ExtractedDelivery> {
   const absolutePath = resolve(zipPath);
-  const stagingName = options.stagingName ?? `.staging-${randomBytes(8).toString('hex')}`;
-  if (stagingName.includes('/') || stagingName.includes('\\') || stagingName === '.' || stagingName === '..') {
-    throw zipError('2001', absolutePath, null, `staging name "${stagingName}" must be a plain folder name`);
-  }
-  const parent = resolve(destinationParent);
-  await mkdir(parent, { recursive: true });
-  const stagingDir = join(parent, stagingName);
-  try {
-    await mkdir(stagingDir);
-  } catch (error) {
-    throw zipError('2001', absolutePath, null, `cannot create the staging folder ${stagingDir} (${(error as Error).message}); it must not exist yet`, error);
-  }
-  try {
-    const reading = await readDeliveryZip(absolutePath, resolveZipLimits(options.limits), options, stagingDir);
-    return { ...toVerified(absolutePath, reading), stagingDir };
-  } catch (error) {
-    await rm(stagingDir, { recursive: true, force: true });
-    throw error;
-  }
+  return extractIntoStagingFolder(absolutePath, destinationParent, options.stagingName, async (stagingDir) =>
+    toVerified(absolutePath, await readDeliveryZip(absolutePath, resolveZipLimits(options.limits), options, stagingDir)),
+  );
 }

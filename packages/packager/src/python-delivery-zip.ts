@@ -1,13 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { PythonManifest, PythonSdkGeneration } from '@procvision/manifest';
 import { readCentralDirectory } from './internal/central-directory.js';
 import type { SignatureStatus } from './internal/delivery-metadata.js';
 import { readPythonDeliveryZip, type PythonZipReading } from './internal/python-delivery-reader.js';
 import { checkPythonStation } from './internal/python-station-check.js';
 import { pythonProjectFolder } from './internal/python-zip-layout.js';
-import { zipError } from './internal/zip-error.js';
+import { extractIntoStagingFolder } from './internal/staging-folder.js';
 import { inspectPythonStation, type PythonStationReport } from './python-station.js';
 import type { VerifyOptions } from './verify-delivery-zip.js';
 import { resolveZipLimits } from './zip-limits.js';
@@ -133,22 +132,7 @@ export async function extractPythonDeliveryZip(
   options: PythonVerifyOptions & { stagingName?: string } = {},
 ): Promise<ExtractedPythonDelivery> {
   const absolutePath = resolve(zipPath);
-  const stagingName = options.stagingName ?? `.staging-${randomBytes(8).toString('hex')}`;
-  if (/[/\\]/.test(stagingName) || stagingName === '.' || stagingName === '..')
-    throw zipError('2001', absolutePath, null, `staging name "${stagingName}" must be a plain folder name`);
-  const parent = resolve(destinationParent);
-  await mkdir(parent, { recursive: true });
-  const stagingDir = join(parent, stagingName);
-  try {
-    await mkdir(stagingDir);
-  } catch (error) {
-    throw zipError('2001', absolutePath, null, `cannot create the staging folder ${stagingDir} (${(error as Error).message}); it must not exist yet`, error);
-  }
-  try {
-    const reading = await readPythonDeliveryZip(absolutePath, resolveZipLimits(options.limits), options, stagingDir);
-    return { ...(await verified(absolutePath, reading, options.python ?? 'python3')), stagingDir };
-  } catch (error) {
-    await rm(stagingDir, { recursive: true, force: true });
-    throw error;
-  }
+  return extractIntoStagingFolder(absolutePath, destinationParent, options.stagingName, async (stagingDir) =>
+    verified(absolutePath, await readPythonDeliveryZip(absolutePath, resolveZipLimits(options.limits), options, stagingDir), options.python ?? 'python3'),
+  );
 }

@@ -1,13 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import archiver from 'archiver';
 import { readCentralDirectory } from './internal/central-directory.js';
 import { readEntry, type ByteBudget } from './internal/entry-reader.js';
 import { pythonListing } from './internal/python-delivery-reader.js';
 import { checkPythonZipLayout, pythonProjectFolder } from './internal/python-zip-layout.js';
-import { fixedEntryDate } from './internal/write-zip.js';
+import { writeZipFile } from './internal/write-zip.js';
 import { zipError } from './internal/zip-error.js';
 import { signDelivery, type KeyInput } from './signing.js';
 import { resolveZipLimits } from './zip-limits.js';
@@ -32,25 +29,9 @@ export async function signPythonDeliveryZip(zipPath: string, privateKey: KeyInpu
   for (const entry of files) hashes.set(entry.name, (await readEntry(absolutePath, entry, { kind: 'discard' }, budget)).sha256);
   const signature = signDelivery(pythonListing(hashes), privateKey);
   const target = resolve(outputPath);
-  const temporary = `${target}.partial-${String(process.pid)}`;
-  const archive = archiver('zip', { zlib: { level: 9 } });
-  const output = createWriteStream(temporary);
-  const finished = new Promise<void>((resolveWrite, reject) => {
-    output.on('close', resolveWrite);
-    output.on('error', reject);
-    archive.on('error', reject);
-  });
-  archive.pipe(output);
-  for (const entry of files)
-    archive.append(entry.open() as Readable, { name: entry.name, date: fixedEntryDate, mode: 0o644, store: entry.name.endsWith('.whl') });
-  archive.append(`${JSON.stringify(signature, null, 2)}\n`, { name: 'SIGNATURE', date: fixedEntryDate, mode: 0o644 });
-  try {
-    await archive.finalize();
-    await finished;
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeZipFile(target, [
+    ...files.map((entry) => ({ name: entry.name, source: entry.open() as Readable, store: entry.name.endsWith('.whl') })),
+    { name: 'SIGNATURE', source: `${JSON.stringify(signature, null, 2)}\n`, store: false },
+  ]);
   return signature.key_id;
 }

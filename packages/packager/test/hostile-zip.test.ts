@@ -147,4 +147,16 @@ describe('hostile delivery zips', () => {
     await expect(extractDeliveryZip(zipOf(deliveryEntries()), parent, { stagingName: '.staging-fixed' })).rejects.toMatchObject({ code: '2001' });
     expect(readdirSync(parent)).toEqual(['.staging-fixed']);
   });
+
+  it('refuses a staging name that is not a plain folder name, creating nothing', async () => {
+    const parent = join(folder.path, 'plain');
+    for (const stagingName of ['../escape', 'a/b', '..']) {
+      await expect(extractDeliveryZip(zipOf(deliveryEntries()), parent, { stagingName })).rejects.toMatchObject({
+        code: '2001',
+        message: expect.stringContaining('must be a plain folder name'),
+      });
+    }
+    expect(existsSync(parent)).toBe(false);
+    expect(existsSync(join(folder.path, 'escape'))).toBe(false);
+  });
 });

@@ -80,6 +80,18 @@ describe('signalProcessTree', () => {
     expect(await until(() => child.exitCode !== null || child.signalCode !== null)).toBe(true);
     expect(() => signalProcessTree(child, 'SIGKILL')).not.toThrow();
   });
+
+  it('after the child exited: nothing by default, what is left of its group with afterExit', async () => {
+    const script = `const c = require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' }); console.log(c.pid); c.unref();`;
+    const child = spawn(process.execPath, ['-e', script], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const grandchild = await new Promise<number>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    expect(await until(() => child.exitCode !== null)).toBe(true);
+    signalProcessTree(child, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(alive(grandchild)).toBe(true);
+    signalProcessTree(child, 'SIGKILL', { afterExit: true });
+    expect(await until(() => !alive(grandchild))).toBe(true);
+  });
 });
 
 describe('npmEnvironment: which npm_* variables survive', () => {

@@ -11,7 +11,7 @@ import { fastConfig } from './helpers.js';
 import { buildTinyZip, temporaryFolder } from './store-fixtures/store-fixtures.js';
 
 /** Runs an installed package with the workspace SDK adapter (the tiny zips vendor no SDK). */
-export const workspaceAdapterStarter: ProcessStarter = async (deployed) => {
+const workspaceAdapterStarter: ProcessStarter = async (deployed) => {
   const process = new AlgorithmProcess({
     packageName: deployed.name,
     packageVersion: deployed.version,
@@ -25,7 +25,7 @@ export const workspaceAdapterStarter: ProcessStarter = async (deployed) => {
 };
 
 /** A self-contained algorithm (no imports): its steps go through the frame ring like any other. */
-export const tinyAlgorithmSource = `export class TinyAlgo {
+const tinyAlgorithmSource = `export class TinyAlgo {
   getInfo() {
     return { name: 'tiny-algo', version: '1.0.0', supported_pids: ['A01', 'A02'], steps: [{ index: 1, name: 'check', params: [] }] };
   }
@@ -37,7 +37,7 @@ export const tinyAlgorithmSource = `export class TinyAlgo {
 `;
 
 /** What {@link call} returns. */
-export interface CallAnswer {
+interface CallAnswer {
   status: number;
   headers: Headers;
   text: string;

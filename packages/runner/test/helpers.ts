@@ -20,7 +20,7 @@ export const fastConfig: RunnerConfigInput = {
 };
 
 /** One recorded event. */
-export type RecordedEvent = { [Name in keyof RunnerEvents]: { name: Name; payload: RunnerEvents[Name]; at: number } }[keyof RunnerEvents];
+type RecordedEvent = { [Name in keyof RunnerEvents]: { name: Name; payload: RunnerEvents[Name]; at: number } }[keyof RunnerEvents];
 
 const eventNames: (keyof RunnerEvents)[] = [
   'process-start',

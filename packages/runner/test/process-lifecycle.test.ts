@@ -26,7 +26,10 @@ describe('AlgorithmProcess lifecycle', () => {
     await process.stop();
     expect(process.state).toBe('stopped');
     expect(named('process-exit')).toEqual([expect.objectContaining({ code: 0, expected: true })]);
-    expect(named('process-ready')[0]!.coldStartMs).toBeGreaterThan(0);
+    const ready = named('process-ready')[0]!;
+    expect(ready.coldStartMs).toBeGreaterThan(0);
+    expect(ready.helloMs).toBeGreaterThan(0);
+    expect(ready.helloMs).toBeLessThanOrEqual(ready.coldStartMs);
   });
 
   it('runs the adapter in the package root with a controlled environment', async () => {

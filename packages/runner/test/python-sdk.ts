@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The real Python SDK for interop tests: the folder of both generations and a python with numpy + Pillow. */
-export interface PythonSdk {
+interface PythonSdk {
   /** `$PROCVISION_PY_SDK`: holds `v0.0.6/` and `v0.3.2/`. */
   root: string;
   /** `$PROCVISION_PYTHON` (default `python3`). */

@@ -107,6 +107,7 @@ describe.skipIf('skip' in setup)('the package store with Python SDK delivery zip
 
     await store.activate('algorithm-example', '1.0.0', ['A01'], { processStarter: noProcess });
     expect(await store.install(zips.second)).toMatchObject({ kind: 'python', version: '1.1.0' });
+    await expect(store.install(zips.second)).rejects.toMatchObject({ code: '2010', message: expect.stringMatching(/already installed/) });
     await store.switch('algorithm-example', '1.1.0', ['A01'], { processStarter: noProcess });
     expect((await store.bindings())['A01']).toMatchObject({ version: '1.1.0', previous: { version: '1.0.0' } });
     await store.rollback('algorithm-example', 'A01', { processStarter: noProcess });
@@ -119,6 +120,7 @@ describe.skipIf('skip' in setup)('the package store with Python SDK delivery zip
       'install ok',
       'activate ok',
       'install ok',
+      'install error',
       'switch ok',
       'rollback ok',
       'uninstall error',

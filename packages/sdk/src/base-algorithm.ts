@@ -23,6 +23,14 @@ export interface StepContext {
   imageMeta: ImageMeta;
 }
 
+/**
+ * The arguments of {@link BaseAlgorithm.preExecute} and {@link BaseAlgorithm.execute}, in the
+ * Python SDK's order: the step index (from 1), the product id, the session, the user params
+ * after validation (defaults filled), where the frame is (read it with `readImage`) and its size,
+ * time and camera. An override names them itself: `execute(stepIndex: number, pid: string, ...)`.
+ */
+export type StepArguments = [stepIndex: number, pid: string, session: Session, userParams: Record<string, unknown>, sharedMemId: string, imageMeta: ImageMeta];
+
 /** The result handed to `onStepFinish`: what leaves the adapter for this call. */
 export type StepResult = PreExecuteResult | ExecuteResult;
 
@@ -60,24 +68,10 @@ export abstract class BaseAlgorithm {
   abstract getInfo(): MaybePromise<AlgorithmInfo>;
 
   /** Prepares or checks the conditions of a step (lighting, calibration); never a pass/fail verdict. */
-  abstract preExecute(
-    stepIndex: number,
-    pid: string,
-    session: Session,
-    userParams: Record<string, unknown>,
-    sharedMemId: string,
-    imageMeta: ImageMeta,
-  ): MaybePromise<PreExecuteResult>;
+  abstract preExecute(...args: StepArguments): MaybePromise<PreExecuteResult>;
 
   /** Runs the step and gives the verdict in `data.result_status` (OK or NG). */
-  abstract execute(
-    stepIndex: number,
-    pid: string,
-    session: Session,
-    userParams: Record<string, unknown>,
-    sharedMemId: string,
-    imageMeta: ImageMeta,
-  ): MaybePromise<ExecuteResult>;
+  abstract execute(...args: StepArguments): MaybePromise<ExecuteResult>;
 
   /** Once at process start: load models and other heavy resources. */
   setup?(): MaybePromise<void>;

@@ -4,7 +4,7 @@
  * errors, and the adapter that runs an algorithm in a child process.
  */
 export { BaseAlgorithm } from './base-algorithm.js';
-export type { MaybePromise, StepContext, StepPhase, StepResult } from './base-algorithm.js';
+export type { MaybePromise, StepArguments, StepContext, StepPhase, StepResult } from './base-algorithm.js';
 export { Session } from './session.js';
 export type { JsonValue, SessionInit } from './session.js';
 export { createLogger } from './logger.js';

@@ -4,7 +4,7 @@ import { FrameDecoder, encodeFrame } from '@procvision/manifest';
 import { afterEach } from 'vitest';
 
 /** The built adapter script under test. */
-export const adapterBin = fileURLToPath(new URL('../dist/adapter-bin.js', import.meta.url));
+const adapterBin = fileURLToPath(new URL('../dist/adapter-bin.js', import.meta.url));
 
 /** Absolute path of a fixture algorithm package in test/fixtures. */
 export function fixtureRoot(name: string): string {
@@ -129,7 +129,7 @@ export function stepData(phase: 'pre' | 'execute', stepIndex: number, userParams
 }
 
 /** What {@link adapterHarnesses} gives a test file. */
-export interface HarnessTracker {
+interface HarnessTracker {
   /** Starts a handshaken harness on a fixture (default `scripted`), killed after the test. */
   start(fixture?: string, options?: ConstructorParameters<typeof AdapterHarness>[1]): Promise<AdapterHarness>;
   /** Kills a harness the test built itself after the test. */

@@ -1,8 +1,52 @@
-import { checkExecuteResult, checkPreExecuteResult, parseAlgorithmInfo, parseRunnerMessage } from '@procvision/manifest';
+import { checkExecuteResult, checkPreExecuteResult, paramSpecSchema, parseAlgorithmInfo, parseRunnerMessage } from '@procvision/manifest';
 import { describe, expect, it } from 'vitest';
 import { quickCallData } from '../src/internal/adapter/quick-call-check.js';
 import { quickExecuteResult, quickPreExecuteResult } from '../src/internal/adapter/quick-result-check.js';
 import { quickAlgorithmInfo } from '../src/internal/adapter/quick-info-check.js';
+import { quickParamSpec } from '../src/internal/adapter/quick-param-check.js';
+
+/** Step param specs, right and wrong, that the quick check and the schema must agree on. */
+const paramCases: unknown[] = [
+  { key: 'threshold', type: 'float', min: 0, max: 1, default: 0.5, unit: 'ratio', description: 'd', required: true },
+  { key: 'threshold', type: 'float', min: 1, max: 0 },
+  { key: 'threshold', type: 'float', default: 2, max: 1 },
+  { key: 'threshold', type: 'float', min: Number.NaN },
+  { key: 'threshold', type: 'float', min: Number.POSITIVE_INFINITY },
+  { key: 'threshold', type: 'float', unit: 5 },
+  { key: 'count', type: 'int', min: 1, max: 9, default: 3 },
+  { key: 'count', type: 'int', default: 1.5 },
+  { key: 'count', type: 'int', default: '3' },
+  { key: 'count', type: 'int', extra: true },
+  { key: 'flag', type: 'bool', default: false },
+  { key: 'flag', type: 'bool', default: 'no' },
+  { key: 'flag', type: 'bool', required: 'yes' },
+  { key: 'label', type: 'string' },
+  { key: 'label', type: 'string', min_length: 0, max_length: 4, default: '' },
+  { key: 'label', type: 'string', min_length: 5, max_length: 4 },
+  { key: 'label', type: 'string', max_length: 0 },
+  { key: 'label', type: 'string', default: '' },
+  { key: 'label', type: 'string', default: 'x'.repeat(1001) },
+  { key: 'label', type: 'string', min_length: 1.5 },
+  { key: 'label', type: 'string', min_length: -1 },
+  { key: 'label', type: 'string', pattern: '^[a-z]+$', default: 'abc' },
+  { key: 'label', type: 'string', pattern: '(' },
+  { key: 'mode', type: 'enum', choices: ['fast', 'exact', 3], default: 'fast' },
+  { key: 'mode', type: 'enum', choices: ['fast', 'fast'] },
+  { key: 'mode', type: 'enum', choices: [] },
+  { key: 'mode', type: 'enum', choices: ['fast'], default: 'slow' },
+  { key: 'mode', type: 'enum', choices: [true] },
+  { key: 'mode', type: 'enum' },
+  { key: 'roi', type: 'rect', required: true },
+  { key: 'roi', type: 'rect', default: { x: 0, y: 0, width: 10, height: 10 } },
+  { key: 'roi', type: 'rect', default: { x: 0 } },
+  { key: '', type: 'int' },
+  { key: 5, type: 'int' },
+  { key: 'x', type: 'color' },
+  { key: 'x' },
+  { key: 'x', type: 'int', description: 7 },
+  [],
+  null,
+];
 
 const imageMeta = { width: 1920, height: 1200, timestamp_ms: 1714032000123, camera_id: 'cam-01', color_space: 'RGB' };
 const session = { id: 'sid-1', context: { product_code: 'A01' }, state: { a: 1 } };
@@ -154,6 +198,32 @@ describe('quick checks agree with the zod contracts', () => {
       { ...base, steps: [{ ...step, index: 2 }] },
       { ...base, steps: [{ ...step, name: '' }] },
       { ...base, steps: [{ ...step, params: [{ key: 't', type: 'float' }] }] },
+      ...paramCases.map((param) => ({ ...base, steps: [{ ...step, params: [param] }] })),
+      {
+        ...base,
+        steps: [
+          {
+            ...step,
+            params: [
+              { key: 't', type: 'int' },
+              { key: 't', type: 'bool' },
+            ],
+          },
+        ],
+      },
+      {
+        ...base,
+        steps: [
+          {
+            ...step,
+            params: [
+              { key: 't', type: 'int' },
+              { key: 'u', type: 'bool', required: true },
+            ],
+          },
+        ],
+      },
+      { ...base, steps: [{ ...step, params: {} }] },
       { ...base, steps: [{ ...step, description: 5 }] },
       { ...base, steps: [{ ...step, index: '1' }] },
       { ...base, steps: {} },
@@ -170,6 +240,13 @@ describe('quick checks agree with the zod contracts', () => {
       expect(slow.warnings, JSON.stringify(value)).toEqual([]);
       expect(fast, JSON.stringify(value)).toEqual(slow.info);
     }
-    expect(quick).toBeGreaterThanOrEqual(5);
+    expect(quick).toBeGreaterThanOrEqual(15);
+  });
+
+  it('refuses every param spec the schema refuses (a sample of wrong ones)', () => {
+    for (const param of paramCases) {
+      if (quickParamSpec(param) === undefined) continue;
+      expect(paramSpecSchema.safeParse(param).success, JSON.stringify(param)).toBe(true);
+    }
   });
 });

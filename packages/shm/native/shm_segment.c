@@ -39,9 +39,15 @@ static napi_value throw_errno(napi_env env, const char *operation, const char *n
   return NULL;
 }
 
-static int read_name(napi_env env, napi_value value, char *name) {
+/*
+ * Fills argv with the call's first argc arguments (undefined where the caller passed fewer) and
+ * reads argv[0], the segment name, into name as "/<name>". Returns 0 with a TypeError pending
+ * when the name is not a non-empty string of at most 62 bytes.
+ */
+static int read_name_argument(napi_env env, napi_callback_info info, size_t argc, napi_value *argv, char *name) {
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   size_t length = 0;
-  if (napi_get_value_string_utf8(env, value, name + 1, NAME_MAX_BYTES - 1, &length) != napi_ok || length == 0 ||
+  if (napi_get_value_string_utf8(env, argv[0], name + 1, NAME_MAX_BYTES - 1, &length) != napi_ok || length == 0 ||
       length >= NAME_MAX_BYTES - 2) {
     napi_throw_type_error(env, NULL, "segment name must be a non-empty string of at most 62 bytes");
     return 0;
@@ -93,11 +99,9 @@ static napi_value wrap_mapping(napi_env env, void *address, size_t length) {
 }
 
 static napi_value create_segment(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
   napi_value argv[2];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   char name[NAME_MAX_BYTES];
-  if (argc < 2 || !read_name(env, argv[0], name)) return NULL;
+  if (!read_name_argument(env, info, 2, argv, name)) return NULL;
   int64_t size = 0;
   if (napi_get_value_int64(env, argv[1], &size) != napi_ok || size <= 0) {
     napi_throw_range_error(env, NULL, "segment size must be a positive integer");
@@ -130,11 +134,9 @@ static napi_value create_segment(napi_env env, napi_callback_info info) {
 }
 
 static napi_value open_segment(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   char name[NAME_MAX_BYTES];
-  if (argc < 1 || !read_name(env, argv[0], name)) return NULL;
+  if (!read_name_argument(env, info, 1, argv, name)) return NULL;
   int fd = shm_open(name, O_RDONLY, 0);
   if (fd < 0) return throw_errno(env, "shm_open", name, errno);
   struct stat status;
@@ -177,11 +179,9 @@ static napi_value close_segment(napi_env env, napi_callback_info info) {
 }
 
 static napi_value unlink_segment(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   char name[NAME_MAX_BYTES];
-  if (argc < 1 || !read_name(env, argv[0], name)) return NULL;
+  if (!read_name_argument(env, info, 1, argv, name)) return NULL;
   napi_value result;
   if (shm_unlink(name) == 0) {
     napi_get_boolean(env, 1, &result);

@@ -28,12 +28,12 @@ export type DevEntry =
 const store = new Map<string, DevEntry>();
 
 /** `dev-shm:<key>` or a bare key -> the key. */
-export function devKey(id: string): string {
+function devKey(id: string): string {
   return id.startsWith('dev-shm:') ? id.slice('dev-shm:'.length) : id;
 }
 
 /** The directory of the Python SDK file convention: `$PROC_SHM_DIR`, default `<tmpdir>/procvision_dev_shm`. */
-export function devShmDirectory(): string {
+function devShmDirectory(): string {
   return process.env['PROC_SHM_DIR'] || join(tmpdir(), 'procvision_dev_shm');
 }
 
@@ -60,7 +60,7 @@ function legacyDevShmFilePath(key: string): string {
 }
 
 /** Every file a `dev-shm:` key may be stored in, in the order they are tried. */
-export function devShmCandidatePaths(key: string): string[] {
+function devShmCandidatePaths(key: string): string[] {
   const id = `dev-shm:${key}`;
   return [join(devShmDirectory(), devShmFileName(id, '.npy')), join(devShmDirectory(), devShmFileName(id, '.bin')), legacyDevShmFilePath(key)];
 }

@@ -1,17 +1,8 @@
 import { readdirSync, unlinkSync } from 'node:fs';
+import { isProcessAlive } from '@procvision/manifest/process-exit';
 import { segmentDirectory, segmentPath } from './internal/segment-directory.js';
 
 const ownedSegmentPattern = /^pv-(\d+)-(\d+)$/;
-
-/** True when a process with this pid exists (EPERM means it exists but belongs to someone else). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes segments `pv-<pid>-<n>` whose owning pid is gone (left by a runner that crashed or
@@ -31,7 +22,7 @@ export function cleanupOrphanSegments(): string[] {
     const match = ownedSegmentPattern.exec(name);
     if (!match) continue;
     const pid = Number(match[1]);
-    if (pid === process.pid || isAlive(pid)) continue;
+    if (pid === process.pid || isProcessAlive(pid)) continue;
     try {
       unlinkSync(segmentPath(name));
       removed.push(name);

@@ -3,7 +3,7 @@ import { checkImageMeta, checkMetaAgainstHeader, type FrameImageMeta } from './i
 import { ImageLoadError } from './image-load-error.js';
 import { crc32c } from './internal/crc32c.js';
 import { devEntrySnapshot } from './internal/dev-entry-snapshot.js';
-import type { ColorSpace, FrameEncoding } from './internal/layout.js';
+import type { FrameFields } from './internal/layout.js';
 import { readNamedSegment } from './internal/read-segment.js';
 import type { SegmentSnapshot } from './internal/segment-snapshot.js';
 import { readSabSegment } from './sab-pool.js';
@@ -14,18 +14,9 @@ import { parseSharedMemId, type ShmBackend } from './shared-mem-id.js';
  * bytes or raw pixels). The view points into shared memory (no copy) and is valid for the
  * duration of the call that received the id; call {@link FrameView.release} when done.
  */
-export interface FrameView {
+export interface FrameView extends Omit<FrameFields, 'crc32c'> {
   sharedMemId: string;
   backend: ShmBackend;
-  encoding: FrameEncoding;
-  colorSpace: ColorSpace;
-  width: number;
-  height: number;
-  /** Raw frames: 1 or 3; encoded frames: 0. */
-  channels: number;
-  timestampMs: number;
-  /** Increments per write of the writer (0 for dev-store entries). */
-  frameId: number;
   payload: Uint8Array;
   /** True while the frame was not rewritten since it was read (the seqlock check). */
   isIntact(): boolean;

@@ -2,7 +2,7 @@ import type { CommandSpec } from './command-spec.js';
 import { projectCommands } from './project-commands.js';
 import { runnerCommands } from './runner-commands.js';
 
-export type { ArgumentSpec, CommandSpec, OptionSpec } from './command-spec.js';
+export type { CommandSpec, OptionSpec } from './command-spec.js';
 export { commonOptions } from './shared-options.js';
 export type { GuideOptions, SignatureFlags, StoreOptions } from './shared-options.js';
 export type { DoctorOptions, InitOptions, PackageOptions, RunOptions, ValidateOptions } from './project-commands.js';

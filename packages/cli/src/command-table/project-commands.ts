@@ -71,7 +71,7 @@ export const projectCommands: readonly CommandSpec[] = [
     ],
     examples: [
       'procvision validate <project>',
-      'procvision validate <project> --zip <name>-v<version>-linux-x64-offline.zip --json',
+      'procvision validate <project> --zip <name>-v<version>-linux-x64-glibc-offline.zip --json',
       'procvision validate --zip <name>-v<version>-offline.zip --python /usr/bin/python3',
     ],
     run: async (output, [project], options) =>

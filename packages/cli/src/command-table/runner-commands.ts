@@ -68,9 +68,9 @@ export const runnerCommands: readonly CommandSpec[] = [
     arguments: [{ name: '<zip>', description: 'delivery zip' }],
     options: [storeOption, ...signatureOptions('the zip'), ...remoteOptions, ...fleetOptions],
     examples: [
-      'procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --store ./runtime_store',
-      'procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --trusted-key vendor-a.pub.pem --require-signature',
-      'procvision runner install screw-check-v1.0.0-linux-x64-offline.zip --fleet stations.json --token-file fleet.token',
+      'procvision runner install screw-check-v1.0.0-linux-x64-glibc-offline.zip --store ./runtime_store',
+      'procvision runner install screw-check-v1.0.0-linux-x64-glibc-offline.zip --trusted-key vendor-a.pub.pem --require-signature',
+      'procvision runner install screw-check-v1.0.0-linux-x64-glibc-offline.zip --fleet stations.json --token-file fleet.token',
     ],
     run: async (output, [zip], options) => {
       const remote = options as InstallOptions & RemoteChoice;

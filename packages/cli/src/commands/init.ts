@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { MAX_PACKAGE_NAME_LENGTH, PACKAGE_NAME_PATTERN, SEMVER_PATTERN } from '@procvision/manifest/limits';
 import type { InitOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -12,22 +13,20 @@ import { gitignoreFile, manifestFile, packageJsonFile, readmeFile, tsconfigFile 
 import { writeSampleImages } from '../internal/scaffold/sample-images.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { testSource } from '../internal/scaffold/test-template.js';
-
-/** The PID written when `--pids` is not given; `procvision validate` fails until it is replaced. */
-export const pidPlaceholder = 'PID_TO_FILL';
-
-const namePattern = /^[a-z0-9_-]+$/;
-const versionPattern = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+import { pidPlaceholder } from '../internal/scaffold/pid-placeholder.js';
 
 /** `procvision init <name>`: scaffolds a TypeScript algorithm project that validates and runs. */
 export async function initCommand(name: string, options: InitOptions, output: Output): Promise<number> {
-  if (!namePattern.test(name)) {
-    throw new UsageError(`invalid name '${name}': use lowercase letters, digits, _ and - (it becomes manifest.json "name").`, {
-      example: 'procvision init screw-check --pids A01,A02',
-    });
+  if (name.length > MAX_PACKAGE_NAME_LENGTH || !PACKAGE_NAME_PATTERN.test(name)) {
+    throw new UsageError(
+      `invalid name '${name}': use lowercase letters, digits, _ and -, at most ${MAX_PACKAGE_NAME_LENGTH} characters (it becomes manifest.json "name").`,
+      {
+        example: 'procvision init screw-check --pids A01,A02',
+      },
+    );
   }
   const version = options.version ?? '1.0.0';
-  if (!versionPattern.test(version)) {
+  if (!SEMVER_PATTERN.test(version)) {
     throw new UsageError(`invalid --version '${version}': expected a semantic version such as 1.0.0.`, { example: `procvision init ${name} -v 1.0.0` });
   }
   const pids = options.pids ?? [pidPlaceholder];
@@ -88,7 +87,7 @@ export async function initCommand(name: string, options: InitOptions, output: Ou
 }
 
 /** `screw-check` -> `ScrewCheck`; a leading digit gets an `Algorithm` prefix. */
-export function className(name: string): string {
+function className(name: string): string {
   const pascal = name
     .split(/[-_]+/)
     .filter((part) => part !== '')

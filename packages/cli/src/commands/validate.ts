@@ -28,7 +28,7 @@ export async function validateCommand(project: string | undefined, options: Vali
       field: '--zip',
       maxBytes: callerFileLimits.zipBytes,
       hint: 'pass a delivery zip file',
-      example: 'procvision validate --zip screw-check-v1.0.0-linux-x64-offline.zip',
+      example: 'procvision validate --zip screw-check-v1.0.0-linux-x64-glibc-offline.zip',
     });
   }
   const zipOnly = project === undefined && options.zip !== undefined && options.manifest === undefined && !existsSync('manifest.json');
@@ -44,7 +44,7 @@ export async function validateCommand(project: string | undefined, options: Vali
 
 /** The signature policy of `--zip`; the signature flags without `--zip` are a usage error, not ignored. */
 async function zipSignaturePolicy(options: ValidateOptions): Promise<SignaturePolicy> {
-  const example = 'procvision validate --zip screw-check-v1.0.0-linux-x64-offline.zip --trusted-key vendor-a.pub.pem --require-signature';
+  const example = 'procvision validate --zip screw-check-v1.0.0-linux-x64-glibc-offline.zip --trusted-key vendor-a.pub.pem --require-signature';
   if (options.zip === undefined && (options.trustedKey !== undefined || options.requireSignature === true)) {
     throw new UsageError('--trusted-key and --require-signature check the signature of a delivery zip: add --zip <zip>', { example });
   }

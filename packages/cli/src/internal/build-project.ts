@@ -13,7 +13,7 @@ export interface ProjectBuild {
 }
 
 /** Raised when the project's TypeScript does not compile: a usage error naming file:line:column. */
-export class ProjectBuildError extends UsageError {}
+class ProjectBuildError extends UsageError {}
 
 const sourceExtensions = ['.ts', '.mts', '.tsx'];
 
@@ -21,7 +21,7 @@ const sourceExtensions = ['.ts', '.mts', '.tsx'];
  * The TypeScript source of an entry module: `dist/main.js` is built from `src/main.ts`
  * (or `.mts`/`.tsx`). Undefined when there is none (a plain JavaScript project).
  */
-export function entrySource(projectDir: string, entryModule: string): string | undefined {
+function entrySource(projectDir: string, entryModule: string): string | undefined {
   const match = /^(?:\.\/)?dist\/(.+)\.(?:m?js)$/.exec(entryModule);
   if (match === null) return undefined;
   return sourceExtensions.map((extension) => `src/${match[1]}${extension}`).find((candidate) => existsSync(join(projectDir, candidate)));

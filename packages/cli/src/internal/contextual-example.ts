@@ -4,7 +4,7 @@ import { type CommandSpec, commandTable } from '../command-table/index.js';
 import { shellQuote } from './shell-quote.js';
 
 /** What the examples are filled from: the project folder or package store the user named, if any. */
-export interface ExampleContext {
+interface ExampleContext {
   /** The project folder as the user typed it. */
   project?: string;
   /** The package store as the user typed it (`--store`), for `runner` commands. */

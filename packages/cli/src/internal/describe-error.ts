@@ -1,7 +1,7 @@
 import { ProcVisionError } from '@procvision/manifest';
 
 /** What the CLI prints about an unexpected error: message, error-table code, stack. */
-export interface DescribedError {
+interface DescribedError {
   message: string;
   code?: string;
   stack?: string;

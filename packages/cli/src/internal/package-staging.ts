@@ -5,7 +5,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { findInstalledPackage } from './find-installed-package.js';
 
 /** A copy of a project that the packager can deliver, and how to remove it. */
-export interface PackagingStage {
+interface PackagingStage {
   /** The folder to hand to `buildDeliveryZip`. */
   project: string;
   /** First-party packages linked from a source checkout, delivered as packed tarballs. */

@@ -1,7 +1,7 @@
 import { UsageError } from '../usage-error.js';
 
 /** How the CLI reads a file the user named with a flag. */
-export interface CallerPathOptions {
+interface CallerPathOptions {
   /** The flag (`--image`, `--token-file`). */
   field: string;
   /** Largest file accepted, in bytes. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { findInstalledPackage } from './find-installed-package.js';
 
 /** The folder of the `@procvision/sdk` this CLI uses (the one whose adapter runs algorithms). */
-export async function cliSdkRoot(): Promise<string> {
+async function cliSdkRoot(): Promise<string> {
   const packageJson = fileURLToPath(import.meta.resolve('@procvision/sdk/package.json'));
   return realpath(dirname(packageJson));
 }
@@ -17,7 +17,7 @@ export async function cliSdkVersion(): Promise<string> {
 }
 
 /** True when `@procvision/sdk` resolves from `projectDir` (installed or linked). */
-export function projectResolvesSdk(projectDir: string): boolean {
+function projectResolvesSdk(projectDir: string): boolean {
   return findInstalledPackage(projectDir, '@procvision/sdk') !== undefined;
 }
 

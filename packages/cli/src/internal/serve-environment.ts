@@ -19,10 +19,10 @@ export const serveEnvironmentNames = [
 ] as const;
 
 /** Default address and port of `runner serve`. */
-export const serveDefaults = { host: '127.0.0.1', port: 7070, logLevel: 'info' as LogLevel };
+const serveDefaults = { host: '127.0.0.1', port: 7070, logLevel: 'info' as LogLevel };
 
 /** `runner serve` options with the environment applied: host, port and log level always set. */
-export interface ResolvedServeOptions extends ServeOptions {
+interface ResolvedServeOptions extends ServeOptions {
   logLevel: LogLevel;
 }
 

@@ -18,7 +18,7 @@ export interface StartedAlgorithm {
 }
 
 /** What {@link startAlgorithm} needs: the package and where its logs go. */
-export interface StartAlgorithmOptions {
+interface StartAlgorithmOptions {
   root: string;
   name: string;
   version: string;
@@ -65,7 +65,7 @@ export async function startAlgorithm(options: StartAlgorithmOptions): Promise<St
  * The adapter of the SDK the package resolves (so adapter and algorithm share one SDK
  * instance), or the CLI's own when the package resolves none.
  */
-export function packageAdapter(root: string): AdapterCommand {
+function packageAdapter(root: string): AdapterCommand {
   const sdk = findInstalledPackage(root, '@procvision/sdk');
   return { command: process.execPath, args: [sdk === undefined ? adapterBinPath : join(sdk, 'dist', 'adapter-bin.js')] };
 }

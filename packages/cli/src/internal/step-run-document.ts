@@ -1,7 +1,7 @@
 import type { StepOutcome } from '@procvision/runner';
 
 /** The `--json` document of `run` and `runner exec`. */
-export interface StepRunDocument {
+interface StepRunDocument {
   /** `OK` when the step worked (execute returned OK, whatever the verdict), else `ERROR`. */
   status: 'OK' | 'ERROR';
   /** The verdict, when execute returned OK. */

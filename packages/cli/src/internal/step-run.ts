@@ -6,7 +6,7 @@ import type { StartedAlgorithm } from './start-algorithm.js';
 import { UsageError } from '../usage-error.js';
 
 /** One step to run: PID, step index, user params (unvalidated), the image. */
-export interface StepRequest {
+interface StepRequest {
   pid: string;
   step: number;
   userParams: Record<string, unknown>;

@@ -7,7 +7,7 @@ type ZodIssue = z.core.$ZodIssue;
 const plainKey = /^[A-Za-z0-9_$-]+$/;
 
 /** Renders a zod path as `a.b[2].c`, prefixed by `prefix` when given. */
-export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
+function formatPath(path: readonly PropertyKey[], prefix = ''): string {
   let out = prefix;
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;

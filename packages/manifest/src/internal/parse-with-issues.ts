@@ -3,7 +3,7 @@ import type { ContractIssue } from '../contract-error.js';
 import { formatIssues } from './format-issues.js';
 
 /** The outcome of {@link parseWithIssues}. */
-export type ParseOutcome<T> = { ok: true; value: T } | { ok: false; issues: ContractIssue[] };
+type ParseOutcome<T> = { ok: true; value: T } | { ok: false; issues: ContractIssue[] };
 
 /** Parses `value` with `schema`, turning zod issues into readable {@link ContractIssue}s. */
 export function parseWithIssues<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): ParseOutcome<z.output<S>> {

@@ -17,7 +17,7 @@ export interface ZipEntry {
 }
 
 /** The validated central directory of a zip file. */
-export interface CentralDirectoryListing {
+interface CentralDirectoryListing {
   fileSize: number;
   entries: ZipEntry[];
 }

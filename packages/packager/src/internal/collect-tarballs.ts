@@ -7,7 +7,7 @@ import type { InstalledPackage } from './install-set.js';
 import { runNpm } from '../process/run-npm.js';
 
 /** The file name of a registry tarball in npm-packages/ (`@img/sharp-x` 1.0.0 -> `img-sharp-x-1.0.0.tgz`). */
-export function tarballFileName(name: string, version: string): string {
+function tarballFileName(name: string, version: string): string {
   return `${name.replace(/^@/, '').replace(/\//g, '-')}-${version}.tgz`;
 }
 

@@ -12,7 +12,7 @@ async function hashFile(path: string): Promise<{ sha256: string; size: number }>
 }
 
 /** What delivery.json says beyond the file list. */
-export interface DeliveryFacts {
+interface DeliveryFacts {
   name: string;
   version: string;
   target: DeliveryTarget;

@@ -9,7 +9,7 @@ import { readEntry, type ByteBudget, type EntryDigest } from './entry-reader.js'
 import { zipError } from './zip-error.js';
 
 /** Everything learnt from a zip that passed every check. */
-export interface DeliveryReading {
+interface DeliveryReading {
   delivery: Delivery;
   manifest: Manifest;
   /** Warnings of the manifest parser (e.g. a two-part version). */

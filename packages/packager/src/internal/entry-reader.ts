@@ -18,7 +18,7 @@ export interface EntryDigest {
 }
 
 /** Where an entry's bytes go: a file created exclusively, memory, or nowhere (verify only). */
-export type EntrySink = { kind: 'file'; path: string } | { kind: 'memory' } | { kind: 'discard' };
+type EntrySink = { kind: 'file'; path: string } | { kind: 'memory' } | { kind: 'discard' };
 
 /** Shared byte budget for the whole zip (total uncompressed limit on the actual bytes). */
 export interface ByteBudget {

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { onProcessExit } from '@procvision/manifest/process-exit';
+import { signalProcessTree } from '../process/signal-process-tree.js';
 
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
@@ -9,24 +10,15 @@ let hooked = false;
 function cleanUp(): void {
   // A host that exits mid-way (the CLI on Ctrl-C calls process.exit), or a SIGINT/SIGTERM no
   // one else listens for (onProcessExit, as in every ProcVision package): stop npm and the
-  // scripts it runs (their process group), then remove the staging folders they were writing to.
-  for (const child of children) stopGroup(child);
+  // scripts it runs (their process group, even when npm itself has exited but a script still
+  // holds its pipes), then remove the staging folders they were writing to.
+  for (const child of children) signalProcessTree(child, 'SIGTERM', { afterExit: true });
   for (const folder of folders) {
     try {
       rmSync(folder, { recursive: true, force: true });
     } catch {
       // Exit path: keep removing the others.
     }
-  }
-}
-
-/** SIGTERM to the child's process group (npm and the scripts it runs), or to the child alone. */
-function stopGroup(child: ChildProcess): void {
-  try {
-    if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGTERM');
-    else child.kill('SIGTERM');
-  } catch {
-    // Already gone.
   }
 }
 

@@ -15,7 +15,7 @@ function enclosingProject(projectDir: string): string | undefined {
  * the enclosing project's (a pnpm workspace root, or the folder where `npm i @procvision/cli`
  * ran and `procvision init` put the project), then the project's own.
  */
-export function projectNpmrcFiles(projectDir: string): string[] {
+function projectNpmrcFiles(projectDir: string): string[] {
   const project = resolve(projectDir);
   const enclosing = enclosingProject(project);
   return [...(enclosing === undefined ? [] : [enclosing]), project].map((folder) => join(folder, '.npmrc')).filter((file) => existsSync(file));

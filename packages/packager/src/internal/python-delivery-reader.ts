@@ -109,7 +109,7 @@ export async function readPythonDeliveryZip(
   const manifestValue = parseJsonEntry(zipPath, `${folder}/manifest.json`, manifestBytes, '2002');
   let manifest: PythonManifest;
   try {
-    manifest = parsePythonManifest(manifestValue, generation, `${zipPath}: entry "${folder}/manifest.json"`);
+    manifest = parsePythonManifest(manifestValue, { generation, source: `${zipPath}: entry "${folder}/manifest.json"` });
   } catch (error) {
     throw new ProcVisionError('2020', (error as Error).message, { cause: error, details: { zip: zipPath, entry: `${folder}/manifest.json`, generation } });
   }

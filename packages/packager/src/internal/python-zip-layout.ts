@@ -2,7 +2,7 @@ import type { ZipEntry } from './central-directory.js';
 import { zipError } from './zip-error.js';
 
 /** Where a Python delivery zip's entries go once extracted: the project folder's files at the root, `wheels/` beside them. */
-export interface PythonZipLayout {
+interface PythonZipLayout {
   /** The zip's one top-level project folder (`algorithm-example`). */
   folder: string;
   /** zip entry name -> path below the package root (`<folder>/x` -> `x`, `wheels/w.whl` unchanged). */

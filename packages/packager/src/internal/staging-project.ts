@@ -9,13 +9,13 @@ import { readWorkspaceCatalog, resolveCatalogSpec } from './workspace-catalog.js
 import { findWorkspaceRoot, firstPartyClosure, listWorkspacePackages, packWorkspacePackage, type PackageJson } from './workspace-packages.js';
 
 /** A staging npm project whose lockfile and node_modules describe the target's install set. */
-export interface StagingProject {
+interface StagingProject {
   root: string;
   installSet: InstalledPackage[];
 }
 
 /** Hooks for progress reporting. */
-export interface StagingHooks {
+interface StagingHooks {
   onPack: (name: string) => void;
   onLockfile: () => void;
   onInstall: () => void;

@@ -96,7 +96,7 @@ export async function firstPartyClosure(manifest: PackageJson, workspace: Map<st
 }
 
 /** What the packer needs to know about the workspace a package comes from. */
-export interface WorkspaceContext {
+interface WorkspaceContext {
   /** Every package of the workspace: name -> folder. */
   packages: Map<string, string>;
   /** The default catalog of the staging project's pnpm-workspace.yaml. */

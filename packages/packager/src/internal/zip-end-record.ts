@@ -25,7 +25,9 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
 /**
  * Reads the end record from the file's tail before any library parses the central
  * directory, so an absurd entry count or directory size is refused without allocating for it.
- * Returns a reason string when the record is missing or malformed.
+ * A zip64 end (a classic field saturated) is read from the zip64 record its locator points at,
+ * which must lie before the locator. Returns a reason string when a record is missing or
+ * malformed, or the zip spans several disks.
  */
 export async function readZipEndRecord(handle: FileHandle, fileSize: number): Promise<ZipEndRecord | string> {
   const tailLength = Math.min(fileSize, 22 + maxCommentLength);
@@ -52,10 +54,14 @@ export async function readZipEndRecord(handle: FileHandle, fileSize: number): Pr
   if (endRecordOffset < 20) return 'zip64 end-of-central-directory locator is missing';
   const locator = await readAt(handle, endRecordOffset - 20, 20);
   if (locator.readUInt32LE(0) !== zip64LocatorSignature) return 'zip64 end-of-central-directory locator is missing';
+  if (locator.readUInt32LE(4) !== 0 || locator.readUInt32LE(16) > 1) return 'multi-disk zips are not supported';
   const zip64Offset = Number(locator.readBigUInt64LE(8));
   if (zip64Offset + 56 > fileSize) return 'zip64 end-of-central-directory record lies outside the file';
+  if (zip64Offset + 56 > endRecordOffset - 20) return 'zip64 end-of-central-directory record lies outside the file or overlaps its locator';
   const zip64 = await readAt(handle, zip64Offset, 56);
   if (zip64.readUInt32LE(0) !== zip64EndSignature) return 'zip64 end-of-central-directory record is missing';
+  if (zip64.readUInt32LE(16) !== 0 || zip64.readUInt32LE(20) !== 0 || zip64.readBigUInt64LE(24) !== zip64.readBigUInt64LE(32))
+    return 'multi-disk zips are not supported';
   return {
     entryCount: Number(zip64.readBigUInt64LE(32)),
     centralDirectorySize: Number(zip64.readBigUInt64LE(40)),

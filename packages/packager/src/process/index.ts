@@ -11,3 +11,4 @@ export { npmEnvironment, deadRegistry } from './npm-environment.js';
 export type { NpmEnvironmentOptions, NpmNetwork } from './npm-environment.js';
 export { npmCliPath } from './npm-cli-path.js';
 export { signalProcessTree } from './signal-process-tree.js';
+export type { SignalProcessTreeOptions } from './signal-process-tree.js';

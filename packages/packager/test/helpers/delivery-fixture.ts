@@ -30,7 +30,7 @@ export function minimalFiles(): Map<string, Buffer> {
 }
 
 /** delivery.json for `files` (every file listed with its sha256 and size). */
-export function deliveryFor(files: Map<string, Buffer>, target = { os: 'linux', cpu: 'x64', libc: 'glibc' }): Buffer {
+function deliveryFor(files: Map<string, Buffer>, target = { os: 'linux', cpu: 'x64', libc: 'glibc' }): Buffer {
   const listed: Record<string, { sha256: string; size: number }> = {};
   for (const [name, data] of [...files].sort(([left], [right]) => (left < right ? -1 : 1)))
     listed[name] = { sha256: createHash('sha256').update(data).digest('hex'), size: data.length };

@@ -78,7 +78,7 @@ interface CallOptions {
  * @example
  * ```ts
  * const client = new RunnerClient({ url: 'http://station-07:7070', token: process.env.PROCVISION_TOKEN });
- * const { package: entry } = await client.install(await openAsBlob('screw-check-v1.2.0-linux-x64-offline.zip'));
+ * const { package: entry } = await client.install(await openAsBlob('screw-check-v1.2.0-linux-x64-glibc-offline.zip'));
  * await client.activate(entry.name, entry.version, ['A01']);
  * const ready = await client.ready();
  * ```

@@ -5,12 +5,12 @@ import { serviceLogEntry } from './internal/service-log.js';
 import { findRoute, type Route } from './router.js';
 
 /** The response header that carries the request id (a caller's own `X-Request-Id` is kept when it is sane). */
-export const requestIdHeader = 'x-request-id';
+const requestIdHeader = 'x-request-id';
 
 const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The route pattern a request matches (`/packages/:name/:version`), or `unmatched`: a label of bounded cardinality. */
-export function routeLabel(routes: readonly Route[], method: string, url: string | undefined): string {
+function routeLabel(routes: readonly Route[], method: string, url: string | undefined): string {
   try {
     return findRoute(routes, method, new URL(url ?? '/', 'http://service.invalid').pathname).route.pattern;
   } catch {

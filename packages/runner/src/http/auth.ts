@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { ProcVisionError } from '@procvision/manifest';
 
 /** The paths any caller may reach without a token (liveness probes). */
-export const unauthenticatedPaths: ReadonlySet<string> = new Set(['/health']);
+const unauthenticatedPaths: ReadonlySet<string> = new Set(['/health']);
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();

@@ -116,7 +116,7 @@ export interface ErrorResponse {
 }
 
 /** Builds the error body of a ProcVision code. */
-export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
+function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
   return { error: { code, name: errorCodes[code].name, message, ...(details === undefined ? {} : { details }) } };
 }
 

@@ -14,7 +14,7 @@ interface ProcessLane {
 }
 
 /** Hooks of {@link InspectionSessions}. */
-export interface InspectionHooks {
+interface InspectionHooks {
   /** Called with every process a step is about to use (metrics subscribe to its events). */
   onProcess(process: AlgorithmProcess): void;
   /** Called with every step outcome. */
@@ -24,7 +24,7 @@ export interface InspectionHooks {
 }
 
 /** How many sessions {@link InspectionSessions} keeps, and for how long. */
-export interface SessionLimits {
+interface SessionLimits {
   /** Live sessions at once; one more is 3006 (429 with `Retry-After`). */
   maxSessions: number;
   /** A session untouched this long (no read, step or reset) ends by itself. */

@@ -4,7 +4,7 @@ import { ProcVisionError } from '@procvision/manifest';
  * The deepest nesting of arrays and objects in JSON text, counted without parsing (one pass,
  * no recursion), stopping as soon as it exceeds `limit`. Brackets inside strings do not count.
  */
-export function jsonDepthExceeds(text: string, limit: number): boolean {
+function jsonDepthExceeds(text: string, limit: number): boolean {
   let depth = 0;
   let inString = false;
   for (let index = 0; index < text.length; index += 1) {

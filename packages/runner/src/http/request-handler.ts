@@ -7,7 +7,7 @@ import { sendResponse } from './send-response.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
 /** What {@link createRequestHandler} dispatches with. */
-export interface RequestHandlerOptions {
+interface RequestHandlerOptions {
   routes: readonly Route[];
   metrics: ServiceMetrics;
   logger: RunnerLogger;

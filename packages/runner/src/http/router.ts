@@ -24,7 +24,7 @@ export interface Route {
 }
 
 /** A route found for a request, with its parameters. */
-export interface RouteMatch {
+interface RouteMatch {
   route: Route;
   params: Record<string, string>;
 }

@@ -5,7 +5,7 @@ import { type PackageSpec, resolvePackageSpec } from '../process/package-spec.js
 import type { PackageReadiness, ProcessSource } from './process-source.js';
 
 /** Options of {@link specProcessSource}. */
-export interface SpecProcessSourceOptions {
+interface SpecProcessSourceOptions {
   /** Runner config of every process. */
   config?: RunnerConfigInput;
   /** Where the processes' log lines go. */

@@ -20,7 +20,7 @@ import { type SpawnSpec, spawnAdapter } from './spawn-adapter.js';
 import { StderrLog } from './stderr-log.js';
 
 /** Everything one connection needs from its supervisor. */
-export interface AdapterConnectionOptions {
+interface AdapterConnectionOptions {
   spawn: SpawnSpec;
   config: RunnerConfig;
   identity: ProcessIdentity;

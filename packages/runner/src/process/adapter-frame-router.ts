@@ -2,7 +2,7 @@ import { type ErrorCode, type ErrorKind, parseAdapterMessage, type ResultMessage
 import { readErrorKind } from './call-outcome.js';
 
 /** What to do with each kind of frame an adapter sends. */
-export interface AdapterFrameHandlers {
+interface AdapterFrameHandlers {
   /** The raw hello: its generation is decided by the handshake (see detectAdapterGeneration). */
   hello: (hello: Record<string, unknown>) => void;
   pong: (requestId: string) => void;

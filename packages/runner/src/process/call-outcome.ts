@@ -73,8 +73,3 @@ export function toCallOutcome(attempt: AttemptOutcome, attempts: number): CallOu
     source: 'result',
   };
 }
-
-/** A failure outcome the runner produces without trying (a `failed` or stopped process). */
-export function runnerFailure(reason: FailureReason, code: ErrorCode, message: string): CallOutcome {
-  return toCallOutcome({ kind: 'failure', reason, code, message, latencyMs: 0 }, 0);
-}

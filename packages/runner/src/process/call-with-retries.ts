@@ -6,7 +6,7 @@ import type { ConnectionAttempt } from './internal/connection-gate.js';
 import type { TypedEmitter } from './internal/typed-emitter.js';
 
 /** What one call needs from its process. */
-export interface CallWithRetriesOptions {
+interface CallWithRetriesOptions {
   data: CallData | GuidedExecuteCallData;
   timeoutMs: number;
   sessionId: string | null;

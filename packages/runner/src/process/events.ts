@@ -21,8 +21,13 @@ export interface ProcessIdentity {
 export interface RunnerEvents {
   /** A child process was spawned (`processId` is the OS process id). */
   'process-start': ProcessIdentity & { processId: number; incarnation: number };
-  /** The child answered the handshake and its `info` call: ready for calls. */
-  'process-ready': ProcessIdentity & { processId: number; coldStartMs: number };
+  /**
+   * The child answered the handshake and its `info` call (or first ping): ready for calls.
+   * `coldStartMs` runs from the spawn; `helloMs` is its first part, spawn to the adapter's
+   * `hello` (process boot and adapter import); the rest is the algorithm's import, `setup()`
+   * and `getInfo()`.
+   */
+  'process-ready': ProcessIdentity & { processId: number; coldStartMs: number; helloMs: number };
   /** The child exited; `expected` is true for a requested stop. */
   'process-exit': ProcessIdentity & { processId: number; code: number | null; signal: string | null; expected: boolean };
   /** The runner found the child at fault and is ending it. */

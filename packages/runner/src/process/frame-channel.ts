@@ -2,7 +2,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { encodeFrame, FrameDecoder, FrameError } from '@procvision/manifest';
 
 /** Options for {@link FrameChannel}. */
-export interface FrameChannelOptions {
+interface FrameChannelOptions {
   /** Largest frame accepted from the child (`max_frame_bytes`); larger headers fail before buffering. */
   maxFrameBytes: number;
   /** Receives each decoded message, in order. */

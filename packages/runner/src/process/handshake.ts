@@ -3,10 +3,8 @@ import { type AdapterProfile, detectAdapterGeneration } from './adapter-generati
 import { createDeferred } from './internal/deferred.js';
 import { runnerVersion } from '../internal/runner-version.js';
 
-export { supportedProtocolVersions } from './internal/protocol-versions.js';
-
 /** The runner's reply to an accepted hello. */
-export interface RunnerHelloReply {
+interface RunnerHelloReply {
   type: 'hello';
   protocol: number;
   runner_version: string;
@@ -15,14 +13,14 @@ export interface RunnerHelloReply {
 }
 
 /** What to answer an adapter's hello: the runner's hello and the adapter's profile, or a refusal. */
-export type HandshakeDecision = { ok: true; profile: AdapterProfile; reply: RunnerHelloReply } | { ok: false; message: string };
+type HandshakeDecision = { ok: true; profile: AdapterProfile; reply: RunnerHelloReply } | { ok: false; message: string };
 
 /**
  * Checks an adapter's `hello` (its generation, see {@link detectAdapterGeneration}) and builds
  * the runner's reply (docs/spec/protocol.md, "Handshake"). The Python generations ignore the reply's
  * fields but read it as a frame, so every accepted adapter gets the same reply.
  */
-export function answerHello(hello: Record<string, unknown>, config: Pick<RunnerConfig, 'heartbeat_interval_ms' | 'heartbeat_grace_ms'>): HandshakeDecision {
+function answerHello(hello: Record<string, unknown>, config: Pick<RunnerConfig, 'heartbeat_interval_ms' | 'heartbeat_grace_ms'>): HandshakeDecision {
   const decision = detectAdapterGeneration(hello);
   if (!decision.ok) return decision;
   return {

@@ -1,5 +1,5 @@
 /** Options for {@link Heartbeat}. */
-export interface HeartbeatOptions {
+interface HeartbeatOptions {
   /** Time between pings (`heartbeat_interval_ms`). */
   intervalMs: number;
   /** Time a pong has to arrive (`heartbeat_grace_ms`). */

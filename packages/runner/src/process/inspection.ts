@@ -15,7 +15,7 @@ import type { InspectionSession } from './session.js';
 import type { StepOutcome, StepRequest, StepStage } from './step-outcome.js';
 
 /** What {@link runStep} works with. */
-export interface StepResources {
+interface StepResources {
   process: AlgorithmProcess;
   writer: FrameWriter;
   /** Receives each warning (truncated defects...), already in the outcome too. */

@@ -1,36 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  type AlgorithmInfo,
-  ContractError,
-  formatContractIssues,
-  packageNameSchema,
-  packageVersionSchema,
-  ProcVisionError,
-  stepListSchema,
-  supportedPidsSchema,
-} from '@procvision/manifest';
-import { z } from 'zod';
+import { type AlgorithmInfo, ContractError, ErrorCodes, ProcVisionError, type PythonManifest, parsePythonManifest } from '@procvision/manifest';
 
 /**
- * `manifest.json` of a Python SDK package, as its adapters read it: `name`, `version`,
- * `entry_point` (`module:Class`), and, in the v0.0 generation, `supported_pids` and `steps`
- * with their `params`. A v0.3 manifest has neither; both are optional here.
- */
-export const pythonManifestSchema = z.object({
-  name: packageNameSchema,
-  version: packageVersionSchema,
-  entry_point: z.string().regex(/^[\w.]+:[\w.]+$/, { message: 'expected "module:Class", e.g. "algorithm_example.main:AlgorithmExample"' }),
-  description: z.string().optional(),
-  supported_pids: supportedPidsSchema.optional(),
-  steps: stepListSchema.optional(),
-});
-
-/** A Python package's manifest (see {@link pythonManifestSchema}). */
-export type PythonManifest = z.infer<typeof pythonManifestSchema>;
-
-/**
- * Reads and checks `<root>/manifest.json` of a Python package.
+ * Reads and checks `<root>/manifest.json` of a Python package, as both generations' adapters
+ * read it (`pythonManifestSchema` of `@procvision/manifest`: PIDs and steps optional).
  * @throws ProcVisionError 2002 when it is missing, ContractError 2001 naming each bad field
  */
 export function readPythonManifest(root: string): PythonManifest {
@@ -39,23 +13,18 @@ export function readPythonManifest(root: string): PythonManifest {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ProcVisionError('2002', `no manifest.json at ${path}: a Python package root holds its manifest.json`, { cause: error, details: { path } });
+    throw new ProcVisionError(ErrorCodes.manifestMissing, `no manifest.json at ${path}: a Python package root holds its manifest.json`, {
+      cause: error,
+      details: { path },
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ContractError('2001', `${path}: not valid JSON (${(error as Error).message})`, [{ path: '', message: 'invalid JSON' }]);
+    throw new ContractError(ErrorCodes.invalidZip, `${path}: not valid JSON (${(error as Error).message})`, [{ path: '', message: 'invalid JSON' }]);
   }
-  const parsed = pythonManifestSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      path: issue.path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`)).join(''),
-      message: issue.message,
-    }));
-    throw new ContractError('2001', formatContractIssues(`${path}: invalid Python package manifest`, issues), issues);
-  }
-  return parsed.data;
+  return parsePythonManifest(value, { source: path, code: ErrorCodes.invalidZip });
 }
 
 /**

@@ -1,7 +1,8 @@
 import { mmapBackendKind } from '@procvision/shm';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import { runnerVersion } from '../internal/runner-version.js';
 import type { ProcessState, RunnerEvents } from './events.js';
+import { loadPromClient } from './internal/prom-client.js';
 import type { StepOutcome } from './step-outcome.js';
 
 /** Latency buckets (seconds) of the call and step histograms: 5 ms to 30 s. */
@@ -35,6 +36,7 @@ export interface RunnerMetricsOptions {
  * child that dies unasked, SIGKILL included, is a fault `crash`), processes per state, calls in
  * flight, build info and Node's default process metrics. Works without the HTTP service:
  * embedders `watch()` a Runner, a process or a store and serve `registry` themselves.
+ * prom-client is loaded by the first constructor call, not by importing `@procvision/runner`.
  *
  * @example
  * ```ts
@@ -61,6 +63,7 @@ export class RunnerMetrics {
   private readonly faults: Counter;
 
   constructor(options: RunnerMetricsOptions = {}) {
+    const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = loadPromClient();
     const registry = options.registry ?? new Registry();
     this.registry = registry;
     const registers = [registry];

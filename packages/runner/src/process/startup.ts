@@ -8,7 +8,7 @@ import type { TypedEmitter } from './internal/typed-emitter.js';
 import type { RunnerLogger } from '../logger.js';
 
 /** What {@link bringUp} needs besides the connection. */
-export interface BringUpOptions {
+interface BringUpOptions {
   config: RunnerConfig;
   identity: ProcessIdentity;
   events: TypedEmitter<RunnerEvents>;
@@ -18,7 +18,8 @@ export interface BringUpOptions {
 }
 
 /** A started process (with its `getInfo()`), or why it did not start. */
-export type BringUpOutcome = { ok: true; info: AlgorithmInfo; profile: AdapterProfile; coldStartMs: number } | Extract<ConnectionAttempt, { ok: false }>;
+type BringUpOutcome =
+  { ok: true; info: AlgorithmInfo; profile: AdapterProfile; coldStartMs: number; helloMs: number } | Extract<ConnectionAttempt, { ok: false }>;
 
 /**
  * Start-up of a freshly spawned adapter (docs/spec/protocol.md, "Handshake and start-up"): wait for its
@@ -36,9 +37,10 @@ export async function bringUp(connection: AdapterConnection, options: BringUpOpt
   const { config } = options;
   const hello = await connection.waitForHandshake(config.startup_timeout_ms);
   if (!hello.ok) return fail(connection, '1005', hello.message);
+  const helloMs = performance.now() - startedAt;
   const { profile } = hello;
   const timeoutMs = Math.max(1, Math.round(config.startup_timeout_ms - (performance.now() - startedAt)));
-  if (!profile.hasInfo) return bringUpWithoutInfo(connection, options, profile, timeoutMs, startedAt);
+  if (!profile.hasInfo) return bringUpWithoutInfo(connection, options, profile, timeoutMs, { startedAt, helloMs });
   connection.startHeartbeat();
   const attempt = await connection.call({ phase: 'info' }, { timeoutMs, sessionId: null }).outcome;
   if (attempt.kind === 'failure') return fail(connection, attempt.code, `start-up failed: ${attempt.message}`);
@@ -55,8 +57,8 @@ export async function bringUp(connection: AdapterConnection, options: BringUpOpt
     options.logger.log(runnerLogEntry('warn', warning, { ...options.identity, sessionId: null, processId: connection.processId }));
   }
   const coldStartMs = performance.now() - startedAt;
-  options.events.emit('process-ready', { ...options.identity, processId: connection.processId, coldStartMs });
-  return { ok: true, info: parsed.info, profile, coldStartMs };
+  options.events.emit('process-ready', { ...options.identity, processId: connection.processId, coldStartMs, helloMs });
+  return { ok: true, info: parsed.info, profile, coldStartMs, helloMs };
 }
 
 async function bringUpWithoutInfo(
@@ -64,7 +66,7 @@ async function bringUpWithoutInfo(
   options: BringUpOptions,
   profile: AdapterProfile,
   timeoutMs: number,
-  startedAt: number,
+  { startedAt, helloMs }: { startedAt: number; helloMs: number },
 ): Promise<BringUpOutcome> {
   const pong = await connection.waitForPong(timeoutMs);
   if (!pong.ok) return fail(connection, '1005', `start-up failed: ${pong.message}`);
@@ -76,8 +78,8 @@ async function bringUpWithoutInfo(
   }
   connection.startHeartbeat();
   const coldStartMs = performance.now() - startedAt;
-  options.events.emit('process-ready', { ...options.identity, processId: connection.processId, coldStartMs });
-  return { ok: true, info, profile, coldStartMs };
+  options.events.emit('process-ready', { ...options.identity, processId: connection.processId, coldStartMs, helloMs });
+  return { ok: true, info, profile, coldStartMs, helloMs };
 }
 
 function fail(connection: AdapterConnection, fallbackCode: Extract<ConnectionAttempt, { ok: false }>['code'], message: string): BringUpOutcome {

@@ -4,7 +4,7 @@ import type { RingBuffer } from './internal/ring-buffer.js';
 import { isLogLevel, type LogEntry } from '../logger.js';
 
 /** Options for {@link StderrLog}. */
-export interface StderrLogOptions {
+interface StderrLogOptions {
   /** Where entries are kept: a bounded ring, shared by the incarnations of one process. */
   ring: RingBuffer<LogEntry>;
   /** Longest line kept, in characters; longer lines are cut and marked `truncated`. */

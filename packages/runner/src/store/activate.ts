@@ -6,10 +6,10 @@ import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
 import { deployedPath } from './store-paths.js';
 
 /** `activate` refuses a PID bound to another package; `switch` replaces the binding. */
-export type ActivationMode = 'activate' | 'switch';
+type ActivationMode = 'activate' | 'switch';
 
 /** A PID a version may serve: one of its supported_pids; any PID for a Python v0.3.2 package whose manifest lists none. */
-export function acceptsPid(entry: RegistryEntry, pid: string): boolean {
+function acceptsPid(entry: RegistryEntry, pid: string): boolean {
   if (entry.kind === 'python' && entry.supported_pids.length === 0) return true;
   return entry.supported_pids.includes(pid);
 }

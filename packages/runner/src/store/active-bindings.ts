@@ -3,7 +3,7 @@ import { readJsonFile, writeJsonFile } from './internal/json-file.js';
 import type { StorePaths } from './store-paths.js';
 
 /** A package version, as a binding refers to it. */
-export const packageRefSchema = z.object({ name: z.string().min(1), version: z.string().min(1) });
+const packageRefSchema = z.object({ name: z.string().min(1), version: z.string().min(1) });
 
 /** What one PID runs: the active version and the one it replaced (for rollback). */
 export const activeBindingSchema = packageRefSchema.extend({

@@ -34,12 +34,12 @@ export function defaultActor(): string {
 }
 
 /** The audit trail file. */
-export function auditLogPath(paths: StorePaths): string {
+function auditLogPath(paths: StorePaths): string {
   return join(paths.logs, 'audit.jsonl');
 }
 
 /** Appends one audit record (one JSON line) to `logs/audit.jsonl`. */
-export async function appendAudit(paths: StorePaths, record: AuditRecord): Promise<void> {
+async function appendAudit(paths: StorePaths, record: AuditRecord): Promise<void> {
   await mkdir(paths.logs, { recursive: true });
   await appendFile(auditLogPath(paths), `${JSON.stringify(record)}\n`);
 }

@@ -3,20 +3,43 @@ import { join } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import { archiveZip, type ArchivedZip } from './archive-zip.js';
 import type { InstallStageListener } from './install-stage.js';
-import { type Registry, type RegistryEntry, writeRegistry } from './registry.js';
+import { findEntry, readRegistry, type Registry, type RegistryEntry, writeRegistry } from './registry.js';
 import { deployedPath, type StorePaths } from './store-paths.js';
 
-/** A fully staged package, ready to be moved into `deployed/` and registered. */
-export interface StagedPackage {
-  stagingDir: string;
+/** What a package's manifest gives its registry entry, whichever SDK made it. */
+export interface StagedManifest {
   name: string;
   version: string;
-  zip: string;
-  zipSha256: string;
-  /** The registry read under the lock at the start of the install. */
+  entry_point: string;
+  supported_pids?: readonly string[] | undefined;
+}
+
+/** What an installer staged: a folder ready to be moved into `deployed/` and registered. */
+export interface StagedPackage {
+  stagingDir: string;
+  /** The registry as {@link readRegistryForInstall} read it under the lock at the start of the install. */
   registry: Registry;
-  /** The entry to register, given the archived zip's file name. */
-  entry: (zipFile: string) => RegistryEntry;
+  manifest: StagedManifest;
+  /** The entry's fields of its kind (npm: `target`; Python: `python`) and its hashes. */
+  entry: Pick<RegistryEntry, 'kind' | 'target' | 'python' | 'signer_key_id' | 'delivery_sha256' | 'dependency_count'>;
+}
+
+/** The zip being installed, archived by {@link commitStagedPackage}. */
+export interface InstalledZip {
+  path: string;
+  sha256: string;
+}
+
+/**
+ * The first step of every install once the zip is verified: reads registry.json and refuses
+ * (2010) a name and version that is installed already.
+ */
+export async function readRegistryForInstall(paths: StorePaths, name: string, version: string): Promise<Registry> {
+  const registry = await readRegistry(paths);
+  if (findEntry(registry, name, version) !== undefined) {
+    throw new ProcVisionError('2010', `${name}@${version} is already installed in ${paths.root}; uninstall it first to reinstall`);
+  }
+  return registry;
 }
 
 /**
@@ -24,22 +47,37 @@ export interface StagedPackage {
  * folder to `deployed/<name>/<version>/`, archive the zip, write registry.json atomically.
  * A failure undoes what these steps did (the caller removes the staging folder).
  */
-export async function commitStagedPackage(paths: StorePaths, staged: StagedPackage, onStage: InstallStageListener | undefined): Promise<RegistryEntry> {
-  const finalDir = deployedPath(paths, staged.name, staged.version);
+export async function commitStagedPackage(
+  paths: StorePaths,
+  staged: StagedPackage,
+  zip: InstalledZip,
+  onStage: InstallStageListener | undefined,
+): Promise<RegistryEntry> {
+  const { manifest, registry } = staged;
+  const finalDir = deployedPath(paths, manifest.name, manifest.version);
   let renamed = false;
   let archived: ArchivedZip | undefined;
   let createdNameDir = false;
   try {
     onStage?.({ stage: 'before-rename', stagingDir: staged.stagingDir });
-    createdNameDir = (await mkdir(join(paths.deployed, staged.name), { recursive: true })) !== undefined;
+    createdNameDir = (await mkdir(join(paths.deployed, manifest.name), { recursive: true })) !== undefined;
     await rename(staged.stagingDir, finalDir).catch((error: unknown) => {
       throw new ProcVisionError('2005', `cannot move the staged package to ${finalDir}: ${(error as Error).message}`, { cause: error });
     });
     renamed = true;
-    archived = await archiveZip(paths, staged.zip, staged.zipSha256);
-    const entry = staged.entry(archived.fileName);
+    archived = await archiveZip(paths, zip.path, zip.sha256);
+    const entry: RegistryEntry = {
+      ...staged.entry,
+      name: manifest.name,
+      version: manifest.version,
+      supported_pids: [...(manifest.supported_pids ?? [])],
+      state: 'deployed',
+      entry_point: manifest.entry_point,
+      zip_sha256: zip.sha256,
+      zip_file: archived.fileName,
+      installed_at: new Date().toISOString(),
+    };
     onStage?.({ stage: 'before-registry-write', packageDir: finalDir });
-    const { registry } = staged;
     await writeRegistry(paths, {
       ...registry,
       packages: [...registry.packages, entry],
@@ -49,7 +87,7 @@ export async function commitStagedPackage(paths: StorePaths, staged: StagedPacka
   } catch (error) {
     if (renamed) await rm(finalDir, { recursive: true, force: true });
     if (archived?.created === true) await rm(join(paths.zips, archived.fileName), { force: true });
-    if (createdNameDir) await rmdir(join(paths.deployed, staged.name)).catch(() => undefined);
+    if (createdNameDir) await rmdir(join(paths.deployed, manifest.name)).catch(() => undefined);
     throw error;
   }
 }

@@ -3,18 +3,18 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ProcVisionError } from '@procvision/manifest';
 import { assertTargetCompatible, deliveryZipKind, extractDeliveryZip, type ExtractedDelivery, type KeyInput } from '@procvision/packager';
-import { commitStagedPackage } from './commit-staged-package.js';
+import { commitStagedPackage, readRegistryForInstall, type StagedPackage } from './commit-staged-package.js';
 import { sha256File } from './internal/file-hash.js';
 import { checkInstalledSet } from './installed-set-check.js';
-import { installPythonPackage, type PythonStoreSettings } from './install-python-package.js';
+import { stagePythonPackage, type PythonStoreSettings } from './install-python-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { installOffline } from './npm-offline-install.js';
-import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
+import type { RegistryEntry } from './registry.js';
 import { smokeLoadEntryPoint } from './smoke-load.js';
 import type { StorePaths } from './store-paths.js';
 
 /** Options of {@link installPackage}. */
-export interface InstallOptions {
+interface InstallOptions {
   /** ed25519 public keys a SIGNATURE may be made with. */
   trustedKeys?: readonly KeyInput[];
   /** Refuse unsigned zips (2008). */
@@ -36,8 +36,10 @@ function asInstallError(error: unknown, zipPath: string): ProcVisionError {
 
 /**
  * Installs a delivery zip, ours or the Python SDK's (docs/spec/delivery.md "Offline install"); the caller
- * holds the store lock. Any failure undoes every step, so the store is as before; the error
- * keeps its code (2005 when it had none).
+ * holds the store lock. Each kind stages the package in `deployed/.staging-<random>/`, then
+ * {@link commitStagedPackage} moves it into place. Any failure undoes every step (the staging
+ * folder is removed here), so the store is as before; the error keeps its code (2005 when it
+ * had none).
  */
 export async function installPackage(paths: StorePaths, zipPath: string, options: InstallOptions = {}): Promise<RegistryEntry> {
   const zip = resolve(zipPath);
@@ -45,20 +47,23 @@ export async function installPackage(paths: StorePaths, zipPath: string, options
     throw new ProcVisionError('2001', `cannot read the zip ${zip}: ${(error as Error).message}`, { cause: error });
   });
   const stagingName = `.staging-${randomBytes(8).toString('hex')}`;
+  const stagingDir = join(paths.deployed, stagingName);
   try {
-    if ((await deliveryZipKind(zip)) === 'python') return await installPythonPackage(paths, zip, zipSha256, stagingName, options);
-    return await installNpmPackage(paths, zip, zipSha256, stagingName, options);
+    const python = (await deliveryZipKind(zip)) === 'python';
+    const staged = python ? await stagePythonPackage(paths, zip, stagingName, options) : await stageNpmPackage(paths, zip, stagingName, options);
+    return await commitStagedPackage(paths, staged, { path: zip, sha256: zipSha256 }, options.onStage);
   } catch (error) {
+    await rm(stagingDir, { recursive: true, force: true });
     throw asInstallError(error, zip);
   }
 }
 
 /**
- * Our zips (steps 2-7): verify + extract into `deployed/.staging-<random>/`, target check
- * (2003), private npm cache + `npm ci --offline`, installed-set check (2004), entry smoke-load,
- * then {@link commitStagedPackage}.
+ * Our zips (steps 2-6): verify + extract into `deployed/.staging-<random>/`, target check
+ * (2003), private npm cache (removed when staging ends) + `npm ci --offline`, installed-set
+ * check (2004), entry smoke-load.
  */
-async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: string, stagingName: string, options: InstallOptions): Promise<RegistryEntry> {
+async function stageNpmPackage(paths: StorePaths, zip: string, stagingName: string, options: InstallOptions): Promise<StagedPackage> {
   const stagingDir = join(paths.deployed, stagingName);
   const cacheDir = `${stagingDir}-npm-cache`;
   options.onStage?.({ stage: 'extracting', stagingDir });
@@ -70,10 +75,7 @@ async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: stri
   const { manifest, delivery } = extracted;
   try {
     assertTargetCompatible(extracted.target);
-    const registry = await readRegistry(paths);
-    if (findEntry(registry, manifest.name, manifest.version) !== undefined) {
-      throw new ProcVisionError('2010', `${manifest.name}@${manifest.version} is already installed in ${paths.root}; uninstall it first to reinstall`);
-    }
+    const registry = await readRegistryForInstall(paths, manifest.name, manifest.version);
     if (delivery.name !== manifest.name || delivery.version !== manifest.version) {
       throw new ProcVisionError(
         '2001',
@@ -85,39 +87,17 @@ async function installNpmPackage(paths: StorePaths, zip: string, zipSha256: stri
       ...(options.npmCli ? { npmCli: options.npmCli } : {}),
       onNpmCiSpawn: (child) => options.onStage?.({ stage: 'dependencies', stagingDir, pid: child.pid }),
     });
-    await rm(cacheDir, { recursive: true, force: true });
     await checkInstalledSet(stagingDir, delivery);
     await smokeLoadEntryPoint(stagingDir, manifest.entry_point, options.smokeLoadTimeoutMs);
-    return await commitStagedPackage(
-      paths,
-      {
-        stagingDir,
-        name: manifest.name,
-        version: manifest.version,
-        zip,
-        zipSha256,
-        registry,
-        entry: (zipFile) => ({
-          kind: 'npm',
-          name: manifest.name,
-          version: manifest.version,
-          supported_pids: [...manifest.supported_pids],
-          state: 'deployed',
-          entry_point: manifest.entry_point,
-          target: extracted.target,
-          signer_key_id: extracted.signerKeyId,
-          delivery_sha256: extracted.deliverySha256,
-          zip_sha256: zipSha256,
-          zip_file: zipFile,
-          dependency_count: delivery.dependencies.length,
-          installed_at: new Date().toISOString(),
-        }),
-      },
-      options.onStage,
-    );
-  } catch (error) {
-    await rm(stagingDir, { recursive: true, force: true });
+    const entry: StagedPackage['entry'] = {
+      kind: 'npm',
+      target: extracted.target,
+      signer_key_id: extracted.signerKeyId,
+      delivery_sha256: extracted.deliverySha256,
+      dependency_count: delivery.dependencies.length,
+    };
+    return { stagingDir, registry, manifest, entry };
+  } finally {
     await rm(cacheDir, { recursive: true, force: true });
-    throw error;
   }
 }

@@ -1,11 +1,9 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
 import { extractPythonDeliveryZip, type KeyInput } from '@procvision/packager';
-import { commitStagedPackage } from './commit-staged-package.js';
+import { readRegistryForInstall, type StagedPackage } from './commit-staged-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { createPythonEnvironment, smokeImportPythonEntry, venvPython } from './python-environment.js';
-import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
 import type { StorePaths } from './store-paths.js';
 
 /** The store's Python settings. */
@@ -17,7 +15,7 @@ export interface PythonStoreSettings {
 }
 
 /** The file of a Python package's root listing the sha256 of every file of its zip (the bytes SIGNATURE signs). */
-export const pythonFilesListing = '.procvision-files.sha256';
+const pythonFilesListing = '.procvision-files.sha256';
 
 interface PythonInstallOptions {
   trustedKeys?: readonly KeyInput[];
@@ -28,19 +26,13 @@ interface PythonInstallOptions {
 }
 
 /**
- * Installs a Python SDK delivery zip: verify + extract (the project folder's files become the
+ * Stages a Python SDK delivery zip: verify + extract (the project folder's files become the
  * package root, wheels/ beside them) with the station checks of the store's interpreter, a
  * venv per version (`<root>/.venv`, system site-packages as set), `pip install --no-index
- * --find-links wheels -r requirements.txt`, a smoke import of the entry point, then the same
- * rename, archive and registry write as our zips. A failure removes the staging folder.
+ * --find-links wheels -r requirements.txt`, a smoke import of the entry point; the rename,
+ * archive and registry write are those of our zips.
  */
-export async function installPythonPackage(
-  paths: StorePaths,
-  zip: string,
-  zipSha256: string,
-  stagingName: string,
-  options: PythonInstallOptions,
-): Promise<RegistryEntry> {
+export async function stagePythonPackage(paths: StorePaths, zip: string, stagingName: string, options: PythonInstallOptions): Promise<StagedPackage> {
   const interpreter = options.python?.interpreter ?? 'python3';
   const systemSitePackages = options.python?.systemSitePackages === true;
   const stagingDir = join(paths.deployed, stagingName);
@@ -52,62 +44,35 @@ export async function installPythonPackage(
     requireSignature: options.requireSignature === true,
   });
   const { manifest } = extracted;
-  try {
-    const registry = await readRegistry(paths);
-    if (findEntry(registry, manifest.name, manifest.version) !== undefined) {
-      throw new ProcVisionError('2005', `${manifest.name}@${manifest.version} is already installed in ${paths.root}; uninstall it first to reinstall`);
-    }
-    await writeFile(join(stagingDir, pythonFilesListing), extracted.listing, { flag: 'wx', mode: 0o644 });
-    const venvDir = await createPythonEnvironment(stagingDir, {
-      python: interpreter,
-      systemSitePackages,
-      onPipSpawn: (pid) => options.onStage?.({ stage: 'dependencies', stagingDir, pid }),
-    });
-    await smokeImportPythonEntry(stagingDir, venvPython(venvDir), manifest.entry_point, options.smokeLoadTimeoutMs);
-    return await commitStagedPackage(
-      paths,
-      {
-        stagingDir,
-        name: manifest.name,
-        version: manifest.version,
-        zip,
-        zipSha256,
-        registry,
-        entry: (zipFile) => ({
-          kind: 'python',
-          name: manifest.name,
-          version: manifest.version,
-          supported_pids: [...(manifest.supported_pids ?? [])],
-          state: 'deployed',
-          entry_point: manifest.entry_point,
-          python: {
-            interpreter,
-            executable: extracted.interpreter.executable,
-            python_version: extracted.interpreter.pythonVersion,
-            implementation: extracted.interpreter.implementation,
-            abi: extracted.interpreter.abi,
-            platform: extracted.interpreter.platform,
-            venv: '.venv',
-            venv_python: relative(stagingDir, venvPython(venvDir)),
-            system_site_packages: systemSitePackages,
-            generation: extracted.generation,
-            sdk_version: extracted.sdkVersion,
-            folder: extracted.folder,
-            wheels: extracted.wheels,
-            files_listing: pythonFilesListing,
-          },
-          signer_key_id: extracted.signerKeyId,
-          delivery_sha256: extracted.listingSha256,
-          zip_sha256: zipSha256,
-          zip_file: zipFile,
-          dependency_count: extracted.wheels.length,
-          installed_at: new Date().toISOString(),
-        }),
-      },
-      options.onStage,
-    );
-  } catch (error) {
-    await rm(stagingDir, { recursive: true, force: true });
-    throw error;
-  }
+  const registry = await readRegistryForInstall(paths, manifest.name, manifest.version);
+  await writeFile(join(stagingDir, pythonFilesListing), extracted.listing, { flag: 'wx', mode: 0o644 });
+  const venvDir = await createPythonEnvironment(stagingDir, {
+    python: interpreter,
+    systemSitePackages,
+    onPipSpawn: (pid) => options.onStage?.({ stage: 'dependencies', stagingDir, pid }),
+  });
+  await smokeImportPythonEntry(stagingDir, venvPython(venvDir), manifest.entry_point, options.smokeLoadTimeoutMs);
+  const entry: StagedPackage['entry'] = {
+    kind: 'python',
+    python: {
+      interpreter,
+      executable: extracted.interpreter.executable,
+      python_version: extracted.interpreter.pythonVersion,
+      implementation: extracted.interpreter.implementation,
+      abi: extracted.interpreter.abi,
+      platform: extracted.interpreter.platform,
+      venv: '.venv',
+      venv_python: relative(stagingDir, venvPython(venvDir)),
+      system_site_packages: systemSitePackages,
+      generation: extracted.generation,
+      sdk_version: extracted.sdkVersion,
+      folder: extracted.folder,
+      wheels: extracted.wheels,
+      files_listing: pythonFilesListing,
+    },
+    signer_key_id: extracted.signerKeyId,
+    delivery_sha256: extracted.listingSha256,
+    dependency_count: extracted.wheels.length,
+  };
+  return { stagingDir, registry, manifest, entry };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { deadRegistry, npmCliPath, npmEnvironment, runProcess } from '@procvision/packager/process';
 
 /** Options of {@link installOffline}. */
-export interface OfflineInstallOptions {
+interface OfflineInstallOptions {
   /** npm-cli.js to run (default: `npmCliPath()` of @procvision/packager). */
   npmCli?: string;
   /** The private npm cache (a folder that may not exist yet). */

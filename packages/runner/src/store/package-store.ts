@@ -82,7 +82,7 @@ export interface ActivateOptions {
  * @example
  * ```ts
  * const store = await PackageStore.open('/opt/procvision/runtime_store', { requireSignature: true, trustedKeys: [publicKeyPem] });
- * const entry = await store.install('screw-check-v1.2.0-linux-x64-offline.zip');
+ * const entry = await store.install('screw-check-v1.2.0-linux-x64-glibc-offline.zip');
  * await store.activate(entry.name, entry.version, ['A01']);
  * const active = await store.resolveActive('A01'); // { root: '.../deployed/screw-check/1.2.0', ... }
  * await store.close();

@@ -3,7 +3,7 @@ import { parsePythonEntryPoint } from '@procvision/manifest';
 import { runProcess } from '@procvision/packager/process';
 
 /** The environment of the store's Python children: inherited minus every `PIP_*` / `PYTHON*` setting (no index, no user site, no config). */
-export function pythonEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function pythonEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!/^(PIP_|PYTHON)/i.test(key) && !/^(https?|all|no)_proxy$/i.test(key)) env[key] = value;
   return {
@@ -23,7 +23,7 @@ export function venvPython(venvDir: string): string {
 }
 
 /** Options of {@link createPythonEnvironment}. */
-export interface PythonEnvironmentOptions {
+interface PythonEnvironmentOptions {
   /** The store's interpreter. */
   python: string;
   /** Let the venv see the interpreter's site-packages. */

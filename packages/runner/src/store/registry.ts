@@ -3,7 +3,7 @@ import { readJsonFile, writeJsonFile } from './internal/json-file.js';
 import type { StorePaths } from './store-paths.js';
 
 /** How a Python package is installed: its interpreter, virtual environment and SDK generation. */
-export const pythonInstallSchema = z.object({
+const pythonInstallSchema = z.object({
   /** The store's interpreter setting at install (`python3`) and what it resolved to. */
   interpreter: z.string(),
   executable: z.string(),
@@ -52,7 +52,7 @@ export const registryEntrySchema = z.object({
 });
 
 /** A zip that a scan found invalid (state `invalid`, reason kept) so the next scan skips it. */
-export const rejectedZipSchema = z.object({
+const rejectedZipSchema = z.object({
   zip_file: z.string(),
   zip_sha256: z.string(),
   state: z.literal('invalid'),

@@ -36,7 +36,7 @@ export function buildSdkWheel(sdk: string, work: string): string {
 }
 
 /** Options of {@link buildPythonZip}. */
-export interface PythonZipOptions {
+interface PythonZipOptions {
   version: string;
   /** requirements.txt (default `procvision-algorithm-sdk==0.3.2`). */
   requirements?: string;

@@ -12,11 +12,9 @@ export type InstallCrashStage = 'extracting' | 'npm-ci' | 'before-rename' | 'bef
 export const crashStageVariable = 'PROCVISION_STORE_TEST_CRASH_AT';
 
 /** The npm cache packaging tests share across runs (packaging is network-bound the first time). */
-export const sharedNpmCache = join(tmpdir(), 'procvision-packager-test-npm-cache');
+const sharedNpmCache = join(tmpdir(), 'procvision-packager-test-npm-cache');
 /** examples/algorithm-example. */
 export const exampleDir = fileURLToPath(new URL('../../../../examples/algorithm-example', import.meta.url));
-/** The runner's built entry (child scripts import it). */
-export const runnerDist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 /** A temp folder removed by `cleanup`. */
 export function temporaryFolder(prefix: string): { path: string; cleanup: () => void } {
@@ -25,7 +23,7 @@ export function temporaryFolder(prefix: string): { path: string; cleanup: () => 
 }
 
 /** What a tiny test algorithm project looks like. */
-export interface TinyProjectOptions {
+interface TinyProjectOptions {
   version: string;
   /** With the registry dependency is-number (npm ci has work to do); default true. */
   withDependency?: boolean;
@@ -35,7 +33,7 @@ export interface TinyProjectOptions {
 }
 
 /** Writes a tiny algorithm project (dist/ prebuilt, no build script) into `parent` and returns its folder. */
-export function writeTinyProject(parent: string, options: TinyProjectOptions): string {
+function writeTinyProject(parent: string, options: TinyProjectOptions): string {
   const project = join(parent, `tiny-algo-${options.version}`);
   mkdirSync(join(project, 'dist'), { recursive: true });
   const withDependency = options.withDependency ?? true;
@@ -119,7 +117,7 @@ export function auditRecords(root: string): Array<Record<string, unknown>> {
 }
 
 /** How a child script ended. */
-export interface ScriptRun {
+interface ScriptRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;

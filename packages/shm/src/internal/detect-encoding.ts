@@ -1,7 +1,7 @@
 import { MAGIC } from './layout.js';
 
 /** What a byte string holds, judged by its first bytes. */
-export type DetectedContent = 'jpeg' | 'png' | 'segment' | 'unknown';
+type DetectedContent = 'jpeg' | 'png' | 'segment' | 'unknown';
 
 /** Recognises JPEG (FF D8 FF), PNG (89 'PNG') and ProcVision segments ('PVSHM'). */
 export function detectContent(bytes: Uint8Array): DetectedContent {

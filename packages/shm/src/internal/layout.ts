@@ -40,6 +40,7 @@ export interface FrameFields {
   /** Raw frames: 1 or 3; encoded frames: 0. */
   channels: number;
   timestampMs: number;
+  /** Increments per write of the writer (0 for dev-store entries). */
   frameId: number;
   /** CRC-32C of the payload, 0 when not computed. */
   crc32c: number;

@@ -4,7 +4,7 @@ import { nativeAddon, type NativeShm } from './native-addon.js';
 import { segmentPath } from './segment-directory.js';
 
 /** A read-only mapping of a named segment kept open across reads (page tables stay warm). */
-export interface CachedMapping {
+interface CachedMapping {
   readonly name: string;
   readonly bytes: Uint8Array;
   holds: number;

@@ -6,7 +6,7 @@
 const magic = Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 
 /** The pixels of a `.npy` file, or why the file is not a frame. */
-export type NpyDecoded = { ok: true; width: number; height: number; channels: 1 | 3; pixels: Uint8Array } | { ok: false; message: string };
+type NpyDecoded = { ok: true; width: number; height: number; channels: 1 | 3; pixels: Uint8Array } | { ok: false; message: string };
 
 /** The `.npy` header (magic, version 1.0, padded dict) for uint8 pixels of this shape. */
 export function npyHeader(height: number, width: number, channels: 1 | 3): Uint8Array {

@@ -79,7 +79,7 @@ function fileSequence(path: string): number {
  * The pure-JS file backend: reads the segment file (/dev/shm/<name> on Linux) into a buffer
  * reused per name (one copy). The view stays valid until the next read of the same name.
  */
-export function readSegmentFile(name: string, sharedMemId: string): SegmentSnapshot {
+function readSegmentFile(name: string, sharedMemId: string): SegmentSnapshot {
   const path = segmentPath(name);
   let fd: number;
   try {

@@ -18,7 +18,7 @@ export interface SlotStore {
 let segmentCounter = randomInt(0, 2 ** 31);
 
 /** The next owned segment name: `pv-<pid>-<n>` (at most 30 characters), never reused. */
-export function nextSegmentName(): string {
+function nextSegmentName(): string {
   segmentCounter += 1;
   return `pv-${process.pid}-${segmentCounter}`;
 }

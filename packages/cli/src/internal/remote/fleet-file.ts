@@ -12,7 +12,7 @@ export interface Station {
 }
 
 /** Largest stations file read, and most stations in one. */
-export const fleetLimits = { fileBytes: 1024 * 1024, stations: 2_000 };
+const fleetLimits = { fileBytes: 1024 * 1024, stations: 2_000 };
 
 const example = `echo '["http://station-01:7070", {"url": "http://station-02:7070", "name": "line-2", "token_file": "tokens/station-02"}]' > stations.json`;
 

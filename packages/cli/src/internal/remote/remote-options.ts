@@ -16,7 +16,7 @@ export interface RemoteFlags {
 }
 
 /** True when a command runs against a service (`--url` or `--fleet`) rather than a local store. */
-export function isRemote(flags: RemoteFlags): boolean {
+function isRemote(flags: RemoteFlags): boolean {
   return flags.url !== undefined || flags.fleet !== undefined;
 }
 

@@ -6,7 +6,7 @@ import { rectsOf } from './rect-overlay.js';
 import { reportHtml, type RunReport } from './report-html.js';
 
 /** The files a report wrote. */
-export interface WrittenReport {
+interface WrittenReport {
   directory: string;
   json: string;
   html: string;

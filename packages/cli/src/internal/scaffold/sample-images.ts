@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Size of the generated sample images. */
-export const sampleImageSize = { width: 320, height: 240 } as const;
+const sampleImageSize = { width: 320, height: 240 } as const;
 
 /**
  * Writes `ok.png` (a clean light part) and `ng.png` (the same with a dark spot) into `directory`,

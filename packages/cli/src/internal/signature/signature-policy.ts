@@ -10,7 +10,7 @@ export interface SignaturePolicy {
 }
 
 /** The policy of a store command: what the flags add, and the flags and `config.json` together. */
-export interface StoreSignaturePolicies {
+interface StoreSignaturePolicies {
   /** The flags alone: `PackageStore.open` adds the store's `config.json` itself. */
   flags: SignaturePolicy;
   /** The flags plus the store's `config.json`, for verifiers outside the store. */

@@ -1,15 +1,15 @@
 /** The outcome of one validate check. */
-export type CheckOutcome = 'PASS' | 'FAIL' | 'WARN';
+type CheckOutcome = 'PASS' | 'FAIL' | 'WARN';
 
 /** One line of `procvision validate`. */
-export interface CheckResult {
+interface CheckResult {
   name: string;
   result: CheckOutcome;
   message: string;
 }
 
 /** The `--json` document of `procvision validate`. */
-export interface ValidateReport {
+interface ValidateReport {
   summary: { status: 'PASS' | 'FAIL'; passed: number; failed: number; warnings: number };
   checks: CheckResult[];
 }

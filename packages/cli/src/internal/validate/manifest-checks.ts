@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ContractError, type Manifest, manifestAssetPaths, parseManifest } from '@procvision/manifest';
 import type { CheckList } from './check-list.js';
-
-/** The PID `procvision init` writes when no `--pids` was given. */
-export const pidPlaceholder = 'PID_TO_FILL';
+import { pidPlaceholder } from '../scaffold/pid-placeholder.js';
 
 /** Checks manifest fields (schema, warnings, placeholder PIDs); returns the manifest when usable. */
 export function checkManifest(checks: CheckList, value: unknown, source: string): Manifest | undefined {

@@ -10,7 +10,7 @@ import { smokeParams } from './smoke-params.js';
 const smokeSize = { width: 640, height: 480 };
 
 /** A mid-grey JPEG (the platform's default frame encoding) for the smoke calls. */
-export async function generatedImage(): Promise<ImageFile> {
+async function generatedImage(): Promise<ImageFile> {
   const { default: sharp } = await import('sharp');
   const bytes = await sharp({ create: { ...smokeSize, channels: 3, background: { r: 128, g: 128, b: 128 } } })
     .jpeg()

@@ -1,5 +1,5 @@
 /** Encoding and size of an encoded image, read from its header. */
-export interface ImageDimensions {
+interface ImageDimensions {
   encoding: 'jpeg' | 'png';
   width: number;
   height: number;

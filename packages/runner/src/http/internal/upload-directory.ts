@@ -1,20 +1,12 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '@procvision/manifest/process-exit';
 
 /** Prefix of the service's private upload folders in the OS temp folder. */
-export const uploadDirectoryPrefix = 'procvision-http-';
+const uploadDirectoryPrefix = 'procvision-http-';
 const ownerFile = 'owner.json';
 /** A folder without an owner file (an older runner) is swept once it is this old. */
 const ownerlessMaxAgeMs = 60 * 60 * 1000;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Creates this service's upload folder, recording its owner pid so a successor can tell a leftover. */
 export async function createUploadDirectory(temp: string): Promise<string> {
@@ -28,7 +20,7 @@ async function isLeftover(directory: string): Promise<boolean> {
     (text) => (JSON.parse(text) as { pid?: unknown }).pid,
     () => undefined,
   );
-  if (typeof owner === 'number') return owner !== process.pid && !isAlive(owner);
+  if (typeof owner === 'number') return owner !== process.pid && !isProcessAlive(owner);
   const info = await stat(directory).catch(() => undefined);
   return info !== undefined && info.isDirectory() && Date.now() - info.mtimeMs > ownerlessMaxAgeMs;
 }

@@ -3,7 +3,7 @@ import type { Route } from '../router.js';
 import { errorBodySchema, routeDocs, type RouteDoc } from './route-docs.js';
 
 /** An OpenAPI 3.1 document (the parts this service writes). */
-export interface OpenApiDocument {
+interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string };
   paths: Record<string, Record<string, unknown>>;

@@ -1,7 +1,73 @@
-import { checkTargetCompatibility, deliveryZipKind, type PythonVerifyOptions, verifyDeliveryZip, verifyPythonDeliveryZip } from '@procvision/packager';
+import {
+  checkTargetCompatibility,
+  deliveryZipKind,
+  type PythonVerifyOptions,
+  type VerifiedDelivery,
+  type VerifiedPythonDelivery,
+  verifyDeliveryZip,
+  verifyPythonDeliveryZip,
+} from '@procvision/packager';
 import type { Route } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
 import { withRequestZip } from './zip-upload.js';
+
+/** What both kinds of verified zip tell about themselves. */
+interface VerifiedZip {
+  zipPath: string;
+  manifest: { name: string; version: string; supported_pids?: readonly string[] | undefined };
+  signature: unknown;
+  entryCount: number;
+  totalBytes: number;
+}
+
+/** The fields of every `POST /validate` body, ours or a Python SDK zip. */
+function verifiedFields(verified: VerifiedZip, uploaded: boolean, deliverySha256: string): Record<string, unknown> {
+  return {
+    valid: true,
+    zip: uploaded ? null : verified.zipPath,
+    name: verified.manifest.name,
+    version: verified.manifest.version,
+    supported_pids: verified.manifest.supported_pids ?? [],
+    signature: verified.signature,
+    delivery_sha256: deliverySha256,
+    entry_count: verified.entryCount,
+    total_bytes: verified.totalBytes,
+  };
+}
+
+/** The body of a Python SDK zip: checked against the store's interpreter. */
+function pythonBody(python: VerifiedPythonDelivery, uploaded: boolean): Record<string, unknown> {
+  const { interpreter } = python;
+  return {
+    ...verifiedFields(python, uploaded, python.listingSha256),
+    kind: 'python',
+    generation: python.generation,
+    sdk_version: python.sdkVersion,
+    interpreter: {
+      executable: interpreter.executable,
+      python_version: interpreter.pythonVersion,
+      implementation: interpreter.implementation,
+      abi: interpreter.abi,
+      platform: interpreter.platform,
+    },
+    compatible: true,
+    wheels: python.wheels,
+    warnings: [],
+  };
+}
+
+/** The body of our zip: its target compared with this machine. */
+function npmBody(verified: VerifiedDelivery, uploaded: boolean): Record<string, unknown> {
+  const compatibility = checkTargetCompatibility(verified.target);
+  return {
+    ...verifiedFields(verified, uploaded, verified.deliverySha256),
+    kind: 'npm',
+    target: verified.target,
+    compatible: compatibility.compatible,
+    mismatches: compatibility.mismatches,
+    warnings: verified.manifestWarnings,
+  };
+}
 
 /**
  * `POST /validate`: verifies a delivery zip (hostile-input checks, hashes, signature) and
@@ -14,56 +80,11 @@ export function validateRoute(context: ServiceContext, verifyOptions: PythonVeri
     method: 'POST',
     pattern: '/validate',
     handle: ({ request }) =>
-      withRequestZip(context, request, async (zipPath, uploaded) => {
-        if ((await deliveryZipKind(zipPath)) === 'python') {
-          const python = await verifyPythonDeliveryZip(zipPath, verifyOptions);
-          return {
-            json: {
-              valid: true,
-              kind: 'python',
-              zip: uploaded ? null : python.zipPath,
-              name: python.manifest.name,
-              version: python.manifest.version,
-              supported_pids: python.manifest.supported_pids ?? [],
-              generation: python.generation,
-              sdk_version: python.sdkVersion,
-              interpreter: {
-                executable: python.interpreter.executable,
-                python_version: python.interpreter.pythonVersion,
-                implementation: python.interpreter.implementation,
-                abi: python.interpreter.abi,
-                platform: python.interpreter.platform,
-              },
-              compatible: true,
-              wheels: python.wheels,
-              signature: python.signature,
-              delivery_sha256: python.listingSha256,
-              entry_count: python.entryCount,
-              total_bytes: python.totalBytes,
-              warnings: [],
-            },
-          };
-        }
-        const verified = await verifyDeliveryZip(zipPath, verifyOptions);
-        const compatibility = checkTargetCompatibility(verified.target);
-        return {
-          json: {
-            valid: true,
-            kind: 'npm',
-            zip: uploaded ? null : verified.zipPath,
-            name: verified.manifest.name,
-            version: verified.manifest.version,
-            supported_pids: verified.manifest.supported_pids,
-            target: verified.target,
-            compatible: compatibility.compatible,
-            mismatches: compatibility.mismatches,
-            signature: verified.signature,
-            delivery_sha256: verified.deliverySha256,
-            entry_count: verified.entryCount,
-            total_bytes: verified.totalBytes,
-            warnings: verified.manifestWarnings,
-          },
-        };
-      }),
+      withRequestZip(context, request, async (zipPath, uploaded) => ({
+        json:
+          (await deliveryZipKind(zipPath)) === 'python'
+            ? pythonBody(await verifyPythonDeliveryZip(zipPath, verifyOptions), uploaded)
+            : npmBody(await verifyDeliveryZip(zipPath, verifyOptions), uploaded),
+      })),
   };
 }

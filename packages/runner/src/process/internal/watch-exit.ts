@@ -1,5 +1,5 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { type ExitInfo, waitForExit } from '../kill-process.js';
+import { type ExitInfo, signalProcessTree, waitForExit } from '../kill-process.js';
 
 /** How long to wait for stdout to close after an exit (a grandchild may hold it open). */
 const stdoutDrainMs = 1_000;
@@ -20,13 +20,7 @@ export async function watchExit(child: ChildProcessWithoutNullStreams, onSpawnEr
     });
   });
   const exit = await Promise.race([waitForExit(child), spawnFailure]);
-  if (child.pid !== undefined && process.platform !== 'win32') {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // the group is already empty
-    }
-  }
+  signalProcessTree(child, 'SIGKILL', { afterExit: true });
   const stdoutClosed = new Promise<void>((resolve) => (child.stdout.closed ? resolve() : child.stdout.once('close', () => resolve())));
   let timer: NodeJS.Timeout | undefined;
   const drained = new Promise<void>((resolve) => {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { encodeFrame } from '@procvision/manifest/framing';
-import type { AlgorithmThread } from './algorithm-thread.js';
 import type { FrameOutput } from './frame-output.js';
 
 /** The protocol version this adapter speaks (docs/spec/protocol.md). */
@@ -14,11 +13,6 @@ export const capabilities: readonly string[] = ['ping', 'call', 'shutdown', 'res
  * answered while a call runs (worker thread), so the runner may kill on missed pongs at any time.
  */
 export const workerCapabilities: readonly string[] = [...capabilities, 'ping_while_busy'];
-
-/** The capabilities announced for a thread mode. */
-export function capabilitiesFor(thread: AlgorithmThread): readonly string[] {
-  return thread === 'worker' ? workerCapabilities : capabilities;
-}
 
 /** Writes the adapter's `hello` frame; throws when stdout cannot be written. */
 export function writeHello(output: FrameOutput, announced: readonly string[]): void {

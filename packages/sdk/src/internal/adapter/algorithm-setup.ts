@@ -40,6 +40,9 @@ export async function setUpAlgorithm(request: AlgorithmSetupRequest, logger: Log
     for (const warning of parsed.warnings) logger.warn(warning);
     info = parsed.info;
   }
+  // Steps with params check every call's user_params with the schema: load it once the info
+  // reply is out (setImmediate runs after it), while the station waits for its first frame.
+  if (info.steps.some((step) => step.params.length > 0)) setImmediate(() => void loadContractChecks().catch(() => undefined));
   return { algorithm, info, maxDefects: request.maxDefects, logger };
 }
 
