@@ -34,6 +34,21 @@ describe('procvision-adapter with the algorithm on the main thread (the default)
     harness.send({ type: 'shutdown' });
     expect(await harness.next((frame) => frame.type === 'shutdown')).toMatchObject({ status: 'OK' });
     expect((await harness.exit()).code).toBe(0);
+    expect(harness.stderr).toContain('reading stdin through the event loop from now on: the algorithm keeps work in the event loop');
+  });
+
+  it('stays on the blocking read after the info reply of an algorithm with params (the background schema load is its own)', async () => {
+    const harness = await start();
+    await harness.call({ phase: 'info' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let pair = 0; pair < 5; pair += 1) {
+      const ids = [harness.sendCall(stepData('execute', 1)), harness.sendCall(stepData('execute', 1))];
+      for (const id of ids) expect(await harness.next((frame) => frame.request_id === id)).toMatchObject({ type: 'result', status: 'OK' });
+    }
+    harness.send({ type: 'shutdown' });
+    await harness.next((frame) => frame.type === 'shutdown');
+    expect((await harness.exit()).code).toBe(0);
+    expect(harness.stderr).not.toContain('reading stdin through the event loop');
   });
 
   it('answers the running call with an error frame when algorithm code calls process.exit()', async () => {

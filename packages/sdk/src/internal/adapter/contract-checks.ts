@@ -9,9 +9,26 @@ import type * as Manifest from '@procvision/manifest';
 export type ContractChecks = typeof Manifest;
 
 let loading: Promise<ContractChecks> | undefined;
+let inFlight: Promise<void> | undefined;
 
 /** Loads @procvision/manifest (and zod) once; later calls get the same module. */
 export function loadContractChecks(): Promise<ContractChecks> {
-  loading ??= import('@procvision/manifest');
+  if (loading === undefined) {
+    loading = import('@procvision/manifest');
+    inFlight = loading.then(
+      () => undefined,
+      () => undefined,
+    );
+    void inFlight.then(() => (inFlight = undefined));
+  }
   return loading;
+}
+
+/**
+ * Settles when a load begun by {@link loadContractChecks} has finished (at once when none is
+ * under way). The load reads files through the event loop, so the main-thread adapter waits for
+ * it before it judges whether the algorithm left work in the loop.
+ */
+export function contractChecksLoaded(): Promise<void> {
+  return inFlight ?? Promise.resolve();
 }

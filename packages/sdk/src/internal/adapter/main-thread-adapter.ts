@@ -10,6 +10,7 @@ import { runCall, warnIfLargeState, type CallRunnerContext } from './call-runner
 import { encodeResult } from './result-frame.js';
 import { BlockingStdin, ownStdioHandles, eventLoopIdle } from './blocking-stdin.js';
 import { tierUpSooner } from './tier-up.js';
+import { contractChecksLoaded } from './contract-checks.js';
 
 /** How the main-thread adapter was started. */
 export interface MainThreadAdapterOptions {
@@ -94,9 +95,9 @@ export class MainThreadAdapter {
   /** Reads frames in a blocking way while nothing else needs the event loop. */
   private async serveBlocking(): Promise<void> {
     while (!this.exiting) {
-      if (!eventLoopIdle(this.ownHandles) && !(await this.settle())) return this.serveEvented();
+      if (!eventLoopIdle(this.ownHandles) && !(await this.settle())) return this.serveEvented('the algorithm keeps work in the event loop between calls');
       const chunk = this.stdin.read();
-      if (chunk === 'would-block') return this.serveEvented();
+      if (chunk === 'would-block') return this.serveEvented('stdin is non-blocking');
       if (chunk === undefined) return this.shutdown('stdin closed');
       for (const frame of this.decode(chunk)) {
         const pending = this.handle(frame, true);
@@ -106,18 +107,24 @@ export class MainThreadAdapter {
     }
   }
 
-  /** Lets short-lived event-loop work finish; false when something stays (timer, socket ...). */
+  /**
+   * Lets short-lived event-loop work finish; false when something stays (timer, socket ...).
+   * The adapter's own background load of the schemas (started after setup for steps with
+   * params) is waited for, however long it takes: it is not the algorithm's.
+   */
   private async settle(): Promise<boolean> {
     for (let turn = 0; turn < settleTurns; turn += 1) {
       await new Promise((resolve) => setImmediate(resolve));
+      await contractChecksLoaded();
       if (eventLoopIdle(this.ownHandles)) return true;
     }
     return false;
   }
 
-  /** Reads stdin through the event loop from now on (see the class comment). */
-  private serveEvented(): void {
+  /** Reads stdin through the event loop from now on (see the class comment), saying why once. */
+  private serveEvented(reason: string): void {
     if (this.exiting) return;
+    this.logger.info(`reading stdin through the event loop from now on: ${reason}`);
     const stdin = process.stdin;
     stdin.on('data', (chunk: Buffer) => {
       for (const frame of this.decode(chunk)) this.inOrder(() => void this.handle(frame, false));
