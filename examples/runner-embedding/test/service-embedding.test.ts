@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDeliveryZip, currentTarget } from '@procvision/packager';
 import { afterAll, describe, expect, it } from 'vitest';
-import { examplePackageRoot } from '../src/example-package.js';
+import { buildExampleZip } from './example-zip.js';
 import { runBuiltScript } from './run-script.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'runner-embedding-service-test-'));
@@ -36,13 +35,8 @@ describe('dist/service-embedding.js (the embedded HTTP service and its client)',
   });
 
   it('installs the packaged example over HTTP and activates it for p001', async () => {
-    const built = await buildDeliveryZip(examplePackageRoot, {
-      target: currentTarget(),
-      output: join(workDir, 'zips'),
-      npmCacheDir: join(tmpdir(), 'procvision-packager-test-npm-cache'),
-      skipBuild: true,
-    });
-    const run = await runBuiltScript('service-embedding', [built.zipPath, 'p001']);
+    const zipPath = await buildExampleZip(workDir);
+    const run = await runBuiltScript('service-embedding', [zipPath, 'p001']);
     // stderr carries the algorithm's own log lines (its process runs in the store); no error.
     expect(run.stderr).not.toContain('service error');
     expect(run.code).toBe(0);

@@ -1,9 +1,8 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildDeliveryZip, currentTarget } from '@procvision/packager';
 import { afterAll, describe, expect, it } from 'vitest';
-import { examplePackageRoot } from '../src/example-package.js';
+import { buildExampleZip } from './example-zip.js';
 import { runBuiltScript } from './run-script.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'runner-embedding-test-'));
@@ -35,13 +34,8 @@ describe('dist/store-embedding.js (the embedded package store)', () => {
   });
 
   it('installs the packaged example offline and activates it for p001', async () => {
-    const built = await buildDeliveryZip(examplePackageRoot, {
-      target: currentTarget(),
-      output: join(workDir, 'zips'),
-      npmCacheDir: join(tmpdir(), 'procvision-packager-test-npm-cache'),
-      skipBuild: true,
-    });
-    const run = await runBuiltScript('store-embedding', [built.zipPath, 'p001']);
+    const zipPath = await buildExampleZip(workDir);
+    const run = await runBuiltScript('store-embedding', [zipPath, 'p001']);
     expect(run.stderr).not.toContain('store error');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('installed algorithm-example@1.0.0 for pids p001,p002');
