@@ -8,7 +8,7 @@ import type { ZipSource } from './project-files.js';
 const fixedEntryDate = new Date('2000-01-01T00:00:00Z');
 
 /** One entry of {@link writeZipFile}. */
-export interface ZipFileEntry {
+interface ZipFileEntry {
   name: string;
   /** The file to read, or the entry's bytes. */
   source: { path: string } | Readable | string;

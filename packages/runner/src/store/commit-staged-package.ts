@@ -25,7 +25,7 @@ export interface StagedPackage {
 }
 
 /** The zip being installed, archived by {@link commitStagedPackage}. */
-export interface InstalledZip {
+interface InstalledZip {
   path: string;
   sha256: string;
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type * as PromClient from 'prom-client';
 
 /** The prom-client module (a CommonJS package: `require()` and `import` share one instance). */
-export type PromClientModule = typeof PromClient;
+type PromClientModule = typeof PromClient;
 
 let loaded: PromClientModule | undefined;
 

@@ -9,7 +9,7 @@ import { loadRunnerMessageSchemaCheck, readInboundFrame, type RunnerMessageSchem
 import { CallMailboxWriter } from './call-mailbox.js';
 
 /** How the adapter was started. */
-export interface AdapterServerOptions {
+interface AdapterServerOptions {
   /** Absolute package root (already the working directory). */
   root: string;
   /** Command-line arguments after the script (for `--entry`). */

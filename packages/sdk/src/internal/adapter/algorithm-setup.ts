@@ -6,7 +6,7 @@ import { loadContractChecks } from './contract-checks.js';
 import { quickAlgorithmInfo } from './quick-info-check.js';
 
 /** Where the algorithm is and the limits its calls run under. */
-export interface AlgorithmSetupRequest {
+interface AlgorithmSetupRequest {
   /** Absolute package root. */
   root: string;
   /** Module path relative to the root. */

@@ -4,7 +4,7 @@
  * while a synchronous algorithm runs (announced as `ping_while_busy`). See docs/design.md,
  * "Adapter speed".
  */
-export type AlgorithmThread = 'main' | 'worker';
+type AlgorithmThread = 'main' | 'worker';
 
 /**
  * The thread chosen by `--algorithm-thread main|worker` (or `--algorithm-thread=...`), else

@@ -3,7 +3,7 @@ import type { ErrorCode } from '@procvision/manifest';
 import type { FromWorker, ToWorker, WorkerStart } from './bridge-messages.js';
 
 /** What the main thread learns from the algorithm worker. */
-export interface AlgorithmWorkerEvents {
+interface AlgorithmWorkerEvents {
   /** Load and setup finished. */
   onReady(): void;
   /** Load or setup failed (1003 for a missing entry, else the error's code or 9999). */

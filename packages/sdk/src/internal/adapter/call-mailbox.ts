@@ -5,7 +5,7 @@ const mailbox = { loop: 0, waiting: 1, delivered: 2, posted: 3 } as const;
 
 /** A call as it crosses from the main thread to the worker. */
 /** Bytes of the mailbox: calls above it (rare: big user params) are posted as messages. */
-export const mailboxBytes = 64 * 1024;
+const mailboxBytes = 64 * 1024;
 
 /** A mailbox buffer, to post to the worker with the control array. */
 export function createMailbox(): SharedArrayBuffer {
@@ -13,7 +13,7 @@ export function createMailbox(): SharedArrayBuffer {
 }
 
 /** A call as it crosses from the main thread to the worker. */
-export interface MailboxCall {
+interface MailboxCall {
   requestId: string;
   data: Record<string, unknown>;
 }

@@ -6,7 +6,7 @@
 import type * as Manifest from '@procvision/manifest';
 
 /** The module that holds the zod checks. */
-export type ContractChecks = typeof Manifest;
+type ContractChecks = typeof Manifest;
 
 let loading: Promise<ContractChecks> | undefined;
 let inFlight: Promise<void> | undefined;

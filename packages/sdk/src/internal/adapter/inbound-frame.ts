@@ -10,7 +10,7 @@ export async function loadRunnerMessageSchemaCheck(): Promise<RunnerMessageSchem
 }
 
 /** A runner -> adapter message, reduced to what the adapter acts on. */
-export type InboundFrame =
+type InboundFrame =
   | { type: 'hello'; protocol: unknown }
   | { type: 'ping'; requestId: string | null }
   | { type: 'call'; requestId: string; data: Record<string, unknown> }
@@ -18,7 +18,7 @@ export type InboundFrame =
   | { type: 'error'; requestId: string | null; raw: Record<string, unknown> };
 
 /** Outcome of {@link readInboundFrame}: the message, or why it is refused (sent back as an `error` frame). */
-export type InboundFrameReading = { ok: true; message: InboundFrame } | { ok: false; reason: string; requestId: string | null; code: ErrorCode };
+type InboundFrameReading = { ok: true; message: InboundFrame } | { ok: false; reason: string; requestId: string | null; code: ErrorCode };
 
 /**
  * Reads one decoded frame from the runner. Calls are validated with @procvision/manifest's

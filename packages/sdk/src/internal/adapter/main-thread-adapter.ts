@@ -13,7 +13,7 @@ import { tierUpSooner } from './tier-up.js';
 import { contractChecksLoaded } from './contract-checks.js';
 
 /** How the main-thread adapter was started. */
-export interface MainThreadAdapterOptions {
+interface MainThreadAdapterOptions {
   /** Absolute package root (already the working directory). */
   root: string;
   /** Command-line arguments after the script (for `--entry`). */
