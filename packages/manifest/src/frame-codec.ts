@@ -41,15 +41,39 @@ export class FrameError extends ProcVisionError {
  * @throws RangeError when the JSON is larger than `maxFrameBytes`.
  */
 export function encodeFrame(message: object, maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES): Buffer {
+  return frameOfJson(JSON.stringify(message), maxFrameBytes);
+}
+
+/**
+ * {@link encodeFrame} without an allocation for a frame that surely fits in `scratch`: it is
+ * written there and a view of it returned, valid until `scratch` is written again (write it out
+ * at once). A frame whose JSON may not fit gets its own buffer, as with `encodeFrame`.
+ *
+ * @throws RangeError when the JSON is larger than `maxFrameBytes`.
+ */
+export function encodeFrameInto(message: object, scratch: Buffer, maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES): Buffer {
   const json = JSON.stringify(message);
+  // A UTF-16 unit takes at most 3 UTF-8 bytes: no separate length pass is needed to know it fits.
+  if (json.length * 3 > scratch.length - HEADER_BYTES) return frameOfJson(json, maxFrameBytes);
+  const length = scratch.write(json, HEADER_BYTES, 'utf8');
+  checkFrameLength(length, maxFrameBytes);
+  scratch.writeUInt32BE(length, 0);
+  return scratch.subarray(0, HEADER_BYTES + length);
+}
+
+function frameOfJson(json: string, maxFrameBytes: number): Buffer {
   const length = Buffer.byteLength(json, 'utf8');
-  if (length > maxFrameBytes) {
-    throw new RangeError(`frame of ${length} bytes exceeds max_frame_bytes (${maxFrameBytes}); keep images out of JSON (use shared memory)`);
-  }
+  checkFrameLength(length, maxFrameBytes);
   const frame = Buffer.allocUnsafe(HEADER_BYTES + length);
   frame.writeUInt32BE(length, 0);
   frame.write(json, HEADER_BYTES, 'utf8');
   return frame;
+}
+
+function checkFrameLength(length: number, maxFrameBytes: number): void {
+  if (length > maxFrameBytes) {
+    throw new RangeError(`frame of ${length} bytes exceeds max_frame_bytes (${maxFrameBytes}); keep images out of JSON (use shared memory)`);
+  }
 }
 
 /** Options for {@link FrameDecoder}. */

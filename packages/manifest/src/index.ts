@@ -7,7 +7,7 @@ export type { ErrorCode, ErrorCodeName } from './error-codes.js';
 export { errorCodeSchema } from './error-code-schema.js';
 export { ProcVisionError } from './procvision-error.js';
 export type { ProcVisionErrorClass, ProcVisionErrorJson, ProcVisionErrorOptions } from './procvision-error.js';
-export { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameError, encodeFrame } from './frame-codec.js';
+export { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, FrameError, encodeFrame, encodeFrameInto } from './frame-codec.js';
 export type { FrameDecoderOptions, FrameErrorReason } from './frame-codec.js';
 export { ContractError, formatContractIssues } from './contract-error.js';
 export type { ContractIssue } from './contract-error.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, FrameError, encodeFrame } from '../src/index.js';
+import { FrameDecoder, FrameError, encodeFrame, encodeFrameInto } from '../src/index.js';
 
 const frameOf = (body: Buffer | string): Buffer => {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -28,6 +28,28 @@ describe('encodeFrame', () => {
 
   it('refuses a frame above max_frame_bytes', () => {
     expect(() => encodeFrame({ blob: 'x'.repeat(100) }, 50)).toThrow(/exceeds max_frame_bytes \(50\)/);
+  });
+});
+
+describe('encodeFrameInto', () => {
+  const messages = [
+    { type: 'ping', request_id: 'é' },
+    { type: 'result', text: '€😀'.repeat(40) },
+    { type: 'result', blob: 'x'.repeat(5000) },
+  ];
+
+  it('gives the bytes of encodeFrame, in the scratch buffer when the frame surely fits there', () => {
+    const scratch = Buffer.alloc(1024);
+    for (const message of messages) {
+      const frame = encodeFrameInto(message, scratch);
+      expect(Buffer.compare(frame, encodeFrame(message))).toBe(0);
+      expect(frame.buffer === scratch.buffer, JSON.stringify(message).slice(0, 40)).toBe(JSON.stringify(message).length * 3 <= scratch.length - 4);
+    }
+  });
+
+  it('refuses a frame above max_frame_bytes, in the scratch buffer or not', () => {
+    expect(() => encodeFrameInto({ blob: 'x'.repeat(100) }, Buffer.alloc(1024), 50)).toThrow(/exceeds max_frame_bytes \(50\)/);
+    expect(() => encodeFrameInto({ blob: 'x'.repeat(100) }, Buffer.alloc(16), 50)).toThrow(/exceeds max_frame_bytes \(50\)/);
   });
 });
 
