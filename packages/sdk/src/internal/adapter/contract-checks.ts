@@ -9,26 +9,22 @@ import type * as Manifest from '@procvision/manifest';
 type ContractChecks = typeof Manifest;
 
 let loading: Promise<ContractChecks> | undefined;
-let inFlight: Promise<void> | undefined;
 
 /** Loads @procvision/manifest (and zod) once; later calls get the same module. */
 export function loadContractChecks(): Promise<ContractChecks> {
-  if (loading === undefined) {
-    loading = import('@procvision/manifest');
-    inFlight = loading.then(
-      () => undefined,
-      () => undefined,
-    );
-    void inFlight.then(() => (inFlight = undefined));
-  }
+  loading ??= import('@procvision/manifest');
   return loading;
 }
 
 /**
- * Settles when a load begun by {@link loadContractChecks} has finished (at once when none is
- * under way). The load reads files through the event loop, so the main-thread adapter waits for
- * it before it judges whether the algorithm left work in the loop.
+ * Settles when a load begun by {@link loadContractChecks} has finished, whether it worked or
+ * not (at once when none was begun). The load reads files through the event loop, so the
+ * main-thread adapter waits for it before it judges whether the algorithm left work in the loop.
  */
 export function contractChecksLoaded(): Promise<void> {
-  return inFlight ?? Promise.resolve();
+  if (loading === undefined) return Promise.resolve();
+  return loading.then(
+    () => undefined,
+    () => undefined,
+  );
 }
