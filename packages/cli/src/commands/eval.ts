@@ -12,10 +12,10 @@ import { parseParamsOption } from '../internal/parse-params.js';
 import { prepareProject } from '../internal/prepare-project.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { shellQuote } from '../internal/shell-quote.js';
-import { startAlgorithm } from '../internal/start-algorithm.js';
+import { startProjectAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
 import { stepRunDocument } from '../internal/step-run-document.js';
-import { writeReport } from '../internal/report/write-report.js';
+import { writeStepReport } from '../internal/report/write-report.js';
 import { evalReportHtml } from '../internal/report/eval-html.js';
 import { readGoldenSet } from '../internal/golden/golden-set.js';
 
@@ -86,14 +86,7 @@ export async function evalCommand(first: string | undefined, second: string | un
   }
   const { confusionOf, latencySummary, matchRects, ngPrecisionRecall, verdictOf } = await import('@procvision/runner');
   await prepareProject(loaded, output);
-  output.progress(`starting ${manifest.name}...`);
-  const algorithm = await startAlgorithm({
-    root: loaded.root,
-    name: manifest.name,
-    version: manifest.version,
-    output,
-    ...(options.timeoutMs === undefined ? {} : { config: { execute_timeout_ms: options.timeoutMs } }),
-  });
+  const algorithm = await startProjectAlgorithm(loaded, output, options.timeoutMs);
   const results: EvalImageResult[] = [];
   const reports: Array<{ result: EvalImageResult; write: (directory: string) => Promise<string> }> = [];
   try {
@@ -120,26 +113,7 @@ export async function evalCommand(first: string | undefined, second: string | un
       if (!result.match && options.report !== undefined) {
         const document = stepRunDocument(run.outcome, run.timings);
         const write = async (directory: string) =>
-          (
-            await writeReport(
-              directory,
-              {
-                project: loaded.root,
-                name: manifest.name,
-                version: manifest.version,
-                pid,
-                step: options.step,
-                image: { file: image.path, width: image.width, height: image.height },
-                user_params: userParams,
-                pre_execute: document.pre_execute,
-                execute: document.execute,
-                diagnostics: document.diagnostics,
-                timings: run.timings,
-                created_at: new Date().toISOString(),
-              },
-              image.bytes,
-            )
-          ).directory;
+          (await writeStepReport(directory, { project: loaded, pid, step: options.step, image, userParams, document, timings: run.timings })).directory;
         reports.push({ result, write });
       }
     }
