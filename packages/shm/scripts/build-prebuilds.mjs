@@ -39,7 +39,9 @@ export const nativeSource = 'native/shm_segment.c';
 
 /** SHA-256 (hex) of the C source in `packageRoot`. */
 export function nativeSourceDigest(packageRoot = packageDir) {
-  return createHash('sha256').update(readFileSync(join(packageRoot, nativeSource))).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(join(packageRoot, nativeSource)))
+    .digest('hex');
 }
 
 /** The digest prebuilds/source.sha256 records (the source the binaries were built from), if any. */
@@ -78,7 +80,8 @@ function ensureCompilers() {
   }
   const prefix = root ? [] : ['sudo'];
   process.stderr.write(`@procvision/shm prebuilds: installing ${missing.join(' ')} with apt-get\n`);
-  const install = () => spawnSync(prefix[0] ?? 'apt-get', [...(root ? [] : ['apt-get']), 'install', '-y', '-qq', ...missing], { stdio: 'inherit' }).status === 0;
+  const install = () =>
+    spawnSync(prefix[0] ?? 'apt-get', [...(root ? [] : ['apt-get']), 'install', '-y', '-qq', ...missing], { stdio: 'inherit' }).status === 0;
   if (!install()) {
     spawnSync(prefix[0] ?? 'apt-get', [...(root ? [] : ['apt-get']), 'update', '-qq'], { stdio: 'inherit' });
     if (!install()) fail(`apt-get could not install ${missing.join(' ')}; install them and run again`);
@@ -90,7 +93,8 @@ function ensureCompilers() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.platform !== 'linux') fail(`prebuilds are built on Linux (this is ${process.platform})`);
   const include = nodeInclude();
-  if (include === undefined) fail('the Node headers (include/node/node_api.h) are not beside this node; set npm_config_nodedir to a Node source or headers folder');
+  if (include === undefined)
+    fail('the Node headers (include/node/node_api.h) are not beside this node; set npm_config_nodedir to a Node source or headers folder');
   ensureCompilers();
   for (const target of prebuildTargets) rmSync(join(packageDir, 'prebuilds', target.dir, `procvision_shm.napi.${target.libc}.node`), { force: true });
   for (const target of prebuildTargets) {
