@@ -102,3 +102,5 @@ export { runnerConfigSchema, defaultRunnerConfig, parseRunnerConfig } from './ru
 export type { RunnerConfig, RunnerConfigInput } from './runner-config.js';
 export { deliverySchema, deliveryTargetSchema, deliveryFileSchema, deliveryDependencySchema, signatureFileSchema } from './delivery.js';
 export type { Delivery, DeliveryTarget, DeliveryFile, DeliveryDependency, SignatureFile } from './delivery.js';
+export { expectedVerdictSchema, goldenLabelSchema, goldenLabelsSchema } from './golden-set.js';
+export type { GoldenLabel, GoldenLabels } from './golden-set.js';
