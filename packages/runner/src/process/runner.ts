@@ -1,4 +1,4 @@
-import { parseRunnerConfig, ProcVisionError, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
+import { ErrorCodes, parseRunnerConfig, ProcVisionError, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
 import type { FrameWriter } from '@procvision/shm';
 import type { AlgorithmProcess } from './algorithm-process.js';
 import type { CallOutcome } from './call-outcome.js';
@@ -117,7 +117,7 @@ export class Runner {
     this.config = parseRunnerConfig(options.config ?? {});
     if (this.config.shared_memory_backend === 'sab') {
       throw new ProcVisionError(
-        '9999',
+        ErrorCodes.unknownError,
         'shared_memory_backend "sab" reaches worker threads only; algorithm processes need "mmap" (or "dev-shm" for development)',
       );
     }
@@ -147,8 +147,8 @@ export class Runner {
     const resolved = resolvePackageSpec(spec);
     const instances = options.instances ?? 1;
     if (!Number.isInteger(instances) || instances < 1 || instances > 64)
-      throw new ProcVisionError('1006', `instances must be an integer from 1 to 64, got ${String(instances)}`, { details: { field: 'instances' } });
-    if (this.packages.has(resolved.name)) throw new ProcVisionError('2006', `package ${resolved.name} is already running in this runner; stop it first`);
+      throw new ProcVisionError(ErrorCodes.invalidParams, `instances must be an integer from 1 to 64, got ${String(instances)}`, { details: { field: 'instances' } });
+    if (this.packages.has(resolved.name)) throw new ProcVisionError(ErrorCodes.activationConflict, `package ${resolved.name} is already running in this runner; stop it first`);
     const processes: AlgorithmProcess[] = [];
     this.packages.set(resolved.name, processes);
     const started = await Promise.allSettled(
@@ -164,7 +164,7 @@ export class Runner {
     const failed = started.find((result) => result.status === 'rejected');
     if (failed !== undefined || this.packages.get(resolved.name) !== processes) {
       await this.stopProcesses(resolved.name, processes);
-      throw failed?.reason ?? new ProcVisionError('1005', `package ${resolved.name} was stopped while it started`);
+      throw failed?.reason ?? new ProcVisionError(ErrorCodes.timeout, `package ${resolved.name} was stopped while it started`);
     }
     return processes[0]!;
   }
@@ -219,7 +219,7 @@ export class Runner {
       return Array.isArray(found) ? (found as readonly AlgorithmProcess[]) : [found as AlgorithmProcess];
     }
     const served = running.flatMap((processes) => processes[0]!.info!.supported_pids);
-    throw new ProcVisionError('1001', `no running package serves pid ${JSON.stringify(pid)}; served pids: ${served.length > 0 ? served.join(', ') : 'none'}`, {
+    throw new ProcVisionError(ErrorCodes.invalidPid, `no running package serves pid ${JSON.stringify(pid)}; served pids: ${served.length > 0 ? served.join(', ') : 'none'}`, {
       details: { field: 'pid', pid },
     });
   }
@@ -230,7 +230,7 @@ export class Runner {
    */
   createSession(init: InspectionSessionInit): InspectionSession {
     if (!this.packages.has(init.packageName) && this.options.source === undefined)
-      throw new ProcVisionError('2006', `package ${init.packageName} is not running; start it before creating sessions`);
+      throw new ProcVisionError(ErrorCodes.activationConflict, `package ${init.packageName} is not running; start it before creating sessions`);
     return this.addSession(init);
   }
 
@@ -246,7 +246,7 @@ export class Runner {
   }
 
   private addSession(init: InspectionSessionInit): InspectionSession {
-    if (init.id !== undefined && this.sessions.has(init.id)) throw new ProcVisionError('1006', `session ${init.id} already exists`);
+    if (init.id !== undefined && this.sessions.has(init.id)) throw new ProcVisionError(ErrorCodes.invalidParams, `session ${init.id} already exists`);
     this.checkCapacity();
     const session = new InspectionSession(init);
     this.sessions.set(session.id, { session, queue: Promise.resolve(), busy: 0 });
@@ -273,7 +273,7 @@ export class Runner {
    */
   runStep(sessionId: string, request: StepRequest): Promise<StepOutcome> {
     const entry = this.sessions.get(sessionId);
-    if (!entry) return Promise.resolve(validateFailure(sessionId, request, '1006', `no session ${sessionId} (ended, or never created)`));
+    if (!entry) return Promise.resolve(validateFailure(sessionId, request, ErrorCodes.invalidParams, `no session ${sessionId} (ended, or never created)`));
     return this.inOrder(entry, () => this.dispatch(entry.session, request));
   }
 
@@ -300,7 +300,7 @@ export class Runner {
    */
   resetSession(sessionId: string): Promise<CallOutcome> {
     const entry = this.sessions.get(sessionId);
-    if (!entry) return Promise.reject(new ProcVisionError('1006', `no session ${sessionId} (ended, or never created)`));
+    if (!entry) return Promise.reject(new ProcVisionError(ErrorCodes.invalidParams, `no session ${sessionId} (ended, or never created)`));
     return this.inOrder(entry, async () => {
       const { session } = entry;
       session.clearState();
@@ -372,7 +372,7 @@ export class Runner {
       const process = this.pick(await this.processesOf(session));
       outcome = await this.runOn(process, session, request);
       // A process stopped under the step by a switch or rollback: once more on the one serving the pid now.
-      if (outcome.status === 'ERROR' && outcome.errorCode === '1005' && (process.state === 'stopping' || process.state === 'stopped')) {
+      if (outcome.status === 'ERROR' && outcome.errorCode === ErrorCodes.timeout && (process.state === 'stopping' || process.state === 'stopped')) {
         const replacement = await this.processesOf(session).then(
           (processes) => this.pick(processes),
           () => process,
@@ -380,7 +380,7 @@ export class Runner {
         if (replacement !== process) outcome = await this.runOn(replacement, session, request);
       }
     } catch (error) {
-      const code = ProcVisionError.isInstance(error) ? error.code : '1005';
+      const code = ProcVisionError.isInstance(error) ? error.code : ErrorCodes.timeout;
       outcome = validateFailure(session.id, request, code, (error as Error).message);
     }
     session.steps += 1;
@@ -400,7 +400,7 @@ export class Runner {
   private processesOf(session: InspectionSession): Promise<readonly AlgorithmProcess[]> {
     const own = this.packages.get(session.packageName);
     if (own !== undefined && own.length > 0) return Promise.resolve(own);
-    if (this.options.source === undefined) return Promise.reject(new ProcVisionError('1005', `package ${session.packageName} is not running`));
+    if (this.options.source === undefined) return Promise.reject(new ProcVisionError(ErrorCodes.timeout, `package ${session.packageName} is not running`));
     return this.processesFor(session.pid);
   }
 
@@ -415,7 +415,7 @@ export class Runner {
         bestScore = score;
       }
     }
-    if (best === undefined) throw new ProcVisionError('1005', 'the package has no process');
+    if (best === undefined) throw new ProcVisionError(ErrorCodes.timeout, 'the package has no process');
     return best;
   }
 
@@ -433,7 +433,7 @@ export class Runner {
     const existing = this.lanes.get(process);
     if (existing) return existing;
     if (process.state === 'stopped' || process.profile === undefined)
-      throw new ProcVisionError('1005', `${process.packageName}@${process.packageVersion} is not running; retry the step`);
+      throw new ProcVisionError(ErrorCodes.timeout, `${process.packageName}@${process.packageVersion} is not running; retry the step`);
     this.options.onProcess?.(process);
     const lane: Lane = { writer: process.createFrameWriter({ slots: this.options.frameSlots ?? 2 }), queue: Promise.resolve(), pending: 0 };
     this.lanes.set(process, lane);
@@ -467,7 +467,7 @@ export class Runner {
     const oldest = this.lastUsed.values().next().value ?? performance.now();
     const retryAfterS = Math.max(1, Math.ceil((oldest + this.sessionIdleMs - performance.now()) / 1000));
     const idle = Number.isFinite(this.sessionIdleMs) ? ` (idle sessions end after ${Math.round(this.sessionIdleMs / 1000)} s)` : '';
-    throw new ProcVisionError('3006', `${this.maxSessions} sessions are open, the limit; end finished ones with DELETE /sessions/{id}${idle}`, {
+    throw new ProcVisionError(ErrorCodes.tooManySessions, `${this.maxSessions} sessions are open, the limit; end finished ones with DELETE /sessions/{id}${idle}`, {
       details: { limit: this.maxSessions, retry_after_s: Number.isFinite(retryAfterS) ? retryAfterS : 60 },
     });
   }
