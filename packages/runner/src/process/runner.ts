@@ -147,8 +147,11 @@ export class Runner {
     const resolved = resolvePackageSpec(spec);
     const instances = options.instances ?? 1;
     if (!Number.isInteger(instances) || instances < 1 || instances > 64)
-      throw new ProcVisionError(ErrorCodes.invalidParams, `instances must be an integer from 1 to 64, got ${String(instances)}`, { details: { field: 'instances' } });
-    if (this.packages.has(resolved.name)) throw new ProcVisionError(ErrorCodes.activationConflict, `package ${resolved.name} is already running in this runner; stop it first`);
+      throw new ProcVisionError(ErrorCodes.invalidParams, `instances must be an integer from 1 to 64, got ${String(instances)}`, {
+        details: { field: 'instances' },
+      });
+    if (this.packages.has(resolved.name))
+      throw new ProcVisionError(ErrorCodes.activationConflict, `package ${resolved.name} is already running in this runner; stop it first`);
     const processes: AlgorithmProcess[] = [];
     this.packages.set(resolved.name, processes);
     const started = await Promise.allSettled(
@@ -219,9 +222,13 @@ export class Runner {
       return Array.isArray(found) ? (found as readonly AlgorithmProcess[]) : [found as AlgorithmProcess];
     }
     const served = running.flatMap((processes) => processes[0]!.info!.supported_pids);
-    throw new ProcVisionError(ErrorCodes.invalidPid, `no running package serves pid ${JSON.stringify(pid)}; served pids: ${served.length > 0 ? served.join(', ') : 'none'}`, {
-      details: { field: 'pid', pid },
-    });
+    throw new ProcVisionError(
+      ErrorCodes.invalidPid,
+      `no running package serves pid ${JSON.stringify(pid)}; served pids: ${served.length > 0 ? served.join(', ') : 'none'}`,
+      {
+        details: { field: 'pid', pid },
+      },
+    );
   }
 
   /**
@@ -467,9 +474,13 @@ export class Runner {
     const oldest = this.lastUsed.values().next().value ?? performance.now();
     const retryAfterS = Math.max(1, Math.ceil((oldest + this.sessionIdleMs - performance.now()) / 1000));
     const idle = Number.isFinite(this.sessionIdleMs) ? ` (idle sessions end after ${Math.round(this.sessionIdleMs / 1000)} s)` : '';
-    throw new ProcVisionError(ErrorCodes.tooManySessions, `${this.maxSessions} sessions are open, the limit; end finished ones with DELETE /sessions/{id}${idle}`, {
-      details: { limit: this.maxSessions, retry_after_s: Number.isFinite(retryAfterS) ? retryAfterS : 60 },
-    });
+    throw new ProcVisionError(
+      ErrorCodes.tooManySessions,
+      `${this.maxSessions} sessions are open, the limit; end finished ones with DELETE /sessions/{id}${idle}`,
+      {
+        details: { limit: this.maxSessions, retry_after_s: Number.isFinite(retryAfterS) ? retryAfterS : 60 },
+      },
+    );
   }
 
   private logRunner(level: LogEntry['level'], message: string, session?: InspectionSession): void {
