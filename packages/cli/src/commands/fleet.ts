@@ -104,7 +104,7 @@ interface ActivationPlan {
   pids: string[];
   readyTimeoutMs: number;
   /** The canary's step: Base64 image and step index. */
-  step?: { image: string; stepIndex: number };
+  step?: { image: Uint8Array; stepIndex: number };
 }
 
 async function activateStation(client: RunnerClient, station: Station, plan: ActivationPlan, canary: boolean): Promise<StationOutcome> {
@@ -148,7 +148,7 @@ export async function fleetActivate(name: string, version: string, flags: Activa
     version,
     pids: flags.pid,
     readyTimeoutMs: flags.readyTimeoutMs ?? 60_000,
-    ...(image === undefined ? {} : { step: { image: Buffer.from(image.bytes).toString('base64'), stepIndex: flags.canaryStep ?? 1 } }),
+    ...(image === undefined ? {} : { step: { image: new Uint8Array(image.bytes), stepIndex: flags.canaryStep ?? 1 } }),
   };
   if (image === undefined) output.note('note: no --canary-image; the canary station is checked for readiness only');
   const [canaryStation, ...rest] = fleet.stations;

@@ -111,7 +111,7 @@ export function describeStep(pid: string, body: StepResponseBody): string {
   return `${pid} step ${body.step_index}: ${body.status}${verdict} in ${body.timings.total_ms} ms${body.status === 'OK' ? '' : `: ${body.message}`}`;
 }
 
-/** `runner exec --pid P --image F --url URL`: one step on the station (the image, and a guide image, travel in the request). */
+/** `runner exec --pid P --image F --url URL`: one step on the station (the image travels as the request body; with a guide image, both as Base64 JSON). */
 export async function remoteExec(options: RemoteOptions<ExecOptions>, output: Output): Promise<number> {
   const example = `procvision runner exec --pid ${options.pid} --image part.jpg --url ${options.url}`;
   const userParams = parseParamsOption(options.params, example);
@@ -121,9 +121,10 @@ export async function remoteExec(options: RemoteOptions<ExecOptions>, output: Ou
   const request = {
     pid: options.pid,
     step_index: options.step,
-    image: Buffer.from(image.bytes).toString('base64'),
+    // Bytes: the client sends the image as the body (no Base64) unless a guide image travels too.
+    image: new Uint8Array(image.bytes),
     ...(Object.keys(userParams).length === 0 ? {} : { user_params: userParams }),
-    ...(guide.guideImage === undefined ? {} : { guide_image: Buffer.from(guide.guideImage.bytes).toString('base64') }),
+    ...(guide.guideImage === undefined ? {} : { guide_image: new Uint8Array(guide.guideImage.bytes) }),
     ...(guide.guideInfo === undefined ? {} : { guide_info: guide.guideInfo }),
     ...(guide.stepDesc === undefined ? {} : { step_desc: guide.stepDesc }),
   };
