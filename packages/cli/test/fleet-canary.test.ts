@@ -36,7 +36,10 @@ describe('fleet canary and rollback keep history true (three real runner service
     await writeFile(join(folder.path, 'fleet.token'), `${token}\n`);
     for (const index of [1, 2, 3]) stations.push(await serveStation(join(folder.path, `store-${index}`), join(folder.path, 'fleet.token'), token));
     stationsFile = join(folder.path, 'stations.json');
-    await writeFile(stationsFile, JSON.stringify(stations.map((station, index) => ({ url: station.url, name: `station-${index + 1}`, token_file: 'fleet.token' }))));
+    await writeFile(
+      stationsFile,
+      JSON.stringify(stations.map((station, index) => ({ url: station.url, name: `station-${index + 1}`, token_file: 'fleet.token' }))),
+    );
     for (const version of ['1.0.0', '1.1.0', '1.2.0']) {
       const installed = await runCli(['runner', 'install', zips[version]!, '--fleet', stationsFile, '--json']);
       if (installed.code !== 0) throw new Error(`install ${version}: ${installed.stdout} ${installed.stderr}`);
@@ -104,7 +107,13 @@ describe('fleet canary and rollback keep history true (three real runner service
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     const address = hung.address() as { port: number };
     const file = join(folder.path, 'with-hung.json');
-    await writeFile(file, JSON.stringify([{ url: stations[0]!.url, token_file: 'fleet.token' }, { url: `http://127.0.0.1:${address.port}`, name: 'hung', token_file: 'fleet.token' }]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        { url: stations[0]!.url, token_file: 'fleet.token' },
+        { url: `http://127.0.0.1:${address.port}`, name: 'hung', token_file: 'fleet.token' },
+      ]),
+    );
     const started = Date.now();
     const run = await runCli(['runner', 'status', '--fleet', file, '--station-timeout-ms', '3000', '--json']);
     const elapsed = Date.now() - started;
@@ -112,7 +121,10 @@ describe('fleet canary and rollback keep history true (three real runner service
     await new Promise((resolve) => hung.close(resolve));
     expect(run.code).toBe(1);
     const outcomes = run.json<{ stations: StationOutcome[] }>().stations;
-    expect(outcomes.map((outcome) => [outcome.result, outcome.code]), JSON.stringify(outcomes)).toEqual([
+    expect(
+      outcomes.map((outcome) => [outcome.result, outcome.code]),
+      JSON.stringify(outcomes),
+    ).toEqual([
       ['ok', undefined],
       ['failed', '3051'],
     ]);

@@ -59,7 +59,8 @@ export async function packageVersion(project: string, out: string, version: stri
     if (file === 'src/main.ts') {
       text = text.replace(/required: false,\s*default: 60,/, 'required: true,');
       text = text.replace(/\n\s*if \(stepIndex > 0\) throw new Error\('rejected build'\);/, '');
-      if (rejected) text = text.replace('const image = await readImage(', "if (stepIndex > 0) throw new Error('rejected build');\n    const image = await readImage(");
+      if (rejected)
+        text = text.replace('const image = await readImage(', "if (stepIndex > 0) throw new Error('rejected build');\n    const image = await readImage(");
     }
     await writeFile(path, text);
   }

@@ -169,7 +169,12 @@ async function activateStation(
  * A station that fails is put back exactly as it was; after a failed canary no other station
  * is touched, and after a failed verify no further station is started.
  */
-async function rollOut(fleet: Fleet, plan: ActivationPlan, flags: FleetFlags, checks: { canary?: StationCheck; verify?: StationCheck }): Promise<StationOutcome[]> {
+async function rollOut(
+  fleet: Fleet,
+  plan: ActivationPlan,
+  flags: FleetFlags,
+  checks: { canary?: StationCheck; verify?: StationCheck },
+): Promise<StationOutcome[]> {
   const [canaryStation, ...rest] = fleet.stations;
   const canary = await activateStation(fleet.clients[0]!, canaryStation!, plan, {
     canary: true,
@@ -207,7 +212,8 @@ export async function fleetActivate(name: string, version: string, flags: Activa
   if (image === undefined && (flags.verifyStep === true || flags.canaryParams !== undefined))
     throw new UsageError('--verify-step and --canary-params need the step image: give --canary-image', { example });
   const plan: ActivationPlan = { name, version, pids: flags.pid, readyTimeoutMs: flags.readyTimeoutMs ?? 60_000 };
-  const check = image === undefined ? undefined : stepCheck({ image: Buffer.from(image.bytes).toString('base64'), stepIndex: flags.canaryStep ?? 1, userParams });
+  const check =
+    image === undefined ? undefined : stepCheck({ image: Buffer.from(image.bytes).toString('base64'), stepIndex: flags.canaryStep ?? 1, userParams });
   if (image === undefined) output.note('note: no --canary-image; the canary station is checked for readiness only');
   const outcomes = await rollOut(fleet, plan, flags, {
     ...(check === undefined ? {} : { canary: check }),

@@ -60,7 +60,13 @@ export const restoreRequestSchema = z.object({
   name: z.string().min(1),
   version: z.string().min(1),
   bindings: z
-    .record(pid, bindingRefSchema.extend({ activated_at: z.string().max(64), previous: bindingRefSchema.nullable() }).strict().nullable())
+    .record(
+      pid,
+      bindingRefSchema
+        .extend({ activated_at: z.string().max(64), previous: bindingRefSchema.nullable() })
+        .strict()
+        .nullable(),
+    )
     .refine((record) => Object.keys(record).length > 0 && Object.keys(record).length <= 1000, 'bindings must name 1 to 1000 pids'),
 });
 

@@ -25,7 +25,12 @@ export async function rollbackPids(context: StoreContext, name: string, pids: re
       throw new ProcVisionError('2006', `PID ${pid} has no previous version to roll back to (it runs ${bound.name}@${bound.version}, its first activation)`, {
         details: { pid },
       });
-    next[pid] = { name: bound.previous.name, version: bound.previous.version, activated_at: activatedAt, previous: { name: bound.name, version: bound.version } };
+    next[pid] = {
+      name: bound.previous.name,
+      version: bound.previous.version,
+      activated_at: activatedAt,
+      previous: { name: bound.name, version: bound.version },
+    };
   }
   return commitBindings(context, bindings, next);
 }
