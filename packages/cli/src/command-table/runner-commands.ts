@@ -108,7 +108,7 @@ export const runnerCommands: readonly CommandSpec[] = [
       ...fleetOptions,
       { flags: '--canary-image <file>', description: 'with --fleet: image of the step the canary station runs before the others are touched' },
       { flags: '--canary-step <n>', description: 'with --fleet: step index of the canary step (default 1)', parse: positiveInteger },
-      { flags: '--canary-params <json>', description: "with --fleet: user params of the canary step, JSON or @file ('{\"threshold\": 60}')" },
+      { flags: '--canary-params <json>', description: 'with --fleet: user params of the canary step, JSON or @file (\'{"threshold": 60}\')' },
       { flags: '--verify-step', description: 'with --fleet: every station runs the canary step after its switch; a failure restores it and stops the rollout' },
       {
         flags: '--ready-timeout-ms <ms>',
