@@ -244,7 +244,13 @@ export async function fleetStatus(flags: FleetFlags, output: Output): Promise<nu
         .map(([pid, ref]) => `${pid} ${ref.name} ${ref.version}`)
         .join(', ') || 'nothing active';
     if (!ready.ready)
-      return { station: station.name, url: station.url, result: 'failed', code: '3051', detail: `not ready: ${ready.reasons.join('; ')}; ${active}` };
+      return {
+        station: station.name,
+        url: station.url,
+        result: 'failed',
+        code: ErrorCodes.stationFailed,
+        detail: `not ready: ${ready.reasons.join('; ')}; ${active}`,
+      };
     return ok(station, `ready; ${active}`);
   });
   return report('status', outcomes, output);

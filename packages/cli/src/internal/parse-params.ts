@@ -1,3 +1,4 @@
+import { ErrorCodes } from '@procvision/manifest';
 import { UsageError } from '../usage-error.js';
 import { readCallerPath } from './read-caller-path.js';
 
@@ -9,12 +10,15 @@ export function parseParamsOption(text: string | undefined, example: string, fla
     value = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${flag} is not valid JSON (${(error as Error).message}); pass a JSON object such as '{"threshold": 60}'.`, {
-      code: '1006',
+      code: ErrorCodes.invalidParams,
       example,
     });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new UsageError(`${flag} must be a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}.`, { code: '1006', example });
+    throw new UsageError(`${flag} must be a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}.`, {
+      code: ErrorCodes.invalidParams,
+      example,
+    });
   }
   return value as Record<string, unknown>;
 }

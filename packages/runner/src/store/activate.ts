@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
 import { type ActiveBinding, type ActiveBindings, readActiveBindings, refersTo, writeActiveBindings } from './active-bindings.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
 import type { StartedProcess } from './process-starter.js';
@@ -16,15 +16,21 @@ function acceptsPid(entry: RegistryEntry, pid: string): boolean {
 
 function checkPids(entry: RegistryEntry, pids: readonly string[], bindings: ActiveBindings, mode: ActivationMode): void {
   const label = `${entry.name}@${entry.version}`;
-  if (pids.length === 0) throw new ProcVisionError('2006', `activate ${label}: give at least one PID`);
+  if (pids.length === 0) throw new ProcVisionError(ErrorCodes.activationConflict, `activate ${label}: give at least one PID`);
   for (const pid of pids) {
     if (!acceptsPid(entry, pid))
-      throw new ProcVisionError('2006', `PID ${pid} is not in the supported_pids of ${label} (${entry.supported_pids.join(', ')})`, { details: { pid } });
+      throw new ProcVisionError(ErrorCodes.activationConflict, `PID ${pid} is not in the supported_pids of ${label} (${entry.supported_pids.join(', ')})`, {
+        details: { pid },
+      });
     const bound = bindings[pid];
     if (mode === 'activate' && bound !== undefined && !refersTo(bound, entry.name, entry.version)) {
-      throw new ProcVisionError('2006', `PID ${pid} is bound to ${bound.name}@${bound.version}; switch it to ${label} instead of activating`, {
-        details: { pid, bound },
-      });
+      throw new ProcVisionError(
+        ErrorCodes.activationConflict,
+        `PID ${pid} is bound to ${bound.name}@${bound.version}; switch it to ${label} instead of activating`,
+        {
+          details: { pid, bound },
+        },
+      );
     }
   }
 }
@@ -63,13 +69,16 @@ export async function commitBindings(context: StoreContext, before: ActiveBindin
     if (needed.has(key)) continue;
     const entry = findEntry(registry, binding.name, binding.version);
     if (entry === undefined)
-      throw new ProcVisionError('2009', `${binding.name}@${binding.version} is not installed in ${context.paths.root}; install its zip first`);
+      throw new ProcVisionError(
+        ErrorCodes.packageNotInstalled,
+        `${binding.name}@${binding.version} is not installed in ${context.paths.root}; install its zip first`,
+      );
     needed.set(key, entry);
   }
   try {
     for (const entry of needed.values()) await ensureProcess(context, entry);
     await writeActiveBindings(context.paths, next).catch((error: unknown) => {
-      throw new ProcVisionError('2005', `cannot write ${context.paths.active}: ${(error as Error).message}`, { cause: error });
+      throw new ProcVisionError(ErrorCodes.installFailed, `cannot write ${context.paths.active}: ${(error as Error).message}`, { cause: error });
     });
   } catch (error) {
     await stopUnboundProcesses(context, before);
@@ -94,7 +103,8 @@ export async function activatePackage(
   mode: ActivationMode,
 ): Promise<ActiveBindings> {
   const entry = findEntry(await readRegistry(context.paths), name, version);
-  if (entry === undefined) throw new ProcVisionError('2009', `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
+  if (entry === undefined)
+    throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
   const bindings = await readActiveBindings(context.paths);
   checkPids(entry, pids, bindings, mode);
   const next: ActiveBindings = { ...bindings };
@@ -109,12 +119,14 @@ export async function activatePackage(
 
 /** Refuses (2006) when a PID is not bound to `name@version`: an undo applies only to the activation it undoes. */
 function checkBoundTo(bindings: ActiveBindings, name: string, version: string, pids: readonly string[], operation: string): void {
-  if (pids.length === 0) throw new ProcVisionError('2006', `${operation} ${name}@${version}: give at least one PID`);
+  if (pids.length === 0) throw new ProcVisionError(ErrorCodes.activationConflict, `${operation} ${name}@${version}: give at least one PID`);
   for (const pid of pids) {
     const bound = bindings[pid];
     if (bound === undefined || !refersTo(bound, name, version)) {
       const actual = bound === undefined ? 'no package' : `${bound.name}@${bound.version}`;
-      throw new ProcVisionError('2006', `cannot ${operation} ${name}@${version} for PID ${pid}: the PID runs ${actual}`, { details: { pid } });
+      throw new ProcVisionError(ErrorCodes.activationConflict, `cannot ${operation} ${name}@${version} for PID ${pid}: the PID runs ${actual}`, {
+        details: { pid },
+      });
     }
   }
 }

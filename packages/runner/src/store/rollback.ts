@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
 import { type ActiveBindings, readActiveBindings } from './active-bindings.js';
 import { commitBindings } from './activate.js';
 import type { StoreContext } from './internal/store-context.js';
@@ -12,19 +12,23 @@ import type { StoreContext } from './internal/store-context.js';
  */
 export async function rollbackPids(context: StoreContext, name: string, pids: readonly string[]): Promise<ActiveBindings> {
   const bindings = await readActiveBindings(context.paths);
-  if (pids.length === 0) throw new ProcVisionError('2006', `rollback ${name}: give at least one PID`);
+  if (pids.length === 0) throw new ProcVisionError(ErrorCodes.activationConflict, `rollback ${name}: give at least one PID`);
   const next: ActiveBindings = { ...bindings };
   const activatedAt = new Date().toISOString();
   for (const pid of pids) {
     const bound = bindings[pid];
     if (bound?.name !== name) {
       const actual = bound === undefined ? 'no package' : `${bound.name}@${bound.version}`;
-      throw new ProcVisionError('2006', `cannot roll back ${name} for PID ${pid}: the PID runs ${actual}`, { details: { pid } });
+      throw new ProcVisionError(ErrorCodes.activationConflict, `cannot roll back ${name} for PID ${pid}: the PID runs ${actual}`, { details: { pid } });
     }
     if (bound.previous === null)
-      throw new ProcVisionError('2006', `PID ${pid} has no previous version to roll back to (it runs ${bound.name}@${bound.version}, its first activation)`, {
-        details: { pid },
-      });
+      throw new ProcVisionError(
+        ErrorCodes.activationConflict,
+        `PID ${pid} has no previous version to roll back to (it runs ${bound.name}@${bound.version}, its first activation)`,
+        {
+          details: { pid },
+        },
+      );
     next[pid] = {
       name: bound.previous.name,
       version: bound.previous.version,
