@@ -65,6 +65,11 @@ const remoteOptions: readonly OptionSpec[] = [
 const fleetOptions: readonly OptionSpec[] = [
   { flags: '--fleet <file>', description: 'stations.json: a JSON array of station URLs (or {url, name, token_file} objects)' },
   { flags: '--concurrency <n>', description: 'stations worked on at the same time with --fleet (default 4)', parse: positiveInteger },
+  {
+    flags: '--station-timeout-ms <ms>',
+    description: 'with --fleet: how long one call to a station may take before it counts as failed (default 60000)',
+    parse: positiveInteger,
+  },
 ];
 const pidsOption = { flags: '--pid <pids>', description: 'product ids, comma-separated', parse: commaList, required: true } as const;
 
@@ -112,6 +117,8 @@ export const runnerCommands: readonly CommandSpec[] = [
       ...fleetOptions,
       { flags: '--canary-image <file>', description: 'with --fleet: image of the step the canary station runs before the others are touched' },
       { flags: '--canary-step <n>', description: 'with --fleet: step index of the canary step (default 1)', parse: positiveInteger },
+      { flags: '--canary-params <json>', description: 'with --fleet: user params of the canary step, JSON or @file (\'{"threshold": 60}\')' },
+      { flags: '--verify-step', description: 'with --fleet: every station runs the canary step after its switch; a failure restores it and stops the rollout' },
       {
         flags: '--ready-timeout-ms <ms>',
         description: 'with --fleet: how long a station may take to be ready after activation (default 60000)',

@@ -117,11 +117,7 @@ export async function runnerActivate(name: string, version: string, options: Act
 
 /** `procvision runner rollback <name> --pid A01`: re-activates each PID's previous version. */
 export async function runnerRollback(name: string, options: ActivateOptions, output: Output): Promise<number> {
-  const bindings = await withStore(options, output, async (store) => {
-    let latest = await store.bindings();
-    for (const pid of options.pid) latest = await store.rollback(name, pid);
-    return latest;
-  });
+  const bindings = await withStore(options, output, (store) => store.rollback(name, options.pid));
   output.result({ name, pids: options.pid, active: bindings }, () =>
     options.pid.map((pid) => `${pid} -> ${bindings[pid]?.name ?? '?'} ${bindings[pid]?.version ?? '?'}`).join('\n'),
   );

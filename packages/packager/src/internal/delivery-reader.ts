@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { parseManifest, type Delivery, type Manifest, ErrorCodes } from '@procvision/manifest';
 import type { ZipLimits } from '../zip-limits.js';
 import { readCentralDirectory, type ZipEntry } from './central-directory.js';
 import { checkLockfile, checkSignature, parseDeliveryBytes, parseJsonEntry, type SignaturePolicy, type SignatureStatus } from './delivery-metadata.js';
 import { readEntry, type ByteBudget, type EntryDigest } from './entry-reader.js';
+import { placeEntry } from './place-entry.js';
 import { zipError } from './zip-error.js';
 
 /** Everything learnt from a zip that passed every check. */
@@ -37,13 +37,6 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
       throw zipError(ErrorCodes.invalidZip, zipPath, name, `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`);
   }
   const budget: ByteBudget = { remaining: limits.maxTotalBytes };
-  const place = async (entry: ZipEntry): Promise<string | null> => {
-    if (destination === null) return null;
-    const path = join(destination, ...entry.name.split('/'));
-    if (relative(destination, path).startsWith(`..${sep}`)) throw zipError(ErrorCodes.invalidZip, zipPath, entry.name, 'resolves outside the staging folder');
-    await mkdir(entry.isDirectory ? path : dirname(path), { recursive: true });
-    return entry.isDirectory ? null : path;
-  };
   const readMetadata = async (name: string, missingCode: typeof ErrorCodes.invalidZip | typeof ErrorCodes.manifestMissing | null): Promise<Buffer | null> => {
     const entry = byName.get(name);
     if (entry === undefined) {
@@ -56,7 +49,7 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
       );
     }
     const digest = await readEntry(zipPath, entry, { kind: 'memory' }, budget);
-    const path = await place(entry);
+    const path = await placeEntry(zipPath, destination, entry);
     if (path !== null) await writeFile(path, digest.bytes ?? Buffer.alloc(0), { flag: 'wx', mode: 0o644 });
     return digest.bytes;
   };
@@ -109,7 +102,7 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
 
   for (const entry of entries) {
     if (metadataNames.includes(entry.name)) continue;
-    const path = await place(entry);
+    const path = await placeEntry(zipPath, destination, entry);
     if (entry.isDirectory) continue;
     checkDigest(entry, await readEntry(zipPath, entry, path === null ? { kind: 'discard' } : { kind: 'file', path }, budget));
   }
