@@ -2,10 +2,19 @@ import { commaList, port, positiveInteger, repeatable } from '../internal/option
 import { UsageError } from '../usage-error.js';
 import { stationOptions } from '../internal/station-options.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
-import { type GuideOptions, type SignatureFlags, type StoreOptions, guideOptions, signatureOptions, storeOption } from './shared-options.js';
+import {
+  type GuideOptions,
+  type NpmOption,
+  type SignatureFlags,
+  type StoreOptions,
+  guideOptions,
+  npmOption,
+  signatureOptions,
+  storeOption,
+} from './shared-options.js';
 
 /** Options of `procvision runner install`. */
-export interface InstallOptions extends StoreOptions, SignatureFlags {}
+export interface InstallOptions extends StoreOptions, SignatureFlags, NpmOption {}
 
 /** Options of `procvision runner exec`. */
 export interface ExecOptions extends StoreOptions, GuideOptions {
@@ -72,7 +81,7 @@ export const runnerCommands: readonly CommandSpec[] = [
     parent: 'runner',
     description: 'verify, extract, install offline and register a delivery zip',
     arguments: [{ name: '<zip>', description: 'delivery zip' }],
-    options: [storeOption, ...signatureOptions('the zip'), ...remoteOptions, ...fleetOptions],
+    options: [storeOption, ...signatureOptions('the zip'), npmOption, ...remoteOptions, ...fleetOptions],
     examples: [
       'procvision runner install screw-check-v1.0.0-linux-x64-glibc-offline.zip --store ./runtime_store',
       'procvision runner install screw-check-v1.0.0-linux-x64-glibc-offline.zip --trusted-key vendor-a.pub.pem --require-signature',

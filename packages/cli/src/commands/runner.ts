@@ -18,6 +18,7 @@ import { serveToken } from '../internal/serve-token.js';
 import { applyServeEnvironment } from '../internal/serve-environment.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
+import { applyNpmOption } from '../internal/npm-option.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 import { formatPackageList, supportedPidsText } from '../internal/store-format.js';
 import { stationFlags } from '../internal/station-options.js';
@@ -84,6 +85,7 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 
 /** `runner install <zip>`: verify (signature policy of the flags and `<store>/config.json`), extract, install offline, register. */
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
+  applyNpmOption(options);
   const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
   const { callerFileLimits } = await import('@procvision/runner');
