@@ -1,9 +1,13 @@
-import type { DoctorOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import type { DoctorCheck } from '../internal/doctor/doctor-check.js';
 import { checkDevShm, checkNode, checkSharp, checkShmBackend } from '../internal/doctor/runtime-checks.js';
 import { checkNpm, checkStore } from '../internal/doctor/tool-checks.js';
+
+/** Options of `procvision doctor`. */
+export interface DoctorOptions {
+  store?: string;
+}
 
 /**
  * `procvision doctor`: checks what running and installing algorithms need on this machine and
