@@ -5,7 +5,7 @@ import { runnerCommands } from './runner-commands.js';
 
 export type { CommandSpec, OptionSpec } from './command-spec.js';
 export { commonOptions } from './shared-options.js';
-export type { GuideOptions, SignatureFlags, StoreOptions } from './shared-options.js';
+export type { GuideOptions, NpmOption, SignatureFlags, StoreOptions } from './shared-options.js';
 export type { DoctorOptions } from '../commands/doctor.js';
 export type { EvalOptions } from '../commands/eval.js';
 export type { InitOptions } from '../commands/init.js';

@@ -3,6 +3,7 @@ import type { OptionSpec } from './command-spec.js';
 export type { GuideOptions } from '../internal/guide-options.js';
 export type { SignatureFlags } from '../internal/signature/signature-policy.js';
 export type { StoreOptions } from '../internal/store-options.js';
+export type { NpmOption } from '../internal/npm-option.js';
 
 /** `--trusted-key` (repeatable) and `--require-signature`; `applies` says what they check. */
 export function signatureOptions(applies: string): OptionSpec[] {
@@ -27,3 +28,9 @@ export const guideOptions: readonly OptionSpec[] = [
   { flags: '--guide-info <json>', description: 'guide_info of a Python v0.3 step: JSON, or @file.json' },
   { flags: '--step-desc <text>', description: 'step description of a Python v0.3 step' },
 ];
+
+/** `--npm PATH`: which npm to run (default: PROCVISION_NPM, beside node, then PATH). */
+export const npmOption: OptionSpec = {
+  flags: '--npm <path>',
+  description: 'npm to run (default $PROCVISION_NPM, then the npm beside node, then npm on PATH)',
+};

@@ -3,9 +3,10 @@ import type { Output } from '../output.js';
 import type { DoctorCheck } from '../internal/doctor/doctor-check.js';
 import { checkDevShm, checkNode, checkSharp, checkShmBackend } from '../internal/doctor/runtime-checks.js';
 import { checkNpm, checkStore } from '../internal/doctor/tool-checks.js';
+import { applyNpmOption, type NpmOption } from '../internal/npm-option.js';
 
 /** Options of `procvision doctor`. */
-export interface DoctorOptions {
+export interface DoctorOptions extends NpmOption {
   store?: string;
 }
 
@@ -15,6 +16,7 @@ export interface DoctorOptions {
  * 0 otherwise (warnings included).
  */
 export async function doctorCommand(options: DoctorOptions, output: Output): Promise<number> {
+  applyNpmOption(options);
   const checks: DoctorCheck[] = [
     checkNode(),
     await checkSharp(),

@@ -1,9 +1,10 @@
 import type { GuideOptions } from '../internal/guide-options.js';
+import type { NpmOption } from '../internal/npm-option.js';
 import type { SignatureFlags } from '../internal/signature/signature-policy.js';
 import type { StoreOptions } from '../internal/store-options.js';
 
 /** Options of `procvision runner install`. */
-export interface InstallOptions extends StoreOptions, SignatureFlags {}
+export interface InstallOptions extends StoreOptions, SignatureFlags, NpmOption {}
 
 /** Options of `procvision runner exec`. */
 export interface ExecOptions extends StoreOptions, GuideOptions {

@@ -1,4 +1,4 @@
-import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
+import { ErrorCodes } from '@procvision/manifest';
 import { checkCallerFile, readCallerFile } from '../caller-file/read-caller-file.js';
 import type { ServiceContext } from './service-context.js';
 
