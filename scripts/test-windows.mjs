@@ -64,8 +64,21 @@ function wineEnvironment() {
   };
 }
 
+/**
+ * Wine 8.0 has no bcryptprimitives.dll (Windows 10 and Wine >= 9 do); sharp's libvips imports
+ * its ProcessPrng. scripts/windows/wine/bcryptprimitives.c stands in, built with mingw-w64.
+ */
+function installWineShims(env) {
+  const target = join(env.WINEPREFIX, 'drive_c', 'windows', 'system32', 'bcryptprimitives.dll');
+  if (existsSync(target)) return;
+  const result = spawnSync('x86_64-w64-mingw32-gcc', ['-shared', '-O2', '-s', '-o', target, join(suitesDir, 'wine', 'bcryptprimitives.c'), '-lbcrypt'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (result.status !== 0) fail('cannot build the bcryptprimitives.dll stand-in for Wine 8 (apt-get install mingw-w64)');
+}
+
 function bootPrefix(wine, env) {
-  if (existsSync(join(env.WINEPREFIX, 'system.reg')) && existsSync(join(env.WINEPREFIX, '.procvision-win10'))) return;
+  if (existsSync(join(env.WINEPREFIX, 'system.reg')) && existsSync(join(env.WINEPREFIX, '.procvision-win10'))) return installWineShims(env);
   log(`booting the Wine prefix ${env.WINEPREFIX} (first run only)`);
   mkdirSync(env.WINEPREFIX, { recursive: true });
   const timeout = 5 * 60_000;
@@ -75,6 +88,7 @@ function bootPrefix(wine, env) {
   result = spawnSync(wine, ['winecfg', '/v', 'win10'], { env, stdio: ['ignore', 'ignore', 'ignore'], timeout });
   if (result.status !== 0) fail(`winecfg /v win10 failed (${result.status ?? result.signal})`);
   writeFileSync(join(env.WINEPREFIX, '.procvision-win10'), '');
+  installWineShims(env);
 }
 
 /** Packs every publishable package and installs the tarballs for win32-x64 into `station`. */
@@ -108,6 +122,10 @@ function installStation(station) {
 function runSuites(wine, server, env, node, station) {
   const tests = join(station, 'tests');
   cpSync(suitesDir, tests, { recursive: true });
+  // The runner's fake adapter (one copy, shared with the Linux suites) is the algorithm.
+  mkdirSync(join(tests, 'fixtures'), { recursive: true });
+  copyFileSync(join(root, 'packages', 'runner', 'test', 'fixtures', 'fake-adapter.mjs'), join(tests, 'fixtures', 'fake-adapter.mjs'));
+  cpSync(join(root, 'packages', 'runner', 'test', 'fixtures', 'real-algo'), join(tests, 'fixtures', 'real-algo'), { recursive: true });
   const files = readdirSync(tests)
     .filter((file) => file.endsWith('.test.mjs'))
     .sort()
@@ -146,9 +164,28 @@ const env = wineEnvironment();
 mkdirSync(cache, { recursive: true });
 const node = windowsNode();
 bootPrefix(wine, env);
-const station = mkdtempSync(join(cache, 'station-'));
+// PROCVISION_WINDOWS_STATION=<a kept station>: reuse its install and zip (suite development).
+const reused = process.env.PROCVISION_WINDOWS_STATION;
+const station = reused ?? mkdtempSync(join(cache, 'station-'));
 let exitCode = 1;
 try {
+  if (!reused) prepareStation(station);
+  const outcome = await runSuites(wine, server, env, node, station);
+  const { passed, failed, cancelled } = summarize(outcome.report);
+  if (failed + cancelled > 0 || passed === 0) {
+    const failures = outcome.report.split('\n').filter((line) => /not ok|error:|message:|^# /.test(line));
+    process.stderr.write(`${failures.slice(0, 120).join('\n')}\n`);
+  }
+  exitCode = failed + cancelled === 0 && passed > 0 && outcome.code === 0 ? 0 : 1;
+  console.log(`windows: ${passed} passed, ${failed + cancelled} failed (node.exe ${nodeVersion} under ${wine}, ${seconds()})`);
+} finally {
+  if (server) spawnSync(server, ['-k'], { env, stdio: 'ignore' });
+  if (!reused && (exitCode === 0 || process.env.PROCVISION_WINDOWS_KEEP !== '1')) rmSync(station, { recursive: true, force: true });
+  else process.stderr.write(`test:windows: station kept at ${station}\n`);
+}
+process.exit(exitCode);
+
+function prepareStation(station) {
   installStation(station);
   // The example algorithm's win32-x64 zip is built here, on the developer's side, as a platform
   // team would receive it; the suites validate, run and install it under Wine.
@@ -163,18 +200,4 @@ try {
     timeout: 5 * 60_000,
   });
   if (packaged.status !== 0) fail(`procvision package --target win32-x64 failed:\n${packaged.stdout}\n${packaged.stderr}`);
-  const outcome = await runSuites(wine, server, env, node, station);
-  const { passed, failed, cancelled } = summarize(outcome.report);
-  for (const line of outcome.report.split('\n')) if (/^\s*not ok /.test(line)) process.stderr.write(`${line}\n`);
-  if (failed + cancelled > 0 || passed === 0) {
-    const failures = outcome.report.split('\n').filter((line) => /not ok|error:|message:/.test(line));
-    process.stderr.write(`${failures.slice(0, 80).join('\n')}\n`);
-  }
-  exitCode = failed + cancelled === 0 && passed > 0 && outcome.code === 0 ? 0 : 1;
-  console.log(`windows: ${passed} passed, ${failed + cancelled} failed (node.exe ${nodeVersion} under ${wine}, ${seconds()})`);
-} finally {
-  if (server) spawnSync(server, ['-k'], { env, stdio: 'ignore' });
-  if (exitCode === 0 || process.env.PROCVISION_WINDOWS_KEEP !== '1') rmSync(station, { recursive: true, force: true });
-  else process.stderr.write(`test:windows: station kept at ${station}\n`);
 }
-process.exit(exitCode);

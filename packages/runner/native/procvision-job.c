@@ -112,7 +112,13 @@ int wmain(void) {
   PROCESS_INFORMATION child;
   ZeroMemory(&child, sizeof child);
   if (!CreateProcessW(NULL, command_line, NULL, NULL, TRUE, CREATE_SUSPENDED | CREATE_NO_WINDOW, NULL, NULL, &startup, &child)) {
-    fail("CreateProcessW");
+    DWORD error = GetLastError();
+    char program[1024] = "";
+    WideCharToMultiByte(CP_UTF8, 0, argv[2], -1, program, sizeof program - 1, NULL, NULL);
+    fprintf(stderr, "procvision-job: cannot start %s: CreateProcessW failed (Windows error %lu%s)\n", program, (unsigned long)error,
+            error == ERROR_FILE_NOT_FOUND || error == ERROR_PATH_NOT_FOUND ? ", ENOENT" : "");
+    fflush(stderr);
+    ExitProcess(EXIT_SYSTEM);
   }
   if (!AssignProcessToJobObject(job, child.hProcess)) {
     TerminateProcess(child.hProcess, EXIT_SYSTEM);

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The launcher under the package's prebuilds/ (scripts/build-job-launcher.mjs builds it). */
@@ -49,7 +49,8 @@ export function windowsJobLauncher(): string | undefined {
  */
 export function inWindowsJob(command: string, args: readonly string[]): { command: string; args: string[]; contained: boolean } {
   const path = process.platform === 'win32' ? windowsJobLauncher() : undefined;
-  if (path === undefined) return { command, args: [...args], contained: false };
+  // A missing program file is left to spawn, whose ENOENT error names it (as on every platform).
+  if (path === undefined || (isAbsolute(command) && !existsSync(command))) return { command, args: [...args], contained: false };
   return { command: path, args: [String(process.pid), command, ...args], contained: true };
 }
 
