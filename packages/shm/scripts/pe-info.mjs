@@ -26,7 +26,11 @@ export function peInfo(path) {
   const importRva = bytes.readUInt32LE(directories + 8);
   const sections = [];
   for (let index = 0, at = optional + optionalSize; index < sectionCount; index += 1, at += 40) {
-    sections.push({ rva: bytes.readUInt32LE(at + 12), size: Math.max(bytes.readUInt32LE(at + 8), bytes.readUInt32LE(at + 16)), raw: bytes.readUInt32LE(at + 20) });
+    sections.push({
+      rva: bytes.readUInt32LE(at + 12),
+      size: Math.max(bytes.readUInt32LE(at + 8), bytes.readUInt32LE(at + 16)),
+      raw: bytes.readUInt32LE(at + 20),
+    });
   }
   const toOffset = (rva) => {
     const section = sections.find((candidate) => rva >= candidate.rva && rva < candidate.rva + candidate.size);
@@ -34,11 +38,13 @@ export function peInfo(path) {
     return rva - section.rva + section.raw;
   };
   const imports = [];
-  for (let at = importRva === 0 ? -1 : toOffset(importRva); at >= 0; at += 20) {
-    const nameRva = bytes.readUInt32LE(at + 12);
-    if (nameRva === 0) break;
-    const name = toOffset(nameRva);
-    imports.push(bytes.toString('latin1', name, bytes.indexOf(0, name)));
+  if (importRva !== 0) {
+    for (let at = toOffset(importRva); ; at += 20) {
+      const nameRva = bytes.readUInt32LE(at + 12);
+      if (nameRva === 0) break;
+      const name = toOffset(nameRva);
+      imports.push(bytes.toString('latin1', name, bytes.indexOf(0, name)));
+    }
   }
   return {
     arch: machines[machine] ?? `machine 0x${machine.toString(16)}`,
