@@ -52,7 +52,9 @@ export function checkPrebuilds(tarballPath) {
       if (dir.startsWith('win32-')) {
         const info = peInfo(join(prebuilds, file));
         if (info.arch !== expectedArch || !info.dll || !info.imports.includes('node.exe')) {
-          problems.push(`prebuilds/${file} is a PE ${info.dll ? 'DLL' : 'executable'} for ${info.arch} importing ${info.imports.join(', ')}; expected a DLL for ${expectedArch} importing node.exe`);
+          problems.push(
+            `prebuilds/${file} is a PE ${info.dll ? 'DLL' : 'executable'} for ${info.arch} importing ${info.imports.join(', ')}; expected a DLL for ${expectedArch} importing node.exe`,
+          );
         } else process.stderr.write(`ok   prebuild ${file}: PE DLL ${info.arch}, imports node.exe\n`);
         continue;
       }
