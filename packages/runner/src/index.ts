@@ -18,7 +18,7 @@ export type { RestartDecision, RestartPolicyOptions } from './process/restart-po
 export { terminateProcess, killProcess } from './process/kill-process.js';
 export type { ExitInfo, TerminateOptions } from './process/kill-process.js';
 export { Runner } from './process/runner.js';
-export type { RunnerOptions } from './process/runner.js';
+export type { OpenSessionInit, RunnerOptions, RunnerProcessSource } from './process/runner.js';
 export { InspectionSession } from './process/session.js';
 export type { InspectionSessionInit } from './process/session.js';
 export type { StepOutcome, StepRequest, StepStage } from './process/step-outcome.js';
@@ -35,3 +35,16 @@ export { callerFileLimits, checkCallerFile, openCallerFile, readCallerFile, Call
 export type { CallerFileOptions, CallerFileProblem, FileKind, OpenedCallerFile } from './caller-file/index.js';
 export { RunnerMetrics, runnerMetrics, latencyBucketsSeconds } from './process/runner-metrics.js';
 export type { RunnerEventSource, RunnerMetricsOptions } from './process/runner-metrics.js';
+export {
+  confusionOf,
+  disagreementsOf,
+  emptyConfusion,
+  iou,
+  latencySummary,
+  matchRects,
+  ngPrecisionRecall,
+  percentile,
+  verdictOf,
+  verdicts,
+} from './verdicts/verdict-comparison.js';
+export type { ConfusionTable, RectMatch, Verdict } from './verdicts/verdict-comparison.js';

@@ -1,7 +1,7 @@
 import { supportedTargets } from '@procvision/packager/targets';
-import { commaList, positiveInteger } from '../internal/option-parsers.js';
+import { commaList, nonNegativeInteger, positiveInteger } from '../internal/option-parsers.js';
 import type { CommandSpec } from './command-spec.js';
-import { type GuideOptions, type SignatureFlags, guideOptions, signatureOptions } from './shared-options.js';
+import { type GuideOptions, type NpmOption, type SignatureFlags, guideOptions, npmOption, signatureOptions } from './shared-options.js';
 
 /** Options of `procvision init`. */
 export interface InitOptions {
@@ -30,8 +30,19 @@ export interface RunOptions extends GuideOptions {
   report?: string;
 }
 
+/** Options of `procvision eval`. */
+export interface EvalOptions {
+  pid?: string;
+  step: number;
+  params?: string;
+  timeoutMs?: number;
+  report?: string;
+  baseline?: string;
+  maxMisses: number;
+}
+
 /** Options of `procvision package`. */
-export interface PackageOptions {
+export interface PackageOptions extends NpmOption {
   output?: string;
   target?: string[];
   nodeAbi?: number;
@@ -40,7 +51,7 @@ export interface PackageOptions {
 }
 
 /** Options of `procvision doctor`. */
-export interface DoctorOptions {
+export interface DoctorOptions extends NpmOption {
   store?: string;
 }
 
@@ -97,6 +108,30 @@ export const projectCommands: readonly CommandSpec[] = [
     run: async (output, [project], options) => (await import('../commands/run.js')).runCommand(project as string, options as unknown as RunOptions, output),
   },
   {
+    name: 'eval',
+    description: 'run a golden set (ok/ and ng/ images, or labels.json) through the algorithm: confusion table, misses, timings',
+    arguments: [
+      { name: '[project]', description: 'project folder (default: the current folder when only the golden set is given)' },
+      { name: '[folder]', description: 'golden-set folder: ok/ and ng/ subfolders of images, or a labels.json' },
+    ],
+    options: [
+      { flags: '--pid <pid>', description: 'product id (default: the first of supported_pids)' },
+      { flags: '--step <n>', description: 'step index, from 1', parse: positiveInteger, defaultValue: 1 },
+      { flags: '--params <json>', description: 'user params as a JSON object, for every image' },
+      { flags: '--timeout-ms <ms>', description: 'execute timeout in milliseconds', parse: positiveInteger },
+      { flags: '--report <dir>', description: 'write index.html, eval.json and a run report of every miss to this folder' },
+      { flags: '--baseline <file>', description: 'a saved eval --json: list every image whose verdict changed (exit 1 when any did)' },
+      { flags: '--max-misses <n>', description: 'misses allowed before exit 1', parse: nonNegativeInteger, defaultValue: 0 },
+    ],
+    examples: [
+      'procvision eval <project> <project>/samples --pid <pid>',
+      'procvision eval <project> golden/ --step 2 --json > baseline.json',
+      'procvision eval <project> golden/ --step 2 --baseline baseline.json --report eval-report/',
+    ],
+    run: async (output, [project, folder], options) =>
+      (await import('../commands/eval.js')).evalCommand(project as string | undefined, folder as string | undefined, options as unknown as EvalOptions, output),
+  },
+  {
     name: 'package',
     description: 'build the offline delivery zip: one per target, every npm dependency inside; needs only npm, which reads your .npmrc',
     arguments: [{ name: '<project>', description: 'project folder' }],
@@ -106,6 +141,7 @@ export const projectCommands: readonly CommandSpec[] = [
       { flags: '--node-abi <n>', description: 'Node ABI of the target (default: this Node)', parse: positiveInteger },
       { flags: '-s, --skip-deps', description: 'do not vendor npm dependencies' },
       { flags: '--sign-key <pem>', description: 'ed25519 private key (PEM file) to sign delivery.json' },
+      npmOption,
     ],
     examples: [
       'procvision package <project>',
@@ -116,7 +152,7 @@ export const projectCommands: readonly CommandSpec[] = [
   {
     name: 'doctor',
     description: 'check this machine: Node, sharp/libvips, shared memory, /dev/shm space, npm, the store and its signature policy',
-    options: [{ flags: '--store <dir>', description: 'package store to check (default $PROCVISION_STORE or ./runtime_store)' }],
+    options: [{ flags: '--store <dir>', description: 'package store to check (default $PROCVISION_STORE or ./runtime_store)' }, npmOption],
     examples: ['procvision doctor', 'procvision doctor --store /var/lib/procvision/store --json'],
     run: async (output, _positionals, options) => (await import('../commands/doctor.js')).doctorCommand(options as DoctorOptions, output),
   },

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { packageLaunch, type PackageStore } from '@procvision/runner/store';
 import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
@@ -18,6 +18,7 @@ import { serveToken } from '../internal/serve-token.js';
 import { applyServeEnvironment } from '../internal/serve-environment.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
+import { applyNpmOption } from '../internal/npm-option.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 import { formatPackageList, supportedPidsText } from '../internal/store-format.js';
 
@@ -63,6 +64,7 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 
 /** `runner install <zip>`: verify (signature policy of the flags and `<store>/config.json`), extract, install offline, register. */
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
+  applyNpmOption(options);
   const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
   const { callerFileLimits } = await import('@procvision/runner');
@@ -115,11 +117,7 @@ export async function runnerActivate(name: string, version: string, options: Act
 
 /** `procvision runner rollback <name> --pid A01`: re-activates each PID's previous version. */
 export async function runnerRollback(name: string, options: ActivateOptions, output: Output): Promise<number> {
-  const bindings = await withStore(options, output, async (store) => {
-    let latest = await store.bindings();
-    for (const pid of options.pid) latest = await store.rollback(name, pid);
-    return latest;
-  });
+  const bindings = await withStore(options, output, (store) => store.rollback(name, options.pid));
   output.result({ name, pids: options.pid, active: bindings }, () =>
     options.pid.map((pid) => `${pid} -> ${bindings[pid]?.name ?? '?'} ${bindings[pid]?.version ?? '?'}`).join('\n'),
   );
@@ -142,9 +140,9 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const guide = await readGuideOptions(options, example);
   const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === '2006')
+      if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
         throw new UsageError(error.message, {
-          code: '2006',
+          code: ErrorCodes.activationConflict,
           example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
         });
       throw error;
@@ -215,7 +213,7 @@ async function asServeUsageError<Result>(example: string, exposedExample: string
   try {
     return await asUsageError(example, start);
   } catch (error) {
-    if (ProcVisionError.isInstance(error) && error.code === '3002')
+    if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.exposureRefused)
       throw new UsageError(error.message, { example: exposedExample, code: error.code, cause: error });
     throw error;
   }

@@ -1,5 +1,6 @@
 import type { RunnerConfigInput } from '@procvision/manifest';
-import { AlgorithmProcess } from '../process/algorithm-process.js';
+import type { AlgorithmProcess } from '../process/algorithm-process.js';
+import { startPackageProcess } from '../process/start-process.js';
 import type { RunnerLogger } from '../logger.js';
 import { packageLaunch } from './package-launch.js';
 import type { RegistryEntry } from './registry.js';
@@ -42,22 +43,11 @@ export interface AdapterStarterOptions {
 export function adapterProcessStarter(options: AdapterStarterOptions = {}): ProcessStarter {
   return async (deployed) => {
     const launch = packageLaunch(deployed.root, deployed.entry);
-    const process = new AlgorithmProcess({
-      packageName: deployed.name,
-      packageVersion: deployed.version,
-      root: deployed.root,
-      adapter: launch.adapter,
-      env: launch.env,
-      ...(options.config === undefined ? {} : { config: options.config }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    });
+    const process = await startPackageProcess(
+      { name: deployed.name, version: deployed.version, root: deployed.root, adapter: launch.adapter, env: launch.env },
+      { ...(options.config === undefined ? {} : { config: options.config }), ...(options.logger === undefined ? {} : { logger: options.logger }) },
+    );
     const tracker = trackCalls(process);
-    try {
-      await process.start();
-    } catch (error) {
-      await process.stop().catch(() => undefined);
-      throw error;
-    }
     return { process, stop: () => stopAfterInFlightCall(process, tracker) };
   };
 }
