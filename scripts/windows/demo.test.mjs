@@ -31,7 +31,7 @@ function procvision(args) {
     execFile(
       process.execPath,
       [bin, ...args, '--json'],
-      { cwd: work, env: { ...process.env, PROCVISION_STORE: store }, timeout: 170_000, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: work, env: { ...process.env, PROCVISION_STORE: store }, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         let document;
         try {
