@@ -24,6 +24,8 @@ import { formatPackageList, supportedPidsText } from '../internal/store-format.j
 /** What {@link withStore} may do: create the store (install), or only open an existing one. */
 interface StoreAccess {
   create: boolean;
+  /** Read-only commands (list, exec): no lock, no recovery, nothing written. */
+  readOnly?: boolean;
   /** The flags' policy; the store adds its own `config.json`. */
   policy?: SignaturePolicy;
 }
@@ -32,7 +34,7 @@ const storeConfigExample = 'echo \'{"require_signature": true, "trusted_keys": [
 
 /**
  * Opens the store of `--store` (default `$PROCVISION_STORE` or `./runtime_store`), runs `work`,
- * closes it. Only `install` creates a missing store; the other commands exit 2 instead of
+ * closes it. `list` and `exec` open it read-only (nothing is written, not even recovery). Only `install` creates a missing store; the other commands exit 2 instead of
  * leaving an empty store behind a mistyped path. An invalid `<store>/config.json` is a
  * UsageError (exit 2). The processes it starts log warnings and errors only, every line with `--debug`.
  */
@@ -47,7 +49,11 @@ async function withStore<Result>(
   if (!access.create) assertStoreExists(root);
   const policy = access.policy === undefined ? {} : { trustedKeys: access.policy.trustedKeys, requireSignature: access.policy.requireSignature };
   const store = await asUsageError(storeConfigExample, () =>
-    PackageStore.open(root, { ...policy, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } }),
+    PackageStore.open(root, {
+      ...policy,
+      runnerConfig: { log_level: output.debug ? 'debug' : 'warn' },
+      ...(access.readOnly === true ? { readOnly: true } : {}),
+    }),
   );
   try {
     return await work(store);
@@ -87,11 +93,16 @@ export async function runnerInstall(zip: string, options: InstallOptions, output
 
 /** `procvision runner list`: packages, versions, states, active PIDs. */
 export async function runnerList(options: StoreOptions, output: Output): Promise<number> {
-  const document = await withStore(options, output, async (store) => ({
-    store: store.paths.root,
-    packages: await store.list(),
-    active: await store.bindings(),
-  }));
+  const document = await withStore(
+    options,
+    output,
+    async (store) => ({
+      store: store.paths.root,
+      packages: await store.list(),
+      active: await store.bindings(),
+    }),
+    { create: false, readOnly: true },
+  );
   output.result(document, () => formatPackageList(document));
   return ExitCodes.success;
 }
@@ -140,15 +151,19 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
   const guide = await readGuideOptions(options, example);
-  const active = await withStore(options, output, (store) =>
-    store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === '2006')
-        throw new UsageError(error.message, {
-          code: '2006',
-          example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
-        });
-      throw error;
-    }),
+  const active = await withStore(
+    options,
+    output,
+    (store) =>
+      store.resolveActive(options.pid).catch((error: unknown) => {
+        if (ProcVisionError.isInstance(error) && error.code === '2006')
+          throw new UsageError(error.message, {
+            code: '2006',
+            example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
+          });
+        throw error;
+      }),
+    { create: false, readOnly: true },
   );
   output.progress(`starting ${active.name} ${active.version}...`);
   const launch = active.entry.kind === 'python' ? packageLaunch(active.root, active.entry) : undefined;
