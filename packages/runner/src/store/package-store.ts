@@ -12,7 +12,7 @@ import { readStoreConfig } from './store-config.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
 import { adapterProcessStarter, type ProcessStarter } from './process-starter.js';
 import { prunePackages, type PruneOptions } from './prune.js';
-import { StoreJournal, type JournalListener } from './internal/store-journal.js';
+import { journalFolder, StoreJournal, type JournalListener } from './internal/store-journal.js';
 import { recoverStore } from './recover-store.js';
 import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
 import { rollbackPid } from './rollback.js';
@@ -138,7 +138,7 @@ export class PackageStore {
       await readRegistry(store.paths);
       return store;
     }
-    for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs]) await mkdir(folder, { recursive: true });
+    for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs, journalFolder(store.paths)]) await mkdir(folder, { recursive: true });
     await withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked());
     return store;
   }
@@ -253,9 +253,11 @@ export class PackageStore {
     });
   }
 
-  private async recoverUnlocked(): Promise<void> {
+  /** Recovery, audited when it did something (or, `afterFailure` false, replayed a killed operation's journal). */
+  private async recoverUnlocked(afterFailure = false): Promise<void> {
     const outcome = await recoverStore(this.paths);
-    if (outcome.removed.length > 0 || outcome.restored.length > 0 || outcome.journals.length > 0 || outcome.rebuilt) {
+    const replayed = !afterFailure && outcome.journals.length > 0;
+    if (outcome.removed.length > 0 || outcome.restored.length > 0 || replayed || outcome.rebuilt) {
       const rootRelative = (path: string): string => `<store>/${relative(this.paths.root, path)}`;
       await audited(
         this.paths,
@@ -294,7 +296,7 @@ export class PackageStore {
           return result;
         } catch (error) {
           await journal.detach();
-          if (await storeLockHeld(this.paths)) await this.recoverUnlocked().catch(() => undefined);
+          if (await storeLockHeld(this.paths)) await this.recoverUnlocked(true).catch(() => undefined);
           throw error;
         }
       });
