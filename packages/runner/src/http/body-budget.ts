@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 /**
  * One byte budget shared by every request body the service holds in memory at once. A body
@@ -22,7 +22,7 @@ export class BodyBudget {
     if (bytes <= 0) return;
     if (this.used + bytes > this.maxBytes) {
       throw new ProcVisionError(
-        '3009',
+        ErrorCodes.serviceBusy,
         `the runner holds ${String(this.used)} bytes of request bodies (budget ${String(this.maxBytes)}); this body of ${String(bytes)} more bytes must wait: retry shortly`,
         { details: { retry_after_s: 1, budget_bytes: this.maxBytes } },
       );

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { RunnerLogger } from '../logger.js';
 import { attachBodyBudget, type BodyBudget } from './body-budget.js';
 import type { ConnectionGuard } from './connection-guard.js';
@@ -57,7 +57,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       const guard = options.connectionGuard;
       if (guard !== undefined && guard.isRestricted(request) && !guard.isProbe(url.pathname)) {
         extraHeaders.connection = 'close';
-        throw new ProcVisionError('3009', 'the runner serves as many connections as it allows (all, or from this client); retry shortly', {
+        throw new ProcVisionError(ErrorCodes.serviceBusy, 'the runner serves as many connections as it allows (all, or from this client); retry shortly', {
           details: { retry_after_s: 1 },
         });
       }

@@ -1,6 +1,6 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { z } from 'zod';
 import { readJsonFile, readJsonFileIfExists, writeJsonFile } from './internal/json-file.js';
 import { noteIntent, readJournals } from './internal/store-journal.js';
@@ -128,7 +128,7 @@ async function registryFromFolders(paths: StorePaths): Promise<Registry> {
   }
   if (unknown.length > 0) {
     throw new ProcVisionError(
-      '2005',
+      ErrorCodes.installFailed,
       `registry.json is missing from the store and ${unknown.join(', ')} carry no readable install record, so the registry cannot be rebuilt; restore <store>/registry.json from a backup (nothing was deleted)`,
       { details: { folders: unknown } },
     );
@@ -159,7 +159,7 @@ export async function writeRegistry(paths: StorePaths, registry: Registry): Prom
   const onDisk = await readJsonFile(paths.registry, registrySchema, { format_version: 1, generation: 0, packages: [], rejected: [] });
   if (onDisk.generation !== registry.generation) {
     throw new ProcVisionError(
-      '2005',
+      ErrorCodes.installFailed,
       `registry.json changed under this operation (read at generation ${String(registry.generation)}, now ${String(onDisk.generation)}); nothing was written, run the operation again`,
     );
   }

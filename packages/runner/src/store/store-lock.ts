@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { isProcessAlive, onProcessExit } from '@procvision/manifest/process-exit';
 import type { StorePaths } from './store-paths.js';
 
@@ -85,7 +85,10 @@ export async function assertStoreLockHeld(paths: StorePaths): Promise<void> {
   const owner = await readOwner(paths);
   if (token === undefined || owner?.token !== token) {
     const holder = owner === null ? 'nobody' : `pid ${String(owner.pid)}`;
-    throw new ProcVisionError('2005', `the store lock ${paths.lock} is no longer held by this process (held by ${holder}); nothing was written`);
+    throw new ProcVisionError(
+      ErrorCodes.installFailed,
+      `the store lock ${paths.lock} is no longer held by this process (held by ${holder}); nothing was written`,
+    );
   }
 }
 
@@ -144,13 +147,13 @@ export async function withStoreLock<Result>(paths: StorePaths, options: StoreLoc
     try {
       attempt = await tryTake(paths, staleMs, token);
     } catch (error) {
-      throw new ProcVisionError('2005', `cannot take the store lock ${paths.lock}: ${(error as Error).message}`, { cause: error });
+      throw new ProcVisionError(ErrorCodes.installFailed, `cannot take the store lock ${paths.lock}: ${(error as Error).message}`, { cause: error });
     }
     if (attempt.taken) break;
     if (Date.now() > deadline) {
       const holder = attempt.holder === null || attempt.holder === undefined ? 'another process' : `pid ${String(attempt.holder.pid)} (alive)`;
       throw new ProcVisionError(
-        '2005',
+        ErrorCodes.installFailed,
         `the store ${paths.root} is locked by ${holder} (${paths.lock}) for longer than ${String(timeoutMs)} ms; try again when its operation ends`,
       );
     }
