@@ -210,6 +210,7 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
       host: options.host,
       port: options.port,
       logger: createStderrLogger(options.logLevel),
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       storeOptions: { ...policy.flags },
       service: { verify: { ...policy.merged } },
       ...(token === undefined ? {} : { token }),

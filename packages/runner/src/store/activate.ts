@@ -58,7 +58,7 @@ export async function ensureProcess(context: StoreContext, entry: RegistryEntry)
 /**
  * Binds PIDs to an installed version; the caller holds the store lock. Every PID must be in
  * supported_pids and (for `activate`) not bound to another version (2006). The version's
- * process is started and handshaken first; only then is active.json rewritten (atomically)
+ * process is started and handshaken first (restarted when it is `failed`); only then is active.json rewritten (atomically)
  * with each changed PID's `previous`, and processes left without a PID are stopped.
  * @throws ProcVisionError 2006, or the start-up failure's code (bindings unchanged)
  */
@@ -75,7 +75,9 @@ export async function activatePackage(
   const bindings = await readActiveBindings(context.paths);
   checkPids(entry, pids, bindings, mode);
   const wasRunning = context.running.has(processKey(name, version));
-  await ensureProcess(context, entry);
+  const running = await ensureProcess(context, entry);
+  // Activating or switching to a version whose process is failed starts it afresh.
+  if (running.process?.state === 'failed') await running.process.restart();
   const next: ActiveBindings = { ...bindings };
   const activatedAt = new Date().toISOString();
   for (const pid of pids) {

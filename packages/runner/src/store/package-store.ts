@@ -243,6 +243,26 @@ export class PackageStore {
     return started.process;
   }
 
+  /**
+   * Restarts the process of an installed version afresh (its restart budget forgotten): a
+   * `failed` package heals without restarting the service. Not audited: the store is unchanged.
+   * @throws ProcVisionError 2009 when the version is not installed, 2006 when no process of it runs here and no PID is bound to it, or the start-up failure
+   */
+  async restart(name: string, version: string): Promise<StorePackage> {
+    const entry = findEntry(await readRegistry(this.paths), name, version);
+    if (entry === undefined) throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${name}@${version} is not installed in ${this.paths.root}`);
+    const running = this.context.running.get(processKey(name, version));
+    if (running?.process !== undefined) await running.process.restart();
+    else if (running === undefined) {
+      const bound = Object.values(await readActiveBindings(this.paths)).some((binding) => refersTo(binding, name, version));
+      if (!bound)
+        throw new ProcVisionError(ErrorCodes.activationConflict, `${name}@${version} is not active for any PID; activate it instead of restarting it`);
+      await ensureProcess(this.context, entry);
+    }
+    const listed = (await this.list()).find((item) => item.name === name && item.version === version);
+    return listed as StorePackage;
+  }
+
   /** Stops every process this store started. */
   async close(): Promise<void> {
     const running = [...this.context.running.values()];
