@@ -61,7 +61,8 @@ describe('pre-auth and connection limits', () => {
     const held: Held[] = [];
     for (let index = 0; index < 300; index += 1) held.push(slowClient(index % 2 === 0 ? 'headers' : 'body'));
     // Every slot is held once all 300 are connected and talking.
-    while (held.some((client) => client.socket.connecting)) await new Promise((resolve) => setTimeout(resolve, 50));
+    const serverConnections = (): Promise<number> => new Promise((resolve) => service.server.getConnections((_error, count) => resolve(count)));
+    while (held.some((client) => client.socket.connecting) || (await serverConnections()) < 150) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const probes: Array<{ status: number; ms: number }> = [];
     for (let index = 0; index < 20; index += 1) {

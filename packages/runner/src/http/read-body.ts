@@ -39,30 +39,20 @@ function byteLimit(limit: number, what: string): Transform {
 
 /**
  * Reads the whole body into memory, at most `limit` bytes (413 beyond), under the service's
- * body budget (503 beyond). A declared Content-Length is reserved up front and read into one
- * buffer of that size (no second copy); a chunked body reserves as it arrives.
+ * body budget (503 beyond). A declared Content-Length is reserved up front (before a byte is
+ * read); a chunked body reserves as it arrives.
  */
 async function readBodyBytes(request: IncomingMessage, limit: number, what = 'the request body'): Promise<Buffer> {
   checkDeclaredLength(request, limit, what);
   const budget = bodyBudgetOf(request);
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
-  if (Number.isFinite(declared) && declared >= 0) {
-    budget?.reserve(request, declared);
-    const body = Buffer.allocUnsafe(declared);
-    let offset = 0;
-    for await (const chunk of request as AsyncIterable<Buffer>) {
-      if (offset + chunk.byteLength > declared) throw tooLarge(what, declared);
-      chunk.copy(body, offset);
-      offset += chunk.byteLength;
-    }
-    return body.subarray(0, offset);
-  }
+  if (Number.isFinite(declared) && declared >= 0) budget?.reserve(request, declared);
   const chunks: Buffer[] = [];
   let seen = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     seen += chunk.byteLength;
     if (seen > limit) throw tooLarge(what, limit);
-    budget?.reserve(request, chunk.byteLength);
+    if (!Number.isFinite(declared)) budget?.reserve(request, chunk.byteLength);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
