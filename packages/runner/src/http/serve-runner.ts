@@ -7,6 +7,7 @@ import { serviceLogEntry } from './internal/service-log.js';
 import { assertSafeExposure, isLoopbackHost } from './exposure.js';
 import { readStoreSignaturePolicy } from '../store/store-signature-policy.js';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
+import { resolveStationConfig, type StationConfig } from '../store/station-config.js';
 
 /** Options of {@link serveRunner} (what `procvision runner serve` passes). */
 export interface ServeRunnerOptions {
@@ -33,6 +34,12 @@ export interface ServeRunnerOptions {
    * by a trusted key unless this is true (`--allow-unsigned`). No effect on loopback.
    */
   allowUnsigned?: boolean;
+  /**
+   * The station's runtime settings (runner config, service limits, per-package overrides);
+   * default `<store>/config.json`'s. `procvision runner serve` resolves them from its flags,
+   * the `PROCVISION_*` environment and the file. `service.limits` win over `station.limits`.
+   */
+  station?: StationConfig;
   /** Stop gracefully on SIGINT and SIGTERM (default true). */
   handleSignals?: boolean;
 }
@@ -67,8 +74,10 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
   const host = options.host ?? '127.0.0.1';
   assertSafeExposure(host, options.token);
   const requireSignature = !isLoopbackHost(host) && options.allowUnsigned !== true;
+  const station = options.station ?? (await resolveStationConfig(storeRoot));
   const runnerConfig = { ...options.storeOptions?.runnerConfig, ...(options.logLevel === undefined ? {} : { log_level: options.logLevel }) };
   const storeOptions: PackageStoreOptions = {
+    station,
     processStarter: adapterProcessStarter({ config: runnerConfig, logger }),
     ...options.storeOptions,
     ...(requireSignature ? { requireSignature: true } : {}),
@@ -88,6 +97,7 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
     store,
     logger,
     ...options.service,
+    limits: { ...station.limits, ...options.service?.limits },
     verify,
     ...(options.token === undefined ? {} : { token: options.token }),
     ...(options.allowPaths === undefined ? {} : { allowPaths: options.allowPaths }),
