@@ -27,6 +27,8 @@ import { stationFlags } from '../internal/station-options.js';
 /** What {@link withStore} may do: create the store (install), or only open an existing one. */
 interface StoreAccess {
   create: boolean;
+  /** Read-only commands (list, exec): no lock, no recovery, nothing written. */
+  readOnly?: boolean;
   /** The flags' policy; the store adds its own `config.json`. */
   policy?: SignaturePolicy;
 }
@@ -35,7 +37,7 @@ const storeConfigExample = 'echo \'{"require_signature": true, "trusted_keys": [
 
 /**
  * Opens the store of `--store` (default `$PROCVISION_STORE` or `./runtime_store`), runs `work`,
- * closes it. Only `install` creates a missing store; the other commands exit 2 instead of
+ * closes it. `list` and `exec` open it read-only (nothing is written, not even recovery). Only `install` creates a missing store; the other commands exit 2 instead of
  * leaving an empty store behind a mistyped path. An invalid `<store>/config.json` is a
  * UsageError (exit 2). The processes it starts log warnings and errors only, every line with `--debug`.
  */
@@ -51,7 +53,12 @@ async function withStore<Result>(
   const policy = access.policy === undefined ? {} : { trustedKeys: access.policy.trustedKeys, requireSignature: access.policy.requireSignature };
   const station = await resolveStation(root, options, storeConfigExample);
   const store = await asUsageError(storeConfigExample, () =>
-    PackageStore.open(root, { ...policy, station, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } }),
+    PackageStore.open(root, {
+      ...policy,
+      station,
+      runnerConfig: { log_level: output.debug ? 'debug' : 'warn' },
+      ...(access.readOnly === true ? { readOnly: true } : {}),
+    }),
   );
   try {
     return await work(store);
@@ -111,11 +118,16 @@ export async function runnerInstall(zip: string, options: InstallOptions, output
 
 /** `procvision runner list`: packages, versions, states, active PIDs. */
 export async function runnerList(options: StoreOptions, output: Output): Promise<number> {
-  const document = await withStore(options, output, async (store) => ({
-    store: store.paths.root,
-    packages: await store.list(),
-    active: await store.bindings(),
-  }));
+  const document = await withStore(
+    options,
+    output,
+    async (store) => ({
+      store: store.paths.root,
+      packages: await store.list(),
+      active: await store.bindings(),
+    }),
+    { create: false, readOnly: true },
+  );
   output.result(document, () => formatPackageList(document));
   return ExitCodes.success;
 }
@@ -160,15 +172,19 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
   const guide = await readGuideOptions(options, example);
-  const active = await withStore(options, output, (store) =>
-    store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
-        throw new UsageError(error.message, {
-          code: ErrorCodes.activationConflict,
-          example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
-        });
-      throw error;
-    }),
+  const active = await withStore(
+    options,
+    output,
+    (store) =>
+      store.resolveActive(options.pid).catch((error: unknown) => {
+        if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
+          throw new UsageError(error.message, {
+            code: ErrorCodes.activationConflict,
+            example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
+          });
+        throw error;
+      }),
+    { create: false, readOnly: true },
   );
   output.progress(`starting ${active.name} ${active.version}...`);
   const launch = active.entry.kind === 'python' ? packageLaunch(active.root, active.entry) : undefined;
@@ -220,6 +236,7 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
       host: options.host,
       port: options.port,
       logger: createStderrLogger(options.logLevel),
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       station,
       storeOptions: { ...policy.flags },
       service: { verify: { ...policy.merged } },

@@ -143,6 +143,11 @@ export class RunnerClient {
     return this.call('POST', `/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}/activate`, { body: { pids } });
   }
 
+  /** `POST /packages/{name}/{version}/restart`: restarts a version's process afresh (heals a `failed` package). */
+  restart(name: string, version: string): Promise<{ package: Record<string, unknown> }> {
+    return this.call('POST', `/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}/restart`);
+  }
+
   /** `POST /switch`: activates a version over the pids' current binding (the old one becomes `previous`). */
   switch(name: string, version: string, pids: readonly string[]): Promise<{ bindings: ActiveBindings }> {
     return this.call('POST', '/switch', { body: { name, version, pids } });

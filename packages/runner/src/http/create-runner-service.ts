@@ -22,6 +22,8 @@ import { runnerVersion } from '../internal/runner-version.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { serviceLogEntry } from './internal/service-log.js';
 import { type ProcessSource, storeProcessSource } from './process-source.js';
+import { BodyBudget } from './body-budget.js';
+import { guardConnections } from './connection-guard.js';
 import { createRequestHandler } from './request-handler.js';
 import type { Route } from './router.js';
 import { checkReadiness } from './ready-check.js';
@@ -140,7 +142,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     requestTimeout: limits.requestTimeoutMs,
     connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 2)),
   });
-  server.maxConnections = limits.maxConnections;
+  const connectionGuard = guardConnections(server, limits);
   let uploadDirectory = '';
   let boundUrl: string | undefined;
   let phase: 'idle' | 'starting' | 'started' = 'idle';
@@ -185,7 +187,16 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     ...(storeRoot === undefined ? [] : [[storeRoot, '<store>'] as const]),
   ]);
   const handle = withAccessLog(
-    createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token), redact }),
+    createRequestHandler({
+      routes,
+      metrics,
+      logger,
+      isClosing: () => closing !== undefined,
+      authorize: bearerAuthorizer(options.token),
+      redact,
+      connectionGuard,
+      bodyBudget: new BodyBudget(limits.bodyBudgetBytes),
+    }),
     { routes, logger },
   );
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));

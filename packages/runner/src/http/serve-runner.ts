@@ -1,4 +1,5 @@
-import { createStderrLogger, type RunnerLogger } from '../logger.js';
+import { createStderrLogger, type LogLevel, type RunnerLogger } from '../logger.js';
+import { adapterProcessStarter } from '../store/process-starter.js';
 import { PackageStore, type PackageStoreOptions } from '../store/package-store.js';
 import { defaultStoreRoot } from '../store/store-paths.js';
 import { createRunnerService, type RunnerService, type RunnerServiceOptions } from './create-runner-service.js';
@@ -22,8 +23,10 @@ export interface ServeRunnerOptions {
   service?: Pick<RunnerServiceOptions, 'limits' | 'shutdownTimeoutMs' | 'verify' | 'metrics'>;
   /** Folders callers may name files in (`--allow-path`); default any on loopback, none beyond. */
   allowPaths?: string[];
-  /** Where the service logs (default JSON lines on stderr). */
+  /** Where the service logs (default JSON lines on stderr at `logLevel`); the store's algorithm processes log through it too. */
   logger?: RunnerLogger;
+  /** Least level logged (default `info`): the service's logger and every algorithm process the store starts (their runner config `log_level`). */
+  logLevel?: LogLevel;
   /** Bearer token of every route but `/health`; required beyond loopback (see `RunnerServiceOptions.token`). */
   token?: string;
   /**
@@ -67,12 +70,18 @@ export interface ServedRunner {
  */
 export async function serveRunner(options: ServeRunnerOptions = {}): Promise<ServedRunner> {
   const storeRoot = options.store ?? defaultStoreRoot();
-  const logger = options.logger ?? createStderrLogger();
+  const logger = options.logger ?? createStderrLogger(options.logLevel);
   const host = options.host ?? '127.0.0.1';
   assertSafeExposure(host, options.token);
   const requireSignature = !isLoopbackHost(host) && options.allowUnsigned !== true;
   const station = options.station ?? (await resolveStationConfig(storeRoot));
-  const storeOptions: PackageStoreOptions = { station, ...options.storeOptions, ...(requireSignature ? { requireSignature: true } : {}) };
+  const runnerConfig = { ...options.storeOptions?.runnerConfig, ...(options.logLevel === undefined ? {} : { log_level: options.logLevel }) };
+  const storeOptions: PackageStoreOptions = {
+    station,
+    processStarter: adapterProcessStarter({ config: runnerConfig, logger }),
+    ...options.storeOptions,
+    ...(requireSignature ? { requireSignature: true } : {}),
+  };
   const verify = { ...options.service?.verify, ...(requireSignature ? { requireSignature: true } : {}) };
   if (requireSignature && (verify.trustedKeys ?? []).length === 0 && (storeOptions.trustedKeys ?? []).length === 0) {
     const policy = await readStoreSignaturePolicy(storeRoot);

@@ -45,6 +45,8 @@ export interface ServiceStore {
    * @throws ProcVisionError 2006 when no package is active for the pid, or the start-up failure
    */
   processFor(pid: string): Promise<AlgorithmProcess>;
+  /** Restarts the process of an installed version afresh (a `failed` package heals); absent: 404 for the route. */
+  restart?(name: string, version: string): Promise<unknown>;
   /** Stops every process the store started. */
   close(): Promise<void>;
 }

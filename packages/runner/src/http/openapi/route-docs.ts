@@ -136,6 +136,11 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     body: { json: activateRequestSchema },
     success: { status: 200, description: '`{bindings}`' },
   },
+  'POST /packages/:name/:version/restart': {
+    summary: 'Restart the process of an installed version afresh (a failed package heals without a service restart)',
+    tag: 'packages',
+    success: { status: 200, description: '`{package: StorePackage}` with its live state' },
+  },
   'DELETE /packages/:name/:version': {
     summary: 'Uninstall a version (refused while active unless force)',
     tag: 'packages',
