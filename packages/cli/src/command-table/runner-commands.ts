@@ -1,5 +1,6 @@
 import { commaList, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
 import { UsageError } from '../usage-error.js';
+import { stationOptions } from '../internal/station-options.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
 import {
   type GuideOptions,
@@ -175,8 +176,12 @@ export const runnerCommands: readonly CommandSpec[] = [
       { flags: '--params <json>', description: 'user params as a JSON object' },
       ...guideOptions,
       ...remoteOptions,
+      ...stationOptions,
     ],
-    examples: ['procvision runner exec --pid <pid> --image part.jpg --store <store> --json'],
+    examples: [
+      'procvision runner exec --pid <pid> --image part.jpg --store <store> --json',
+      'procvision runner exec --pid <pid> --image part.jpg --store <store> --execute-timeout-ms 60000',
+    ],
     run: async (output, _positionals, options) => {
       const remote = options as unknown as ExecOptions & RemoteChoice;
       if (remote.url !== undefined) return (await loadRemote()).remoteExec({ ...remote, url: remote.url }, output);
@@ -225,6 +230,7 @@ export const runnerCommands: readonly CommandSpec[] = [
         parse: repeatable,
       },
       { flags: '--allow-unsigned', description: 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)' },
+      ...stationOptions,
     ],
     examples: [
       'procvision runner serve --store ./runtime_store --port 7070',
@@ -232,5 +238,13 @@ export const runnerCommands: readonly CommandSpec[] = [
       'procvision runner serve --store ./runtime_store --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem',
     ],
     run: async (output, _positionals, options) => (await load()).runnerServe(options as unknown as ServeOptions, output),
+  },
+  {
+    name: 'config',
+    parent: 'runner',
+    description: "the station's effective runtime settings and where each comes from (flag, env, file, default)",
+    options: [storeOption, ...stationOptions],
+    examples: ['procvision runner config --store <store>', 'procvision runner config --store <store> --json --max-frame-pixels 20000000'],
+    run: async (output, _positionals, options) => (await load()).runnerConfig(options as StoreOptions, output),
   },
 ];

@@ -8,6 +8,7 @@ import { audited, defaultActor } from './audit-log.js';
 import { installPackage } from './install-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { readStoreConfig } from './store-config.js';
+import { resolveStationConfig, type StationConfig } from './station-config.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
 import { adapterProcessStarter, type ProcessStarter } from './process-starter.js';
 import { prunePackages, type PruneOptions } from './prune.js';
@@ -30,8 +31,13 @@ export interface PackageStoreOptions {
   npmCli?: string;
   /** How packages' processes are started (default {@link adapterProcessStarter} with `runnerConfig`). */
   processStarter?: ProcessStarter;
-  /** Runner config of the default process starter. */
+  /** Runner config of the default process starter; wins over the station's (`station.runner`). */
   runnerConfig?: RunnerConfigInput;
+  /**
+   * The station's runtime settings (runner config, per-package overrides, audit log rotation);
+   * default `<store>/config.json`'s (see {@link resolveStationConfig}).
+   */
+  station?: StationConfig;
   /** Store lock timing. */
   lock?: StoreLockOptions;
   /** Who the audit log names (default `user@host pid N`). */
@@ -95,11 +101,15 @@ export class PackageStore {
   private constructor(
     readonly paths: StorePaths,
     private readonly options: PackageStoreOptions,
+    /** The station's runtime settings in force. */
+    readonly station: StationConfig,
   ) {
     this.context = {
       paths,
       running: new Map(),
-      starter: options.processStarter ?? adapterProcessStarter(options.runnerConfig === undefined ? {} : { config: options.runnerConfig }),
+      starter:
+        options.processStarter ??
+        adapterProcessStarter({ config: { ...station.runner, ...options.runnerConfig }, packages: station.packages, instances: station.instances }),
     };
     this.actor = options.actor ?? defaultActor();
   }
@@ -117,13 +127,18 @@ export class PackageStore {
     const paths = storePaths(root);
     const policy = await readStoreSignaturePolicy(paths.root);
     const config = await readStoreConfig(paths.root);
-    const store = new PackageStore(paths, {
-      ...options,
-      python: options.python ?? config?.python ?? 'python3',
-      pythonSystemSitePackages: options.pythonSystemSitePackages ?? config?.pythonSystemSitePackages ?? false,
-      trustedKeys: [...policy.trustedKeys, ...(options.trustedKeys ?? [])],
-      requireSignature: policy.requireSignature || options.requireSignature === true,
-    });
+    const station = options.station ?? (await resolveStationConfig(paths.root));
+    const store = new PackageStore(
+      paths,
+      {
+        ...options,
+        python: options.python ?? config?.python ?? 'python3',
+        pythonSystemSitePackages: options.pythonSystemSitePackages ?? config?.pythonSystemSitePackages ?? false,
+        trustedKeys: [...policy.trustedKeys, ...(options.trustedKeys ?? [])],
+        requireSignature: policy.requireSignature || options.requireSignature === true,
+      },
+      station,
+    );
     for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs]) await mkdir(folder, { recursive: true });
     await withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked());
     return store;
@@ -142,7 +157,9 @@ export class PackageStore {
   /** Installs every new zip dropped into `algorithms/zips/`; failures are recorded as `invalid`. */
   scan(): Promise<ScanOutcome[]> {
     return this.locked('scan', {}, () =>
-      scanZips(this.paths, (zipPath) => audited(this.paths, this.actor, 'install', { zip: zipPath, via: 'scan' }, () => this.installUnlocked(zipPath))),
+      scanZips(this.paths, (zipPath) =>
+        audited(this.paths, this.actor, 'install', { zip: zipPath, via: 'scan' }, () => this.installUnlocked(zipPath), this.station.auditLog),
+      ),
     );
   }
 
@@ -268,7 +285,7 @@ export class PackageStore {
 
   private async recoverUnlocked(): Promise<void> {
     const removed = await recoverStore(this.paths);
-    if (removed.length > 0) await audited(this.paths, this.actor, 'recover', { removed }, () => Promise.resolve());
+    if (removed.length > 0) await audited(this.paths, this.actor, 'recover', { removed }, () => Promise.resolve(), this.station.auditLog);
   }
 
   private contextWith(options: ActivateOptions): StoreContext {
@@ -278,7 +295,7 @@ export class PackageStore {
   private locked<Result>(operation: string, subject: Record<string, unknown>, work: () => Promise<Result>): Promise<Result> {
     return withStoreLock(this.paths, this.options.lock ?? {}, async () => {
       await this.recoverUnlocked();
-      return audited(this.paths, this.actor, operation, subject, work);
+      return audited(this.paths, this.actor, operation, subject, work, this.station.auditLog);
     });
   }
 }
