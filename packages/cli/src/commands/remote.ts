@@ -1,7 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import { isErrorCode } from '@procvision/manifest';
 import type { RunnerClient, StepResponseBody } from '@procvision/runner/client';
-import type { ActivateOptions, ExecOptions, InstallOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
+import type { ActivateOptions, ExecOptions, InstallOptions, UninstallOptions } from './runner-options.js';
+import type { StoreOptions } from '../internal/store-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
