@@ -1,6 +1,6 @@
 /** @packageDocumentation Build, verify, sign and safely extract ProcVision offline delivery zips. */
 export { buildDeliveryZip } from './build-delivery-zip.js';
-export type { BuildOptions, BuiltDelivery } from './build-delivery-zip.js';
+export type { BuildOptions, BuiltDelivery, DeliveryLockfile } from './build-delivery-zip.js';
 export type { PackageProgressEvent, PackageProgressListener, PackageStage } from './package-progress.js';
 export { verifyDeliveryZip } from './verify-delivery-zip.js';
 export type { VerifyOptions, VerifiedDelivery, SignatureStatus } from './verify-delivery-zip.js';

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import archiver from 'archiver';
@@ -22,7 +22,8 @@ export async function writePackageTarball(folder: string, files: readonly string
     }
     const path = join(folder, file);
     const executable = ((await stat(path)).mode & 0o111) !== 0;
-    archive.file(path, { name: `package/${file}`, date: npmEntryDate, mode: executable ? 0o755 : 0o644 });
+    // Bytes, not archive.file(): archiver stats files in parallel and would queue them out of order.
+    archive.append(await readFile(path), { name: `package/${file}`, date: npmEntryDate, mode: executable ? 0o755 : 0o644 });
   }
   if (!files.includes('package.json')) archive.append(packageJson, { name: 'package/package.json', date: npmEntryDate, mode: 0o644 });
   await archive.finalize();
