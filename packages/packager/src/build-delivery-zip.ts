@@ -6,10 +6,12 @@ import { ProcVisionError, parseManifest, type Delivery, type Manifest } from '@p
 import { collectTarballs } from './internal/collect-tarballs.js';
 import { createDelivery } from './internal/delivery-document.js';
 import { listProjectFiles, type ZipSource } from './internal/project-files.js';
-import { resolveProjectTarget } from './internal/project-target.js';
+import { detectNativeCode } from './internal/native-code.js';
+import { projectNodeAbi, resolveProjectTarget } from './internal/project-target.js';
 import { runNpm } from './process/run-npm.js';
 import { runProcess } from './process/run-process.js';
 import { createStagingProject } from './internal/staging-project.js';
+import { createSbom, npmSbomPackages, sbomFileName } from './internal/sbom.js';
 import { lockProject } from './internal/lock-project.js';
 import { npmCanLock, readProjectLockfile, type ProjectLockfile } from './internal/project-lockfile.js';
 import { readPackageJson } from './internal/workspace-packages.js';
@@ -28,7 +30,11 @@ export interface BuildOptions {
   output?: string;
   /** ed25519 private key: writes SIGNATURE over delivery.json. */
   signKey?: KeyInput;
-  /** Node ABI the package targets (`process.versions.modules` of the runner); default this Node's. */
+  /**
+   * Node ABI the package targets (`process.versions.modules` of the runner); default
+   * procvision.target.json `node_abi`, else this Node's. Stations check it only when the zip
+   * holds ABI-bound native code.
+   */
   nodeAbi?: string;
   /** Deliver no npm dependencies at all (dependency-free algorithms, tests). */
   skipDeps?: boolean;
@@ -206,6 +212,9 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
       options.npmConfigDir === undefined ? project : resolve(options.npmConfigDir),
       lockfile,
     );
+    const native = await detectNativeCode(root, installSet);
+    if (native.abiBound.length > 0)
+      progress('install-scripts-check', `native code bound to one Node ABI: ${native.abiBound.join(', ')}; stations need the same Node ABI`);
     progress('install-scripts-check', `checking install scripts of ${installSet.length} packages`);
     const allowedInstallScripts = checkInstallScripts(installSet, target, options.allowInstallScripts);
     for (const allowed of allowedInstallScripts) progress('install-scripts-check', `${allowed.name}@${allowed.version}: ${allowed.reason}`);
@@ -215,10 +224,16 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
     const metadataDir = join(staging, 'metadata');
     await mkdir(metadataDir);
     await writeFile(join(metadataDir, 'manifest.json'), manifestBytes);
+    const createdAt = options.createdAt ?? (await defaultCreatedAt(project));
+    const stagedPackageJson = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const sbom = npmSbomPackages(installSet, Object.keys(stagedPackageJson.dependencies ?? {}));
+    progress('delivery-write', `writing ${sbomFileName}: ${sbom.packages.length} packages`);
+    await writeFile(join(metadataDir, sbomFileName), createSbom({ name, version, createdAt, dependsOn: sbom.direct }, sbom.packages));
     const sources: ZipSource[] = [
       { name: 'manifest.json', path: join(metadataDir, 'manifest.json') },
       { name: 'package.json', path: join(root, 'package.json') },
       { name: 'package-lock.json', path: join(root, 'package-lock.json') },
+      { name: sbomFileName, path: join(metadataDir, sbomFileName) },
       ...projectFiles,
       ...[...new Set(tarballs.values())].map((tarball) => ({ name: tarball, path: join(root, ...tarball.split('/')) })),
     ];
@@ -227,8 +242,14 @@ export async function buildDeliveryZip(projectDir: string, options: BuildOptions
       {
         name,
         version,
-        createdAt: options.createdAt ?? (await defaultCreatedAt(project)),
-        target: { ...target, node_abi: options.nodeAbi ?? process.versions.modules, node_range: packageJson.engines?.node ?? `>=${process.versions.node}` },
+        createdAt,
+        target: {
+          ...target,
+          node_abi: options.nodeAbi ?? (await projectNodeAbi(project)) ?? process.versions.modules,
+          node_range: packageJson.engines?.node ?? `>=${process.versions.node}`,
+          native_addons: native.abiBound,
+          napi_addons: native.napi,
+        },
       },
       sources,
       installSet,

@@ -65,6 +65,7 @@ describe('buildDeliveryZip on a pnpm workspace project', () => {
       'npm-packages/is-number-7.0.0.tgz',
       'package-lock.json',
       'package.json',
+      'sbom.cdx.json',
     ]);
     const packageJson = JSON.parse(readFileSync(join(extracted.stagingDir, 'package.json'), 'utf8'));
     expect(packageJson).toEqual({

@@ -1,15 +1,19 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeliveryZip, verifyDeliveryZip } from '../src/index.js';
 import { temporaryFolder } from './helpers/delivery-fixture.js';
 import { startLocalRegistry, type LocalRegistry } from './helpers/local-registry.js';
+import { writeRawZip } from './helpers/raw-zip.js';
 import { readZipEntries } from './helpers/zip-contents.js';
 
 const folder = temporaryFolder('procvision-lockfile-');
 const cacheDir = join(folder.path, 'npm-cache');
 let registry: LocalRegistry;
 let project: string;
+let lockedZip = '';
 
 beforeAll(async () => {
   registry = await startLocalRegistry(folder.path);
@@ -77,7 +81,40 @@ describe('the project lockfile is the contract', () => {
     const lock = await zipLock(built.zipPath);
     expect(lock.packages['node_modules/pv-pad']).toMatchObject({ version: '1.0.0', integrity: tested?.integrity });
     expect(lock.packages['node_modules/pv-devtool']).toBeUndefined();
+    lockedZip = built.zipPath;
   }, 120_000);
+
+  it('carries sbom.cdx.json: CycloneDX 1.6 (the library validator), every shipped package with purl, license, sha512; checked on verify', async () => {
+    const entries = await readZipEntries(lockedZip);
+    const sbomText = entries.find((entry) => entry.name === 'sbom.cdx.json')?.data.toString('utf8') ?? '';
+    expect(await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(sbomText)).toBeNull();
+    const sbom = JSON.parse(sbomText);
+    expect(sbom).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6', metadata: { component: { name: 'lock-algo', version: '1.0.0' } } });
+    const integrity = projectLock().packages['node_modules/pv-pad']?.integrity ?? '';
+    expect(sbom.components).toEqual([
+      expect.objectContaining({
+        name: 'pv-pad',
+        version: '1.0.0',
+        purl: 'pkg:npm/pv-pad@1.0.0',
+        licenses: [{ license: { id: 'MIT' } }],
+        hashes: [{ alg: 'SHA-512', content: Buffer.from(integrity.slice('sha512-'.length), 'base64').toString('hex') }],
+      }),
+    ]);
+    const verified = await verifyDeliveryZip(lockedZip);
+    expect(verified.sbom).toEqual({ specVersion: '1.6', components: 1, licenses: { MIT: 1 } });
+    // An SBOM that hides a shipped package fails verification even when delivery.json was resealed to match.
+    const hidden = Buffer.from(JSON.stringify({ ...sbom, components: [] }));
+    const resealed = entries.map((entry) => {
+      if (entry.name === 'sbom.cdx.json') return { ...entry, data: hidden };
+      if (entry.name !== 'delivery.json') return entry;
+      const delivery = JSON.parse(entry.data.toString('utf8'));
+      delivery.files['sbom.cdx.json'] = { sha256: createHash('sha256').update(hidden).digest('hex'), size: hidden.length };
+      return { ...entry, data: Buffer.from(JSON.stringify(delivery)) };
+    });
+    const path = join(folder.path, 'hidden-sbom.zip');
+    writeFileSync(path, writeRawZip(resealed));
+    await expect(verifyDeliveryZip(path)).rejects.toMatchObject({ code: '2008', message: expect.stringContaining('does not list pv-pad@1.0.0') });
+  });
 
   it('refuses a lockfile out of step with package.json, naming the dependency', async () => {
     writeProjectPackageJson('^1.0.1');

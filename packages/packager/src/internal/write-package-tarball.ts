@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import archiver from 'archiver';
 
-/** npm's fixed entry time (1985-10-26T08:15:00Z), so the same files give the same tarball bytes. */
-const npmEntryDate = new Date('1985-10-26T08:15:00.000Z');
+/**
+ * npm's fixed entry time, so the same files give the same tarball bytes. A string: archiver
+ * parses it itself (a Date object from another realm or a mocked clock fails its instanceof
+ * check and would become "now").
+ */
+const npmEntryDate = '1985-10-26T08:15:00.000Z';
 
 /**
  * Writes an npm package tarball (`package/<file>` entries, gzip) the way `npm pack` does: the
