@@ -22,6 +22,7 @@ const schemas = {
   'runner-config': [contracts.runnerConfigSchema, 'runner settings; absent keys take the docs/spec/protocol.md defaults'],
   delivery: [contracts.deliverySchema, 'delivery.json inside an offline delivery zip'],
   signature: [contracts.signatureFileSchema, 'the SIGNATURE file inside a signed delivery zip'],
+  'golden-labels': [contracts.goldenLabelsSchema, 'labels.json of a golden set (procvision eval)'],
 };
 
 rmSync(outputDir, { recursive: true, force: true });

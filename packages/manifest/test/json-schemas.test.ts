@@ -18,6 +18,7 @@ const names = [
   'runner-config',
   'delivery',
   'signature',
+  'golden-labels',
 ];
 
 describe('generated JSON Schema files', () => {

@@ -35,3 +35,16 @@ export { callerFileLimits, checkCallerFile, openCallerFile, readCallerFile, Call
 export type { CallerFileOptions, CallerFileProblem, FileKind, OpenedCallerFile } from './caller-file/index.js';
 export { RunnerMetrics, runnerMetrics, latencyBucketsSeconds } from './process/runner-metrics.js';
 export type { RunnerEventSource, RunnerMetricsOptions } from './process/runner-metrics.js';
+export {
+  confusionOf,
+  disagreementsOf,
+  emptyConfusion,
+  iou,
+  latencySummary,
+  matchRects,
+  ngPrecisionRecall,
+  percentile,
+  verdictOf,
+  verdicts,
+} from './verdicts/verdict-comparison.js';
+export type { ConfusionTable, RectMatch, Verdict } from './verdicts/verdict-comparison.js';

@@ -1,22 +1,54 @@
 #!/usr/bin/env node
 // Compiles the mmap addon (native/shm_segment.c, N-API: one binary serves every Node >= 20) for
 // each Linux target into node-gyp-build's layout, prebuilds/<platform>-<arch>/procvision_shm.napi.<libc>.node,
-// so the published tarball carries all of them. Cross compilers (Debian): gcc-aarch64-linux-gnu,
-// musl-tools. A target whose compiler is missing is skipped with a note here; check-publish.mjs
-// refuses a tarball that lacks one of the required binaries. linux-arm64 musl has no Debian
-// toolchain: that platform uses the file backend (docs/design.md).
+// and records the source's SHA-256 in prebuilds/source.sha256. The binaries are committed, so an
+// install needs no compiler; run this (`pnpm --filter @procvision/shm prebuilds`) after changing
+// the C source: check-publish.mjs refuses a tarball whose binaries are missing, mislabelled or
+// built from another source. Cross compilers come from Debian (gcc-aarch64-linux-gnu,
+// musl-tools): installed here with apt-get when it is available, otherwise the script stops at
+// once naming the packages. linux-arm64 musl has no Debian toolchain: that platform uses the file
+// backend (docs/design.md).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const packageDir = join(import.meta.dirname, '..');
 
-/** The prebuilds the tarball must hold, and the compiler of each. */
+/** The prebuilds the tarball must hold, the compiler of each and the Debian package that has it. */
 export const prebuildTargets = [
-  { dir: 'linux-x64', libc: 'glibc', arch: 'x64', cc: process.arch === 'x64' ? 'gcc' : 'x86_64-linux-gnu-gcc' },
-  { dir: 'linux-x64', libc: 'musl', arch: 'x64', cc: process.arch === 'x64' ? 'musl-gcc' : undefined },
-  { dir: 'linux-arm64', libc: 'glibc', arch: 'arm64', cc: process.arch === 'arm64' ? 'gcc' : 'aarch64-linux-gnu-gcc' },
+  {
+    dir: 'linux-x64',
+    libc: 'glibc',
+    arch: 'x64',
+    cc: process.arch === 'x64' ? 'gcc' : 'x86_64-linux-gnu-gcc',
+    debian: process.arch === 'x64' ? 'gcc' : 'gcc-x86-64-linux-gnu',
+  },
+  { dir: 'linux-x64', libc: 'musl', arch: 'x64', cc: process.arch === 'x64' ? 'musl-gcc' : undefined, debian: 'musl-tools' },
+  {
+    dir: 'linux-arm64',
+    libc: 'glibc',
+    arch: 'arm64',
+    cc: process.arch === 'arm64' ? 'gcc' : 'aarch64-linux-gnu-gcc',
+    debian: process.arch === 'arm64' ? 'gcc' : 'gcc-aarch64-linux-gnu',
+  },
 ];
+
+/** The C source the prebuilds are compiled from, relative to the package. */
+export const nativeSource = 'native/shm_segment.c';
+
+/** SHA-256 (hex) of the C source in `packageRoot`. */
+export function nativeSourceDigest(packageRoot = packageDir) {
+  return createHash('sha256')
+    .update(readFileSync(join(packageRoot, nativeSource)))
+    .digest('hex');
+}
+
+/** The digest prebuilds/source.sha256 records (the source the binaries were built from), if any. */
+export function recordedSourceDigest(prebuildsDir) {
+  const file = join(prebuildsDir, 'source.sha256');
+  return existsSync(file) ? readFileSync(file, 'utf8').split(/\s+/)[0] : undefined;
+}
 
 function nodeInclude() {
   const candidates = [
@@ -30,27 +62,48 @@ function hasCompiler(cc) {
   return cc !== undefined && spawnSync(cc, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const include = nodeInclude();
-  if (process.platform !== 'linux' || include === undefined) {
-    process.stderr.write(
-      `@procvision/shm: prebuilds need Linux and the Node headers (node_api.h); ${include === undefined ? 'no headers found' : process.platform}: skipped\n`,
-    );
-    process.exit(0);
+function fail(message) {
+  process.stderr.write(`@procvision/shm prebuilds: ${message}\n`);
+  process.exit(1);
+}
+
+/** Installs the Debian packages of the missing compilers with apt-get, or stops naming them. */
+function ensureCompilers() {
+  const missing = [...new Set(prebuildTargets.filter((target) => !hasCompiler(target.cc)).map((target) => target.debian))];
+  if (prebuildTargets.some((target) => target.cc === undefined)) fail(`no cross toolchain for linux-x64 musl on ${process.arch}; build on an x64 host`);
+  if (missing.length === 0) return;
+  const aptGet = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).stdout.trim();
+  const root = process.getuid?.() === 0;
+  const sudo = !root && spawnSync('sh', ['-c', 'command -v sudo'], { stdio: 'ignore' }).status === 0;
+  if (aptGet === '' || (!root && !sudo) || process.env.PROCVISION_NO_APT === '1') {
+    fail(`missing compilers; install the packages ${missing.join(' ')} (Debian/Ubuntu: apt-get install -y ${missing.join(' ')}) and run again`);
   }
-  rmSync(join(packageDir, 'prebuilds'), { recursive: true, force: true });
+  const prefix = root ? [] : ['sudo'];
+  process.stderr.write(`@procvision/shm prebuilds: installing ${missing.join(' ')} with apt-get\n`);
+  const install = () =>
+    spawnSync(prefix[0] ?? 'apt-get', [...(root ? [] : ['apt-get']), 'install', '-y', '-qq', ...missing], { stdio: 'inherit' }).status === 0;
+  if (!install()) {
+    spawnSync(prefix[0] ?? 'apt-get', [...(root ? [] : ['apt-get']), 'update', '-qq'], { stdio: 'inherit' });
+    if (!install()) fail(`apt-get could not install ${missing.join(' ')}; install them and run again`);
+  }
+  const still = prebuildTargets.filter((target) => !hasCompiler(target.cc)).map((target) => target.cc);
+  if (still.length > 0) fail(`still missing after apt-get: ${still.join(', ')}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (process.platform !== 'linux') fail(`prebuilds are built on Linux (this is ${process.platform})`);
+  const include = nodeInclude();
+  if (include === undefined)
+    fail('the Node headers (include/node/node_api.h) are not beside this node; set npm_config_nodedir to a Node source or headers folder');
+  ensureCompilers();
+  for (const target of prebuildTargets) rmSync(join(packageDir, 'prebuilds', target.dir, `procvision_shm.napi.${target.libc}.node`), { force: true });
   for (const target of prebuildTargets) {
     const name = `${target.dir}/procvision_shm.napi.${target.libc}.node`;
-    if (!hasCompiler(target.cc)) {
-      process.stderr.write(`@procvision/shm: no compiler for ${name} (${target.cc ?? 'none on this host'}); skipped\n`);
-      continue;
-    }
     mkdirSync(join(packageDir, 'prebuilds', target.dir), { recursive: true });
-    const args = ['-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-s', `-I${include}`, 'native/shm_segment.c', '-o', join('prebuilds', name), '-lrt'];
+    const args = ['-shared', '-fPIC', '-O2', '-Wall', '-Wextra', '-s', `-I${include}`, nativeSource, '-o', join('prebuilds', name), '-lrt'];
     const result = spawnSync(target.cc, args, { cwd: packageDir, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (result.status !== 0) {
-      process.stderr.write(`@procvision/shm: ${target.cc} failed for ${name}\n`);
-      process.exitCode = 1;
-    }
+    if (result.status !== 0) fail(`${target.cc} failed for ${name}`);
+    process.stderr.write(`@procvision/shm prebuilds: built prebuilds/${name} with ${target.cc}\n`);
   }
+  writeFileSync(join(packageDir, 'prebuilds', 'source.sha256'), `${nativeSourceDigest()}  ${nativeSource}\n`);
 }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain .mjs build scripts, no declarations
-import { prebuildTargets } from '../scripts/build-prebuilds.mjs';
+import { nativeSourceDigest, prebuildTargets, recordedSourceDigest } from '../scripts/build-prebuilds.mjs';
 // @ts-expect-error plain .mjs build scripts, no declarations
 import { elfInfo } from '../scripts/elf-info.mjs';
 
@@ -35,6 +35,16 @@ describe('prebuilt mmap addons (node-gyp-build layout, N-API)', () => {
       expect(readElf(file)).toMatchObject({ arch: target.arch, libc: target.libc });
     },
   );
+
+  it('prebuilds/source.sha256 names the C source they were built from (rebuild: pnpm --filter @procvision/shm prebuilds)', () => {
+    const recorded = (recordedSourceDigest as (dir: string) => string | undefined)(join(packageDir, 'prebuilds'));
+    expect(recorded).toBe((nativeSourceDigest as () => string)());
+  });
+
+  it('no binding.gyp in the package root: installs (pnpm detects one there) never run node-gyp', () => {
+    expect(existsSync(join(packageDir, 'binding.gyp'))).toBe(false);
+    expect(existsSync(join(packageDir, 'native', 'binding.gyp'))).toBe(true);
+  });
 
   it('the published layout loads the prebuild for this machine: native backend', async () => {
     if (process.platform !== 'linux' || process.arch !== 'x64') return;

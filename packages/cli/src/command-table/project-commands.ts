@@ -1,5 +1,5 @@
 import { supportedTargets } from '@procvision/packager/targets';
-import { commaList, positiveInteger } from '../internal/option-parsers.js';
+import { commaList, nonNegativeInteger, positiveInteger } from '../internal/option-parsers.js';
 import type { CommandSpec } from './command-spec.js';
 import { type GuideOptions, type SignatureFlags, guideOptions, signatureOptions } from './shared-options.js';
 
@@ -28,6 +28,17 @@ export interface RunOptions extends GuideOptions {
   params?: string;
   timeoutMs?: number;
   report?: string;
+}
+
+/** Options of `procvision eval`. */
+export interface EvalOptions {
+  pid?: string;
+  step: number;
+  params?: string;
+  timeoutMs?: number;
+  report?: string;
+  baseline?: string;
+  maxMisses: number;
 }
 
 /** Options of `procvision package`. */
@@ -96,6 +107,30 @@ export const projectCommands: readonly CommandSpec[] = [
       'procvision run <project> --pid <pid> --image <image> --params \'{"threshold":60}\' --report out/',
     ],
     run: async (output, [project], options) => (await import('../commands/run.js')).runCommand(project as string, options as unknown as RunOptions, output),
+  },
+  {
+    name: 'eval',
+    description: 'run a golden set (ok/ and ng/ images, or labels.json) through the algorithm: confusion table, misses, timings',
+    arguments: [
+      { name: '[project]', description: 'project folder (default: the current folder when only the golden set is given)' },
+      { name: '[folder]', description: 'golden-set folder: ok/ and ng/ subfolders of images, or a labels.json' },
+    ],
+    options: [
+      { flags: '--pid <pid>', description: 'product id (default: the first of supported_pids)' },
+      { flags: '--step <n>', description: 'step index, from 1', parse: positiveInteger, defaultValue: 1 },
+      { flags: '--params <json>', description: 'user params as a JSON object, for every image' },
+      { flags: '--timeout-ms <ms>', description: 'execute timeout in milliseconds', parse: positiveInteger },
+      { flags: '--report <dir>', description: 'write index.html, eval.json and a run report of every miss to this folder' },
+      { flags: '--baseline <file>', description: 'a saved eval --json: list every image whose verdict changed (exit 1 when any did)' },
+      { flags: '--max-misses <n>', description: 'misses allowed before exit 1', parse: nonNegativeInteger, defaultValue: 0 },
+    ],
+    examples: [
+      'procvision eval <project> <project>/samples --pid <pid>',
+      'procvision eval <project> golden/ --step 2 --json > baseline.json',
+      'procvision eval <project> golden/ --step 2 --baseline baseline.json --report eval-report/',
+    ],
+    run: async (output, [project, folder], options) =>
+      (await import('../commands/eval.js')).evalCommand(project as string | undefined, folder as string | undefined, options as unknown as EvalOptions, output),
   },
   {
     name: 'package',

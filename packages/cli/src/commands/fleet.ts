@@ -9,6 +9,7 @@ import { checkRemoteFlags, clientFor, defaultToken, type RemoteFlags, stationTok
 import { activateOnStation, type StationBindings, stationBindings } from '../internal/remote/station-bindings.js';
 import { failedOutcome, formatFleetSummary, type StationOutcome } from '../internal/remote/station-outcome.js';
 import { describeStep, uploadableZip } from './remote.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** The fleet flags: the stations file, how many stations at a time, how long to wait for readiness. */
 export interface FleetFlags extends RemoteFlags {
@@ -118,17 +119,17 @@ async function activateStation(client: RunnerClient, station: Station, plan: Act
   if (!ready.ready)
     return fail(
       `not ready ${plan.readyTimeoutMs} ms after ${how === 'unchanged' ? 'the check' : 'the activation'}: ${ready.reasons.join('; ')}`,
-      canary ? '3052' : '3051',
+      canary ? ErrorCodes.canaryFailed : ErrorCodes.stationFailed,
     );
   const summary = `${how} ${plan.pids.join(',')} -> ${plan.name} ${plan.version}, ready`;
   if (!canary || plan.step === undefined) return ok(station, canary ? `${summary} (no --canary-image: step skipped)` : summary, extra);
   const pid = plan.pids[0]!;
   try {
     const body = await client.execute({ pid, step_index: plan.step.stepIndex, image: plan.step.image });
-    if (body.status !== 'OK') return await fail(`canary step failed: ${describeStep(pid, body)}`, '3052');
+    if (body.status !== 'OK') return await fail(`canary step failed: ${describeStep(pid, body)}`, ErrorCodes.canaryFailed);
     return ok(station, `${summary}, ${describeStep(pid, body)}`, extra);
   } catch (error) {
-    return fail(`canary step failed: ${(error as Error).message}`, '3052');
+    return fail(`canary step failed: ${(error as Error).message}`, ErrorCodes.canaryFailed);
   }
 }
 
@@ -193,7 +194,13 @@ export async function fleetStatus(flags: FleetFlags, output: Output): Promise<nu
         .map(([pid, ref]) => `${pid} ${ref.name} ${ref.version}`)
         .join(', ') || 'nothing active';
     if (!ready.ready)
-      return { station: station.name, url: station.url, result: 'failed', code: '3051', detail: `not ready: ${ready.reasons.join('; ')}; ${active}` };
+      return {
+        station: station.name,
+        url: station.url,
+        result: 'failed',
+        code: ErrorCodes.stationFailed,
+        detail: `not ready: ${ready.reasons.join('; ')}; ${active}`,
+      };
     return ok(station, `ready; ${active}`);
   });
   return report('status', outcomes, output);

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { MAX_PACKAGE_NAME_LENGTH, PACKAGE_NAME_PATTERN, SEMVER_PATTERN } from '@procvision/manifest/limits';
 import type { InitOptions } from '../command-table/index.js';
@@ -58,7 +58,15 @@ export async function initCommand(name: string, options: InitOptions, output: Ou
     await writeFile(join(projectDir, file), text, { flag: 'wx' });
   }
   await mkdir(join(projectDir, 'samples'), { recursive: true });
-  await writeSampleImages(join(projectDir, 'samples'));
+  const samples = await writeSampleImages(join(projectDir, 'samples'));
+  // The golden-set layout `procvision eval` reads: one image per label to start with.
+  for (const [label, file] of [
+    ['ok', samples.ok],
+    ['ng', samples.ng],
+  ] as const) {
+    await mkdir(join(projectDir, 'samples', label), { recursive: true });
+    await copyFile(file, join(projectDir, 'samples', label, `part-1.png`));
+  }
   const link = await linkCliSdk(projectDir);
   await buildProject(projectDir, 'dist/main.js');
 
@@ -70,7 +78,7 @@ export async function initCommand(name: string, options: InitOptions, output: Ou
     version,
     class_name: input.className,
     supported_pids: pids,
-    files: [...Object.keys(files), 'samples/ok.png', 'samples/ng.png', 'dist/main.js'],
+    files: [...Object.keys(files), 'samples/ok.png', 'samples/ng.png', 'samples/ok/part-1.png', 'samples/ng/part-1.png', 'dist/main.js'],
     sdk_link: link ?? null,
   };
   output.result(document, () =>

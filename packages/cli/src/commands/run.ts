@@ -10,11 +10,12 @@ import { prepareProject } from '../internal/prepare-project.js';
 import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { shellQuote } from '../internal/shell-quote.js';
-import { startAlgorithm } from '../internal/start-algorithm.js';
+import { startProjectAlgorithm } from '../internal/start-algorithm.js';
 import { type StepRun, runStep } from '../internal/step-run.js';
-import { writeReport } from '../internal/report/write-report.js';
+import { writeStepReport } from '../internal/report/write-report.js';
 import { commandExample } from '../internal/contextual-example.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /**
  * `procvision run <project> --pid --image`: one step through the adapter in a child process,
@@ -31,7 +32,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
   const { manifest } = loaded;
   if (!manifest.supported_pids.includes(options.pid)) {
     throw new UsageError(`unknown PID '${options.pid}': ${manifest.name} supports ${manifest.supported_pids.join(', ')} (manifest.json supported_pids).`, {
-      code: '1001',
+      code: ErrorCodes.invalidPid,
       example: `procvision run ${shownProject} --pid ${manifest.supported_pids[0] ?? 'A01'} --image ${shownImage}`,
     });
   }
@@ -43,14 +44,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
     });
   }
   const build = await prepareProject(loaded, output);
-  output.progress(`starting ${manifest.name}...`);
-  const algorithm = await startAlgorithm({
-    root: loaded.root,
-    name: manifest.name,
-    version: manifest.version,
-    output,
-    ...(options.timeoutMs === undefined ? {} : { config: { execute_timeout_ms: options.timeoutMs } }),
-  });
+  const algorithm = await startProjectAlgorithm(loaded, output, options.timeoutMs);
   let run: StepRun;
   try {
     output.progress(`running step ${options.step}...`);
@@ -61,24 +55,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
   const timings = { build_ms: build.durationMs, startup_ms: algorithm.startupMs, ...run.timings };
   const document = stepRunDocument(run.outcome, timings);
   if (options.report !== undefined) {
-    const report = await writeReport(
-      options.report,
-      {
-        project: loaded.root,
-        name: manifest.name,
-        version: manifest.version,
-        pid: options.pid,
-        step: options.step,
-        image: { file: image.path, width: image.width, height: image.height },
-        user_params: userParams,
-        pre_execute: document.pre_execute,
-        execute: document.execute,
-        diagnostics: document.diagnostics,
-        timings,
-        created_at: new Date().toISOString(),
-      },
-      image.bytes,
-    );
+    const report = await writeStepReport(options.report, { project: loaded, pid: options.pid, step: options.step, image, userParams, document, timings });
     document.report = { directory: report.directory, json: report.json, html: report.html, annotated: report.annotated };
   }
   output.result(document, () => formatStepRun(document, relative(process.cwd(), image.path)));

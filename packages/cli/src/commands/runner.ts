@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { packageLaunch, type PackageStore } from '@procvision/runner/store';
 import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
@@ -142,9 +142,9 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const guide = await readGuideOptions(options, example);
   const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === '2006')
+      if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
         throw new UsageError(error.message, {
-          code: '2006',
+          code: ErrorCodes.activationConflict,
           example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
         });
       throw error;
@@ -215,7 +215,7 @@ async function asServeUsageError<Result>(example: string, exposedExample: string
   try {
     return await asUsageError(example, start);
   } catch (error) {
-    if (ProcVisionError.isInstance(error) && error.code === '3002')
+    if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.exposureRefused)
       throw new UsageError(error.message, { example: exposedExample, code: error.code, cause: error });
     throw error;
   }

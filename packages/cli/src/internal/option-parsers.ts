@@ -9,6 +9,13 @@ export function positiveInteger(value: string): number {
   return parsed;
 }
 
+/** Commander parser for a whole number from 0 (`--max-misses 0`). */
+export function nonNegativeInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed)) throw new InvalidArgumentError(`expected a whole number from 0, got '${value}'.`);
+  return parsed;
+}
+
 /** Commander parser for a TCP port (0 picks a free one). */
 export function port(value: string): number {
   const parsed = Number(value);

@@ -61,6 +61,22 @@ export async function startAlgorithm(options: StartAlgorithmOptions): Promise<St
   }
 }
 
+/** Starts a project's algorithm (after `prepareProject`), with `--timeout-ms` as its execute timeout. */
+export function startProjectAlgorithm(
+  project: { root: string; manifest: { name: string; version: string } },
+  output: Output,
+  timeoutMs?: number,
+): Promise<StartedAlgorithm> {
+  output.progress(`starting ${project.manifest.name}...`);
+  return startAlgorithm({
+    root: project.root,
+    name: project.manifest.name,
+    version: project.manifest.version,
+    output,
+    ...(timeoutMs === undefined ? {} : { config: { execute_timeout_ms: timeoutMs } }),
+  });
+}
+
 /**
  * The adapter of the SDK the package resolves (so adapter and algorithm share one SDK
  * instance), or the CLI's own when the package resolves none.

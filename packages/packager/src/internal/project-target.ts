@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { currentTarget, parseTarget, type PlatformTarget } from '../target.js';
 
 /**
@@ -17,13 +17,18 @@ export async function resolveProjectTarget(projectDir: string, explicit: string 
   try {
     content = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new ProcVisionError('2003', `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.incompatibleRuntime, `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const target = (content as { target?: unknown } | null)?.target;
+<<<<<<< HEAD
   const nodeAbi = (content as { node_abi?: unknown } | null)?.node_abi;
   if (nodeAbi !== undefined && (typeof nodeAbi !== 'string' || !/^\d+$/.test(nodeAbi)))
     throw new ProcVisionError('2003', `${path}: "node_abi" must be the Node ABI number as a string, e.g. {"target": "linux-x64", "node_abi": "127"}`);
   if (typeof target !== 'string') throw new ProcVisionError('2003', `${path}: expected {"target": "<os>-<cpu>[-<libc>]"}, e.g. {"target": "linux-x64"}`);
+=======
+  if (typeof target !== 'string')
+    throw new ProcVisionError(ErrorCodes.incompatibleRuntime, `${path}: expected {"target": "<os>-<cpu>[-<libc>]"}, e.g. {"target": "linux-x64"}`);
+>>>>>>> main
   return parseTarget(target);
 }
 

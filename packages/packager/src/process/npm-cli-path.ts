@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest/errors';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest/errors';
 
 /**
  * The npm CLI script shipped with this Node: `$npm_execpath` when it is npm's, else
@@ -19,7 +19,7 @@ export function npmCliPath(): string {
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found === undefined) {
     throw new ProcVisionError(
-      '2005',
+      ErrorCodes.installFailed,
       `cannot find npm-cli.js next to ${process.execPath} (looked in ${candidates.join(', ')}); install a Node.js distribution that ships npm`,
     );
   }

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
+import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
@@ -108,7 +108,7 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: defaultServiceLimits.j
  */
 export function createRunnerService(options: RunnerServiceOptions = {}): RunnerService {
   if (options.token !== undefined && options.token.trim() === '')
-    throw new ProcVisionError('3002', 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
+    throw new ProcVisionError(ErrorCodes.exposureRefused, 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
   const { store } = options;
   const logger = options.logger ?? createStderrLogger();
   const source: ProcessSource = store

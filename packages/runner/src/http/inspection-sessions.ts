@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { FrameWriter } from '@procvision/shm';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import type { CallOutcome } from '../process/call-outcome.js';
@@ -103,7 +103,7 @@ export class InspectionSessions {
     const oldest = this.lastUsed.values().next().value ?? performance.now();
     const retryAfterS = Math.max(1, Math.ceil((oldest + this.limits.sessionIdleMs - performance.now()) / 1000));
     throw new ProcVisionError(
-      '3006',
+      ErrorCodes.tooManySessions,
       `${this.limits.maxSessions} sessions are open, the limit; end finished ones with DELETE /sessions/{id} (idle sessions end after ${Math.round(this.limits.sessionIdleMs / 1000)} s)`,
       {
         details: { limit: this.limits.maxSessions, retry_after_s: Number.isFinite(retryAfterS) ? retryAfterS : 60 },
@@ -153,7 +153,7 @@ export class InspectionSessions {
   private async stepNow(session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
     const process = await this.source.processFor(session.pid);
     let outcome = await this.runOn(process, session, request);
-    if (outcome.status === 'ERROR' && outcome.errorCode === '1005' && (process.state === 'stopping' || process.state === 'stopped')) {
+    if (outcome.status === 'ERROR' && outcome.errorCode === ErrorCodes.timeout && (process.state === 'stopping' || process.state === 'stopped')) {
       const replacement = await this.source.processFor(session.pid).catch(() => process);
       if (replacement !== process) outcome = await this.runOn(replacement, session, request);
     }
@@ -200,7 +200,8 @@ export class InspectionSessions {
   private lane(process: AlgorithmProcess): ProcessLane {
     const existing = this.lanes.get(process);
     if (existing) return existing;
-    if (process.state === 'stopped') throw new ProcVisionError('1005', `${process.packageName}@${process.packageVersion} was stopped; retry the step`);
+    if (process.state === 'stopped')
+      throw new ProcVisionError(ErrorCodes.timeout, `${process.packageName}@${process.packageVersion} was stopped; retry the step`);
     this.hooks.onProcess(process);
     const lane: ProcessLane = { writer: process.createFrameWriter({ slots: 2 }), steps: Promise.resolve() };
     this.lanes.set(process, lane);

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import type { ServiceStore } from './service-store.js';
 
@@ -32,8 +32,8 @@ export interface ProcessSource {
 
 /** A store's "no package active" (2006) becomes the inspection's "pid not served" (1001). */
 function noPackageForPid(error: unknown, pid: string): unknown {
-  if (ProcVisionError.isInstance(error) && error.code === '2006')
-    return new ProcVisionError('1001', error.message, { cause: error, details: { field: 'pid', pid } });
+  if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
+    return new ProcVisionError(ErrorCodes.invalidPid, error.message, { cause: error, details: { field: 'pid', pid } });
   return error;
 }
 

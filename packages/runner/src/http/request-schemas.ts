@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { z } from 'zod';
 
 const pid = z.string().min(1, 'a product id (pid) is required');
@@ -66,5 +66,5 @@ export function parseRequest<Schema extends z.ZodType>(schema: Schema, body: unk
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
   const list = issues.map((issue) => `${issue.path === '' ? '(body)' : issue.path}: ${issue.message}`).join('; ');
-  throw new ProcVisionError('1006', `invalid ${what}: ${list}`, { details: { issues } });
+  throw new ProcVisionError(ErrorCodes.invalidParams, `invalid ${what}: ${list}`, { details: { issues } });
 }

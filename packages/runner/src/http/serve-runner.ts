@@ -5,7 +5,7 @@ import { createRunnerService, type RunnerService, type RunnerServiceOptions } fr
 import { serviceLogEntry } from './internal/service-log.js';
 import { assertSafeExposure, isLoopbackHost } from './exposure.js';
 import { readStoreSignaturePolicy } from '../store/store-signature-policy.js';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 /** Options of {@link serveRunner} (what `procvision runner serve` passes). */
 export interface ServeRunnerOptions {
@@ -70,7 +70,7 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
     const policy = await readStoreSignaturePolicy(storeRoot);
     if (policy.trustedKeys.length === 0) {
       throw new ProcVisionError(
-        '3002',
+        ErrorCodes.exposureRefused,
         `listening on ${host} requires signed packages but no trusted key is configured: pass --trusted-key vendor.pub.pem (or list trusted_keys in the store's config.json), or --allow-unsigned to accept unsigned zips`,
       );
     }

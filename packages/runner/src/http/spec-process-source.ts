@@ -1,4 +1,4 @@
-import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
+import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
 import { AlgorithmProcess } from '../process/algorithm-process.js';
 import type { RunnerLogger } from '../logger.js';
 import { type PackageSpec, resolvePackageSpec } from '../process/package-spec.js';
@@ -49,7 +49,7 @@ export function specProcessSource(specs: readonly PackageSpec[], options: SpecPr
       if (process === undefined) {
         const served = processes.flatMap((candidate) => candidate.info?.supported_pids ?? []);
         throw new ProcVisionError(
-          '1001',
+          ErrorCodes.invalidPid,
           `no active package serves pid ${JSON.stringify(pid)}; served pids: ${served.length > 0 ? served.join(', ') : 'none'}`,
           { details: { field: 'pid', pid } },
         );

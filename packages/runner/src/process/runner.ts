@@ -1,4 +1,4 @@
-import { parseRunnerConfig, ProcVisionError, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
+import { parseRunnerConfig, ProcVisionError, type RunnerConfig, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
 import type { FrameWriter } from '@procvision/shm';
 import { AlgorithmProcess } from './algorithm-process.js';
 import type { CallOutcome } from './call-outcome.js';
@@ -59,7 +59,7 @@ export class Runner {
     this.config = parseRunnerConfig(options.config ?? {});
     if (this.config.shared_memory_backend === 'sab') {
       throw new ProcVisionError(
-        '9999',
+        ErrorCodes.unknownError,
         'shared_memory_backend "sab" reaches worker threads only; algorithm processes need "mmap" (or "dev-shm" for development)',
       );
     }
@@ -81,7 +81,8 @@ export class Runner {
    */
   async startPackage(spec: PackageSpec): Promise<AlgorithmProcess> {
     const resolved = resolvePackageSpec(spec);
-    if (this.packages.has(resolved.name)) throw new ProcVisionError('2006', `package ${resolved.name} is already running in this runner; stop it first`);
+    if (this.packages.has(resolved.name))
+      throw new ProcVisionError(ErrorCodes.activationConflict, `package ${resolved.name} is already running in this runner; stop it first`);
     const process = new AlgorithmProcess({
       packageName: resolved.name,
       packageVersion: resolved.version,
@@ -129,8 +130,8 @@ export class Runner {
   /** Creates an inspection session for a running package. */
   createSession(init: InspectionSessionInit): InspectionSession {
     if (!this.packages.has(init.packageName))
-      throw new ProcVisionError('2006', `package ${init.packageName} is not running; start it before creating sessions`);
-    if (init.id !== undefined && this.sessions.has(init.id)) throw new ProcVisionError('1006', `session ${init.id} already exists`);
+      throw new ProcVisionError(ErrorCodes.activationConflict, `package ${init.packageName} is not running; start it before creating sessions`);
+    if (init.id !== undefined && this.sessions.has(init.id)) throw new ProcVisionError(ErrorCodes.invalidParams, `session ${init.id} already exists`);
     const session = new InspectionSession(init);
     this.sessions.set(session.id, session);
     this.events.emit('session-start', { sessionId: session.id, packageName: session.packageName, pid: session.pid });
@@ -155,7 +156,7 @@ export class Runner {
         sessionId,
         stepIndex: request.stepIndex,
         status: 'ERROR',
-        errorCode: session ? '1005' : '1006',
+        errorCode: session ? ErrorCodes.timeout : ErrorCodes.invalidParams,
         stage: 'validate',
         message,
         warnings: [],
@@ -171,7 +172,7 @@ export class Runner {
               sessionId,
               stepIndex: request.stepIndex,
               status: 'ERROR',
-              errorCode: '1005',
+              errorCode: ErrorCodes.timeout,
               stage: 'validate',
               message: `package ${session.packageName} has not started`,
               warnings: [],
@@ -203,7 +204,7 @@ export class Runner {
     session.clearState();
     this.events.emit('session-reset', { sessionId });
     const running = this.packages.get(session.packageName);
-    if (!running) throw new ProcVisionError('1005', `package ${session.packageName} is not running`);
+    if (!running) throw new ProcVisionError(ErrorCodes.timeout, `package ${session.packageName} is not running`);
     if (running.process.profile?.hasReset === false) {
       return {
         status: 'OK',
@@ -235,7 +236,7 @@ export class Runner {
 
   private requireSession(sessionId: string): InspectionSession {
     const session = this.sessions.get(sessionId);
-    if (!session) throw new ProcVisionError('1006', `no session ${sessionId} (ended, or never created)`);
+    if (!session) throw new ProcVisionError(ErrorCodes.invalidParams, `no session ${sessionId} (ended, or never created)`);
     return session;
   }
 

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { type ActiveBindings, readActiveBindings, refersTo, writeActiveBindings } from './active-bindings.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
 import type { StartedProcess } from './process-starter.js';
@@ -16,15 +16,21 @@ function acceptsPid(entry: RegistryEntry, pid: string): boolean {
 
 function checkPids(entry: RegistryEntry, pids: readonly string[], bindings: ActiveBindings, mode: ActivationMode): void {
   const label = `${entry.name}@${entry.version}`;
-  if (pids.length === 0) throw new ProcVisionError('2006', `activate ${label}: give at least one PID`);
+  if (pids.length === 0) throw new ProcVisionError(ErrorCodes.activationConflict, `activate ${label}: give at least one PID`);
   for (const pid of pids) {
     if (!acceptsPid(entry, pid))
-      throw new ProcVisionError('2006', `PID ${pid} is not in the supported_pids of ${label} (${entry.supported_pids.join(', ')})`, { details: { pid } });
+      throw new ProcVisionError(ErrorCodes.activationConflict, `PID ${pid} is not in the supported_pids of ${label} (${entry.supported_pids.join(', ')})`, {
+        details: { pid },
+      });
     const bound = bindings[pid];
     if (mode === 'activate' && bound !== undefined && !refersTo(bound, entry.name, entry.version)) {
-      throw new ProcVisionError('2006', `PID ${pid} is bound to ${bound.name}@${bound.version}; switch it to ${label} instead of activating`, {
-        details: { pid, bound },
-      });
+      throw new ProcVisionError(
+        ErrorCodes.activationConflict,
+        `PID ${pid} is bound to ${bound.name}@${bound.version}; switch it to ${label} instead of activating`,
+        {
+          details: { pid, bound },
+        },
+      );
     }
   }
 }
@@ -64,7 +70,8 @@ export async function activatePackage(
   mode: ActivationMode,
 ): Promise<ActiveBindings> {
   const entry = findEntry(await readRegistry(context.paths), name, version);
-  if (entry === undefined) throw new ProcVisionError('2009', `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
+  if (entry === undefined)
+    throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
   const bindings = await readActiveBindings(context.paths);
   checkPids(entry, pids, bindings, mode);
   const wasRunning = context.running.has(processKey(name, version));
@@ -80,7 +87,7 @@ export async function activatePackage(
     await writeActiveBindings(context.paths, next);
   } catch (error) {
     if (!wasRunning) await stopUnboundProcesses(context, bindings);
-    throw new ProcVisionError('2005', `cannot write ${context.paths.active}: ${(error as Error).message}`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.installFailed, `cannot write ${context.paths.active}: ${(error as Error).message}`, { cause: error });
   }
   await stopUnboundProcesses(context, next);
   return next;

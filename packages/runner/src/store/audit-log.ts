@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { StorePaths } from './store-paths.js';
 
 /** One line of `logs/audit.jsonl`. */
@@ -61,7 +61,7 @@ export async function audited<Result>(
     await appendAudit(paths, { at: new Date().toISOString(), started_at: startedAt, who, operation, subject, outcome: 'ok' });
     return result;
   } catch (error) {
-    const code = ProcVisionError.isInstance(error) ? error.code : '9999';
+    const code = ProcVisionError.isInstance(error) ? error.code : ErrorCodes.unknownError;
     await appendAudit(paths, {
       at: new Date().toISOString(),
       started_at: startedAt,

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
+import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
 import type { KeyInput } from '@procvision/packager';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import { type ActiveBinding, type ActiveBindings, readActiveBindings, refersTo } from './active-bindings.js';
@@ -198,12 +198,18 @@ export class PackageStore {
   async resolveActive(pid: string): Promise<ActivePackage> {
     const binding = (await readActiveBindings(this.paths))[pid];
     if (binding === undefined)
-      throw new ProcVisionError('2006', `no package is active for PID ${pid} in ${this.paths.root}; activate one first`, { details: { pid } });
-    const entry = findEntry(await readRegistry(this.paths), binding.name, binding.version);
-    if (entry === undefined)
-      throw new ProcVisionError('2006', `PID ${pid} is bound to ${binding.name}@${binding.version}, which is not installed in ${this.paths.root}`, {
+      throw new ProcVisionError(ErrorCodes.activationConflict, `no package is active for PID ${pid} in ${this.paths.root}; activate one first`, {
         details: { pid },
       });
+    const entry = findEntry(await readRegistry(this.paths), binding.name, binding.version);
+    if (entry === undefined)
+      throw new ProcVisionError(
+        ErrorCodes.activationConflict,
+        `PID ${pid} is bound to ${binding.name}@${binding.version}, which is not installed in ${this.paths.root}`,
+        {
+          details: { pid },
+        },
+      );
     return { pid, name: entry.name, version: entry.version, root: deployedPath(this.paths, entry.name, entry.version), entry, binding };
   }
 
@@ -216,7 +222,10 @@ export class PackageStore {
     const active = await this.resolveActive(pid);
     const started = await ensureProcess(this.context, active.entry);
     if (started.process === undefined)
-      throw new ProcVisionError('2006', `the process starter of this store runs no AlgorithmProcess for ${active.name}@${active.version}`);
+      throw new ProcVisionError(
+        ErrorCodes.activationConflict,
+        `the process starter of this store runs no AlgorithmProcess for ${active.name}@${active.version}`,
+      );
     return started.process;
   }
 

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { type ActiveBindings, readActiveBindings } from './active-bindings.js';
 import { activatePackage } from './activate.js';
 import type { StoreContext } from './internal/store-context.js';
@@ -13,11 +13,15 @@ export async function rollbackPid(context: StoreContext, name: string, pid: stri
   const bound = (await readActiveBindings(context.paths))[pid];
   if (bound?.name !== name) {
     const actual = bound === undefined ? 'no package' : `${bound.name}@${bound.version}`;
-    throw new ProcVisionError('2006', `cannot roll back ${name} for PID ${pid}: the PID runs ${actual}`, { details: { pid } });
+    throw new ProcVisionError(ErrorCodes.activationConflict, `cannot roll back ${name} for PID ${pid}: the PID runs ${actual}`, { details: { pid } });
   }
   if (bound.previous === null)
-    throw new ProcVisionError('2006', `PID ${pid} has no previous version to roll back to (it runs ${bound.name}@${bound.version}, its first activation)`, {
-      details: { pid },
-    });
+    throw new ProcVisionError(
+      ErrorCodes.activationConflict,
+      `PID ${pid} has no previous version to roll back to (it runs ${bound.name}@${bound.version}, its first activation)`,
+      {
+        details: { pid },
+      },
+    );
   return activatePackage(context, bound.previous.name, bound.previous.version, [pid], 'switch');
 }

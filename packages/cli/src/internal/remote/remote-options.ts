@@ -2,6 +2,7 @@ import type { RunnerClient } from '@procvision/runner/client';
 import { UsageError } from '../../usage-error.js';
 import { serveToken } from '../serve-token.js';
 import type { Station } from './fleet-file.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** The remote flags of the `runner` commands. */
 export interface RemoteFlags {
@@ -34,7 +35,7 @@ export async function clientFor(station: Station, token: string | undefined): Pr
   try {
     return new RunnerClient({ url: station.url, ...(token === undefined ? {} : { token }), requestIdPrefix: `procvision-cli-${process.pid}` });
   } catch (error) {
-    throw new UsageError((error as Error).message, { code: '3050' });
+    throw new UsageError((error as Error).message, { code: ErrorCodes.fleetFileInvalid });
   }
 }
 

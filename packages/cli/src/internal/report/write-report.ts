@@ -13,8 +13,43 @@ interface WrittenReport {
   annotated: string;
 }
 
+/** One step run of a project, as a report tells it. */
+interface StepReportInput {
+  project: { root: string; manifest: { name: string; version: string } };
+  pid: string;
+  step: number;
+  image: { path: string; width: number; height: number; bytes: Uint8Array };
+  userParams: Record<string, unknown>;
+  /** The step's document (`stepRunDocument`): results and diagnostics. */
+  document: { pre_execute: unknown; execute: unknown; diagnostics: Record<string, unknown> | null };
+  timings: Record<string, number>;
+}
+
+/** Writes the report of one step run of a project (`run --report`, each miss of `eval --report`). */
+export function writeStepReport(directory: string, input: StepReportInput): Promise<WrittenReport> {
+  const { project, image, document } = input;
+  return writeReport(
+    directory,
+    {
+      project: project.root,
+      name: project.manifest.name,
+      version: project.manifest.version,
+      pid: input.pid,
+      step: input.step,
+      image: { file: image.path, width: image.width, height: image.height },
+      user_params: input.userParams,
+      pre_execute: document.pre_execute,
+      execute: document.execute,
+      diagnostics: document.diagnostics,
+      timings: input.timings,
+      created_at: new Date().toISOString(),
+    },
+    image.bytes,
+  );
+}
+
 /** Writes report.json, annotated.png and report.html into `directory` (created if needed). */
-export async function writeReport(directory: string, report: RunReport, imageBytes: Uint8Array): Promise<WrittenReport> {
+async function writeReport(directory: string, report: RunReport, imageBytes: Uint8Array): Promise<WrittenReport> {
   const target = resolve(directory);
   await mkdir(target, { recursive: true });
   const rects = rectsOf(report.pre_execute as PreExecuteResult | undefined, report.execute as ExecuteResult | undefined);

@@ -24,6 +24,7 @@ export function packageJsonFile(input: AlgorithmTemplateInput, sdkVersion: strin
     scripts: {
       validate: 'procvision validate .',
       'run:ok': 'procvision run . --pid ' + (input.pids[0] ?? 'A01') + ' --image samples/ok.png',
+      eval: 'procvision eval . samples --pid ' + (input.pids[0] ?? 'A01'),
       test: 'node --test test/',
       package: 'procvision package .',
     },
@@ -70,6 +71,7 @@ A ProcVision inspection algorithm. Edit \`src/main.ts\` (look for \`CHANGE\`), k
 procvision validate .                                   # every check, compiles src/ to dist/
 procvision run . --pid ${pid} --image samples/ok.png     # one step, as the platform runs it
 procvision run . --pid ${pid} --image samples/ng.png --report report/
+procvision eval . samples --pid ${pid}                  # every image of samples/ok and samples/ng
 node --test test/                                       # the project's own test
 procvision package .                                    # the offline delivery zip
 \`\`\`

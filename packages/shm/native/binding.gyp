@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "procvision_shm",
-      "sources": ["native/shm_segment.c"],
+      "sources": ["shm_segment.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"],
       "conditions": [
         ["OS=='linux'", { "libraries": ["-lrt"] }]
