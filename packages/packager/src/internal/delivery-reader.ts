@@ -92,11 +92,7 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
   const metadata = new Map<string, Buffer>();
   for (const name of ['manifest.json', 'package.json', 'package-lock.json', sbomFileName]) {
     const entry = byName.get(name);
-<<<<<<< HEAD
-    const bytes = await readMetadata(name, name === 'manifest.json' ? '2002' : name === sbomFileName ? null : '2001');
-=======
-    const bytes = await readMetadata(name, name === 'manifest.json' ? ErrorCodes.manifestMissing : ErrorCodes.invalidZip);
->>>>>>> main
+    const bytes = await readMetadata(name, name === 'manifest.json' ? ErrorCodes.manifestMissing : name === sbomFileName ? null : ErrorCodes.invalidZip);
     if (entry === undefined || bytes === null) continue;
     checkDigest(entry, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), sha512: null, bytes });
     metadata.set(name, bytes);

@@ -20,15 +20,14 @@ export async function resolveProjectTarget(projectDir: string, explicit: string 
     throw new ProcVisionError(ErrorCodes.incompatibleRuntime, `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const target = (content as { target?: unknown } | null)?.target;
-<<<<<<< HEAD
   const nodeAbi = (content as { node_abi?: unknown } | null)?.node_abi;
   if (nodeAbi !== undefined && (typeof nodeAbi !== 'string' || !/^\d+$/.test(nodeAbi)))
-    throw new ProcVisionError('2003', `${path}: "node_abi" must be the Node ABI number as a string, e.g. {"target": "linux-x64", "node_abi": "127"}`);
-  if (typeof target !== 'string') throw new ProcVisionError('2003', `${path}: expected {"target": "<os>-<cpu>[-<libc>]"}, e.g. {"target": "linux-x64"}`);
-=======
+    throw new ProcVisionError(
+      ErrorCodes.incompatibleRuntime,
+      `${path}: "node_abi" must be the Node ABI number as a string, e.g. {"target": "linux-x64", "node_abi": "127"}`,
+    );
   if (typeof target !== 'string')
     throw new ProcVisionError(ErrorCodes.incompatibleRuntime, `${path}: expected {"target": "<os>-<cpu>[-<libc>]"}, e.g. {"target": "linux-x64"}`);
->>>>>>> main
   return parseTarget(target);
 }
 
@@ -39,6 +38,9 @@ export async function projectNodeAbi(projectDir: string): Promise<string | undef
   const nodeAbi = (JSON.parse(await readFile(path, 'utf8')) as { node_abi?: unknown } | null)?.node_abi;
   if (nodeAbi === undefined) return undefined;
   if (typeof nodeAbi !== 'string' || !/^\d+$/.test(nodeAbi))
-    throw new ProcVisionError('2003', `${path}: "node_abi" must be the Node ABI number as a string, e.g. {"target": "linux-x64", "node_abi": "127"}`);
+    throw new ProcVisionError(
+      ErrorCodes.incompatibleRuntime,
+      `${path}: "node_abi" must be the Node ABI number as a string, e.g. {"target": "linux-x64", "node_abi": "127"}`,
+    );
   return nodeAbi;
 }

@@ -1,3 +1,4 @@
+import { ErrorCodes } from '@procvision/manifest';
 import type { Delivery } from '@procvision/manifest';
 import { parseJsonEntry } from './delivery-metadata.js';
 import { packageUrl, sbomFileName, sriToHex } from './sbom.js';
@@ -37,7 +38,7 @@ export function licenseSummary(components: readonly SbomComponent[]): Record<str
 export function parseSbom(zipPath: string, bytes: Buffer): { specVersion: string; components: SbomComponent[] } {
   const document = parseJsonEntry(zipPath, sbomFileName, bytes) as { bomFormat?: unknown; specVersion?: unknown; components?: unknown } | null;
   if (document?.bomFormat !== 'CycloneDX' || typeof document.specVersion !== 'string')
-    throw zipError('2001', zipPath, sbomFileName, 'is not a CycloneDX JSON document (bomFormat "CycloneDX" and specVersion expected)');
+    throw zipError(ErrorCodes.invalidZip, zipPath, sbomFileName, 'is not a CycloneDX JSON document (bomFormat "CycloneDX" and specVersion expected)');
   const components = Array.isArray(document.components) ? (document.components as SbomComponent[]) : [];
   return { specVersion: document.specVersion, components: components.filter((component) => component.type === 'library') };
 }
@@ -55,14 +56,20 @@ export function checkSbom(zipPath: string, delivery: Delivery, bytes: Buffer): S
     const purl = packageUrl('npm', dependency.name, dependency.version);
     shipped.add(purl);
     const component = byPurl.get(purl);
-    if (component === undefined) throw zipError('2008', zipPath, sbomFileName, `does not list ${dependency.name}@${dependency.version}, which the zip ships`);
+    if (component === undefined)
+      throw zipError(ErrorCodes.signatureInvalid, zipPath, sbomFileName, `does not list ${dependency.name}@${dependency.version}, which the zip ships`);
     const sha512 = component.hashes?.find((hash) => hash.alg === 'SHA-512')?.content;
     if (sha512 !== sriToHex(dependency.integrity))
-      throw zipError('2008', zipPath, sbomFileName, `lists ${dependency.name}@${dependency.version} with a sha512 other than the lockfile's`);
+      throw zipError(
+        ErrorCodes.signatureInvalid,
+        zipPath,
+        sbomFileName,
+        `lists ${dependency.name}@${dependency.version} with a sha512 other than the lockfile's`,
+      );
   }
   for (const component of components) {
     if (component.purl?.startsWith('pkg:npm/') === true && !shipped.has(component.purl))
-      throw zipError('2008', zipPath, sbomFileName, `lists ${component.purl}, which the zip does not ship`);
+      throw zipError(ErrorCodes.signatureInvalid, zipPath, sbomFileName, `lists ${component.purl}, which the zip does not ship`);
   }
   return { specVersion, components: components.length, licenses: licenseSummary(components) };
 }

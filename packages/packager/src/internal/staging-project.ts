@@ -1,10 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-<<<<<<< HEAD
-import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
-=======
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
->>>>>>> main
 import type { PlatformTarget } from '../target.js';
 import { readInstallSet, type InstalledPackage } from './install-set.js';
 import { assertLockfileInStep, lockedVersions, narrowLockfile, type ProjectLockfile } from './project-lockfile.js';
