@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { parseManifest, type Delivery, type Manifest, ErrorCodes } from '@procvision/manifest';
 import type { ZipLimits } from '../zip-limits.js';
 import { readCentralDirectory, type ZipEntry } from './central-directory.js';
@@ -8,6 +7,7 @@ import { checkLockfile, checkSignature, parseDeliveryBytes, parseJsonEntry, type
 import { readEntry, type ByteBudget, type EntryDigest } from './entry-reader.js';
 import { checkSbom, type SbomSummary } from './sbom-check.js';
 import { sbomFileName } from './sbom.js';
+import { placeEntry } from './place-entry.js';
 import { zipError } from './zip-error.js';
 
 /** Everything learnt from a zip that passed every check. */
@@ -41,13 +41,6 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
       throw zipError(ErrorCodes.invalidZip, zipPath, name, `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`);
   }
   const budget: ByteBudget = { remaining: limits.maxTotalBytes };
-  const place = async (entry: ZipEntry): Promise<string | null> => {
-    if (destination === null) return null;
-    const path = join(destination, ...entry.name.split('/'));
-    if (relative(destination, path).startsWith(`..${sep}`)) throw zipError(ErrorCodes.invalidZip, zipPath, entry.name, 'resolves outside the staging folder');
-    await mkdir(entry.isDirectory ? path : dirname(path), { recursive: true });
-    return entry.isDirectory ? null : path;
-  };
   const readMetadata = async (name: string, missingCode: typeof ErrorCodes.invalidZip | typeof ErrorCodes.manifestMissing | null): Promise<Buffer | null> => {
     const entry = byName.get(name);
     if (entry === undefined) {
@@ -60,7 +53,7 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
       );
     }
     const digest = await readEntry(zipPath, entry, { kind: 'memory' }, budget);
-    const path = await place(entry);
+    const path = await placeEntry(zipPath, destination, entry);
     if (path !== null) await writeFile(path, digest.bytes ?? Buffer.alloc(0), { flag: 'wx', mode: 0o644 });
     return digest.bytes;
   };
@@ -115,7 +108,7 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
 
   for (const entry of entries) {
     if (metadataNames.includes(entry.name)) continue;
-    const path = await place(entry);
+    const path = await placeEntry(zipPath, destination, entry);
     if (entry.isDirectory) continue;
     checkDigest(entry, await readEntry(zipPath, entry, path === null ? { kind: 'discard' } : { kind: 'file', path }, budget));
   }

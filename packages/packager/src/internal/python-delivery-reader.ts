@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { type PythonManifest, type PythonSdkGeneration, ProcVisionError, parsePythonManifest, ErrorCodes } from '@procvision/manifest';
 import type { ZipLimits } from '../zip-limits.js';
-import { readCentralDirectory, type ZipEntry } from './central-directory.js';
+import { readCentralDirectory } from './central-directory.js';
 import { checkSignature, parseJsonEntry, type SignaturePolicy, type SignatureStatus } from './delivery-metadata.js';
 import { readEntry, type ByteBudget } from './entry-reader.js';
 import { checkPythonZipLayout, pythonProjectFolder } from './python-zip-layout.js';
+import { placeEntry } from './place-entry.js';
 import { zipError } from './zip-error.js';
 
 /** Everything learnt from the bytes of a Python delivery zip (before the station is asked). */
@@ -79,7 +79,7 @@ export async function readPythonDeliveryZip(
         entry.name,
         `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`,
       );
-    const path = await place(zipPath, destination, entry, layout.targetOf(entry.name));
+    const path = await placeEntry(zipPath, destination, entry, layout.targetOf(entry.name));
     if (entry.isDirectory) continue;
     const digest = await readEntry(zipPath, entry, isMetadata ? { kind: 'memory' } : path === null ? { kind: 'discard' } : { kind: 'file', path }, budget);
     hashes.set(entry.name, digest.sha256);
@@ -152,14 +152,6 @@ function parseBootstrap(zipPath: string, name: string, bytes: Buffer): Record<st
       'must be a JSON object such as {"python_version": "3.11", "abi": "cp311", "implementation": "", "has_embedded_python": false}',
     );
   return value as Record<string, unknown>;
-}
-
-async function place(zipPath: string, destination: string | null, entry: ZipEntry, target: string): Promise<string | null> {
-  if (destination === null || target === '') return null;
-  const path = join(destination, ...target.replace(/\/$/, '').split('/'));
-  if (relative(destination, path).startsWith(`..${sep}`)) throw zipError(ErrorCodes.invalidZip, zipPath, entry.name, 'resolves outside the staging folder');
-  await mkdir(entry.isDirectory ? path : dirname(path), { recursive: true });
-  return entry.isDirectory ? null : path;
 }
 
 async function writeExclusive(path: string, bytes: Buffer): Promise<void> {

@@ -11,6 +11,8 @@ export interface PackageReadiness {
   state: string;
   /** OS process id of its child process, while one runs. */
   os_pid?: number;
+  /** Each instance of a pool of more than one process. */
+  instances?: Array<{ state: string; os_pid?: number }>;
   /** Why it is not running, when its start failed. */
   error?: string;
 }

@@ -17,6 +17,8 @@ export interface PackageSpec {
   adapter?: AdapterCommand;
   /** Extra environment of the child (e.g. `PROC_ENTRY_POINT`, `PYTHONPATH`). */
   env?: Record<string, string>;
+  /** Adapter processes of the package's pool (default 1): steps of different sessions run in parallel on them. */
+  instances?: number;
 }
 
 /** A package spec with name, version and adapter resolved. */

@@ -27,3 +27,14 @@ export type { StoreConfigErrorOptions } from './store-config-error.js';
 export { readTrustedKeyFile } from './trusted-key-file.js';
 export { readStoreSignaturePolicy } from './store-signature-policy.js';
 export type { StoreSignaturePolicy } from './store-signature-policy.js';
+export {
+  packageEnvironment,
+  packageOverrideSchema,
+  packageRunnerConfig,
+  resolveStationConfig,
+  stationEnvName,
+  stationFlagName,
+  stationKeys,
+  stationRuntimeSchema,
+} from './station-config.js';
+export type { PackageOverride, ServiceLimitKey, StationConfig, StationKey, StationLayers, StationRuntimeInput, StationSource } from './station-config.js';

@@ -2,7 +2,7 @@ import type { AlgorithmInfo, ExecuteResult, ImageMeta, PreExecuteResult, ResultC
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest/errors';
 import type { Logger } from '../../logger.js';
 import { Session, type SessionInit } from '../../session.js';
-import type { StepContext, StepPhase } from '../../base-algorithm.js';
+import type { MaybePromise, StepContext, StepPhase } from '../../base-algorithm.js';
 import type { LoadedAlgorithm } from './algorithm-loader.js';
 import { errorResult, type MethodResult } from './method-result.js';
 import { quickExecuteResult, quickPreExecuteResult } from './quick-result-check.js';
@@ -93,9 +93,6 @@ function withStep(data: Record<string, unknown> | undefined, phase: unknown, ste
   result.step_index = stepIndex;
   return result;
 }
-
-/** A value, or a promise of it. */
-type MaybePromise<T> = T | Promise<T>;
 
 /** `then(value)` now, or once `value` settles. */
 function andThen<T, R>(value: MaybePromise<T>, then: (settled: T) => MaybePromise<R>): MaybePromise<R> {
