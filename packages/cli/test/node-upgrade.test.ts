@@ -56,7 +56,7 @@ describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')(`a stati
     const store = join(folder.path, 'store');
     const install = await runCli(['runner', 'install', zipPath, '--store', store, '--json'], { node, env: env() });
     expect(install.code, install.stderr).toBe(0);
-    const activate = await runCli(['runner', 'activate', 'algorithm-example', '1.0.0', '--store', store], { node, env: env() });
+    const activate = await runCli(['runner', 'activate', 'algorithm-example', '1.0.0', '--pid', 'p001', '--store', store], { node, env: env() });
     expect(activate.code, activate.stderr).toBe(0);
     const image = join(exampleDir, 'samples', 'ok.png');
     const exec = await runCli(['runner', 'exec', '--store', store, '--pid', 'p001', '--image', image, '--json'], { node, env: env() });
@@ -73,9 +73,9 @@ describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')(`a stati
     });
     const nativeZip = join(folder.path, 'native.zip');
     writeFileSync(nativeZip, writeRawZip(entries));
-    const install = await runCli(['runner', 'install', nativeZip, '--store', join(folder.path, 'store-native')], { node, env: env() });
+    const install = await runCli(['runner', 'install', nativeZip, '--store', join(folder.path, 'store-native'), '--json'], { node, env: env() });
     expect(install.code).toBe(1);
-    expect(install.stderr).toMatch(/2003/);
+    expect(install.json<{ error: { code: string } }>().error.code).toBe('2003');
     expect(install.stderr).toContain('legacy-addon@1.0.0 (build/Release/legacy.node) only loads on Node ABI');
   }, 300_000);
 });
