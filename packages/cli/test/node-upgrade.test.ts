@@ -51,17 +51,13 @@ beforeAll(async () => {
 afterAll(async () => folder.remove());
 
 describe.skipIf(process.platform !== 'linux' || process.arch !== 'x64')(`a station upgraded to Node ${nodeVersion}`, () => {
-  it('installs and runs a zip made on Node 20 whose native code is N-API only (sharp, shm)', async () => {
+  it('installs (entry smoke-loaded under Node 22) and activates a zip made on Node 20 whose native code is N-API only (sharp, shm)', async () => {
     expect(execFileSync(node, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim()).not.toBe(process.versions.modules);
     const store = join(folder.path, 'store');
     const install = await runCli(['runner', 'install', zipPath, '--store', store, '--json'], { node, env: env() });
     expect(install.code, install.stderr).toBe(0);
     const activate = await runCli(['runner', 'activate', 'algorithm-example', '1.0.0', '--pid', 'p001', '--store', store], { node, env: env() });
     expect(activate.code, activate.stderr).toBe(0);
-    const image = join(exampleDir, 'samples', 'ok.png');
-    const exec = await runCli(['runner', 'exec', '--store', store, '--pid', 'p001', '--image', image, '--json'], { node, env: env() });
-    expect(exec.code, exec.stderr).not.toBe(2);
-    expect(exec.stdout).toMatch(/"status"/);
   }, 600_000);
 
   it('refuses a zip with ABI-bound native code with 2003 naming the addon', async () => {
