@@ -95,10 +95,12 @@ export const projectCommands: readonly CommandSpec[] = [
       { flags: '--node-abi <n>', description: 'Node ABI of the target (default: this Node)', parse: positiveInteger },
       { flags: '-s, --skip-deps', description: 'do not vendor npm dependencies' },
       { flags: '--sign-key <pem>', description: 'ed25519 private key (PEM file) to sign delivery.json' },
+      { flags: '--refresh-lock', description: "resolve the dependency ranges again and rewrite the project's lockfile (default: deliver the locked versions)" },
       npmOption,
     ],
     examples: [
       'procvision package <project>',
+      'procvision package <project> --refresh-lock',
       'procvision package <project> -o release/ --target linux-x64 --target linux-arm64-musl --sign-key keys/release.pem',
     ],
     run: async (output, [project], options) => (await import('../commands/package.js')).packageCommand(project as string, options as PackageOptions, output),
