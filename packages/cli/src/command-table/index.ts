@@ -6,7 +6,7 @@ export type { CommandSpec, OptionSpec } from './command-spec.js';
 export { commonOptions } from './shared-options.js';
 export type { GuideOptions, SignatureFlags, StoreOptions } from './shared-options.js';
 export type { DoctorOptions, EvalOptions, InitOptions, PackageOptions, RunOptions, ValidateOptions } from './project-commands.js';
-export type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, UninstallOptions } from './runner-commands.js';
+export type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from './runner-commands.js';
 
 /** The one list of `procvision` commands: program.ts builds commander from it, main.ts and the examples read it. */
 export const commandTable: readonly CommandSpec[] = [...projectCommands, ...runnerCommands];

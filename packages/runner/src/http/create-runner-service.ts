@@ -28,6 +28,8 @@ import { healthRoutes } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { validateRoute } from './routes/validate-route.js';
+import { recordRoutes } from './routes/record-routes.js';
+import { Recorder } from '../records/recorder.js';
 import type { BodyLimits, ServiceContext } from './service-context.js';
 import { ServiceMetrics } from './service-metrics.js';
 import type { ServiceStore } from './service-store.js';
@@ -121,11 +123,15 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   const limits = resolveServiceLimits(options.limits);
   const host = options.host ?? '127.0.0.1';
   const metrics = new ServiceMetrics(options.metrics ?? {});
+  const recorder = store?.paths === undefined ? undefined : new Recorder(store.paths.records, store.recording ?? {});
   const sessions = new InspectionSessions(
     source,
     {
       onProcess: (process) => metrics.watch(process),
-      onStep: (outcome) => metrics.recordStep(outcome),
+      onStep: (outcome, step) => {
+        metrics.recordStep(outcome);
+        recorder?.observe(step);
+      },
       warn: (message, session) => logger.log({ ...serviceLogEntry('warn', message), packageName: session.packageName, sessionId: session.id }),
     },
     { maxSessions: limits.maxSessions, sessionIdleMs: limits.sessionIdleMs },
@@ -167,6 +173,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     ...sessionRoutes(context),
     validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }),
     ...(store ? packageRoutes(context, store) : []),
+    ...(store?.paths === undefined ? [] : recordRoutes(store.paths.records, recorder)),
   ];
   routes.push({
     method: 'GET',
@@ -176,7 +183,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   let document: unknown;
   routes.push({ method: 'GET', pattern: '/openapi.json', handle: () => ({ json: (document ??= openApiDocument(routes, runnerVersion)) }) });
 
-  const storeRoot = store !== undefined && 'paths' in store ? (store as { paths: { root: string } }).paths.root : undefined;
+  const storeRoot = store?.paths?.root;
   const redact = pathRedactor(() => [
     ...(uploadDirectory === '' ? [] : [[uploadDirectory, '<upload>'] as const]),
     ...(storeRoot === undefined ? [] : [[storeRoot, '<store>'] as const]),
@@ -248,6 +255,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         server.closeAllConnections();
         await stopped;
         sessions.close();
+        await recorder?.close();
         metrics.close();
         await source.stop();
         if (uploadDirectory !== '') await rm(uploadDirectory, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import type { CallOutcome } from '../process/call-outcome.js';
 import { runStep } from '../process/inspection.js';
 import { InspectionSession } from '../process/session.js';
 import type { StepOutcome, StepRequest } from '../process/step-outcome.js';
+import type { ObservedStep } from '../process/step-observer.js';
 import type { ProcessSource } from './process-source.js';
 
 interface ProcessLane {
@@ -17,8 +18,8 @@ interface ProcessLane {
 interface InspectionHooks {
   /** Called with every process a step is about to use (metrics subscribe to its events). */
   onProcess(process: AlgorithmProcess): void;
-  /** Called with every step outcome. */
-  onStep(outcome: StepOutcome): void;
+  /** Called with every step outcome, and the step as observers see it (see `StepObserver`). */
+  onStep(outcome: StepOutcome, step: ObservedStep): void;
   /** Receives warnings (truncated defects...). */
   warn(message: string, session: InspectionSession): void;
 }
@@ -152,13 +153,17 @@ export class InspectionSessions {
 
   private async stepNow(session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
     const process = await this.source.processFor(session.pid);
+    let ran = process;
     let outcome = await this.runOn(process, session, request);
     if (outcome.status === 'ERROR' && outcome.errorCode === '1005' && (process.state === 'stopping' || process.state === 'stopped')) {
       const replacement = await this.source.processFor(session.pid).catch(() => process);
-      if (replacement !== process) outcome = await this.runOn(replacement, session, request);
+      if (replacement !== process) {
+        ran = replacement;
+        outcome = await this.runOn(replacement, session, request);
+      }
     }
     session.steps += 1;
-    this.hooks.onStep(outcome);
+    this.hooks.onStep(outcome, { pid: session.pid, packageName: ran.packageName, packageVersion: ran.packageVersion, session, request, outcome });
     return outcome;
   }
 

@@ -10,6 +10,7 @@ import { createStderrLogger, type LogEntry, type RunnerLogger } from '../logger.
 import { type PackageSpec, resolvePackageSpec } from './package-spec.js';
 import { InspectionSession, type InspectionSessionInit } from './session.js';
 import type { StepOutcome, StepRequest } from './step-outcome.js';
+import type { StepObserver } from './step-observer.js';
 
 /** Options for {@link Runner}. */
 export interface RunnerOptions {
@@ -21,6 +22,8 @@ export interface RunnerOptions {
   restartBackoff?: { initialMs: number; maxMs: number };
   /** Shared-memory slots per process (default 2: one frame in a call, the next being written). */
   frameSlots?: number;
+  /** Called after every step with what it was given and answered (recording, shadow runs); must return at once. */
+  observers?: readonly StepObserver[];
 }
 
 interface RunningPackage {
@@ -187,6 +190,13 @@ export class Runner {
         ...(outcome.resultStatus === undefined ? {} : { resultStatus: outcome.resultStatus }),
         latencyMs: outcome.latencyMs,
       });
+      for (const observe of this.options.observers ?? []) {
+        try {
+          observe({ pid: session.pid, packageName: session.packageName, packageVersion: running.process.packageVersion, session, request, outcome });
+        } catch (error) {
+          this.logRunner('error', `a step observer threw: ${(error as Error).message}`, session);
+        }
+      }
       return outcome;
     });
     running.steps = step.catch(() => undefined);
