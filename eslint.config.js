@@ -91,6 +91,25 @@ export default tseslint.config(
     },
   },
   {
+    // Error codes by name: one table (packages/manifest/src/error-codes.ts) derives the named
+    // constants; a bare '2006' elsewhere hides which error it is and escapes a renumbering.
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/manifest/src/error-codes.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^[0-9]{4}$/]',
+          message: "Name the error code: ErrorCodes.<name> (@procvision/manifest/errors), or `typeof ErrorCodes.<name>` in a type; never a bare '2006'.",
+        },
+        {
+          selector: "TemplateElement[value.raw=/error_code: '[0-9]{4}'/]",
+          message: 'Generated code names its error codes too: ErrorCodes.<name>.',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/test/**', '**/bench/**', '**/scripts/**', '**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

@@ -79,52 +79,22 @@ export type ErrorCode = keyof typeof errorCodes;
 /** The symbolic name of an error code, e.g. `"invalid_params"`. */
 export type ErrorCodeName = (typeof errorCodes)[ErrorCode]['name'];
 
-/** Named access to the codes: `ErrorCodes.invalidParams === "1006"`. */
-export const ErrorCodes = {
-  adapterRejectedCall: '1000',
-  invalidPid: '1001',
-  imageLoadFailed: '1002',
-  modelNotFound: '1003',
-  gpuOom: '1004',
-  timeout: '1005',
-  invalidParams: '1006',
-  coordinateInvalid: '1007',
-  algorithmException: '1009',
-  stdoutContaminated: '1010',
-  entryPointNotFound: '1011',
-  unknownError: '9999',
-  invalidZip: '2001',
-  manifestMissing: '2002',
-  incompatibleRuntime: '2003',
-  dependenciesMissing: '2004',
-  installFailed: '2005',
-  activationConflict: '2006',
-  unsafeUninstall: '2007',
-  signatureInvalid: '2008',
-  packageNotInstalled: '2009',
-  alreadyInstalled: '2010',
-  pythonManifestInvalid: '2020',
-  pythonInterpreterMismatch: '2021',
-  pythonRequirementsInvalid: '2022',
-  pythonRequirementUnsatisfied: '2023',
-  pythonWheelIncompatible: '2024',
-  pythonSourceDistribution: '2025',
-  pythonInterpreterUnavailable: '2026',
-  pythonInstallFailed: '2027',
-  pythonEntryImportFailed: '2028',
-  unauthorized: '3001',
-  exposureRefused: '3002',
-  pathNotAllowed: '3003',
-  notARegularFile: '3004',
-  fileTooLarge: '3005',
-  tooManySessions: '3006',
-  jsonTooComplex: '3007',
-  imageTooLarge: '3008',
-  serviceBusy: '3009',
-  fleetFileInvalid: '3050',
-  stationFailed: '3051',
-  canaryFailed: '3052',
-} as const satisfies Record<string, ErrorCode>;
+/** `snake_case` to `camelCase` at the type level: `"invalid_params"` -> `"invalidParams"`. */
+type CamelCase<Name extends string> = Name extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Name;
+
+/** The named constants, one per row of {@link errorCodes}: the camel-cased name to the code. */
+export type NamedErrorCodes = { readonly [Code in ErrorCode as CamelCase<(typeof errorCodes)[Code]['name']>]: Code };
+
+/**
+ * Named access to the codes: `ErrorCodes.invalidParams === "1006"`. Derived from
+ * {@link errorCodes} (one table): a row added there is a constant here. Throw sites and
+ * `error_code` fields use these names, never a bare `'1006'` (a lint rule keeps it so).
+ */
+export const ErrorCodes: NamedErrorCodes = Object.freeze(
+  Object.fromEntries(
+    Object.entries(errorCodes).map(([code, entry]) => [entry.name.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase()), code]),
+  ),
+) as NamedErrorCodes;
 
 /** The codes a runner may retry (docs/spec/protocol.md: timeouts and lost heartbeats). */
 export const retryableErrorCodes: readonly ErrorCode[] = (Object.keys(errorCodes) as ErrorCode[]).filter((code) => errorCodes[code].retryable);

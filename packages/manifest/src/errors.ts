@@ -5,6 +5,6 @@
  * for loading the schemas.
  */
 export { errorCodes, ErrorCodes, retryableErrorCodes, isErrorCode } from './error-codes.js';
-export type { ErrorCode, ErrorCodeName } from './error-codes.js';
+export type { ErrorCode, ErrorCodeName, NamedErrorCodes } from './error-codes.js';
 export { ProcVisionError } from './procvision-error.js';
 export type { ProcVisionErrorClass, ProcVisionErrorJson, ProcVisionErrorOptions } from './procvision-error.js';

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { ProcVisionError } from './procvision-error.js';
+import { ErrorCodes } from './error-codes.js';
 
 /** The default `max_frame_bytes` of docs/spec/protocol.md: 4 MiB. */
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -26,7 +27,7 @@ export class FrameError extends ProcVisionError {
   readonly decodedBefore: readonly Record<string, unknown>[];
 
   constructor(reason: FrameErrorReason, message: string, hexPrefix: string, decodedBefore: readonly Record<string, unknown>[] = []) {
-    super('1005', message, { details: { reason, hexPrefix } });
+    super(ErrorCodes.timeout, message, { details: { reason, hexPrefix } });
     this.name = 'FrameError';
     this.reason = reason;
     this.hexPrefix = hexPrefix;

@@ -3,7 +3,7 @@
  * Every ProcVision file and wire contract as zod schemas, with inferred types.
  */
 export { errorCodes, ErrorCodes, retryableErrorCodes, isErrorCode } from './error-codes.js';
-export type { ErrorCode, ErrorCodeName } from './error-codes.js';
+export type { ErrorCode, ErrorCodeName, NamedErrorCodes } from './error-codes.js';
 export { errorCodeSchema } from './error-code-schema.js';
 export { ProcVisionError } from './procvision-error.js';
 export type { ProcVisionErrorClass, ProcVisionErrorJson, ProcVisionErrorOptions } from './procvision-error.js';

@@ -10,6 +10,14 @@ describe('error codes', () => {
     expect(isErrorCode('1234')).toBe(false);
   });
 
+  it('derives one named constant per row of the table, and nothing else', () => {
+    const codes = Object.keys(errorCodes).sort();
+    expect(Object.values(ErrorCodes).sort()).toEqual(codes);
+    expect(ErrorCodes.notARegularFile).toBe('3004');
+    expect(ErrorCodes.gpuOom).toBe('1004');
+    expect(Object.isFrozen(ErrorCodes)).toBe(true);
+  });
+
   it('recognises a ProcVisionError from another copy by its marker', () => {
     const error = new ProcVisionError('1006', 'user_params.threshold: expected a number');
     const foreign = Object.assign(Object.create(null), { [Symbol.for('procvision.error')]: true });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { ProcVisionError, parseManifest, type Delivery, type Manifest } from '@procvision/manifest';
+import { ProcVisionError, parseManifest, type Delivery, type Manifest, ErrorCodes } from '@procvision/manifest';
 import { collectTarballs } from './internal/collect-tarballs.js';
 import { createDelivery } from './internal/delivery-document.js';
 import { listProjectFiles, type ZipSource } from './internal/project-files.js';
@@ -59,13 +59,13 @@ export interface BuiltDelivery {
 
 async function readProjectManifest(projectDir: string): Promise<{ bytes: Buffer; manifest: Manifest; name: string; version: string }> {
   const path = join(projectDir, 'manifest.json');
-  if (!existsSync(path)) throw new ProcVisionError('2002', `${projectDir}: no manifest.json; an algorithm package needs one at its root`);
+  if (!existsSync(path)) throw new ProcVisionError(ErrorCodes.manifestMissing, `${projectDir}: no manifest.json; an algorithm package needs one at its root`);
   const bytes = await readFile(path);
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new ProcVisionError('2002', `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.manifestMissing, `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const { manifest } = parseManifest(json, { source: path });
   return { bytes, manifest, name: manifest.name, version: manifest.version };

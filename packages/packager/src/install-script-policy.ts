@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { PlatformTarget } from './target.js';
 
 /** A dependency whose install script is allowed, and why. */
@@ -44,7 +44,7 @@ export function checkInstallScripts(
       const binary = sharpBinaryPackage(target);
       if (!names.has(binary)) {
         throw new ProcVisionError(
-          '2004',
+          ErrorCodes.dependenciesMissing,
           `sharp@${entry.version} has an install script and its prebuilt binary ${binary} is not in the install set for ${target.os}-${target.cpu}; sharp would try to build from source on the offline target`,
           { details: { package: entry.name, missing: binary } },
         );
@@ -53,7 +53,7 @@ export function checkInstallScripts(
       continue;
     }
     throw new ProcVisionError(
-      '2004',
+      ErrorCodes.dependenciesMissing,
       `${entry.name}@${entry.version} has an install script (preinstall/install/postinstall or a binding.gyp) that is not on the allow-list; it would not run on the offline target (installs use --ignore-scripts). Remove the dependency, or pass allowInstallScripts: ["${entry.name}"] if it works without the script`,
       { details: { package: entry.name, version: entry.version } },
     );

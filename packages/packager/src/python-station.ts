@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { runProcess } from './process/run-process.js';
 import { pythonStationScript } from './internal/python-station-script.js';
 
@@ -66,15 +66,19 @@ export async function inspectPythonStation(python = 'python3', query: PythonStat
     }));
   } catch (error) {
     throw new ProcVisionError(
-      '2026',
+      ErrorCodes.pythonInterpreterUnavailable,
       `the station's Python interpreter "${python}" cannot inspect this delivery (install python3 with venv and pip, e.g. apt-get install python3-venv python3-pip, or set the store's interpreter): ${(error as Error).message}`,
       { cause: error, details: { python } },
     );
   }
   const parsed = pythonStationReportSchema.safeParse(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}'));
   if (!parsed.success)
-    throw new ProcVisionError('2026', `the Python interpreter "${python}" answered the station inspection unexpectedly: ${parsed.error.message}`, {
-      details: { python },
-    });
+    throw new ProcVisionError(
+      ErrorCodes.pythonInterpreterUnavailable,
+      `the Python interpreter "${python}" answered the station inspection unexpectedly: ${parsed.error.message}`,
+      {
+        details: { python },
+      },
+    );
   return parsed.data;
 }

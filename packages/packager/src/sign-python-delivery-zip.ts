@@ -8,6 +8,7 @@ import { writeZipFile } from './internal/write-zip.js';
 import { zipError } from './internal/zip-error.js';
 import { signDelivery, type KeyInput } from './signing.js';
 import { resolveZipLimits } from './zip-limits.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /**
  * Signs a Python SDK delivery zip: writes `outputPath` (default: the zip itself, replaced
@@ -21,7 +22,7 @@ export async function signPythonDeliveryZip(zipPath: string, privateKey: KeyInpu
   const limits = resolveZipLimits();
   const { entries } = await readCentralDirectory(absolutePath, limits);
   const folder = pythonProjectFolder(entries);
-  if (folder === null) throw zipError('2001', absolutePath, null, 'is not a Python SDK delivery zip (one <folder>/manifest.json, wheels/)');
+  if (folder === null) throw zipError(ErrorCodes.invalidZip, absolutePath, null, 'is not a Python SDK delivery zip (one <folder>/manifest.json, wheels/)');
   checkPythonZipLayout(absolutePath, entries, folder);
   const files = entries.filter((entry) => !entry.isDirectory && entry.name !== 'SIGNATURE');
   const hashes = new Map<string, string>();

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { SignatureFile } from '@procvision/manifest';
 
 /** An ed25519 key as a KeyObject, a PEM string or PEM bytes. */
@@ -17,7 +17,7 @@ function parseKey(key: string | Buffer, parse: (pem: string | Buffer) => KeyObje
   try {
     return parse(key);
   } catch (error) {
-    throw new ProcVisionError('2008', `${what} is not ${expected} in PEM format (${(error as Error).message})`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.signatureInvalid, `${what} is not ${expected} in PEM format (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -29,7 +29,7 @@ export function toPrivateKey(key: KeyInput): KeyObject {
   const keyObject = typeof key === 'string' || Buffer.isBuffer(key) ? parseKey(key, createPrivateKey, 'the signing key', 'an ed25519 private key') : key;
   if (keyObject.type !== 'private' || keyObject.asymmetricKeyType !== 'ed25519') {
     throw new ProcVisionError(
-      '2008',
+      ErrorCodes.signatureInvalid,
       `signing key must be an ed25519 private key in PEM format, got a ${keyObject.asymmetricKeyType ?? 'symmetric'} ${keyObject.type} key`,
     );
   }
@@ -44,7 +44,10 @@ function toPublicKey(key: KeyInput, what = 'the key'): KeyObject {
         ? createPublicKey(key)
         : key;
   if (keyObject.asymmetricKeyType !== 'ed25519') {
-    throw new ProcVisionError('2008', `${what} must be an ed25519 public key in PEM format, got ${keyObject.asymmetricKeyType ?? 'a symmetric key'}`);
+    throw new ProcVisionError(
+      ErrorCodes.signatureInvalid,
+      `${what} must be an ed25519 public key in PEM format, got ${keyObject.asymmetricKeyType ?? 'a symmetric key'}`,
+    );
   }
   return keyObject;
 }
@@ -80,7 +83,7 @@ export function verifyDeliverySignature(deliveryBytes: Uint8Array, signature: Si
   const trusted = trustedKeys.map((key, index) => toPublicKey(key, `trusted key ${index + 1}`)).find((key) => publicKeyId(key) === signature.key_id);
   if (trusted === undefined) {
     throw new ProcVisionError(
-      '2008',
+      ErrorCodes.signatureInvalid,
       `SIGNATURE: key ${signature.key_id} is not one of the ${trustedKeys.length} trusted key(s); add its public key to the trusted keys or re-sign the zip`,
       {
         details: { file: 'SIGNATURE', keyId: signature.key_id },
@@ -89,7 +92,7 @@ export function verifyDeliverySignature(deliveryBytes: Uint8Array, signature: Si
   }
   if (!verify(null, deliveryBytes, trusted, Buffer.from(signature.sig, 'base64'))) {
     throw new ProcVisionError(
-      '2008',
+      ErrorCodes.signatureInvalid,
       `SIGNATURE: the ed25519 signature by ${signature.key_id} does not match delivery.json; the zip was altered after signing`,
       {
         details: { file: 'SIGNATURE', keyId: signature.key_id },

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { DeliveryTarget } from '@procvision/manifest';
 import { currentTarget, formatTarget } from './target.js';
 
@@ -52,7 +52,7 @@ export function assertTargetCompatible(target: DeliveryTarget, host: HostPlatfor
   if (mismatches.length === 0) return;
   const list = mismatches.map((mismatch) => `${mismatch.field} ${mismatch.expected} (this machine: ${mismatch.actual})`).join(', ');
   throw new ProcVisionError(
-    '2003',
+    ErrorCodes.incompatibleRuntime,
     `package built for ${formatTarget(target)} with Node ABI ${target.node_abi} cannot run here: ${list}; package it again with --target for this machine`,
     {
       details: { target, mismatches },

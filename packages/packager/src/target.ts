@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest/errors';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest/errors';
 
 /** Operating systems a delivery zip can target. */
 export type TargetOs = 'linux' | 'win32' | 'darwin';
@@ -34,7 +34,7 @@ export function parseTarget(text: string): PlatformTarget {
   const match = targetPattern.exec(text.trim());
   if (match === null) {
     throw new ProcVisionError(
-      '2003',
+      ErrorCodes.incompatibleRuntime,
       `unknown target "${text}": expected <os>-<cpu>[-<libc>] with os linux|win32|darwin, cpu x64|arm64, libc glibc|musl (e.g. linux-x64, win32-x64)`,
       {
         details: { target: text },
@@ -45,7 +45,7 @@ export function parseTarget(text: string): PlatformTarget {
   const cpu = match[2] as TargetCpu;
   const libc = match[3] as TargetLibc | undefined;
   if (os !== 'linux' && libc !== undefined) {
-    throw new ProcVisionError('2003', `target "${text}": libc only applies to linux targets`, { details: { target: text } });
+    throw new ProcVisionError(ErrorCodes.incompatibleRuntime, `target "${text}": libc only applies to linux targets`, { details: { target: text } });
   }
   return os === 'linux' ? { os, cpu, libc: libc ?? 'glibc' } : { os, cpu };
 }

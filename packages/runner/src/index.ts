@@ -18,7 +18,7 @@ export type { RestartDecision, RestartPolicyOptions } from './process/restart-po
 export { terminateProcess, killProcess } from './process/kill-process.js';
 export type { ExitInfo, TerminateOptions } from './process/kill-process.js';
 export { Runner } from './process/runner.js';
-export type { RunnerOptions } from './process/runner.js';
+export type { OpenSessionInit, RunnerOptions, RunnerProcessSource } from './process/runner.js';
 export { InspectionSession } from './process/session.js';
 export type { InspectionSessionInit } from './process/session.js';
 export type { StepOutcome, StepRequest, StepStage } from './process/step-outcome.js';

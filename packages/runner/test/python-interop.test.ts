@@ -235,6 +235,42 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     }
   });
 
+  it('over HTTP: reset of a v0.0.6 session behaves as through the engine (no reset call, state cleared, next step OK)', async () => {
+    const root = join(sdk.v006, 'algorithm-example');
+    const service = createRunnerService({
+      packages: [{ root, ...pythonAdapterLaunch({ root, python: sdk.python, pythonPath: [sdk.v006] }) }],
+      port: 0,
+      logger: silentLogger,
+    });
+    const url = await service.listen();
+    try {
+      const frame = await exampleJpeg();
+      const post = (path: string, body?: unknown) =>
+        fetch(`${url}${path}`, {
+          method: 'POST',
+          ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+        });
+      const created = (await (await post('/sessions', { pid: 'p001' })).json()) as { session_id: string };
+      const step = { step_index: 2, image: Buffer.from(frame.bytes).toString('base64'), user_params: { threshold: 0.8 } };
+      expect((await post(`/sessions/${created.session_id}/steps`, step)).status).toBe(200);
+      const metricsBefore = await (await fetch(`${url}/metrics`)).text();
+      const reset = await post(`/sessions/${created.session_id}/reset`);
+      const json = (await reset.json()) as { status: string; message: string };
+      expect(reset.status, JSON.stringify(json)).toBe(200);
+      expect(json).toMatchObject({ status: 'OK' });
+      expect(json.message).toContain('has no reset');
+      // no call reached the adapter (the engine's answer), so no reset call was counted
+      const metricsAfter = await (await fetch(`${url}/metrics`)).text();
+      expect(metricsAfter).not.toMatch(/procvision_calls_total\{[^}]*phase="reset"/);
+      expect(metricsBefore).toMatch(/procvision_calls_total\{[^}]*phase="execute"/);
+      const session = (await (await fetch(`${url}/sessions/${created.session_id}`)).json()) as { state: Record<string, unknown> };
+      expect(session.state).toEqual({});
+      expect((await post(`/sessions/${created.session_id}/steps`, step)).status).toBe(200);
+    } finally {
+      await service.close();
+    }
+  });
+
   it("an entry point that does not import fails start-up with the adapter's own code (1000); no SDK at all is 1005", async () => {
     const root = join(sdk.v006, 'algorithm-example');
     const launch = pythonAdapterLaunch({ root, python: sdk.python, pythonPath: [sdk.v006] });

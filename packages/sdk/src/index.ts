@@ -15,7 +15,7 @@ export { FatalError } from './errors/fatal-error.js';
 export { GPUOutOfMemoryError } from './errors/gpu-out-of-memory-error.js';
 export { ProgramError } from './errors/program-error.js';
 export { adapterBinPath } from './adapter-path.js';
-export { ProcVisionError } from '@procvision/manifest/errors';
+export { ErrorCodes, ProcVisionError } from '@procvision/manifest/errors';
 export { ImageLoadError, readFrame, readImage } from '@procvision/shm/read';
 export type { FrameView, RgbImage } from '@procvision/shm/read';
 export type { AlgorithmInfo, ErrorCode, ExecuteResult, ImageMeta, ParamSpec, PreExecuteResult, Rect, StepSpec } from '@procvision/manifest';

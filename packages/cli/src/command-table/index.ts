@@ -4,7 +4,7 @@ import { runnerCommands } from './runner-commands.js';
 
 export type { CommandSpec, OptionSpec } from './command-spec.js';
 export { commonOptions } from './shared-options.js';
-export type { GuideOptions, SignatureFlags, StoreOptions } from './shared-options.js';
+export type { GuideOptions, NpmOption, SignatureFlags, StoreOptions } from './shared-options.js';
 export type { DoctorOptions, EvalOptions, InitOptions, PackageOptions, RunOptions, ValidateOptions } from './project-commands.js';
 export type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from './runner-commands.js';
 

@@ -1,7 +1,7 @@
 import { supportedTargets } from '@procvision/packager/targets';
 import { commaList, nonNegativeInteger, positiveInteger } from '../internal/option-parsers.js';
 import type { CommandSpec } from './command-spec.js';
-import { type GuideOptions, type SignatureFlags, guideOptions, signatureOptions } from './shared-options.js';
+import { type GuideOptions, type NpmOption, type SignatureFlags, guideOptions, npmOption, signatureOptions } from './shared-options.js';
 
 /** Options of `procvision init`. */
 export interface InitOptions {
@@ -42,7 +42,7 @@ export interface EvalOptions {
 }
 
 /** Options of `procvision package`. */
-export interface PackageOptions {
+export interface PackageOptions extends NpmOption {
   output?: string;
   target?: string[];
   nodeAbi?: number;
@@ -51,7 +51,7 @@ export interface PackageOptions {
 }
 
 /** Options of `procvision doctor`. */
-export interface DoctorOptions {
+export interface DoctorOptions extends NpmOption {
   store?: string;
 }
 
@@ -141,6 +141,7 @@ export const projectCommands: readonly CommandSpec[] = [
       { flags: '--node-abi <n>', description: 'Node ABI of the target (default: this Node)', parse: positiveInteger },
       { flags: '-s, --skip-deps', description: 'do not vendor npm dependencies' },
       { flags: '--sign-key <pem>', description: 'ed25519 private key (PEM file) to sign delivery.json' },
+      npmOption,
     ],
     examples: [
       'procvision package <project>',
@@ -151,7 +152,7 @@ export const projectCommands: readonly CommandSpec[] = [
   {
     name: 'doctor',
     description: 'check this machine: Node, sharp/libvips, shared memory, /dev/shm space, npm, the store and its signature policy',
-    options: [{ flags: '--store <dir>', description: 'package store to check (default $PROCVISION_STORE or ./runtime_store)' }],
+    options: [{ flags: '--store <dir>', description: 'package store to check (default $PROCVISION_STORE or ./runtime_store)' }, npmOption],
     examples: ['procvision doctor', 'procvision doctor --store /var/lib/procvision/store --json'],
     run: async (output, _positionals, options) => (await import('../commands/doctor.js')).doctorCommand(options as DoctorOptions, output),
   },

@@ -1,10 +1,20 @@
 import { commaList, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
 import { UsageError } from '../usage-error.js';
+import { stationOptions } from '../internal/station-options.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
-import { type GuideOptions, type SignatureFlags, type StoreOptions, guideOptions, signatureOptions, storeOption } from './shared-options.js';
+import {
+  type GuideOptions,
+  type NpmOption,
+  type SignatureFlags,
+  type StoreOptions,
+  guideOptions,
+  npmOption,
+  signatureOptions,
+  storeOption,
+} from './shared-options.js';
 
 /** Options of `procvision runner install`. */
-export interface InstallOptions extends StoreOptions, SignatureFlags {}
+export interface InstallOptions extends StoreOptions, SignatureFlags, NpmOption {}
 
 /** Options of `procvision runner exec`. */
 export interface ExecOptions extends StoreOptions, GuideOptions {
@@ -63,6 +73,11 @@ const remoteOptions: readonly OptionSpec[] = [
 const fleetOptions: readonly OptionSpec[] = [
   { flags: '--fleet <file>', description: 'stations.json: a JSON array of station URLs (or {url, name, token_file} objects)' },
   { flags: '--concurrency <n>', description: 'stations worked on at the same time with --fleet (default 4)', parse: positiveInteger },
+  {
+    flags: '--station-timeout-ms <ms>',
+    description: 'with --fleet: how long one call to a station may take before it counts as failed (default 60000)',
+    parse: positiveInteger,
+  },
 ];
 const pidsOption = { flags: '--pid <pids>', description: 'product ids, comma-separated', parse: commaList, required: true } as const;
 
@@ -73,7 +88,7 @@ export const runnerCommands: readonly CommandSpec[] = [
     parent: 'runner',
     description: 'verify, extract, install offline and register a delivery zip',
     arguments: [{ name: '<zip>', description: 'delivery zip' }],
-    options: [storeOption, ...signatureOptions('the zip'), ...remoteOptions, ...fleetOptions],
+    options: [storeOption, ...signatureOptions('the zip'), npmOption, ...remoteOptions, ...fleetOptions],
     examples: [
       'procvision runner install screw-check-v1.0.0-linux-x64-glibc-offline.zip --store ./runtime_store',
       'procvision runner install screw-check-v1.0.0-linux-x64-glibc-offline.zip --trusted-key vendor-a.pub.pem --require-signature',
@@ -110,6 +125,8 @@ export const runnerCommands: readonly CommandSpec[] = [
       ...fleetOptions,
       { flags: '--canary-image <file>', description: 'with --fleet: image of the step the canary station runs before the others are touched' },
       { flags: '--canary-step <n>', description: 'with --fleet: step index of the canary step (default 1)', parse: positiveInteger },
+      { flags: '--canary-params <json>', description: 'with --fleet: user params of the canary step, JSON or @file (\'{"threshold": 60}\')' },
+      { flags: '--verify-step', description: 'with --fleet: every station runs the canary step after its switch; a failure restores it and stops the rollout' },
       {
         flags: '--ready-timeout-ms <ms>',
         description: 'with --fleet: how long a station may take to be ready after activation (default 60000)',
@@ -166,8 +183,12 @@ export const runnerCommands: readonly CommandSpec[] = [
       { flags: '--params <json>', description: 'user params as a JSON object' },
       ...guideOptions,
       ...remoteOptions,
+      ...stationOptions,
     ],
-    examples: ['procvision runner exec --pid <pid> --image part.jpg --store <store> --json'],
+    examples: [
+      'procvision runner exec --pid <pid> --image part.jpg --store <store> --json',
+      'procvision runner exec --pid <pid> --image part.jpg --store <store> --execute-timeout-ms 60000',
+    ],
     run: async (output, _positionals, options) => {
       const remote = options as unknown as ExecOptions & RemoteChoice;
       if (remote.url !== undefined) return (await loadRemote()).remoteExec({ ...remote, url: remote.url }, output);
@@ -234,6 +255,7 @@ export const runnerCommands: readonly CommandSpec[] = [
         parse: repeatable,
       },
       { flags: '--allow-unsigned', description: 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)' },
+      ...stationOptions,
     ],
     examples: [
       'procvision runner serve --store ./runtime_store --port 7070',
@@ -241,5 +263,13 @@ export const runnerCommands: readonly CommandSpec[] = [
       'procvision runner serve --store ./runtime_store --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem',
     ],
     run: async (output, _positionals, options) => (await load()).runnerServe(options as unknown as ServeOptions, output),
+  },
+  {
+    name: 'config',
+    parent: 'runner',
+    description: "the station's effective runtime settings and where each comes from (flag, env, file, default)",
+    options: [storeOption, ...stationOptions],
+    examples: ['procvision runner config --store <store>', 'procvision runner config --store <store> --json --max-frame-pixels 20000000'],
+    run: async (output, _positionals, options) => (await load()).runnerConfig(options as StoreOptions, output),
   },
 ];

@@ -44,3 +44,15 @@ export const guideOptions: readonly OptionSpec[] = [
   { flags: '--guide-info <json>', description: 'guide_info of a Python v0.3 step: JSON, or @file.json' },
   { flags: '--step-desc <text>', description: 'step description of a Python v0.3 step' },
 ];
+
+/** `--npm PATH` of the commands that run npm (`package`, `runner install`, `doctor`). */
+export interface NpmOption {
+  /** The npm command (or its npm-cli.js) to run; sets PROCVISION_NPM for this process. */
+  npm?: string;
+}
+
+/** `--npm PATH`: which npm to run (default: PROCVISION_NPM, beside node, then PATH). */
+export const npmOption: OptionSpec = {
+  flags: '--npm <path>',
+  description: 'npm to run (default $PROCVISION_NPM, then the npm beside node, then npm on PATH)',
+};

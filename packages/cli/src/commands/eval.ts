@@ -18,6 +18,7 @@ import { stepRunDocument } from '../internal/step-run-document.js';
 import { writeStepReport } from '../internal/report/write-report.js';
 import { evalReportHtml } from '../internal/report/eval-html.js';
 import { readGoldenSet } from '../internal/golden/golden-set.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** One image's result in `eval --json`. */
 export interface EvalImageResult {
@@ -75,7 +76,7 @@ export async function evalCommand(first: string | undefined, second: string | un
   const pid = options.pid ?? manifest.supported_pids[0];
   if (pid === undefined || !manifest.supported_pids.includes(pid)) {
     throw new UsageError(`unknown PID '${pid}': ${manifest.name} supports ${manifest.supported_pids.join(', ')} (manifest.json supported_pids).`, {
-      code: '1001',
+      code: ErrorCodes.invalidPid,
       example,
     });
   }

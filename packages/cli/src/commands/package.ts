@@ -10,12 +10,14 @@ import { readCallerPath } from '../internal/read-caller-path.js';
 import { loadProject } from '../internal/load-project.js';
 import { stageLinkedProject } from '../internal/package-staging.js';
 import { prepareProject } from '../internal/prepare-project.js';
+import { applyNpmOption } from '../internal/npm-option.js';
 
 /**
  * `procvision package <project>`: compiles the project, then builds one offline delivery zip
  * per `--target` with @procvision/packager (default: this machine, or procvision.target.json).
  */
 export async function packageCommand(project: string, options: PackageOptions, output: Output): Promise<number> {
+  applyNpmOption(options);
   const targets: Array<string | undefined> = options.target ?? [undefined];
   if (options.output?.endsWith('.zip') === true && targets.length > 1) {
     throw new UsageError(`-o ${options.output} names one zip but ${targets.length} targets were given; pass a folder instead.`, {

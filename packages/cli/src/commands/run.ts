@@ -15,6 +15,7 @@ import { type StepRun, runStep } from '../internal/step-run.js';
 import { writeStepReport } from '../internal/report/write-report.js';
 import { commandExample } from '../internal/contextual-example.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /**
  * `procvision run <project> --pid --image`: one step through the adapter in a child process,
@@ -31,7 +32,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
   const { manifest } = loaded;
   if (!manifest.supported_pids.includes(options.pid)) {
     throw new UsageError(`unknown PID '${options.pid}': ${manifest.name} supports ${manifest.supported_pids.join(', ')} (manifest.json supported_pids).`, {
-      code: '1001',
+      code: ErrorCodes.invalidPid,
       example: `procvision run ${shownProject} --pid ${manifest.supported_pids[0] ?? 'A01'} --image ${shownImage}`,
     });
   }

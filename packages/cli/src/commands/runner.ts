@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { packageLaunch, type PackageStore } from '@procvision/runner/store';
 import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
@@ -18,8 +18,10 @@ import { serveToken } from '../internal/serve-token.js';
 import { applyServeEnvironment } from '../internal/serve-environment.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
+import { applyNpmOption } from '../internal/npm-option.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 import { formatPackageList, supportedPidsText } from '../internal/store-format.js';
+import { stationFlags } from '../internal/station-options.js';
 
 /** What {@link withStore} may do: create the store (install), or only open an existing one. */
 interface StoreAccess {
@@ -46,14 +48,34 @@ async function withStore<Result>(
   const root = await storeRoot(options);
   if (!access.create) assertStoreExists(root);
   const policy = access.policy === undefined ? {} : { trustedKeys: access.policy.trustedKeys, requireSignature: access.policy.requireSignature };
+  const station = await resolveStation(root, options, storeConfigExample);
   const store = await asUsageError(storeConfigExample, () =>
-    PackageStore.open(root, { ...policy, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } }),
+    PackageStore.open(root, { ...policy, station, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } }),
   );
   try {
     return await work(store);
   } finally {
     await store.close();
   }
+}
+
+/** The station's runtime settings: the command's flags over `PROCVISION_*` over `<store>/config.json` (a bad one is a usage error naming it). */
+async function resolveStation(root: string, options: object, example: string) {
+  const { resolveStationConfig } = await import('@procvision/runner/store');
+  return asUsageError(example, () => resolveStationConfig(root, { env: process.env, flags: stationFlags(options) }));
+}
+
+/** `procvision runner config [--json]`: every runtime setting in force and where it comes from. */
+export async function runnerConfig(options: StoreOptions, output: Output): Promise<number> {
+  const root = await storeRoot(options);
+  const station = await resolveStation(root, options, commandExample('config', 0));
+  const width = Math.max(...station.entries.map((entry) => entry.key.length));
+  output.result({ store: root, settings: station.entries }, () =>
+    [`runtime settings of ${root} (flag > env > ${resolve(root, 'config.json')} > default)`]
+      .concat(station.entries.map((entry) => `${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  (${entry.source})`))
+      .join('\n'),
+  );
+  return ExitCodes.success;
 }
 
 async function storeRoot(options: StoreOptions): Promise<string> {
@@ -63,6 +85,7 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 
 /** `runner install <zip>`: verify (signature policy of the flags and `<store>/config.json`), extract, install offline, register. */
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
+  applyNpmOption(options);
   const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
   const { callerFileLimits } = await import('@procvision/runner');
@@ -115,11 +138,7 @@ export async function runnerActivate(name: string, version: string, options: Act
 
 /** `procvision runner rollback <name> --pid A01`: re-activates each PID's previous version. */
 export async function runnerRollback(name: string, options: ActivateOptions, output: Output): Promise<number> {
-  const bindings = await withStore(options, output, async (store) => {
-    let latest = await store.bindings();
-    for (const pid of options.pid) latest = await store.rollback(name, pid);
-    return latest;
-  });
+  const bindings = await withStore(options, output, (store) => store.rollback(name, options.pid));
   output.result({ name, pids: options.pid, active: bindings }, () =>
     options.pid.map((pid) => `${pid} -> ${bindings[pid]?.name ?? '?'} ${bindings[pid]?.version ?? '?'}`).join('\n'),
   );
@@ -142,9 +161,9 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const guide = await readGuideOptions(options, example);
   const active = await withStore(options, output, (store) =>
     store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === '2006')
+      if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
         throw new UsageError(error.message, {
-          code: '2006',
+          code: ErrorCodes.activationConflict,
           example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
         });
       throw error;
@@ -152,12 +171,16 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   );
   output.progress(`starting ${active.name} ${active.version}...`);
   const launch = active.entry.kind === 'python' ? packageLaunch(active.root, active.entry) : undefined;
+  const { packageEnvironment, packageRunnerConfig } = await import('@procvision/runner/store');
+  const station = await resolveStation(resolve(storeFolder), options, example);
   const algorithm = await startAlgorithm({
     root: active.root,
     name: active.name,
     version: active.version,
     output,
-    ...(launch === undefined ? {} : { adapter: launch.adapter, env: launch.env }),
+    config: packageRunnerConfig(station, active.name),
+    env: { ...packageEnvironment(station.packages[active.name]), ...launch?.env },
+    ...(launch === undefined ? {} : { adapter: launch.adapter }),
   });
   let run: Awaited<ReturnType<typeof runStep>>;
   try {
@@ -189,12 +212,14 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
   }
   const exposedExample = commandExample('serve', 2);
   const token = await serveToken(options.tokenFile, process.env, exposedExample);
+  const station = await resolveStation(root, flags, example);
   const served = await asServeUsageError(example, exposedExample, () =>
     serveRunner({
       store: root,
       host: options.host,
       port: options.port,
       logger: createStderrLogger(options.logLevel),
+      station,
       storeOptions: { ...policy.flags },
       service: { verify: { ...policy.merged } },
       ...(token === undefined ? {} : { token }),
@@ -215,7 +240,7 @@ async function asServeUsageError<Result>(example: string, exposedExample: string
   try {
     return await asUsageError(example, start);
   } catch (error) {
-    if (ProcVisionError.isInstance(error) && error.code === '3002')
+    if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.exposureRefused)
       throw new UsageError(error.message, { example: exposedExample, code: error.code, cause: error });
     throw error;
   }

@@ -3,6 +3,7 @@ import { CallerFileError, readCallerFile } from '@procvision/runner';
 import type { GuideOptions } from '../command-table/index.js';
 import { UsageError } from '../usage-error.js';
 import { type ImageFile, readImageFile } from './read-image-file.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** Largest `--guide-info` (inline or `@file`), in bytes. */
 const maxGuideInfoBytes = 1024 * 1024;
@@ -24,7 +25,8 @@ export async function readGuideOptions(options: GuideOptions, example: string): 
   if (options.guideImage !== undefined) inputs.guideImage = await readImageFile(options.guideImage, example, '--guide-image');
   if (options.guideInfo !== undefined) inputs.guideInfo = await parseGuideInfo(options.guideInfo, example);
   if (options.stepDesc !== undefined) {
-    if (options.stepDesc.length > 4096) throw new UsageError(`--step-desc is ${options.stepDesc.length} characters; at most 4096.`, { code: '1006', example });
+    if (options.stepDesc.length > 4096)
+      throw new UsageError(`--step-desc is ${options.stepDesc.length} characters; at most 4096.`, { code: ErrorCodes.invalidParams, example });
     inputs.stepDesc = options.stepDesc;
   }
   return inputs;
@@ -40,17 +42,18 @@ async function parseGuideInfo(value: string, example: string): Promise<unknown> 
       // One reader of caller-named paths: regular files only (no FIFO or device), bounded.
       text = (await readCallerFile(path, { field: '--guide-info', maxBytes: maxGuideInfoBytes })).toString('utf8');
     } catch (error) {
-      if (CallerFileError.isCallerFileError(error)) throw new UsageError(`${error.message}; pass @file.json of a JSON file.`, { code: '1006', example });
+      if (CallerFileError.isCallerFileError(error))
+        throw new UsageError(`${error.message}; pass @file.json of a JSON file.`, { code: ErrorCodes.invalidParams, example });
       throw error;
     }
   } else if (Buffer.byteLength(value) > maxGuideInfoBytes) {
-    throw new UsageError(`--guide-info is longer than ${maxGuideInfoBytes} bytes; pass @file.json.`, { code: '1006', example });
+    throw new UsageError(`--guide-info is longer than ${maxGuideInfoBytes} bytes; pass @file.json.`, { code: ErrorCodes.invalidParams, example });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new UsageError(`${source} is not valid JSON (${(error as Error).message}); pass JSON such as '[{"label": "screw"}]' or @file.json.`, {
-      code: '1006',
+      code: ErrorCodes.invalidParams,
       example,
     });
   }

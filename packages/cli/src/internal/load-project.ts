@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ContractError, type Manifest, parseEntryPoint, parseManifest } from '@procvision/manifest';
+import { ContractError, type Manifest, parseEntryPoint, parseManifest, ErrorCodes } from '@procvision/manifest';
 import { UsageError } from '../usage-error.js';
 
 /** A project folder with its parsed manifest. */
@@ -26,7 +26,7 @@ export function locateManifest(project: string, command: string, manifestPath?: 
   const path = manifestPath === undefined ? join(root, 'manifest.json') : resolve(manifestPath);
   if (!existsSync(path)) {
     throw new UsageError(`no manifest.json at ${path}: not an algorithm project. Create one with \`procvision init\` or pass the project folder.`, {
-      code: '2002',
+      code: ErrorCodes.manifestMissing,
       example: `procvision ${command} ./my-algo`,
     });
   }

@@ -4,6 +4,7 @@ import type { GuideInputs } from './guide-options.js';
 import type { ImageFile } from './read-image-file.js';
 import type { StartedAlgorithm } from './start-algorithm.js';
 import { UsageError } from '../usage-error.js';
+import { type ErrorCode, ErrorCodes } from '@procvision/manifest';
 
 /** One step to run: PID, step index, user params (unvalidated), the image. */
 interface StepRequest {
@@ -23,7 +24,7 @@ export interface StepRun {
   timings: { pre_execute_ms?: number; execute_ms?: number; step_ms: number };
 }
 
-const inputCodes = new Set(['1001', '1006', '1007']);
+const inputCodes = new Set<ErrorCode>([ErrorCodes.invalidPid, ErrorCodes.invalidParams, ErrorCodes.coordinateInvalid]);
 
 /**
  * Runs one step through the runner, in a session of its own: the runner validates the params

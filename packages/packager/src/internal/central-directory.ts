@@ -4,6 +4,7 @@ import type { ZipLimits } from '../zip-limits.js';
 import { collisionKey, unsafeNameReason, unsafeTypeReason } from './zip-entry-rules.js';
 import { readZipEndRecord } from './zip-end-record.js';
 import { zipError } from './zip-error.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** One validated central-directory entry. */
 export interface ZipEntry {
@@ -31,7 +32,7 @@ const supportedMethods = new Set([0, 8]);
  */
 export async function readCentralDirectory(zipPath: string, limits: ZipLimits): Promise<CentralDirectoryListing> {
   const handle = await open(zipPath, 'r').catch((error: unknown) => {
-    throw zipError('2001', zipPath, null, `cannot open the zip (${(error as Error).message})`, error);
+    throw zipError(ErrorCodes.invalidZip, zipPath, null, `cannot open the zip (${(error as Error).message})`, error);
   });
   let end;
   let fileSize;
@@ -41,17 +42,22 @@ export async function readCentralDirectory(zipPath: string, limits: ZipLimits): 
   } finally {
     await handle.close();
   }
-  if (typeof end === 'string') throw zipError('2001', zipPath, null, end);
+  if (typeof end === 'string') throw zipError(ErrorCodes.invalidZip, zipPath, null, end);
   if (end.entryCount > limits.maxEntries)
-    throw zipError('2001', zipPath, null, `declares ${end.entryCount} entries, more than the limit of ${limits.maxEntries}`);
+    throw zipError(ErrorCodes.invalidZip, zipPath, null, `declares ${end.entryCount} entries, more than the limit of ${limits.maxEntries}`);
   if (end.centralDirectoryOffset + end.centralDirectorySize > end.endRecordOffset)
-    throw zipError('2001', zipPath, null, 'the central directory overlaps its end record or lies outside the file');
+    throw zipError(ErrorCodes.invalidZip, zipPath, null, 'the central directory overlaps its end record or lies outside the file');
   const openFile = unzipper.Open.file as (path: string, options: { tailSize: number }) => Promise<unzipper.CentralDirectory>;
   const directory = await openFile(zipPath, { tailSize: Math.max(80, end.tailLength) }).catch((error: unknown) => {
-    throw zipError('2001', zipPath, null, `unreadable central directory (${(error as Error).message})`, error);
+    throw zipError(ErrorCodes.invalidZip, zipPath, null, `unreadable central directory (${(error as Error).message})`, error);
   });
   if (directory.files.length !== end.entryCount)
-    throw zipError('2001', zipPath, null, `the central directory holds ${directory.files.length} entries but the end record declares ${end.entryCount}`);
+    throw zipError(
+      ErrorCodes.invalidZip,
+      zipPath,
+      null,
+      `the central directory holds ${directory.files.length} entries but the end record declares ${end.entryCount}`,
+    );
   const seenNames = new Set<string>();
   const seenKeys = new Map<string, string>();
   let totalBytes = 0;
@@ -60,7 +66,7 @@ export async function readCentralDirectory(zipPath: string, limits: ZipLimits): 
   for (const file of directory.files) {
     const name = file.path;
     const fail = (reason: string): never => {
-      throw zipError('2001', zipPath, name, reason);
+      throw zipError(ErrorCodes.invalidZip, zipPath, name, reason);
     };
     const isDirectory = name.endsWith('/');
     const nameReason = unsafeNameReason(name, file.pathBuffer);
@@ -94,7 +100,7 @@ export async function readCentralDirectory(zipPath: string, limits: ZipLimits): 
     });
   }
   if (totalCompressed > fileSize)
-    throw zipError('2001', zipPath, null, `entries claim ${totalCompressed} compressed bytes, more than the file's ${fileSize} bytes`);
+    throw zipError(ErrorCodes.invalidZip, zipPath, null, `entries claim ${totalCompressed} compressed bytes, more than the file's ${fileSize} bytes`);
   checkNoOverlap(zipPath, directory.files, end.centralDirectoryOffset);
   checkNoFileDirectoryClash(zipPath, entries);
   return { fileSize, entries };
@@ -106,7 +112,7 @@ function checkNoOverlap(zipPath: string, files: unzipper.File[], centralDirector
   ordered.forEach((file, index) => {
     const nextOffset = ordered[index + 1]?.offsetToLocalFileHeader ?? centralDirectoryOffset;
     if (file.offsetToLocalFileHeader + 30 + file.fileNameLength + file.compressedSize > nextOffset) {
-      throw zipError('2001', zipPath, file.path, 'overlaps the next entry or the central directory (overlapping entries are refused)');
+      throw zipError(ErrorCodes.invalidZip, zipPath, file.path, 'overlaps the next entry or the central directory (overlapping entries are refused)');
     }
   });
 }
@@ -118,7 +124,7 @@ function checkNoFileDirectoryClash(zipPath: string, entries: ZipEntry[]): void {
     const segments = collisionKey(entry.name).split('/');
     for (let depth = 1; depth < segments.length; depth += 1) {
       const parent = segments.slice(0, depth).join('/');
-      if (fileKeys.has(parent)) throw zipError('2001', zipPath, entry.name, `lies under "${parent}", which is also a file`);
+      if (fileKeys.has(parent)) throw zipError(ErrorCodes.invalidZip, zipPath, entry.name, `lies under "${parent}", which is also a file`);
     }
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { InstalledPackage } from './install-set.js';
 import { runNpm } from '../process/run-npm.js';
 
@@ -40,7 +40,7 @@ export async function collectTarballs(
       : `npm-packages/${tarballFileName(entry.name, entry.version)}`;
     if (!relativeName.startsWith('npm-packages/'))
       throw new ProcVisionError(
-        '2004',
+        ErrorCodes.dependenciesMissing,
         `${entry.name}@${entry.version} resolves to ${entry.resolved}; only registry packages and first-party workspace packages can be delivered`,
       );
     const target = join(projectDir, ...relativeName.split('/'));
@@ -50,7 +50,7 @@ export async function collectTarballs(
       .digest('base64')}`;
     if (digest !== entry.integrity)
       throw new ProcVisionError(
-        '2008',
+        ErrorCodes.signatureInvalid,
         `${relativeName}: sha512 of ${entry.name}@${entry.version} (${digest.slice(0, 20)}...) differs from the lockfile integrity (${entry.integrity.slice(0, 20)}...)`,
       );
     entries.set(entry.path, relativeName);

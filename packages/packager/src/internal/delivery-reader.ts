@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
-import { parseManifest, type Delivery, type Manifest } from '@procvision/manifest';
+import { writeFile } from 'node:fs/promises';
+import { parseManifest, type Delivery, type Manifest, ErrorCodes } from '@procvision/manifest';
 import type { ZipLimits } from '../zip-limits.js';
 import { readCentralDirectory, type ZipEntry } from './central-directory.js';
 import { checkLockfile, checkSignature, parseDeliveryBytes, parseJsonEntry, type SignaturePolicy, type SignatureStatus } from './delivery-metadata.js';
 import { readEntry, type ByteBudget, type EntryDigest } from './entry-reader.js';
+import { placeEntry } from './place-entry.js';
 import { zipError } from './zip-error.js';
 
 /** Everything learnt from a zip that passed every check. */
@@ -34,17 +34,10 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
   for (const name of metadataNames) {
     const entry = byName.get(name);
     if (entry !== undefined && entry.uncompressedSize > limits.maxMetadataBytes)
-      throw zipError('2001', zipPath, name, `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`);
+      throw zipError(ErrorCodes.invalidZip, zipPath, name, `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`);
   }
   const budget: ByteBudget = { remaining: limits.maxTotalBytes };
-  const place = async (entry: ZipEntry): Promise<string | null> => {
-    if (destination === null) return null;
-    const path = join(destination, ...entry.name.split('/'));
-    if (relative(destination, path).startsWith(`..${sep}`)) throw zipError('2001', zipPath, entry.name, 'resolves outside the staging folder');
-    await mkdir(entry.isDirectory ? path : dirname(path), { recursive: true });
-    return entry.isDirectory ? null : path;
-  };
-  const readMetadata = async (name: string, missingCode: '2001' | '2002' | null): Promise<Buffer | null> => {
+  const readMetadata = async (name: string, missingCode: typeof ErrorCodes.invalidZip | typeof ErrorCodes.manifestMissing | null): Promise<Buffer | null> => {
     const entry = byName.get(name);
     if (entry === undefined) {
       if (missingCode === null) return null;
@@ -52,16 +45,16 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
         missingCode,
         zipPath,
         name,
-        missingCode === '2002' ? 'is missing: a delivery zip needs manifest.json at its root' : 'is missing from the zip',
+        missingCode === ErrorCodes.manifestMissing ? 'is missing: a delivery zip needs manifest.json at its root' : 'is missing from the zip',
       );
     }
     const digest = await readEntry(zipPath, entry, { kind: 'memory' }, budget);
-    const path = await place(entry);
+    const path = await placeEntry(zipPath, destination, entry);
     if (path !== null) await writeFile(path, digest.bytes ?? Buffer.alloc(0), { flag: 'wx', mode: 0o644 });
     return digest.bytes;
   };
 
-  const deliveryBytes = (await readMetadata('delivery.json', '2001')) ?? Buffer.alloc(0);
+  const deliveryBytes = (await readMetadata('delivery.json', ErrorCodes.invalidZip)) ?? Buffer.alloc(0);
   const delivery = parseDeliveryBytes(zipPath, deliveryBytes);
   const signature = checkSignature(zipPath, deliveryBytes, await readMetadata('SIGNATURE', null), policy);
   checkListing(zipPath, entries, delivery);
@@ -69,11 +62,16 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
   const checkDigest = (entry: ZipEntry, digest: EntryDigest): void => {
     const listed = delivery.files[entry.name];
     if (listed !== undefined && digest.sha256 !== listed.sha256)
-      throw zipError('2008', zipPath, entry.name, `sha256 ${digest.sha256} differs from delivery.json (${listed.sha256}): the file was altered`);
+      throw zipError(
+        ErrorCodes.signatureInvalid,
+        zipPath,
+        entry.name,
+        `sha256 ${digest.sha256} differs from delivery.json (${listed.sha256}): the file was altered`,
+      );
     for (const dependency of delivery.dependencies.filter((candidate) => candidate.tarball === entry.name)) {
       if (`sha512-${digest.sha512 ?? ''}` !== dependency.integrity)
         throw zipError(
-          '2008',
+          ErrorCodes.signatureInvalid,
           zipPath,
           entry.name,
           `sha512 does not match the lockfile integrity of ${dependency.name}@${dependency.version}: the tarball was altered`,
@@ -83,23 +81,28 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
   const metadata = new Map<string, Buffer>();
   for (const name of ['manifest.json', 'package.json', 'package-lock.json']) {
     const entry = byName.get(name);
-    const bytes = await readMetadata(name, name === 'manifest.json' ? '2002' : '2001');
+    const bytes = await readMetadata(name, name === 'manifest.json' ? ErrorCodes.manifestMissing : ErrorCodes.invalidZip);
     if (entry === undefined || bytes === null) continue;
     checkDigest(entry, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), sha512: null, bytes });
     metadata.set(name, bytes);
   }
   const { manifest, warnings: manifestWarnings } = parseManifest(
-    parseJsonEntry(zipPath, 'manifest.json', metadata.get('manifest.json') ?? Buffer.alloc(0), '2002'),
+    parseJsonEntry(zipPath, 'manifest.json', metadata.get('manifest.json') ?? Buffer.alloc(0), ErrorCodes.manifestMissing),
     { source: `${zipPath}: entry "manifest.json"` },
   );
   if (manifest.name !== delivery.name || manifest.version !== delivery.version) {
-    throw zipError('2001', zipPath, 'manifest.json', `names ${manifest.name}@${manifest.version} but delivery.json names ${delivery.name}@${delivery.version}`);
+    throw zipError(
+      ErrorCodes.invalidZip,
+      zipPath,
+      'manifest.json',
+      `names ${manifest.name}@${manifest.version} but delivery.json names ${delivery.name}@${delivery.version}`,
+    );
   }
   checkLockfile(zipPath, delivery, metadata.get('package-lock.json') ?? Buffer.alloc(0));
 
   for (const entry of entries) {
     if (metadataNames.includes(entry.name)) continue;
-    const path = await place(entry);
+    const path = await placeEntry(zipPath, destination, entry);
     if (entry.isDirectory) continue;
     checkDigest(entry, await readEntry(zipPath, entry, path === null ? { kind: 'discard' } : { kind: 'file', path }, budget));
   }
@@ -121,17 +124,31 @@ function checkListing(zipPath: string, entries: ZipEntry[], delivery: Delivery):
     if (entry.isDirectory || unlistedNames.has(entry.name)) continue;
     present.add(entry.name);
     const listed = delivery.files[entry.name];
-    if (listed === undefined) throw zipError('2001', zipPath, entry.name, 'is not listed in delivery.json (every file of the zip must be)');
+    if (listed === undefined) throw zipError(ErrorCodes.invalidZip, zipPath, entry.name, 'is not listed in delivery.json (every file of the zip must be)');
     if (listed.size !== entry.uncompressedSize)
-      throw zipError('2008', zipPath, entry.name, `is ${entry.uncompressedSize} bytes but delivery.json lists ${listed.size}: the file was altered`);
+      throw zipError(
+        ErrorCodes.signatureInvalid,
+        zipPath,
+        entry.name,
+        `is ${entry.uncompressedSize} bytes but delivery.json lists ${listed.size}: the file was altered`,
+      );
   }
   for (const name of Object.keys(delivery.files)) {
     if (present.has(name)) continue;
-    const code = name.startsWith('npm-packages/') ? '2004' : name === 'manifest.json' ? '2002' : '2001';
+    const code = name.startsWith('npm-packages/')
+      ? ErrorCodes.dependenciesMissing
+      : name === 'manifest.json'
+        ? ErrorCodes.manifestMissing
+        : ErrorCodes.invalidZip;
     throw zipError(code, zipPath, name, 'is listed in delivery.json but missing from the zip');
   }
   for (const dependency of delivery.dependencies) {
     if (!present.has(dependency.tarball))
-      throw zipError('2004', zipPath, dependency.tarball, `is missing: it carries ${dependency.name}@${dependency.version} of the install set`);
+      throw zipError(
+        ErrorCodes.dependenciesMissing,
+        zipPath,
+        dependency.tarball,
+        `is missing: it carries ${dependency.name}@${dependency.version} of the install set`,
+      );
   }
 }

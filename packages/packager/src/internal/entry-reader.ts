@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { ZipEntry } from './central-directory.js';
 import { zipError } from './zip-error.js';
 
@@ -41,11 +41,13 @@ export async function readEntry(zipPath: string, entry: ZipEntry, sink: EntrySin
       size += chunk.length;
       budget.remaining -= chunk.length;
       if (size > entry.uncompressedSize) {
-        callback(zipError('2001', zipPath, entry.name, `inflates beyond its declared ${entry.uncompressedSize} bytes (zip bomb or corrupt entry)`));
+        callback(
+          zipError(ErrorCodes.invalidZip, zipPath, entry.name, `inflates beyond its declared ${entry.uncompressedSize} bytes (zip bomb or corrupt entry)`),
+        );
         return;
       }
       if (budget.remaining < 0) {
-        callback(zipError('2001', zipPath, entry.name, 'pushes the total extracted bytes above the limit'));
+        callback(zipError(ErrorCodes.invalidZip, zipPath, entry.name, 'pushes the total extracted bytes above the limit'));
         return;
       }
       sha256.update(chunk);
@@ -61,10 +63,10 @@ export async function readEntry(zipPath: string, entry: ZipEntry, sink: EntrySin
     await pipeline(entry.open(), meter, target);
   } catch (error) {
     if (ProcVisionError.isInstance(error)) throw error;
-    throw zipError('2001', zipPath, entry.name, `cannot be read (${(error as Error).message})`, error);
+    throw zipError(ErrorCodes.invalidZip, zipPath, entry.name, `cannot be read (${(error as Error).message})`, error);
   }
   if (size !== entry.uncompressedSize)
-    throw zipError('2001', zipPath, entry.name, `holds ${size} bytes but the central directory declares ${entry.uncompressedSize}`);
-  if (crc >>> 0 !== entry.crc32) throw zipError('2001', zipPath, entry.name, 'fails its CRC-32 check (corrupt entry)');
+    throw zipError(ErrorCodes.invalidZip, zipPath, entry.name, `holds ${size} bytes but the central directory declares ${entry.uncompressedSize}`);
+  if (crc >>> 0 !== entry.crc32) throw zipError(ErrorCodes.invalidZip, zipPath, entry.name, 'fails its CRC-32 check (corrupt entry)');
   return { size, sha256: sha256.digest('hex'), sha512: sha512?.digest('base64') ?? null, bytes: sink.kind === 'memory' ? Buffer.concat(kept) : null };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 /** One package npm installed for the target, as recorded in the lockfile. */
 export interface InstalledPackage {
@@ -25,7 +25,7 @@ interface LockEntry {
 
 async function readLockPackages(path: string): Promise<Record<string, LockEntry>> {
   const lockfile = JSON.parse(await readFile(path, 'utf8')) as { packages?: Record<string, LockEntry> };
-  if (lockfile.packages === undefined) throw new ProcVisionError('2004', `${path} has no "packages" map`);
+  if (lockfile.packages === undefined) throw new ProcVisionError(ErrorCodes.dependenciesMissing, `${path} has no "packages" map`);
   return lockfile.packages;
 }
 
@@ -47,10 +47,14 @@ export async function readInstallSet(projectDir: string): Promise<InstalledPacka
     const entry = locked[path];
     if (path === '' || installed[path]?.link === true) continue;
     if (entry?.version === undefined || entry.resolved === undefined || entry.integrity === undefined) {
-      throw new ProcVisionError('2004', `${lockPath}: "${path}" lacks version, resolved or integrity; npm must record all three for an offline install`);
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `${lockPath}: "${path}" lacks version, resolved or integrity; npm must record all three for an offline install`,
+      );
     }
     const integrity = entry.integrity.split(/\s+/).find((part) => part.startsWith('sha512-'));
-    if (integrity === undefined) throw new ProcVisionError('2004', `${lockPath}: "${path}" has no sha512 integrity (found "${entry.integrity}")`);
+    if (integrity === undefined)
+      throw new ProcVisionError(ErrorCodes.dependenciesMissing, `${lockPath}: "${path}" has no sha512 integrity (found "${entry.integrity}")`);
     result.push({
       path,
       name: entry.name ?? nameFromPath(path),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError, manifestAssetPaths, type Manifest } from '@procvision/manifest';
+import { ProcVisionError, manifestAssetPaths, type Manifest, ErrorCodes } from '@procvision/manifest';
 
 /** A file to put in the zip: its entry name and where it is on disk. */
 export interface ZipSource {
@@ -12,12 +12,13 @@ export interface ZipSource {
 async function walk(root: string, relative: string, into: ZipSource[]): Promise<void> {
   const path = join(root, ...relative.split('/'));
   const stats = await lstat(path);
-  if (stats.isSymbolicLink()) throw new ProcVisionError('2001', `${path} is a symbolic link; delivery zips hold regular files only (copy the target instead)`);
+  if (stats.isSymbolicLink())
+    throw new ProcVisionError(ErrorCodes.invalidZip, `${path} is a symbolic link; delivery zips hold regular files only (copy the target instead)`);
   if (stats.isFile()) {
     into.push({ name: relative, path });
     return;
   }
-  if (!stats.isDirectory()) throw new ProcVisionError('2001', `${path} is neither a file nor a folder`);
+  if (!stats.isDirectory()) throw new ProcVisionError(ErrorCodes.invalidZip, `${path} is neither a file nor a folder`);
   for (const child of (await readdir(path)).sort()) await walk(root, `${relative}/${child}`, into);
 }
 
@@ -28,7 +29,7 @@ async function walk(root: string, relative: string, into: ZipSource[]): Promise<
  */
 export async function listProjectFiles(projectDir: string, manifest: Manifest): Promise<ZipSource[]> {
   if (!existsSync(join(projectDir, 'dist')))
-    throw new ProcVisionError('2005', `${projectDir}: no dist/ folder; build the project first (or give it a "build" script)`);
+    throw new ProcVisionError(ErrorCodes.installFailed, `${projectDir}: no dist/ folder; build the project first (or give it a "build" script)`);
   const sources: ZipSource[] = [];
   await walk(projectDir, 'dist', sources);
   if (existsSync(join(projectDir, 'assets'))) await walk(projectDir, 'assets', sources);
@@ -37,14 +38,14 @@ export async function listProjectFiles(projectDir: string, manifest: Manifest): 
     const asset = path.replace(/^\.\//, '');
     if (names.has(asset)) continue;
     if (!existsSync(join(projectDir, asset)))
-      throw new ProcVisionError('1003', `manifest.json ${field} names "${asset}" but ${join(projectDir, asset)} does not exist`);
+      throw new ProcVisionError(ErrorCodes.modelNotFound, `manifest.json ${field} names "${asset}" but ${join(projectDir, asset)} does not exist`);
     await walk(projectDir, asset, sources);
     names.add(asset);
   }
   const entryModule = manifest.entry_point.slice(0, manifest.entry_point.lastIndexOf(':')).replace(/^\.\//, '');
   if (!names.has(entryModule)) {
     throw new ProcVisionError(
-      '2001',
+      ErrorCodes.invalidZip,
       `manifest.json entry_point "${manifest.entry_point}" must name a module among the packaged files (dist/, assets/); ${entryModule} is not one of them`,
     );
   }

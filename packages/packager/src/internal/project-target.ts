@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { currentTarget, parseTarget, type PlatformTarget } from '../target.js';
 
 /**
@@ -17,9 +17,10 @@ export async function resolveProjectTarget(projectDir: string, explicit: string 
   try {
     content = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new ProcVisionError('2003', `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.incompatibleRuntime, `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
   }
   const target = (content as { target?: unknown } | null)?.target;
-  if (typeof target !== 'string') throw new ProcVisionError('2003', `${path}: expected {"target": "<os>-<cpu>[-<libc>]"}, e.g. {"target": "linux-x64"}`);
+  if (typeof target !== 'string')
+    throw new ProcVisionError(ErrorCodes.incompatibleRuntime, `${path}: expected {"target": "<os>-<cpu>[-<libc>]"}, e.g. {"target": "linux-x64"}`);
   return parseTarget(target);
 }

@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
-import { type PythonManifest, type PythonSdkGeneration, ProcVisionError, parsePythonManifest } from '@procvision/manifest';
+import { writeFile } from 'node:fs/promises';
+import { type PythonManifest, type PythonSdkGeneration, ProcVisionError, parsePythonManifest, ErrorCodes } from '@procvision/manifest';
 import type { ZipLimits } from '../zip-limits.js';
-import { readCentralDirectory, type ZipEntry } from './central-directory.js';
+import { readCentralDirectory } from './central-directory.js';
 import { checkSignature, parseJsonEntry, type SignaturePolicy, type SignatureStatus } from './delivery-metadata.js';
 import { readEntry, type ByteBudget } from './entry-reader.js';
 import { checkPythonZipLayout, pythonProjectFolder } from './python-zip-layout.js';
+import { placeEntry } from './place-entry.js';
 import { zipError } from './zip-error.js';
 
 /** Everything learnt from the bytes of a Python delivery zip (before the station is asked). */
@@ -59,7 +59,12 @@ export async function readPythonDeliveryZip(
   const { entries } = await readCentralDirectory(zipPath, limits);
   const folder = pythonProjectFolder(entries);
   if (folder === null)
-    throw zipError('2002', zipPath, null, 'is neither a ProcVision delivery zip (no delivery.json) nor a Python SDK delivery zip (no <folder>/manifest.json)');
+    throw zipError(
+      ErrorCodes.manifestMissing,
+      zipPath,
+      null,
+      'is neither a ProcVision delivery zip (no delivery.json) nor a Python SDK delivery zip (no <folder>/manifest.json)',
+    );
   const layout = checkPythonZipLayout(zipPath, entries, folder);
   const metadataNames = new Set([`${folder}/manifest.json`, `${folder}/requirements.txt`, `${folder}/deploy_bootstrap.json`, 'SIGNATURE']);
   const kept = new Map<string, Buffer>();
@@ -68,8 +73,13 @@ export async function readPythonDeliveryZip(
   for (const entry of entries) {
     const isMetadata = metadataNames.has(entry.name);
     if (isMetadata && entry.uncompressedSize > limits.maxMetadataBytes)
-      throw zipError('2001', zipPath, entry.name, `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`);
-    const path = await place(zipPath, destination, entry, layout.targetOf(entry.name));
+      throw zipError(
+        ErrorCodes.invalidZip,
+        zipPath,
+        entry.name,
+        `is ${entry.uncompressedSize} bytes, more than the metadata limit of ${limits.maxMetadataBytes}`,
+      );
+    const path = await placeEntry(zipPath, destination, entry, layout.targetOf(entry.name));
     if (entry.isDirectory) continue;
     const digest = await readEntry(zipPath, entry, isMetadata ? { kind: 'memory' } : path === null ? { kind: 'discard' } : { kind: 'file', path }, budget);
     hashes.set(entry.name, digest.sha256);
@@ -84,19 +94,20 @@ export async function readPythonDeliveryZip(
   for (const file of wheelFiles) {
     if (sdistPattern.test(file))
       throw zipError(
-        '2025',
+        ErrorCodes.pythonSourceDistribution,
         zipPath,
         `wheels/${file}`,
         'is a source distribution: building it on the station needs a compiler and a network; ship binary wheels only (pip download --only-binary=:all:, or pip wheel)',
       );
-    if (!file.endsWith('.whl')) throw zipError('2025', zipPath, `wheels/${file}`, 'is not a wheel (.whl); wheels/ may hold binary wheels only');
+    if (!file.endsWith('.whl'))
+      throw zipError(ErrorCodes.pythonSourceDistribution, zipPath, `wheels/${file}`, 'is not a wheel (.whl); wheels/ may hold binary wheels only');
   }
   const manifestBytes = kept.get(`${folder}/manifest.json`);
-  if (manifestBytes === undefined) throw zipError('2002', zipPath, `${folder}/manifest.json`, 'is missing');
+  if (manifestBytes === undefined) throw zipError(ErrorCodes.manifestMissing, zipPath, `${folder}/manifest.json`, 'is missing');
   const requirementsBytes = kept.get(`${folder}/requirements.txt`);
   if (requirementsBytes === undefined)
     throw zipError(
-      '2022',
+      ErrorCodes.pythonRequirementsInvalid,
       zipPath,
       `${folder}/requirements.txt`,
       'is missing: the install needs it (pip install --no-index --find-links wheels -r requirements.txt)',
@@ -106,12 +117,15 @@ export async function readPythonDeliveryZip(
   const sdkWheel = wheelFiles.find((file) => /^procvision[-_.]algorithm[-_.]sdk-/i.test(file));
   const sdkVersion = sdkWheel?.split('-')[1] ?? null;
   const generation = generationOf(sdkVersion, bootstrap !== null);
-  const manifestValue = parseJsonEntry(zipPath, `${folder}/manifest.json`, manifestBytes, '2002');
+  const manifestValue = parseJsonEntry(zipPath, `${folder}/manifest.json`, manifestBytes, ErrorCodes.manifestMissing);
   let manifest: PythonManifest;
   try {
     manifest = parsePythonManifest(manifestValue, { generation, source: `${zipPath}: entry "${folder}/manifest.json"` });
   } catch (error) {
-    throw new ProcVisionError('2020', (error as Error).message, { cause: error, details: { zip: zipPath, entry: `${folder}/manifest.json`, generation } });
+    throw new ProcVisionError(ErrorCodes.pythonManifestInvalid, (error as Error).message, {
+      cause: error,
+      details: { zip: zipPath, entry: `${folder}/manifest.json`, generation },
+    });
   }
   return {
     folder,
@@ -129,23 +143,15 @@ export async function readPythonDeliveryZip(
 }
 
 function parseBootstrap(zipPath: string, name: string, bytes: Buffer): Record<string, unknown> {
-  const value = parseJsonEntry(zipPath, name, bytes, '2001');
+  const value = parseJsonEntry(zipPath, name, bytes, ErrorCodes.invalidZip);
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw zipError(
-      '2021',
+      ErrorCodes.pythonInterpreterMismatch,
       zipPath,
       name,
       'must be a JSON object such as {"python_version": "3.11", "abi": "cp311", "implementation": "", "has_embedded_python": false}',
     );
   return value as Record<string, unknown>;
-}
-
-async function place(zipPath: string, destination: string | null, entry: ZipEntry, target: string): Promise<string | null> {
-  if (destination === null || target === '') return null;
-  const path = join(destination, ...target.replace(/\/$/, '').split('/'));
-  if (relative(destination, path).startsWith(`..${sep}`)) throw zipError('2001', zipPath, entry.name, 'resolves outside the staging folder');
-  await mkdir(entry.isDirectory ? path : dirname(path), { recursive: true });
-  return entry.isDirectory ? null : path;
 }
 
 async function writeExclusive(path: string, bytes: Buffer): Promise<void> {

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { PythonStationReport } from '../python-station.js';
 import type { PythonZipReading } from './python-delivery-reader.js';
 import { zipError } from './zip-error.js';
@@ -16,23 +16,24 @@ function checkBootstrap(zipPath: string, reading: PythonZipReading, station: Pyt
   const field = (key: string): string => {
     const value = reading.bootstrap?.[key];
     if (value === undefined || value === null || value === '') return '';
-    if (typeof value !== 'string') throw zipError('2021', zipPath, name, `${key} must be a string such as "3.11", got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string')
+      throw zipError(ErrorCodes.pythonInterpreterMismatch, zipPath, name, `${key} must be a string such as "3.11", got ${JSON.stringify(value)}`);
     return value.trim();
   };
   const version = field('python_version');
   if (version !== '' && version !== station.python_version) {
     throw zipError(
-      '2021',
+      ErrorCodes.pythonInterpreterMismatch,
       zipPath,
       name,
       `python_version is "${version}" but ${describeStation(station)}: the zip was built for another Python; rebuild it for ${station.python_version} or set the store's interpreter to a python${version}`,
     );
   }
   const abi = field('abi');
-  if (abi !== '' && abi !== station.abi) throw zipError('2021', zipPath, name, `abi is "${abi}" but ${describeStation(station)}`);
+  if (abi !== '' && abi !== station.abi) throw zipError(ErrorCodes.pythonInterpreterMismatch, zipPath, name, `abi is "${abi}" but ${describeStation(station)}`);
   const implementation = field('implementation').toLowerCase();
   if (implementation !== '' && (implementationAliases[implementation] ?? implementation) !== station.implementation) {
-    throw zipError('2021', zipPath, name, `implementation is "${implementation}" but ${describeStation(station)}`);
+    throw zipError(ErrorCodes.pythonInterpreterMismatch, zipPath, name, `implementation is "${implementation}" but ${describeStation(station)}`);
   }
 }
 
@@ -45,10 +46,11 @@ function checkBootstrap(zipPath: string, reading: PythonZipReading, station: Pyt
 export function checkPythonStation(zipPath: string, reading: PythonZipReading, station: PythonStationReport): void {
   checkBootstrap(zipPath, reading, station);
   for (const wheel of station.wheels) {
-    if ('error' in wheel) throw zipError('2025', zipPath, `wheels/${wheel.file}`, `is not a valid wheel file name (${wheel.error})`);
+    if ('error' in wheel)
+      throw zipError(ErrorCodes.pythonSourceDistribution, zipPath, `wheels/${wheel.file}`, `is not a valid wheel file name (${wheel.error})`);
     if (!wheel.compatible) {
       throw zipError(
-        '2024',
+        ErrorCodes.pythonWheelIncompatible,
         zipPath,
         `wheels/${wheel.file}`,
         `is built for ${wheel.tags.join(', ')}, none of which ${describeStation(station)} supports: the zip was built for another platform or Python; rebuild it on or for this platform (procvision-cli package --wheels-platform <platform tag> --python-version ${station.python_version} --abi ${station.abi})`,
@@ -59,7 +61,7 @@ export function checkPythonStation(zipPath: string, reading: PythonZipReading, s
   const requirementsName = `${reading.folder}/requirements.txt`;
   for (const requirement of station.requirements) {
     const where = `line ${String(requirement.line)} "${requirement.text}"`;
-    if (requirement.error !== undefined) throw zipError('2022', zipPath, requirementsName, `${where}: ${requirement.error}`);
+    if (requirement.error !== undefined) throw zipError(ErrorCodes.pythonRequirementsInvalid, zipPath, requirementsName, `${where}: ${requirement.error}`);
     if (requirement.skipped === true) continue;
     const named = requirement.wheels_named ?? [];
     const inRange = requirement.wheels_in_range ?? [];
@@ -67,10 +69,21 @@ export function checkPythonStation(zipPath: string, reading: PythonZipReading, s
     const subject = `requirement ${requirement.name ?? requirement.text} (${requirementsName} ${where})`;
     const details = { zip: zipPath, entry: requirementsName, requirement: requirement.text, line: requirement.line };
     if (named.length === 0)
-      throw new ProcVisionError('2023', `${zipPath}: ${subject} has no wheel in wheels/; add its wheel (pip download --only-binary=:all: -d wheels ...)`, {
+      throw new ProcVisionError(
+        ErrorCodes.pythonRequirementUnsatisfied,
+        `${zipPath}: ${subject} has no wheel in wheels/; add its wheel (pip download --only-binary=:all: -d wheels ...)`,
+        {
+          details,
+        },
+      );
+    if (inRange.length === 0)
+      throw new ProcVisionError(ErrorCodes.pythonRequirementUnsatisfied, `${zipPath}: ${subject} is not satisfied by wheels/ (${named.join(', ')})`, {
         details,
       });
-    if (inRange.length === 0) throw new ProcVisionError('2023', `${zipPath}: ${subject} is not satisfied by wheels/ (${named.join(', ')})`, { details });
-    throw new ProcVisionError('2024', `${zipPath}: ${subject}: its wheels ${inRange.join(', ')} do not match ${describeStation(station)}`, { details });
+    throw new ProcVisionError(
+      ErrorCodes.pythonWheelIncompatible,
+      `${zipPath}: ${subject}: its wheels ${inRange.join(', ')} do not match ${describeStation(station)}`,
+      { details },
+    );
   }
 }

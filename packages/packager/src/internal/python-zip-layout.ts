@@ -1,5 +1,6 @@
 import type { ZipEntry } from './central-directory.js';
 import { zipError } from './zip-error.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** Where a Python delivery zip's entries go once extracted: the project folder's files at the root, `wheels/` beside them. */
 interface PythonZipLayout {
@@ -36,7 +37,7 @@ export function checkPythonZipLayout(zipPath: string, entries: readonly ZipEntry
     if (name.startsWith('wheels/')) {
       if (name.slice('wheels/'.length).includes('/'))
         throw zipError(
-          '2001',
+          ErrorCodes.invalidZip,
           zipPath,
           name,
           'lies in a subfolder of wheels/ (pip --find-links reads wheels/ itself only; put every wheel directly in wheels/)',
@@ -45,14 +46,19 @@ export function checkPythonZipLayout(zipPath: string, entries: readonly ZipEntry
     }
     if (!name.startsWith(prefix))
       throw zipError(
-        '2001',
+        ErrorCodes.invalidZip,
         zipPath,
         name,
         `lies outside the project folder "${folder}/" and wheels/ (a Python delivery zip holds one project folder, wheels/ and optionally SIGNATURE)`,
       );
     const inner = name.slice(prefix.length);
     if (reservedInFolder.some((pattern) => pattern.test(inner)))
-      throw zipError('2001', zipPath, name, `uses a name the store keeps for itself once installed (${inner.split('/')[0] ?? inner}); rename it`);
+      throw zipError(
+        ErrorCodes.invalidZip,
+        zipPath,
+        name,
+        `uses a name the store keeps for itself once installed (${inner.split('/')[0] ?? inner}); rename it`,
+      );
   }
   return { folder, targetOf: (name) => (name.startsWith(prefix) ? name.slice(prefix.length) : name) };
 }

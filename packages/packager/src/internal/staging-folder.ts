@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { zipError } from './zip-error.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /**
  * Creates a fresh staging folder `stagingName` (default `.staging-<random hex>`) exclusively
@@ -16,14 +17,21 @@ export async function extractIntoStagingFolder<T>(
   extract: (stagingDir: string) => Promise<T>,
 ): Promise<T & { stagingDir: string }> {
   const name = stagingName ?? `.staging-${randomBytes(8).toString('hex')}`;
-  if (/[/\\]/.test(name) || name === '.' || name === '..') throw zipError('2001', zipPath, null, `staging name "${name}" must be a plain folder name`);
+  if (/[/\\]/.test(name) || name === '.' || name === '..')
+    throw zipError(ErrorCodes.invalidZip, zipPath, null, `staging name "${name}" must be a plain folder name`);
   const parent = resolve(destinationParent);
   await mkdir(parent, { recursive: true });
   const stagingDir = join(parent, name);
   try {
     await mkdir(stagingDir);
   } catch (error) {
-    throw zipError('2001', zipPath, null, `cannot create the staging folder ${stagingDir} (${(error as Error).message}); it must not exist yet`, error);
+    throw zipError(
+      ErrorCodes.invalidZip,
+      zipPath,
+      null,
+      `cannot create the staging folder ${stagingDir} (${(error as Error).message}); it must not exist yet`,
+      error,
+    );
   }
   try {
     return { ...(await extract(stagingDir)), stagingDir };

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { PlatformTarget } from '../target.js';
 import { readInstallSet, type InstalledPackage } from './install-set.js';
 import { runNpm } from '../process/run-npm.js';
@@ -33,12 +33,18 @@ async function sanitisedPackageJson(
   const overrides: Record<string, string> = {};
   for (const [name, spec] of Object.entries(dependencies)) {
     if (/^(link|file|portal):/.test(spec))
-      throw new ProcVisionError('2004', `dependency ${name}@"${spec}" cannot be delivered: only registry ranges and pnpm workspace packages are supported`);
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `dependency ${name}@"${spec}" cannot be delivered: only registry ranges and pnpm workspace packages are supported`,
+      );
   }
   const hasPnpmSpecs = Object.values(dependencies).some((spec) => spec.startsWith('workspace:') || spec.startsWith('catalog:'));
   const workspaceRoot = hasPnpmSpecs ? findWorkspaceRoot(projectDir) : null;
   if (hasPnpmSpecs && workspaceRoot === null)
-    throw new ProcVisionError('2004', `${projectDir}/package.json uses workspace: or catalog: specs but no pnpm-workspace.yaml was found above it`);
+    throw new ProcVisionError(
+      ErrorCodes.dependenciesMissing,
+      `${projectDir}/package.json uses workspace: or catalog: specs but no pnpm-workspace.yaml was found above it`,
+    );
   if (workspaceRoot !== null) {
     const catalog = await readWorkspaceCatalog(workspaceRoot);
     for (const [name, spec] of Object.entries(dependencies)) dependencies[name] = resolveCatalogSpec(name, spec, catalog);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 /** The default `catalog:` section of pnpm-workspace.yaml: package name -> version range. */
 export async function readWorkspaceCatalog(root: string): Promise<Map<string, string>> {
@@ -20,8 +20,12 @@ export async function readWorkspaceCatalog(root: string): Promise<Map<string, st
 export function resolveCatalogSpec(name: string, spec: string, catalog: Map<string, string>): string {
   if (!spec.startsWith('catalog:')) return spec;
   if (spec !== 'catalog:' && spec !== 'catalog:default')
-    throw new ProcVisionError('2004', `dependency ${name}: named catalog "${spec}" is not supported; use the default catalog or a plain range`);
+    throw new ProcVisionError(
+      ErrorCodes.dependenciesMissing,
+      `dependency ${name}: named catalog "${spec}" is not supported; use the default catalog or a plain range`,
+    );
   const range = catalog.get(name);
-  if (range === undefined) throw new ProcVisionError('2004', `dependency ${name} uses "catalog:" but pnpm-workspace.yaml's catalog has no entry for it`);
+  if (range === undefined)
+    throw new ProcVisionError(ErrorCodes.dependenciesMissing, `dependency ${name} uses "catalog:" but pnpm-workspace.yaml's catalog has no entry for it`);
   return range;
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { runNpm } from '../process/run-npm.js';
 import { readWorkspaceCatalog, resolveCatalogSpec } from './workspace-catalog.js';
 import { writePackageTarball } from './write-package-tarball.js';
@@ -24,7 +24,7 @@ export async function readPackageJson(directory: string): Promise<PackageJson> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as PackageJson;
   } catch (error) {
-    throw new ProcVisionError('2001', `${path}: cannot read package.json (${(error as Error).message})`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.invalidZip, `${path}: cannot read package.json (${(error as Error).message})`, { cause: error });
   }
 }
 
@@ -88,7 +88,10 @@ export async function firstPartyClosure(manifest: PackageJson, workspace: Map<st
     if (needed.has(name)) continue;
     const folder = workspace.get(name);
     if (folder === undefined)
-      throw new ProcVisionError('2004', `dependency ${name} uses the workspace: protocol but no package of that name is in the pnpm workspace`);
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `dependency ${name} uses the workspace: protocol but no package of that name is in the pnpm workspace`,
+      );
     needed.set(name, folder);
     queue.push(...workspaceDependencyNames(await readPackageJson(folder)));
   }
@@ -115,9 +118,13 @@ async function resolveWorkspaceSpec(name: string, spec: string, workspace: Works
   if (range !== '' && range !== '*' && range !== '^' && range !== '~') return range;
   const folder = workspace.packages.get(name);
   if (folder === undefined)
-    throw new ProcVisionError('2004', `dependency ${name} uses the workspace: protocol but no package of that name is in the pnpm workspace`);
+    throw new ProcVisionError(
+      ErrorCodes.dependenciesMissing,
+      `dependency ${name} uses the workspace: protocol but no package of that name is in the pnpm workspace`,
+    );
   const version = (await readPackageJson(folder)).version;
-  if (version === undefined) throw new ProcVisionError('2004', `${join(folder, 'package.json')} has no "version"; workspace package ${name} cannot be packed`);
+  if (version === undefined)
+    throw new ProcVisionError(ErrorCodes.dependenciesMissing, `${join(folder, 'package.json')} has no "version"; workspace package ${name} cannot be packed`);
   return range === '*' || range === '' ? version : `${range}${version}`;
 }
 
@@ -151,7 +158,10 @@ export async function packWorkspacePackage(name: string, folder: string, destina
   const manifest = await readPackageJson(folder);
   for (const entry of manifest.files ?? []) {
     if (!/[*?]/.test(entry) && !existsSync(join(folder, entry)))
-      throw new ProcVisionError('2004', `${name}: "${entry}" listed in its package.json "files" does not exist in ${folder}; build it first`);
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `${name}: "${entry}" listed in its package.json "files" does not exist in ${folder}; build it first`,
+      );
   }
   const listing = await runNpm(['pack', '--dry-run', '--json', '--ignore-scripts'], {
     cacheDir: workspace.cacheDir,
@@ -178,5 +188,5 @@ function parsePackJson(stdout: string, name: string): { filename: string; files:
   } catch {
     // reported below
   }
-  throw new ProcVisionError('2005', `npm pack of ${name} did not print the one JSON entry expected (got: ${stdout.slice(0, 200)})`);
+  throw new ProcVisionError(ErrorCodes.installFailed, `npm pack of ${name} did not print the one JSON entry expected (got: ${stdout.slice(0, 200)})`);
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type ErrorCode, ProcVisionError } from '@procvision/manifest/errors';
+import { type ErrorCode, ProcVisionError, ErrorCodes } from '@procvision/manifest/errors';
 import { stopOnExit } from '../internal/exit-cleanup.js';
 import { signalProcessTree } from './signal-process-tree.js';
 
@@ -40,7 +40,7 @@ const tailLines = 15;
  *   status, signal or timeout) and the last 15 lines of stderr; also when it cannot start.
  */
 export function runProcess(command: string, args: readonly string[], options: RunProcessOptions): Promise<ProcessOutput> {
-  const code = options.code ?? '2005';
+  const code = options.code ?? ErrorCodes.installFailed;
   const describe = options.describe ?? `${command === process.execPath ? 'node' : command} ${args.join(' ')}`;
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {

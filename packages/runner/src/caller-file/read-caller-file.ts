@@ -4,6 +4,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ErrorCode } from '@procvision/manifest';
 import { CallerFileError } from './caller-file-error.js';
 import { type FileKind, fileKindOf, withArticle } from './file-kind.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /**
  * Size limits of files named by path, the same as the request bodies that could carry them:
@@ -46,14 +47,19 @@ function isInside(path: string, root: string): boolean {
 }
 
 function notRegular(options: CallerFileOptions, path: string, kind: FileKind): CallerFileError {
-  return new CallerFileError('3004', 'not_regular', `${options.field} ${path} is ${withArticle(kind)}, not a regular file; name a regular file`, {
-    field: options.field,
-    kind,
-  });
+  return new CallerFileError(
+    ErrorCodes.notARegularFile,
+    'not_regular',
+    `${options.field} ${path} is ${withArticle(kind)}, not a regular file; name a regular file`,
+    {
+      field: options.field,
+      kind,
+    },
+  );
 }
 
 function tooLarge(options: CallerFileOptions, path: string, size: number): CallerFileError {
-  return new CallerFileError('3005', 'too_large', `${options.field} ${path} is ${size} bytes, over the limit of ${options.maxBytes} bytes`, {
+  return new CallerFileError(ErrorCodes.fileTooLarge, 'too_large', `${options.field} ${path} is ${size} bytes, over the limit of ${options.maxBytes} bytes`, {
     field: options.field,
     limit: options.maxBytes,
   });
@@ -61,7 +67,7 @@ function tooLarge(options: CallerFileOptions, path: string, size: number): Calle
 
 function unreadable(options: CallerFileOptions, path: string, error: unknown): CallerFileError {
   const errno = (error as NodeJS.ErrnoException).code;
-  const code = options.unreadableCode ?? '1006';
+  const code = options.unreadableCode ?? ErrorCodes.invalidParams;
   if (errno === 'ENOENT' || errno === 'ENOTDIR')
     return new CallerFileError(code, 'missing', `${options.field} ${path} does not exist`, { field: options.field });
   return new CallerFileError(code, 'unreadable', `${options.field} ${path} cannot be read (${errno ?? 'error'})`, { field: options.field });
@@ -83,7 +89,7 @@ async function allowedRealPath(path: string, absolute: string, options: CallerFi
     options.allowedRoots.length === 0
       ? 'this service reads no files by path (the operator allowed no folder); send the bytes instead'
       : 'it lies outside the folders the operator allows (--allow-path)';
-  throw new CallerFileError('3003', 'not_allowed', `${options.field} ${path} is not allowed: ${why}`, { field: options.field });
+  throw new CallerFileError(ErrorCodes.pathNotAllowed, 'not_allowed', `${options.field} ${path} is not allowed: ${why}`, { field: options.field });
 }
 
 /**

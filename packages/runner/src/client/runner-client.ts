@@ -1,7 +1,7 @@
 import type { PackageReadiness } from '../http/process-source.js';
 import type { ReadinessReport } from '../http/ready-check.js';
 import type { StepResponseBody } from '../http/step-response.js';
-import type { ActiveBindings } from '../store/active-bindings.js';
+import type { ActiveBinding, ActiveBindings } from '../store/active-bindings.js';
 import type { StorePackage } from '../store/package-store.js';
 import type { RegistryEntry } from '../store/registry.js';
 import type { ScanOutcome } from '../store/scan-zips.js';
@@ -149,6 +149,21 @@ export class RunnerClient {
   /** `POST /rollback`: re-activates each pid's previous version. */
   rollback(name: string, pids: readonly string[]): Promise<{ bindings: ActiveBindings }> {
     return this.call('POST', '/rollback', { body: { name, pids } });
+  }
+
+  /** `GET /bindings`: every pid's binding with `activated_at` and `previous` (active.json). */
+  bindings(): Promise<{ bindings: ActiveBindings }> {
+    return this.call('GET', '/bindings');
+  }
+
+  /** `POST /deactivate`: unbinds pids bound to `name@version` (the undo of a first activation). */
+  deactivate(name: string, version: string, pids: readonly string[]): Promise<{ bindings: ActiveBindings }> {
+    return this.call('POST', '/deactivate', { body: { name, version, pids } });
+  }
+
+  /** `POST /restore`: undoes an activation of `name@version`, giving each pid exactly the binding it had (`null`: none). */
+  restore(name: string, version: string, bindings: Readonly<Record<string, ActiveBinding | null>>): Promise<{ bindings: ActiveBindings }> {
+    return this.call('POST', '/restore', { body: { name, version, bindings } });
   }
 
   /** `DELETE /packages/{name}/{version}`: uninstalls a version (2007 while active unless `force`). */

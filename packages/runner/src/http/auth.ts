@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 /** The paths any caller may reach without a token (liveness probes). */
 const unauthenticatedPaths: ReadonlySet<string> = new Set(['/health']);
@@ -32,11 +32,11 @@ export function bearerAuthorizer(token: string | undefined): (request: IncomingM
     const given = bearerOf(request);
     if (given === undefined) {
       throw new ProcVisionError(
-        '3001',
+        ErrorCodes.unauthorized,
         'this runner requires a bearer token: send the header "Authorization: Bearer <token>" (the token the operator gave the service)',
       );
     }
     if (!timingSafeEqual(digest(given), expected))
-      throw new ProcVisionError('3001', 'the bearer token is wrong; ask the station operator for the current token');
+      throw new ProcVisionError(ErrorCodes.unauthorized, 'the bearer token is wrong; ask the station operator for the current token');
   };
 }

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { checkCallerFile, readCallerFile } from '../caller-file/read-caller-file.js';
 import type { ServiceContext } from './service-context.js';
 
@@ -14,7 +14,7 @@ export class FileReadGate {
    */
   async run<Result>(read: () => Promise<Result>): Promise<Result> {
     if (this.running >= this.max) {
-      throw new ProcVisionError('3009', `${this.max} reads of files named by path are in flight; retry shortly or send the bytes`, {
+      throw new ProcVisionError(ErrorCodes.serviceBusy, `${this.max} reads of files named by path are in flight; retry shortly or send the bytes`, {
         details: { retry_after_s: 1 },
       });
     }
@@ -34,7 +34,7 @@ export class FileReadGate {
  */
 export function readImagePath(context: ServiceContext, path: string, field: string): Promise<Buffer> {
   return context.fileReads.run(() =>
-    readCallerFile(path, { field, maxBytes: context.limits.jsonBytes, allowedRoots: context.allowedRoots, unreadableCode: '1002' }),
+    readCallerFile(path, { field, maxBytes: context.limits.jsonBytes, allowedRoots: context.allowedRoots, unreadableCode: ErrorCodes.imageLoadFailed }),
   );
 }
 
@@ -45,7 +45,7 @@ export function readImagePath(context: ServiceContext, path: string, field: stri
 export async function checkZipPath(context: ServiceContext, path: string): Promise<string> {
   return (
     await context.fileReads.run(() =>
-      checkCallerFile(path, { field: 'path', maxBytes: context.limits.zipBytes, allowedRoots: context.allowedRoots, unreadableCode: '2001' }),
+      checkCallerFile(path, { field: 'path', maxBytes: context.limits.zipBytes, allowedRoots: context.allowedRoots, unreadableCode: ErrorCodes.invalidZip }),
     )
   ).realPath;
 }

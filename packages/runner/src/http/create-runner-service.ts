@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
+import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
@@ -15,7 +15,8 @@ import { assertSafeExposure, isLoopbackHost } from './exposure.js';
 import { pathRedactor } from './internal/redact-paths.js';
 import { createUploadDirectory, sweepUploadLeftovers } from './internal/upload-directory.js';
 import { resolveServiceLimits, type ServiceLimits, defaultServiceLimits } from './service-limits.js';
-import { InspectionSessions } from './inspection-sessions.js';
+import { Runner } from '../process/runner.js';
+import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import { InflightRequests } from './internal/inflight-requests.js';
 import { runnerVersion } from '../internal/runner-version.js';
 import { openApiDocument } from './openapi/openapi-document.js';
@@ -110,32 +111,31 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: defaultServiceLimits.j
  */
 export function createRunnerService(options: RunnerServiceOptions = {}): RunnerService {
   if (options.token !== undefined && options.token.trim() === '')
-    throw new ProcVisionError('3002', 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
+    throw new ProcVisionError(ErrorCodes.exposureRefused, 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
   const { store } = options;
   const logger = options.logger ?? createStderrLogger();
-  const source: ProcessSource = store
-    ? storeProcessSource(store)
-    : specProcessSource(options.packages ?? [], {
-        ...(options.runnerConfig ? { config: options.runnerConfig } : {}),
-        logger,
-        ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}),
-      });
   const limits = resolveServiceLimits(options.limits);
   const host = options.host ?? '127.0.0.1';
   const metrics = new ServiceMetrics(options.metrics ?? {});
   const recorder = store?.paths === undefined ? undefined : new Recorder(store.paths.records, store.recording ?? {});
-  const sessions = new InspectionSessions(
-    source,
-    {
-      onProcess: (process) => metrics.watch(process),
-      onStep: (outcome, step) => {
-        metrics.recordStep(outcome);
-        recorder?.observe(step);
-      },
-      warn: (message, session) => logger.log({ ...serviceLogEntry('warn', message), packageName: session.packageName, sessionId: session.id }),
-    },
-    { maxSessions: limits.maxSessions, sessionIdleMs: limits.sessionIdleMs },
-  );
+  const storeSource = store ? storeProcessSource(store) : undefined;
+  // One step engine: the store's processes come from its source, package folders are started in it.
+  const runner = new Runner({
+    ...(store ? {} : options.runnerConfig ? { config: options.runnerConfig } : {}),
+    logger,
+    ...(options.restartBackoff ? { restartBackoff: options.restartBackoff } : {}),
+    maxSessions: limits.maxSessions,
+    sessionIdleMs: limits.sessionIdleMs,
+    ...(storeSource ? { source: storeSource } : {}),
+    onProcess: (process) => watchProcess(process),
+    ...(recorder === undefined ? {} : { observers: [recorder.observe] }),
+  });
+  const source: ProcessSource = storeSource ?? specProcessSource(options.packages ?? [], runner);
+  // The runner's own processes emit on its emitter (watched once); a store's have their own.
+  const watchProcess = (process: AlgorithmProcess): void => {
+    if (process.events !== runner.events) metrics.watch(process);
+  };
+  metrics.runner.watch(runner);
   const inflight = new InflightRequests();
   // connectionsCheckingInterval: how often node:http enforces the two timeouts (default 30 s, too coarse for a 10 s limit).
   const server = createServer({
@@ -152,12 +152,12 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   const watchPids = async (pids: readonly string[]): Promise<void> => {
     for (const pid of pids)
       await source.processFor(pid).then(
-        (process) => metrics.watch(process),
+        (process) => watchProcess(process),
         () => undefined,
       );
   };
   const context: ServiceContext = {
-    sessions,
+    runner,
     metrics,
     watchPids,
     limits,
@@ -254,9 +254,9 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
           logger.log(serviceLogEntry('warn', `requests still in flight after ${timeoutMs} ms; closing their connections`));
         server.closeAllConnections();
         await stopped;
-        sessions.close();
-        await recorder?.close();
         metrics.close();
+        await runner.close();
+        await recorder?.close();
         await source.stop();
         if (uploadDirectory !== '') await rm(uploadDirectory, { recursive: true, force: true });
       })();

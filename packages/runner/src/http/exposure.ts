@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 /**
  * True when `host` is a loopback address or name (`127.0.0.0/8`, `::1`, `localhost`):
@@ -22,7 +22,7 @@ export function isLoopbackHost(host: string): boolean {
 export function assertSafeExposure(host: string, token: string | undefined): void {
   if (token !== undefined || isLoopbackHost(host)) return;
   throw new ProcVisionError(
-    '3002',
+    ErrorCodes.exposureRefused,
     `refusing to listen on ${host} without a token: every machine that reaches it could install and run code here; pass --token-file FILE (or set PROCVISION_TOKEN), or listen on 127.0.0.1`,
   );
 }

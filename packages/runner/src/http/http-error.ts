@@ -1,4 +1,4 @@
-import { type ErrorCode, errorCodes, isErrorCode, ProcVisionError } from '@procvision/manifest';
+import { type ErrorCode, errorCodes, isErrorCode, ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 /** Codes of errors that belong to HTTP itself rather than to the ProcVision error table. */
 export type HttpErrorCode = 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'not_ready' | 'shutting_down';
@@ -17,49 +17,49 @@ const httpErrorStatus: Record<HttpErrorCode, number> = {
  * what it asks conflicts with the store (409), the algorithm or the runner failed (500/503/504).
  */
 export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
-  '1000': 500,
-  '1001': 422,
-  '1002': 422,
-  '1003': 500,
-  '1004': 503,
-  '1005': 504,
-  '1006': 400,
-  '1007': 422,
-  '1009': 500,
-  '1010': 500,
-  '1011': 500,
-  '9999': 500,
-  '2001': 422,
-  '2002': 422,
-  '2003': 422,
-  '2004': 422,
-  '2005': 500,
-  '2006': 409,
-  '2007': 409,
-  '2008': 422,
-  '2009': 404,
-  '2010': 409,
-  '2020': 422,
-  '2021': 422,
-  '2022': 422,
-  '2023': 422,
-  '2024': 422,
-  '2025': 422,
-  '2026': 500,
-  '2027': 500,
-  '2028': 422,
-  '3001': 401,
-  '3002': 500,
-  '3003': 403,
-  '3004': 422,
-  '3005': 413,
-  '3006': 429,
-  '3007': 422,
-  '3008': 422,
-  '3009': 503,
-  '3050': 400,
-  '3051': 502,
-  '3052': 502,
+  [ErrorCodes.adapterRejectedCall]: 500,
+  [ErrorCodes.invalidPid]: 422,
+  [ErrorCodes.imageLoadFailed]: 422,
+  [ErrorCodes.modelNotFound]: 500,
+  [ErrorCodes.gpuOom]: 503,
+  [ErrorCodes.timeout]: 504,
+  [ErrorCodes.invalidParams]: 400,
+  [ErrorCodes.coordinateInvalid]: 422,
+  [ErrorCodes.algorithmException]: 500,
+  [ErrorCodes.stdoutContaminated]: 500,
+  [ErrorCodes.entryPointNotFound]: 500,
+  [ErrorCodes.unknownError]: 500,
+  [ErrorCodes.invalidZip]: 422,
+  [ErrorCodes.manifestMissing]: 422,
+  [ErrorCodes.incompatibleRuntime]: 422,
+  [ErrorCodes.dependenciesMissing]: 422,
+  [ErrorCodes.installFailed]: 500,
+  [ErrorCodes.activationConflict]: 409,
+  [ErrorCodes.unsafeUninstall]: 409,
+  [ErrorCodes.signatureInvalid]: 422,
+  [ErrorCodes.packageNotInstalled]: 404,
+  [ErrorCodes.alreadyInstalled]: 409,
+  [ErrorCodes.pythonManifestInvalid]: 422,
+  [ErrorCodes.pythonInterpreterMismatch]: 422,
+  [ErrorCodes.pythonRequirementsInvalid]: 422,
+  [ErrorCodes.pythonRequirementUnsatisfied]: 422,
+  [ErrorCodes.pythonWheelIncompatible]: 422,
+  [ErrorCodes.pythonSourceDistribution]: 422,
+  [ErrorCodes.pythonInterpreterUnavailable]: 500,
+  [ErrorCodes.pythonInstallFailed]: 500,
+  [ErrorCodes.pythonEntryImportFailed]: 422,
+  [ErrorCodes.unauthorized]: 401,
+  [ErrorCodes.exposureRefused]: 500,
+  [ErrorCodes.pathNotAllowed]: 403,
+  [ErrorCodes.notARegularFile]: 422,
+  [ErrorCodes.fileTooLarge]: 413,
+  [ErrorCodes.tooManySessions]: 429,
+  [ErrorCodes.jsonTooComplex]: 422,
+  [ErrorCodes.imageTooLarge]: 422,
+  [ErrorCodes.serviceBusy]: 503,
+  [ErrorCodes.fleetFileInvalid]: 400,
+  [ErrorCodes.stationFailed]: 502,
+  [ErrorCodes.canaryFailed]: 502,
 };
 
 /**
@@ -68,7 +68,7 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
  */
 function headersOfError(code: ErrorCode, details: Record<string, unknown> | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (code === '3001') headers['www-authenticate'] = 'Bearer realm="procvision-runner"';
+  if (code === ErrorCodes.unauthorized) headers['www-authenticate'] = 'Bearer realm="procvision-runner"';
   const retryAfter = details?.retry_after_s;
   if (typeof retryAfter === 'number' && Number.isFinite(retryAfter)) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfter)));
   return headers;
@@ -130,7 +130,7 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     const details = error.details === undefined ? {} : { details: error.details };
     return { status: error.status, headers: { ...error.headers }, body: { error: { code: error.code, name: error.code, message: error.message, ...details } } };
   }
-  const code = ProcVisionError.isInstance(error) || hasTableCode(error) ? (error as { code: ErrorCode }).code : '9999';
+  const code = ProcVisionError.isInstance(error) || hasTableCode(error) ? (error as { code: ErrorCode }).code : ErrorCodes.unknownError;
   const message = error instanceof Error ? error.message : String(error);
   const details = ProcVisionError.isInstance(error) ? error.details : undefined;
   return { status: httpStatusOfErrorCode[code], headers: headersOfError(code, details), body: errorBody(code, message, details) };

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { EncodedFrame } from '@procvision/shm';
 import { readImageDimensions } from './internal/image-dimensions.js';
 import type { ImageInput, ImageMetaInput } from './request-schemas.js';
@@ -18,7 +18,8 @@ export interface FrameSource {
 async function imageBytes(image: ImageInput, source: FrameSource, field: string): Promise<{ bytes: Buffer; label: string }> {
   if (typeof image !== 'string') return { bytes: await source.readPath(image.path, `${field}.path`), label: `${field}.path ${image.path}` };
   const text = image.replace(/^data:[^;,]*;base64,/, '').replace(/\s+/g, '');
-  if (!base64Pattern.test(text)) throw new ProcVisionError('1006', `${field}: expected Base64 of a JPEG or PNG, or {"path": "<file>"}`, { details: { field } });
+  if (!base64Pattern.test(text))
+    throw new ProcVisionError(ErrorCodes.invalidParams, `${field}: expected Base64 of a JPEG or PNG, or {"path": "<file>"}`, { details: { field } });
   return { bytes: Buffer.from(text, 'base64'), label: `${field} (Base64)` };
 }
 
@@ -36,13 +37,13 @@ export async function toFrame(image: ImageInput, meta: ImageMetaInput | undefine
   const { bytes, label } = await imageBytes(image, source, field);
   const dimensions = readImageDimensions(bytes);
   // Never echo the bytes (a path could name a secret file): say what it is not.
-  if (!dimensions) throw new ProcVisionError('1002', `${label}: not a JPEG or PNG image`, { details: { field } });
+  if (!dimensions) throw new ProcVisionError(ErrorCodes.imageLoadFailed, `${label}: not a JPEG or PNG image`, { details: { field } });
   if (dimensions.width === 0 || dimensions.height === 0)
-    throw new ProcVisionError('1002', `${label}: the image header says ${dimensions.width}x${dimensions.height}`, { details: { field } });
+    throw new ProcVisionError(ErrorCodes.imageLoadFailed, `${label}: the image header says ${dimensions.width}x${dimensions.height}`, { details: { field } });
   const pixels = dimensions.width * dimensions.height;
   if (pixels > source.maxPixels) {
     throw new ProcVisionError(
-      '3008',
+      ErrorCodes.imageTooLarge,
       `${label}: ${dimensions.width}x${dimensions.height} is ${pixels} pixels, over the limit of ${source.maxPixels} per frame; send a smaller image or raise limits.maxFramePixels`,
       {
         details: { field, limit: source.maxPixels, width: dimensions.width, height: dimensions.height },
@@ -52,7 +53,7 @@ export async function toFrame(image: ImageInput, meta: ImageMetaInput | undefine
   for (const key of ['width', 'height'] as const) {
     if (meta?.[key] !== undefined && meta[key] !== dimensions[key]) {
       throw new ProcVisionError(
-        '1006',
+        ErrorCodes.invalidParams,
         `image_meta.${key} is ${meta[key]} but the image is ${dimensions.width}x${dimensions.height}; omit it or send the image's real size`,
         { details: { field: `image_meta.${key}` } },
       );

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 /**
  * The deepest nesting of arrays and objects in JSON text, counted without parsing (one pass,
@@ -30,7 +30,7 @@ function jsonDepthExceeds(text: string, limit: number): boolean {
  */
 export function assertJsonDepth(text: string, limit: number, what = 'the JSON body'): void {
   if (jsonDepthExceeds(text, limit)) {
-    throw new ProcVisionError('3007', `${what} nests arrays/objects deeper than ${limit} levels; flatten it`, { details: { limit } });
+    throw new ProcVisionError(ErrorCodes.jsonTooComplex, `${what} nests arrays/objects deeper than ${limit} levels; flatten it`, { details: { limit } });
   }
 }
 
@@ -43,5 +43,7 @@ export function assertJsonValueSize(value: unknown, limit: number, field: string
   if (value === undefined) return;
   const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
   if (bytes > limit)
-    throw new ProcVisionError('3007', `${field} is ${bytes} bytes as JSON, over the limit of ${limit} bytes; send less`, { details: { field, limit } });
+    throw new ProcVisionError(ErrorCodes.jsonTooComplex, `${field} is ${bytes} bytes as JSON, over the limit of ${limit} bytes; send less`, {
+      details: { field, limit },
+    });
 }

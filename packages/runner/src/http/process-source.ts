@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import type { ServiceStore } from './service-store.js';
 
@@ -11,6 +11,8 @@ export interface PackageReadiness {
   state: string;
   /** OS process id of its child process, while one runs. */
   os_pid?: number;
+  /** Each instance of a pool of more than one process. */
+  instances?: Array<{ state: string; os_pid?: number }>;
   /** Why it is not running, when its start failed. */
   error?: string;
 }
@@ -32,8 +34,8 @@ export interface ProcessSource {
 
 /** A store's "no package active" (2006) becomes the inspection's "pid not served" (1001). */
 function noPackageForPid(error: unknown, pid: string): unknown {
-  if (ProcVisionError.isInstance(error) && error.code === '2006')
-    return new ProcVisionError('1001', error.message, { cause: error, details: { field: 'pid', pid } });
+  if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
+    return new ProcVisionError(ErrorCodes.invalidPid, error.message, { cause: error, details: { field: 'pid', pid } });
   return error;
 }
 

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { HttpError } from './http-error.js';
 import { assertJsonDepth } from './json-limits.js';
 import { defaultServiceLimits } from './service-limits.js';
@@ -68,10 +68,10 @@ export async function readJsonBody(request: IncomingMessage, limit: number, maxD
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ProcVisionError('1006', `the request body is not valid JSON: ${(error as Error).message}`);
+    throw new ProcVisionError(ErrorCodes.invalidParams, `the request body is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProcVisionError('1006', 'the request body must be a JSON object');
+    throw new ProcVisionError(ErrorCodes.invalidParams, 'the request body must be a JSON object');
   }
   return value as Record<string, unknown>;
 }

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { z } from 'zod';
 
 const pid = z.string().min(1, 'a product id (pid) is required');
@@ -47,6 +47,29 @@ export const switchRequestSchema = z.object({ name: z.string().min(1), version: 
 /** Body of `POST /rollback`: re-activate the previous version recorded for each pid. */
 export const rollbackRequestSchema = z.object({ name: z.string().min(1), pids: activateRequestSchema.shape.pids });
 
+/** Body of `POST /deactivate`: unbind pids bound to `name@version` (undo of a first activation). */
+export const deactivateRequestSchema = switchRequestSchema;
+
+const bindingRefSchema = z.object({ name: z.string().min(1), version: z.string().min(1) }).strict();
+
+/**
+ * Body of `POST /restore`: undo an activation of `name@version`, giving each pid back the exact
+ * binding it had (`null`: none). At most 1000 pids.
+ */
+export const restoreRequestSchema = z.object({
+  name: z.string().min(1),
+  version: z.string().min(1),
+  bindings: z
+    .record(
+      pid,
+      bindingRefSchema
+        .extend({ activated_at: z.string().max(64), previous: bindingRefSchema.nullable() })
+        .strict()
+        .nullable(),
+    )
+    .refine((record) => Object.keys(record).length > 0 && Object.keys(record).length <= 1000, 'bindings must name 1 to 1000 pids'),
+});
+
 /** JSON body of `POST /packages` and `POST /validate`: a zip already on the runner's machine. */
 export const zipPathRequestSchema = z.object({ path: z.string().min(1, 'path of a delivery zip is required') });
 
@@ -66,5 +89,5 @@ export function parseRequest<Schema extends z.ZodType>(schema: Schema, body: unk
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
   const list = issues.map((issue) => `${issue.path === '' ? '(body)' : issue.path}: ${issue.message}`).join('; ');
-  throw new ProcVisionError('1006', `invalid ${what}: ${list}`, { details: { issues } });
+  throw new ProcVisionError(ErrorCodes.invalidParams, `invalid ${what}: ${list}`, { details: { issues } });
 }

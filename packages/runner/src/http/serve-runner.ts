@@ -5,7 +5,8 @@ import { createRunnerService, type RunnerService, type RunnerServiceOptions } fr
 import { serviceLogEntry } from './internal/service-log.js';
 import { assertSafeExposure, isLoopbackHost } from './exposure.js';
 import { readStoreSignaturePolicy } from '../store/store-signature-policy.js';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
+import { resolveStationConfig, type StationConfig } from '../store/station-config.js';
 
 /** Options of {@link serveRunner} (what `procvision runner serve` passes). */
 export interface ServeRunnerOptions {
@@ -30,6 +31,12 @@ export interface ServeRunnerOptions {
    * by a trusted key unless this is true (`--allow-unsigned`). No effect on loopback.
    */
   allowUnsigned?: boolean;
+  /**
+   * The station's runtime settings (runner config, service limits, per-package overrides);
+   * default `<store>/config.json`'s. `procvision runner serve` resolves them from its flags,
+   * the `PROCVISION_*` environment and the file. `service.limits` win over `station.limits`.
+   */
+  station?: StationConfig;
   /** Stop gracefully on SIGINT and SIGTERM (default true). */
   handleSignals?: boolean;
 }
@@ -64,13 +71,14 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
   const host = options.host ?? '127.0.0.1';
   assertSafeExposure(host, options.token);
   const requireSignature = !isLoopbackHost(host) && options.allowUnsigned !== true;
-  const storeOptions: PackageStoreOptions = { ...options.storeOptions, ...(requireSignature ? { requireSignature: true } : {}) };
+  const station = options.station ?? (await resolveStationConfig(storeRoot));
+  const storeOptions: PackageStoreOptions = { station, ...options.storeOptions, ...(requireSignature ? { requireSignature: true } : {}) };
   const verify = { ...options.service?.verify, ...(requireSignature ? { requireSignature: true } : {}) };
   if (requireSignature && (verify.trustedKeys ?? []).length === 0 && (storeOptions.trustedKeys ?? []).length === 0) {
     const policy = await readStoreSignaturePolicy(storeRoot);
     if (policy.trustedKeys.length === 0) {
       throw new ProcVisionError(
-        '3002',
+        ErrorCodes.exposureRefused,
         `listening on ${host} requires signed packages but no trusted key is configured: pass --trusted-key vendor.pub.pem (or list trusted_keys in the store's config.json), or --allow-unsigned to accept unsigned zips`,
       );
     }
@@ -80,6 +88,7 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
     store,
     logger,
     ...options.service,
+    limits: { ...station.limits, ...options.service?.limits },
     verify,
     ...(options.token === undefined ? {} : { token: options.token }),
     ...(options.allowPaths === undefined ? {} : { allowPaths: options.allowPaths }),

@@ -1,5 +1,5 @@
 import type { FileReadGate } from './caller-paths.js';
-import type { InspectionSessions } from './inspection-sessions.js';
+import type { Runner } from '../process/runner.js';
 import type { ServiceLimits } from './service-limits.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
@@ -13,7 +13,8 @@ export interface BodyLimits {
 
 /** What every route works with. */
 export interface ServiceContext {
-  sessions: InspectionSessions;
+  /** The step engine: sessions, steps, resets. */
+  runner: Runner;
   metrics: ServiceMetrics;
   limits: ServiceLimits;
   /** Folders callers may name files in (undefined: any path; empty: none). */

@@ -7,6 +7,12 @@ export interface ServicePackageRef {
   version: string;
 }
 
+/** One pid's binding as active.json keeps it: the version, when it was activated, the version it replaced. */
+export interface ServiceBinding extends ServicePackageRef {
+  activated_at: string;
+  previous: ServicePackageRef | null;
+}
+
 /**
  * What the HTTP service needs from a package store: the operations of docs/spec/delivery.md and the
  * process a pid runs. The runner's `PackageStore` satisfies it as it is; results are sent
@@ -29,12 +35,16 @@ export interface ServiceStore {
   activate(name: string, version: string, pids: readonly string[]): Promise<unknown>;
   /** Activates `name@version` over the pids' current bindings. */
   switch(name: string, version: string, pids: readonly string[]): Promise<unknown>;
-  /** Re-activates the version the pid ran before. */
-  rollback(name: string, pid: string): Promise<unknown>;
+  /** Re-activates the version each pid ran before, all pids in one operation. */
+  rollback(name: string, pids: readonly string[]): Promise<unknown>;
+  /** Unbinds pids bound to `name@version` (the undo of a first activation). */
+  deactivate(name: string, version: string, pids: readonly string[]): Promise<unknown>;
+  /** Gives pids bound to `name@version` back exactly the bindings they had (`null`: none). */
+  restore(name: string, version: string, earlier: Readonly<Record<string, ServiceBinding | null>>): Promise<unknown>;
   /** Removes an installed version (2007 while active, unless `force`). */
   uninstall(name: string, version: string, options: { force?: boolean }): Promise<unknown>;
   /** pid -> active binding. */
-  bindings(): Promise<Record<string, ServicePackageRef>>;
+  bindings(): Promise<Record<string, ServiceBinding>>;
   /**
    * The ready process of the package active for `pid`, started when needed.
    * @throws ProcVisionError 2006 when no package is active for the pid, or the start-up failure

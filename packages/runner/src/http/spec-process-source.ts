@@ -1,73 +1,52 @@
-import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
-import { AlgorithmProcess } from '../process/algorithm-process.js';
-import type { RunnerLogger } from '../logger.js';
+import type { Runner } from '../process/runner.js';
 import { type PackageSpec, resolvePackageSpec } from '../process/package-spec.js';
 import type { PackageReadiness, ProcessSource } from './process-source.js';
 
-/** Options of {@link specProcessSource}. */
-interface SpecProcessSourceOptions {
-  /** Runner config of every process. */
-  config?: RunnerConfigInput;
-  /** Where the processes' log lines go. */
-  logger?: RunnerLogger;
-  /** Restart back-off of every process. */
-  restartBackoff?: { initialMs: number; maxMs: number };
-}
-
 /**
- * Processes of package folders given directly (no store): each pid goes to the first package
- * whose `supported_pids` has it.
+ * Package folders given directly (no store), started in the service's {@link Runner}: each
+ * pid goes to the first package whose `supported_pids` has it (a Python v0.3 package, which
+ * lists none, serves any pid no other one lists). A package that fails to start is reported
+ * by `packages()` with its error; the others serve.
  */
-export function specProcessSource(specs: readonly PackageSpec[], options: SpecProcessSourceOptions = {}): ProcessSource {
-  const processes: AlgorithmProcess[] = [];
-  const failures = new Map<AlgorithmProcess, string>();
+export function specProcessSource(specs: readonly PackageSpec[], runner: Runner): ProcessSource {
+  const failures = new Map<string, string>();
+  let resolved: Array<ReturnType<typeof resolvePackageSpec> & { instances: number }> = [];
   return {
     async start() {
-      for (const spec of specs) {
-        const resolved = resolvePackageSpec(spec);
-        processes.push(
-          new AlgorithmProcess({
-            packageName: resolved.name,
-            packageVersion: resolved.version,
-            root: resolved.root,
-            adapter: resolved.adapter,
-            env: resolved.env,
-            ...options,
-          }),
-        );
-      }
-      await Promise.all(processes.map((process) => process.start().catch((error: Error) => failures.set(process, error.message))));
+      resolved = specs.map((spec) => ({ ...resolvePackageSpec(spec), instances: spec.instances ?? 1 }));
+      await Promise.all(
+        resolved.map(({ instances, ...spec }) =>
+          runner.startPackage(spec, { instances }).then(
+            () => failures.delete(spec.name),
+            (error: Error) => failures.set(spec.name, error.message),
+          ),
+        ),
+      );
     },
-    async stop() {
-      await Promise.all(processes.map((process) => process.stop()));
-    },
-    async processFor(pid) {
-      // A Python v0.3 manifest lists no pids: such a package serves any pid no other one lists.
-      const process =
-        processes.find((candidate) => candidate.info?.supported_pids.includes(pid)) ??
-        processes.find((candidate) => candidate.info !== undefined && candidate.info.supported_pids.length === 0);
-      if (process === undefined) {
-        const served = processes.flatMap((candidate) => candidate.info?.supported_pids ?? []);
-        throw new ProcVisionError(
-          '1001',
-          `no active package serves pid ${JSON.stringify(pid)}; served pids: ${served.length > 0 ? served.join(', ') : 'none'}`,
-          { details: { field: 'pid', pid } },
-        );
-      }
-      return process;
-    },
+    stop: () => runner.close(),
+    processFor: async (pid) => (await runner.processesFor(pid))[0]!,
     async packages(): Promise<PackageReadiness[]> {
-      return processes.map((process) => {
-        const error = failures.get(process);
+      return resolved.map((spec) => {
+        const processes = runner.processes(spec.name);
+        const error = failures.get(spec.name);
+        const first = processes[0];
         return {
-          name: process.packageName,
-          version: process.packageVersion,
-          pids: process.info?.supported_pids ?? [],
-          state: process.state,
-          ...(process.processId === undefined ? {} : { os_pid: process.processId }),
+          name: spec.name,
+          version: spec.version,
+          pids: first?.info?.supported_pids ?? [],
+          state: first === undefined ? (error === undefined ? 'stopped' : 'failed') : poolState(processes.map((process) => process.state)),
+          ...(first?.processId === undefined ? {} : { os_pid: first.processId }),
+          ...(processes.length > 1
+            ? { instances: processes.map((process) => ({ state: process.state, ...(process.processId === undefined ? {} : { os_pid: process.processId }) })) }
+            : {}),
           ...(error === undefined ? {} : { error }),
         };
       });
     },
   };
+}
+
+/** A pool is `ready` while any instance is (it serves); else the first instance's state. */
+function poolState(states: readonly string[]): string {
+  return states.includes('ready') ? 'ready' : (states[0] ?? 'stopped');
 }

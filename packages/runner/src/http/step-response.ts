@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { StepOutcome } from '../process/step-outcome.js';
 import type { RouteResponse } from './router.js';
 
@@ -39,7 +39,7 @@ function algorithmAnswered(outcome: StepOutcome): boolean {
  */
 export function stepResponse(outcome: StepOutcome): RouteResponse {
   if (!algorithmAnswered(outcome)) {
-    throw new ProcVisionError(outcome.errorCode ?? '9999', outcome.message, {
+    throw new ProcVisionError(outcome.errorCode ?? ErrorCodes.unknownError, outcome.message, {
       details: { stage: outcome.stage, session_id: outcome.sessionId, step_index: outcome.stepIndex, ...(outcome.pre ? { pre_execute: outcome.pre } : {}) },
     });
   }

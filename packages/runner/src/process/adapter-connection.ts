@@ -18,6 +18,7 @@ import { type ExitInfo, exitWithin, killProcess, terminateProcess } from './kill
 import type { LogEntry, RunnerLogger } from '../logger.js';
 import { type SpawnSpec, spawnAdapter } from './spawn-adapter.js';
 import { StderrLog } from './stderr-log.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** Everything one connection needs from its supervisor. */
 interface AdapterConnectionOptions {
@@ -140,7 +141,7 @@ export class AdapterConnection {
         this.calls.settle(requestId, this.failure('crash', 'the adapter process is not running', elapsed()));
       }
     } catch (error) {
-      this.calls.settle(requestId, this.failure('adapter-error', `cannot send the call: ${(error as Error).message}`, elapsed(), '9999'));
+      this.calls.settle(requestId, this.failure('adapter-error', `cannot send the call: ${(error as Error).message}`, elapsed(), ErrorCodes.unknownError));
     }
     return { requestId, outcome };
   }
@@ -218,7 +219,7 @@ export class AdapterConnection {
       shutdownAck: () => {},
       unknownType: (reason, requestId) => {
         this.log('warn', `ignored a frame: ${reason}`);
-        this.channel.send({ type: 'error', request_id: requestId, status: 'ERROR', message: reason, error_code: '9999' });
+        this.channel.send({ type: 'error', request_id: requestId, status: 'ERROR', message: reason, error_code: ErrorCodes.unknownError });
       },
       invalid: (reason, hexPrefix) => this.endWithFault('protocol-error', reason, hexPrefix),
     });
@@ -227,7 +228,9 @@ export class AdapterConnection {
   private adapterError(requestId: string | null, reportedCode: ErrorCode, message: string): void {
     // The Python adapters report "entry_point not found" as 1004 (our gpu_oom): 1011 here.
     const code: ErrorCode =
-      requestId === null && reportedCode === '1004' && this.profile !== undefined && this.profile.generation !== 'protocol-1' ? '1011' : reportedCode;
+      requestId === null && reportedCode === ErrorCodes.gpuOom && this.profile !== undefined && this.profile.generation !== 'protocol-1'
+        ? ErrorCodes.entryPointNotFound
+        : reportedCode;
     if (requestId !== null && this.calls.settle(requestId, this.failure('adapter-error', message, 0, code))) return;
     if (requestId === null) {
       this.reportedError ??= { code, message };
@@ -242,7 +245,7 @@ export class AdapterConnection {
     this.log('warn', `dropped a ${type} for request ${requestId ?? 'null'}: no such call in flight (late after a timeout, or unknown)`);
   }
 
-  private failure(reason: FailureReason, message: string, latencyMs: number, code: ErrorCode = '1005'): AttemptOutcome {
+  private failure(reason: FailureReason, message: string, latencyMs: number, code: ErrorCode = ErrorCodes.timeout): AttemptOutcome {
     return { kind: 'failure', reason, code, message, latencyMs };
   }
 
@@ -260,7 +263,7 @@ export class AdapterConnection {
 
   private async settleOnExit(): Promise<ExitInfo> {
     const exit = await watchExit(this.child, (error) => {
-      this.reportedError ??= { code: '9999', message: `cannot start ${this.options.spawn.command}: ${error.code ?? error.message}` };
+      this.reportedError ??= { code: ErrorCodes.unknownError, message: `cannot start ${this.options.spawn.command}: ${error.code ?? error.message}` };
     });
     this.heartbeat.stop();
     const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;

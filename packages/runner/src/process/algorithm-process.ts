@@ -1,4 +1,12 @@
-import { type AlgorithmInfo, type CallData, ProcVisionError, parseRunnerConfig, type RunnerConfig, type RunnerConfigInput } from '@procvision/manifest';
+import {
+  type AlgorithmInfo,
+  type CallData,
+  ProcVisionError,
+  parseRunnerConfig,
+  type RunnerConfig,
+  type RunnerConfigInput,
+  ErrorCodes,
+} from '@procvision/manifest';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createFileFrameWriter, createFrameWriter, createPrivateShmDir, type FrameWriter } from '@procvision/shm';
 import { AdapterConnection } from './adapter-connection.js';
@@ -200,7 +208,7 @@ export class AlgorithmProcess {
     const connection = this.connection;
     if (this.currentState === 'stopped') return;
     this.setState('stopping');
-    this.gate.settle({ ok: false, reason: 'stopped', code: '1005', message: `${this.identity.packageName} was stopped` });
+    this.gate.settle({ ok: false, reason: 'stopped', code: ErrorCodes.timeout, message: `${this.identity.packageName} was stopped` });
     if (connection) await connection.shutdown();
     this.connection = undefined;
     if (this.privateShmDir !== undefined) rmSync(this.privateShmDir, { recursive: true, force: true });
@@ -265,7 +273,7 @@ export class AlgorithmProcess {
     const failure = this.startFailure ?? {
       ok: false as const,
       reason: duringStart ? ('startup-failed' as const) : ('crash' as const),
-      code: reported?.code ?? '1005',
+      code: reported?.code ?? ErrorCodes.timeout,
       message: reported ? `${reported.message} (${how})` : `${this.identity.packageName} process ended (${fault}, ${how})`,
     };
     this.startFailure = undefined;
@@ -286,7 +294,8 @@ export class AlgorithmProcess {
       const connection = this.connection;
       switch (this.currentState) {
         case 'ready':
-          if (connection === undefined) return { ok: false, reason: 'crash', code: '1005', message: `${this.identity.packageName} has no running process` };
+          if (connection === undefined)
+            return { ok: false, reason: 'crash', code: ErrorCodes.timeout, message: `${this.identity.packageName} has no running process` };
           if (connection.fault === undefined) return { ok: true, connection };
           await connection.exited;
           continue;
@@ -294,12 +303,12 @@ export class AlgorithmProcess {
           return {
             ok: false,
             reason: 'failed',
-            code: '1005',
+            code: ErrorCodes.timeout,
             message: `${this.identity.packageName} is failed: it exhausted its restart budget (${this.config.max_restarts} within ${this.config.restart_window_ms} ms); restart it explicitly`,
           };
         case 'stopped':
         case 'stopping':
-          return { ok: false, reason: 'stopped', code: '1005', message: `${this.identity.packageName} is not running; start it first` };
+          return { ok: false, reason: 'stopped', code: ErrorCodes.timeout, message: `${this.identity.packageName} is not running; start it first` };
         default:
           return this.gate.wait();
       }

@@ -2,6 +2,7 @@ import type { RunnerConfig } from '@procvision/manifest';
 import { type AdapterProfile, detectAdapterGeneration } from './adapter-generation.js';
 import { createDeferred } from './internal/deferred.js';
 import { runnerVersion } from '../internal/runner-version.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** The runner's reply to an accepted hello. */
 interface RunnerHelloReply {
@@ -74,7 +75,7 @@ export class Handshake {
       this.outcome.resolve({ ok: true, profile: decision.profile });
       return true;
     }
-    this.send({ type: 'error', request_id: null, status: 'ERROR', message: decision.message, error_code: '9999' });
+    this.send({ type: 'error', request_id: null, status: 'ERROR', message: decision.message, error_code: ErrorCodes.unknownError });
     this.send({ type: 'shutdown' });
     this.outcome.resolve({ ok: false, message: decision.message });
     return true;

@@ -23,7 +23,7 @@ interface HeartbeatOptions {
  * The runner's side of the heartbeat: a ping every `intervalMs`, each pong due within
  * `graceMs`; `maxMissed` consecutive misses declare the process hung. Pongs arriving after
  * their grace period count for nothing. While `isBusy()` holds, the heartbeat pauses
- * (DECISIONS item 2: an adapter that cannot answer during a call is checked between calls).
+ * (docs/spec/protocol.md: an adapter that cannot answer during a call is checked between calls).
  */
 export class Heartbeat {
   private interval: NodeJS.Timeout | undefined;

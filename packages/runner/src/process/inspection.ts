@@ -6,6 +6,7 @@ import {
   type StepCallData,
   type StepSpec,
   validateUserParams,
+  ErrorCodes,
 } from '@procvision/manifest';
 import type { Frame, FrameWriter, WrittenFrame } from '@procvision/shm';
 import type { AlgorithmProcess } from './algorithm-process.js';
@@ -52,21 +53,26 @@ export async function runStep(resources: StepResources, session: InspectionSessi
 
   const info = resources.process.info;
   const profile = resources.process.profile;
-  if (info === undefined || profile === undefined) return fail('validate', '1005', `${session.packageName} has not started; start it before running steps`);
+  if (info === undefined || profile === undefined)
+    return fail('validate', ErrorCodes.timeout, `${session.packageName} has not started; start it before running steps`);
   const python = profile.generation !== 'protocol-1';
   const anyPid = python && info.supported_pids.length === 0;
   if (!anyPid && !info.supported_pids.includes(session.pid))
-    return fail('validate', '1001', `pid ${JSON.stringify(session.pid)} is not in ${info.name}'s supported_pids (${info.supported_pids.join(', ')})`);
+    return fail(
+      'validate',
+      ErrorCodes.invalidPid,
+      `pid ${JSON.stringify(session.pid)} is not in ${info.name}'s supported_pids (${info.supported_pids.join(', ')})`,
+    );
   const anyStep = python && info.steps.length === 0;
   const step = info.steps.find((candidate) => candidate.index === request.stepIndex);
   if (!step && !anyStep)
     return fail(
       'validate',
-      '1006',
+      ErrorCodes.invalidParams,
       `step_index ${request.stepIndex} is not a step of ${info.name}; expected one of ${info.steps.map((candidate) => candidate.index).join(', ')}`,
     );
   if (!Number.isInteger(request.stepIndex) || request.stepIndex < 1)
-    return fail('validate', '1006', `step_index must be an integer from 1, got ${String(request.stepIndex)}`);
+    return fail('validate', ErrorCodes.invalidParams, `step_index must be an integer from 1, got ${String(request.stepIndex)}`);
 
   if (profile.callShape === 'guided-execute') return guidedStep(resources, session, request, step, { done, fail });
 
@@ -102,11 +108,11 @@ export async function runStep(resources: StepResources, session: InspectionSessi
     });
     const preOutcome = await resources.process.call(call('pre'), { sessionId: session.id });
     session.applyState(preOutcome.sessionState);
-    if (preOutcome.source === 'runner') return fail('pre', preOutcome.errorCode ?? '1005', preOutcome.message, { frame });
+    if (preOutcome.source === 'runner') return fail('pre', preOutcome.errorCode ?? ErrorCodes.timeout, preOutcome.message, { frame });
     const pre = checkPreExecuteResult(resultOf(preOutcome));
-    if (!pre.ok) return fail('pre', '9999', `preExecute returned an invalid result: ${pre.message}`, { frame });
+    if (!pre.ok) return fail('pre', ErrorCodes.unknownError, `preExecute returned an invalid result: ${pre.message}`, { frame });
     if (pre.result.status === 'ERROR')
-      return fail('pre', pre.result.error_code ?? '9999', pre.result.message ?? 'preExecute returned ERROR', { frame, pre: pre.result });
+      return fail('pre', pre.result.error_code ?? ErrorCodes.unknownError, pre.result.message ?? 'preExecute returned ERROR', { frame, pre: pre.result });
 
     const executeOutcome = await resources.process.call(call('execute'), { sessionId: session.id });
     session.applyState(executeOutcome.sessionState);
@@ -128,7 +134,7 @@ async function guidedStep(
   if (request.userParams !== undefined && Object.keys(request.userParams).length > 0) {
     return fail(
       'validate',
-      '1006',
+      ErrorCodes.invalidParams,
       `user_params: ${resources.process.packageName}'s adapter (Python v0.3) takes no user params (got ${Object.keys(request.userParams).join(', ')}); give per-step data as guide_info`,
     );
   }
@@ -136,7 +142,7 @@ async function guidedStep(
   try {
     guideInfo = JSON.parse(JSON.stringify(guideInfo)) as unknown;
   } catch (error) {
-    return fail('validate', '1006', `guide_info: not JSON-serialisable (${(error as Error).message})`);
+    return fail('validate', ErrorCodes.invalidParams, `guide_info: not JSON-serialisable (${(error as Error).message})`);
   }
   const current = writeFrame(resources.writer, request.frame, fail);
   if ('status' in current) return current;
@@ -172,14 +178,14 @@ function finishExecute(
   earlier: readonly string[],
 ): StepOutcome {
   const { done, fail } = report;
-  if (outcome.source === 'runner') return fail('execute', outcome.errorCode ?? '1005', outcome.message, extra);
+  if (outcome.source === 'runner') return fail('execute', outcome.errorCode ?? ErrorCodes.timeout, outcome.message, extra);
   const execute = checkExecuteResult(resultOf(outcome), { maxDefects: resources.process.config.max_defects });
-  if (!execute.ok) return fail('execute', '9999', `execute returned an invalid result: ${execute.message}`, extra);
+  if (!execute.ok) return fail('execute', ErrorCodes.unknownError, `execute returned an invalid result: ${execute.message}`, extra);
   const warnings = [...earlier, ...execute.warnings];
   for (const warning of warnings) resources.warn(warning);
   const result = execute.result;
   if (result.status === 'ERROR') {
-    return fail('execute', result.error_code ?? '9999', result.message ?? 'execute returned ERROR', { ...extra, execute: result, warnings });
+    return fail('execute', result.error_code ?? ErrorCodes.unknownError, result.message ?? 'execute returned ERROR', { ...extra, execute: result, warnings });
   }
   return done({
     status: 'OK',
@@ -198,7 +204,7 @@ function writeFrame(writer: FrameWriter, frame: Frame, fail: Fail, which = ''): 
   } catch (error) {
     return fail(
       'frame',
-      ProcVisionError.isInstance(error) ? error.code : '9999',
+      ProcVisionError.isInstance(error) ? error.code : ErrorCodes.unknownError,
       `cannot write the ${which}frame to shared memory: ${(error as Error).message}`,
     );
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ContractError, parseManifest, ProcVisionError } from '@procvision/manifest';
+import { ContractError, parseManifest, ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { isPythonAdapterCommand } from './python-adapter-launch.js';
 import { readPythonManifest } from './python-manifest.js';
 import type { AdapterCommand } from './spawn-adapter.js';
@@ -17,6 +17,8 @@ export interface PackageSpec {
   adapter?: AdapterCommand;
   /** Extra environment of the child (e.g. `PROC_ENTRY_POINT`, `PYTHONPATH`). */
   env?: Record<string, string>;
+  /** Adapter processes of the package's pool (default 1): steps of different sessions run in parallel on them. */
+  instances?: number;
 }
 
 /** A package spec with name, version and adapter resolved. */
@@ -59,13 +61,16 @@ export function resolvePackageSpec(spec: PackageSpec): ResolvedPackageSpec {
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new ProcVisionError('2002', `no manifest.json at ${path}: give the package root, or name and version`, { cause: error, details: { path } });
+      throw new ProcVisionError(ErrorCodes.manifestMissing, `no manifest.json at ${path}: give the package root, or name and version`, {
+        cause: error,
+        details: { path },
+      });
     }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new ContractError('9999', `${path}: not valid JSON (${(error as Error).message})`, [{ path: '', message: 'invalid JSON' }]);
+      throw new ContractError(ErrorCodes.unknownError, `${path}: not valid JSON (${(error as Error).message})`, [{ path: '', message: 'invalid JSON' }]);
     }
     const { manifest } = parseManifest(value, { source: path });
     name ??= manifest.name;

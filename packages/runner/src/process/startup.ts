@@ -1,4 +1,4 @@
-import { type AlgorithmInfo, parseAlgorithmInfo, ProcVisionError, type RunnerConfig } from '@procvision/manifest';
+import { type AlgorithmInfo, parseAlgorithmInfo, ProcVisionError, type RunnerConfig, ErrorCodes } from '@procvision/manifest';
 import type { AdapterConnection } from './adapter-connection.js';
 import type { AdapterProfile } from './adapter-generation.js';
 import type { ProcessIdentity, RunnerEvents } from './events.js';
@@ -36,7 +36,7 @@ export async function bringUp(connection: AdapterConnection, options: BringUpOpt
   const startedAt = performance.now();
   const { config } = options;
   const hello = await connection.waitForHandshake(config.startup_timeout_ms);
-  if (!hello.ok) return fail(connection, '1005', hello.message);
+  if (!hello.ok) return fail(connection, ErrorCodes.timeout, hello.message);
   const helloMs = performance.now() - startedAt;
   const { profile } = hello;
   const timeoutMs = Math.max(1, Math.round(config.startup_timeout_ms - (performance.now() - startedAt)));
@@ -45,12 +45,13 @@ export async function bringUp(connection: AdapterConnection, options: BringUpOpt
   const attempt = await connection.call({ phase: 'info' }, { timeoutMs, sessionId: null }).outcome;
   if (attempt.kind === 'failure') return fail(connection, attempt.code, `start-up failed: ${attempt.message}`);
   const { result } = attempt;
-  if (result.status === 'ERROR') return fail(connection, result.error_code ?? '9999', `start-up failed: getInfo()/setup() returned ERROR: ${result.message}`);
+  if (result.status === 'ERROR')
+    return fail(connection, result.error_code ?? ErrorCodes.unknownError, `start-up failed: getInfo()/setup() returned ERROR: ${result.message}`);
   let parsed: ReturnType<typeof parseAlgorithmInfo>;
   try {
     parsed = parseAlgorithmInfo(result.data, { source: `${options.identity.packageName} getInfo()` });
   } catch (error) {
-    return fail(connection, ProcVisionError.isInstance(error) ? error.code : '9999', (error as Error).message);
+    return fail(connection, ProcVisionError.isInstance(error) ? error.code : ErrorCodes.unknownError, (error as Error).message);
   }
   const warnings = [...parsed.warnings, ...identityMismatch(parsed.info, options.identity)];
   for (const warning of warnings) {
@@ -69,12 +70,12 @@ async function bringUpWithoutInfo(
   { startedAt, helloMs }: { startedAt: number; helloMs: number },
 ): Promise<BringUpOutcome> {
   const pong = await connection.waitForPong(timeoutMs);
-  if (!pong.ok) return fail(connection, '1005', `start-up failed: ${pong.message}`);
+  if (!pong.ok) return fail(connection, ErrorCodes.timeout, `start-up failed: ${pong.message}`);
   let info: AlgorithmInfo;
   try {
     info = options.manifestInfo();
   } catch (error) {
-    return fail(connection, ProcVisionError.isInstance(error) ? error.code : '9999', (error as Error).message);
+    return fail(connection, ProcVisionError.isInstance(error) ? error.code : ErrorCodes.unknownError, (error as Error).message);
   }
   connection.startHeartbeat();
   const coldStartMs = performance.now() - startedAt;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { sha256File } from './internal/file-hash.js';
 import type { StorePaths } from './store-paths.js';
 
@@ -25,14 +25,17 @@ export async function archiveZip(paths: StorePaths, zipPath: string, zipSha256: 
   const existingSha = await sha256File(archived).catch(() => null);
   if (existingSha === zipSha256) return { fileName, created: false };
   if (existingSha !== null)
-    throw new ProcVisionError('2010', `${archived} already holds a different zip of the same name; uninstall that package or rename the zip`);
+    throw new ProcVisionError(
+      ErrorCodes.alreadyInstalled,
+      `${archived} already holds a different zip of the same name; uninstall that package or rename the zip`,
+    );
   const partial = join(paths.zips, `.partial-${randomBytes(6).toString('hex')}-${fileName}`);
   try {
     await copyFile(zipPath, partial);
     await rename(partial, archived);
   } catch (error) {
     await rm(partial, { force: true });
-    throw new ProcVisionError('2005', `cannot archive ${zipPath} into ${paths.zips}: ${(error as Error).message}`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.installFailed, `cannot archive ${zipPath} into ${paths.zips}: ${(error as Error).message}`, { cause: error });
   }
   return { fileName, created: true };
 }

@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { archiveZip, type ArchivedZip } from './archive-zip.js';
 import type { InstallStageListener } from './install-stage.js';
 import { findEntry, readRegistry, type Registry, type RegistryEntry, writeRegistry } from './registry.js';
@@ -37,7 +37,7 @@ interface InstalledZip {
 export async function readRegistryForInstall(paths: StorePaths, name: string, version: string): Promise<Registry> {
   const registry = await readRegistry(paths);
   if (findEntry(registry, name, version) !== undefined) {
-    throw new ProcVisionError('2010', `${name}@${version} is already installed in ${paths.root}; uninstall it first to reinstall`);
+    throw new ProcVisionError(ErrorCodes.alreadyInstalled, `${name}@${version} is already installed in ${paths.root}; uninstall it first to reinstall`);
   }
   return registry;
 }
@@ -62,7 +62,7 @@ export async function commitStagedPackage(
     onStage?.({ stage: 'before-rename', stagingDir: staged.stagingDir });
     createdNameDir = (await mkdir(join(paths.deployed, manifest.name), { recursive: true })) !== undefined;
     await rename(staged.stagingDir, finalDir).catch((error: unknown) => {
-      throw new ProcVisionError('2005', `cannot move the staged package to ${finalDir}: ${(error as Error).message}`, { cause: error });
+      throw new ProcVisionError(ErrorCodes.installFailed, `cannot move the staged package to ${finalDir}: ${(error as Error).message}`, { cause: error });
     });
     renamed = true;
     archived = await archiveZip(paths, zip.path, zip.sha256);

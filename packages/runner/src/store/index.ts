@@ -35,3 +35,14 @@ export { recordHeaderSchema, readRecordFrame, readSegment } from '../records/rec
 export type { RecordHeader, SegmentRecord } from '../records/record-format.js';
 export { pidRecordingSchema, recordingConfigSchema } from '../records/recording-config.js';
 export type { PidRecording, RecordingConfig } from '../records/recording-config.js';
+export {
+  packageEnvironment,
+  packageOverrideSchema,
+  packageRunnerConfig,
+  resolveStationConfig,
+  stationEnvName,
+  stationFlagName,
+  stationKeys,
+  stationRuntimeSchema,
+} from './station-config.js';
+export type { PackageOverride, ServiceLimitKey, StationConfig, StationKey, StationLayers, StationRuntimeInput, StationSource } from './station-config.js';

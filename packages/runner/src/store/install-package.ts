@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { assertTargetCompatible, deliveryZipKind, extractDeliveryZip, type ExtractedDelivery, type KeyInput } from '@procvision/packager';
 import { commitStagedPackage, readRegistryForInstall, type StagedPackage } from './commit-staged-package.js';
 import { sha256File } from './internal/file-hash.js';
@@ -31,7 +31,7 @@ interface InstallOptions {
 
 function asInstallError(error: unknown, zipPath: string): ProcVisionError {
   if (ProcVisionError.isInstance(error)) return error;
-  return new ProcVisionError('2005', `installing ${zipPath} failed: ${(error as Error).message}`, { cause: error });
+  return new ProcVisionError(ErrorCodes.installFailed, `installing ${zipPath} failed: ${(error as Error).message}`, { cause: error });
 }
 
 /**
@@ -44,7 +44,7 @@ function asInstallError(error: unknown, zipPath: string): ProcVisionError {
 export async function installPackage(paths: StorePaths, zipPath: string, options: InstallOptions = {}): Promise<RegistryEntry> {
   const zip = resolve(zipPath);
   const zipSha256 = await sha256File(zip).catch((error: unknown) => {
-    throw new ProcVisionError('2001', `cannot read the zip ${zip}: ${(error as Error).message}`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.invalidZip, `cannot read the zip ${zip}: ${(error as Error).message}`, { cause: error });
   });
   const stagingName = `.staging-${randomBytes(8).toString('hex')}`;
   const stagingDir = join(paths.deployed, stagingName);
@@ -78,7 +78,7 @@ async function stageNpmPackage(paths: StorePaths, zip: string, stagingName: stri
     const registry = await readRegistryForInstall(paths, manifest.name, manifest.version);
     if (delivery.name !== manifest.name || delivery.version !== manifest.version) {
       throw new ProcVisionError(
-        '2001',
+        ErrorCodes.invalidZip,
         `${zip}: delivery.json names ${delivery.name}@${delivery.version} but manifest.json ${manifest.name}@${manifest.version}`,
       );
     }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Delivery, ProcVisionError } from '@procvision/manifest';
+import { type Delivery, ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 interface HiddenLockEntry {
   version?: string;
@@ -20,9 +20,13 @@ export async function checkInstalledSet(stagingDir: string, delivery: Delivery):
     try {
       installed = (JSON.parse(await readFile(lockPath, 'utf8')) as { packages?: Record<string, HiddenLockEntry> }).packages ?? {};
     } catch (error) {
-      throw new ProcVisionError('2004', `cannot read the installed set ${lockPath} (${(error as Error).message}); npm ci did not install the dependencies`, {
-        cause: error,
-      });
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `cannot read the installed set ${lockPath} (${(error as Error).message}); npm ci did not install the dependencies`,
+        {
+          cause: error,
+        },
+      );
     }
   }
   const actual = new Map(
@@ -39,9 +43,13 @@ export async function checkInstalledSet(stagingDir: string, delivery: Delivery):
   }
   for (const [path, version] of actual) problems.push(`${path}@${version} installed but not in delivery.json`);
   if (problems.length > 0) {
-    throw new ProcVisionError('2004', `installed dependencies of ${delivery.name}@${delivery.version} differ from delivery.json: ${problems.join('; ')}`, {
-      details: { problems },
-    });
+    throw new ProcVisionError(
+      ErrorCodes.dependenciesMissing,
+      `installed dependencies of ${delivery.name}@${delivery.version} differ from delivery.json: ${problems.join('; ')}`,
+      {
+        details: { problems },
+      },
+    );
   }
 }
 

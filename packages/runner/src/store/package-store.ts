@@ -1,20 +1,21 @@
 import { mkdir } from 'node:fs/promises';
-import { ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
+import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
 import type { KeyInput } from '@procvision/packager';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import { type ActiveBinding, type ActiveBindings, readActiveBindings, refersTo } from './active-bindings.js';
-import { activatePackage, ensureProcess } from './activate.js';
+import { activatePackage, deactivatePids, ensureProcess, restoreBindings } from './activate.js';
 import { audited, defaultActor } from './audit-log.js';
 import { installPackage } from './install-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { readStoreConfig } from './store-config.js';
 import type { RecordingConfig } from '../records/recording-config.js';
+import { resolveStationConfig, type StationConfig } from './station-config.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
 import { adapterProcessStarter, type ProcessStarter } from './process-starter.js';
 import { prunePackages, type PruneOptions } from './prune.js';
 import { recoverStore } from './recover-store.js';
 import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
-import { rollbackPid } from './rollback.js';
+import { rollbackPids } from './rollback.js';
 import { scanZips, type ScanOutcome } from './scan-zips.js';
 import { readStoreSignaturePolicy } from './store-signature-policy.js';
 import { withStoreLock, type StoreLockOptions } from './store-lock.js';
@@ -31,8 +32,13 @@ export interface PackageStoreOptions {
   npmCli?: string;
   /** How packages' processes are started (default {@link adapterProcessStarter} with `runnerConfig`). */
   processStarter?: ProcessStarter;
-  /** Runner config of the default process starter. */
+  /** Runner config of the default process starter; wins over the station's (`station.runner`). */
   runnerConfig?: RunnerConfigInput;
+  /**
+   * The station's runtime settings (runner config, per-package overrides, audit log rotation);
+   * default `<store>/config.json`'s (see {@link resolveStationConfig}).
+   */
+  station?: StationConfig;
   /** Store lock timing. */
   lock?: StoreLockOptions;
   /** Who the audit log names (default `user@host pid N`). */
@@ -98,11 +104,15 @@ export class PackageStore {
   private constructor(
     readonly paths: StorePaths,
     private readonly options: PackageStoreOptions,
+    /** The station's runtime settings in force. */
+    readonly station: StationConfig,
   ) {
     this.context = {
       paths,
       running: new Map(),
-      starter: options.processStarter ?? adapterProcessStarter(options.runnerConfig === undefined ? {} : { config: options.runnerConfig }),
+      starter:
+        options.processStarter ??
+        adapterProcessStarter({ config: { ...station.runner, ...options.runnerConfig }, packages: station.packages, instances: station.instances }),
     };
     this.actor = options.actor ?? defaultActor();
   }
@@ -120,14 +130,19 @@ export class PackageStore {
     const paths = storePaths(root);
     const policy = await readStoreSignaturePolicy(paths.root);
     const config = await readStoreConfig(paths.root);
-    const store = new PackageStore(paths, {
-      ...options,
-      python: options.python ?? config?.python ?? 'python3',
-      pythonSystemSitePackages: options.pythonSystemSitePackages ?? config?.pythonSystemSitePackages ?? false,
-      recording: options.recording ?? config?.recording ?? {},
-      trustedKeys: [...policy.trustedKeys, ...(options.trustedKeys ?? [])],
-      requireSignature: policy.requireSignature || options.requireSignature === true,
-    });
+    const station = options.station ?? (await resolveStationConfig(paths.root));
+    const store = new PackageStore(
+      paths,
+      {
+        ...options,
+        python: options.python ?? config?.python ?? 'python3',
+        pythonSystemSitePackages: options.pythonSystemSitePackages ?? config?.pythonSystemSitePackages ?? false,
+        recording: options.recording ?? config?.recording ?? {},
+        trustedKeys: [...policy.trustedKeys, ...(options.trustedKeys ?? [])],
+        requireSignature: policy.requireSignature || options.requireSignature === true,
+      },
+      station,
+    );
     for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs]) await mkdir(folder, { recursive: true });
     await withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked());
     return store;
@@ -151,7 +166,9 @@ export class PackageStore {
   /** Installs every new zip dropped into `algorithms/zips/`; failures are recorded as `invalid`. */
   scan(): Promise<ScanOutcome[]> {
     return this.locked('scan', {}, () =>
-      scanZips(this.paths, (zipPath) => audited(this.paths, this.actor, 'install', { zip: zipPath, via: 'scan' }, () => this.installUnlocked(zipPath))),
+      scanZips(this.paths, (zipPath) =>
+        audited(this.paths, this.actor, 'install', { zip: zipPath, via: 'scan' }, () => this.installUnlocked(zipPath), this.station.auditLog),
+      ),
     );
   }
 
@@ -185,9 +202,27 @@ export class PackageStore {
     return this.locked('switch', { name, version, pids }, () => activatePackage(this.contextWith(options), name, version, pids, 'switch'));
   }
 
-  /** Re-activates the version a PID ran before (2006 when there is none). */
-  rollback(name: string, pid: string, options: ActivateOptions = {}): Promise<ActiveBindings> {
-    return this.locked('rollback', { name, pid }, () => rollbackPid(this.contextWith(options), name, pid));
+  /**
+   * Re-activates the version each PID ran before (2006 when one has none), in one locked,
+   * audited operation: every PID flips or none does.
+   */
+  rollback(name: string, pids: string | readonly string[], options: ActivateOptions = {}): Promise<ActiveBindings> {
+    const list = typeof pids === 'string' ? [pids] : pids;
+    return this.locked('rollback', { name, pids: list }, () => rollbackPids(this.contextWith(options), name, list));
+  }
+
+  /** Unbinds PIDs bound to `name@version` (the undo of a first activation); 2006 when a PID runs something else. */
+  deactivate(name: string, version: string, pids: readonly string[]): Promise<ActiveBindings> {
+    return this.locked('deactivate', { name, version, pids }, () => deactivatePids(this.context, name, version, pids));
+  }
+
+  /**
+   * Undoes an activation of `name@version`: each PID of `earlier` gets back exactly the binding
+   * it had (with its `previous`, so a later rollback goes where it went before), or none (`null`).
+   * 2006 when a PID is not bound to `name@version` any more.
+   */
+  restore(name: string, version: string, earlier: Readonly<Record<string, ActiveBinding | null>>, options: ActivateOptions = {}): Promise<ActiveBindings> {
+    return this.locked('restore', { name, version, pids: Object.keys(earlier) }, () => restoreBindings(this.contextWith(options), name, version, earlier));
   }
 
   /** Removes a version (2007 while active or running, unless `force`). */
@@ -207,12 +242,18 @@ export class PackageStore {
   async resolveActive(pid: string): Promise<ActivePackage> {
     const binding = (await readActiveBindings(this.paths))[pid];
     if (binding === undefined)
-      throw new ProcVisionError('2006', `no package is active for PID ${pid} in ${this.paths.root}; activate one first`, { details: { pid } });
-    const entry = findEntry(await readRegistry(this.paths), binding.name, binding.version);
-    if (entry === undefined)
-      throw new ProcVisionError('2006', `PID ${pid} is bound to ${binding.name}@${binding.version}, which is not installed in ${this.paths.root}`, {
+      throw new ProcVisionError(ErrorCodes.activationConflict, `no package is active for PID ${pid} in ${this.paths.root}; activate one first`, {
         details: { pid },
       });
+    const entry = findEntry(await readRegistry(this.paths), binding.name, binding.version);
+    if (entry === undefined)
+      throw new ProcVisionError(
+        ErrorCodes.activationConflict,
+        `PID ${pid} is bound to ${binding.name}@${binding.version}, which is not installed in ${this.paths.root}`,
+        {
+          details: { pid },
+        },
+      );
     return { pid, name: entry.name, version: entry.version, root: deployedPath(this.paths, entry.name, entry.version), entry, binding };
   }
 
@@ -225,7 +266,10 @@ export class PackageStore {
     const active = await this.resolveActive(pid);
     const started = await ensureProcess(this.context, active.entry);
     if (started.process === undefined)
-      throw new ProcVisionError('2006', `the process starter of this store runs no AlgorithmProcess for ${active.name}@${active.version}`);
+      throw new ProcVisionError(
+        ErrorCodes.activationConflict,
+        `the process starter of this store runs no AlgorithmProcess for ${active.name}@${active.version}`,
+      );
     return started.process;
   }
 
@@ -250,7 +294,7 @@ export class PackageStore {
 
   private async recoverUnlocked(): Promise<void> {
     const removed = await recoverStore(this.paths);
-    if (removed.length > 0) await audited(this.paths, this.actor, 'recover', { removed }, () => Promise.resolve());
+    if (removed.length > 0) await audited(this.paths, this.actor, 'recover', { removed }, () => Promise.resolve(), this.station.auditLog);
   }
 
   private contextWith(options: ActivateOptions): StoreContext {
@@ -260,7 +304,7 @@ export class PackageStore {
   private locked<Result>(operation: string, subject: Record<string, unknown>, work: () => Promise<Result>): Promise<Result> {
     return withStoreLock(this.paths, this.options.lock ?? {}, async () => {
       await this.recoverUnlocked();
-      return audited(this.paths, this.actor, operation, subject, work);
+      return audited(this.paths, this.actor, operation, subject, work, this.station.auditLog);
     });
   }
 }

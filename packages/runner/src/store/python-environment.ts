@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parsePythonEntryPoint } from '@procvision/manifest';
+import { parsePythonEntryPoint, ErrorCodes } from '@procvision/manifest';
 import { runProcess } from '@procvision/packager/process';
 
 /** The environment of the store's Python children: inherited minus every `PIP_*` / `PYTHON*` setting (no index, no user site, no config). */
@@ -49,7 +49,7 @@ export async function createPythonEnvironment(packageDir: string, options: Pytho
     cwd: packageDir,
     env,
     timeoutMs,
-    code: '2027',
+    code: ErrorCodes.pythonInstallFailed,
     describe: `${options.python} -m venv`,
   });
   const pip = [
@@ -73,7 +73,7 @@ export async function createPythonEnvironment(packageDir: string, options: Pytho
     cwd: packageDir,
     env,
     timeoutMs,
-    code: '2027',
+    code: ErrorCodes.pythonInstallFailed,
     describe: 'pip install --no-index --find-links wheels -r requirements.txt',
     ...(options.onPipSpawn === undefined ? {} : { onSpawn: (child) => options.onPipSpawn?.(child.pid) }),
   });
@@ -110,7 +110,7 @@ export async function smokeImportPythonEntry(packageDir: string, python: string,
     cwd: packageDir,
     env: pythonEnvironment({ PYTHONPATH: packageDir, PROC_ALGO_ROOT: packageDir }),
     timeoutMs,
-    code: '2028',
+    code: ErrorCodes.pythonEntryImportFailed,
     describe: `importing the entry point ${entryPoint}`,
   });
 }

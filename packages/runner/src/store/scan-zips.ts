@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { sha256File } from './internal/file-hash.js';
 import { readRegistry, type RegistryEntry, writeRegistry } from './registry.js';
 import type { StorePaths } from './store-paths.js';
@@ -26,7 +26,7 @@ export async function scanZips(paths: StorePaths, install: (zipPath: string) => 
     try {
       outcomes.push({ zipFile, outcome: 'installed', entry: await install(zipPath) });
     } catch (error) {
-      const code = ProcVisionError.isInstance(error) ? error.code : '2005';
+      const code = ProcVisionError.isInstance(error) ? error.code : ErrorCodes.installFailed;
       const reason = (error as Error).message;
       const latest = await readRegistry(paths);
       const rejected = [

@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
 /** Where a {@link StoreConfigError} comes from. */
 export interface StoreConfigErrorOptions {
@@ -24,7 +24,7 @@ export class StoreConfigError extends ProcVisionError {
   readonly field: string | undefined;
 
   constructor(message: string, options: StoreConfigErrorOptions) {
-    super('2008', message, {
+    super(ErrorCodes.signatureInvalid, message, {
       details: { file: options.file, ...(options.field === undefined ? {} : { field: options.field }) },
       ...(options.cause === undefined ? {} : { cause: options.cause }),
     });

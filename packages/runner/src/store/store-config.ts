@@ -3,12 +3,18 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { StoreConfigError } from './store-config-error.js';
 import { recordingConfigSchema, type RecordingConfig } from '../records/recording-config.js';
+import { stationRuntimeSchema } from './station-config.js';
 
 /** The file a factory configures its store's signature policy in, once: `<store>/config.json`. */
 export const storeConfigFile = 'config.json';
 
-/** Schema of `<store>/config.json` (strict: an unknown field is an error, never ignored). */
+/**
+ * Schema of `<store>/config.json` (strict: an unknown field is an error, never ignored): the
+ * signature policy and Python settings, and every runtime setting of the station
+ * (`stationRuntimeSchema`: runner config, service limits, instances, audit log, per-package overrides).
+ */
 export const storeConfigSchema = z.strictObject({
+  ...stationRuntimeSchema.shape,
   require_signature: z.boolean().default(false),
   trusted_keys: z.array(z.string().trim().min(1)).default([]),
   /** The interpreter Python packages are checked against and get their venv from (command or absolute path). */
@@ -90,7 +96,8 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, field: string, value
   if (field === 'trusted_keys') return `trusted_keys must be an array of key file paths, got ${got}`;
   if (field === 'python') return `python must be an interpreter command or path such as "python3" or "/usr/bin/python3.11", got ${got}`;
   if (field === 'python_system_site_packages') return `python_system_site_packages must be true or false, got ${got}`;
-  return `${field} must be a key file path, got ${got}`;
+  if (field.startsWith('trusted_keys')) return `${field} must be a key file path, got ${got}`;
+  return `${field}: ${issue.message}, got ${got}`;
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

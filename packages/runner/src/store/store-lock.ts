@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { lock } from 'proper-lockfile';
 import type { StorePaths } from './store-paths.js';
 
@@ -33,11 +33,11 @@ export async function withStoreLock<Result>(paths: StorePaths, options: StoreLoc
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') {
-        throw new ProcVisionError('2005', `cannot take the store lock ${paths.lock}: ${(error as Error).message}`, { cause: error });
+        throw new ProcVisionError(ErrorCodes.installFailed, `cannot take the store lock ${paths.lock}: ${(error as Error).message}`, { cause: error });
       }
       if (Date.now() > deadline) {
         throw new ProcVisionError(
-          '2005',
+          ErrorCodes.installFailed,
           `the store ${paths.root} is locked by another process (${paths.lock}) for longer than ${String(options.timeoutMs ?? 300_000)} ms; try again when its operation ends`,
         );
       }
@@ -47,7 +47,9 @@ export async function withStoreLock<Result>(paths: StorePaths, options: StoreLoc
   try {
     const result = await work();
     if (compromised !== undefined)
-      throw new ProcVisionError('2005', `the store lock ${paths.lock} was lost during the operation: ${compromised.message}`, { cause: compromised });
+      throw new ProcVisionError(ErrorCodes.installFailed, `the store lock ${paths.lock} was lost during the operation: ${compromised.message}`, {
+        cause: compromised,
+      });
     return result;
   } finally {
     await release().catch(() => undefined);

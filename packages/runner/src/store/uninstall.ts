@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { type ActiveBindings, readActiveBindings, refersTo, writeActiveBindings } from './active-bindings.js';
 import { stopUnboundProcesses } from './activate.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
@@ -34,7 +34,7 @@ function withoutVersion(bindings: ActiveBindings, name: string, version: string)
 export async function uninstallPackage(context: StoreContext, name: string, version: string, options: UninstallOptions = {}): Promise<RegistryEntry> {
   const registry = await readRegistry(context.paths);
   const entry = findEntry(registry, name, version);
-  if (entry === undefined) throw new ProcVisionError('2009', `${name}@${version} is not installed in ${context.paths.root}`);
+  if (entry === undefined) throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${name}@${version} is not installed in ${context.paths.root}`);
   const bindings = await readActiveBindings(context.paths);
   const activePids = Object.entries(bindings)
     .filter(([, binding]) => refersTo(binding, name, version))
@@ -42,7 +42,7 @@ export async function uninstallPackage(context: StoreContext, name: string, vers
   const running = context.running.has(processKey(name, version));
   if ((activePids.length > 0 || running) && options.force !== true) {
     const why = activePids.length > 0 ? `it is active for PID ${activePids.join(', ')}` : 'its process is running';
-    throw new ProcVisionError('2007', `cannot uninstall ${name}@${version}: ${why}; activate another version first, or force`, {
+    throw new ProcVisionError(ErrorCodes.unsafeUninstall, `cannot uninstall ${name}@${version}: ${why}; activate another version first, or force`, {
       details: { pids: activePids },
     });
   }

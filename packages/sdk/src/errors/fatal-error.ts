@@ -1,4 +1,4 @@
-import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest/errors';
+import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions, ErrorCodes } from '@procvision/manifest/errors';
 
 /**
  * A failure the algorithm cannot recover from in this process (a corrupt model in memory,
@@ -12,7 +12,7 @@ export class FatalError extends ProcVisionError {
   readonly fatal = true;
 
   constructor(message: string, options: ProcVisionErrorOptions & { code?: ErrorCode } = {}) {
-    super(options.code ?? '9999', message, options);
+    super(options.code ?? ErrorCodes.unknownError, message, options);
     this.name = 'FatalError';
   }
 }

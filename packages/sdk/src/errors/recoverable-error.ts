@@ -1,4 +1,4 @@
-import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions } from '@procvision/manifest/errors';
+import { type ErrorCode, ProcVisionError, type ProcVisionErrorOptions, ErrorCodes } from '@procvision/manifest/errors';
 
 /**
  * A failure that may go away when the call is tried again (a camera glitch, a busy device).
@@ -16,7 +16,7 @@ export class RecoverableError extends ProcVisionError {
   readonly recoverable = true;
 
   constructor(message: string, options: ProcVisionErrorOptions & { code?: ErrorCode } = {}) {
-    super(options.code ?? '9999', message, options);
+    super(options.code ?? ErrorCodes.unknownError, message, options);
     this.name = 'RecoverableError';
   }
 }

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../../usage-error.js';
 import { readCallerPath } from '../read-caller-path.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** One station of a fleet: its base URL, a name for the summary, and where its token is. */
 export interface Station {
@@ -17,7 +18,7 @@ const fleetLimits = { fileBytes: 1024 * 1024, stations: 2_000 };
 const example = `echo '["http://station-01:7070", {"url": "http://station-02:7070", "name": "line-2", "token_file": "tokens/station-02"}]' > stations.json`;
 
 function fail(file: string, reason: string): never {
-  throw new UsageError(`--fleet ${file}: ${reason}`, { code: '3050', example });
+  throw new UsageError(`--fleet ${file}: ${reason}`, { code: ErrorCodes.fleetFileInvalid, example });
 }
 
 function checkUrl(file: string, where: string, value: unknown): string {

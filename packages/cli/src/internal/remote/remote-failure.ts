@@ -1,4 +1,4 @@
-import { isErrorCode, ProcVisionError } from '@procvision/manifest';
+import { isErrorCode, ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { UsageError } from '../../usage-error.js';
 
 /**
@@ -15,6 +15,6 @@ export async function remoteCall<Result>(work: () => Promise<Result>, example: s
     const status = known.status ?? 0;
     if ([400, 404, 409, 413, 415, 422].includes(status))
       throw new UsageError(known.message, { example, ...(isErrorCode(known.code) ? { code: known.code } : {}), cause: error });
-    throw new ProcVisionError(status !== 0 && isErrorCode(known.code) ? known.code : '3051', known.message, { cause: error });
+    throw new ProcVisionError(status !== 0 && isErrorCode(known.code) ? known.code : ErrorCodes.stationFailed, known.message, { cause: error });
   }
 }

@@ -2,6 +2,7 @@ import type { RunnerClient } from '@procvision/runner/client';
 import { UsageError } from '../../usage-error.js';
 import { serveToken } from '../serve-token.js';
 import type { Station } from './fleet-file.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** The remote flags of the `runner` commands. */
 export interface RemoteFlags {
@@ -28,13 +29,18 @@ export function checkRemoteFlags(flags: RemoteFlags, example: string): void {
     throw new UsageError('--store is the local store; with --url or --fleet the station uses its own store', { example });
 }
 
-/** A client of one station, with its token (the station's `token_file`, else the default token). */
-export async function clientFor(station: Station, token: string | undefined): Promise<RunnerClient> {
+/** A client of one station, with its token (the station's `token_file`, else the default token) and per-call timeout (default 60000 ms). */
+export async function clientFor(station: Station, token: string | undefined, timeoutMs?: number): Promise<RunnerClient> {
   const { RunnerClient } = await import('@procvision/runner/client');
   try {
-    return new RunnerClient({ url: station.url, ...(token === undefined ? {} : { token }), requestIdPrefix: `procvision-cli-${process.pid}` });
+    return new RunnerClient({
+      url: station.url,
+      ...(token === undefined ? {} : { token }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      requestIdPrefix: `procvision-cli-${process.pid}`,
+    });
   } catch (error) {
-    throw new UsageError((error as Error).message, { code: '3050' });
+    throw new UsageError((error as Error).message, { code: ErrorCodes.fleetFileInvalid });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Station } from './fleet-file.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 /** How one station fared in a fleet operation. */
 export interface StationOutcome {
@@ -20,7 +21,8 @@ export interface StationOutcome {
 export function failedOutcome(station: Station, error: unknown, prefix = ''): StationOutcome {
   const known = error as { status?: number; code?: string; message?: string; name?: string };
   const status = typeof known.status === 'number' ? known.status : undefined;
-  const code = known.name === 'RunnerClientError' ? (status === 0 ? '3051' : (known.code ?? '3051')) : '3051';
+  const code =
+    known.name === 'RunnerClientError' ? (status === 0 ? ErrorCodes.stationFailed : (known.code ?? ErrorCodes.stationFailed)) : ErrorCodes.stationFailed;
   const message = known.message ?? String(error);
   return { station: station.name, url: station.url, result: 'failed', detail: `${prefix}${message}`, code, ...(status === undefined ? {} : { status }) };
 }

@@ -13,6 +13,7 @@ export interface AlgorithmTemplateInput {
 export function algorithmSource(input: AlgorithmTemplateInput): string {
   return `import {
   BaseAlgorithm,
+  ErrorCodes,
   readImage,
   type AlgorithmInfo,
   type ExecuteResult,
@@ -79,7 +80,7 @@ export class ${input.className} extends BaseAlgorithm {
   ): PreExecuteResult {
     // CHANGE: check the conditions of the step (lighting, calibration). Never a verdict here.
     if (!SUPPORTED_PIDS.includes(pid)) {
-      return { status: 'ERROR', error_code: '1001', message: \`unsupported pid \${pid}\` };
+      return { status: 'ERROR', error_code: ErrorCodes.invalidPid, message: \`unsupported pid \${pid}\` };
     }
     const fiducial = { x: 0, y: 0, width: Math.min(48, imageMeta.width), height: Math.min(48, imageMeta.height), label: 'fiducial' };
     return { status: 'OK', message: \`step \${stepIndex} ready\`, data: { calibration_rects: [fiducial] } };
@@ -94,7 +95,7 @@ export class ${input.className} extends BaseAlgorithm {
     imageMeta: ImageMeta,
   ): Promise<ExecuteResult> {
     if (!SUPPORTED_PIDS.includes(pid)) {
-      return { status: 'ERROR', error_code: '1001', message: \`unsupported pid \${pid}\` };
+      return { status: 'ERROR', error_code: ErrorCodes.invalidPid, message: \`unsupported pid \${pid}\` };
     }
     // The image comes from shared memory, as RGB pixels (never open files yourself).
     const image = await readImage(sharedMemId, imageMeta);

@@ -1,9 +1,16 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { type ErrorCode, ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { verifyPythonDeliveryZip, type VerifiedPythonDelivery } from '@procvision/packager';
 import type { SignaturePolicy } from '../signature/signature-policy.js';
 import type { CheckList } from './check-list.js';
 
-const stationCodes = new Set(['2021', '2022', '2023', '2024', '2025', '2026']);
+const stationCodes = new Set<ErrorCode>([
+  ErrorCodes.pythonInterpreterMismatch,
+  ErrorCodes.pythonRequirementsInvalid,
+  ErrorCodes.pythonRequirementUnsatisfied,
+  ErrorCodes.pythonWheelIncompatible,
+  ErrorCodes.pythonSourceDistribution,
+  ErrorCodes.pythonInterpreterUnavailable,
+]);
 
 /**
  * Checks a Python SDK delivery zip as `runner install` will on this station: structure and
@@ -17,9 +24,9 @@ export async function checkPythonDeliveryZip(checks: CheckList, zipPath: string,
   } catch (error) {
     if (!ProcVisionError.isInstance(error)) throw error;
     const name =
-      error.code === '2008'
+      error.code === ErrorCodes.signatureInvalid
         ? 'zip signature'
-        : error.code === '2020'
+        : error.code === ErrorCodes.pythonManifestInvalid
           ? 'zip manifest'
           : stationCodes.has(error.code)
             ? 'zip python environment'

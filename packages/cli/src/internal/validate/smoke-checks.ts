@@ -6,6 +6,7 @@ import { runStep } from '../step-run.js';
 import { UsageError } from '../../usage-error.js';
 import type { CheckList } from './check-list.js';
 import { smokeParams } from './smoke-params.js';
+import { ErrorCodes } from '@procvision/manifest';
 
 const smokeSize = { width: 640, height: 480 };
 
@@ -52,7 +53,7 @@ function judge(checks: CheckList, label: string, outcome: StepOutcome, timings: 
   }
   const name = outcome.stage === 'execute' ? executeName : preName;
   if (outcome.stage === 'execute') checks.pass(preName, `status OK in ${timings.pre_execute_ms ?? '?'} ms, result valid`);
-  const broken = outcome.errorCode === '1005' || /returned an invalid result/.test(outcome.message) || outcome.stage === 'frame';
+  const broken = outcome.errorCode === ErrorCodes.timeout || /returned an invalid result/.test(outcome.message) || outcome.stage === 'frame';
   if (broken) checks.fail(name, `${outcome.message} (${outcome.errorCode ?? '?'})`);
   else checks.warn(name, `returned ERROR ${outcome.errorCode ?? ''} on a generated grey image: ${outcome.message}`);
   if (outcome.stage === 'pre') checks.warn(executeName, 'not called: preExecute did not return OK');

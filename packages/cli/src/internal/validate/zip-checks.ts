@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ContractError, ProcVisionError, parseManifest } from '@procvision/manifest';
+import { ContractError, ProcVisionError, parseManifest, ErrorCodes } from '@procvision/manifest';
 import { checkTargetCompatibility, deliveryZipKind, formatTarget, verifyDeliveryZip, type VerifiedDelivery, type VerifyOptions } from '@procvision/packager';
 import type { SignaturePolicy } from '../signature/signature-policy.js';
 import type { CheckList } from './check-list.js';
@@ -54,7 +54,7 @@ async function verify(checks: CheckList, zipPath: string, options: VerifyOptions
     return await verifyDeliveryZip(zipPath, options);
   } catch (error) {
     const code = ProcVisionError.isInstance(error) ? ` (${error.code})` : '';
-    const signature = ProcVisionError.isInstance(error) && error.code === '2008' && error.details?.['entry'] === 'SIGNATURE';
+    const signature = ProcVisionError.isInstance(error) && error.code === ErrorCodes.signatureInvalid && error.details?.['entry'] === 'SIGNATURE';
     if (signature && retry) return undefined;
     checks.fail(signature ? 'zip signature' : 'zip structure and integrity', `${(error as Error).message}${code}`);
     return signature ? 'signature refused' : undefined;

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import {
   activateRequestSchema,
   createSessionSchema,
+  deactivateRequestSchema,
   executeRequestSchema,
+  restoreRequestSchema,
   rollbackRequestSchema,
   stepRequestSchema,
   switchRequestSchema,
@@ -135,6 +137,23 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     summary: 'Re-activate the previous version recorded for each pid',
     tag: 'packages',
     body: { json: rollbackRequestSchema },
+    success: { status: 200, description: '`{bindings}`' },
+  },
+  'GET /bindings': {
+    summary: 'Every pid binding with its activation time and previous version (active.json)',
+    tag: 'packages',
+    success: { status: 200, description: '`{bindings: {pid: {name, version, activated_at, previous}}}`' },
+  },
+  'POST /deactivate': {
+    summary: 'Unbind pids bound to a version (the undo of a first activation)',
+    tag: 'packages',
+    body: { json: deactivateRequestSchema },
+    success: { status: 200, description: '`{bindings}`' },
+  },
+  'POST /restore': {
+    summary: 'Undo an activation: give pids back exactly the bindings they had (null: none)',
+    tag: 'packages',
+    body: { json: restoreRequestSchema },
     success: { status: 200, description: '`{bindings}`' },
   },
   'POST /scan': {

@@ -1,5 +1,12 @@
 import { readJsonBody } from '../read-body.js';
-import { activateRequestSchema, parseRequest, rollbackRequestSchema, switchRequestSchema } from '../request-schemas.js';
+import {
+  activateRequestSchema,
+  deactivateRequestSchema,
+  parseRequest,
+  restoreRequestSchema,
+  rollbackRequestSchema,
+  switchRequestSchema,
+} from '../request-schemas.js';
 import type { Route, RouteRequest } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
 import type { ServiceStore } from '../service-store.js';
@@ -9,7 +16,7 @@ function isTrue(value: string | null): boolean {
   return value !== null && ['1', 'true', 'yes', ''].includes(value.toLowerCase());
 }
 
-/** The store routes: list, install, activate, switch, rollback, uninstall, scan. */
+/** The store routes: list, install, activate, switch, rollback, bindings, deactivate, restore, uninstall, scan. */
 export function packageRoutes(context: ServiceContext, store: ServiceStore): Route[] {
   const readBody = ({ request }: RouteRequest) => readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth);
   const routes: Route[] = [
@@ -51,9 +58,28 @@ export function packageRoutes(context: ServiceContext, store: ServiceStore): Rou
       pattern: '/rollback',
       async handle(route) {
         const body = parseRequest(rollbackRequestSchema, await readBody(route), 'rollback request');
-        let bindings: unknown;
-        for (const pid of body.pids) bindings = await store.rollback(body.name, pid);
+        const bindings = await store.rollback(body.name, body.pids);
         await context.watchPids(body.pids);
+        return { json: { bindings } };
+      },
+    },
+    { method: 'GET', pattern: '/bindings', handle: async () => ({ json: { bindings: await store.bindings() } }) },
+    {
+      method: 'POST',
+      pattern: '/deactivate',
+      async handle(route) {
+        const body = parseRequest(deactivateRequestSchema, await readBody(route), 'deactivate request');
+        return { json: { bindings: await store.deactivate(body.name, body.version, body.pids) } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/restore',
+      async handle(route) {
+        const body = parseRequest(restoreRequestSchema, await readBody(route), 'restore request');
+        const bindings = await store.restore(body.name, body.version, body.bindings);
+        const pids = Object.keys(body.bindings).filter((pid) => body.bindings[pid] !== null);
+        if (pids.length > 0) await context.watchPids(pids);
         return { json: { bindings } };
       },
     },

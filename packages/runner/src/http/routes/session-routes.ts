@@ -27,7 +27,7 @@ function checkValueSizes(context: ServiceContext, body: { context?: unknown; use
 }
 
 function requireSession(context: ServiceContext, id: string): InspectionSession {
-  const session = context.sessions.get(id);
+  const session = context.runner.session(id);
   if (!session) throw new HttpError('not_found', `no session ${id} (ended, expired after idling, or never created); create one with POST /sessions`);
   return session;
 }
@@ -41,7 +41,7 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       async handle({ request }) {
         const body = parseRequest(createSessionSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'session request');
         checkValueSizes(context, body);
-        const session = await context.sessions.create(body.pid, body.context);
+        const session = await context.runner.openSession({ pid: body.pid, ...(body.context ? { context: body.context } : {}) });
         return { status: 201, json: describeSession(session), headers: { location: `/sessions/${encodeURIComponent(session.id)}` } };
       },
     },
@@ -53,7 +53,7 @@ export function sessionRoutes(context: ServiceContext): Route[] {
         const session = requireSession(context, params.id!);
         const body = parseRequest(stepRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'step request');
         checkValueSizes(context, body);
-        return stepResponse(await context.sessions.step(session, await stepRequestOf(body, frameSource(context))));
+        return stepResponse(await context.runner.runStep(session.id, await stepRequestOf(body, frameSource(context))));
       },
     },
     {
@@ -61,7 +61,7 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       pattern: '/sessions/:id/reset',
       async handle({ params }) {
         const session = requireSession(context, params.id!);
-        const outcome = await context.sessions.reset(session);
+        const outcome = await context.runner.resetSession(session.id);
         return {
           json: { session_id: session.id, status: outcome.status, message: outcome.message, ...(outcome.errorCode ? { error_code: outcome.errorCode } : {}) },
         };
@@ -72,7 +72,7 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       pattern: '/sessions/:id',
       handle({ params }) {
         const session = requireSession(context, params.id!);
-        context.sessions.end(session);
+        context.runner.endSession(session.id);
         return { json: { session_id: session.id, ended: true, steps: session.steps } };
       },
     },
@@ -83,12 +83,7 @@ export function sessionRoutes(context: ServiceContext): Route[] {
         const body = parseRequest(executeRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'execute request');
         checkValueSizes(context, body);
         const step = await stepRequestOf(body, frameSource(context));
-        const session = await context.sessions.createOneShot(body.pid, body.context);
-        try {
-          return stepResponse(await context.sessions.step(session, step));
-        } finally {
-          context.sessions.end(session);
-        }
+        return stepResponse(await context.runner.runOnce({ pid: body.pid, ...(body.context ? { context: body.context } : {}) }, step));
       },
     },
   ];

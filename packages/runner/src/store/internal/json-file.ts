@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ProcVisionError } from '@procvision/manifest';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import writeFileAtomic from 'write-file-atomic';
 import type { z } from 'zod';
 
@@ -13,18 +13,18 @@ export async function readJsonFile<Schema extends z.ZodType>(path: string, schem
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
-    throw new ProcVisionError('2005', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.installFailed, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ProcVisionError('2005', `${path} is not valid JSON (${(error as Error).message}); restore it from a backup`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.installFailed, `${path} is not valid JSON (${(error as Error).message}); restore it from a backup`, { cause: error });
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new ProcVisionError('2005', `${path} is not a valid store file: ${problems}`);
+    throw new ProcVisionError(ErrorCodes.installFailed, `${path} is not a valid store file: ${problems}`);
   }
   return parsed.data;
 }

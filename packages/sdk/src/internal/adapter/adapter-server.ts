@@ -7,6 +7,7 @@ import { type EntryPoint, resolveEntryPoint } from './entry-point.js';
 import { controlSlot, type FrameOutput } from './frame-output.js';
 import { loadRunnerMessageSchemaCheck, readInboundFrame, type RunnerMessageSchemaCheck } from './inbound-frame.js';
 import { CallMailboxWriter } from './call-mailbox.js';
+import { ErrorCodes } from '@procvision/manifest/errors';
 
 /** How the adapter was started. */
 interface AdapterServerOptions {
@@ -83,7 +84,7 @@ export class AdapterServer {
     }
   }
 
-  private sendError(requestId: string | null, message: string, code: ErrorCode | string): void {
+  private sendError(requestId: string | null, message: string, code: ErrorCode): void {
     this.send({ type: 'error', request_id: requestId, status: 'ERROR', message, error_code: code });
   }
 
@@ -98,7 +99,7 @@ export class AdapterServer {
       process.stdin.pause();
       this.inOrder(() => {
         this.logger.error(error.message, { hex_prefix: error.hexPrefix });
-        this.sendError(null, error.message, '1005');
+        this.sendError(null, error.message, ErrorCodes.timeout);
         this.exitCode = 1;
         this.beginShutdown('protocol error on stdin');
       });
@@ -160,8 +161,8 @@ export class AdapterServer {
   }
 
   private acceptCall(requestId: string, data: Record<string, unknown>): void {
-    if (this.phase === 'stopping') return this.sendError(requestId, 'adapter is shutting down', '9999');
-    if (this.callBusy() || this.pendingCall !== undefined) return this.sendError(requestId, 'busy', '9999');
+    if (this.phase === 'stopping') return this.sendError(requestId, 'adapter is shutting down', ErrorCodes.unknownError);
+    if (this.callBusy() || this.pendingCall !== undefined) return this.sendError(requestId, 'busy', ErrorCodes.unknownError);
     if (this.phase === 'ready') return this.dispatch(requestId, data);
     this.pendingCall = { requestId, data };
     if (this.phase === 'handshake') this.startLoading();
@@ -184,7 +185,7 @@ export class AdapterServer {
     try {
       entry = resolveEntryPoint(this.options.root, this.options.argv);
     } catch (error) {
-      const code = (error as { code?: ErrorCode }).code ?? '9999';
+      const code = (error as { code?: ErrorCode }).code ?? ErrorCodes.unknownError;
       return this.failLoad(code, (error as Error).message);
     }
     this.worker.post({ kind: 'load', root: entry.root, modulePath: entry.modulePath, exportName: entry.exportName, maxDefects: this.options.maxDefects });
@@ -208,8 +209,8 @@ export class AdapterServer {
 
   private onCrash(description: string): void {
     this.logger.error(description);
-    if (this.inFlight !== undefined && this.callBusy()) this.sendError(this.inFlight, `algorithm crashed: ${description}`, '9999');
-    else if (!this.workerLoaded) this.sendError(null, `algorithm crashed while loading: ${description}`, '9999');
+    if (this.inFlight !== undefined && this.callBusy()) this.sendError(this.inFlight, `algorithm crashed: ${description}`, ErrorCodes.unknownError);
+    else if (!this.workerLoaded) this.sendError(null, `algorithm crashed while loading: ${description}`, ErrorCodes.unknownError);
     this.exit(1);
   }
 
@@ -219,7 +220,7 @@ export class AdapterServer {
     this.phase = 'stopping';
     this.logger.info(`shutting down: ${reason}`);
     if (this.pendingCall !== undefined) {
-      this.sendError(this.pendingCall.requestId, 'adapter shut down before the algorithm finished loading', '9999');
+      this.sendError(this.pendingCall.requestId, 'adapter shut down before the algorithm finished loading', ErrorCodes.unknownError);
       this.pendingCall = undefined;
     }
     if (!wasLoading) this.finishShutdown();

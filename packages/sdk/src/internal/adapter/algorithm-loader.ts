@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ProcVisionError } from '@procvision/manifest/errors';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest/errors';
 
 /** The methods the adapter needs, whatever copy of the SDK the algorithm extends. */
 export interface LoadedAlgorithm {
@@ -28,31 +28,34 @@ const requiredMethods = ['getInfo', 'preExecute', 'execute'] as const;
 export async function loadAlgorithm(root: string, modulePath: string, exportName: string): Promise<LoadedAlgorithm> {
   const file = resolve(root, modulePath);
   if (!existsSync(file)) {
-    throw new ProcVisionError('1003', `entry module ${modulePath} not found in ${root} (looked for ${file}); build the package first`);
+    throw new ProcVisionError(ErrorCodes.modelNotFound, `entry module ${modulePath} not found in ${root} (looked for ${file}); build the package first`);
   }
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new ProcVisionError('9999', `entry module ${modulePath} failed to load: ${describe(error)}`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.unknownError, `entry module ${modulePath} failed to load: ${describe(error)}`, { cause: error });
   }
   if (!(exportName in namespace)) {
     const available = Object.keys(namespace).join(', ') || 'none';
-    throw new ProcVisionError('1003', `entry module ${modulePath} has no export named "${exportName}" (exports: ${available})`);
+    throw new ProcVisionError(ErrorCodes.modelNotFound, `entry module ${modulePath} has no export named "${exportName}" (exports: ${available})`);
   }
   const exported = namespace[exportName];
   if (typeof exported !== 'function') {
-    throw new ProcVisionError('9999', `export "${exportName}" of ${modulePath} is a ${typeof exported}, expected a class extending BaseAlgorithm`);
+    throw new ProcVisionError(
+      ErrorCodes.unknownError,
+      `export "${exportName}" of ${modulePath} is a ${typeof exported}, expected a class extending BaseAlgorithm`,
+    );
   }
   let instance: unknown;
   try {
     instance = new (exported as new () => unknown)();
   } catch (error) {
-    throw new ProcVisionError('9999', `constructing ${exportName} failed: ${describe(error)}`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.unknownError, `constructing ${exportName} failed: ${describe(error)}`, { cause: error });
   }
   const missing = requiredMethods.filter((method) => typeof (instance as Record<string, unknown>)[method] !== 'function');
   if (missing.length > 0) {
-    throw new ProcVisionError('9999', `${exportName} does not implement ${missing.join(', ')}; extend BaseAlgorithm from @procvision/sdk`);
+    throw new ProcVisionError(ErrorCodes.unknownError, `${exportName} does not implement ${missing.join(', ')}; extend BaseAlgorithm from @procvision/sdk`);
   }
   return instance as LoadedAlgorithm;
 }

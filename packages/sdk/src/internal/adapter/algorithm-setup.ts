@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest/errors';
+import { type ErrorCode, ProcVisionError, ErrorCodes } from '@procvision/manifest/errors';
 import type { Logger } from '../../logger.js';
 import { describe, loadAlgorithm } from './algorithm-loader.js';
 import type { CallRunnerContext } from './call-runner.js';
@@ -30,7 +30,7 @@ export async function setUpAlgorithm(request: AlgorithmSetupRequest, logger: Log
   try {
     await algorithm.setup?.();
   } catch (error) {
-    const code = ProcVisionError.isInstance(error) ? error.code : '9999';
+    const code = ProcVisionError.isInstance(error) ? error.code : ErrorCodes.unknownError;
     throw new ProcVisionError(code, `${exportName}.setup() failed: ${describe(error)}`, { cause: error });
   }
   const raw = await algorithm.getInfo();
@@ -47,7 +47,7 @@ export async function setUpAlgorithm(request: AlgorithmSetupRequest, logger: Log
 }
 
 /** The code and message a failed {@link setUpAlgorithm} reports. */
-export function setupFailure(error: unknown): { code: string; message: string } {
+export function setupFailure(error: unknown): { code: ErrorCode; message: string } {
   if (ProcVisionError.isInstance(error)) return { code: error.code, message: error.message };
-  return { code: '9999', message: describe(error) };
+  return { code: ErrorCodes.unknownError, message: describe(error) };
 }

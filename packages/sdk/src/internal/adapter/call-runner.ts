@@ -1,8 +1,8 @@
 import type { AlgorithmInfo, ExecuteResult, ImageMeta, PreExecuteResult, ResultCheck, StepSpec } from '@procvision/manifest';
-import { ProcVisionError } from '@procvision/manifest/errors';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest/errors';
 import type { Logger } from '../../logger.js';
 import { Session, type SessionInit } from '../../session.js';
-import type { StepContext, StepPhase } from '../../base-algorithm.js';
+import type { MaybePromise, StepContext, StepPhase } from '../../base-algorithm.js';
 import type { LoadedAlgorithm } from './algorithm-loader.js';
 import { errorResult, type MethodResult } from './method-result.js';
 import { quickExecuteResult, quickPreExecuteResult } from './quick-result-check.js';
@@ -94,9 +94,6 @@ function withStep(data: Record<string, unknown> | undefined, phase: unknown, ste
   return result;
 }
 
-/** A value, or a promise of it. */
-type MaybePromise<T> = T | Promise<T>;
-
 /** `then(value)` now, or once `value` settles. */
 function andThen<T, R>(value: MaybePromise<T>, then: (settled: T) => MaybePromise<R>): MaybePromise<R> {
   return isThenable(value) ? Promise.resolve(value).then(then) : then(value);
@@ -113,7 +110,7 @@ function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number,
     case 'execute':
       return runStep(context, phase, stepIndex, session, data);
     default:
-      throw new ProcVisionError('1006', `call.data.phase must be one of pre, execute, info, reset; got ${JSON.stringify(phase)}`);
+      throw new ProcVisionError(ErrorCodes.invalidParams, `call.data.phase must be one of pre, execute, info, reset; got ${JSON.stringify(phase)}`);
   }
 }
 
@@ -121,11 +118,14 @@ function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number
   const { info } = context;
   const pid = data.pid;
   if (typeof pid !== 'string' || !info.supported_pids.includes(pid)) {
-    throw new ProcVisionError('1001', `pid ${JSON.stringify(pid)} is not in supported_pids (${info.supported_pids.join(', ')})`);
+    throw new ProcVisionError(ErrorCodes.invalidPid, `pid ${JSON.stringify(pid)} is not in supported_pids (${info.supported_pids.join(', ')})`);
   }
   const step = findStep(info.steps, stepIndex);
   if (step === undefined) {
-    throw new ProcVisionError('1006', `step_index ${JSON.stringify(data.step_index)} is not a step of ${info.name} (steps 1..${info.steps.length})`);
+    throw new ProcVisionError(
+      ErrorCodes.invalidParams,
+      `step_index ${JSON.stringify(data.step_index)} is not a step of ${info.name} (steps 1..${info.steps.length})`,
+    );
   }
   const imageMeta = data.image_meta as ImageMeta;
   const sharedMemId = typeof data.shared_mem_id === 'string' ? data.shared_mem_id : '';
@@ -219,7 +219,7 @@ async function checkReturned(
 
 function outcomeOf(context: CallRunnerContext, method: 'preExecute' | 'execute', checked: ResultCheck<ExecuteResult | PreExecuteResult>): MethodResult {
   if (!checked.ok) {
-    return { status: 'ERROR', message: `${method}() returned an invalid result: ${checked.message}`, error_code: '9999', data: {} };
+    return { status: 'ERROR', message: `${method}() returned an invalid result: ${checked.message}`, error_code: ErrorCodes.unknownError, data: {} };
   }
   for (const warning of checked.warnings) context.logger.warn(`${method}() result: ${warning}`);
   return checked.result as MethodResult;

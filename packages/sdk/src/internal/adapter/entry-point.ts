@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcVisionError } from './frame-codec.js';
+import { ErrorCodes } from '@procvision/manifest/errors';
 
 /** Where the algorithm is: package root, module path (relative to it) and export name. */
 export interface EntryPoint {
@@ -31,7 +32,7 @@ export function resolveEntryPoint(root: string, argv: readonly string[], environ
     text = readFileSync(manifestPath, 'utf8');
   } catch {
     throw new ProcVisionError(
-      '1003',
+      ErrorCodes.modelNotFound,
       `no entry point: pass --entry <module>:<export>, set PROC_ENTRY_POINT, or put entry_point in ${manifestPath} (file not found)`,
     );
   }
@@ -39,11 +40,11 @@ export function resolveEntryPoint(root: string, argv: readonly string[], environ
   try {
     manifest = JSON.parse(text);
   } catch (error) {
-    throw new ProcVisionError('9999', `${manifestPath} is not valid JSON: ${(error as Error).message}`);
+    throw new ProcVisionError(ErrorCodes.unknownError, `${manifestPath} is not valid JSON: ${(error as Error).message}`);
   }
   const entry = (manifest as { entry_point?: unknown } | null)?.entry_point;
   if (typeof entry !== 'string') {
-    throw new ProcVisionError('1003', `${manifestPath}: entry_point is missing or not a string; expected "<module path>:<export name>"`);
+    throw new ProcVisionError(ErrorCodes.modelNotFound, `${manifestPath}: entry_point is missing or not a string; expected "<module path>:<export name>"`);
   }
   return splitEntry(root, entry, `${manifestPath} entry_point`);
 }
@@ -63,7 +64,7 @@ function splitEntry(root: string, entry: string, source: string): EntryPoint {
   const exportName = colon > 0 ? entry.slice(colon + 1) : '';
   if (modulePath === '' || exportName === '') {
     throw new ProcVisionError(
-      '1003',
+      ErrorCodes.modelNotFound,
       `entry point "${entry}" from ${source} is malformed; expected "<module path>:<export name>", e.g. "dist/main.js:ScrewDetector"`,
     );
   }

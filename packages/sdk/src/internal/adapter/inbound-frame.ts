@@ -1,5 +1,6 @@
 import type { ErrorCode, parseRunnerMessage } from '@procvision/manifest';
 import { quickCallData } from './quick-call-check.js';
+import { ErrorCodes } from '@procvision/manifest/errors';
 
 /** @procvision/manifest's schema check of runner messages (loaded only when needed). */
 export type RunnerMessageSchemaCheck = typeof parseRunnerMessage;
@@ -49,7 +50,8 @@ export function readInboundFrame(raw: Record<string, unknown>, schemaCheck?: Run
   }
   if (schemaCheck === undefined) return undefined;
   const parsed = schemaCheck(raw);
-  if (!parsed.ok) return { ok: false, reason: parsed.reason, requestId: parsed.requestId, code: raw.type === 'call' ? '1006' : '9999' };
-  if (parsed.message.type !== 'call') return { ok: false, reason: `unexpected ${parsed.message.type} message`, requestId, code: '9999' };
+  if (!parsed.ok)
+    return { ok: false, reason: parsed.reason, requestId: parsed.requestId, code: raw.type === 'call' ? ErrorCodes.invalidParams : ErrorCodes.unknownError };
+  if (parsed.message.type !== 'call') return { ok: false, reason: `unexpected ${parsed.message.type} message`, requestId, code: ErrorCodes.unknownError };
   return { ok: true, message: { type: 'call', requestId: parsed.message.request_id, data: parsed.message.data as Record<string, unknown> } };
 }

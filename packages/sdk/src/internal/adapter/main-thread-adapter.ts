@@ -11,6 +11,7 @@ import { encodeResult } from './result-frame.js';
 import { BlockingStdin, ownStdioHandles, eventLoopIdle } from './blocking-stdin.js';
 import { tierUpSooner } from './tier-up.js';
 import { contractChecksLoaded } from './contract-checks.js';
+import { ErrorCodes } from '@procvision/manifest/errors';
 
 /** How the main-thread adapter was started. */
 interface MainThreadAdapterOptions {
@@ -50,7 +51,7 @@ export class MainThreadAdapter {
   private readonly stdin = new BlockingStdin();
   private readonly ownHandles = ownStdioHandles();
   private context: CallRunnerContext | undefined;
-  private loadError: { code: string; message: string } | undefined;
+  private loadError: { code: ErrorCode; message: string } | undefined;
   private loading: Promise<boolean> | undefined;
   private schemaCheck: RunnerMessageSchemaCheck | undefined;
   /** Request id of the running call, until its answer is written. */
@@ -186,7 +187,7 @@ export class MainThreadAdapter {
 
   private protocolError(error: FrameError, wait: boolean): Promise<void> | undefined {
     this.logger.error(error.message, { hex_prefix: error.hexPrefix });
-    this.sendError(null, error.message, '1005');
+    this.sendError(null, error.message, ErrorCodes.timeout);
     this.exitCode = 1;
     const done = this.shutdown('protocol error on stdin');
     return wait ? done : undefined;
@@ -213,8 +214,8 @@ export class MainThreadAdapter {
   }
 
   private call(requestId: string, data: Record<string, unknown>): Promise<void> | undefined {
-    if (this.stopping) return this.sendError(requestId, 'adapter is shutting down', '9999');
-    if (this.inFlight !== undefined) return this.sendError(requestId, 'busy', '9999');
+    if (this.stopping) return this.sendError(requestId, 'adapter is shutting down', ErrorCodes.unknownError);
+    if (this.inFlight !== undefined) return this.sendError(requestId, 'busy', ErrorCodes.unknownError);
     const context = this.context;
     if (context === undefined) {
       if (this.loadError !== undefined) return this.sendError(requestId, this.loadError.message, this.loadError.code);
@@ -260,7 +261,7 @@ export class MainThreadAdapter {
    * Reports a failed load (`error` frame without request id), answers the calls that arrive
    * in the next moments with the same error, then exits 1.
    */
-  private failLoad(failure: { code: string; message: string }): void {
+  private failLoad(failure: { code: ErrorCode; message: string }): void {
     this.loadError = failure;
     this.logger.error(`algorithm failed to load: ${failure.message}`, { error_code: failure.code });
     this.sendError(null, failure.message, failure.code);
@@ -277,15 +278,16 @@ export class MainThreadAdapter {
     const crash = (error: unknown): void => {
       const description = error instanceof Error ? `uncaught ${error.name}: ${error.message}` : `uncaught ${String(error)}`;
       this.logger.error(description);
-      if (this.inFlight !== undefined) this.sendError(this.inFlight, `algorithm crashed: ${description}`, '9999');
-      else if (this.context === undefined && this.loadError === undefined) this.sendError(null, `algorithm crashed while loading: ${description}`, '9999');
+      if (this.inFlight !== undefined) this.sendError(this.inFlight, `algorithm crashed: ${description}`, ErrorCodes.unknownError);
+      else if (this.context === undefined && this.loadError === undefined)
+        this.sendError(null, `algorithm crashed while loading: ${description}`, ErrorCodes.unknownError);
       this.inFlight = undefined;
       this.exit(1);
     };
     process.on('uncaughtException', crash);
     process.on('exit', (code) => {
       if (this.exiting || this.inFlight === undefined) return;
-      this.sendError(this.inFlight, `algorithm crashed: the process exited with code ${code} during the call`, '9999');
+      this.sendError(this.inFlight, `algorithm crashed: the process exited with code ${code} during the call`, ErrorCodes.unknownError);
     });
   }
 
@@ -295,7 +297,7 @@ export class MainThreadAdapter {
     this.write(encodeFrame(message));
   }
 
-  private sendError(requestId: string | null, message: string, code: ErrorCode | string): undefined {
+  private sendError(requestId: string | null, message: string, code: ErrorCode): undefined {
     this.send({ type: 'error', request_id: requestId, status: 'ERROR', message, error_code: code });
     return undefined;
   }

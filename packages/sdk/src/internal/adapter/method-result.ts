@@ -1,12 +1,12 @@
 import type { ErrorKind } from '@procvision/manifest';
-import { type ErrorCode, ProcVisionError } from '@procvision/manifest/errors';
+import { type ErrorCode, ProcVisionError, ErrorCodes } from '@procvision/manifest/errors';
 import { describe } from './algorithm-loader.js';
 
 /** The method-level part of a `result` frame. */
 export interface MethodResult {
   status: 'OK' | 'ERROR';
   message?: string;
-  error_code?: ErrorCode | string;
+  error_code?: ErrorCode;
   data?: Record<string, unknown>;
   debug?: Record<string, unknown>;
   /**
@@ -25,5 +25,5 @@ export function errorResult(error: unknown): MethodResult {
     if ((error as { fatal?: unknown }).fatal === true) outcome.error_kind = 'fatal';
     return outcome;
   }
-  return { status: 'ERROR', message: describe(error), error_code: '9999', data: {} };
+  return { status: 'ERROR', message: describe(error), error_code: ErrorCodes.unknownError, data: {} };
 }

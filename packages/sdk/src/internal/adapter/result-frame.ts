@@ -1,6 +1,7 @@
 import { encodeFrame, encodeFrameInto } from '@procvision/manifest/framing';
 import type { Logger } from '../../logger.js';
 import { describe } from './algorithm-loader.js';
+import { ErrorCodes } from '@procvision/manifest/errors';
 
 /** Size of the buffer most result frames are encoded into (one per thread, reused). */
 const reusedBytes = 64 * 1024;
@@ -25,7 +26,7 @@ export function encodeResult(result: Record<string, unknown>, logger: Logger): U
       request_id,
       timestamp_ms: Date.now(),
       status: 'ERROR',
-      error_code: '9999',
+      error_code: ErrorCodes.unknownError,
       message,
       data: { phase: data.phase, step_index: data.step_index },
       latency_ms: result.latency_ms,

@@ -6,6 +6,7 @@ import { createControl, FrameOutput } from './frame-output.js';
 import { MainThreadAdapter } from './main-thread-adapter.js';
 import { maxDefectsFromEnvironment } from './max-defects.js';
 import { reserveStdoutForFrames } from './stdout-guard.js';
+import { ErrorCodes } from '@procvision/manifest/errors';
 
 /**
  * Starts the default adapter: the package root becomes the working directory, `hello` goes
@@ -23,7 +24,9 @@ export function startMainThread(argv: readonly string[], thread: 'main' | { erro
     reserveStdoutForFrames();
     if (typeof thread === 'object') {
       logger.error(thread.error);
-      output.write(encodeFrame({ type: 'error', request_id: null, status: 'ERROR', message: thread.error, error_code: '9999', timestamp_ms: Date.now() }));
+      output.write(
+        encodeFrame({ type: 'error', request_id: null, status: 'ERROR', message: thread.error, error_code: ErrorCodes.unknownError, timestamp_ms: Date.now() }),
+      );
       process.exit(1);
     }
   } catch (error) {
