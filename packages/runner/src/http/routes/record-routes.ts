@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
 import { listRecords } from '../../records/record-reader.js';
 import type { Recorder } from '../../records/recorder.js';
 import type { Route } from '../router.js';
@@ -21,11 +21,11 @@ export function recordRoutes(recordsRoot: string, recorder: Recorder | undefined
         const lastText = query.get('last') ?? '1000';
         const since = sinceText === undefined ? undefined : new Date(sinceText);
         if (since !== undefined && Number.isNaN(since.getTime()))
-          throw new ProcVisionError('1006', `since: expected an ISO 8601 time (2026-12-05T06:00:00Z), got '${sinceText}'`);
+          throw new ProcVisionError(ErrorCodes.invalidParams, `since: expected an ISO 8601 time (2026-12-05T06:00:00Z), got '${sinceText}'`);
         const last = Number(lastText);
         if (!/^\d+$/.test(lastText) || last < 1 || last > maxListed)
-          throw new ProcVisionError('1006', `last: expected a whole number from 1 to ${maxListed}, got '${lastText}'`);
-        if (pid !== undefined && (pid.length === 0 || pid.length > 64)) throw new ProcVisionError('1006', 'pid: expected 1 to 64 characters');
+          throw new ProcVisionError(ErrorCodes.invalidParams, `last: expected a whole number from 1 to ${maxListed}, got '${lastText}'`);
+        if (pid !== undefined && (pid.length === 0 || pid.length > 64)) throw new ProcVisionError(ErrorCodes.invalidParams, 'pid: expected 1 to 64 characters');
         await recorder?.flush();
         const listing = await listRecords(recordsRoot, { ...(pid === undefined ? {} : { pid }), ...(since === undefined ? {} : { since }), last });
         return { json: { records: listing.records.map((record) => record.header), torn_segments: listing.torn_segments, stats: recorder?.stats() ?? {} } };
