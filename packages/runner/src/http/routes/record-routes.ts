@@ -5,6 +5,8 @@ import type { Route } from '../router.js';
 
 /** The most records `GET /records` answers with (`last` caps lower). */
 const maxListed = 10_000;
+/** How many records `GET /records` answers with when `last` is not given. */
+const defaultListed = 1_000;
 
 /**
  * `GET /records?pid=&since=&last=`: the recorded steps (headers, no frames), oldest first, the
@@ -18,7 +20,7 @@ export function recordRoutes(recordsRoot: string, recorder: Recorder | undefined
       async handle({ query }) {
         const pid = query.get('pid') ?? undefined;
         const sinceText = query.get('since') ?? undefined;
-        const lastText = query.get('last') ?? '1000';
+        const lastText = query.get('last') ?? String(defaultListed);
         const since = sinceText === undefined ? undefined : new Date(sinceText);
         if (since !== undefined && Number.isNaN(since.getTime()))
           throw new ProcVisionError(ErrorCodes.invalidParams, `since: expected an ISO 8601 time (2026-12-05T06:00:00Z), got '${sinceText}'`);
