@@ -12,7 +12,7 @@ export type { InitOptions } from '../commands/init.js';
 export type { PackageOptions } from '../commands/package.js';
 export type { RunOptions } from '../commands/run.js';
 export type { ValidateOptions } from '../commands/validate.js';
-export type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
+export type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
 
 /** The one list of `procvision` commands: program.ts builds commander from it, main.ts and the examples read it. */
 export const commandTable: readonly CommandSpec[] = [...projectCommands, ...runnerCommands];

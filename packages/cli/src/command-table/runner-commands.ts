@@ -4,7 +4,7 @@ import { stationOptions } from '../internal/station-options.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
 import { guideOptions, npmOption, signatureOptions, storeOption } from './shared-options.js';
 import type { StoreOptions } from '../internal/store-options.js';
-import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
+import type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
 
 /** The remote flags (`--url`, `--token-file`, `--fleet`) a runner command may get. */
 interface RemoteChoice {
@@ -161,6 +161,24 @@ export const runnerCommands: readonly CommandSpec[] = [
         example: 'procvision runner status --fleet stations.json --token-file fleet.token',
       });
     },
+  },
+  {
+    name: 'records',
+    parent: 'runner',
+    description: 'list the steps the station recorded (config.json recording), or export them as a golden set for eval',
+    arguments: [
+      { name: '[action]', description: 'export: write the records as ok/ and ng/ images (the recorded verdict as label)' },
+      { name: '[dir]', description: 'with export: the folder to create' },
+    ],
+    options: [
+      storeOption,
+      { flags: '--pid <pid>', description: 'only this product id' },
+      { flags: '--since <time>', description: 'only records at or after this ISO 8601 time' },
+      { flags: '--last <n>', description: 'only the newest N records', parse: positiveInteger },
+    ],
+    examples: ['procvision runner records --store <store> --pid <pid> --json', 'procvision runner records export golden/ --store <store> --pid <pid>'],
+    run: async (output, [action, dir], options) =>
+      (await import('../commands/records.js')).runnerRecords(action as string | undefined, dir as string | undefined, options as RecordsOptions, output),
   },
   {
     name: 'serve',

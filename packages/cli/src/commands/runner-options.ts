@@ -39,3 +39,10 @@ export interface ServeOptions extends StoreOptions, SignatureFlags {
   /** `--allow-unsigned`: no implied signature requirement beyond loopback. */
   allowUnsigned?: boolean;
 }
+
+/** Options of `procvision runner records`. */
+export interface RecordsOptions extends StoreOptions {
+  pid?: string;
+  since?: string;
+  last?: number;
+}

@@ -31,6 +31,8 @@ import { healthRoutes } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { validateRoute } from './routes/validate-route.js';
+import { recordRoutes } from './routes/record-routes.js';
+import { Recorder } from '../records/recorder.js';
 import type { ServiceContext } from './service-context.js';
 import type { BodyLimits } from './service-limits.js';
 import { ServiceMetrics } from './service-metrics.js';
@@ -118,6 +120,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   const limits = resolveServiceLimits(options.limits);
   const host = options.host ?? '127.0.0.1';
   const metrics = new ServiceMetrics(options.metrics ?? {});
+  const recorder = store?.paths === undefined ? undefined : new Recorder(store.paths.records, store.recording ?? {});
   const storeSource = store ? storeProcessSource(store) : undefined;
   // One step engine: the store's processes come from its source, package folders are started in it.
   const runner = new Runner({
@@ -128,6 +131,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     sessionIdleMs: limits.sessionIdleMs,
     ...(storeSource ? { source: storeSource } : {}),
     onProcess: (process) => watchProcess(process),
+    ...(recorder === undefined ? {} : { observers: [recorder.observe] }),
   });
   const source: ProcessSource = storeSource ?? specProcessSource(options.packages ?? [], runner);
   // The runner's own processes emit on its emitter (watched once); a store's have their own.
@@ -172,6 +176,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     ...sessionRoutes(context),
     validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }),
     ...(store ? packageRoutes(context, store) : []),
+    ...(store?.paths === undefined ? [] : recordRoutes(store.paths.records, recorder)),
   ];
   routes.push({
     method: 'GET',
@@ -181,7 +186,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   let document: unknown;
   routes.push({ method: 'GET', pattern: '/openapi.json', handle: () => ({ json: (document ??= openApiDocument(routes, runnerVersion)) }) });
 
-  const storeRoot = store !== undefined && 'paths' in store ? (store as { paths: { root: string } }).paths.root : undefined;
+  const storeRoot = store?.paths?.root;
   const redact = pathRedactor(() => [
     ...(uploadDirectory === '' ? [] : [[uploadDirectory, '<upload>'] as const]),
     ...(storeRoot === undefined ? [] : [[storeRoot, '<store>'] as const]),
@@ -263,6 +268,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         await stopped;
         metrics.close();
         await runner.close();
+        await recorder?.close();
         await source.stop();
         if (uploadDirectory !== '') await rm(uploadDirectory, { recursive: true, force: true });
       })();

@@ -1,3 +1,4 @@
+import type { RecordingConfig } from '../records/recording-config.js';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 
 /** `{name, version}` of an installed package. */
@@ -20,6 +21,10 @@ export interface ServiceBinding extends ServicePackageRef {
 export interface ServiceStore {
   /** The interpreter Python SDK zips are validated against (default `python3`). */
   readonly pythonInterpreter?: string;
+  /** Per-PID step recording settings (none: nothing is recorded). */
+  readonly recording?: RecordingConfig;
+  /** Where recorded steps go (`<store>/records`). */
+  readonly paths?: { readonly root: string; readonly records: string };
   /** Installed packages with their states and active pids. */
   list(): Promise<unknown>;
   /** Verifies, extracts and installs a delivery zip offline. */

@@ -27,6 +27,14 @@ export type { StoreConfigErrorOptions } from './store-config-error.js';
 export { readTrustedKeyFile } from './trusted-key-file.js';
 export { readStoreSignaturePolicy } from './store-signature-policy.js';
 export type { StoreSignaturePolicy } from './store-signature-policy.js';
+export { Recorder, pidRecordsFolder } from '../records/recorder.js';
+export type { RecorderLimits, RecordingStats } from '../records/recorder.js';
+export { listRecords, exportRecords } from '../records/record-reader.js';
+export type { ExportOptions, RecordExport, RecordFilter, RecordListing } from '../records/record-reader.js';
+export { recordHeaderSchema, readRecordFrame, readSegment } from '../records/record-format.js';
+export type { RecordHeader, SegmentRecord } from '../records/record-format.js';
+export { pidRecordingSchema, recordingConfigSchema } from '../records/recording-config.js';
+export type { PidRecording, RecordingConfig } from '../records/recording-config.js';
 export {
   packageEnvironment,
   packageOverrideSchema,

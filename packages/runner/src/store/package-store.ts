@@ -9,6 +9,7 @@ import { audited, defaultActor } from './audit-log.js';
 import { installPackage } from './install-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { readStoreConfig } from './store-config.js';
+import type { RecordingConfig } from '../records/recording-config.js';
 import { resolveStationConfig, type StationConfig } from './station-config.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
 import { adapterProcessStarter, type ProcessStarter } from './process-starter.js';
@@ -53,6 +54,8 @@ export interface PackageStoreOptions {
   python?: string;
   /** Whether Python packages' venvs see the interpreter's site-packages; default `<store>/config.json`'s `python_system_site_packages`, else false. */
   pythonSystemSitePackages?: boolean;
+  /** Per-PID step recording; default `<store>/config.json`'s `recording`, else none. */
+  recording?: RecordingConfig;
   /** Observes every install's stages (progress; tests kill the installer at each stage with it). */
   onInstallStage?: InstallStageListener;
   /**
@@ -144,6 +147,7 @@ export class PackageStore {
         ...options,
         python: options.python ?? config?.python ?? 'python3',
         pythonSystemSitePackages: options.pythonSystemSitePackages ?? config?.pythonSystemSitePackages ?? false,
+        recording: options.recording ?? config?.recording ?? {},
         trustedKeys: [...policy.trustedKeys, ...(options.trustedKeys ?? [])],
         requireSignature: policy.requireSignature || options.requireSignature === true,
       },
@@ -156,6 +160,11 @@ export class PackageStore {
     for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs, journalFolder(store.paths)]) await mkdir(folder, { recursive: true });
     await withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked());
     return store;
+  }
+
+  /** Per-PID step recording settings (from config.json), recorded under `paths.records`. */
+  get recording(): RecordingConfig {
+    return this.options.recording ?? {};
   }
 
   /** The interpreter this store checks Python packages against and makes their venvs with. */

@@ -181,7 +181,7 @@ function checkLayer(value: Record<string, unknown>, where: (key: string) => stri
 }
 
 /** The store-policy keys of config.json (read by {@link readStoreConfig}), not runtime settings. */
-const storePolicyKeys = new Set(['require_signature', 'trusted_keys', 'python', 'python_system_site_packages']);
+const storePolicyKeys = new Set(['require_signature', 'trusted_keys', 'python', 'python_system_site_packages', 'recording']);
 
 /**
  * The runtime settings of the station whose store is at `storeRoot`: flags over `PROCVISION_*`

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { StoreConfigError } from './store-config-error.js';
+import { recordingConfigSchema, type RecordingConfig } from '../records/recording-config.js';
 import { stationRuntimeSchema } from './station-config.js';
 
 /** The file a factory configures its store's signature policy in, once: `<store>/config.json`. */
@@ -20,6 +21,8 @@ export const storeConfigSchema = z.strictObject({
   python: z.string().trim().min(1).default('python3'),
   /** Whether Python packages' venvs see the interpreter's site-packages. */
   python_system_site_packages: z.boolean().default(false),
+  /** Per-PID recording of steps (frames and outcomes) under `<store>/records` (off when absent). */
+  recording: recordingConfigSchema,
 });
 
 /** `<store>/config.json` as written: `{"require_signature": true, "trusted_keys": ["keys/vendor-a.pub.pem"]}`. */
@@ -37,6 +40,8 @@ export interface StoreConfig {
   python: string;
   /** Python venvs see system site-packages (false when unset). */
   pythonSystemSitePackages: boolean;
+  /** PID -> recording settings (empty: nothing is recorded). */
+  recording: RecordingConfig;
 }
 
 const expected = 'expected {"require_signature": true, "trusted_keys": ["keys/vendor-a.pub.pem"]} (key paths relative to the store)';
@@ -78,6 +83,7 @@ export async function readStoreConfig(storeRoot: string): Promise<StoreConfig | 
     trustedKeys: parsed.data.trusted_keys,
     python: parsed.data.python,
     pythonSystemSitePackages: parsed.data.python_system_site_packages,
+    recording: parsed.data.recording,
   };
 }
 

@@ -90,6 +90,12 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     tag: 'health',
     success: { status: 200, description: 'Prometheus text', contentType: 'text/plain' },
   },
+  'GET /records': {
+    summary: 'Recorded steps (headers, no frames), oldest first, with the recorder counters per pid',
+    tag: 'inspection',
+    query: { pid: 'only this product id', since: 'only records at or after this ISO 8601 time', last: 'the newest N (default 1000, at most 10000)' },
+    success: { status: 200, description: '`{records: [{id, at, pid, package, step_index, verdict, ...}], torn_segments, stats}`' },
+  },
   'POST /sessions': {
     summary: 'Create an inspection session for a product id',
     tag: 'inspection',
