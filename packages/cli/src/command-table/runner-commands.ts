@@ -48,6 +48,10 @@ export interface ServeOptions extends StoreOptions, SignatureFlags {
   allowPath?: string[];
   /** `--allow-unsigned`: no implied signature requirement beyond loopback. */
   allowUnsigned?: boolean;
+  /** `--tls-cert F`: PEM certificate chain of HTTPS (default `$PROCVISION_TLS_CERT`). */
+  tlsCert?: string;
+  /** `--tls-key F`: its private key (default `$PROCVISION_TLS_KEY`). */
+  tlsKey?: string;
 }
 
 /** The remote flags (`--url`, `--token-file`, `--fleet`) a runner command may get. */
@@ -230,6 +234,8 @@ export const runnerCommands: readonly CommandSpec[] = [
         parse: repeatable,
       },
       { flags: '--allow-unsigned', description: 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)' },
+      { flags: '--tls-cert <pem>', description: 'serve HTTPS with this PEM certificate chain (default $PROCVISION_TLS_CERT); needs --tls-key' },
+      { flags: '--tls-key <pem>', description: 'private key of --tls-cert (default $PROCVISION_TLS_KEY)' },
       ...stationOptions,
     ],
     examples: [
