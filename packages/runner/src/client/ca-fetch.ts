@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 
 /**
  * A fetch for `https:` URLs that trusts `ca` (PEM) besides nothing else: the runner's
@@ -27,7 +28,7 @@ export function caFetch(ca: string | Buffer): typeof fetch {
       outgoing.on('error', (error) => reject(signal?.aborted === true ? (signal.reason as Error) : error));
       if (body === undefined || body === null) outgoing.end();
       else if (typeof body === 'string' || body instanceof Uint8Array) outgoing.end(body);
-      else if (body instanceof Blob) Readable.fromWeb(body.stream() as import('node:stream/web').ReadableStream).pipe(outgoing);
+      else if (body instanceof Blob) Readable.fromWeb(body.stream() as NodeReadableStream).pipe(outgoing);
       else reject(new TypeError('unsupported request body'));
     });
   };

@@ -4,7 +4,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { checkServiceToken, type TokenSet } from './service-token.js';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
+import type { RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
