@@ -1,59 +1,13 @@
 import { supportedTargets } from '@procvision/packager/targets';
 import { commaList, nonNegativeInteger, positiveInteger } from '../internal/option-parsers.js';
 import type { CommandSpec } from './command-spec.js';
-import { type GuideOptions, type NpmOption, type SignatureFlags, guideOptions, npmOption, signatureOptions } from './shared-options.js';
-
-/** Options of `procvision init`. */
-export interface InitOptions {
-  /** The project folder itself (default `./<name>`), as `procvision-cli init -d` of the Python SDK. */
-  dir?: string;
-  pids?: string[];
-  version?: string;
-  desc?: string;
-}
-
-/** Options of `procvision validate` (the signature flags apply to `--zip`). */
-export interface ValidateOptions extends SignatureFlags {
-  manifest?: string;
-  zip?: string;
-  /** The station's interpreter a Python SDK zip is checked against (default `python3`). */
-  python?: string;
-}
-
-/** Options of `procvision run`. */
-export interface RunOptions extends GuideOptions {
-  pid: string;
-  image: string;
-  step: number;
-  params?: string;
-  timeoutMs?: number;
-  report?: string;
-}
-
-/** Options of `procvision eval`. */
-export interface EvalOptions {
-  pid?: string;
-  step: number;
-  params?: string;
-  timeoutMs?: number;
-  report?: string;
-  baseline?: string;
-  maxMisses: number;
-}
-
-/** Options of `procvision package`. */
-export interface PackageOptions extends NpmOption {
-  output?: string;
-  target?: string[];
-  nodeAbi?: number;
-  skipDeps?: boolean;
-  signKey?: string;
-}
-
-/** Options of `procvision doctor`. */
-export interface DoctorOptions extends NpmOption {
-  store?: string;
-}
+import { guideOptions, npmOption, signatureOptions } from './shared-options.js';
+import type { DoctorOptions } from '../commands/doctor.js';
+import type { EvalOptions } from '../commands/eval.js';
+import type { InitOptions } from '../commands/init.js';
+import type { PackageOptions } from '../commands/package.js';
+import type { RunOptions } from '../commands/run.js';
+import type { ValidateOptions } from '../commands/validate.js';
 
 /** The commands an algorithm author uses: init, validate, run, package, doctor. */
 export const projectCommands: readonly CommandSpec[] = [

@@ -1,10 +1,14 @@
-import type { DoctorOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import type { DoctorCheck } from '../internal/doctor/doctor-check.js';
 import { checkDevShm, checkNode, checkSharp, checkShmBackend } from '../internal/doctor/runtime-checks.js';
 import { checkNpm, checkStore } from '../internal/doctor/tool-checks.js';
-import { applyNpmOption } from '../internal/npm-option.js';
+import { applyNpmOption, type NpmOption } from '../internal/npm-option.js';
+
+/** Options of `procvision doctor`. */
+export interface DoctorOptions extends NpmOption {
+  store?: string;
+}
 
 /**
  * `procvision doctor`: checks what running and installing algorithms need on this machine and

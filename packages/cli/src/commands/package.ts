@@ -2,7 +2,6 @@ import { type KeyObject, createPrivateKey } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { type BuiltDelivery, buildDeliveryZip, formatTarget } from '@procvision/packager';
-import type { PackageOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -10,7 +9,16 @@ import { readCallerPath } from '../internal/read-caller-path.js';
 import { loadProject } from '../internal/load-project.js';
 import { stageLinkedProject } from '../internal/package-staging.js';
 import { prepareProject } from '../internal/prepare-project.js';
-import { applyNpmOption } from '../internal/npm-option.js';
+import { applyNpmOption, type NpmOption } from '../internal/npm-option.js';
+
+/** Options of `procvision package`. */
+export interface PackageOptions extends NpmOption {
+  output?: string;
+  target?: string[];
+  nodeAbi?: number;
+  skipDeps?: boolean;
+  signKey?: string;
+}
 
 /**
  * `procvision package <project>`: compiles the project, then builds one offline delivery zip

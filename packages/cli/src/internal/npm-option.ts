@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
-import type { NpmOption } from '../command-table/index.js';
+
+/** `--npm PATH` of the commands that run npm (`package`, `runner install`, `doctor`). */
+export interface NpmOption {
+  /** The npm command (or its npm-cli.js) to run; sets PROCVISION_NPM for this process. */
+  npm?: string;
+}
 
 /**
  * `--npm PATH`: makes that npm the one @procvision/packager's `locateNpmCli` finds (through

@@ -1,6 +1,6 @@
 import { delimiter } from 'node:path';
 import { type LogLevel, logLevels } from '@procvision/runner';
-import type { ServeOptions } from '../command-table/index.js';
+import type { ServeOptions } from '../commands/runner-options.js';
 import { UsageError } from '../usage-error.js';
 import { stationFlagKeys } from './station-options.js';
 

@@ -69,6 +69,8 @@ export interface ValidateBody {
 
 interface CallOptions {
   body?: unknown;
+  /** The image as the body, with its media type. */
+  image?: { bytes: Uint8Array; type: string };
   zip?: ZipSource;
   timeoutMs?: number;
   /** Statuses that are answers, not errors (e.g. 503 of `/ready`). */
@@ -193,9 +195,9 @@ export class RunnerClient {
     return this.call('GET', `/sessions/${encodeURIComponent(id)}`);
   }
 
-  /** `POST /sessions/{id}/steps`: one step on an image (Base64 or `{path}` on the station). */
+  /** `POST /sessions/{id}/steps`: one step on an image (bytes sent as the body, Base64, or `{path}` on the station). */
   step(id: string, request: ClientStepRequest): Promise<StepResponseBody> {
-    return this.call('POST', `/sessions/${encodeURIComponent(id)}/steps`, { body: request });
+    return this.stepCall(`/sessions/${encodeURIComponent(id)}/steps`, request);
   }
 
   /** `POST /sessions/{id}/reset`. */
@@ -210,7 +212,25 @@ export class RunnerClient {
 
   /** `POST /execute`: a one-shot session of one step. */
   execute(request: ClientExecuteRequest): Promise<StepResponseBody> {
-    return this.call('POST', '/execute', { body: request });
+    return this.stepCall('/execute', request);
+  }
+
+  /** A step: image bytes go as the body (fields in the query), Base64 or `{path}` as JSON. */
+  private stepCall(path: string, request: ClientStepRequest | ClientExecuteRequest): Promise<StepResponseBody> {
+    const { image, guide_image: guide, ...fields } = request;
+    if (!(image instanceof Uint8Array) || guide !== undefined) {
+      const base64 = (value: unknown) =>
+        value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;
+      return this.call('POST', path, { body: { ...fields, image: base64(image), ...(guide === undefined ? {} : { guide_image: base64(guide) }) } });
+    }
+    const query = new URLSearchParams();
+    const { image_meta: meta, ...rest } = fields as Record<string, unknown> & { image_meta?: Record<string, unknown> };
+    for (const [key, value] of Object.entries({ ...rest, ...meta })) {
+      if (value === undefined) continue;
+      query.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+    }
+    const type = meta?.['format'] !== undefined ? 'application/octet-stream' : image[0] === 0x89 ? 'image/png' : 'image/jpeg';
+    return this.call('POST', `${path}?${query.toString()}`, { image: { bytes: image, type } });
   }
 
   private async call<Result>(method: string, path: string, options: CallOptions = {}): Promise<Result> {
@@ -228,6 +248,9 @@ export class RunnerClient {
         headers['content-type'] = 'application/json';
         body = JSON.stringify({ path: options.zip.path });
       }
+    } else if (options.image !== undefined) {
+      headers['content-type'] = options.image.type;
+      body = options.image.bytes;
     } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);

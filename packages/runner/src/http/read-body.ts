@@ -37,7 +37,7 @@ function byteLimit(limit: number, what: string): Transform {
 }
 
 /** Reads the whole body into memory, at most `limit` bytes (413 beyond). */
-async function readBodyBytes(request: IncomingMessage, limit: number, what = 'the request body'): Promise<Buffer> {
+export async function readBodyBytes(request: IncomingMessage, limit: number, what = 'the request body'): Promise<Buffer> {
   checkDeclaredLength(request, limit, what);
   const chunks: Buffer[] = [];
   let seen = 0;
@@ -77,7 +77,7 @@ export async function readJsonBody(request: IncomingMessage, limit: number, maxD
 }
 
 /** True when the request announces a body (a non-zero Content-Length, or chunked transfer). */
-function hasBody(request: IncomingMessage): boolean {
+export function hasBody(request: IncomingMessage): boolean {
   const length = request.headers['content-length'];
   if (length !== undefined) return Number(length) > 0;
   return request.headers['transfer-encoding'] !== undefined;

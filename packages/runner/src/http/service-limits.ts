@@ -1,5 +1,12 @@
 import { callerFileLimits } from '../caller-file/read-caller-file.js';
-import type { BodyLimits } from './service-context.js';
+
+/** Body size limits of the service, in bytes. */
+export interface BodyLimits {
+  /** JSON bodies (Base64 images included). Default 64 MiB. */
+  jsonBytes: number;
+  /** Uploaded delivery zips (`POST /packages`, `POST /validate`). Default 1 GiB. */
+  zipBytes: number;
+}
 
 /**
  * Every limit of the runner service: what a caller can make it hold, read or wait for. Each is

@@ -17,8 +17,27 @@ export interface BodyDoc {
   json?: z.ZodType;
   /** The route also takes the zip bytes (`application/zip`). */
   zip?: boolean;
+  /** The body may also be the image itself (`image/jpeg`, `image/png`, raw pixels as `application/octet-stream`), the other fields in the query or headers. */
+  image?: boolean;
   /** True when the body may be left out (an empty body reads as `{}`). */
   optional?: boolean;
+}
+
+/** The query fields of a step whose body is the image (each also an `X-ProcVision-<Field>` header, e.g. `X-ProcVision-Step-Index`). */
+function imageBodyQuery(oneShot: boolean): Record<string, string> {
+  const also = ' (image bodies only; or the X-ProcVision-<Field> header)';
+  return {
+    ...(oneShot ? { pid: `Product id${also}`, context: `Session context, JSON${also}` } : {}),
+    step_index: `Step index${also}`,
+    user_params: `User params, JSON${also}`,
+    width: `Width in pixels; required for application/octet-stream${also}`,
+    height: `Height in pixels; required for application/octet-stream${also}`,
+    format: `GRAY8, RGB8 or BGR8: raw pixels, row-major, no padding; required for application/octet-stream${also}`,
+    camera_id: `Camera id${also}`,
+    timestamp_ms: `Capture time, ms since the epoch${also}`,
+    guide_info: `Guide info of a Python v0.3 step, JSON${also}`,
+    step_desc: `Step description of a Python v0.3 step${also}`,
+  };
 }
 
 /** The documentation of one route, keyed in {@link routeDocs} by `METHOD pattern`. */
@@ -81,7 +100,8 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'POST /sessions/:id/steps': {
     summary: 'Run one step of a session on an image',
     tag: 'inspection',
-    body: { json: stepRequestSchema },
+    body: { json: stepRequestSchema, image: true },
+    query: imageBodyQuery(false),
     success: { status: 200, description: 'A StepResponseBody (`status`, `result_status`, `pre_execute`, `execute`, ...)' },
   },
   'POST /sessions/:id/reset': {
@@ -93,7 +113,8 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'POST /execute': {
     summary: 'One-shot step: a session of one step',
     tag: 'inspection',
-    body: { json: executeRequestSchema },
+    body: { json: executeRequestSchema, image: true },
+    query: imageBodyQuery(true),
     success: { status: 200, description: 'A StepResponseBody' },
   },
   'POST /validate': {
