@@ -204,6 +204,8 @@ export const runnerCommands: readonly CommandSpec[] = [
         parse: repeatable,
       },
       { flags: '--allow-unsigned', description: 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)' },
+      { flags: '--tls-cert <pem>', description: 'serve HTTPS with this PEM certificate chain (default $PROCVISION_TLS_CERT); needs --tls-key' },
+      { flags: '--tls-key <pem>', description: 'private key of --tls-cert (default $PROCVISION_TLS_KEY)' },
       ...stationOptions,
     ],
     examples: [

@@ -38,6 +38,10 @@ export interface ServeOptions extends StoreOptions, SignatureFlags {
   allowPath?: string[];
   /** `--allow-unsigned`: no implied signature requirement beyond loopback. */
   allowUnsigned?: boolean;
+  /** `--tls-cert F`: PEM certificate chain of HTTPS (default `$PROCVISION_TLS_CERT`). */
+  tlsCert?: string;
+  /** `--tls-key F`: its private key (default `$PROCVISION_TLS_KEY`). */
+  tlsKey?: string;
 }
 
 /** Options of `procvision runner records`. */

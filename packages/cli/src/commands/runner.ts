@@ -14,7 +14,7 @@ import { parseParamsOption } from '../internal/parse-params.js';
 import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
-import { checkCallerPath } from '../internal/read-caller-path.js';
+import { checkCallerPath, readCallerPath } from '../internal/read-caller-path.js';
 import { serveToken } from '../internal/serve-token.js';
 import { applyServeEnvironment } from '../internal/serve-environment.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
@@ -228,7 +228,18 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
       });
   }
   const exposedExample = commandExample('serve', 2);
-  const token = await serveToken(options.tokenFile, process.env, exposedExample);
+  // A token file goes to the service as a path: it reads its tokens (one per line) and re-reads it when it changes.
+  const tokenFile =
+    options.tokenFile === undefined
+      ? undefined
+      : await checkCallerPath(options.tokenFile, {
+          field: '--token-file',
+          maxBytes: 64 * 1024,
+          hint: 'pass a file holding the token(s), one per line',
+          example: exposedExample,
+        });
+  const token = tokenFile === undefined ? await serveToken(undefined, process.env, exposedExample) : undefined;
+  const tls = await tlsFiles(options, example);
   const station = await resolveStation(root, flags, example);
   const served = await asServeUsageError(example, exposedExample, () =>
     serveRunner({
@@ -241,6 +252,8 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
       storeOptions: { ...policy.flags },
       service: { verify: { ...policy.merged } },
       ...(token === undefined ? {} : { token }),
+      ...(tokenFile === undefined ? {} : { tokenFile }),
+      ...tls,
       ...(options.allowUnsigned === true ? { allowUnsigned: true } : {}),
       ...(options.allowPath === undefined ? {} : { allowPaths: options.allowPath.map((path) => resolve(path)) }),
     }),
@@ -251,6 +264,19 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
   );
   await served.closed;
   return ExitCodes.success;
+}
+
+/** `--tls-cert`/`--tls-key` (or `$PROCVISION_TLS_CERT`/`$PROCVISION_TLS_KEY`) read; both or neither. */
+async function tlsFiles(options: ServeOptions, example: string): Promise<{ tls?: { cert: Buffer; key: Buffer } }> {
+  const cert = options.tlsCert ?? (process.env.PROCVISION_TLS_CERT?.trim() || undefined);
+  const key = options.tlsKey ?? (process.env.PROCVISION_TLS_KEY?.trim() || undefined);
+  if (cert === undefined && key === undefined) return {};
+  if (cert === undefined || key === undefined)
+    throw new UsageError(`HTTPS needs both --tls-cert and --tls-key (got only ${cert === undefined ? '--tls-key' : '--tls-cert'})`, {
+      example: `${commandExample('serve', 0)} --tls-cert /etc/procvision/tls.crt --tls-key /etc/procvision/tls.key`,
+    });
+  const read = (path: string, field: string) => readCallerPath(path, { field, maxBytes: 1024 * 1024, hint: 'pass a PEM file', example });
+  return { tls: { cert: await read(cert, '--tls-cert'), key: await read(key, '--tls-key') } };
 }
 
 /** The store-config errors of {@link asUsageError}, plus the service's refusals to start as configured (3002). */

@@ -7,6 +7,7 @@ import type { RegistryEntry } from '../store/registry.js';
 import type { ScanOutcome } from '../store/scan-zips.js';
 import type { ClientExecuteRequest, ClientStepRequest } from './request-types.js';
 import { type ClientErrorInfo, RunnerClientError } from './runner-client-error.js';
+import { caFetch } from './ca-fetch.js';
 
 /** Options of {@link RunnerClient}. */
 export interface RunnerClientOptions {
@@ -20,6 +21,11 @@ export interface RunnerClientOptions {
   installTimeoutMs?: number;
   /** The fetch to use (default `globalThis.fetch`). */
   fetch?: typeof fetch;
+  /**
+   * PEM certificate(s) of the CA that signed the service's TLS certificate (a self-signed one is
+   * its own CA), for an `https:` URL whose certificate the system does not trust. Node only.
+   */
+  ca?: string | Buffer;
   /** Sent as `X-Request-Id` prefix: each call gets `<prefix>-<n>`, so the station's access log names the caller. */
   requestIdPrefix?: string;
 }
@@ -89,6 +95,7 @@ export class RunnerClient {
   /** The base URL, without a trailing slash. */
   readonly url: string;
   private readonly options: RunnerClientOptions;
+  private caFetch: typeof fetch | undefined;
   private calls = 0;
 
   constructor(options: RunnerClientOptions) {
@@ -253,7 +260,7 @@ export class RunnerClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
-    const doFetch = this.options.fetch ?? globalThis.fetch;
+    const doFetch = this.options.fetch ?? (this.options.ca === undefined ? globalThis.fetch : (this.caFetch ??= caFetch(this.options.ca)));
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 60_000;
     let response: Response;
     try {

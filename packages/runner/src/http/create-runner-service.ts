@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { checkServiceToken, type TokenSet } from './service-token.js';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
+import type { RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
@@ -71,8 +73,15 @@ export interface RunnerServiceOptions {
   /**
    * Bearer token every request but `/health` must carry (`Authorization: Bearer <token>`).
    * Required to listen beyond loopback: `listen()` refuses (3002) a non-loopback `host` without one.
+   * At least 16 characters and not a known placeholder (3002 otherwise). A {@link TokenSet}
+   * (e.g. `watchTokenFile`) accepts each of its current tokens, several during a rotation.
    */
-  token?: string;
+  token?: string | TokenSet;
+  /**
+   * Serve HTTPS (node:https) with this PEM certificate chain and private key: beyond loopback
+   * the token then never crosses the network in clear. The URL becomes `https://...`.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Where the service logs access lines, 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
   logger?: RunnerLogger;
   /** Where the metrics go: an embedder's prom-client registry, default process metrics on or off. */
@@ -113,8 +122,7 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: defaultServiceLimits.j
  * ```
  */
 export function createRunnerService(options: RunnerServiceOptions = {}): RunnerService {
-  if (options.token !== undefined && options.token.trim() === '')
-    throw new ProcVisionError(ErrorCodes.exposureRefused, 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
+  if (typeof options.token === 'string') checkServiceToken(options.token, 'the runner token');
   const { store } = options;
   const logger = options.logger ?? createStderrLogger();
   const limits = resolveServiceLimits(options.limits);
@@ -141,11 +149,13 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   metrics.runner.watch(runner);
   const inflight = new InflightRequests();
   // connectionsCheckingInterval: how often node:http enforces the two timeouts (default 30 s, too coarse for a 10 s limit).
-  const server = createServer({
+  const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 2)),
-  });
+  };
+  const server: Server =
+    options.tls === undefined ? createServer(serverOptions) : createTlsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key });
   const connectionGuard = guardConnections(server, limits);
   let uploadDirectory = '';
   let boundUrl: string | undefined;
@@ -237,7 +247,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       return boundUrl;
     },
     async listen() {
-      assertSafeExposure(host, options.token);
+      assertSafeExposure(host, options.token === undefined ? undefined : 'set');
       await sweepPredecessor();
       uploadDirectory = await createUploadDirectory(tmpdir());
       await new Promise<void>((resolve, reject) => {
@@ -248,7 +258,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         });
       });
       const address = server.address() as AddressInfo;
-      boundUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      boundUrl = `${options.tls === undefined ? 'http' : 'https'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       try {
         await startPackages();
       } catch (error) {

@@ -17,3 +17,5 @@ export type { ReadinessReport } from './ready-check.js';
 export type { StepResponseBody } from './step-response.js';
 export { serveRunner } from './serve-runner.js';
 export type { ServeRunnerOptions, ServedRunner } from './serve-runner.js';
+export { checkServiceToken, minimumTokenLength, readTokenFile, watchTokenFile } from './service-token.js';
+export type { TokenFile, TokenFileOptions, TokenSet } from './service-token.js';

@@ -8,6 +8,7 @@ import { assertSafeExposure, isLoopbackHost } from './exposure.js';
 import { readStoreSignaturePolicy } from '../store/store-signature-policy.js';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { resolveStationConfig, type StationConfig } from '../store/station-config.js';
+import { type TokenFile, watchTokenFile } from './service-token.js';
 
 /** Options of {@link serveRunner} (what `procvision runner serve` passes). */
 export interface ServeRunnerOptions {
@@ -29,6 +30,15 @@ export interface ServeRunnerOptions {
   logLevel?: LogLevel;
   /** Bearer token of every route but `/health`; required beyond loopback (see `RunnerServiceOptions.token`). */
   token?: string;
+  /**
+   * File of the bearer tokens (one per line; several are accepted during a rotation), re-read
+   * when it changes, so a rotated Kubernetes Secret takes effect without a restart. Wins over `token`.
+   */
+  tokenFile?: string;
+  /** How often the token file is polled for changes (default 1000 ms). */
+  tokenFilePollMs?: number;
+  /** Serve HTTPS with this PEM certificate chain and key (`--tls-cert`, `--tls-key`). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /**
    * Beyond loopback, installs (`POST /packages`, scans) and `POST /validate` require a signature
    * by a trusted key unless this is true (`--allow-unsigned`). No effect on loopback.
@@ -72,7 +82,32 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
   const storeRoot = options.store ?? defaultStoreRoot();
   const logger = options.logger ?? createStderrLogger(options.logLevel);
   const host = options.host ?? '127.0.0.1';
-  assertSafeExposure(host, options.token);
+  const tokenFile: TokenFile | undefined =
+    options.tokenFile === undefined
+      ? undefined
+      : watchTokenFile(options.tokenFile, {
+          ...(options.tokenFilePollMs === undefined ? {} : { pollMs: options.tokenFilePollMs }),
+          onReloaded: (count) => logger.log(serviceLogEntry('info', `token file ${options.tokenFile ?? ''} changed: ${count} token(s) accepted now`)),
+          onRefused: (error) => logger.log(serviceLogEntry('error', `${error.message}; the previous token(s) stay in force`)),
+        });
+  const token = tokenFile ?? options.token;
+  try {
+    return await serveWith(options, storeRoot, logger, host, token, tokenFile);
+  } catch (error) {
+    tokenFile?.close();
+    throw error;
+  }
+}
+
+async function serveWith(
+  options: ServeRunnerOptions,
+  storeRoot: string,
+  logger: RunnerLogger,
+  host: string,
+  token: RunnerServiceOptions['token'],
+  tokenFile: TokenFile | undefined,
+): Promise<ServedRunner> {
+  assertSafeExposure(host, token === undefined ? undefined : 'set');
   const requireSignature = !isLoopbackHost(host) && options.allowUnsigned !== true;
   const station = options.station ?? (await resolveStationConfig(storeRoot));
   const runnerConfig = { ...options.storeOptions?.runnerConfig, ...(options.logLevel === undefined ? {} : { log_level: options.logLevel }) };
@@ -99,7 +134,8 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
     ...options.service,
     limits: { ...station.limits, ...options.service?.limits },
     verify,
-    ...(options.token === undefined ? {} : { token: options.token }),
+    ...(token === undefined ? {} : { token }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     ...(options.allowPaths === undefined ? {} : { allowPaths: options.allowPaths }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
@@ -109,6 +145,7 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
   const signals: NodeJS.Signals[] = options.handleSignals === false ? [] : ['SIGINT', 'SIGTERM'];
   const close = async (): Promise<void> => {
     for (const signal of signals) process.off(signal, onSignal);
+    tokenFile?.close();
     await service.close();
     resolveClosed();
   };
