@@ -14,6 +14,7 @@ const cacheDir = join(folder.path, 'npm-cache');
 let registry: LocalRegistry;
 let project: string;
 let lockedZip = '';
+let inheritedRegistry: string | undefined;
 
 beforeAll(async () => {
   registry = await startLocalRegistry(folder.path);
@@ -28,8 +29,15 @@ beforeAll(async () => {
   writeProjectPackageJson('^1.0.0');
   writeFileSync(join(project, 'dist', 'main.js'), 'export class Algo {}\n');
   writeFileSync(join(project, '.npmrc'), `registry=${registry.url}\n`);
+  // Run under `pnpm test`, the environment carries pnpm's npm_config_registry, which npm puts
+  // above a project's .npmrc (and the packager keeps a user's registry variables): point it at
+  // the local registry too.
+  inheritedRegistry = process.env.npm_config_registry;
+  process.env.npm_config_registry = registry.url;
 });
 afterAll(async () => {
+  if (inheritedRegistry === undefined) delete process.env.npm_config_registry;
+  else process.env.npm_config_registry = inheritedRegistry;
   await registry.close();
   folder.cleanup();
 });
