@@ -7,7 +7,7 @@ import { silentLogger } from '../src/index.js';
 let service: RunnerService;
 let port = 0;
 beforeAll(async () => {
-  service = createRunnerService({ packages: [], port: 0, host: '127.0.0.1', token: 'station-secret', logger: silentLogger });
+  service = createRunnerService({ packages: [], port: 0, host: '127.0.0.1', token: 'station-secret-0123456789', logger: silentLogger });
   port = Number(new URL(await service.listen()).port);
 });
 afterAll(() => service.close());
@@ -99,10 +99,13 @@ describe('pre-auth and connection limits', () => {
     for (let index = 0; index < 70; index += 1) held.push(slowClient('headers'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     const other = await new Promise<{ status: number; retryAfter: string | undefined }>((resolve) => {
-      const call = request({ host: '127.0.0.1', port, path: '/ready', agent: false, headers: { authorization: 'Bearer station-secret' } }, (response) => {
-        response.resume();
-        resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] });
-      });
+      const call = request(
+        { host: '127.0.0.1', port, path: '/ready', agent: false, headers: { authorization: 'Bearer station-secret-0123456789' } },
+        (response) => {
+          response.resume();
+          resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] });
+        },
+      );
       call.on('error', () => resolve({ status: 0, retryAfter: undefined }));
       call.end();
     });

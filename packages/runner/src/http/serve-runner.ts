@@ -110,10 +110,16 @@ async function serveWith(
   assertSafeExposure(host, token === undefined ? undefined : 'set');
   const requireSignature = !isLoopbackHost(host) && options.allowUnsigned !== true;
   const station = options.station ?? (await resolveStationConfig(storeRoot));
-  const runnerConfig = { ...options.storeOptions?.runnerConfig, ...(options.logLevel === undefined ? {} : { log_level: options.logLevel }) };
+  // The station's runner config and per-package overrides (timeouts, env) as PackageStore.open
+  // would apply them, plus the service's log level and logger for every algorithm it starts.
+  const runnerConfig = {
+    ...station.runner,
+    ...options.storeOptions?.runnerConfig,
+    ...(options.logLevel === undefined ? {} : { log_level: options.logLevel }),
+  };
   const storeOptions: PackageStoreOptions = {
     station,
-    processStarter: adapterProcessStarter({ config: runnerConfig, logger }),
+    processStarter: adapterProcessStarter({ config: runnerConfig, packages: station.packages, instances: station.instances, logger }),
     ...options.storeOptions,
     ...(requireSignature ? { requireSignature: true } : {}),
   };
