@@ -1,13 +1,11 @@
 import { appendFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { adapterBinPath } from '@procvision/sdk';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlgorithmProcess } from '../src/index.js';
-import { PackageStore, type ProcessStarter, exportRecords, listRecords } from '../src/store/index.js';
+import { PackageStore, exportRecords, listRecords } from '../src/store/index.js';
 import { createRunnerService, type RunnerService } from '../src/http/index.js';
-import { fastConfig } from './helpers.js';
+import { workspaceAdapterStarter } from './hardening-fixtures.js';
 import { buildTinyZip, temporaryFolder } from './store-fixtures/store-fixtures.js';
 
 /** NG when the caller's `level` is above the version's default `threshold`. */
@@ -26,19 +24,6 @@ function thresholdAlgorithm(version: string, threshold: number): string {
 }
 `;
 }
-
-const workspaceAdapterStarter: ProcessStarter = async (deployed) => {
-  const process = new AlgorithmProcess({
-    packageName: deployed.name,
-    packageVersion: deployed.version,
-    root: deployed.root,
-    adapter: { command: globalThis.process.execPath, args: [adapterBinPath] },
-    config: fastConfig,
-    logger: { log() {} },
-  });
-  await process.start();
-  return { process, stop: () => process.stop() };
-};
 
 const folder = temporaryFolder('procvision-recording-');
 const maxBytes = 64 * 1024;
