@@ -24,6 +24,23 @@ export const workspaceAdapterStarter: ProcessStarter = async (deployed) => {
   return { process, stop: () => process.stop() };
 };
 
+/** NG when the caller's `level` is above the version's default `threshold`. */
+export function thresholdAlgorithm(version: string, threshold: number): string {
+  return `export class TinyAlgo {
+  getInfo() {
+    const params = [{ key: 'level', type: 'int', min: 0, max: 100, default: 0 }, { key: 'threshold', type: 'int', min: 0, max: 100, default: ${threshold} }];
+    return { name: 'tiny-algo', version: '${version}', supported_pids: ['A01', 'A02'], steps: [{ index: 1, name: 'check', params }] };
+  }
+  preExecute() { return { status: 'OK', message: 'ready' }; }
+  execute(step, pid, session, params) {
+    return params.level > params.threshold
+      ? { status: 'OK', data: { result_status: 'NG', ng_reason: 'level ' + params.level, defect_rects: [{ x: params.level, y: 1, width: 4, height: 4 }] } }
+      : { status: 'OK', data: { result_status: 'OK' } };
+  }
+}
+`;
+}
+
 /** A self-contained algorithm (no imports): its steps go through the frame ring like any other. */
 const tinyAlgorithmSource = `export class TinyAlgo {
   getInfo() {

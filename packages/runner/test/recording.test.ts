@@ -5,25 +5,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PackageStore, exportRecords, listRecords } from '../src/store/index.js';
 import { createRunnerService, type RunnerService } from '../src/http/index.js';
-import { workspaceAdapterStarter } from './hardening-fixtures.js';
+import { thresholdAlgorithm, workspaceAdapterStarter } from './hardening-fixtures.js';
 import { buildTinyZip, temporaryFolder } from './store-fixtures/store-fixtures.js';
-
-/** NG when the caller's `level` is above the version's default `threshold`. */
-function thresholdAlgorithm(version: string, threshold: number): string {
-  return `export class TinyAlgo {
-  getInfo() {
-    const params = [{ key: 'level', type: 'int', min: 0, max: 100, default: 0 }, { key: 'threshold', type: 'int', min: 0, max: 100, default: ${threshold} }];
-    return { name: 'tiny-algo', version: '${version}', supported_pids: ['A01', 'A02'], steps: [{ index: 1, name: 'check', params }] };
-  }
-  preExecute() { return { status: 'OK', message: 'ready' }; }
-  execute(step, pid, session, params) {
-    return params.level > params.threshold
-      ? { status: 'OK', data: { result_status: 'NG', ng_reason: 'level ' + params.level, defect_rects: [{ x: params.level, y: 1, width: 4, height: 4 }] } }
-      : { status: 'OK', data: { result_status: 'OK' } };
-  }
-}
-`;
-}
 
 const folder = temporaryFolder('procvision-recording-');
 const maxBytes = 64 * 1024;

@@ -13,6 +13,10 @@ export type {
   PackageReadiness,
   ReadinessReport,
   StepResponseBody,
+  RecordsBody,
+  ReplayBody,
+  ReplayRequest,
+  ShadowStats,
 } from './runner-client.js';
 export { RunnerClientError } from './runner-client-error.js';
 export type { ClientErrorInfo } from './runner-client-error.js';

@@ -5,6 +5,10 @@ import type { ActiveBinding, ActiveBindings } from '../store/active-bindings.js'
 import type { StorePackage } from '../store/package-store.js';
 import type { RegistryEntry } from '../store/registry.js';
 import type { ScanOutcome } from '../store/scan-zips.js';
+import type { RecordHeader } from '../records/record-format.js';
+import type { RecordingStats } from '../records/recorder.js';
+import type { ReplayReport } from '../records/replay.js';
+import type { ShadowStats } from '../records/shadow-run.js';
 import type { ClientExecuteRequest, ClientStepRequest } from './request-types.js';
 import { type ClientErrorInfo, RunnerClientError } from './runner-client-error.js';
 import { caFetch } from './ca-fetch.js';
@@ -48,6 +52,37 @@ export interface SessionBody {
   context: Record<string, unknown>;
   steps: number;
   state: unknown;
+}
+
+/** `GET /records`. */
+export interface RecordsBody {
+  records: RecordHeader[];
+  /** Segments whose torn last record was skipped. */
+  torn_segments: number;
+  /** The recorder's counters and settings per PID. */
+  stats: Record<string, RecordingStats & { mode: string; max_bytes: number; max_age_hours: number; bytes: number }>;
+}
+
+/** Body of `POST /replay`. */
+export interface ReplayRequest {
+  name: string;
+  version: string;
+  pid?: string;
+  /** The newest N records (default 100, at most 10000). */
+  last?: number;
+  /** Only records at or after this ISO 8601 time. */
+  since?: string;
+  /** Replay the frames shadow runs disagreed on instead of the station's recording. */
+  shadow?: boolean;
+  /** `passed` is false above it (default 0). */
+  max_disagreements?: number;
+}
+
+/** `POST /replay`: the replay report and whether it passed. */
+export interface ReplayBody extends ReplayReport {
+  torn_segments: number;
+  max_disagreements: number;
+  passed: boolean;
 }
 
 /** `POST /validate`. */
@@ -190,6 +225,37 @@ export class RunnerClient {
     return this.call('POST', '/scan');
   }
 
+  /** `GET /records`: the recorded steps (headers, no frames), oldest first, and the recorder's counters. */
+  records(filter: { pid?: string; since?: string; last?: number } = {}): Promise<RecordsBody> {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filter)) if (value !== undefined) query.set(key, String(value));
+    const text = query.toString();
+    return this.call('GET', `/records${text === '' ? '' : `?${text}`}`);
+  }
+
+  /**
+   * `POST /replay`: the station's recorded frames through an installed version's own process,
+   * compared with the recorded answers. Gets `installTimeoutMs` (a replay of many frames takes a while).
+   */
+  replay(request: ReplayRequest): Promise<ReplayBody> {
+    return this.call('POST', '/replay', { body: request, timeoutMs: this.options.installTimeoutMs ?? 600_000 });
+  }
+
+  /** `GET /shadow`: the counters of every shadow run. */
+  shadows(): Promise<{ shadows: ShadowStats[] }> {
+    return this.call('GET', '/shadow');
+  }
+
+  /** `POST /shadow`: runs `name@version` on the live frames of `pid` after the active version answered. */
+  startShadow(request: { name: string; version: string; pid: string; queue?: number }): Promise<{ shadow: ShadowStats }> {
+    return this.call('POST', '/shadow', { body: request, timeoutMs: this.options.installTimeoutMs ?? 600_000 });
+  }
+
+  /** `DELETE /shadow/{pid}`: stops the PID's shadow run; its final counters. */
+  stopShadow(pid: string): Promise<{ shadow: ShadowStats }> {
+    return this.call('DELETE', `/shadow/${encodeURIComponent(pid)}`);
+  }
+
   /** `POST /sessions`. */
   createSession(pid: string, context?: Record<string, unknown>): Promise<SessionBody> {
     return this.call('POST', '/sessions', { body: { pid, ...(context === undefined ? {} : { context }) } });
@@ -307,4 +373,4 @@ function describeCause(error: unknown): string {
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }
 
-export type { PackageReadiness, ReadinessReport, StepResponseBody };
+export type { PackageReadiness, ReadinessReport, ShadowStats, StepResponseBody };

@@ -4,6 +4,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { checkServiceToken, type TokenSet } from './service-token.js';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
@@ -35,6 +36,9 @@ import { sessionRoutes } from './routes/session-routes.js';
 import { validateRoute } from './routes/validate-route.js';
 import { recordRoutes } from './routes/record-routes.js';
 import { Recorder } from '../records/recorder.js';
+import { ShadowRuns } from '../records/shadow-runs.js';
+import { replayRoutes } from './routes/replay-routes.js';
+import { shadowRoutes } from './routes/shadow-routes.js';
 import type { ServiceContext } from './service-context.js';
 import type { BodyLimits } from './service-limits.js';
 import { ServiceMetrics } from './service-metrics.js';
@@ -129,6 +133,20 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   const host = options.host ?? '127.0.0.1';
   const metrics = new ServiceMetrics(options.metrics ?? {});
   const recorder = store?.paths === undefined ? undefined : new Recorder(store.paths.records, store.recording ?? {});
+  if (recorder !== undefined) metrics.watchRecorder(recorder);
+  const startDetached = store?.startDetached?.bind(store);
+  const shadowRecords = store?.paths === undefined ? undefined : (store.paths.shadowRecords ?? join(store.paths.root, 'shadow-records'));
+  const shadows =
+    startDetached === undefined
+      ? undefined
+      : new ShadowRuns({
+          startDetached,
+          logger,
+          ...(shadowRecords === undefined ? {} : { recordsRoot: shadowRecords }),
+          onCompared: (pid, active, candidate) => metrics.shadowCompared(pid, active, candidate),
+          onDropped: (pid) => metrics.shadowDropped(pid),
+        });
+  const observers = [...(recorder?.enabled === true ? [recorder.observe] : []), ...(shadows === undefined ? [] : [shadows.observe])];
   const storeSource = store ? storeProcessSource(store) : undefined;
   // One step engine: the store's processes come from its source, package folders are started in it.
   const runner = new Runner({
@@ -139,7 +157,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     sessionIdleMs: limits.sessionIdleMs,
     ...(storeSource ? { source: storeSource } : {}),
     onProcess: (process) => watchProcess(process),
-    ...(recorder === undefined ? {} : { observers: [recorder.observe] }),
+    ...(observers.length === 0 ? {} : { observers }),
   });
   const source: ProcessSource = storeSource ?? specProcessSource(options.packages ?? [], runner);
   // The runner's own processes emit on its emitter (watched once); a store's have their own.
@@ -187,6 +205,10 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }),
     ...(store ? packageRoutes(context, store) : []),
     ...(store?.paths === undefined ? [] : recordRoutes(store.paths.records, recorder)),
+    ...(store?.paths === undefined || startDetached === undefined || shadowRecords === undefined
+      ? []
+      : replayRoutes(context, { records: store.paths.records, shadowRecords, recorder, startDetached })),
+    ...(shadows === undefined ? [] : shadowRoutes(context, shadows)),
   ];
   routes.push({
     method: 'GET',
@@ -278,6 +300,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         await stopped;
         metrics.close();
         await runner.close();
+        await shadows?.close();
         await recorder?.close();
         await source.stop();
         if (uploadDirectory !== '') await rm(uploadDirectory, { recursive: true, force: true });

@@ -102,3 +102,36 @@ export function parseRequest<Schema extends z.ZodType>(
   const list = issues.map((issue) => `${issue.path === '' ? '(body)' : issue.path}: ${issue.message}`).join('; ');
   throw new ProcVisionError(ErrorCodes.invalidParams, `invalid ${what}: ${list}`, { details: { issues } });
 }
+
+const isoTime = z
+  .string()
+  .max(64)
+  .refine((text) => !Number.isNaN(Date.parse(text)), 'expected an ISO 8601 time (2026-12-05T06:00:00Z)');
+
+/**
+ * Body of `POST /replay`: recorded frames of the station (or, `shadow: true`, the frames a
+ * shadow run disagreed on) through an installed version's own process. `last` (default 100,
+ * at most 10000) and `since` select the records; `max_disagreements` (default 0) sets `passed`.
+ */
+export const replayRequestSchema = z
+  .object({
+    name: z.string().min(1),
+    version: z.string().min(1),
+    pid: pid.max(64).optional(),
+    last: z.int().min(1).max(10_000).optional(),
+    since: isoTime.optional(),
+    shadow: z.boolean().optional(),
+    max_disagreements: z.int().min(0).optional(),
+  })
+  .strict();
+
+/** Body of `POST /shadow`: run `name@version` on the live frames of `pid` after the active version answered. */
+export const shadowStartSchema = z
+  .object({
+    name: z.string().min(1),
+    version: z.string().min(1),
+    pid: pid.max(64),
+    /** Frames waiting for the candidate at most (default 16, 1 to 4096); more are dropped and counted. */
+    queue: z.int().min(1).max(4096).optional(),
+  })
+  .strict();

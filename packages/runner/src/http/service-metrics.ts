@@ -2,6 +2,8 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import { RunnerMetrics, type RunnerMetricsOptions } from '../process/runner-metrics.js';
 import type { StepOutcome } from '../process/step-outcome.js';
+import type { Recorder } from '../records/recorder.js';
+import type { Verdict } from '../verdicts/verdict-comparison.js';
 
 /** Buckets (seconds) of the HTTP request duration histogram: 1 ms to 30 s. */
 const requestBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -17,6 +19,9 @@ export class ServiceMetrics {
   private inflightRequests = 0;
   private readonly requests: Counter;
   private readonly requestDuration: Histogram;
+  private readonly shadowSteps: Counter;
+  private readonly shadowDrops: Counter;
+  private recorder: Recorder | undefined;
 
   constructor(options: RunnerMetricsOptions = {}) {
     this.runner = new RunnerMetrics(options);
@@ -34,6 +39,43 @@ export class ServiceMetrics {
       buckets: requestBuckets,
       registers,
     });
+    this.shadowSteps = new Counter({
+      name: 'procvision_shadow_steps_total',
+      help: "Live frames a shadow run compared, by PID, the active version's verdict and the candidate's.",
+      labelNames: ['pid', 'active', 'candidate'],
+      registers,
+    });
+    this.shadowDrops = new Counter({
+      name: 'procvision_shadow_dropped_total',
+      help: 'Live frames a shadow run dropped because the candidate was behind, by PID.',
+      labelNames: ['pid'],
+      registers,
+    });
+    const recording = () => this.recorder?.stats() ?? {};
+    const recorderSeries = (name: string, help: string, field: 'recorded' | 'dropped' | 'write_errors') =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['pid'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [pid, stats] of Object.entries(recording())) this.inc({ pid }, stats[field]);
+        },
+      });
+    recorderSeries('procvision_records_written_total', 'Steps recorded (config.json recording), by PID.', 'recorded');
+    recorderSeries('procvision_records_dropped_total', 'Steps not recorded because the write queue was full (the disk is slower than the line), by PID.', 'dropped');
+    recorderSeries('procvision_records_write_errors_total', 'Records lost to a write error (full disk ...), by PID.', 'write_errors');
+    new Gauge({
+      name: 'procvision_records_bytes',
+      help: "Bytes of a PID's recorded steps on disk.",
+      labelNames: ['pid'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [pid, stats] of Object.entries(recording())) this.set({ pid }, stats.bytes);
+      },
+    });
     const inflight = () => this.inflightRequests;
     new Gauge({
       name: 'procvision_http_inflight_requests',
@@ -48,6 +90,21 @@ export class ServiceMetrics {
   /** Follows a process's calls, restarts, faults and state (once per process). */
   watch(process: AlgorithmProcess): void {
     this.runner.watch(process);
+  }
+
+  /** Serves the recorder's counters (records written, dropped, bytes) per PID. */
+  watchRecorder(recorder: Recorder): void {
+    this.recorder = recorder;
+  }
+
+  /** Counts a live frame a shadow run compared. */
+  shadowCompared(pid: string, active: Verdict, candidate: Verdict): void {
+    this.shadowSteps.inc({ pid, active, candidate });
+  }
+
+  /** Counts a live frame a shadow run dropped. */
+  shadowDropped(pid: string): void {
+    this.shadowDrops.inc({ pid });
   }
 
   /** Counts a step by status, verdict and code, and its duration. */

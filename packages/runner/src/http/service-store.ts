@@ -1,5 +1,6 @@
 import type { RecordingConfig } from '../records/recording-config.js';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
+import type { StartedProcess } from '../store/process-starter.js';
 
 /** `{name, version}` of an installed package. */
 export interface ServicePackageRef {
@@ -24,7 +25,7 @@ export interface ServiceStore {
   /** Per-PID step recording settings (none: nothing is recorded). */
   readonly recording?: RecordingConfig;
   /** Where recorded steps go (`<store>/records`). */
-  readonly paths?: { readonly root: string; readonly records: string };
+  readonly paths?: { readonly root: string; readonly records: string; readonly shadowRecords?: string };
   /** Installed packages with their states and active pids. */
   list(): Promise<unknown>;
   /** Verifies, extracts and installs a delivery zip offline. */
@@ -52,6 +53,8 @@ export interface ServiceStore {
   processFor(pid: string): Promise<AlgorithmProcess>;
   /** Restarts the process of an installed version afresh (a `failed` package heals); absent: 404 for the route. */
   restart?(name: string, version: string): Promise<unknown>;
+  /** Starts an installed version's own process, not serving any PID (replay, shadow runs); absent: no `/replay` and `/shadow` routes. */
+  startDetached?(name: string, version: string): Promise<StartedProcess>;
   /** Stops every process the store started. */
   close(): Promise<void>;
 }

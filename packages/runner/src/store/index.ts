@@ -33,6 +33,10 @@ export { listRecords, exportRecords } from '../records/record-reader.js';
 export type { ExportOptions, RecordExport, RecordFilter, RecordListing } from '../records/record-reader.js';
 export { recordHeaderSchema, readRecordFrame, readSegment } from '../records/record-format.js';
 export type { RecordHeader, SegmentRecord } from '../records/record-format.js';
+export { replayRecords } from '../records/replay.js';
+export type { ReplayAnswer, ReplayedStep, ReplayOptions, ReplayReport } from '../records/replay.js';
+export { ShadowRun } from '../records/shadow-run.js';
+export type { ShadowRunOptions, ShadowStats } from '../records/shadow-run.js';
 export { pidRecordingSchema, recordingConfigSchema } from '../records/recording-config.js';
 export type { PidRecording, RecordingConfig } from '../records/recording-config.js';
 export {

@@ -12,7 +12,7 @@ import { readStoreConfig } from './store-config.js';
 import type { RecordingConfig } from '../records/recording-config.js';
 import { resolveStationConfig, type StationConfig } from './station-config.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
-import { adapterProcessStarter, type ProcessStarter } from './process-starter.js';
+import { adapterProcessStarter, type ProcessStarter, type StartedProcess } from './process-starter.js';
 import { prunePackages, type PruneOptions } from './prune.js';
 import { journalFolder, StoreJournal, type JournalListener } from './internal/store-journal.js';
 import { recoverStore } from './recover-store.js';
@@ -305,6 +305,19 @@ export class PackageStore {
     }
     const listed = (await this.list()).find((item) => item.name === name && item.version === version);
     return listed as StorePackage;
+  }
+
+  /**
+   * Starts a process of an installed version for the caller alone (replay, shadow runs): the
+   * store's starter and station settings, but not among the store's running processes, so no
+   * PID's binding, switch or rollback ever reaches it. The caller stops it. Works read-only.
+   * @throws ProcVisionError 2009 when the version is not installed, or the start-up failure
+   */
+  async startDetached(name: string, version: string): Promise<StartedProcess> {
+    const entry = findEntry(await readRegistry(this.paths), name, version);
+    if (entry === undefined)
+      throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${name}@${version} is not installed in ${this.paths.root}; install its zip first`);
+    return this.context.starter({ name, version, root: deployedPath(this.paths, name, version), entry });
   }
 
   /** Stops every process this store started. */

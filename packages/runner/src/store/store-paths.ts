@@ -18,6 +18,8 @@ export interface StorePaths {
   lock: string;
   /** Recorded steps: `records/<pid>/<seq>.seg` (see `recording` in config.json). */
   records: string;
+  /** Frames a shadow run disagreed on: `shadow-records/<pid>/<seq>.seg` (replay them with `--shadow`). */
+  shadowRecords: string;
 }
 
 /** The store root when none is given: `$PROCVISION_STORE`, else `./runtime_store`. */
@@ -38,6 +40,7 @@ export function storePaths(root: string): StorePaths {
     logs: join(absoluteRoot, 'logs'),
     lock: join(absoluteRoot, '.lock'),
     records: join(absoluteRoot, 'records'),
+    shadowRecords: join(absoluteRoot, 'shadow-records'),
   };
 }
 

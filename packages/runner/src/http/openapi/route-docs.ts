@@ -4,6 +4,8 @@ import {
   createSessionSchema,
   deactivateRequestSchema,
   executeRequestSchema,
+  replayRequestSchema,
+  shadowStartSchema,
   restoreRequestSchema,
   rollbackRequestSchema,
   stepRequestSchema,
@@ -95,6 +97,32 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     tag: 'inspection',
     query: { pid: 'only this product id', since: 'only records at or after this ISO 8601 time', last: 'the newest N (default 1000, at most 10000)' },
     success: { status: 200, description: '`{records: [{id, at, pid, package, step_index, verdict, ...}], torn_segments, stats}`' },
+  },
+  'POST /replay': {
+    summary: "Replay the station's recorded frames through an installed version's own process and compare with the recorded answers",
+    tag: 'inspection',
+    body: { json: replayRequestSchema },
+    success: {
+      status: 200,
+      description:
+        '`{candidate, recorded, records, confusion: {recorded: {OK: {OK, NG, ERROR}, ...}}, disagreements, rects, step_ms, changed, torn_segments, max_disagreements, passed}`',
+    },
+  },
+  'GET /shadow': {
+    summary: 'The counters of every shadow run (after the frames queued now are compared)',
+    tag: 'inspection',
+    success: { status: 200, description: '`{shadows: [{pid, candidate, compared, agreements, disagreements, confusion: {active}, dropped, queued, queue_limit}]}`' },
+  },
+  'POST /shadow': {
+    summary: 'Start a shadow run: a candidate version on the live frames of a PID, after the active version answered',
+    tag: 'inspection',
+    body: { json: shadowStartSchema },
+    success: { status: 201, description: '`{shadow}`: the new run' },
+  },
+  'DELETE /shadow/:pid': {
+    summary: "Stop a PID's shadow run and its candidate process",
+    tag: 'inspection',
+    success: { status: 200, description: '`{shadow}`: its final counters' },
   },
   'POST /sessions': {
     summary: 'Create an inspection session for a product id',
