@@ -28,7 +28,13 @@ function expectedTable(levels: readonly number[]) {
 }
 
 async function step(index: number): Promise<string> {
-  const answer = await call(url, 'POST', '/execute', { pid: 'A01', step_index: 1, image, user_params: { level: level(index) }, context: { serial: `part-${index}` } });
+  const answer = await call(url, 'POST', '/execute', {
+    pid: 'A01',
+    step_index: 1,
+    image,
+    user_params: { level: level(index) },
+    context: { serial: `part-${index}` },
+  });
   expect(answer.status).toBe(200);
   return answer.json.result_status as string;
 }

@@ -1,10 +1,12 @@
-import { commaList, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
+import { commaList, nonNegativeInteger, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
 import { UsageError } from '../usage-error.js';
 import { stationOptions } from '../internal/station-options.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
 import { guideOptions, npmOption, signatureOptions, storeOption } from './shared-options.js';
 import type { StoreOptions } from '../internal/store-options.js';
 import type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
+import type { ReplayOptions } from '../commands/replay.js';
+import type { ShadowOptions } from '../commands/shadow.js';
 
 /** The remote flags (`--url`, `--token-file`, `--fleet`) a runner command may get. */
 interface RemoteChoice {
@@ -76,6 +78,13 @@ export const runnerCommands: readonly CommandSpec[] = [
       { flags: '--canary-step <n>', description: 'with --fleet: step index of the canary step (default 1)', parse: positiveInteger },
       { flags: '--canary-params <json>', description: 'with --fleet: user params of the canary step, JSON or @file (\'{"threshold": 60}\')' },
       { flags: '--verify-step', description: 'with --fleet: every station runs the canary step after its switch; a failure restores it and stops the rollout' },
+      {
+        flags: '--canary-replay <n>',
+        description:
+          "with --fleet: first replay the canary station's newest N records per PID through the new version (POST /replay); stop above --canary-max-disagreements",
+        parse: positiveInteger,
+      },
+      { flags: '--canary-max-disagreements <n>', description: 'with --canary-replay: changed verdicts allowed (default 0)', parse: nonNegativeInteger },
       {
         flags: '--ready-timeout-ms <ms>',
         description: 'with --fleet: how long a station may take to be ready after activation (default 60000)',
@@ -175,10 +184,70 @@ export const runnerCommands: readonly CommandSpec[] = [
       { flags: '--pid <pid>', description: 'only this product id' },
       { flags: '--since <time>', description: 'only records at or after this ISO 8601 time' },
       { flags: '--last <n>', description: 'only the newest N records', parse: positiveInteger },
+      ...remoteOptions,
     ],
-    examples: ['procvision runner records --store <store> --pid <pid> --json', 'procvision runner records export golden/ --store <store> --pid <pid>'],
+    examples: [
+      'procvision runner records --store <store> --pid <pid> --json',
+      'procvision runner records export golden/ --store <store> --pid <pid>',
+      'procvision runner records --url http://station-07:7070 --pid <pid> --last 100',
+    ],
     run: async (output, [action, dir], options) =>
       (await import('../commands/records.js')).runnerRecords(action as string | undefined, dir as string | undefined, options as RecordsOptions, output),
+  },
+  {
+    name: 'replay',
+    parent: 'runner',
+    description: "run the station's recorded frames through an installed version (its own process) and compare with the recorded answers",
+    arguments: [{ name: '<name>' }, { name: '<version>' }],
+    options: [
+      storeOption,
+      { flags: '--pid <pid>', description: 'only the records of this product id' },
+      { flags: '--last <n>', description: 'the newest N records (default 1000)', parse: positiveInteger },
+      { flags: '--since <time>', description: 'only records at or after this ISO 8601 time' },
+      { flags: '--report <dir>', description: 'write an HTML report: each changed step with the recorded and the candidate answer side by side' },
+      { flags: '--max-disagreements <n>', description: 'exit 1 above this many changed verdicts', parse: nonNegativeInteger, defaultValue: 0 },
+      { flags: '--shadow', description: 'replay the frames shadow runs disagreed on (shadow-records) instead of the recording' },
+      ...remoteOptions,
+    ],
+    examples: [
+      'procvision runner replay <name> <version> --pid <pid> --last 500 --store <store>',
+      'procvision runner replay <name> <version> --pid <pid> --since 2026-12-01T00:00:00Z --report replay-report/',
+      'procvision runner replay <name> <version> --pid <pid> --url http://station-07:7070 --token-file station.token',
+    ],
+    run: async (output, [name, version], options) =>
+      (await import('../commands/replay.js')).runnerReplay(name as string, version as string, options as unknown as ReplayOptions, output),
+  },
+  {
+    name: 'shadow',
+    parent: 'runner',
+    description: "run a candidate version on a station's live frames after the active one answered, and count agreements (start, stop, status)",
+    arguments: [
+      { name: '[action]', description: 'start <name> <version>, stop, or status (default)' },
+      { name: '[name]', description: 'with start: the candidate package' },
+      { name: '[version]', description: 'with start: the candidate version' },
+    ],
+    options: [
+      { flags: '--pid <pid>', description: 'the product id whose live frames the candidate takes' },
+      {
+        flags: '--queue <n>',
+        description: 'with start: frames waiting for the candidate at most; more are dropped and counted (default 16)',
+        parse: positiveInteger,
+      },
+      ...remoteOptions,
+    ],
+    examples: [
+      'procvision runner shadow start <name> <version> --pid <pid> --url http://127.0.0.1:7070',
+      'procvision runner shadow status --url http://127.0.0.1:7070',
+      'procvision runner shadow stop --pid <pid> --url http://127.0.0.1:7070',
+    ],
+    run: async (output, [action, name, version], options) =>
+      (await import('../commands/shadow.js')).runnerShadow(
+        action as string | undefined,
+        name as string | undefined,
+        version as string | undefined,
+        options as ShadowOptions,
+        output,
+      ),
   },
   {
     name: 'serve',

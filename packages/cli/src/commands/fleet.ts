@@ -11,6 +11,7 @@ import { readFleetFile, type Station } from '../internal/remote/fleet-file.js';
 import { checkRemoteFlags, clientFor, defaultToken, type RemoteFlags, stationTokens } from '../internal/remote/remote-options.js';
 import { activateOnStation, stationBindings } from '../internal/remote/station-bindings.js';
 import { failedOutcome, formatFleetSummary, type StationOutcome } from '../internal/remote/station-outcome.js';
+import { canaryReplay } from '../internal/remote/canary-replay.js';
 import { describeStep, uploadableZip } from './remote.js';
 
 /** The fleet flags: the stations file, how many stations at a time, how long to wait for readiness. */
@@ -34,6 +35,10 @@ export interface FleetActivateFlags extends FleetFlags {
   canaryParams?: string;
   /** `--verify-step`: every station runs the canary's step after its switch; a failure rolls it back and stops the rollout. */
   verifyStep?: boolean;
+  /** `--canary-replay N`: the canary's newest N records per PID through the new version before anything is activated. */
+  canaryReplay?: number;
+  /** `--canary-max-disagreements N`: changed verdicts the canary replay allows (default 0). */
+  canaryMaxDisagreements?: number;
 }
 
 interface Fleet {
@@ -176,12 +181,17 @@ async function rollOut(
   checks: { canary?: StationCheck; verify?: StationCheck },
 ): Promise<StationOutcome[]> {
   const [canaryStation, ...rest] = fleet.stations;
+  const skipAll = (detail: string) => rest.map((station): StationOutcome => ({ station: station.name, url: station.url, result: 'skipped', detail }));
+  const { canaryReplay: last, canaryMaxDisagreements: allowed } = flags as FleetActivateFlags;
+  const replayed = last === undefined ? undefined : await canaryReplay(fleet.clients[0]!, canaryStation!, plan, { last, maxDisagreements: allowed ?? 0 });
+  if (replayed !== undefined && 'failed' in replayed) return [replayed.failed, ...skipAll('not touched: the canary replay failed')];
   const canary = await activateStation(fleet.clients[0]!, canaryStation!, plan, {
     canary: true,
     failCode: ErrorCodes.canaryFailed,
     ...(checks.canary === undefined ? {} : { check: checks.canary }),
   }).catch((error: unknown) => ({ ...failedOutcome(canaryStation!, error), canary: true }));
   const skip = (station: Station, detail: string): StationOutcome => ({ station: station.name, url: station.url, result: 'skipped', detail });
+  if (replayed !== undefined && canary.result === 'ok') canary.detail = `${replayed.summary}; ${canary.detail}`;
   if (canary.result !== 'ok') return [canary, ...rest.map((station) => skip(station, 'not touched: the canary failed'))];
   let halted: string | undefined;
   const others = await boundedMap(rest, flags.concurrency ?? 4, async (station, index) => {

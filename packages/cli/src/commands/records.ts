@@ -5,6 +5,9 @@ import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { assertStoreExists } from '../internal/assert-store-exists.js';
+import { checkRemoteFlags, clientFor, defaultToken } from '../internal/remote/remote-options.js';
+import { remoteCall } from '../internal/remote/remote-failure.js';
+import type { RecordHeader } from '@procvision/runner/store';
 
 const example = 'procvision runner records --store ./runtime_store --pid A01 --since 2026-12-01T00:00:00Z';
 
@@ -17,6 +20,7 @@ export async function runnerRecords(action: string | undefined, directory: strin
   if (action !== undefined && action !== 'export') throw new UsageError(`unknown records action '${action}': list (no action) or export <dir>.`, { example });
   if (action === 'export' && directory === undefined)
     throw new UsageError('records export needs the folder to write the golden set to.', { example: 'procvision runner records export golden/ --pid A01' });
+  if (options.url !== undefined) return remoteRecords(action, { ...options, url: options.url }, output);
   const { defaultStoreRoot, listRecords, exportRecords } = await import('@procvision/runner/store');
   const root = resolve(options.store ?? defaultStoreRoot());
   assertStoreExists(root);
@@ -49,14 +53,45 @@ export async function runnerRecords(action: string | undefined, directory: strin
     return ExitCodes.success;
   }
   const records = listing.records.map((record) => record.header);
-  output.result({ records, torn_segments: listing.torn_segments }, () =>
+  output.result({ records, torn_segments: listing.torn_segments }, () => formatRecords(records, resolve(root, 'records'), listing.torn_segments));
+  return ExitCodes.success;
+}
+
+/** `runner records --url URL`: the station's records and recorder counters (`GET /records`); export needs the frames, so the local store. */
+async function remoteRecords(action: string | undefined, options: RecordsOptions & { url: string }, output: Output): Promise<number> {
+  const remoteExample = `procvision runner records --url ${options.url} --pid A01 --last 100`;
+  if (action === 'export') throw new UsageError("records export reads the frames from the station's store: run it on the station with --store.", { example });
+  checkRemoteFlags(options, remoteExample);
+  if (options.since !== undefined && Number.isNaN(new Date(options.since).getTime()))
+    throw new UsageError(`--since: expected an ISO 8601 time, got '${options.since}'.`, { example: remoteExample });
+  const client = await clientFor({ url: options.url, name: options.url }, await defaultToken(options, remoteExample));
+  const body = await remoteCall(
+    () =>
+      client.records({
+        ...(options.pid === undefined ? {} : { pid: options.pid }),
+        ...(options.since === undefined ? {} : { since: options.since }),
+        ...(options.last === undefined ? {} : { last: Math.min(options.last, 10_000) }),
+      }),
+    remoteExample,
+  );
+  output.result({ url: client.url, ...body }, () =>
     [
-      `${records.length} record(s) in ${resolve(root, 'records')}${listing.torn_segments > 0 ? ` (${listing.torn_segments} torn last record(s) skipped)` : ''}`,
-      ...records.map(
-        (record) =>
-          `  ${record.at}  ${record.pid}  ${record.package.name}@${record.package.version}  step ${record.step_index}  ${record.verdict}${record.error_code === null ? '' : ` ${record.error_code}`}  ${record.step_ms} ms  ${record.id}`,
+      formatRecords(body.records, client.url, body.torn_segments),
+      ...Object.entries(body.stats).map(
+        ([pid, stats]) =>
+          `PID ${pid}: ${stats.mode}, ${stats.recorded} recorded, ${stats.skipped} skipped, ${stats.dropped} dropped, ${stats.write_errors} write errors, ${stats.bytes} of ${stats.max_bytes} bytes`,
       ),
     ].join('\n'),
   );
   return ExitCodes.success;
+}
+
+function formatRecords(records: readonly RecordHeader[], where: string, torn: number): string {
+  return [
+    `${records.length} record(s) in ${where}${torn > 0 ? ` (${torn} torn last record(s) skipped)` : ''}`,
+    ...records.map(
+      (record) =>
+        `  ${record.at}  ${record.pid}  ${record.package.name}@${record.package.version}  step ${record.step_index}  ${record.verdict}${record.error_code === null ? '' : ` ${record.error_code}`}  ${record.step_ms} ms  ${record.id}`,
+    ),
+  ].join('\n');
 }

@@ -46,6 +46,10 @@ export interface ServeOptions extends StoreOptions, SignatureFlags {
 
 /** Options of `procvision runner records`. */
 export interface RecordsOptions extends StoreOptions {
+  /** `--url URL`: the station's service instead of the local store (listing only). */
+  url?: string;
+  /** `--token-file F`: its bearer token. */
+  tokenFile?: string;
   pid?: string;
   since?: string;
   last?: number;

@@ -41,7 +41,7 @@ const storeConfigExample = 'echo \'{"require_signature": true, "trusted_keys": [
  * leaving an empty store behind a mistyped path. An invalid `<store>/config.json` is a
  * UsageError (exit 2). The processes it starts log warnings and errors only, every line with `--debug`.
  */
-async function withStore<Result>(
+export async function withStore<Result>(
   options: StoreOptions,
   output: Output,
   work: (store: PackageStore) => Promise<Result>,

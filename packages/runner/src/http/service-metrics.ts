@@ -64,7 +64,11 @@ export class ServiceMetrics {
         },
       });
     recorderSeries('procvision_records_written_total', 'Steps recorded (config.json recording), by PID.', 'recorded');
-    recorderSeries('procvision_records_dropped_total', 'Steps not recorded because the write queue was full (the disk is slower than the line), by PID.', 'dropped');
+    recorderSeries(
+      'procvision_records_dropped_total',
+      'Steps not recorded because the write queue was full (the disk is slower than the line), by PID.',
+      'dropped',
+    );
     recorderSeries('procvision_records_write_errors_total', 'Records lost to a write error (full disk ...), by PID.', 'write_errors');
     new Gauge({
       name: 'procvision_records_bytes',

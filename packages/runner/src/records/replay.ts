@@ -4,15 +4,7 @@ import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import { Runner } from '../process/runner.js';
 import type { StepOutcome } from '../process/step-outcome.js';
 import type { RunnerLogger } from '../logger.js';
-import {
-  confusionOf,
-  disagreementsOf,
-  latencySummary,
-  matchRects,
-  verdictOf,
-  type ConfusionTable,
-  type Verdict,
-} from '../verdicts/verdict-comparison.js';
+import { confusionOf, disagreementsOf, latencySummary, matchRects, verdictOf, type ConfusionTable, type Verdict } from '../verdicts/verdict-comparison.js';
 import { readRecordFrame, type RecordHeader, type SegmentRecord } from './record-format.js';
 
 /** One side of a replayed step: what the recorded (active) or the candidate version answered. */

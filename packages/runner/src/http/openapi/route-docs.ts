@@ -111,7 +111,10 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'GET /shadow': {
     summary: 'The counters of every shadow run (after the frames queued now are compared)',
     tag: 'inspection',
-    success: { status: 200, description: '`{shadows: [{pid, candidate, compared, agreements, disagreements, confusion: {active}, dropped, queued, queue_limit}]}`' },
+    success: {
+      status: 200,
+      description: '`{shadows: [{pid, candidate, compared, agreements, disagreements, confusion: {active}, dropped, queued, queue_limit}]}`',
+    },
   },
   'POST /shadow': {
     summary: 'Start a shadow run: a candidate version on the live frames of a PID, after the active version answered',

@@ -37,7 +37,8 @@ export function replayRoutes(context: ServiceContext, sources: ReplaySources): R
       pattern: '/replay',
       async handle({ request }) {
         const body = parseRequest(replayRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'replay request');
-        if (running) throw new ProcVisionError(ErrorCodes.serviceBusy, 'a replay is running on this station; retry when it is done', { details: { retry_after_s: 5 } });
+        if (running)
+          throw new ProcVisionError(ErrorCodes.serviceBusy, 'a replay is running on this station; retry when it is done', { details: { retry_after_s: 5 } });
         running = true;
         try {
           await sources.recorder?.flush();

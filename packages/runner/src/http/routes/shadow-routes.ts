@@ -17,7 +17,12 @@ export function shadowRoutes(context: ServiceContext, shadows: ShadowRuns): Rout
       pattern: '/shadow',
       async handle({ request }) {
         const body = parseRequest(shadowStartSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'shadow request');
-        const shadow = await shadows.start({ name: body.name, version: body.version, pid: body.pid, ...(body.queue === undefined ? {} : { queueLimit: body.queue }) });
+        const shadow = await shadows.start({
+          name: body.name,
+          version: body.version,
+          pid: body.pid,
+          ...(body.queue === undefined ? {} : { queueLimit: body.queue }),
+        });
         return { status: 201, json: { shadow } };
       },
     },
