@@ -147,9 +147,10 @@ describe('record on the station, SIGKILL, export, replay and shadow through a se
       expected[verdict][verdict === 'ERROR' ? 'ERROR' : verdictOf(record.context.grey, '1.1.0')] += 1;
     }
     const flipped = expected.NG.OK;
+    const replayA01 = (extra: string[]) => runCli(['runner', 'replay', 'replaydemo', '1.1.0', '--pid', 'A01', '--last', '10000', ...extra]);
     expect(flipped).toBeGreaterThan(0);
     const report = join(folder.path, 'replay-report');
-    const replay = await runCli(['runner', 'replay', 'replaydemo', '1.1.0', '--pid', 'A01', '--last', '10000', '--store', store, '--report', report, '--json']);
+    const replay = await replayA01(['--store', store, '--report', report, '--json']);
     expect(replay.code, replay.stderr).toBe(1);
     const document = replay.json<{
       records: number;
@@ -165,38 +166,11 @@ describe('record on the station, SIGKILL, export, replay and shadow through a se
     expect(document.rects.lost).toBeGreaterThanOrEqual(flipped);
     expect(readdirSync(join(report, 'changed')).filter((name) => name.endsWith('-candidate.png'))).toHaveLength(document.changed.length);
     expect(await readFile(join(report, 'index.html'), 'utf8')).toContain(`${flipped} disagreement(s)`);
-    const allowed = await runCli([
-      'runner',
-      'replay',
-      'replaydemo',
-      '1.1.0',
-      '--pid',
-      'A01',
-      '--last',
-      '10000',
-      '--store',
-      store,
-      '--max-disagreements',
-      String(flipped),
-    ]);
+    const allowed = await replayA01(['--store', store, '--max-disagreements', String(flipped)]);
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(allowed.stdout).toContain(`${flipped} disagreement(s)`);
     // the same through the station's service
-    const viaService = await runCli([
-      'runner',
-      'replay',
-      'replaydemo',
-      '1.1.0',
-      '--pid',
-      'A01',
-      '--last',
-      '10000',
-      '--url',
-      station!.url,
-      '--token-file',
-      tokenFile,
-      '--json',
-    ]);
+    const viaService = await replayA01(['--url', station!.url, '--token-file', tokenFile, '--json']);
     expect(viaService.code, viaService.stderr).toBe(1);
     expect(viaService.json<{ confusion: { recorded: Table } }>().confusion.recorded).toEqual(expected);
   }, 900_000);
