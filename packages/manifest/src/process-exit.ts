@@ -14,11 +14,7 @@ export {
   currentProcessOwner,
   isOwnerGone,
   isPidOwnerGone,
-  ownerFileName,
-  ownerFromNameTag,
   ownerNameTag,
-  processStartTicks,
-  readFolderOwner,
   sweepLeftoverFolders,
   writeFolderOwner,
 } from './process-owner.js';

@@ -3,16 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  currentProcessOwner,
-  isOwnerGone,
-  isPidOwnerGone,
-  ownerFileName,
-  ownerFromNameTag,
-  ownerNameTag,
-  sweepLeftoverFolders,
-  writeFolderOwner,
-} from '../src/process-exit.js';
+import { currentProcessOwner, isOwnerGone, isPidOwnerGone, ownerNameTag, sweepLeftoverFolders, writeFolderOwner } from '../src/process-exit.js';
+import { ownerFileName, ownerFromNameTag } from '../src/process-owner.js';
 
 const parent = mkdtempSync(join(tmpdir(), 'procvision-owner-test-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
