@@ -78,6 +78,6 @@ export async function runCommand(project: string, options: RunOptions, output: O
     });
     document.report = { directory: report.directory, json: report.json, html: report.html, annotated: report.annotated };
   }
-  output.result(document, () => formatStepRun(document, relative(process.cwd(), image.path)));
+  output.result(document, () => formatStepRun(document, relative(process.cwd(), image.path), output.colour));
   return document.status === 'OK' ? ExitCodes.success : ExitCodes.failure;
 }

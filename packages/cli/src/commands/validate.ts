@@ -46,7 +46,7 @@ export async function validateCommand(project: string | undefined, options: Vali
     await checkDeliveryZip(checks, options.zip, policy, options.python ?? 'python3');
   }
   const report = checks.report();
-  output.result(report, () => formatValidateReport(report));
+  output.result(report, () => formatValidateReport(report, output.colour));
   return report.summary.status === 'PASS' ? ExitCodes.success : ExitCodes.failure;
 }
 
