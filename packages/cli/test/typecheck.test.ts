@@ -49,7 +49,10 @@ describe('types are checked when the project has TypeScript', () => {
     const source = await readFile(join(project, 'src', 'main.ts'), 'utf8');
     const anchor = "    const threshold = Number(userParams['dark_threshold']);";
     line = source.split('\n').indexOf(anchor) + 1;
-    await writeFile(join(project, 'src', 'main.ts'), source.replace(anchor, `    const darkArea: string = 42;\n${anchor.replace(');', ') + darkArea.length;')}`));
+    await writeFile(
+      join(project, 'src', 'main.ts'),
+      source.replace(anchor, `    const darkArea: string = 42;\n${anchor.replace(');', ') + darkArea.length;')}`),
+    );
     const validate = await runCli(['validate', project]);
     expect(validate.code).toBe(1);
     expect(validate.stdout).toMatch(new RegExp(`FAIL +types: tsc --noEmit: 1 type error\\(s\\): src/main.ts:${line}:\\d+: TS2322`));

@@ -59,7 +59,8 @@ export const projectCommands: readonly CommandSpec[] = [
       'procvision run <project> --pid <pid> --image <image>',
       'procvision run <project> --pid <pid> --image <image> --params \'{"threshold":60}\' --report out/',
     ],
-    run: async (output, [project], options) => (await import('../commands/run.js')).runCommand((project as string | undefined) ?? '.', options as unknown as RunOptions, output),
+    run: async (output, [project], options) =>
+      (await import('../commands/run.js')).runCommand((project as string | undefined) ?? '.', options as unknown as RunOptions, output),
   },
   {
     name: 'eval',
@@ -103,7 +104,8 @@ export const projectCommands: readonly CommandSpec[] = [
       'procvision package <project> --refresh-lock',
       'procvision package <project> -o release/ --target linux-x64 --target linux-arm64-musl --sign-key keys/release.pem',
     ],
-    run: async (output, [project], options) => (await import('../commands/package.js')).packageCommand((project as string | undefined) ?? '.', options as PackageOptions, output),
+    run: async (output, [project], options) =>
+      (await import('../commands/package.js')).packageCommand((project as string | undefined) ?? '.', options as PackageOptions, output),
   },
   {
     name: 'info',

@@ -83,7 +83,9 @@ function fish(w: Words): string {
   const groupNames = Object.keys(w.groups);
   lines.push(`complete -c procvision -n '__fish_use_subcommand' -a '${w.top.join(' ')}'`);
   for (const [group, subs] of Object.entries(w.groups)) {
-    lines.push(`complete -c procvision -n '__fish_seen_subcommand_from ${group}; and not __fish_seen_subcommand_from ${subs.join(' ')}' -a '${subs.join(' ')}'`);
+    lines.push(
+      `complete -c procvision -n '__fish_seen_subcommand_from ${group}; and not __fish_seen_subcommand_from ${subs.join(' ')}' -a '${subs.join(' ')}'`,
+    );
   }
   for (const [path, flags] of Object.entries(w.flags)) {
     const [first, second] = path.split(' ');
@@ -103,7 +105,9 @@ export function completionCommand(shell: string, output: Output): Promise<number
   const w = words();
   const scripts: Record<(typeof completionShells)[number], () => string> = { bash: () => bash(w), zsh: () => zsh(w), fish: () => fish(w) };
   if (!(completionShells as readonly string[]).includes(shell)) {
-    throw new UsageError(`no completion for shell '${shell}': choose ${completionShells.join(', ')}.`, { example: 'procvision completion bash > ~/.local/share/bash-completion/completions/procvision' });
+    throw new UsageError(`no completion for shell '${shell}': choose ${completionShells.join(', ')}.`, {
+      example: 'procvision completion bash > ~/.local/share/bash-completion/completions/procvision',
+    });
   }
   const script = scripts[shell as (typeof completionShells)[number]]();
   output.result({ shell, script }, () => script);

@@ -42,7 +42,10 @@ export async function infoCommand(project: string, output: Output): Promise<numb
 }
 
 function formatInfo(info: AlgorithmInfo, bold: (text: string) => string): string {
-  const lines = [`${bold(`${info.name} ${info.version}`)}${info.description ? `: ${info.description}` : ''}`, `supported PIDs: ${info.supported_pids.join(', ')}`];
+  const lines = [
+    `${bold(`${info.name} ${info.version}`)}${info.description ? `: ${info.description}` : ''}`,
+    `supported PIDs: ${info.supported_pids.join(', ')}`,
+  ];
   for (const step of info.steps) {
     lines.push('', bold(`step ${step.index}: ${step.name}`) + (step.description ? ` - ${step.description}` : ''));
     if (step.params.length === 0) lines.push('  no params');

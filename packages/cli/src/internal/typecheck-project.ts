@@ -52,7 +52,9 @@ function runTsc(tsc: string, root: string): Promise<{ code: number | null; outpu
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: signal === null ? code : -1, output: signal === null ? output : `${output}\ntsc stopped by ${signal}` }));
+    child.on('close', (code, signal) =>
+      resolve({ code: signal === null ? code : -1, output: signal === null ? output : `${output}\ntsc stopped by ${signal}` }),
+    );
   });
 }
 
