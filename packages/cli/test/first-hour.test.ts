@@ -87,3 +87,28 @@ describe('colour on a terminal only', () => {
     expect(binPath).toContain(join('cli', 'dist'));
   }, 120_000);
 });
+
+describe('package --source-maps', () => {
+  const mapOf = async (kind: string | undefined) => {
+    const { extractDeliveryZip } = await import('@procvision/packager');
+    const { existsSync, readFileSync, mkdtempSync } = await import('node:fs');
+    const output = join(folder.path, `zip-${kind ?? 'default'}`);
+    const run = await runCli(['package', project, '-o', output, '--skip-deps', '--json', ...(kind === undefined ? [] : ['--source-maps', kind])]);
+    expect(run.code, run.stderr).toBe(0);
+    const document = run.json<{ source_maps: string; zips: Array<{ path: string }> }>();
+    const extracted = await extractDeliveryZip(document.zips[0]!.path, mkdtempSync(join(folder.path, 'x-')));
+    const map = join(extracted.stagingDir, 'dist', 'main.js.map');
+    return { kind: document.source_maps, map: existsSync(map) ? (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[]; sourcesContent?: unknown }) : undefined };
+  };
+
+  it('ships line maps without the TypeScript sources by default; full embeds them, none ships no map', async () => {
+    const lines = await mapOf(undefined);
+    expect(lines.kind).toBe('lines');
+    expect(lines.map?.sources.some((source) => source.endsWith('src/main.ts'))).toBe(true);
+    expect(lines.map?.sourcesContent).toBeUndefined();
+    const full = await mapOf('full');
+    expect(full.map?.sourcesContent).toEqual([expect.stringContaining('extends BaseAlgorithm')]);
+    const none = await mapOf('none');
+    expect(none.map).toBeUndefined();
+  }, 300_000);
+});

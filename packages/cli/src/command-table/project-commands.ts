@@ -1,5 +1,6 @@
 import { supportedTargets } from '@procvision/packager/targets';
 import { commaList, nonNegativeInteger, positiveInteger } from '../internal/option-parsers.js';
+import { sourceMapModes } from '../internal/build-project.js';
 import type { CommandSpec } from './command-spec.js';
 import { guideOptions, npmOption, signatureOptions } from './shared-options.js';
 import type { DoctorOptions } from '../commands/doctor.js';
@@ -97,6 +98,12 @@ export const projectCommands: readonly CommandSpec[] = [
       { flags: '-s, --skip-deps', description: 'do not vendor npm dependencies' },
       { flags: '--sign-key <pem>', description: 'ed25519 private key (PEM file) to sign delivery.json' },
       { flags: '--refresh-lock', description: "resolve the dependency ranges again and rewrite the project's lockfile (default: deliver the locked versions)" },
+      {
+        flags: '--source-maps <kind>',
+        description: 'lines: stacks map to src/...ts:line without the TypeScript text; full: the map embeds the sources; none: no map',
+        defaultValue: 'lines',
+        choices: sourceMapModes,
+      },
       npmOption,
     ],
     examples: [

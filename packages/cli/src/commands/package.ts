@@ -11,6 +11,7 @@ import { stageLinkedProject } from '../internal/package-staging.js';
 import { prepareProject } from '../internal/prepare-project.js';
 import { applyNpmOption, type NpmOption } from '../internal/npm-option.js';
 import { describeTypeErrors, typecheckProject } from '../internal/typecheck-project.js';
+import type { SourceMapMode } from '../internal/build-project.js';
 
 /** Options of `procvision package`. */
 export interface PackageOptions extends NpmOption {
@@ -20,6 +21,8 @@ export interface PackageOptions extends NpmOption {
   skipDeps?: boolean;
   signKey?: string;
   refreshLock?: boolean;
+  /** What the zip's source map holds: `lines` (default), `full` (with the TypeScript sources) or `none`. */
+  sourceMaps?: SourceMapMode;
 }
 
 /**
@@ -41,7 +44,8 @@ export async function packageCommand(project: string, options: PackageOptions, o
   }
   const signKey = options.signKey === undefined ? undefined : await readSignKey(options.signKey, project);
   const loaded = await loadProject(project, 'package');
-  await prepareProject(loaded, output);
+  const sourceMaps = options.sourceMaps ?? 'lines';
+  await prepareProject(loaded, output, sourceMaps);
   output.progress('type-checking...');
   const types = await typecheckProject(loaded.root);
   if (types.checked && types.errors.length > 0) {
@@ -81,6 +85,7 @@ export async function packageCommand(project: string, options: PackageOptions, o
   const lockNote = lockfileNote(built[0]?.lockfile);
   if (lockNote !== undefined) output.note(lockNote);
   const document = {
+    source_maps: sourceMaps,
     zips: built.map((delivery) => ({
       path: delivery.zipPath,
       name: delivery.delivery.name,
