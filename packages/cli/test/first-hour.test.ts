@@ -27,7 +27,7 @@ describe('procvision completion', () => {
     expect(bashCompletes(run.stdout, ['procvision', 'runner', 'ins'])).toEqual(['install']);
     expect(bashCompletes(run.stdout, ['procvision', 'package', '--ta'])).toEqual(['--target']);
     expect(bashCompletes(run.stdout, ['procvision', 'runner', 'exec', '--pi'])).toEqual(['--pid']);
-  });
+  }, 60_000);
 
   it('zsh and fish scripts name every command; another shell is a usage error', async () => {
     const zsh = await runCli(['completion', 'zsh']);
@@ -39,7 +39,7 @@ describe('procvision completion', () => {
     const other = await runCli(['completion', 'powershell']);
     expect(other.code).toBe(2);
     expect(other.stderr).toContain("no completion for shell 'powershell': choose bash, zsh, fish");
-  });
+  }, 60_000);
 });
 
 describe('procvision info', () => {
@@ -98,7 +98,10 @@ describe('package --source-maps', () => {
     const document = run.json<{ source_maps: string; zips: Array<{ path: string }> }>();
     const extracted = await extractDeliveryZip(document.zips[0]!.path, mkdtempSync(join(folder.path, 'x-')));
     const map = join(extracted.stagingDir, 'dist', 'main.js.map');
-    return { kind: document.source_maps, map: existsSync(map) ? (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[]; sourcesContent?: unknown }) : undefined };
+    return {
+      kind: document.source_maps,
+      map: existsSync(map) ? (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[]; sourcesContent?: unknown }) : undefined,
+    };
   };
 
   it('ships line maps without the TypeScript sources by default; full embeds them, none ships no map', async () => {

@@ -132,7 +132,11 @@ export const projectCommands: readonly CommandSpec[] = [
       'procvision completion fish > ~/.config/fish/completions/procvision.fish',
       'source <(procvision completion zsh)',
     ],
-    run: async (output, [shell]) => (await import('../commands/completion.js')).completionCommand(shell as string, output),
+    run: async (output, [shell]) => {
+      // The table is read at run time (a dynamic import: no import circle with index.ts).
+      const [{ completionCommand }, table] = await Promise.all([import('../commands/completion.js'), import('./index.js')]);
+      return completionCommand(shell as string, output, table);
+    },
   },
   {
     name: 'doctor',

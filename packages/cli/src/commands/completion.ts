@@ -1,7 +1,13 @@
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
-import { commandGroups, commandTable, commonOptions } from '../command-table/index.js';
+
+/** The parts of the command table completion reads (passed in: a command never imports the table). */
+export interface CompletionSource {
+  commandTable: ReadonlyArray<{ name: string; parent?: string; options: ReadonlyArray<{ flags: string }> }>;
+  commandGroups: Readonly<Record<string, unknown>>;
+  commonOptions: ReadonlyArray<{ flags: string }>;
+}
 
 /** The shells `procvision completion` writes a script for. */
 export const completionShells = ['bash', 'zsh', 'fish'] as const;
@@ -21,7 +27,7 @@ function longFlags(flags: string): string[] {
 }
 
 /** Every word, from the one command table (so a new command or flag completes without edits here). */
-function words(): Words {
+function words({ commandTable, commandGroups, commonOptions }: CompletionSource): Words {
   const common = commonOptions.flatMap((option) => longFlags(option.flags));
   const top = [...commandTable.filter((spec) => spec.parent === undefined).map((spec) => spec.name), ...Object.keys(commandGroups)];
   const groups: Record<string, string[]> = {};
@@ -101,8 +107,8 @@ function fish(w: Words): string {
 }
 
 /** `procvision completion bash|zsh|fish`: prints the shell's completion script (commands, subcommands, flags). */
-export function completionCommand(shell: string, output: Output): Promise<number> {
-  const w = words();
+export function completionCommand(shell: string, output: Output, source: CompletionSource): Promise<number> {
+  const w = words(source);
   const scripts: Record<(typeof completionShells)[number], () => string> = { bash: () => bash(w), zsh: () => zsh(w), fish: () => fish(w) };
   if (!(completionShells as readonly string[]).includes(shell)) {
     throw new UsageError(`no completion for shell '${shell}': choose ${completionShells.join(', ')}.`, {
