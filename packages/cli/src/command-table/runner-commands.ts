@@ -1,4 +1,4 @@
-import { commaList, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
+import { commaList, duration, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
 import { type GuideOptions, type SignatureFlags, type StoreOptions, guideOptions, signatureOptions, storeOption } from './shared-options.js';
@@ -38,6 +38,10 @@ export interface ServeOptions extends StoreOptions, SignatureFlags {
   allowPath?: string[];
   /** `--allow-unsigned`: no implied signature requirement beyond loopback. */
   allowUnsigned?: boolean;
+  /** `--repository DIR|URL` (default `$PROCVISION_REPOSITORY`): desired state to reconcile from. */
+  repository?: string;
+  /** `--poll-interval` in milliseconds (default 30000). */
+  pollInterval?: number;
 }
 
 /** The remote flags (`--url`, `--token-file`, `--fleet`) a runner command may get. */
@@ -216,9 +220,16 @@ export const runnerCommands: readonly CommandSpec[] = [
         parse: repeatable,
       },
       { flags: '--allow-unsigned', description: 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)' },
+      {
+        flags: '--repository <dir|url>',
+        description:
+          'reconcile the store with desired.json and the zips of a folder or https:// base URL (default $PROCVISION_REPOSITORY, else the store config.json repository)',
+      },
+      { flags: '--poll-interval <duration>', description: 'time between reconciles with --repository: 30s, 500ms, 2m (default 30s)', parse: duration },
     ],
     examples: [
       'procvision runner serve --store ./runtime_store --port 7070',
+      'procvision runner serve --store ./runtime_store --repository /mnt/procvision-repo --poll-interval 30s',
       'procvision runner serve --store ./runtime_store --trusted-key vendor-a.pub.pem --require-signature',
       'procvision runner serve --store ./runtime_store --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem',
     ],

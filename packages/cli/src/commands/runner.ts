@@ -195,6 +195,8 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
       service: { verify: { ...policy.merged } },
       ...(token === undefined ? {} : { token }),
       ...(options.allowUnsigned === true ? { allowUnsigned: true } : {}),
+      ...(options.repository === undefined ? {} : { repository: options.repository }),
+      ...(options.pollInterval === undefined ? {} : { pollIntervalMs: options.pollInterval }),
       ...(options.allowPath === undefined ? {} : { allowPaths: options.allowPath.map((path) => resolve(path)) }),
     }),
   );

@@ -16,6 +16,7 @@ export const serveEnvironmentNames = [
   'PROCVISION_TOKEN',
   'PROCVISION_LOG_LEVEL',
   'PROCVISION_ALLOW_PATHS',
+  'PROCVISION_REPOSITORY',
 ] as const;
 
 /** Default address and port of `runner serve`. */
@@ -58,6 +59,7 @@ export function applyServeEnvironment(flags: Partial<ServeOptions> & { logLevel?
           .PROCVISION_ALLOW_PATHS!.split(delimiter)
           .map((item) => item.trim())
           .filter((item) => item !== ''));
+  const repository = flags.repository ?? (blank(env.PROCVISION_REPOSITORY) ? undefined : env.PROCVISION_REPOSITORY!.trim());
   return {
     ...flags,
     host,
@@ -65,5 +67,6 @@ export function applyServeEnvironment(flags: Partial<ServeOptions> & { logLevel?
     logLevel: levelText as LogLevel,
     ...(tokenFile === undefined ? {} : { tokenFile }),
     ...(allowPath === undefined ? {} : { allowPath }),
+    ...(repository === undefined ? {} : { repository }),
   };
 }

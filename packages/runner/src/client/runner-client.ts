@@ -2,6 +2,7 @@ import type { PackageReadiness } from '../http/process-source.js';
 import type { ReadinessReport } from '../http/ready-check.js';
 import type { StepResponseBody } from '../http/step-response.js';
 import type { ActiveBinding, ActiveBindings } from '../store/active-bindings.js';
+import type { ReconcileState } from '../store/reconciler.js';
 import type { StorePackage } from '../store/package-store.js';
 import type { RegistryEntry } from '../store/registry.js';
 import type { ScanOutcome } from '../store/scan-zips.js';
@@ -164,6 +165,16 @@ export class RunnerClient {
   /** `POST /restore`: undoes an activation of `name@version`, giving each pid exactly the binding it had (`null`: none). */
   restore(name: string, version: string, bindings: Readonly<Record<string, ActiveBinding | null>>): Promise<{ bindings: ActiveBindings }> {
     return this.call('POST', '/restore', { body: { name, version, bindings } });
+  }
+
+  /** `GET /state`: desired vs actual per pid and the last reconcile (`{repository: null}` without a repository). */
+  state(): Promise<ReconcileState | { repository: null }> {
+    return this.call('GET', '/state');
+  }
+
+  /** `POST /reconcile`: reconciles the station with its repository now and answers the state after it. */
+  reconcile(): Promise<ReconcileState> {
+    return this.call('POST', '/reconcile', { timeoutMs: this.options.installTimeoutMs ?? 600_000 });
   }
 
   /** `DELETE /packages/{name}/{version}`: uninstalls a version (2007 while active unless `force`). */

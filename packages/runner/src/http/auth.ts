@@ -2,8 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 
-/** The paths any caller may reach without a token (liveness probes). */
-const unauthenticatedPaths: ReadonlySet<string> = new Set(['/health']);
+/** The paths any caller may reach without a token: liveness (`/health`) and the bare readiness answer of probes (`/readyz`). */
+const unauthenticatedPaths: ReadonlySet<string> = new Set(['/health', '/readyz']);
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();

@@ -27,6 +27,8 @@ import type { Route } from './router.js';
 import { checkReadiness } from './ready-check.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
+import { desiredStateRoutes } from './routes/state-routes.js';
+import { Reconciler } from '../store/reconciler.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { validateRoute } from './routes/validate-route.js';
 import type { BodyLimits, ServiceContext } from './service-context.js';
@@ -72,6 +74,12 @@ export interface RunnerServiceOptions {
   logger?: RunnerLogger;
   /** Where the metrics go: an embedder's prom-client registry, default process metrics on or off. */
   metrics?: RunnerMetricsOptions;
+  /**
+   * Desired state: a folder or https:// base URL holding `desired.json` and delivery zips. The
+   * service reconciles its store to it after `listen()`, every `pollIntervalMs` (default 30000)
+   * and on `POST /reconcile`; `GET /state` reports desired vs actual. Needs `store`.
+   */
+  repository?: { location: string; pollIntervalMs?: number };
 }
 
 /** A runner service: create it, `listen()`, `close()`. */
@@ -163,12 +171,33 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       return uploadDirectory;
     },
   };
-  const readiness = () => checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
+  if (options.repository !== undefined && store === undefined) throw new ProcVisionError('1006', 'a repository needs a store to reconcile: give `store`');
+  const reconciler =
+    options.repository === undefined || store === undefined
+      ? undefined
+      : new Reconciler(store, {
+          repository: options.repository.location,
+          ...(options.repository.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.repository.pollIntervalMs }),
+          onActivated: watchPids,
+          onReconciled(state, error) {
+            metrics.recordReconcile(error === undefined, state.pids.filter((pid) => pid.status !== 'in_sync').length);
+            if (state.last_reconcile !== null && state.last_reconcile.changes.length > 0)
+              logger.log(serviceLogEntry('info', `reconciled from ${state.repository}: ${state.last_reconcile.changes.join('; ')}`));
+            if (error !== undefined) logger.log(serviceLogEntry('warn', `reconcile from ${state.repository} failed (${error.code}): ${error.message}`));
+          },
+        });
+  const readiness = async () => {
+    const report = await checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
+    if (reconciler === undefined) return report;
+    const state = await reconciler.state();
+    return { ...report, desired_state: { in_sync: state.in_sync, last_error: state.last_error } };
+  };
   const routes: Route[] = [
     ...healthRoutes(context, readiness),
     ...sessionRoutes(context),
     validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }),
     ...(store ? packageRoutes(context, store) : []),
+    ...desiredStateRoutes(reconciler),
   ];
   routes.push({
     method: 'GET',
@@ -238,6 +267,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         await this.close();
         throw error;
       }
+      reconciler?.start();
       return boundUrl;
     },
     close() {
@@ -249,6 +279,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
           logger.log(serviceLogEntry('warn', `requests still in flight after ${timeoutMs} ms; closing their connections`));
         server.closeAllConnections();
         await stopped;
+        await reconciler?.stop();
         metrics.close();
         await runner.close();
         await source.stop();

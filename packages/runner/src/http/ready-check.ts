@@ -6,6 +6,8 @@ export interface ReadinessReport {
   /** Why the service is not ready (empty when ready). */
   reasons: string[];
   packages: PackageReadiness[];
+  /** With a repository: whether the desired state is reached and the last reconcile's error (details of `GET /state`). */
+  desired_state?: { in_sync: boolean; last_error: { at: string; code: string; message: string } | null };
 }
 
 /**

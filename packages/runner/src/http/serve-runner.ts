@@ -5,7 +5,14 @@ import { createRunnerService, type RunnerService, type RunnerServiceOptions } fr
 import { serviceLogEntry } from './internal/service-log.js';
 import { assertSafeExposure, isLoopbackHost } from './exposure.js';
 import { readStoreSignaturePolicy } from '../store/store-signature-policy.js';
+import { isAbsolute, join } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
+import { readStoreConfig } from '../store/store-config.js';
+
+/** A config.json `repository`: a URL as it is, a path relative to the store root. */
+function resolveRepository(storeRoot: string, value: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || isAbsolute(value) ? value : join(storeRoot, value);
+}
 
 /** Options of {@link serveRunner} (what `procvision runner serve` passes). */
 export interface ServeRunnerOptions {
@@ -30,6 +37,13 @@ export interface ServeRunnerOptions {
    * by a trusted key unless this is true (`--allow-unsigned`). No effect on loopback.
    */
   allowUnsigned?: boolean;
+  /**
+   * Desired state to reconcile from: a folder or https:// base URL with `desired.json` and the
+   * zips (default: the store config.json's `repository`, a path relative to the store).
+   */
+  repository?: string;
+  /** Time between reconciles (default 30000 ms). */
+  pollIntervalMs?: number;
   /** Stop gracefully on SIGINT and SIGTERM (default true). */
   handleSignals?: boolean;
 }
@@ -76,7 +90,12 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
     }
   }
   const store = await PackageStore.open(storeRoot, storeOptions);
+  const configured = (await readStoreConfig(store.paths.root))?.repository;
+  const repository = options.repository ?? (configured === undefined ? undefined : resolveRepository(store.paths.root, configured));
   const service = createRunnerService({
+    ...(repository === undefined
+      ? {}
+      : { repository: { location: repository, ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }) } }),
     store,
     logger,
     ...options.service,

@@ -66,6 +66,12 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     tag: 'health',
     success: { status: 200, description: 'A ReadinessReport `{ready, reasons, packages}`' },
   },
+  'GET /readyz': {
+    summary: 'Readiness for probes: {ready} only, no token needed (503 when not ready)',
+    tag: 'health',
+    public: true,
+    success: { status: 200, description: '`{ready: true}`' },
+  },
   'GET /metrics': {
     summary: 'Prometheus metrics (text exposition format 0.0.4)',
     tag: 'health',
@@ -149,6 +155,16 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     tag: 'packages',
     body: { json: restoreRequestSchema },
     success: { status: 200, description: '`{bindings}`' },
+  },
+  'GET /state': {
+    summary: 'Desired state vs actual per pid, the last reconcile and its error (repository: null without one)',
+    tag: 'packages',
+    success: { status: 200, description: '`{repository, in_sync, pids: [{pid, desired, actual, status, reason?}], last_reconcile, last_error, unmanaged}`' },
+  },
+  'POST /reconcile': {
+    summary: 'Reconcile the store with the repository now (404 without a repository)',
+    tag: 'packages',
+    success: { status: 200, description: 'the state after the reconcile (as `GET /state`)' },
   },
   'POST /scan': {
     summary: "Install the zips dropped into the store's zip folder",

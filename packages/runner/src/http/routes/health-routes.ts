@@ -4,7 +4,7 @@ import type { ServiceContext } from '../service-context.js';
 
 /**
  * `/health` (the process is alive), `/ready` (store open, every active package's process
- * ready; 503 otherwise) and `/metrics` (Prometheus text).
+ * ready; 503 otherwise), `/readyz` (the same verdict only, no token needed) and `/metrics` (Prometheus text).
  */
 export function healthRoutes(context: ServiceContext, readiness: () => Promise<ReadinessReport>): Route[] {
   const startedAt = Date.now();
@@ -16,6 +16,15 @@ export function healthRoutes(context: ServiceContext, readiness: () => Promise<R
       async handle() {
         const report = await readiness();
         return { status: report.ready ? 200 : 503, json: report };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/readyz',
+      // For probes without the token (a kubelet httpGet): ready or not, nothing else (the reasons stay behind the token on /ready).
+      async handle() {
+        const report = await readiness();
+        return { status: report.ready ? 200 : 503, json: { ready: report.ready } };
       },
     },
     { method: 'GET', pattern: '/metrics', handle: async () => ({ text: await context.metrics.render(), contentType: context.metrics.contentType }) },
