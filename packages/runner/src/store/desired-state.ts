@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProcVisionError } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
 import { z } from 'zod';
 
 /** Largest `desired.json` read, and most bindings in one. */
@@ -47,14 +47,14 @@ export function parseDesiredState(text: string, where: string): DesiredState {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ProcVisionError('1006', `${where}: not valid JSON (${(error as Error).message})`);
+    throw new ProcVisionError(ErrorCodes.invalidParams, `${where}: not valid JSON (${(error as Error).message})`);
   }
   const parsed = desiredStateSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('') ?? '';
   throw new ProcVisionError(
-    '1006',
+    ErrorCodes.invalidParams,
     `${where}: ${field === '' ? '' : `bindings${field.replace(/^\.bindings/, '')}: `}${issue?.message ?? 'invalid'}; expected {"bindings": [{"pid": "A01", "name": "screw-check", "version": "1.2.0"}]}`,
   );
 }
@@ -68,10 +68,10 @@ export async function readDesiredStateFile(path: string): Promise<DesiredState> 
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new ProcVisionError('1006', `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ProcVisionError(ErrorCodes.invalidParams, `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   if (bytes.length > desiredStateLimits.fileBytes)
-    throw new ProcVisionError('1006', `${path}: ${bytes.length} bytes; a desired.json holds at most ${desiredStateLimits.fileBytes}`);
+    throw new ProcVisionError(ErrorCodes.invalidParams, `${path}: ${bytes.length} bytes; a desired.json holds at most ${desiredStateLimits.fileBytes}`);
   return parseDesiredState(bytes.toString('utf8'), path);
 }
 

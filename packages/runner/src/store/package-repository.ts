@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { ProcVisionError } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
 import { type DesiredBinding, type DesiredState, desiredStateFile, desiredStateLimits, parseDesiredState, readDesiredStateFile } from './desired-state.js';
 
 /** Largest zip a repository may serve (the service's upload limit). */
@@ -40,7 +40,7 @@ export interface PackageRepository {
 }
 
 function missing(location: string, binding: DesiredBinding, what: string): ProcVisionError {
-  return new ProcVisionError('2009', `the repository ${location} has no zip for ${binding.name}@${binding.version}: ${what}`);
+  return new ProcVisionError(ErrorCodes.packageNotInstalled, `the repository ${location} has no zip for ${binding.name}@${binding.version}: ${what}`);
 }
 
 /** A repository folder. */
@@ -71,16 +71,16 @@ async function fetchBounded(url: string, maxBytes: number, timeoutMs: number): P
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
   } catch (error) {
-    throw new ProcVisionError('2009', `cannot fetch ${url}: ${(error as Error).message}`, { cause: error });
+    throw new ProcVisionError(ErrorCodes.packageNotInstalled, `cannot fetch ${url}: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) {
     await response.body?.cancel();
-    throw new ProcVisionError('2009', `${url} answered ${response.status}`);
+    throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${url} answered ${response.status}`);
   }
   const length = Number(response.headers.get('content-length') ?? '0');
   if (length > maxBytes) {
     await response.body?.cancel();
-    throw new ProcVisionError('2009', `${url} is ${length} bytes; at most ${maxBytes} are read`);
+    throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${url} is ${length} bytes; at most ${maxBytes} are read`);
   }
   return response;
 }
@@ -95,7 +95,7 @@ function urlRepository(base: string): PackageRepository {
       const response = await fetchBounded(url, desiredStateLimits.fileBytes, 30_000);
       const text = await response.text();
       if (Buffer.byteLength(text) > desiredStateLimits.fileBytes)
-        throw new ProcVisionError('1006', `${url}: larger than ${desiredStateLimits.fileBytes} bytes`);
+        throw new ProcVisionError(ErrorCodes.invalidParams, `${url}: larger than ${desiredStateLimits.fileBytes} bytes`);
       return parseDesiredState(text, url);
     },
     async zipFor(binding) {
@@ -108,14 +108,14 @@ function urlRepository(base: string): PackageRepository {
       const limit = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           received += chunk.length;
-          callback(received > zipBytesLimit ? new ProcVisionError('2009', `${url} is larger than ${zipBytesLimit} bytes`) : null, chunk);
+          callback(received > zipBytesLimit ? new ProcVisionError(ErrorCodes.packageNotInstalled, `${url} is larger than ${zipBytesLimit} bytes`) : null, chunk);
         },
       });
       try {
         await pipeline(Readable.fromWeb(response.body! as WebReadableStream), limit, createWriteStream(path));
       } catch (error) {
         await rm(folder, { recursive: true, force: true });
-        throw ProcVisionError.isInstance(error) ? error : new ProcVisionError('2009', `cannot download ${url}: ${(error as Error).message}`, { cause: error });
+        throw ProcVisionError.isInstance(error) ? error : new ProcVisionError(ErrorCodes.packageNotInstalled, `cannot download ${url}: ${(error as Error).message}`, { cause: error });
       }
       const tag = response.headers.get('etag') ?? response.headers.get('last-modified') ?? `${received}`;
       return { path, identity: `${binding.zip}:${tag}`, release: () => rm(folder, { recursive: true, force: true }) };
@@ -132,7 +132,7 @@ export function openPackageRepository(location: string): PackageRepository {
     const url = new URL(location);
     const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
     if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return urlRepository(location);
-    throw new ProcVisionError('1006', `repository ${location}: use an https:// URL (http:// only on loopback) or a folder`);
+    throw new ProcVisionError(ErrorCodes.invalidParams, `repository ${location}: use an https:// URL (http:// only on loopback) or a folder`);
   }
   return folderRepository(location);
 }

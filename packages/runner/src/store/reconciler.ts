@@ -1,4 +1,4 @@
-import { ProcVisionError } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
 import type { DesiredBinding, DesiredState } from './desired-state.js';
 import { openPackageRepository, type PackageRepository } from './package-repository.js';
 
@@ -49,7 +49,7 @@ export interface ReconcilerOptions {
   onActivated?: (pids: readonly string[]) => Promise<void>;
 }
 
-const codeOf = (error: unknown): string => (ProcVisionError.isInstance(error) ? error.code : '9999');
+const codeOf = (error: unknown): string => (ProcVisionError.isInstance(error) ? error.code : ErrorCodes.unknownError);
 
 /**
  * Brings a station's store to the desired state of a repository, at start, every poll interval
@@ -151,7 +151,7 @@ export class Reconciler {
     const changes: string[] = [];
     let firstError: ProcVisionError | undefined;
     const fail = (error: unknown): void => {
-      const wrapped = ProcVisionError.isInstance(error) ? error : new ProcVisionError('9999', (error as Error).message, { cause: error });
+      const wrapped = ProcVisionError.isInstance(error) ? error : new ProcVisionError(ErrorCodes.unknownError, (error as Error).message, { cause: error });
       firstError ??= wrapped;
     };
     try {
