@@ -41,13 +41,13 @@ interface Manifest {
 }
 
 async function manifests(): Promise<Manifest[]> {
-  const files = ((await readFile(join(deploy, 'kubernetes', 'kustomization.yaml'), 'utf8')).match(/^\s+- (\S+\.yaml)$/gm) ?? []).map((line) =>
+  const files = ((await readFile(join(deploy, 'kubernetes', 'base', 'kustomization.yaml'), 'utf8')).match(/^\s+- (\S+\.yaml)$/gm) ?? []).map((line) =>
     line.trim().slice(2),
   );
   expect(files.length).toBeGreaterThanOrEqual(4);
   const all: Manifest[] = [];
   for (const file of files) {
-    for (const document of parseAllDocuments(await readFile(join(deploy, 'kubernetes', file), 'utf8'))) {
+    for (const document of parseAllDocuments(await readFile(join(deploy, 'kubernetes', 'base', file), 'utf8'))) {
       expect(document.errors, file).toEqual([]);
       all.push(document.toJS() as Manifest);
     }
@@ -92,15 +92,16 @@ describe('deploy/ stays true to the service', () => {
     expect(runner.livenessProbe?.httpGet?.path).toBe('/health');
     expect(served).toContain('GET /health');
     expect((await fetch(`${url}/health`)).status).toBe(200);
-    // Readiness: /ready with the token read from the mounted Secret.
+    // Readiness: /readyz, which needs no token and says only ready or not (the reasons stay behind the token on /ready).
     expect(served).toContain('GET /ready');
     expect((await fetch(`${url}/ready`)).status).toBe(401);
-    const readinessScript = runner.readinessProbe?.exec?.command.join(' ') ?? '';
-    expect(readinessScript).toContain(`http://127.0.0.1:${env.PROCVISION_PORT}/ready`);
-    expect(readinessScript).toContain(env.PROCVISION_TOKEN_FILE);
+    expect(runner.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    const readyz = await fetch(`${url}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect(await readyz.json()).toEqual({ ready: true });
     // One port everywhere: env, containerPort, scrape annotations, Service.
     const port = Number(env.PROCVISION_PORT);
-    expect(runner.ports).toContainEqual({ name: 'http', containerPort: port, protocol: 'TCP' });
+    expect(runner.ports).toContainEqual({ name: 'http', containerPort: port, hostPort: port, protocol: 'TCP' });
     expect(runner.livenessProbe?.httpGet?.port).toBe('http');
     expect(template.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true',
@@ -110,7 +111,10 @@ describe('deploy/ stays true to the service', () => {
     expect(served).toContain('GET /metrics');
     const serviceManifest = all.find((manifest) => manifest.kind === 'Service')!;
     expect(serviceManifest.spec.ports).toContainEqual(expect.objectContaining({ port, targetPort: 'http' }));
-    expect(serviceManifest.metadata.annotations).toMatchObject({ 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' });
+    // One scrape target: the pods; the Service carries no scrape annotations and lists pods that are not ready.
+    expect(serviceManifest.metadata.annotations).toBeUndefined();
+    expect(serviceManifest.spec.publishNotReadyAddresses).toBe(true);
+    expect((template.spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken).toBe(false);
     // Volumes: store where PROCVISION_STORE says, token where PROCVISION_TOKEN_FILE says, /dev/shm in memory.
     const mounts = new Map((runner.volumeMounts ?? []).map((mount) => [mount.name, mount]));
     const volumes = new Map(template.spec.volumes.map((volume) => [volume.name, volume]));
