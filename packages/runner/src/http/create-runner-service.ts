@@ -171,7 +171,8 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       return uploadDirectory;
     },
   };
-  if (options.repository !== undefined && store === undefined) throw new ProcVisionError(ErrorCodes.invalidParams, 'a repository needs a store to reconcile: give `store`');
+  if (options.repository !== undefined && store === undefined)
+    throw new ProcVisionError(ErrorCodes.invalidParams, 'a repository needs a store to reconcile: give `store`');
   const reconciler =
     options.repository === undefined || store === undefined
       ? undefined

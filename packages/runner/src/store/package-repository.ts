@@ -108,14 +108,19 @@ function urlRepository(base: string): PackageRepository {
       const limit = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           received += chunk.length;
-          callback(received > zipBytesLimit ? new ProcVisionError(ErrorCodes.packageNotInstalled, `${url} is larger than ${zipBytesLimit} bytes`) : null, chunk);
+          callback(
+            received > zipBytesLimit ? new ProcVisionError(ErrorCodes.packageNotInstalled, `${url} is larger than ${zipBytesLimit} bytes`) : null,
+            chunk,
+          );
         },
       });
       try {
         await pipeline(Readable.fromWeb(response.body! as WebReadableStream), limit, createWriteStream(path));
       } catch (error) {
         await rm(folder, { recursive: true, force: true });
-        throw ProcVisionError.isInstance(error) ? error : new ProcVisionError(ErrorCodes.packageNotInstalled, `cannot download ${url}: ${(error as Error).message}`, { cause: error });
+        throw ProcVisionError.isInstance(error)
+          ? error
+          : new ProcVisionError(ErrorCodes.packageNotInstalled, `cannot download ${url}: ${(error as Error).message}`, { cause: error });
       }
       const tag = response.headers.get('etag') ?? response.headers.get('last-modified') ?? `${received}`;
       return { path, identity: `${binding.zip}:${tag}`, release: () => rm(folder, { recursive: true, force: true }) };
