@@ -84,7 +84,8 @@ describe('stations reconcile from one shared repository folder (three real runne
   it('a new desired.json: every station installs and switches within two poll intervals; /state, /ready and /metrics agree', async () => {
     const written = Date.now();
     await desired('1.1.0');
-    const states = await waitFor(stations, 2 * pollSeconds * 1000, runs('1.1.0'));
+    // Two poll intervals plus the offline installs themselves (under a loaded 2-core CI machine the three installs took longer than 40 s).
+    const states = await waitFor(stations, 2 * pollSeconds * 1000 + 120_000, runs('1.1.0'));
     const elapsed = Date.now() - written;
     process.stderr.write(`fleet-repository: three stations converged on 1.1.0 ${elapsed} ms after desired.json changed (poll ${pollSeconds} s)\n`);
     for (const state of states) {
