@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkPrebuilds } from './check-prebuilds.mjs';
+import { checkJobLauncher, checkPrebuilds } from './check-prebuilds.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const packagesDir = join(root, 'packages');
@@ -55,8 +55,8 @@ try {
     const tarball = readdirSync(outDir).find((file) => !before.has(file) && file.endsWith('.tgz'));
     if (!tarball) throw new Error(`pnpm pack produced no tarball for ${manifest.name}`);
     const tarballPath = join(outDir, tarball);
-    if (manifest.name === '@procvision/shm') {
-      const problems = checkPrebuilds(tarballPath);
+    if (manifest.name === '@procvision/shm' || manifest.name === '@procvision/runner') {
+      const problems = manifest.name === '@procvision/shm' ? checkPrebuilds(tarballPath) : checkJobLauncher(tarballPath);
       failed += problems.length;
       for (const problem of problems) process.stderr.write(`FAIL prebuilds ${problem}\n`);
     }

@@ -103,6 +103,18 @@ describe('procvision doctor', () => {
     expect(byName.store).toMatchObject({ status: 'warn', facts: { exists: false } });
   }, 60_000);
 
+  it('says which npm it uses and how it was found; --npm picks one, a wrong --npm fails naming it', async () => {
+    const found = (await runCli(['doctor', '--store', join(folder.path, 'no-store'), '--json'])).json<DoctorDocument>();
+    const npm = found.checks.find((check) => check.name === 'npm');
+    expect(npm?.facts).toMatchObject({ source: expect.stringMatching(/^(beside node|npm_execpath|PATH)$/) });
+    const cli = String(npm?.facts?.npm_cli);
+    const chosen = (await runCli(['doctor', '--store', join(folder.path, 'no-store'), '--json', '--npm', cli])).json<DoctorDocument>();
+    expect(chosen.checks.find((check) => check.name === 'npm')).toMatchObject({ status: 'ok', facts: { npm_cli: cli, source: 'PROCVISION_NPM' } });
+    const wrong = await runCli(['doctor', '--store', join(folder.path, 'no-store'), '--npm', join(folder.path, 'no-npm')]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/^fail {2}npm .*--npm\) is .*no-npm, which is not an npm command/m);
+  }, 60_000);
+
   it('names the file backend and why when the native addon is off', async () => {
     const run = await runCli(['doctor', '--store', join(folder.path, 'no-store'), '--json'], { env: { PROCVISION_SHM_BACKEND: 'file' } });
     const check = run.json<DoctorDocument>().checks.find((candidate) => candidate.name === 'shm_backend');

@@ -55,7 +55,7 @@ describe('procvision eval (examples/algorithm-example)', () => {
     expect(human.stdout).toMatch(/expected NG\s+0\s+1\s+0/);
     expect(human.stdout).toContain('NG precision 1.000, recall 1.000');
     expect(human.stdout).toMatch(/execute p50 [\d.]+ ms, p99 [\d.]+ ms/);
-  });
+  }, 180_000);
 
   it('a wrong label is a miss: exit 1, and the report shows the miss annotated', async () => {
     const wrong = join(folder.path, 'wrong');
@@ -77,7 +77,7 @@ describe('procvision eval (examples/algorithm-example)', () => {
 
     const allowed = await runCli(['eval', example, wrong, '--params', roi, '--max-misses', '1']);
     expect(allowed.code, allowed.stderr).toBe(0);
-  });
+  }, 180_000);
 
   it('--baseline lists each image whose verdict changed and exits 1', async () => {
     const run = await runCli(['eval', example, golden, '--params', blindRoi, '--baseline', join(folder.path, 'baseline.json'), '--max-misses', '5', '--json']);
@@ -85,7 +85,7 @@ describe('procvision eval (examples/algorithm-example)', () => {
     expect(run.json<EvalJson>().baseline?.changed).toEqual([{ file: 'ng/board-3.png', before: 'NG', after: 'OK' }]);
     const human = await runCli(['eval', example, golden, '--params', blindRoi, '--baseline', join(folder.path, 'baseline.json'), '--max-misses', '5']);
     expect(human.stdout).toContain('changed ng/board-3.png: NG -> OK');
-  });
+  }, 180_000);
 
   it('labels.json: verdicts and defect rects matched by IoU', async () => {
     const labelled = join(folder.path, 'labelled');
@@ -114,7 +114,7 @@ describe('procvision eval (examples/algorithm-example)', () => {
     const invalid = await runCli(['eval', example, labelled]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('stain.png');
-  });
+  }, 180_000);
 
   it('a missing or empty golden-set folder is a usage error', async () => {
     const missing = await runCli(['eval', example, join(folder.path, 'nope')]);
@@ -125,7 +125,7 @@ describe('procvision eval (examples/algorithm-example)', () => {
     const none = await runCli(['eval', example, empty]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('holds no images');
-  });
+  }, 180_000);
 
   it('a scaffolded project has samples/ok, samples/ng and an eval script that passes', async () => {
     const project = await scaffold(folder.path, 'golden-demo', 'A01');
@@ -136,5 +136,5 @@ describe('procvision eval (examples/algorithm-example)', () => {
     expect(run.json<EvalJson>().confusion.expected).toEqual({ OK: { OK: 1, NG: 0, ERROR: 0 }, NG: { OK: 0, NG: 1, ERROR: 0 } });
     await rename(join(project, 'samples', 'ng', 'part-1.png'), join(project, 'samples', 'ok', 'part-2.png'));
     expect((await runCli(['eval', '.', 'samples'], { cwd: project })).code).toBe(1);
-  });
+  }, 180_000);
 });

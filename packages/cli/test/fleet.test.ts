@@ -1,48 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binPath, runCli, scaffold, temporaryFolder } from './cli-helpers.js';
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  token: string;
-  store: string;
-}
-
-interface StationOutcome {
-  station: string;
-  result: 'ok' | 'failed' | 'skipped';
-  code?: string;
-  detail: string;
-  canary?: boolean;
-}
-
-/** `procvision runner serve` on 127.0.0.1, a free port, its own store and token. */
-async function serve(store: string, tokenFile: string, token: string): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [binPath, 'runner', 'serve', '--port', '0', '--store', store, '--token-file', tokenFile, '--log-level', 'warn', '--json'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      try {
-        resolve((JSON.parse(stdout) as { url: string }).url);
-      } catch {
-        // not complete yet
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-  return { child, url, token, store };
-}
+import { runCli, scaffold, temporaryFolder } from './cli-helpers.js';
+import { type Served, type StationOutcome, serveStation } from './fleet-helpers.js';
 
 async function packagesOf(station: Served): Promise<Array<{ name: string; version: string; active_pids: string[] }>> {
   const response = await fetch(`${station.url}/packages`, { headers: { authorization: `Bearer ${station.token}` } });
@@ -72,7 +33,7 @@ describe('procvision runner install + activate --fleet across three real runner 
     for (const index of [1, 2, 3]) {
       const token = `token-of-station-${index}-${Math.random().toString(36).slice(2)}`;
       await writeFile(join(tokens, `station-${index}`), `${token}\n`);
-      stations.push(await serve(join(folder.path, `store-${index}`), join(tokens, `station-${index}`), token));
+      stations.push(await serveStation(join(folder.path, `store-${index}`), join(tokens, `station-${index}`), token));
     }
     await writeFile(join(tokens, 'stale'), 'a-token-station-2-no-longer-accepts\n');
     stationsFile = join(folder.path, 'stations.json');

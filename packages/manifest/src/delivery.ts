@@ -8,6 +8,15 @@ export const deliveryTargetSchema = z.object({
   libc: z.enum(['glibc', 'musl']).optional(),
   node_abi: z.string().regex(/^\d+$/, 'expected the Node ABI number as a string, e.g. "115"'),
   node_range: z.string().min(1),
+  /**
+   * Installed packages whose native code is bound to one Node ABI (`name@version (file)`): with
+   * any, the store requires `node_abi`; with none, any Node in `node_range` runs the zip (N-API
+   * addons are listed in `napi_addons`). Absent in zips made before the packager recorded it:
+   * the store then requires `node_abi`.
+   */
+  native_addons: z.array(z.string()).optional(),
+  /** Installed packages whose native code uses N-API only (stable across Node versions), as `name@version`. */
+  napi_addons: z.array(z.string()).optional(),
 });
 /** The platform a delivery zip was built for. */
 export type DeliveryTarget = z.infer<typeof deliveryTargetSchema>;

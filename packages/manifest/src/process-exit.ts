@@ -13,8 +13,8 @@ export { isProcessAlive } from './process-alive.js';
  * case every hook runs and the signal is re-raised so the process still dies of it. A host
  * with its own listener for the signal decides (it may keep running); the hook runs when it
  * exits. The one exit mechanism of every ProcVision package (docs/design.md, "Exits"): signals
- * go through `signal-exit` 3, the version proper-lockfile uses, so the packages and the store
- * lock never wait on each other; the exit itself is also heard through `process.on('exit')`,
+ * go through `signal-exit` 3 (the store lock's release included), so the packages never wait
+ * on each other; the exit itself is also heard through `process.on('exit')`,
  * because a later signal-exit 4 (write-file-atomic's) replaces version 3's exit patch.
  * `cleanup` must be synchronous; a throw is swallowed so the other hooks still run.
  * @returns a function that unregisters the hook

@@ -21,7 +21,6 @@ export const runnerConfigSchema = z.strictObject({
   restart_window_ms: milliseconds(60_000),
   max_frame_bytes: z.number().int().positive().default(4_194_304),
   max_defects: z.number().int().min(1).default(DEFAULT_MAX_DEFECTS),
-  image_encoding: z.enum(['jpeg', 'png', 'raw']).default('jpeg'),
   shared_memory_backend: z.enum(['mmap', 'sab', 'dev-shm']).default('mmap'),
   log_level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

@@ -1,8 +1,7 @@
 import type { ContractIssue } from './contract-error.js';
 import { ErrorCodes } from './error-codes.js';
 import { describeValue } from './internal/describe-value.js';
-import { paramValueIssues } from './internal/param-value.js';
-import type { ParamSpec } from './param-spec.js';
+import { type ParamSpec, paramValueIssues } from './param-spec.js';
 import { rectOutsideImage } from './rect.js';
 import type { StepSpec } from './step-spec.js';
 

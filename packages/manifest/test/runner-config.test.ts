@@ -17,7 +17,6 @@ describe('runner config', () => {
       restart_window_ms: 60000,
       max_frame_bytes: 4194304,
       max_defects: 20,
-      image_encoding: 'jpeg',
       shared_memory_backend: 'mmap',
       log_level: 'info',
     });
@@ -31,9 +30,9 @@ describe('runner config', () => {
   });
 
   it('rejects bad values and unknown keys, naming each', () => {
-    const issues = contractIssues(() => parseRunnerConfig({ execute_timeout_ms: -1, image_encoding: 'gif', execute_timeout: 5 }));
+    const issues = contractIssues(() => parseRunnerConfig({ execute_timeout_ms: -1, shared_memory_backend: 'gif', execute_timeout: 5 }));
     expectIssue(issues, 'execute_timeout_ms', 'expected a number > 0, got -1');
-    expectIssue(issues, 'image_encoding', 'expected "jpeg" or "png" or "raw", got "gif"');
+    expectIssue(issues, 'shared_memory_backend', 'expected "mmap" or "sab" or "dev-shm", got "gif"');
     expectIssue(issues, '', 'unknown key "execute_timeout"');
     expect(() => parseRunnerConfig({ max_missed_heartbeats: 0 })).toThrow(ContractError);
     expect(() => parseRunnerConfig({ log_level: 'trace' })).toThrow(/^invalid runner config: log_level: expected "debug" or "info"/);

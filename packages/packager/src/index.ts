@@ -1,9 +1,9 @@
 /** @packageDocumentation Build, verify, sign and safely extract ProcVision offline delivery zips. */
 export { buildDeliveryZip } from './build-delivery-zip.js';
-export type { BuildOptions, BuiltDelivery } from './build-delivery-zip.js';
+export type { BuildOptions, BuiltDelivery, DeliveryLockfile } from './build-delivery-zip.js';
 export type { PackageProgressEvent, PackageProgressListener, PackageStage } from './package-progress.js';
 export { verifyDeliveryZip } from './verify-delivery-zip.js';
-export type { VerifyOptions, VerifiedDelivery, SignatureStatus } from './verify-delivery-zip.js';
+export type { VerifyOptions, VerifiedDelivery, SignatureStatus, SbomSummary } from './verify-delivery-zip.js';
 export { extractDeliveryZip } from './extract-delivery-zip.js';
 export type { ExtractOptions, ExtractedDelivery } from './extract-delivery-zip.js';
 export { defaultZipLimits, resolveZipLimits } from './zip-limits.js';

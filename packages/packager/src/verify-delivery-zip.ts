@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import type { Delivery, DeliveryTarget, Manifest } from '@procvision/manifest';
 import { readDeliveryZip } from './internal/delivery-reader.js';
 import type { SignatureStatus } from './internal/delivery-metadata.js';
+import type { SbomSummary } from './internal/sbom-check.js';
 import type { KeyInput } from './signing.js';
 import { resolveZipLimits, type ZipLimits } from './zip-limits.js';
 
-export type { SignatureStatus };
+export type { SignatureStatus, SbomSummary };
 
 /** Options of {@link verifyDeliveryZip} and {@link extractDeliveryZip}. */
 export interface VerifyOptions {
@@ -33,6 +34,8 @@ export interface VerifiedDelivery {
   signature: SignatureStatus;
   /** The signer's key id, or null when unsigned. */
   signerKeyId: string | null;
+  /** What sbom.cdx.json lists (components, license summary), checked against the zip; null when the zip carries none (made before SBOMs). */
+  sbom: SbomSummary | null;
   /** sha256 (hex) of the exact delivery.json bytes. */
   deliverySha256: string;
   /** Entries in the zip, and their uncompressed bytes. */
@@ -64,6 +67,7 @@ export function toVerified(zipPath: string, reading: Awaited<ReturnType<typeof r
     target: reading.delivery.target,
     signature: reading.signature,
     signerKeyId: reading.signature.keyId,
+    sbom: reading.sbom,
     deliverySha256: reading.deliverySha256,
     entryCount: reading.entryCount,
     totalBytes: reading.totalBytes,

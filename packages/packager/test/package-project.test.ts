@@ -54,7 +54,15 @@ describe('buildDeliveryZip on a pnpm workspace project', () => {
     );
     const verified = await verifyDeliveryZip(built.zipPath, { trustedKeys: [signer.publicKeyPem], requireSignature: true });
     expect(verified.signerKeyId).toBe(signer.keyId);
-    expect(verified.target).toEqual({ os: 'linux', cpu: 'x64', libc: 'glibc', node_abi: process.versions.modules, node_range: '>=20.19' });
+    expect(verified.target).toEqual({
+      os: 'linux',
+      cpu: 'x64',
+      libc: 'glibc',
+      node_abi: process.versions.modules,
+      node_range: '>=20.19',
+      native_addons: [],
+      napi_addons: [],
+    });
     expect(verified.delivery.dependencies.map((dependency) => `${dependency.name}@${dependency.version}`)).toEqual(['@fixture/lib@0.3.0', 'is-number@7.0.0']);
     const extracted = await extractDeliveryZip(built.zipPath, join(folder.path, 'deployed'), { trustedKeys: [signer.publicKeyPem] });
     expect(Object.keys(verified.delivery.files)).toEqual([
@@ -65,6 +73,7 @@ describe('buildDeliveryZip on a pnpm workspace project', () => {
       'npm-packages/is-number-7.0.0.tgz',
       'package-lock.json',
       'package.json',
+      'sbom.cdx.json',
     ]);
     const packageJson = JSON.parse(readFileSync(join(extracted.stagingDir, 'package.json'), 'utf8'));
     expect(packageJson).toEqual({

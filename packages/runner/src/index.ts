@@ -22,6 +22,7 @@ export type { OpenSessionInit, RunnerOptions, RunnerProcessSource } from './proc
 export { InspectionSession } from './process/session.js';
 export type { InspectionSessionInit } from './process/session.js';
 export type { StepOutcome, StepRequest, StepStage } from './process/step-outcome.js';
+export type { ObservedStep, StepObserver } from './process/step-observer.js';
 export { nodeAdapterCommand, pythonAdapterCommand, resolvePackageSpec } from './process/package-spec.js';
 export type { PackageSpec, ResolvedPackageSpec } from './process/package-spec.js';
 export { pythonAdapterLaunch } from './process/python-adapter-launch.js';

@@ -73,13 +73,13 @@ async function expectCleanedUp(ready: Ready, tmp: string): Promise<void> {
 }
 
 const combinations: Array<[NodeJS.Signals, string[]]> = [
-  ['SIGINT', ['shm', 'lock']],
-  ['SIGTERM', ['shm', 'lock']],
+  ['SIGINT', ['shm']],
+  ['SIGTERM', ['shm']],
   ['SIGINT', ['process', 'shm']],
-  ['SIGTERM', ['process', 'lock']],
-  ['SIGINT', ['packager', 'lock']],
-  ['SIGTERM', ['shm', 'lock', 'process', 'packager']],
-  ['SIGINT', ['shm', 'lock', 'process', 'packager']],
+  ['SIGTERM', ['process']],
+  ['SIGINT', ['packager']],
+  ['SIGTERM', ['shm', 'process', 'packager']],
+  ['SIGINT', ['shm', 'process', 'packager']],
 ];
 
 describe('SIGINT/SIGTERM with several ProcVision pieces in one process', () => {
@@ -95,10 +95,10 @@ describe('SIGINT/SIGTERM with several ProcVision pieces in one process', () => {
   );
 
   it('leaves SIGTERM to a host that listens itself; the exit hooks run when it exits', async () => {
-    const { child, ready, exit, tmp, lines, stderr } = await startHost(['shm', 'lock', 'process'], 'host');
+    const { child, ready, exit, tmp, lines, stderr } = await startHost(['shm', 'process'], 'host');
     child.kill('SIGTERM');
     expect(await exit, stderr()).toEqual({ code: 0, signal: null });
-    expect(JSON.parse(lines()[1] ?? '{}')).toEqual({ stillThere: { segment: true, lock: true, adapterProcessId: true } });
+    expect(JSON.parse(lines()[1] ?? '{}')).toEqual({ stillThere: { segment: true, adapterProcessId: true } });
     await expectCleanedUp(ready, tmp);
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import { fastConfig } from './helpers.js';
 import { buildTinyZip, temporaryFolder } from './store-fixtures/store-fixtures.js';
 
 /** Runs an installed package with the workspace SDK adapter (the tiny zips vendor no SDK). */
-const workspaceAdapterStarter: ProcessStarter = async (deployed) => {
+export const workspaceAdapterStarter: ProcessStarter = async (deployed) => {
   const process = new AlgorithmProcess({
     packageName: deployed.name,
     packageVersion: deployed.version,

@@ -84,7 +84,7 @@ describe('exposure beyond loopback', () => {
   });
 
   it('refuses an empty token', () => {
-    expect(() => createRunnerService({ packages: [], token: '  ', logger: silentLogger })).toThrow(/token is empty/);
+    expect(() => createRunnerService({ packages: [], token: '  ', logger: silentLogger })).toThrow(/the token has 2 character\(s\) and whitespace/);
   });
 
   it('serveRunner beyond loopback requires signatures: without a trusted key it refuses to start unless allowUnsigned', async () => {

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adapterBinPath } from '@procvision/sdk';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlgorithmProcess } from '../src/index.js';
-import { PackageStore, type ProcessStarter } from '../src/store/index.js';
+import { PackageStore } from '../src/store/index.js';
 import { createRunnerService, type RunnerService } from '../src/http/index.js';
-import { fastConfig } from './helpers.js';
+import { workspaceAdapterStarter } from './hardening-fixtures.js';
 import { buildTinyZip, temporaryFolder } from './store-fixtures/store-fixtures.js';
 
 /** A self-contained algorithm (no imports) that says which version answered. */
@@ -24,20 +22,6 @@ function algorithmSource(version: string): string {
 }
 `;
 }
-
-/** Runs an installed package with the workspace SDK adapter (the tiny zips vendor no SDK). */
-const workspaceAdapterStarter: ProcessStarter = async (deployed) => {
-  const process = new AlgorithmProcess({
-    packageName: deployed.name,
-    packageVersion: deployed.version,
-    root: deployed.root,
-    adapter: { command: globalThis.process.execPath, args: [adapterBinPath] },
-    config: fastConfig,
-    logger: { log() {} },
-  });
-  await process.start();
-  return { process, stop: () => process.stop() };
-};
 
 async function call(url: string, method: string, path: string, body?: unknown, contentType = 'application/json') {
   const init: RequestInit = { method };

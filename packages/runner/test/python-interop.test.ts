@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRunnerService } from '../src/http/index.js';
 import { type LogEntry, pythonAdapterLaunch, Runner, type RunnerEvents, silentLogger } from '../src/index.js';
 import { findPythonSdk, reportSkip } from './python-sdk.js';
@@ -88,7 +88,10 @@ describe.skipIf(skip)('runner drives the real Python SDK adapters', () => {
     expect(outOfRange).toMatchObject({ status: 'ERROR', errorCode: '1006' });
     const wrongPid = runner.createSession({ packageName: 'algorithm-example', pid: 'zzz' });
     expect(await runner.runStep(wrongPid.id, { stepIndex: 2, frame })).toMatchObject({ status: 'ERROR', errorCode: '1001' });
-    expect(logs.filter((entry) => entry.source === 'algorithm' && entry.message === 'on_step_start').length).toBeGreaterThanOrEqual(4);
+    // the algorithm's log lines come over stderr, apart from the results: wait for the fourth
+    await vi.waitFor(() => expect(logs.filter((entry) => entry.source === 'algorithm' && entry.message === 'on_step_start').length).toBeGreaterThanOrEqual(4), {
+      timeout: 5000,
+    });
     // no reset call: the adapter does not announce one
     expect(await runner.resetSession(session.id)).toMatchObject({ status: 'OK', attempts: 0 });
   });

@@ -47,7 +47,9 @@ describe('kill -9 of the installer', () => {
       const store = await PackageStore.open(root, { lock: { staleMs: 2000 } });
       expect(readdirSync(deployed)).toEqual([]);
       const recovered = auditRecords(root).filter((record) => record.operation === 'recover');
-      expect(recovered).toEqual([expect.objectContaining({ outcome: 'ok', subject: { removed: expect.arrayContaining([expect.any(String)]) } })]);
+      expect(recovered).toEqual([
+        expect.objectContaining({ outcome: 'ok', subject: expect.objectContaining({ removed: expect.arrayContaining([expect.any(String)]) }) }),
+      ]);
       const entry = await store.install(zips.tiny);
       expect(entry).toMatchObject({ name: 'tiny-algo', version: '1.0.0' });
       expect(readdirSync(deployed)).toEqual(['tiny-algo']);

@@ -15,6 +15,8 @@ import { reserveStdoutForFrames } from './internal/adapter/stdout-guard.js';
 import { algorithmThread } from './internal/adapter/algorithm-thread.js';
 import { startMainThread } from './internal/adapter/start-main-thread.js';
 
+// Stacks of the algorithm's errors point at its TypeScript (dist/*.js.map -> src/...ts:line:col).
+process.setSourceMapsEnabled(true);
 const thread = algorithmThread(process.argv.slice(2));
 if (thread === 'worker') {
   const { startEarly } = await import('./internal/adapter/early-start.js');

@@ -7,17 +7,28 @@
  * open(name)         -> ArrayBuffer  read-only mapping of an existing segment
  * close(buffer)      -> undefined    munmap + napi_detach_arraybuffer (stale views read empty)
  * unlink(name)       -> boolean      shm_unlink; false when the segment did not exist
+ *
+ * Windows (_WIN32, cross-built with mingw-w64): the same four functions over named file mappings
+ * (see the _WIN32 section below): a mapping lives as long as its last handle or view.
  */
 #define NAPI_VERSION 8
 #include <node_api.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#include <sddl.h>
+#define unmap_pages(address, length) ((void)(length), UnmapViewOfFile(address))
+#else
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#define unmap_pages(address, length) munmap(address, length)
+#endif
 
 #define NAME_MAX_BYTES 64
 
@@ -30,6 +41,7 @@ typedef struct mapping {
 
 static mapping *live_mappings = NULL;
 
+#ifndef _WIN32
 static napi_value throw_errno(napi_env env, const char *operation, const char *name, int error) {
   char message[256];
   snprintf(message, sizeof message, "%s(%s) failed: %s", operation, name, strerror(error));
@@ -38,6 +50,7 @@ static napi_value throw_errno(napi_env env, const char *operation, const char *n
   napi_throw_error(env, code, message);
   return NULL;
 }
+#endif
 
 /*
  * Fills argv with the call's first argc arguments (undefined where the caller passed fewer) and
@@ -71,7 +84,7 @@ static void finalize_mapping(napi_env env, void *data, void *hint) {
   (void)env;
   (void)data;
   mapping *entry = (mapping *)hint;
-  if (entry->mapped) munmap(entry->address, entry->length);
+  if (entry->mapped) unmap_pages(entry->address, entry->length);
   unlink_mapping(entry);
   free(entry);
 }
@@ -79,7 +92,7 @@ static void finalize_mapping(napi_env env, void *data, void *hint) {
 static napi_value wrap_mapping(napi_env env, void *address, size_t length) {
   mapping *entry = (mapping *)calloc(1, sizeof(mapping));
   if (entry == NULL) {
-    munmap(address, length);
+    unmap_pages(address, length);
     napi_throw_error(env, "ENOMEM", "out of memory");
     return NULL;
   }
@@ -88,7 +101,7 @@ static napi_value wrap_mapping(napi_env env, void *address, size_t length) {
   entry->mapped = 1;
   napi_value buffer;
   if (napi_create_external_arraybuffer(env, address, length, finalize_mapping, entry, &buffer) != napi_ok) {
-    munmap(address, length);
+    unmap_pages(address, length);
     free(entry);
     napi_throw_error(env, NULL, "napi_create_external_arraybuffer failed");
     return NULL;
@@ -98,6 +111,7 @@ static napi_value wrap_mapping(napi_env env, void *address, size_t length) {
   return buffer;
 }
 
+#ifndef _WIN32
 static napi_value create_segment(napi_env env, napi_callback_info info) {
   napi_value argv[2];
   char name[NAME_MAX_BYTES];
@@ -156,6 +170,8 @@ static napi_value open_segment(napi_env env, napi_callback_info info) {
   return wrap_mapping(env, address, (size_t)status.st_size);
 }
 
+#endif
+
 static napi_value close_segment(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -170,7 +186,7 @@ static napi_value close_segment(napi_env env, napi_callback_info info) {
     if (entry->mapped && entry->address == data && entry->length == length) {
       /* Detach first so no JavaScript view can reach the pages, then unmap. */
       napi_detach_arraybuffer(env, argv[0]);
-      munmap(entry->address, entry->length);
+      unmap_pages(entry->address, entry->length);
       entry->mapped = 0;
       break;
     }
@@ -178,6 +194,7 @@ static napi_value close_segment(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+#ifndef _WIN32
 static napi_value unlink_segment(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   char name[NAME_MAX_BYTES];
@@ -193,6 +210,9 @@ static napi_value unlink_segment(napi_env env, napi_callback_info info) {
   }
   return throw_errno(env, "shm_unlink", name, errno);
 }
+#else
+#include "shm_segment_win32.h"
+#endif
 
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {

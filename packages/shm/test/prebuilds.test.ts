@@ -8,11 +8,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nativeSourceDigest, prebuildTargets, recordedSourceDigest } from '../scripts/build-prebuilds.mjs';
 // @ts-expect-error plain .mjs build scripts, no declarations
 import { elfInfo } from '../scripts/elf-info.mjs';
+// @ts-expect-error plain .mjs build scripts, no declarations
+import { peInfo } from '../scripts/pe-info.mjs';
 
 const exec = promisify(execFile);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const targets = prebuildTargets as Array<{ dir: string; libc: string; arch: string }>;
+const targets = prebuildTargets as Array<{ dir: string; libc: string | undefined; arch: string; file: string; format: 'elf' | 'pe' }>;
 const readElf = elfInfo as (path: string) => { arch: string; libc: string; needed: string[] };
+const readPe = peInfo as (path: string) => { arch: string; dll: boolean; subsystem: string; imports: string[] };
 
 // The published layout (package.json, dist/, prebuilds/, no build/), inside the package folder so
 // that its dependencies resolve from packages/shm/node_modules as they would from an install.
@@ -27,14 +30,21 @@ async function backendIn(env: Record<string, string>): Promise<{ kind: string; r
 }
 
 describe('prebuilt mmap addons (node-gyp-build layout, N-API)', () => {
-  it.each(targets.map((target) => [`${target.dir} ${target.libc}`, target] as const))(
+  it.each(targets.filter((target) => target.format === 'elf').map((target) => [`${target.dir} ${target.libc}`, target] as const))(
     '%s: present, and its ELF header names that CPU and libc',
     (_name, target) => {
-      const file = join(packageDir, 'prebuilds', target.dir, `procvision_shm.napi.${target.libc}.node`);
+      const file = join(packageDir, 'prebuilds', target.file);
       expect(existsSync(file), file).toBe(true);
       expect(readElf(file)).toMatchObject({ arch: target.arch, libc: target.libc });
     },
   );
+
+  it('win32-x64: present, a PE DLL for x64 that imports the N-API functions from node.exe', () => {
+    const target = targets.find((candidate) => candidate.format === 'pe')!;
+    const file = join(packageDir, 'prebuilds', target.file);
+    expect(existsSync(file), file).toBe(true);
+    expect(readPe(file)).toMatchObject({ arch: 'x64', dll: true, imports: expect.arrayContaining(['node.exe', 'KERNEL32.dll']) });
+  });
 
   it('prebuilds/source.sha256 names the C source they were built from (rebuild: pnpm --filter @procvision/shm prebuilds)', () => {
     const recorded = (recordedSourceDigest as (dir: string) => string | undefined)(join(packageDir, 'prebuilds'));

@@ -1,15 +1,22 @@
 import type { CommandSpec } from './command-spec.js';
+import { registerCommandExamples } from '../internal/contextual-example.js';
 import { projectCommands } from './project-commands.js';
 import { runnerCommands } from './runner-commands.js';
 
 export type { CommandSpec, OptionSpec } from './command-spec.js';
 export { commonOptions } from './shared-options.js';
-export type { GuideOptions, SignatureFlags, StoreOptions } from './shared-options.js';
-export type { DoctorOptions, EvalOptions, InitOptions, PackageOptions, RunOptions, ValidateOptions } from './project-commands.js';
-export type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, UninstallOptions } from './runner-commands.js';
+export type { GuideOptions, NpmOption, SignatureFlags, StoreOptions } from './shared-options.js';
+export type { DoctorOptions } from '../commands/doctor.js';
+export type { EvalOptions } from '../commands/eval.js';
+export type { InitOptions } from '../commands/init.js';
+export type { PackageOptions } from '../commands/package.js';
+export type { RunOptions } from '../commands/run.js';
+export type { ValidateOptions } from '../commands/validate.js';
+export type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
 
 /** The one list of `procvision` commands: program.ts builds commander from it, main.ts and the examples read it. */
 export const commandTable: readonly CommandSpec[] = [...projectCommands, ...runnerCommands];
+registerCommandExamples(commandTable);
 
 /** The groups of subcommands (`procvision runner ...`) and their summaries. */
 export const commandGroups = {

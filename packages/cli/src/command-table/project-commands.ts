@@ -1,59 +1,13 @@
 import { supportedTargets } from '@procvision/packager/targets';
 import { commaList, nonNegativeInteger, positiveInteger } from '../internal/option-parsers.js';
 import type { CommandSpec } from './command-spec.js';
-import { type GuideOptions, type SignatureFlags, guideOptions, signatureOptions } from './shared-options.js';
-
-/** Options of `procvision init`. */
-export interface InitOptions {
-  /** The project folder itself (default `./<name>`), as `procvision-cli init -d` of the Python SDK. */
-  dir?: string;
-  pids?: string[];
-  version?: string;
-  desc?: string;
-}
-
-/** Options of `procvision validate` (the signature flags apply to `--zip`). */
-export interface ValidateOptions extends SignatureFlags {
-  manifest?: string;
-  zip?: string;
-  /** The station's interpreter a Python SDK zip is checked against (default `python3`). */
-  python?: string;
-}
-
-/** Options of `procvision run`. */
-export interface RunOptions extends GuideOptions {
-  pid: string;
-  image: string;
-  step: number;
-  params?: string;
-  timeoutMs?: number;
-  report?: string;
-}
-
-/** Options of `procvision eval`. */
-export interface EvalOptions {
-  pid?: string;
-  step: number;
-  params?: string;
-  timeoutMs?: number;
-  report?: string;
-  baseline?: string;
-  maxMisses: number;
-}
-
-/** Options of `procvision package`. */
-export interface PackageOptions {
-  output?: string;
-  target?: string[];
-  nodeAbi?: number;
-  skipDeps?: boolean;
-  signKey?: string;
-}
-
-/** Options of `procvision doctor`. */
-export interface DoctorOptions {
-  store?: string;
-}
+import { guideOptions, npmOption, signatureOptions } from './shared-options.js';
+import type { DoctorOptions } from '../commands/doctor.js';
+import type { EvalOptions } from '../commands/eval.js';
+import type { InitOptions } from '../commands/init.js';
+import type { PackageOptions } from '../commands/package.js';
+import type { RunOptions } from '../commands/run.js';
+import type { ValidateOptions } from '../commands/validate.js';
 
 /** The commands an algorithm author uses: init, validate, run, package, doctor. */
 export const projectCommands: readonly CommandSpec[] = [
@@ -141,9 +95,12 @@ export const projectCommands: readonly CommandSpec[] = [
       { flags: '--node-abi <n>', description: 'Node ABI of the target (default: this Node)', parse: positiveInteger },
       { flags: '-s, --skip-deps', description: 'do not vendor npm dependencies' },
       { flags: '--sign-key <pem>', description: 'ed25519 private key (PEM file) to sign delivery.json' },
+      { flags: '--refresh-lock', description: "resolve the dependency ranges again and rewrite the project's lockfile (default: deliver the locked versions)" },
+      npmOption,
     ],
     examples: [
       'procvision package <project>',
+      'procvision package <project> --refresh-lock',
       'procvision package <project> -o release/ --target linux-x64 --target linux-arm64-musl --sign-key keys/release.pem',
     ],
     run: async (output, [project], options) => (await import('../commands/package.js')).packageCommand(project as string, options as PackageOptions, output),
@@ -151,7 +108,7 @@ export const projectCommands: readonly CommandSpec[] = [
   {
     name: 'doctor',
     description: 'check this machine: Node, sharp/libvips, shared memory, /dev/shm space, npm, the store and its signature policy',
-    options: [{ flags: '--store <dir>', description: 'package store to check (default $PROCVISION_STORE or ./runtime_store)' }],
+    options: [{ flags: '--store <dir>', description: 'package store to check (default $PROCVISION_STORE or ./runtime_store)' }, npmOption],
     examples: ['procvision doctor', 'procvision doctor --store /var/lib/procvision/store --json'],
     run: async (output, _positionals, options) => (await import('../commands/doctor.js')).doctorCommand(options as DoctorOptions, output),
   },

@@ -1,48 +1,10 @@
 import { commaList, duration, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
 import { UsageError } from '../usage-error.js';
+import { stationOptions } from '../internal/station-options.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
-import { type GuideOptions, type SignatureFlags, type StoreOptions, guideOptions, signatureOptions, storeOption } from './shared-options.js';
-
-/** Options of `procvision runner install`. */
-export interface InstallOptions extends StoreOptions, SignatureFlags {}
-
-/** Options of `procvision runner exec`. */
-export interface ExecOptions extends StoreOptions, GuideOptions {
-  pid: string;
-  image: string;
-  step: number;
-  params?: string;
-}
-
-/** Options of `procvision runner activate` and `rollback`. */
-export interface ActivateOptions extends StoreOptions {
-  pid: string[];
-}
-
-/** Options of `procvision runner uninstall`. */
-export interface UninstallOptions extends StoreOptions {
-  force?: boolean;
-}
-
-/** Options of `procvision runner serve`. */
-export interface ServeOptions extends StoreOptions, SignatureFlags {
-  /** `--port` (default `$PROCVISION_PORT` or 7070). */
-  port?: number;
-  /** `--host` (default `$PROCVISION_HOST` or 127.0.0.1). */
-  host?: string;
-  /** `--log-level` (default `$PROCVISION_LOG_LEVEL` or info). */
-  logLevel?: string;
-  /** `--token-file F`: the bearer token (default `$PROCVISION_TOKEN`). */
-  tokenFile?: string;
-  /** `--allow-path DIR`, repeatable: folders callers may name files in. */
-  allowPath?: string[];
-  /** `--allow-unsigned`: no implied signature requirement beyond loopback. */
-  allowUnsigned?: boolean;
-  /** `--repository DIR|URL` (default `$PROCVISION_REPOSITORY`): desired state to reconcile from. */
-  repository?: string;
-  /** `--poll-interval` in milliseconds (default 30000). */
-  pollInterval?: number;
-}
+import { guideOptions, npmOption, signatureOptions, storeOption } from './shared-options.js';
+import type { StoreOptions } from '../internal/store-options.js';
+import type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
 
 /** The remote flags (`--url`, `--token-file`, `--fleet`) a runner command may get. */
 interface RemoteChoice {
@@ -75,7 +37,7 @@ export const runnerCommands: readonly CommandSpec[] = [
     parent: 'runner',
     description: 'verify, extract, install offline and register a delivery zip',
     arguments: [{ name: '<zip>', description: 'delivery zip' }],
-    options: [storeOption, ...signatureOptions('the zip'), ...remoteOptions, ...fleetOptions],
+    options: [storeOption, ...signatureOptions('the zip'), npmOption, ...remoteOptions, ...fleetOptions],
     examples: [
       'procvision runner install screw-check-v1.0.0-linux-x64-glibc-offline.zip --store ./runtime_store',
       'procvision runner install screw-check-v1.0.0-linux-x64-glibc-offline.zip --trusted-key vendor-a.pub.pem --require-signature',
@@ -170,8 +132,12 @@ export const runnerCommands: readonly CommandSpec[] = [
       { flags: '--params <json>', description: 'user params as a JSON object' },
       ...guideOptions,
       ...remoteOptions,
+      ...stationOptions,
     ],
-    examples: ['procvision runner exec --pid <pid> --image part.jpg --store <store> --json'],
+    examples: [
+      'procvision runner exec --pid <pid> --image part.jpg --store <store> --json',
+      'procvision runner exec --pid <pid> --image part.jpg --store <store> --execute-timeout-ms 60000',
+    ],
     run: async (output, _positionals, options) => {
       const remote = options as unknown as ExecOptions & RemoteChoice;
       if (remote.url !== undefined) return (await loadRemote()).remoteExec({ ...remote, url: remote.url }, output);
@@ -195,6 +161,24 @@ export const runnerCommands: readonly CommandSpec[] = [
         example: 'procvision runner status --fleet stations.json --token-file fleet.token',
       });
     },
+  },
+  {
+    name: 'records',
+    parent: 'runner',
+    description: 'list the steps the station recorded (config.json recording), or export them as a golden set for eval',
+    arguments: [
+      { name: '[action]', description: 'export: write the records as ok/ and ng/ images (the recorded verdict as label)' },
+      { name: '[dir]', description: 'with export: the folder to create' },
+    ],
+    options: [
+      storeOption,
+      { flags: '--pid <pid>', description: 'only this product id' },
+      { flags: '--since <time>', description: 'only records at or after this ISO 8601 time' },
+      { flags: '--last <n>', description: 'only the newest N records', parse: positiveInteger },
+    ],
+    examples: ['procvision runner records --store <store> --pid <pid> --json', 'procvision runner records export golden/ --store <store> --pid <pid>'],
+    run: async (output, [action, dir], options) =>
+      (await import('../commands/records.js')).runnerRecords(action as string | undefined, dir as string | undefined, options as RecordsOptions, output),
   },
   {
     name: 'serve',
@@ -226,6 +210,9 @@ export const runnerCommands: readonly CommandSpec[] = [
           'reconcile the store with desired.json and the zips of a folder or https:// base URL (default $PROCVISION_REPOSITORY, else the store config.json repository)',
       },
       { flags: '--poll-interval <duration>', description: 'time between reconciles with --repository: 30s, 500ms, 2m (default 30s)', parse: duration },
+      { flags: '--tls-cert <pem>', description: 'serve HTTPS with this PEM certificate chain (default $PROCVISION_TLS_CERT); needs --tls-key' },
+      { flags: '--tls-key <pem>', description: 'private key of --tls-cert (default $PROCVISION_TLS_KEY)' },
+      ...stationOptions,
     ],
     examples: [
       'procvision runner serve --store ./runtime_store --port 7070',
@@ -234,5 +221,13 @@ export const runnerCommands: readonly CommandSpec[] = [
       'procvision runner serve --store ./runtime_store --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem',
     ],
     run: async (output, _positionals, options) => (await load()).runnerServe(options as unknown as ServeOptions, output),
+  },
+  {
+    name: 'config',
+    parent: 'runner',
+    description: "the station's effective runtime settings and where each comes from (flag, env, file, default)",
+    options: [storeOption, ...stationOptions],
+    examples: ['procvision runner config --store <store>', 'procvision runner config --store <store> --json --max-frame-pixels 20000000'],
+    run: async (output, _positionals, options) => (await load()).runnerConfig(options as StoreOptions, output),
   },
 ];

@@ -1,18 +1,9 @@
 import { repeatable } from '../internal/option-parsers.js';
 import type { OptionSpec } from './command-spec.js';
-
-/** The signature flags of `runner install`, `runner serve` and `validate --zip`. */
-export interface SignatureFlags {
-  /** `--trusted-key PEM`, repeatable: ed25519 public key files, relative to the working folder. */
-  trustedKey?: string[];
-  /** `--require-signature`: refuse unsigned zips (2008). */
-  requireSignature?: boolean;
-}
-
-/** The `--store` option every `runner` command takes. */
-export interface StoreOptions {
-  store?: string;
-}
+export type { GuideOptions } from '../internal/guide-options.js';
+export type { SignatureFlags } from '../internal/signature/signature-policy.js';
+export type { StoreOptions } from '../internal/store-options.js';
+export type { NpmOption } from '../internal/npm-option.js';
 
 /** `--trusted-key` (repeatable) and `--require-signature`; `applies` says what they check. */
 export function signatureOptions(applies: string): OptionSpec[] {
@@ -31,16 +22,15 @@ export const commonOptions: readonly OptionSpec[] = [
   { flags: '--debug', description: 'print stack traces of errors' },
 ];
 
-/** `--guide-image`, `--guide-info`, `--step-desc` of `run` and `runner exec` (Python v0.3 algorithms). */
-export interface GuideOptions {
-  guideImage?: string;
-  guideInfo?: string;
-  stepDesc?: string;
-}
-
 /** The guide options of a Python v0.3 step, for `run` and `runner exec`. */
 export const guideOptions: readonly OptionSpec[] = [
   { flags: '--guide-image <file>', description: 'guide (reference) image of a Python v0.3 step' },
   { flags: '--guide-info <json>', description: 'guide_info of a Python v0.3 step: JSON, or @file.json' },
   { flags: '--step-desc <text>', description: 'step description of a Python v0.3 step' },
 ];
+
+/** `--npm PATH`: which npm to run (default: PROCVISION_NPM, beside node, then PATH). */
+export const npmOption: OptionSpec = {
+  flags: '--npm <path>',
+  description: 'npm to run (default $PROCVISION_NPM, then the npm beside node, then npm on PATH)',
+};

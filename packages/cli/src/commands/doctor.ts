@@ -1,9 +1,14 @@
-import type { DoctorOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import type { DoctorCheck } from '../internal/doctor/doctor-check.js';
 import { checkDevShm, checkNode, checkSharp, checkShmBackend } from '../internal/doctor/runtime-checks.js';
 import { checkNpm, checkStore } from '../internal/doctor/tool-checks.js';
+import { applyNpmOption, type NpmOption } from '../internal/npm-option.js';
+
+/** Options of `procvision doctor`. */
+export interface DoctorOptions extends NpmOption {
+  store?: string;
+}
 
 /**
  * `procvision doctor`: checks what running and installing algorithms need on this machine and
@@ -11,6 +16,7 @@ import { checkNpm, checkStore } from '../internal/doctor/tool-checks.js';
  * 0 otherwise (warnings included).
  */
 export async function doctorCommand(options: DoctorOptions, output: Output): Promise<number> {
+  applyNpmOption(options);
   const checks: DoctorCheck[] = [
     checkNode(),
     await checkSharp(),

@@ -1,9 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ExecuteResult, Rect } from '@procvision/manifest';
+import type { ExecuteResult } from '@procvision/manifest';
 import type { ConfusionTable, RectMatch, Verdict } from '@procvision/runner';
-import type { EvalOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -18,47 +17,18 @@ import { stepRunDocument } from '../internal/step-run-document.js';
 import { writeStepReport } from '../internal/report/write-report.js';
 import { evalReportHtml } from '../internal/report/eval-html.js';
 import { readGoldenSet } from '../internal/golden/golden-set.js';
+import type { EvalDocument, EvalImageResult } from '../internal/golden/eval-document.js';
 import { ErrorCodes } from '@procvision/manifest';
 
-/** One image's result in `eval --json`. */
-export interface EvalImageResult {
-  file: string;
-  expected: 'OK' | 'NG';
-  got: Verdict;
-  /** False when the verdict differs from the expected one, or an expected defect rect was not found (IoU < 0.5). */
-  match: boolean;
-  error_code: string | null;
-  message: string;
-  execute_ms: number | null;
-  step_ms: number;
-  defect_rects: Rect[];
-  /** How the defect rects compare with labels.json's (only when it gives some). */
-  rects?: { matched: number; moved: number; lost: number; added: number };
-  /** This image's report folder (with --report, for a miss). */
-  report?: string;
-}
-
-/** The `eval --json` document (also `eval.json` of `--report`). */
-export interface EvalDocument {
-  project: string;
-  name: string;
-  version: string;
-  pid: string;
+/** Options of `procvision eval`. */
+export interface EvalOptions {
+  pid?: string;
   step: number;
-  folder: string;
-  source: 'folders' | 'labels.json';
-  images: number;
-  matched: number;
-  misses: number;
-  max_misses: number;
-  /** `confusion.expected.NG.OK`: images labelled NG the algorithm passed. */
-  confusion: { expected: { OK: Record<Verdict, number>; NG: Record<Verdict, number> } };
-  ng: { precision: number | null; recall: number | null };
-  execute: { p50_ms: number | null; p99_ms: number | null; count: number };
-  slowest: Array<{ file: string; execute_ms: number | null; step_ms: number }>;
-  results: EvalImageResult[];
-  baseline?: { file: string; changed: Array<{ file: string; before: Verdict; after: Verdict }>; not_in_baseline: string[]; not_in_run: string[] };
-  report?: { directory: string; html: string; json: string };
+  params?: string;
+  timeoutMs?: number;
+  report?: string;
+  baseline?: string;
+  maxMisses: number;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type ErrorCode, ErrorCodes } from '@procvision/manifest';
 import type { ActiveBindings, RunnerClient } from '@procvision/runner/client';
-import type { ActivateOptions, InstallOptions } from '../command-table/index.js';
+import type { ActivateOptions, InstallOptions } from './runner-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { readImageFile } from '../internal/read-image-file.js';

@@ -2,7 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { MAX_PACKAGE_NAME_LENGTH, PACKAGE_NAME_PATTERN, SEMVER_PATTERN } from '@procvision/manifest/limits';
-import type { InitOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -14,6 +13,15 @@ import { writeSampleImages } from '../internal/scaffold/sample-images.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { testSource } from '../internal/scaffold/test-template.js';
 import { pidPlaceholder } from '../internal/scaffold/pid-placeholder.js';
+
+/** Options of `procvision init`. */
+export interface InitOptions {
+  /** The project folder itself (default `./<name>`), as `procvision-cli init -d` of the Python SDK. */
+  dir?: string;
+  pids?: string[];
+  version?: string;
+  desc?: string;
+}
 
 /** `procvision init <name>`: scaffolds a TypeScript algorithm project that validates and runs. */
 export async function initCommand(name: string, options: InitOptions, output: Output): Promise<number> {

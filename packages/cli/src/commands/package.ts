@@ -2,7 +2,6 @@ import { type KeyObject, createPrivateKey } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { type BuiltDelivery, buildDeliveryZip, formatTarget } from '@procvision/packager';
-import type { PackageOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -10,12 +9,24 @@ import { readCallerPath } from '../internal/read-caller-path.js';
 import { loadProject } from '../internal/load-project.js';
 import { stageLinkedProject } from '../internal/package-staging.js';
 import { prepareProject } from '../internal/prepare-project.js';
+import { applyNpmOption, type NpmOption } from '../internal/npm-option.js';
+
+/** Options of `procvision package`. */
+export interface PackageOptions extends NpmOption {
+  output?: string;
+  target?: string[];
+  nodeAbi?: number;
+  skipDeps?: boolean;
+  signKey?: string;
+  refreshLock?: boolean;
+}
 
 /**
  * `procvision package <project>`: compiles the project, then builds one offline delivery zip
  * per `--target` with @procvision/packager (default: this machine, or procvision.target.json).
  */
 export async function packageCommand(project: string, options: PackageOptions, output: Output): Promise<number> {
+  applyNpmOption(options);
   const targets: Array<string | undefined> = options.target ?? [undefined];
   if (options.output?.endsWith('.zip') === true && targets.length > 1) {
     throw new UsageError(`-o ${options.output} names one zip but ${targets.length} targets were given; pass a folder instead.`, {
@@ -42,6 +53,9 @@ export async function packageCommand(project: string, options: PackageOptions, o
           skipBuild: true,
           // npm reads the .npmrc files of the real project (and its enclosing folder), not of the staged copy.
           npmConfigDir: loaded.root,
+          // The lockfile is the real project's, and a new one is written there.
+          lockfileDir: loaded.root,
+          ...(options.refreshLock === true ? { refreshLock: true } : {}),
           ...(target === undefined ? {} : { target }),
           ...(signKey === undefined ? {} : { signKey }),
           ...(options.nodeAbi === undefined ? {} : { nodeAbi: String(options.nodeAbi) }),
@@ -53,6 +67,8 @@ export async function packageCommand(project: string, options: PackageOptions, o
   } finally {
     await stage?.cleanup();
   }
+  const lockNote = lockfileNote(built[0]?.lockfile);
+  if (lockNote !== undefined) output.note(lockNote);
   const document = {
     zips: built.map((delivery) => ({
       path: delivery.zipPath,
@@ -63,6 +79,7 @@ export async function packageCommand(project: string, options: PackageOptions, o
       files: Object.keys(delivery.delivery.files).length,
       dependencies: delivery.delivery.dependencies.map((dependency) => `${dependency.name}@${dependency.version}`),
       signer_key_id: delivery.signerKeyId,
+      lockfile: delivery.lockfile,
     })),
   };
   output.result(document, () =>
@@ -74,6 +91,17 @@ export async function packageCommand(project: string, options: PackageOptions, o
       .join('\n'),
   );
   return ExitCodes.success;
+}
+
+/** What a human must know about the lockfile the zips were made from (a new or rewritten one, or none). */
+function lockfileNote(lockfile: BuiltDelivery['lockfile'] | undefined): string | undefined {
+  if (lockfile === undefined) return undefined;
+  if (lockfile.source === 'written')
+    return `no lockfile: resolved the dependency ranges and wrote ${lockfile.path ?? 'package-lock.json'}; commit it and test with it, so the next zip delivers exactly what you tested`;
+  if (lockfile.source === 'refreshed')
+    return `--refresh-lock: resolved the ranges again and rewrote ${lockfile.path ?? 'the lockfile'}; test with it before delivering`;
+  if (lockfile.source === 'none') return 'no lockfile npm can read: the dependency ranges were resolved for this zip only';
+  return undefined;
 }
 
 /** Reads and checks `--sign-key` before any work: a file holding an ed25519 private key in PEM. */

@@ -1,7 +1,8 @@
 import { openAsBlob } from 'node:fs';
 import { isErrorCode } from '@procvision/manifest';
 import type { RunnerClient, StepResponseBody } from '@procvision/runner/client';
-import type { ActivateOptions, ExecOptions, InstallOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
+import type { ActivateOptions, ExecOptions, InstallOptions, UninstallOptions } from './runner-options.js';
+import type { StoreOptions } from '../internal/store-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -111,7 +112,7 @@ export function describeStep(pid: string, body: StepResponseBody): string {
   return `${pid} step ${body.step_index}: ${body.status}${verdict} in ${body.timings.total_ms} ms${body.status === 'OK' ? '' : `: ${body.message}`}`;
 }
 
-/** `runner exec --pid P --image F --url URL`: one step on the station (the image, and a guide image, travel in the request). */
+/** `runner exec --pid P --image F --url URL`: one step on the station (the image travels as the request body; with a guide image, both as Base64 JSON). */
 export async function remoteExec(options: RemoteOptions<ExecOptions>, output: Output): Promise<number> {
   const example = `procvision runner exec --pid ${options.pid} --image part.jpg --url ${options.url}`;
   const userParams = parseParamsOption(options.params, example);
@@ -121,9 +122,10 @@ export async function remoteExec(options: RemoteOptions<ExecOptions>, output: Ou
   const request = {
     pid: options.pid,
     step_index: options.step,
-    image: Buffer.from(image.bytes).toString('base64'),
+    // Bytes: the client sends the image as the body (no Base64) unless a guide image travels too.
+    image: new Uint8Array(image.bytes),
     ...(Object.keys(userParams).length === 0 ? {} : { user_params: userParams }),
-    ...(guide.guideImage === undefined ? {} : { guide_image: Buffer.from(guide.guideImage.bytes).toString('base64') }),
+    ...(guide.guideImage === undefined ? {} : { guide_image: new Uint8Array(guide.guideImage.bytes) }),
     ...(guide.guideInfo === undefined ? {} : { guide_info: guide.guideInfo }),
     ...(guide.stepDesc === undefined ? {} : { step_desc: guide.stepDesc }),
   };

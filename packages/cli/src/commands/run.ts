@@ -1,13 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { RunOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { loadProject } from '../internal/load-project.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { prepareProject } from '../internal/prepare-project.js';
-import { readGuideOptions } from '../internal/guide-options.js';
+import { type GuideOptions, readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { startProjectAlgorithm } from '../internal/start-algorithm.js';
@@ -16,6 +15,16 @@ import { writeStepReport } from '../internal/report/write-report.js';
 import { commandExample } from '../internal/contextual-example.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 import { ErrorCodes } from '@procvision/manifest';
+
+/** Options of `procvision run`. */
+export interface RunOptions extends GuideOptions {
+  pid: string;
+  image: string;
+  step: number;
+  params?: string;
+  timeoutMs?: number;
+  report?: string;
+}
 
 /**
  * `procvision run <project> --pid --image`: one step through the adapter in a child process,

@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { packageLaunch, type PackageStore } from '@procvision/runner/store';
-import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, StoreOptions, UninstallOptions } from '../command-table/index.js';
+import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, UninstallOptions } from './runner-options.js';
+import type { StoreOptions } from '../internal/store-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
@@ -13,17 +14,21 @@ import { parseParamsOption } from '../internal/parse-params.js';
 import { readGuideOptions } from '../internal/guide-options.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { asUsageError, resolveStoreSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
-import { checkCallerPath } from '../internal/read-caller-path.js';
+import { checkCallerPath, readCallerPath } from '../internal/read-caller-path.js';
 import { serveToken } from '../internal/serve-token.js';
 import { applyServeEnvironment } from '../internal/serve-environment.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
 import { runStep } from '../internal/step-run.js';
+import { applyNpmOption } from '../internal/npm-option.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 import { formatPackageList, supportedPidsText } from '../internal/store-format.js';
+import { stationFlags } from '../internal/station-options.js';
 
 /** What {@link withStore} may do: create the store (install), or only open an existing one. */
 interface StoreAccess {
   create: boolean;
+  /** Read-only commands (list, exec): no lock, no recovery, nothing written. */
+  readOnly?: boolean;
   /** The flags' policy; the store adds its own `config.json`. */
   policy?: SignaturePolicy;
 }
@@ -32,7 +37,7 @@ const storeConfigExample = 'echo \'{"require_signature": true, "trusted_keys": [
 
 /**
  * Opens the store of `--store` (default `$PROCVISION_STORE` or `./runtime_store`), runs `work`,
- * closes it. Only `install` creates a missing store; the other commands exit 2 instead of
+ * closes it. `list` and `exec` open it read-only (nothing is written, not even recovery). Only `install` creates a missing store; the other commands exit 2 instead of
  * leaving an empty store behind a mistyped path. An invalid `<store>/config.json` is a
  * UsageError (exit 2). The processes it starts log warnings and errors only, every line with `--debug`.
  */
@@ -46,14 +51,39 @@ async function withStore<Result>(
   const root = await storeRoot(options);
   if (!access.create) assertStoreExists(root);
   const policy = access.policy === undefined ? {} : { trustedKeys: access.policy.trustedKeys, requireSignature: access.policy.requireSignature };
+  const station = await resolveStation(root, options, storeConfigExample);
   const store = await asUsageError(storeConfigExample, () =>
-    PackageStore.open(root, { ...policy, runnerConfig: { log_level: output.debug ? 'debug' : 'warn' } }),
+    PackageStore.open(root, {
+      ...policy,
+      station,
+      runnerConfig: { log_level: output.debug ? 'debug' : 'warn' },
+      ...(access.readOnly === true ? { readOnly: true } : {}),
+    }),
   );
   try {
     return await work(store);
   } finally {
     await store.close();
   }
+}
+
+/** The station's runtime settings: the command's flags over `PROCVISION_*` over `<store>/config.json` (a bad one is a usage error naming it). */
+async function resolveStation(root: string, options: object, example: string) {
+  const { resolveStationConfig } = await import('@procvision/runner/store');
+  return asUsageError(example, () => resolveStationConfig(root, { env: process.env, flags: stationFlags(options) }));
+}
+
+/** `procvision runner config [--json]`: every runtime setting in force and where it comes from. */
+export async function runnerConfig(options: StoreOptions, output: Output): Promise<number> {
+  const root = await storeRoot(options);
+  const station = await resolveStation(root, options, commandExample('config', 0));
+  const width = Math.max(...station.entries.map((entry) => entry.key.length));
+  output.result({ store: root, settings: station.entries }, () =>
+    [`runtime settings of ${root} (flag > env > ${resolve(root, 'config.json')} > default)`]
+      .concat(station.entries.map((entry) => `${entry.key.padEnd(width)}  ${JSON.stringify(entry.value)}  (${entry.source})`))
+      .join('\n'),
+  );
+  return ExitCodes.success;
 }
 
 async function storeRoot(options: StoreOptions): Promise<string> {
@@ -63,6 +93,7 @@ async function storeRoot(options: StoreOptions): Promise<string> {
 
 /** `runner install <zip>`: verify (signature policy of the flags and `<store>/config.json`), extract, install offline, register. */
 export async function runnerInstall(zip: string, options: InstallOptions, output: Output): Promise<number> {
+  applyNpmOption(options);
   const root = await storeRoot(options);
   const policy = await resolveStoreSignaturePolicy(options, commandExample('install', 1), root);
   const { callerFileLimits } = await import('@procvision/runner');
@@ -87,11 +118,16 @@ export async function runnerInstall(zip: string, options: InstallOptions, output
 
 /** `procvision runner list`: packages, versions, states, active PIDs. */
 export async function runnerList(options: StoreOptions, output: Output): Promise<number> {
-  const document = await withStore(options, output, async (store) => ({
-    store: store.paths.root,
-    packages: await store.list(),
-    active: await store.bindings(),
-  }));
+  const document = await withStore(
+    options,
+    output,
+    async (store) => ({
+      store: store.paths.root,
+      packages: await store.list(),
+      active: await store.bindings(),
+    }),
+    { create: false, readOnly: true },
+  );
   output.result(document, () => formatPackageList(document));
   return ExitCodes.success;
 }
@@ -136,24 +172,32 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
   const userParams = parseParamsOption(options.params, example);
   const image = await readImageFile(options.image, example);
   const guide = await readGuideOptions(options, example);
-  const active = await withStore(options, output, (store) =>
-    store.resolveActive(options.pid).catch((error: unknown) => {
-      if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
-        throw new UsageError(error.message, {
-          code: ErrorCodes.activationConflict,
-          example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
-        });
-      throw error;
-    }),
+  const active = await withStore(
+    options,
+    output,
+    (store) =>
+      store.resolveActive(options.pid).catch((error: unknown) => {
+        if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
+          throw new UsageError(error.message, {
+            code: ErrorCodes.activationConflict,
+            example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
+          });
+        throw error;
+      }),
+    { create: false, readOnly: true },
   );
   output.progress(`starting ${active.name} ${active.version}...`);
   const launch = active.entry.kind === 'python' ? packageLaunch(active.root, active.entry) : undefined;
+  const { packageEnvironment, packageRunnerConfig } = await import('@procvision/runner/store');
+  const station = await resolveStation(resolve(storeFolder), options, example);
   const algorithm = await startAlgorithm({
     root: active.root,
     name: active.name,
     version: active.version,
     output,
-    ...(launch === undefined ? {} : { adapter: launch.adapter, env: launch.env }),
+    config: packageRunnerConfig(station, active.name),
+    env: { ...packageEnvironment(station.packages[active.name]), ...launch?.env },
+    ...(launch === undefined ? {} : { adapter: launch.adapter }),
   });
   let run: Awaited<ReturnType<typeof runStep>>;
   try {
@@ -184,16 +228,32 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
       });
   }
   const exposedExample = commandExample('serve', 2);
-  const token = await serveToken(options.tokenFile, process.env, exposedExample);
+  // A token file goes to the service as a path: it reads its tokens (one per line) and re-reads it when it changes.
+  const tokenFile =
+    options.tokenFile === undefined
+      ? undefined
+      : await checkCallerPath(options.tokenFile, {
+          field: '--token-file',
+          maxBytes: 64 * 1024,
+          hint: 'pass a file holding the token(s), one per line',
+          example: exposedExample,
+        });
+  const token = tokenFile === undefined ? await serveToken(undefined, process.env, exposedExample) : undefined;
+  const tls = await tlsFiles(options, example);
+  const station = await resolveStation(root, flags, example);
   const served = await asServeUsageError(example, exposedExample, () =>
     serveRunner({
       store: root,
       host: options.host,
       port: options.port,
       logger: createStderrLogger(options.logLevel),
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+      station,
       storeOptions: { ...policy.flags },
       service: { verify: { ...policy.merged } },
       ...(token === undefined ? {} : { token }),
+      ...(tokenFile === undefined ? {} : { tokenFile }),
+      ...tls,
       ...(options.allowUnsigned === true ? { allowUnsigned: true } : {}),
       ...(options.repository === undefined ? {} : { repository: options.repository }),
       ...(options.pollInterval === undefined ? {} : { pollIntervalMs: options.pollInterval }),
@@ -206,6 +266,19 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
   );
   await served.closed;
   return ExitCodes.success;
+}
+
+/** `--tls-cert`/`--tls-key` (or `$PROCVISION_TLS_CERT`/`$PROCVISION_TLS_KEY`) read; both or neither. */
+async function tlsFiles(options: ServeOptions, example: string): Promise<{ tls?: { cert: Buffer; key: Buffer } }> {
+  const cert = options.tlsCert ?? (process.env.PROCVISION_TLS_CERT?.trim() || undefined);
+  const key = options.tlsKey ?? (process.env.PROCVISION_TLS_KEY?.trim() || undefined);
+  if (cert === undefined && key === undefined) return {};
+  if (cert === undefined || key === undefined)
+    throw new UsageError(`HTTPS needs both --tls-cert and --tls-key (got only ${cert === undefined ? '--tls-key' : '--tls-cert'})`, {
+      example: `${commandExample('serve', 0)} --tls-cert /etc/procvision/tls.crt --tls-key /etc/procvision/tls.key`,
+    });
+  const read = (path: string, field: string) => readCallerPath(path, { field, maxBytes: 1024 * 1024, hint: 'pass a PEM file', example });
+  return { tls: { cert: await read(cert, '--tls-cert'), key: await read(key, '--tls-key') } };
 }
 
 /** The store-config errors of {@link asUsageError}, plus the service's refusals to start as configured (3002). */

@@ -1,19 +1,26 @@
 import { existsSync } from 'node:fs';
 import { ProcVisionError, parseEntryPoint } from '@procvision/manifest';
-import type { ValidateOptions } from '../command-table/index.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { checkCallerPath } from '../internal/read-caller-path.js';
 import { locateManifest, readJsonFile } from '../internal/load-project.js';
 import { prepareProject } from '../internal/prepare-project.js';
-import { resolveSignaturePolicy, type SignaturePolicy } from '../internal/signature/signature-policy.js';
+import { resolveSignaturePolicy, type SignatureFlags, type SignaturePolicy } from '../internal/signature/signature-policy.js';
 import { type StartedAlgorithm, startAlgorithm } from '../internal/start-algorithm.js';
 import { CheckList, formatValidateReport } from '../internal/validate/check-list.js';
 import { checkAssets, checkManifest } from '../internal/validate/manifest-checks.js';
 import { checkInfoConsistency, checkStartupFailure, checkSteps } from '../internal/validate/runtime-checks.js';
 import { checkSmokeRuns } from '../internal/validate/smoke-checks.js';
 import { checkDeliveryZip } from '../internal/validate/zip-checks.js';
+
+/** Options of `procvision validate` (the signature flags apply to `--zip`). */
+export interface ValidateOptions extends SignatureFlags {
+  manifest?: string;
+  zip?: string;
+  /** The station's interpreter a Python SDK zip is checked against (default `python3`). */
+  python?: string;
+}
 
 /**
  * `procvision validate [project] [--manifest] [--zip]`: every check of docs/cli.md through the real

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CommandSpec, commandTable } from '../command-table/index.js';
+import type { CommandSpec } from '../command-table/command-spec.js';
 import { shellQuote } from './shell-quote.js';
 
 /** What the examples are filled from: the project folder or package store the user named, if any. */
@@ -113,9 +113,21 @@ export function projectFromArgv(spec: CommandSpec | undefined, argv: readonly st
   return next === undefined || next.startsWith('-') ? undefined : next;
 }
 
+/**
+ * The commands whose examples {@link commandExample} reads. The command table registers itself
+ * (command-table/index.ts): commands read their examples from it without importing it, so the
+ * table imports the commands and never the reverse.
+ */
+let exampleSource: readonly CommandSpec[] = [];
+
+/** Registers the command table {@link commandExample} reads (called once by command-table/index.ts). */
+export function registerCommandExamples(table: readonly CommandSpec[]): void {
+  exampleSource = table;
+}
+
 /** Example `index` of the command `name` (`install`, `serve` ...), filled from the context. */
 export function commandExample(name: string, index = 0, context: ExampleContext = {}): string {
-  const spec = commandTable.find((candidate) => candidate.name === name);
+  const spec = exampleSource.find((candidate) => candidate.name === name);
   return fillExample(spec?.examples[index] ?? spec?.examples[0] ?? 'procvision --help', context);
 }
 

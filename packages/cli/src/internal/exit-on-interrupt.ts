@@ -6,8 +6,8 @@ const signals = ['SIGINT', 'SIGTERM'] as const;
  * Makes Ctrl-C (SIGINT) and SIGTERM end the command at once with exit code 128 + the signal
  * number (130, 143) and a line saying so. The packages register their exit work through
  * `@procvision/manifest/process-exit` (runner: SIGKILL the algorithm process groups; shm:
- * unlink segments; packager: stop npm, remove staging folders) and proper-lockfile through
- * signal-exit (release the store lock); all step aside for this listener, and `process.exit`
+ * unlink segments; packager: stop npm, remove staging folders; store: release the store
+ * lock); all step aside for this listener, and `process.exit`
  * then runs all of it. Not for `runner serve`, which
  * stops gracefully on these signals itself.
  */

@@ -1,9 +1,15 @@
 import { resolve } from 'node:path';
 import { CallerFileError, readCallerFile } from '@procvision/runner';
-import type { GuideOptions } from '../command-table/index.js';
 import { UsageError } from '../usage-error.js';
 import { type ImageFile, readImageFile } from './read-image-file.js';
 import { ErrorCodes } from '@procvision/manifest';
+
+/** `--guide-image`, `--guide-info`, `--step-desc` of `run` and `runner exec` (Python v0.3 algorithms). */
+export interface GuideOptions {
+  guideImage?: string;
+  guideInfo?: string;
+  stepDesc?: string;
+}
 
 /** Largest `--guide-info` (inline or `@file`), in bytes. */
 const maxGuideInfoBytes = 1024 * 1024;

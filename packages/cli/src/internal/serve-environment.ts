@@ -1,14 +1,15 @@
 import { delimiter } from 'node:path';
 import { type LogLevel, logLevels } from '@procvision/runner';
-import type { ServeOptions } from '../command-table/index.js';
+import type { ServeOptions } from '../commands/runner-options.js';
 import { UsageError } from '../usage-error.js';
+import { stationFlagKeys } from './station-options.js';
 
 /**
  * The environment variables `procvision runner serve` reads (a container needs no wrapper
- * script). Flags win over them. `PROCVISION_STORE` and `PROCVISION_TOKEN` are read where the
+ * script), the station's runtime settings included. Flags win over them. `PROCVISION_STORE` and `PROCVISION_TOKEN` are read where the
  * store root and the token are resolved; they are listed here so deploy/ can be checked.
  */
-export const serveEnvironmentNames = [
+export const serveEnvironmentNames: readonly string[] = [
   'PROCVISION_HOST',
   'PROCVISION_PORT',
   'PROCVISION_STORE',
@@ -17,7 +18,11 @@ export const serveEnvironmentNames = [
   'PROCVISION_LOG_LEVEL',
   'PROCVISION_ALLOW_PATHS',
   'PROCVISION_REPOSITORY',
-] as const;
+  'PROCVISION_TLS_CERT',
+  'PROCVISION_TLS_KEY',
+  // The station's runtime settings (read by the runner's resolveStationConfig).
+  ...stationFlagKeys.map((key) => `PROCVISION_${key.toUpperCase()}`),
+];
 
 /** Default address and port of `runner serve`. */
 const serveDefaults = { host: '127.0.0.1', port: 7070, logLevel: 'info' as LogLevel };

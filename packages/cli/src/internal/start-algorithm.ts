@@ -13,6 +13,11 @@ export interface StartedAlgorithm {
   info: AlgorithmInfo;
   /** Milliseconds from spawn to the end of setup (the `info` answer). */
   startupMs: number;
+  /**
+   * The stacks of the errors `preExecute`/`execute` threw (the adapter logs them mapped through
+   * the source maps, `src/...ts:line:col`), oldest first; a caller may empty it between steps.
+   */
+  thrown: string[];
   /** Stops the process (shutdown, then SIGTERM/SIGKILL) and frees the shared memory. */
   close(): Promise<void>;
 }
@@ -40,9 +45,15 @@ interface StartAlgorithmOptions {
  * @throws ProcVisionError when start-up fails (1003 missing entry or asset, 1005, 9999).
  */
 export async function startAlgorithm(options: StartAlgorithmOptions): Promise<StartedAlgorithm> {
+  const thrown: string[] = [];
   const runner = new Runner({
     config: { ...options.config, log_level: options.output.debug ? 'debug' : 'warn' },
-    logger: { log: (entry: LogEntry) => logEntry(options.output, entry) },
+    logger: {
+      log: (entry: LogEntry) => {
+        if (entry.level === 'error' && /^(preExecute|execute)\(\) threw: /.test(entry.message)) thrown.push(entry.message);
+        logEntry(options.output, entry);
+      },
+    },
   });
   const started = performance.now();
   try {
@@ -54,7 +65,7 @@ export async function startAlgorithm(options: StartAlgorithmOptions): Promise<St
       ...(options.env === undefined ? {} : { env: options.env }),
     });
     const info = algorithmProcess.info as AlgorithmInfo;
-    return { runner, name: options.name, info, startupMs: Math.round(performance.now() - started), close: () => runner.close() };
+    return { runner, name: options.name, info, startupMs: Math.round(performance.now() - started), thrown, close: () => runner.close() };
   } catch (error) {
     await runner.close();
     throw error;

@@ -5,6 +5,8 @@ import type { ZipLimits } from '../zip-limits.js';
 import { readCentralDirectory, type ZipEntry } from './central-directory.js';
 import { checkLockfile, checkSignature, parseDeliveryBytes, parseJsonEntry, type SignaturePolicy, type SignatureStatus } from './delivery-metadata.js';
 import { readEntry, type ByteBudget, type EntryDigest } from './entry-reader.js';
+import { checkSbom, type SbomSummary } from './sbom-check.js';
+import { sbomFileName } from './sbom.js';
 import { placeEntry } from './place-entry.js';
 import { zipError } from './zip-error.js';
 
@@ -15,6 +17,8 @@ interface DeliveryReading {
   /** Warnings of the manifest parser (e.g. a two-part version). */
   manifestWarnings: string[];
   signature: SignatureStatus;
+  /** The SBOM's summary, or null for a zip made before zips carried one. */
+  sbom: SbomSummary | null;
   /** sha256 (hex) of the exact delivery.json bytes: the zip's content identity. */
   deliverySha256: string;
   entryCount: number;
@@ -22,7 +26,7 @@ interface DeliveryReading {
 }
 
 const unlistedNames = new Set(['delivery.json', 'SIGNATURE']);
-const metadataNames = ['delivery.json', 'SIGNATURE', 'manifest.json', 'package.json', 'package-lock.json'];
+const metadataNames = ['delivery.json', 'SIGNATURE', 'manifest.json', 'package.json', 'package-lock.json', sbomFileName];
 
 /**
  * Validates a delivery zip end to end, streaming every entry once. With `destination` set
@@ -79,9 +83,9 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
     }
   };
   const metadata = new Map<string, Buffer>();
-  for (const name of ['manifest.json', 'package.json', 'package-lock.json']) {
+  for (const name of ['manifest.json', 'package.json', 'package-lock.json', sbomFileName]) {
     const entry = byName.get(name);
-    const bytes = await readMetadata(name, name === 'manifest.json' ? ErrorCodes.manifestMissing : ErrorCodes.invalidZip);
+    const bytes = await readMetadata(name, name === 'manifest.json' ? ErrorCodes.manifestMissing : name === sbomFileName ? null : ErrorCodes.invalidZip);
     if (entry === undefined || bytes === null) continue;
     checkDigest(entry, { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), sha512: null, bytes });
     metadata.set(name, bytes);
@@ -99,6 +103,8 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
     );
   }
   checkLockfile(zipPath, delivery, metadata.get('package-lock.json') ?? Buffer.alloc(0));
+  const sbomBytes = metadata.get(sbomFileName);
+  const sbom = sbomBytes === undefined ? null : checkSbom(zipPath, delivery, sbomBytes);
 
   for (const entry of entries) {
     if (metadataNames.includes(entry.name)) continue;
@@ -111,6 +117,7 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
     manifest,
     manifestWarnings,
     signature,
+    sbom,
     deliverySha256: createHash('sha256').update(deliveryBytes).digest('hex'),
     entryCount: entries.length,
     totalBytes: limits.maxTotalBytes - budget.remaining,

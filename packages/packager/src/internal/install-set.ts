@@ -12,6 +12,10 @@ export interface InstalledPackage {
   /** The sha512 SRI part of the lockfile integrity. */
   integrity: string;
   hasInstallScript: boolean;
+  /** The lockfile's `license` (an SPDX expression or a name), when the package declares one. */
+  license?: string;
+  /** Names this package depends on (dependencies and optional dependencies), as the lockfile lists them. */
+  requires: string[];
 }
 
 interface LockEntry {
@@ -21,6 +25,9 @@ interface LockEntry {
   integrity?: string;
   link?: boolean;
   hasInstallScript?: boolean;
+  license?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
 }
 
 async function readLockPackages(path: string): Promise<Record<string, LockEntry>> {
@@ -62,6 +69,8 @@ export async function readInstallSet(projectDir: string): Promise<InstalledPacka
       resolved: entry.resolved,
       integrity,
       hasInstallScript: entry.hasInstallScript === true,
+      ...(typeof entry.license === 'string' ? { license: entry.license } : {}),
+      requires: Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }).sort(),
     });
   }
   return result;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { PlatformTarget } from '../target.js';
 import { readInstallSet, type InstalledPackage } from './install-set.js';
+import { assertLockfileInStep, lockedVersions, narrowLockfile, type ProjectLockfile } from './project-lockfile.js';
 import { runNpm } from '../process/run-npm.js';
 import { writeStagingNpmrc } from './project-npmrc.js';
 import { readWorkspaceCatalog, resolveCatalogSpec } from './workspace-catalog.js';
@@ -12,6 +13,8 @@ import { findWorkspaceRoot, firstPartyClosure, listWorkspacePackages, packWorksp
 interface StagingProject {
   root: string;
   installSet: InstalledPackage[];
+  /** Registry packages that were not in the project's lockfile (locked afresh: dependencies of first-party packages), as `name@version`. */
+  lockedAfresh: string[];
 }
 
 /** Hooks for progress reporting. */
@@ -19,6 +22,33 @@ interface StagingHooks {
   onPack: (name: string) => void;
   onLockfile: () => void;
   onInstall: () => void;
+}
+
+/** The first-party package names of a sanitised package.json (those delivered as packed tarballs). */
+function firstPartyNames(packageJson: Record<string, unknown>): Set<string> {
+  return new Set(Object.keys((packageJson.overrides ?? {}) as Record<string, string>));
+}
+
+/**
+ * Checks that npm installed the versions the project's lockfile holds: every registry package of
+ * the install set whose name the lockfile knows must have one of the locked versions (2004
+ * naming the package otherwise). Returns the packages the lockfile did not know.
+ */
+function assertTestedVersions(installSet: readonly InstalledPackage[], lockfile: ProjectLockfile, seed: ReturnType<typeof narrowLockfile>): string[] {
+  const locked = lockedVersions(seed);
+  const afresh: string[] = [];
+  for (const entry of installSet) {
+    if (entry.resolved.startsWith('file:')) continue;
+    const versions = locked.get(entry.name);
+    if (versions === undefined) afresh.push(`${entry.name}@${entry.version}`);
+    else if (!versions.has(entry.version)) {
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `npm installed ${entry.name}@${entry.version} but ${lockfile.path} locks ${[...versions].join(', ')}; run npm install, test, and package again`,
+      );
+    }
+  }
+  return afresh;
 }
 
 /** The sanitised package.json: name, version, type, dependencies, overrides, engines. */
@@ -81,6 +111,7 @@ export async function createStagingProject(
   skipDependencies: boolean,
   hooks: StagingHooks,
   npmConfigDir = projectDir,
+  lockfile: ProjectLockfile | null = null,
 ): Promise<StagingProject> {
   const npmPackagesDir = join(root, 'npm-packages');
   await mkdir(npmPackagesDir, { recursive: true });
@@ -89,12 +120,26 @@ export async function createStagingProject(
     : await sanitisedPackageJson(projectDir, project, npmPackagesDir, cacheDir, hooks);
   await writeFile(join(root, 'package.json'), `${JSON.stringify(packageJson, null, 2)}\n`);
   await writeStagingNpmrc(npmConfigDir, root);
+  // The project's lockfile is the contract: npm keeps every locked version that still fits and
+  // locks only what it lacks (first-party packages, packed above, and their dependencies).
+  const firstParty = firstPartyNames(packageJson);
+  let seed: ReturnType<typeof narrowLockfile> | null = null;
+  if (lockfile !== null && !skipDependencies) {
+    assertLockfileInStep(lockfile, project, firstParty);
+    seed = narrowLockfile(lockfile, packageJson, firstParty);
+    await writeFile(join(root, 'package-lock.json'), `${JSON.stringify(seed, null, 2)}\n`);
+  }
   hooks.onLockfile();
   const npm = { cwd: root, cacheDir, network: 'user' as const };
   await runNpm(['install', '--package-lock-only', '--ignore-scripts', '--no-omit-lockfile-registry-resolved', '--no-audit', '--no-fund'], npm);
-  if (skipDependencies) return { root, installSet: [] };
+  if (skipDependencies) return { root, installSet: [], lockedAfresh: [] };
   hooks.onInstall();
   const platformFlags = ['--os', target.os, '--cpu', target.cpu, ...(target.libc === undefined ? [] : ['--libc', target.libc])];
   await runNpm(['ci', ...platformFlags, '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], npm);
-  return { root, installSet: await readInstallSet(root) };
+  const installSet = await readInstallSet(root);
+  const lockedAfresh =
+    lockfile === null || seed === null
+      ? installSet.filter((entry) => !entry.resolved.startsWith('file:')).map((entry) => `${entry.name}@${entry.version}`)
+      : assertTestedVersions(installSet, lockfile, seed);
+  return { root, installSet, lockedAfresh };
 }

@@ -1,11 +1,15 @@
 import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import archiver from 'archiver';
 
-/** npm's fixed entry time (1985-10-26T08:15:00Z), so the same files give the same tarball bytes. */
-const npmEntryDate = new Date('1985-10-26T08:15:00.000Z');
+/**
+ * npm's fixed entry time, so the same files give the same tarball bytes. A string: archiver
+ * parses it itself (a Date object from another realm or a mocked clock fails its instanceof
+ * check and would become "now").
+ */
+const npmEntryDate = '1985-10-26T08:15:00.000Z';
 
 /**
  * Writes an npm package tarball (`package/<file>` entries, gzip) the way `npm pack` does: the
@@ -22,7 +26,8 @@ export async function writePackageTarball(folder: string, files: readonly string
     }
     const path = join(folder, file);
     const executable = ((await stat(path)).mode & 0o111) !== 0;
-    archive.file(path, { name: `package/${file}`, date: npmEntryDate, mode: executable ? 0o755 : 0o644 });
+    // Bytes, not archive.file(): archiver stats files in parallel and would queue them out of order.
+    archive.append(await readFile(path), { name: `package/${file}`, date: npmEntryDate, mode: executable ? 0o755 : 0o644 });
   }
   if (!files.includes('package.json')) archive.append(packageJson, { name: 'package/package.json', date: npmEntryDate, mode: 0o644 });
   await archive.finalize();

@@ -4,8 +4,8 @@ import type { Readable } from 'node:stream';
 import archiver from 'archiver';
 import type { ZipSource } from './project-files.js';
 
-/** The fixed timestamp of every entry (DOS time, written as UTC by archiver). */
-const fixedEntryDate = new Date('2000-01-01T00:00:00Z');
+/** The fixed timestamp of every entry (DOS time, written as UTC by archiver); a string, see write-package-tarball.ts. */
+const fixedEntryDate = '2000-01-01T00:00:00Z';
 
 /** One entry of {@link writeZipFile}. */
 interface ZipFileEntry {

@@ -9,6 +9,7 @@ export { runNpm } from './run-npm.js';
 export type { RunNpmOptions } from './run-npm.js';
 export { npmEnvironment, deadRegistry } from './npm-environment.js';
 export type { NpmEnvironmentOptions, NpmNetwork } from './npm-environment.js';
-export { npmCliPath } from './npm-cli-path.js';
+export { locateNpmCli, npmCliPath } from './npm-cli-path.js';
+export type { NpmCliLocation, NpmCliSource } from './npm-cli-path.js';
 export { signalProcessTree } from './signal-process-tree.js';
 export type { SignalProcessTreeOptions } from './signal-process-tree.js';

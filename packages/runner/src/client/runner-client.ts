@@ -8,6 +8,7 @@ import type { RegistryEntry } from '../store/registry.js';
 import type { ScanOutcome } from '../store/scan-zips.js';
 import type { ClientExecuteRequest, ClientStepRequest } from './request-types.js';
 import { type ClientErrorInfo, RunnerClientError } from './runner-client-error.js';
+import { caFetch } from './ca-fetch.js';
 
 /** Options of {@link RunnerClient}. */
 export interface RunnerClientOptions {
@@ -21,6 +22,11 @@ export interface RunnerClientOptions {
   installTimeoutMs?: number;
   /** The fetch to use (default `globalThis.fetch`). */
   fetch?: typeof fetch;
+  /**
+   * PEM certificate(s) of the CA that signed the service's TLS certificate (a self-signed one is
+   * its own CA), for an `https:` URL whose certificate the system does not trust. Node only.
+   */
+  ca?: string | Buffer;
   /** Sent as `X-Request-Id` prefix: each call gets `<prefix>-<n>`, so the station's access log names the caller. */
   requestIdPrefix?: string;
 }
@@ -64,6 +70,8 @@ export interface ValidateBody {
 
 interface CallOptions {
   body?: unknown;
+  /** The image as the body, with its media type. */
+  image?: { bytes: Uint8Array; type: string };
   zip?: ZipSource;
   timeoutMs?: number;
   /** Statuses that are answers, not errors (e.g. 503 of `/ready`). */
@@ -88,6 +96,7 @@ export class RunnerClient {
   /** The base URL, without a trailing slash. */
   readonly url: string;
   private readonly options: RunnerClientOptions;
+  private caFetch: typeof fetch | undefined;
   private calls = 0;
 
   constructor(options: RunnerClientOptions) {
@@ -140,6 +149,11 @@ export class RunnerClient {
   /** `POST /packages/{name}/{version}/activate`: binds pids (the process is ready before the pointer flips). */
   activate(name: string, version: string, pids: readonly string[]): Promise<{ bindings: ActiveBindings }> {
     return this.call('POST', `/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}/activate`, { body: { pids } });
+  }
+
+  /** `POST /packages/{name}/{version}/restart`: restarts a version's process afresh (heals a `failed` package). */
+  restart(name: string, version: string): Promise<{ package: Record<string, unknown> }> {
+    return this.call('POST', `/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}/restart`);
   }
 
   /** `POST /switch`: activates a version over the pids' current binding (the old one becomes `previous`). */
@@ -197,9 +211,9 @@ export class RunnerClient {
     return this.call('GET', `/sessions/${encodeURIComponent(id)}`);
   }
 
-  /** `POST /sessions/{id}/steps`: one step on an image (Base64 or `{path}` on the station). */
+  /** `POST /sessions/{id}/steps`: one step on an image (bytes sent as the body, Base64, or `{path}` on the station). */
   step(id: string, request: ClientStepRequest): Promise<StepResponseBody> {
-    return this.call('POST', `/sessions/${encodeURIComponent(id)}/steps`, { body: request });
+    return this.stepCall(`/sessions/${encodeURIComponent(id)}/steps`, request);
   }
 
   /** `POST /sessions/{id}/reset`. */
@@ -214,7 +228,25 @@ export class RunnerClient {
 
   /** `POST /execute`: a one-shot session of one step. */
   execute(request: ClientExecuteRequest): Promise<StepResponseBody> {
-    return this.call('POST', '/execute', { body: request });
+    return this.stepCall('/execute', request);
+  }
+
+  /** A step: image bytes go as the body (fields in the query), Base64 or `{path}` as JSON. */
+  private stepCall(path: string, request: ClientStepRequest | ClientExecuteRequest): Promise<StepResponseBody> {
+    const { image, guide_image: guide, ...fields } = request;
+    if (!(image instanceof Uint8Array) || guide !== undefined) {
+      const base64 = (value: unknown) =>
+        value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value;
+      return this.call('POST', path, { body: { ...fields, image: base64(image), ...(guide === undefined ? {} : { guide_image: base64(guide) }) } });
+    }
+    const query = new URLSearchParams();
+    const { image_meta: meta, ...rest } = fields as Record<string, unknown> & { image_meta?: Record<string, unknown> };
+    for (const [key, value] of Object.entries({ ...rest, ...meta })) {
+      if (value === undefined) continue;
+      query.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+    }
+    const type = meta?.['format'] !== undefined ? 'application/octet-stream' : image[0] === 0x89 ? 'image/png' : 'image/jpeg';
+    return this.call('POST', `${path}?${query.toString()}`, { image: { bytes: image, type } });
   }
 
   private async call<Result>(method: string, path: string, options: CallOptions = {}): Promise<Result> {
@@ -232,11 +264,14 @@ export class RunnerClient {
         headers['content-type'] = 'application/json';
         body = JSON.stringify({ path: options.zip.path });
       }
+    } else if (options.image !== undefined) {
+      headers['content-type'] = options.image.type;
+      body = options.image.bytes;
     } else if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
-    const doFetch = this.options.fetch ?? globalThis.fetch;
+    const doFetch = this.options.fetch ?? (this.options.ca === undefined ? globalThis.fetch : (this.caFetch ??= caFetch(this.options.ca)));
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 60_000;
     let response: Response;
     try {

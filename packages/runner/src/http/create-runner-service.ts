@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { checkServiceToken, type TokenSet } from './service-token.js';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
@@ -10,7 +12,7 @@ import type { PackageSpec } from '../process/package-spec.js';
 import { cleanupOrphanSegments } from '@procvision/shm';
 import { withAccessLog } from './access-log.js';
 import { bearerAuthorizer } from './auth.js';
-import { FileReadGate } from './caller-paths.js';
+import { FileReadGate } from './file-read-gate.js';
 import { assertSafeExposure, isLoopbackHost } from './exposure.js';
 import { pathRedactor } from './internal/redact-paths.js';
 import { createUploadDirectory, sweepUploadLeftovers } from './internal/upload-directory.js';
@@ -22,6 +24,8 @@ import { runnerVersion } from '../internal/runner-version.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { serviceLogEntry } from './internal/service-log.js';
 import { type ProcessSource, storeProcessSource } from './process-source.js';
+import { BodyBudget } from './body-budget.js';
+import { guardConnections } from './connection-guard.js';
 import { createRequestHandler } from './request-handler.js';
 import type { Route } from './router.js';
 import { checkReadiness } from './ready-check.js';
@@ -31,7 +35,10 @@ import { desiredStateRoutes } from './routes/state-routes.js';
 import { Reconciler } from '../store/reconciler.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { validateRoute } from './routes/validate-route.js';
-import type { BodyLimits, ServiceContext } from './service-context.js';
+import { recordRoutes } from './routes/record-routes.js';
+import { Recorder } from '../records/recorder.js';
+import type { ServiceContext } from './service-context.js';
+import type { BodyLimits } from './service-limits.js';
 import { ServiceMetrics } from './service-metrics.js';
 import type { ServiceStore } from './service-store.js';
 import { specProcessSource } from './spec-process-source.js';
@@ -68,8 +75,15 @@ export interface RunnerServiceOptions {
   /**
    * Bearer token every request but `/health` must carry (`Authorization: Bearer <token>`).
    * Required to listen beyond loopback: `listen()` refuses (3002) a non-loopback `host` without one.
+   * At least 16 characters and not a known placeholder (3002 otherwise). A {@link TokenSet}
+   * (e.g. `watchTokenFile`) accepts each of its current tokens, several during a rotation.
    */
-  token?: string;
+  token?: string | TokenSet;
+  /**
+   * Serve HTTPS (node:https) with this PEM certificate chain and private key: beyond loopback
+   * the token then never crosses the network in clear. The URL becomes `https://...`.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Where the service logs access lines, 5xx answers, warnings and start-up failures (default JSON lines on stderr). */
   logger?: RunnerLogger;
   /** Where the metrics go: an embedder's prom-client registry, default process metrics on or off. */
@@ -116,13 +130,13 @@ export const defaultBodyLimits: BodyLimits = { jsonBytes: defaultServiceLimits.j
  * ```
  */
 export function createRunnerService(options: RunnerServiceOptions = {}): RunnerService {
-  if (options.token !== undefined && options.token.trim() === '')
-    throw new ProcVisionError(ErrorCodes.exposureRefused, 'the runner token is empty; give a token of at least 16 characters, or none on loopback');
+  if (typeof options.token === 'string') checkServiceToken(options.token, 'the runner token');
   const { store } = options;
   const logger = options.logger ?? createStderrLogger();
   const limits = resolveServiceLimits(options.limits);
   const host = options.host ?? '127.0.0.1';
   const metrics = new ServiceMetrics(options.metrics ?? {});
+  const recorder = store?.paths === undefined ? undefined : new Recorder(store.paths.records, store.recording ?? {});
   const storeSource = store ? storeProcessSource(store) : undefined;
   // One step engine: the store's processes come from its source, package folders are started in it.
   const runner = new Runner({
@@ -133,6 +147,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     sessionIdleMs: limits.sessionIdleMs,
     ...(storeSource ? { source: storeSource } : {}),
     onProcess: (process) => watchProcess(process),
+    ...(recorder === undefined ? {} : { observers: [recorder.observe] }),
   });
   const source: ProcessSource = storeSource ?? specProcessSource(options.packages ?? [], runner);
   // The runner's own processes emit on its emitter (watched once); a store's have their own.
@@ -142,12 +157,14 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   metrics.runner.watch(runner);
   const inflight = new InflightRequests();
   // connectionsCheckingInterval: how often node:http enforces the two timeouts (default 30 s, too coarse for a 10 s limit).
-  const server = createServer({
+  const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,
     connectionsCheckingInterval: Math.max(100, Math.min(1_000, limits.headersTimeoutMs / 2)),
-  });
-  server.maxConnections = limits.maxConnections;
+  };
+  const server: Server =
+    options.tls === undefined ? createServer(serverOptions) : createTlsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key });
+  const connectionGuard = guardConnections(server, limits);
   let uploadDirectory = '';
   let boundUrl: string | undefined;
   let phase: 'idle' | 'starting' | 'started' = 'idle';
@@ -199,6 +216,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }),
     ...(store ? packageRoutes(context, store) : []),
     ...desiredStateRoutes(reconciler),
+    ...(store?.paths === undefined ? [] : recordRoutes(store.paths.records, recorder)),
   ];
   routes.push({
     method: 'GET',
@@ -208,13 +226,22 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   let document: unknown;
   routes.push({ method: 'GET', pattern: '/openapi.json', handle: () => ({ json: (document ??= openApiDocument(routes, runnerVersion)) }) });
 
-  const storeRoot = store !== undefined && 'paths' in store ? (store as { paths: { root: string } }).paths.root : undefined;
+  const storeRoot = store?.paths?.root;
   const redact = pathRedactor(() => [
     ...(uploadDirectory === '' ? [] : [[uploadDirectory, '<upload>'] as const]),
     ...(storeRoot === undefined ? [] : [[storeRoot, '<store>'] as const]),
   ]);
   const handle = withAccessLog(
-    createRequestHandler({ routes, metrics, logger, isClosing: () => closing !== undefined, authorize: bearerAuthorizer(options.token), redact }),
+    createRequestHandler({
+      routes,
+      metrics,
+      logger,
+      isClosing: () => closing !== undefined,
+      authorize: bearerAuthorizer(options.token),
+      redact,
+      connectionGuard,
+      bodyBudget: new BodyBudget(limits.bodyBudgetBytes),
+    }),
     { routes, logger },
   );
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
@@ -250,7 +277,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       return boundUrl;
     },
     async listen() {
-      assertSafeExposure(host, options.token);
+      assertSafeExposure(host, options.token === undefined ? undefined : 'set');
       await sweepPredecessor();
       uploadDirectory = await createUploadDirectory(tmpdir());
       await new Promise<void>((resolve, reject) => {
@@ -261,7 +288,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         });
       });
       const address = server.address() as AddressInfo;
-      boundUrl = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+      boundUrl = `${options.tls === undefined ? 'http' : 'https'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
       try {
         await startPackages();
       } catch (error) {
@@ -283,6 +310,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         await reconciler?.stop();
         metrics.close();
         await runner.close();
+        await recorder?.close();
         await source.stop();
         if (uploadDirectory !== '') await rm(uploadDirectory, { recursive: true, force: true });
       })();

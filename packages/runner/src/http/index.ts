@@ -6,7 +6,7 @@
 export { createRunnerService, defaultBodyLimits } from './create-runner-service.js';
 export type { RunnerService, RunnerServiceOptions } from './create-runner-service.js';
 export type { ServiceStore, ServicePackageRef, ServiceBinding } from './service-store.js';
-export type { BodyLimits } from './service-context.js';
+export type { BodyLimits } from './service-limits.js';
 export { defaultServiceLimits } from './service-limits.js';
 export type { ServiceLimits } from './service-limits.js';
 export { isLoopbackHost } from './exposure.js';
@@ -17,3 +17,5 @@ export type { ReadinessReport } from './ready-check.js';
 export type { StepResponseBody } from './step-response.js';
 export { serveRunner } from './serve-runner.js';
 export type { ServeRunnerOptions, ServedRunner } from './serve-runner.js';
+export { checkServiceToken, minimumTokenLength, readTokenFile, watchTokenFile } from './service-token.js';
+export type { TokenFile, TokenFileOptions, TokenSet } from './service-token.js';

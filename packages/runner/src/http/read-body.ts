@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
+import { bodyBudgetOf } from './body-budget.js';
 import { HttpError } from './http-error.js';
 import { assertJsonDepth } from './json-limits.js';
 import { defaultServiceLimits } from './service-limits.js';
@@ -36,14 +37,22 @@ function byteLimit(limit: number, what: string): Transform {
   });
 }
 
-/** Reads the whole body into memory, at most `limit` bytes (413 beyond). */
-async function readBodyBytes(request: IncomingMessage, limit: number, what = 'the request body'): Promise<Buffer> {
+/**
+ * Reads the whole body into memory, at most `limit` bytes (413 beyond), under the service's
+ * body budget (503 beyond). A declared Content-Length is reserved up front (before a byte is
+ * read); a chunked body reserves as it arrives.
+ */
+export async function readBodyBytes(request: IncomingMessage, limit: number, what = 'the request body'): Promise<Buffer> {
   checkDeclaredLength(request, limit, what);
+  const budget = bodyBudgetOf(request);
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  if (Number.isFinite(declared) && declared >= 0) budget?.reserve(request, declared);
   const chunks: Buffer[] = [];
   let seen = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     seen += chunk.byteLength;
     if (seen > limit) throw tooLarge(what, limit);
+    if (!Number.isFinite(declared)) budget?.reserve(request, chunk.byteLength);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -60,9 +69,10 @@ export async function readJsonBody(request: IncomingMessage, limit: number, maxD
   if (type === '' ? hasBody(request) : type !== 'application/json') {
     throw new HttpError('unsupported_media_type', `expected Content-Type application/json, got ${type === '' ? 'a body without Content-Type' : type}`);
   }
-  const bytes = await readBodyBytes(request, limit, 'the JSON body');
+  let bytes: Buffer | undefined = await readBodyBytes(request, limit, 'the JSON body');
   if (bytes.byteLength === 0) return {};
   const text = bytes.toString('utf8');
+  bytes = undefined; // the text is the one copy kept while parsing
   assertJsonDepth(text, maxDepth);
   let value: unknown;
   try {
@@ -77,7 +87,7 @@ export async function readJsonBody(request: IncomingMessage, limit: number, maxD
 }
 
 /** True when the request announces a body (a non-zero Content-Length, or chunked transfer). */
-function hasBody(request: IncomingMessage): boolean {
+export function hasBody(request: IncomingMessage): boolean {
   const length = request.headers['content-length'];
   if (length !== undefined) return Number(length) > 0;
   return request.headers['transfer-encoding'] !== undefined;

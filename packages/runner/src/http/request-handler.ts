@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { RunnerLogger } from '../logger.js';
+import { attachBodyBudget, type BodyBudget } from './body-budget.js';
+import type { ConnectionGuard } from './connection-guard.js';
 import { type ErrorResponse, HttpError, toErrorResponse } from './http-error.js';
 import { serviceLogEntry } from './internal/service-log.js';
 import { findRoute, type Route } from './router.js';
@@ -17,6 +20,20 @@ interface RequestHandlerOptions {
   authorize?: (request: IncomingMessage, pathname: string) => void;
   /** Rewrites error messages and details before they are sent (private paths out). */
   redact?: (text: string) => string;
+  /** Connections beyond the caps: only the probe is served on them. */
+  connectionGuard?: ConnectionGuard;
+  /** The byte budget request bodies are read under (released when the request is answered). */
+  bodyBudget?: BodyBudget;
+}
+
+/**
+ * An answer given before the request body was read (401, 413, 415, 503...): the connection is
+ * closed once the answer is sent, so the rest of the body is never read nor waited for.
+ */
+function closeAfterEarlyAnswer(request: IncomingMessage, response: ServerResponse, headers: Record<string, string>): void {
+  if (request.complete) return;
+  headers.connection = 'close';
+  response.once('finish', () => request.socket.destroy());
 }
 
 /**
@@ -33,9 +50,17 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     let status = 500;
     const closing = options.isClosing();
     const extraHeaders: Record<string, string> = closing ? { connection: 'close' } : {};
+    if (options.bodyBudget !== undefined) attachBodyBudget(request, options.bodyBudget);
     try {
       if (closing) throw new HttpError('shutting_down', 'the runner service is shutting down; retry after its restart');
       const url = new URL(request.url ?? '/', 'http://service.invalid');
+      const guard = options.connectionGuard;
+      if (guard !== undefined && guard.isRestricted(request) && !guard.isProbe(url.pathname)) {
+        extraHeaders.connection = 'close';
+        throw new ProcVisionError(ErrorCodes.serviceBusy, 'the runner serves as many connections as it allows (all, or from this client); retry shortly', {
+          details: { retry_after_s: 1 },
+        });
+      }
       options.authorize?.(request, url.pathname);
       const match = findRoute(routes, method, url.pathname);
       routeLabel = match.route.pattern;
@@ -46,8 +71,13 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
         logger.log(serviceLogEntry('error', `${method} ${request.url}: ${failure.body.error.message}`));
       status = failure.status;
       if (response.headersSent) response.destroy();
-      else sendResponse(response, { status, json: failure.body }, { ...extraHeaders, ...failure.headers });
+      else {
+        const headers = { ...extraHeaders, ...failure.headers };
+        closeAfterEarlyAnswer(request, response, headers);
+        sendResponse(response, { status, json: failure.body }, headers);
+      }
     } finally {
+      options.bodyBudget?.release(request);
       answered(method, routeLabel, status);
     }
   };

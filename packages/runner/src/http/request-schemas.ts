@@ -7,6 +7,9 @@ const jsonObject = z.record(z.string(), z.unknown());
 /** `image`: Base64 of a JPEG or PNG (a `data:` URL prefix is accepted), or `{path}` of a file on the runner's machine. */
 export const imageInputSchema = z.union([z.string().min(1, 'image is empty'), z.object({ path: z.string().min(1) }).strict()]);
 
+/** Pixel formats of raw frames: 1 byte per pixel (GRAY8) or 3 (RGB8, BGR8 in that byte order). */
+export const rawFormatNames = ['GRAY8', 'RGB8', 'BGR8'] as const;
+
 /** `image_meta` a client may send: overrides of the frame's camera id and timestamp; width/height must match the image. */
 export const imageMetaInputSchema = z
   .object({
@@ -14,6 +17,8 @@ export const imageMetaInputSchema = z
     height: z.int().positive().optional(),
     timestamp_ms: z.number().nonnegative().optional(),
     camera_id: z.string().min(1).optional(),
+    /** Raw pixels (8-bit, row-major, no padding): the image bytes are the frame itself, `width` and `height` required. */
+    format: z.enum(rawFormatNames).optional(),
   })
   .strict();
 
@@ -81,13 +86,19 @@ export type ImageInput = z.infer<typeof imageInputSchema>;
 export type ImageMetaInput = z.infer<typeof imageMetaInputSchema>;
 
 /**
- * Validates a request body against its schema.
+ * Validates a request body against its schema (`fieldName` renames a field path in the messages,
+ * for fields that came from the query or headers).
  * @throws ProcVisionError 1006 naming each bad field (`details.issues`)
  */
-export function parseRequest<Schema extends z.ZodType>(schema: Schema, body: unknown, what: string): z.infer<Schema> {
+export function parseRequest<Schema extends z.ZodType>(
+  schema: Schema,
+  body: unknown,
+  what: string,
+  fieldName: (path: string) => string = (path) => path,
+): z.infer<Schema> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  const issues = result.error.issues.map((issue) => ({ path: fieldName(issue.path.join('.')), message: issue.message }));
   const list = issues.map((issue) => `${issue.path === '' ? '(body)' : issue.path}: ${issue.message}`).join('; ');
   throw new ProcVisionError(ErrorCodes.invalidParams, `invalid ${what}: ${list}`, { details: { issues } });
 }

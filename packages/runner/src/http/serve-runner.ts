@@ -1,4 +1,5 @@
-import { createStderrLogger, type RunnerLogger } from '../logger.js';
+import { createStderrLogger, type LogLevel, type RunnerLogger } from '../logger.js';
+import { adapterProcessStarter } from '../store/process-starter.js';
 import { PackageStore, type PackageStoreOptions } from '../store/package-store.js';
 import { defaultStoreRoot } from '../store/store-paths.js';
 import { createRunnerService, type RunnerService, type RunnerServiceOptions } from './create-runner-service.js';
@@ -8,6 +9,8 @@ import { readStoreSignaturePolicy } from '../store/store-signature-policy.js';
 import { isAbsolute, join } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { readStoreConfig } from '../store/store-config.js';
+import { resolveStationConfig, type StationConfig } from '../store/station-config.js';
+import { type TokenFile, watchTokenFile } from './service-token.js';
 
 /** A config.json `repository`: a URL as it is, a path relative to the store root. */
 function resolveRepository(storeRoot: string, value: string): string {
@@ -28,10 +31,21 @@ export interface ServeRunnerOptions {
   service?: Pick<RunnerServiceOptions, 'limits' | 'shutdownTimeoutMs' | 'verify' | 'metrics'>;
   /** Folders callers may name files in (`--allow-path`); default any on loopback, none beyond. */
   allowPaths?: string[];
-  /** Where the service logs (default JSON lines on stderr). */
+  /** Where the service logs (default JSON lines on stderr at `logLevel`); the store's algorithm processes log through it too. */
   logger?: RunnerLogger;
+  /** Least level logged (default `info`): the service's logger and every algorithm process the store starts (their runner config `log_level`). */
+  logLevel?: LogLevel;
   /** Bearer token of every route but `/health`; required beyond loopback (see `RunnerServiceOptions.token`). */
   token?: string;
+  /**
+   * File of the bearer tokens (one per line; several are accepted during a rotation), re-read
+   * when it changes, so a rotated Kubernetes Secret takes effect without a restart. Wins over `token`.
+   */
+  tokenFile?: string;
+  /** How often the token file is polled for changes (default 1000 ms). */
+  tokenFilePollMs?: number;
+  /** Serve HTTPS with this PEM certificate chain and key (`--tls-cert`, `--tls-key`). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /**
    * Beyond loopback, installs (`POST /packages`, scans) and `POST /validate` require a signature
    * by a trusted key unless this is true (`--allow-unsigned`). No effect on loopback.
@@ -44,6 +58,12 @@ export interface ServeRunnerOptions {
   repository?: string;
   /** Time between reconciles (default 30000 ms). */
   pollIntervalMs?: number;
+  /**
+   * The station's runtime settings (runner config, service limits, per-package overrides);
+   * default `<store>/config.json`'s. `procvision runner serve` resolves them from its flags,
+   * the `PROCVISION_*` environment and the file. `service.limits` win over `station.limits`.
+   */
+  station?: StationConfig;
   /** Stop gracefully on SIGINT and SIGTERM (default true). */
   handleSignals?: boolean;
 }
@@ -74,11 +94,49 @@ export interface ServedRunner {
  */
 export async function serveRunner(options: ServeRunnerOptions = {}): Promise<ServedRunner> {
   const storeRoot = options.store ?? defaultStoreRoot();
-  const logger = options.logger ?? createStderrLogger();
+  const logger = options.logger ?? createStderrLogger(options.logLevel);
   const host = options.host ?? '127.0.0.1';
-  assertSafeExposure(host, options.token);
+  const tokenFile: TokenFile | undefined =
+    options.tokenFile === undefined
+      ? undefined
+      : watchTokenFile(options.tokenFile, {
+          ...(options.tokenFilePollMs === undefined ? {} : { pollMs: options.tokenFilePollMs }),
+          onReloaded: (count) => logger.log(serviceLogEntry('info', `token file ${options.tokenFile ?? ''} changed: ${count} token(s) accepted now`)),
+          onRefused: (error) => logger.log(serviceLogEntry('error', `${error.message}; the previous token(s) stay in force`)),
+        });
+  const token = tokenFile ?? options.token;
+  try {
+    return await serveWith(options, storeRoot, logger, host, token, tokenFile);
+  } catch (error) {
+    tokenFile?.close();
+    throw error;
+  }
+}
+
+async function serveWith(
+  options: ServeRunnerOptions,
+  storeRoot: string,
+  logger: RunnerLogger,
+  host: string,
+  token: RunnerServiceOptions['token'],
+  tokenFile: TokenFile | undefined,
+): Promise<ServedRunner> {
+  assertSafeExposure(host, token === undefined ? undefined : 'set');
   const requireSignature = !isLoopbackHost(host) && options.allowUnsigned !== true;
-  const storeOptions: PackageStoreOptions = { ...options.storeOptions, ...(requireSignature ? { requireSignature: true } : {}) };
+  const station = options.station ?? (await resolveStationConfig(storeRoot));
+  // The station's runner config and per-package overrides (timeouts, env) as PackageStore.open
+  // would apply them, plus the service's log level and logger for every algorithm it starts.
+  const runnerConfig = {
+    ...station.runner,
+    ...options.storeOptions?.runnerConfig,
+    ...(options.logLevel === undefined ? {} : { log_level: options.logLevel }),
+  };
+  const storeOptions: PackageStoreOptions = {
+    station,
+    processStarter: adapterProcessStarter({ config: runnerConfig, packages: station.packages, instances: station.instances, logger }),
+    ...options.storeOptions,
+    ...(requireSignature ? { requireSignature: true } : {}),
+  };
   const verify = { ...options.service?.verify, ...(requireSignature ? { requireSignature: true } : {}) };
   if (requireSignature && (verify.trustedKeys ?? []).length === 0 && (storeOptions.trustedKeys ?? []).length === 0) {
     const policy = await readStoreSignaturePolicy(storeRoot);
@@ -99,8 +157,10 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
     store,
     logger,
     ...options.service,
+    limits: { ...station.limits, ...options.service?.limits },
     verify,
-    ...(options.token === undefined ? {} : { token: options.token }),
+    ...(token === undefined ? {} : { token }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     ...(options.allowPaths === undefined ? {} : { allowPaths: options.allowPaths }),
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
@@ -110,6 +170,7 @@ export async function serveRunner(options: ServeRunnerOptions = {}): Promise<Ser
   const signals: NodeJS.Signals[] = options.handleSignals === false ? [] : ['SIGINT', 'SIGTERM'];
   const close = async (): Promise<void> => {
     for (const signal of signals) process.off(signal, onSignal);
+    tokenFile?.close();
     await service.close();
     resolveClosed();
   };

@@ -1,15 +1,7 @@
-import type { FileReadGate } from './caller-paths.js';
+import type { FileReadGate } from './file-read-gate.js';
 import type { Runner } from '../process/runner.js';
 import type { ServiceLimits } from './service-limits.js';
 import type { ServiceMetrics } from './service-metrics.js';
-
-/** Body size limits of the service, in bytes. */
-export interface BodyLimits {
-  /** JSON bodies (Base64 images included). Default 64 MiB. */
-  jsonBytes: number;
-  /** Uploaded delivery zips (`POST /packages`, `POST /validate`). Default 1 GiB. */
-  zipBytes: number;
-}
 
 /** What every route works with. */
 export interface ServiceContext {

@@ -1,5 +1,12 @@
 import { callerFileLimits } from '../caller-file/read-caller-file.js';
-import type { BodyLimits } from './service-context.js';
+
+/** Body size limits of the service, in bytes. */
+export interface BodyLimits {
+  /** JSON bodies (Base64 images included). Default 64 MiB. */
+  jsonBytes: number;
+  /** Uploaded delivery zips (`POST /packages`, `POST /validate`). Default 1 GiB. */
+  zipBytes: number;
+}
 
 /**
  * Every limit of the runner service: what a caller can make it hold, read or wait for. Each is
@@ -20,12 +27,29 @@ export interface ServiceLimits extends BodyLimits {
    * (default 4096 x 3072 = 12,582,912: a 12-megapixel camera); more is 422 (3008).
    */
   maxFramePixels: number;
-  /** Time for a client to send the request headers (default 10000 ms; node:http `headersTimeout`). */
+  /** Time for a client to send the request headers (default 5000 ms; node:http `headersTimeout`). */
   headersTimeoutMs: number;
-  /** Time for a client to send the whole request, body included (default 300000 ms; `requestTimeout`). */
+  /**
+   * Time for a client to send the whole request, body included (default 300000 ms;
+   * `requestTimeout`). Only authenticated requests get to send a body: any earlier answer
+   * (401, 413, 415...) closes the connection at once.
+   */
   requestTimeoutMs: number;
-  /** Open TCP connections at once (default 256; node:http `maxConnections`). */
+  /**
+   * TCP connections served at once (default 256). Connections beyond it (or beyond
+   * `maxConnectionsPerClient`) are accepted but may only ask `/health` and live at most
+   * `restrictedConnectionMs`; beyond 4 x this they are dropped.
+   */
   maxConnections: number;
+  /** TCP connections served at once from one remote address (default 64). */
+  maxConnectionsPerClient: number;
+  /** Lifetime of a connection beyond the caps (default 2000 ms). */
+  restrictedConnectionMs: number;
+  /**
+   * Bytes of request bodies held in memory at once, all requests together (default 192 MiB);
+   * a body that would pass it is 503 with `Retry-After` (3009) and its connection closed.
+   */
+  bodyBudgetBytes: number;
   /** Reads of caller-named files in flight at once (default 8); more is 503 with `Retry-After` (3009). */
   maxConcurrentFileReads: number;
 }
@@ -39,10 +63,13 @@ export const defaultServiceLimits: ServiceLimits = {
   maxJsonDepth: 64,
   maxJsonValueBytes: 64 * 1024,
   maxFramePixels: 4096 * 3072,
-  headersTimeoutMs: 10_000,
+  headersTimeoutMs: 5_000,
   requestTimeoutMs: 300_000,
   maxConnections: 256,
+  maxConnectionsPerClient: 64,
+  restrictedConnectionMs: 2_000,
   maxConcurrentFileReads: 8,
+  bodyBudgetBytes: 192 * 1024 * 1024,
 };
 
 /** The defaults with `overrides` applied; a limit that is not a positive number is a TypeError naming it. */

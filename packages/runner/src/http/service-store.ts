@@ -1,3 +1,4 @@
+import type { RecordingConfig } from '../records/recording-config.js';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 
 /** `{name, version}` of an installed package. */
@@ -20,6 +21,10 @@ export interface ServiceBinding extends ServicePackageRef {
 export interface ServiceStore {
   /** The interpreter Python SDK zips are validated against (default `python3`). */
   readonly pythonInterpreter?: string;
+  /** Per-PID step recording settings (none: nothing is recorded). */
+  readonly recording?: RecordingConfig;
+  /** Where recorded steps go (`<store>/records`). */
+  readonly paths?: { readonly root: string; readonly records: string };
   /** Installed packages with their states and active pids. */
   list(): Promise<unknown>;
   /** Verifies, extracts and installs a delivery zip offline. */
@@ -45,6 +50,8 @@ export interface ServiceStore {
    * @throws ProcVisionError 2006 when no package is active for the pid, or the start-up failure
    */
   processFor(pid: string): Promise<AlgorithmProcess>;
+  /** Restarts the process of an installed version afresh (a `failed` package heals); absent: 404 for the route. */
+  restart?(name: string, version: string): Promise<unknown>;
   /** Stops every process the store started. */
   close(): Promise<void>;
 }

@@ -46,6 +46,13 @@ export interface AlgorithmProcessOptions {
   logger?: RunnerLogger;
   /** Restart back-off: first delay and ceiling, in ms (default 250 and 10000). */
   restartBackoff?: { initialMs: number; maxMs: number };
+  /**
+   * The slower schedule of a `failed` process: it is started afresh (restart budget forgotten)
+   * after `initialMs`, doubled after each further failure up to `maxMs`, forever (default 30000
+   * and 300000); reset once a retry keeps the process ready. `false` leaves it failed until
+   * {@link AlgorithmProcess.restart}.
+   */
+  failedRetry?: { initialMs: number; maxMs: number } | false;
   /** Recent stderr entries kept (default 500) and longest line kept (default 16384 characters). */
   logRing?: { maxLines?: number; maxLineLength?: number };
 }
@@ -53,7 +60,8 @@ export interface AlgorithmProcessOptions {
 /**
  * Supervises one algorithm package's adapter process: spawn, handshake, `info`, heartbeat,
  * per-phase timeouts, retries, restarts with exponential back-off and a budget per window,
- * then `failed` (calls fail fast with 1005) until {@link AlgorithmProcess.restart}.
+ * then `failed` (calls fail fast with 1005), retried on a slower schedule (`failedRetry`) and
+ * on {@link AlgorithmProcess.restart}.
  * Calls are serialised (one in flight) and each gets exactly one {@link CallOutcome}.
  */
 export class AlgorithmProcess {
@@ -73,6 +81,10 @@ export class AlgorithmProcess {
   /** The private `PROC_SHM_DIR` this process created (same path across restarts). */
   private privateShmDir: string | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
+  /** Since when the process has been failing (first `failed` since last ready; ms epoch). */
+  private failedAt: number | undefined;
+  /** Failed-state retries since the process was last ready. */
+  private failedRetries = 0;
   /** Why the current start attempt failed, when the adapter said so before exiting. */
   private startFailure: Extract<ConnectionAttempt, { ok: false }> | undefined;
   private incarnation = 0;
@@ -281,6 +293,7 @@ export class AlgorithmProcess {
     const decision = this.policy.next();
     if (!decision.restart) {
       this.setState('failed', `${decision.restartsInWindow} restarts within ${this.config.restart_window_ms} ms`);
+      this.scheduleFailedRetry();
       return;
     }
     this.gate.open();
@@ -315,10 +328,35 @@ export class AlgorithmProcess {
     }
   }
 
+  /** The slower schedule of a failed process: start afresh later, forever, the delay doubling up to its ceiling. */
+  private scheduleFailedRetry(): void {
+    const schedule = this.options.failedRetry ?? { initialMs: 30_000, maxMs: 300_000 };
+    if (schedule === false) return;
+    const delayMs = Math.min(schedule.maxMs, schedule.initialMs * 2 ** this.failedRetries);
+    this.failedRetries += 1;
+    this.restartTimer = setTimeout(() => {
+      if (this.currentState !== 'failed') return;
+      this.policy.reset();
+      this.events.emit('restart', { ...this.identity, attempt: this.failedRetries, delayMs, reason: 'crash' });
+      this.launch();
+    }, delayMs);
+    this.restartTimer.unref();
+  }
+
+  /** Since when the process has been failing (first `failed` since it was last ready, ms since the epoch); undefined once ready or stopped. */
+  get failedSince(): number | undefined {
+    return this.failedAt;
+  }
+
   private setState(to: ProcessState, reason?: string): void {
     const from = this.currentState;
     if (from === to) return;
     this.currentState = to;
+    if (to === 'failed') this.failedAt ??= Date.now();
+    else if (to === 'ready' || to === 'stopped') {
+      this.failedAt = undefined;
+      if (to === 'ready') this.failedRetries = 0;
+    }
     this.events.emit('state-change', { ...this.identity, from, to, ...(reason === undefined ? {} : { reason }) });
   }
 }

@@ -1,7 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
-import { signalProcessTree } from '@procvision/packager/process';
+import { signalProcessTree as signalProcessGroup, type SignalProcessTreeOptions } from '@procvision/packager/process';
+import { endWindowsJob } from './windows-job.js';
 
-export { signalProcessTree };
+/**
+ * Sends `signal` to the child's process tree (packager's signalProcessTree); a child started in
+ * a Windows Job Object (windows-job.ts) is ended with its whole job instead.
+ */
+export function signalProcessTree(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL', options: SignalProcessTreeOptions = {}): void {
+  if (!endWindowsJob(child)) signalProcessGroup(child, signal, options);
+}
 
 /** How a child process ended. */
 export interface ExitInfo {
@@ -42,8 +49,9 @@ export interface TerminateOptions {
  * Ends a child: SIGTERM to its process group, then SIGKILL after `graceMs` if it is still
  * there. Never hangs: SIGKILL cannot be ignored (a SIGSTOPped process dies too).
  *
- * Windows: `taskkill /T` then, after the grace period, `taskkill /T /F`. Console programs
- * without a window rarely react to the first, so expect the forced kill there.
+ * Windows: an adapter runs in a kill-on-close Job Object (windows-job.ts), ended at once with
+ * its whole tree (no signals there: the graceful part is the `shutdown` frame sent before).
+ * Without the job launcher: `taskkill /T`, then `taskkill /T /F` after the grace period.
  */
 export async function terminateProcess(child: ChildProcess, options: TerminateOptions): Promise<ExitInfo> {
   const exit = waitForExit(child);

@@ -11,6 +11,7 @@ import { type PackageSpec, resolvePackageSpec } from './package-spec.js';
 import { InspectionSession, type InspectionSessionInit } from './session.js';
 import { startPackageProcess } from './start-process.js';
 import type { StepOutcome, StepRequest } from './step-outcome.js';
+import type { StepObserver } from './step-observer.js';
 
 /**
  * Where a {@link Runner} finds the processes of packages it did not start itself (a package
@@ -48,6 +49,8 @@ export interface RunnerOptions {
   onStepEnd?: (outcome: StepOutcome, session: InspectionSession) => void;
   /** Called once with every process a step is about to use for the first time (metrics subscribe to it). */
   onProcess?: (process: AlgorithmProcess) => void;
+  /** Called after every step with what it was given and answered (recording, shadow runs); must return at once. */
+  observers?: readonly StepObserver[];
 }
 
 /** What {@link Runner.openSession} starts from: the pid picks the package. */
@@ -375,8 +378,10 @@ export class Runner {
   private async dispatch(session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
     this.events.emit('step-start', { sessionId: session.id, stepIndex: request.stepIndex });
     let outcome: StepOutcome;
+    let ran: AlgorithmProcess | undefined;
     try {
       const process = this.pick(await this.processesOf(session));
+      ran = process;
       outcome = await this.runOn(process, session, request);
       // A process stopped under the step by a switch or rollback: once more on the one serving the pid now.
       if (outcome.status === 'ERROR' && outcome.errorCode === ErrorCodes.timeout && (process.state === 'stopping' || process.state === 'stopped')) {
@@ -384,7 +389,10 @@ export class Runner {
           (processes) => this.pick(processes),
           () => process,
         );
-        if (replacement !== process) outcome = await this.runOn(replacement, session, request);
+        if (replacement !== process) {
+          ran = replacement;
+          outcome = await this.runOn(replacement, session, request);
+        }
       }
     } catch (error) {
       const code = ProcVisionError.isInstance(error) ? error.code : ErrorCodes.timeout;
@@ -400,6 +408,13 @@ export class Runner {
       latencyMs: outcome.latencyMs,
     });
     this.options.onStepEnd?.(outcome, session);
+    for (const observe of this.options.observers ?? []) {
+      try {
+        observe({ pid: session.pid, packageName: session.packageName, packageVersion: ran?.packageVersion ?? '', session, request, outcome });
+      } catch (error) {
+        this.logRunner('error', `a step observer threw: ${(error as Error).message}`, session);
+      }
+    }
     return outcome;
   }
 

@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { registerChild } from './internal/child-registry.js';
+import { inWindowsJob, markJobContained } from './windows-job.js';
 
 /** How to start an algorithm's adapter: any command that speaks docs/spec/protocol.md. */
 export interface AdapterCommand {
@@ -52,17 +53,20 @@ export function adapterEnvironment(root: string, extra: Record<string, string> =
 }
 
 /**
- * Spawns an adapter with piped stdio, in a process group of its own (POSIX) so that it can
- * be ended with everything it started, and registers it for clean-up at runner exit.
+ * Spawns an adapter with piped stdio, in a process group of its own (POSIX) or a kill-on-close
+ * Job Object (Windows, windows-job.ts) so that it can be ended with everything it started, and
+ * registers it for clean-up at runner exit.
  */
 export function spawnAdapter(spec: SpawnSpec): ChildProcessWithoutNullStreams {
-  const child = spawn(spec.command, [...(spec.args ?? [])], {
+  const launch = inWindowsJob(spec.command, spec.args ?? []);
+  const child = spawn(launch.command, launch.args, {
     cwd: spec.cwd,
     env: spec.env,
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: process.platform !== 'win32',
     windowsHide: true,
   });
+  if (launch.contained) markJobContained(child);
   registerChild(child);
   return child;
 }

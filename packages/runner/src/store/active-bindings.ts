@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from './internal/json-file.js';
+import { noteIntent } from './internal/store-journal.js';
+import { assertStoreLockHeld } from './store-lock.js';
 import type { StorePaths } from './store-paths.js';
 
 /** A package version, as a binding refers to it. */
@@ -26,9 +28,14 @@ export function readActiveBindings(paths: StorePaths): Promise<ActiveBindings> {
   return readJsonFile(paths.active, activeBindingsSchema, {});
 }
 
-/** Writes active.json atomically (write-temp + fsync + rename), PIDs sorted. */
-export function writeActiveBindings(paths: StorePaths, bindings: ActiveBindings): Promise<void> {
-  return writeJsonFile(paths.active, Object.fromEntries(Object.entries(bindings).sort(([left], [right]) => left.localeCompare(right))));
+/**
+ * Writes active.json atomically (write-temp + fsync + rename), PIDs sorted; the caller must hold the store lock.
+ * @throws ProcVisionError 2005 when this process no longer holds the store lock (nothing is written)
+ */
+export async function writeActiveBindings(paths: StorePaths, bindings: ActiveBindings): Promise<void> {
+  await noteIntent(paths, { intent: 'write', path: paths.active });
+  await assertStoreLockHeld(paths);
+  await writeJsonFile(paths.active, Object.fromEntries(Object.entries(bindings).sort(([left], [right]) => left.localeCompare(right))));
 }
 
 /** Whether a binding (or its `previous`) refers to `name@version`. */

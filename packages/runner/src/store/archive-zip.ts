@@ -3,6 +3,7 @@ import { copyFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { sha256File } from './internal/file-hash.js';
+import { noteIntent } from './internal/store-journal.js';
 import type { StorePaths } from './store-paths.js';
 
 /** The archived copy of an installed zip. */
@@ -30,6 +31,8 @@ export async function archiveZip(paths: StorePaths, zipPath: string, zipSha256: 
       `${archived} already holds a different zip of the same name; uninstall that package or rename the zip`,
     );
   const partial = join(paths.zips, `.partial-${randomBytes(6).toString('hex')}-${fileName}`);
+  await noteIntent(paths, { intent: 'create', path: partial, role: 'staging' });
+  await noteIntent(paths, { intent: 'create', path: archived, role: 'zip' });
   try {
     await copyFile(zipPath, partial);
     await rename(partial, archived);

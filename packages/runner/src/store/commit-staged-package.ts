@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { archiveZip, type ArchivedZip } from './archive-zip.js';
 import type { InstallStageListener } from './install-stage.js';
-import { findEntry, readRegistry, type Registry, type RegistryEntry, writeRegistry } from './registry.js';
+import { noteIntent } from './internal/store-journal.js';
+import { findEntry, readRegistry, type Registry, type RegistryEntry, writeInstallRecord, writeRegistry } from './registry.js';
 import { deployedPath, type StorePaths } from './store-paths.js';
 
 /** What a package's manifest gives its registry entry, whichever SDK made it. */
@@ -43,8 +44,9 @@ export async function readRegistryForInstall(paths: StorePaths, name: string, ve
 }
 
 /**
- * The last steps of every install (docs/spec/delivery.md "Offline install" step 7): rename the staging
- * folder to `deployed/<name>/<version>/`, archive the zip, write registry.json atomically.
+ * The last steps of every install (docs/spec/delivery.md "Offline install" step 7): archive the zip,
+ * write the install record into the staged folder, rename it to `deployed/<name>/<version>/`,
+ * write registry.json atomically (compare-and-swap on its generation); each step journaled first.
  * A failure undoes what these steps did (the caller removes the staging folder).
  */
 export async function commitStagedPackage(
@@ -59,12 +61,6 @@ export async function commitStagedPackage(
   let archived: ArchivedZip | undefined;
   let createdNameDir = false;
   try {
-    onStage?.({ stage: 'before-rename', stagingDir: staged.stagingDir });
-    createdNameDir = (await mkdir(join(paths.deployed, manifest.name), { recursive: true })) !== undefined;
-    await rename(staged.stagingDir, finalDir).catch((error: unknown) => {
-      throw new ProcVisionError(ErrorCodes.installFailed, `cannot move the staged package to ${finalDir}: ${(error as Error).message}`, { cause: error });
-    });
-    renamed = true;
     archived = await archiveZip(paths, zip.path, zip.sha256);
     const entry: RegistryEntry = {
       ...staged.entry,
@@ -77,6 +73,15 @@ export async function commitStagedPackage(
       zip_file: archived.fileName,
       installed_at: new Date().toISOString(),
     };
+    await writeInstallRecord(staged.stagingDir, entry);
+    onStage?.({ stage: 'before-rename', stagingDir: staged.stagingDir });
+    await noteIntent(paths, { intent: 'create', path: join(paths.deployed, manifest.name), role: 'name-folder' });
+    createdNameDir = (await mkdir(join(paths.deployed, manifest.name), { recursive: true })) !== undefined;
+    await noteIntent(paths, { intent: 'create', path: finalDir, role: 'package', name: manifest.name, version: manifest.version });
+    await rename(staged.stagingDir, finalDir).catch((error: unknown) => {
+      throw new ProcVisionError(ErrorCodes.installFailed, `cannot move the staged package to ${finalDir}: ${(error as Error).message}`, { cause: error });
+    });
+    renamed = true;
     onStage?.({ stage: 'before-registry-write', packageDir: finalDir });
     await writeRegistry(paths, {
       ...registry,

@@ -33,3 +33,22 @@ export { desiredBindingSchema, desiredStateSchema, parseDesiredState, readDesire
 export type { DesiredBinding, DesiredState } from './desired-state.js';
 export { openPackageRepository } from './package-repository.js';
 export type { PackageRepository, RepositoryZip } from './package-repository.js';
+export { Recorder, pidRecordsFolder } from '../records/recorder.js';
+export type { RecorderLimits, RecordingStats } from '../records/recorder.js';
+export { listRecords, exportRecords } from '../records/record-reader.js';
+export type { ExportOptions, RecordExport, RecordFilter, RecordListing } from '../records/record-reader.js';
+export { recordHeaderSchema, readRecordFrame, readSegment } from '../records/record-format.js';
+export type { RecordHeader, SegmentRecord } from '../records/record-format.js';
+export { pidRecordingSchema, recordingConfigSchema } from '../records/recording-config.js';
+export type { PidRecording, RecordingConfig } from '../records/recording-config.js';
+export {
+  packageEnvironment,
+  packageOverrideSchema,
+  packageRunnerConfig,
+  resolveStationConfig,
+  stationEnvName,
+  stationFlagName,
+  stationKeys,
+  stationRuntimeSchema,
+} from './station-config.js';
+export type { PackageOverride, ServiceLimitKey, StationConfig, StationKey, StationLayers, StationRuntimeInput, StationSource } from './station-config.js';

@@ -5,6 +5,7 @@ import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { assertTargetCompatible, deliveryZipKind, extractDeliveryZip, type ExtractedDelivery, type KeyInput } from '@procvision/packager';
 import { commitStagedPackage, readRegistryForInstall, type StagedPackage } from './commit-staged-package.js';
 import { sha256File } from './internal/file-hash.js';
+import { noteIntent } from './internal/store-journal.js';
 import { checkInstalledSet } from './installed-set-check.js';
 import { stagePythonPackage, type PythonStoreSettings } from './install-python-package.js';
 import type { InstallStageListener } from './install-stage.js';
@@ -48,6 +49,8 @@ export async function installPackage(paths: StorePaths, zipPath: string, options
   });
   const stagingName = `.staging-${randomBytes(8).toString('hex')}`;
   const stagingDir = join(paths.deployed, stagingName);
+  await noteIntent(paths, { intent: 'create', path: stagingDir, role: 'staging' });
+  await noteIntent(paths, { intent: 'create', path: `${stagingDir}-npm-cache`, role: 'staging' });
   try {
     const python = (await deliveryZipKind(zip)) === 'python';
     const staged = python ? await stagePythonPackage(paths, zip, stagingName, options) : await stageNpmPackage(paths, zip, stagingName, options);

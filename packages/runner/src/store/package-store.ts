@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
 import type { KeyInput } from '@procvision/packager';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
@@ -8,15 +9,18 @@ import { audited, defaultActor } from './audit-log.js';
 import { installPackage } from './install-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { readStoreConfig } from './store-config.js';
+import type { RecordingConfig } from '../records/recording-config.js';
+import { resolveStationConfig, type StationConfig } from './station-config.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
 import { adapterProcessStarter, type ProcessStarter } from './process-starter.js';
 import { prunePackages, type PruneOptions } from './prune.js';
+import { journalFolder, StoreJournal, type JournalListener } from './internal/store-journal.js';
 import { recoverStore } from './recover-store.js';
 import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
 import { rollbackPids } from './rollback.js';
 import { scanZips, type ScanOutcome } from './scan-zips.js';
 import { readStoreSignaturePolicy } from './store-signature-policy.js';
-import { withStoreLock, type StoreLockOptions } from './store-lock.js';
+import { storeLockHeld, withStoreLock, type StoreLockOptions } from './store-lock.js';
 import { defaultStoreRoot, deployedPath, storePaths, type StorePaths } from './store-paths.js';
 import { uninstallPackage, type UninstallOptions } from './uninstall.js';
 
@@ -30,8 +34,13 @@ export interface PackageStoreOptions {
   npmCli?: string;
   /** How packages' processes are started (default {@link adapterProcessStarter} with `runnerConfig`). */
   processStarter?: ProcessStarter;
-  /** Runner config of the default process starter. */
+  /** Runner config of the default process starter; wins over the station's (`station.runner`). */
   runnerConfig?: RunnerConfigInput;
+  /**
+   * The station's runtime settings (runner config, per-package overrides, audit log rotation);
+   * default `<store>/config.json`'s (see {@link resolveStationConfig}).
+   */
+  station?: StationConfig;
   /** Store lock timing. */
   lock?: StoreLockOptions;
   /** Who the audit log names (default `user@host pid N`). */
@@ -45,8 +54,18 @@ export interface PackageStoreOptions {
   python?: string;
   /** Whether Python packages' venvs see the interpreter's site-packages; default `<store>/config.json`'s `python_system_site_packages`, else false. */
   pythonSystemSitePackages?: boolean;
+  /** Per-PID step recording; default `<store>/config.json`'s `recording`, else none. */
+  recording?: RecordingConfig;
   /** Observes every install's stages (progress; tests kill the installer at each stage with it). */
   onInstallStage?: InstallStageListener;
+  /**
+   * Open for reading only (`list`, `bindings`, `resolveActive`): no folder is created, no lock
+   * taken, no recovery run, nothing written; the mutating operations refuse (2005). A missing
+   * registry.json is rebuilt in memory from the install records.
+   */
+  readOnly?: boolean;
+  /** Observes every journal intent of a mutating operation before it acts on it (tests freeze or kill the operation there). */
+  onJournal?: JournalListener;
 }
 
 /** An installed version as {@link PackageStore.list} shows it. */
@@ -95,11 +114,15 @@ export class PackageStore {
   private constructor(
     readonly paths: StorePaths,
     private readonly options: PackageStoreOptions,
+    /** The station's runtime settings in force. */
+    readonly station: StationConfig,
   ) {
     this.context = {
       paths,
       running: new Map(),
-      starter: options.processStarter ?? adapterProcessStarter(options.runnerConfig === undefined ? {} : { config: options.runnerConfig }),
+      starter:
+        options.processStarter ??
+        adapterProcessStarter({ config: { ...station.runner, ...options.runnerConfig }, packages: station.packages, instances: station.instances }),
     };
     this.actor = options.actor ?? defaultActor();
   }
@@ -110,23 +133,38 @@ export class PackageStore {
    * The signature policy of `<root>/config.json` (`{"require_signature": true, "trusted_keys":
    * ["keys/vendor-a.pub.pem"]}`, key paths relative to the store) applies to every install and
    * scan: `options.trustedKeys` are added to its keys, and a signature is required when either
-   * asks for it.
+   * asks for it. With `readOnly`, nothing is created or written (see {@link PackageStoreOptions.readOnly}).
    * @throws StoreConfigError (2008) for an invalid config.json or key file, naming the file and field; nothing is created
    */
   static async open(root: string = defaultStoreRoot(), options: PackageStoreOptions = {}): Promise<PackageStore> {
     const paths = storePaths(root);
     const policy = await readStoreSignaturePolicy(paths.root);
     const config = await readStoreConfig(paths.root);
-    const store = new PackageStore(paths, {
-      ...options,
-      python: options.python ?? config?.python ?? 'python3',
-      pythonSystemSitePackages: options.pythonSystemSitePackages ?? config?.pythonSystemSitePackages ?? false,
-      trustedKeys: [...policy.trustedKeys, ...(options.trustedKeys ?? [])],
-      requireSignature: policy.requireSignature || options.requireSignature === true,
-    });
-    for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs]) await mkdir(folder, { recursive: true });
+    const station = options.station ?? (await resolveStationConfig(paths.root));
+    const store = new PackageStore(
+      paths,
+      {
+        ...options,
+        python: options.python ?? config?.python ?? 'python3',
+        pythonSystemSitePackages: options.pythonSystemSitePackages ?? config?.pythonSystemSitePackages ?? false,
+        recording: options.recording ?? config?.recording ?? {},
+        trustedKeys: [...policy.trustedKeys, ...(options.trustedKeys ?? [])],
+        requireSignature: policy.requireSignature || options.requireSignature === true,
+      },
+      station,
+    );
+    if (options.readOnly === true) {
+      await readRegistry(store.paths);
+      return store;
+    }
+    for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs, journalFolder(store.paths)]) await mkdir(folder, { recursive: true });
     await withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked());
     return store;
+  }
+
+  /** Per-PID step recording settings (from config.json), recorded under `paths.records`. */
+  get recording(): RecordingConfig {
+    return this.options.recording ?? {};
   }
 
   /** The interpreter this store checks Python packages against and makes their venvs with. */
@@ -142,7 +180,9 @@ export class PackageStore {
   /** Installs every new zip dropped into `algorithms/zips/`; failures are recorded as `invalid`. */
   scan(): Promise<ScanOutcome[]> {
     return this.locked('scan', {}, () =>
-      scanZips(this.paths, (zipPath) => audited(this.paths, this.actor, 'install', { zip: zipPath, via: 'scan' }, () => this.installUnlocked(zipPath))),
+      scanZips(this.paths, (zipPath) =>
+        audited(this.paths, this.actor, 'install', { zip: zipPath, via: 'scan' }, () => this.installUnlocked(zipPath), this.station.auditLog),
+      ),
     );
   }
 
@@ -247,6 +287,26 @@ export class PackageStore {
     return started.process;
   }
 
+  /**
+   * Restarts the process of an installed version afresh (its restart budget forgotten): a
+   * `failed` package heals without restarting the service. Not audited: the store is unchanged.
+   * @throws ProcVisionError 2009 when the version is not installed, 2006 when no process of it runs here and no PID is bound to it, or the start-up failure
+   */
+  async restart(name: string, version: string): Promise<StorePackage> {
+    const entry = findEntry(await readRegistry(this.paths), name, version);
+    if (entry === undefined) throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${name}@${version} is not installed in ${this.paths.root}`);
+    const running = this.context.running.get(processKey(name, version));
+    if (running?.process !== undefined) await running.process.restart();
+    else if (running === undefined) {
+      const bound = Object.values(await readActiveBindings(this.paths)).some((binding) => refersTo(binding, name, version));
+      if (!bound)
+        throw new ProcVisionError(ErrorCodes.activationConflict, `${name}@${version} is not active for any PID; activate it instead of restarting it`);
+      await ensureProcess(this.context, entry);
+    }
+    const listed = (await this.list()).find((item) => item.name === name && item.version === version);
+    return listed as StorePackage;
+  }
+
   /** Stops every process this store started. */
   async close(): Promise<void> {
     const running = [...this.context.running.values()];
@@ -266,19 +326,63 @@ export class PackageStore {
     });
   }
 
-  private async recoverUnlocked(): Promise<void> {
-    const removed = await recoverStore(this.paths);
-    if (removed.length > 0) await audited(this.paths, this.actor, 'recover', { removed }, () => Promise.resolve());
+  /** Recovery, audited when it did something (or, `afterFailure` false, replayed a killed operation's journal). */
+  private async recoverUnlocked(afterFailure = false): Promise<void> {
+    const outcome = await recoverStore(this.paths);
+    const replayed = !afterFailure && outcome.journals.length > 0;
+    if (outcome.removed.length > 0 || outcome.restored.length > 0 || replayed || outcome.rebuilt) {
+      const rootRelative = (path: string): string => `<store>/${relative(this.paths.root, path)}`;
+      await audited(
+        this.paths,
+        this.actor,
+        'recover',
+        {
+          removed: outcome.removed.map(rootRelative),
+          restored: outcome.restored.map(rootRelative),
+          journals: outcome.journals,
+          registry_rebuilt: outcome.rebuilt,
+        },
+        () => Promise.resolve(),
+        this.station.auditLog,
+      );
+    }
   }
 
   private contextWith(options: ActivateOptions): StoreContext {
     return options.processStarter === undefined ? this.context : { ...this.context, starter: options.processStarter };
   }
 
+  /**
+   * Runs a mutating operation: under the store lock, after recovery, journaled (the journal is
+   * deleted when it succeeds; when it fails, recovery replays it at once while the lock is
+   * still held, else at the next operation), audited with its true outcome.
+   */
   private locked<Result>(operation: string, subject: Record<string, unknown>, work: () => Promise<Result>): Promise<Result> {
+    if (this.options.readOnly === true)
+      return Promise.reject(
+        new ProcVisionError(ErrorCodes.installFailed, `the store ${this.paths.root} was opened read-only; ${operation} needs a store opened for writing`),
+      );
     return withStoreLock(this.paths, this.options.lock ?? {}, async () => {
       await this.recoverUnlocked();
-      return audited(this.paths, this.actor, operation, subject, work);
+      return audited(
+        this.paths,
+        this.actor,
+        operation,
+        subject,
+        async () => {
+          const journal = await StoreJournal.begin(this.paths, operation, this.options.onJournal);
+          try {
+            const result = await work();
+            await journal.end();
+            return result;
+          } catch (error) {
+            await journal.detach();
+            if (await storeLockHeld(this.paths)) await this.recoverUnlocked(true).catch(() => undefined);
+            throw error;
+          }
+        },
+        this.station.auditLog,
+      );
     });
   }
 }

@@ -4,6 +4,7 @@ import { startPackageProcess } from '../process/start-process.js';
 import type { RunnerLogger } from '../logger.js';
 import { packageLaunch } from './package-launch.js';
 import type { RegistryEntry } from './registry.js';
+import { type PackageOverride, packageEnvironment, packageRunnerConfig } from './station-config.js';
 
 /** An installed version about to run: its registry entry and folder. */
 export interface DeployedPackage {
@@ -34,6 +35,12 @@ export interface AdapterStarterOptions {
   config?: RunnerConfigInput;
   /** Where the processes' stderr lines go (default: JSON lines on stderr). */
   logger?: RunnerLogger;
+  /** Per-package overrides by name: timeouts, extra environment (`env`, `pass_env`), memory limit. */
+  packages?: Record<string, PackageOverride>;
+  /** Processes per package (default 1; a package's `instances` wins). */
+  instances?: number;
+  /** The runner's environment `pass_env` copies from (default `process.env`). */
+  runnerEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -43,9 +50,19 @@ export interface AdapterStarterOptions {
 export function adapterProcessStarter(options: AdapterStarterOptions = {}): ProcessStarter {
   return async (deployed) => {
     const launch = packageLaunch(deployed.root, deployed.entry);
+    const override = options.packages?.[deployed.name];
     const process = await startPackageProcess(
-      { name: deployed.name, version: deployed.version, root: deployed.root, adapter: launch.adapter, env: launch.env },
-      { ...(options.config === undefined ? {} : { config: options.config }), ...(options.logger === undefined ? {} : { logger: options.logger }) },
+      {
+        name: deployed.name,
+        version: deployed.version,
+        root: deployed.root,
+        adapter: launch.adapter,
+        env: { ...packageEnvironment(override, options.runnerEnv), ...launch.env },
+      },
+      {
+        config: packageRunnerConfig({ runner: options.config ?? {}, packages: options.packages ?? {} }, deployed.name),
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+      },
     );
     const tracker = trackCalls(process);
     return { process, stop: () => stopAfterInFlightCall(process, tracker) };

@@ -1,37 +1,85 @@
-import { readdir, rm, rmdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { findEntry, readRegistry } from './registry.js';
-import type { StorePaths } from './store-paths.js';
+import { access, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { readJournals } from './internal/store-journal.js';
+import { findEntry, installRecordFile, readRegistry, writeInstallRecord, writeRegistry } from './registry.js';
+import { deployedPath, type StorePaths } from './store-paths.js';
 
-async function listDirectory(path: string): Promise<string[]> {
-  try {
-    return await readdir(path);
-  } catch {
-    return [];
-  }
+/** What a recovery did. */
+export interface RecoveryOutcome {
+  /** Paths removed (staging folders, unfinished package folders, archives a killed install created). */
+  removed: string[];
+  /** Package folders put back (an uninstall killed before its registry write). */
+  restored: string[];
+  /** The operations whose journals were replayed. */
+  journals: string[];
+  /** Whether registry.json was missing and written back from the install records. */
+  rebuilt: boolean;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
- * Removes what a killed operation left behind; the caller holds the store lock. Staging folders
- * and npm caches (`deployed/.staging-*`), half-copied archives (`zips/.partial-*`), temp files
- * of atomic writes, and installed folders that never reached registry.json (a kill between the
- * rename and the registry write). Returns the removed paths.
+ * Finishes or undoes what killed operations left, as their journals (`<store>/journal/`) name
+ * it; the caller holds the store lock, so no journal belongs to a live operation. Only paths a
+ * journal names are deleted: staging folders and partial archives; a package folder or
+ * archived zip an install created but never registered; the folder of an uninstall whose
+ * registry write happened (its folder is put back when it did not). A registry.json that is
+ * missing is written back from the install records; install records missing from registered
+ * folders (stores older than install records) are written. Temp files of atomic writes of
+ * registry.json and active.json are removed.
  */
-export async function recoverStore(paths: StorePaths): Promise<string[]> {
-  const removed: string[] = [];
+export async function recoverStore(paths: StorePaths): Promise<RecoveryOutcome> {
+  const outcome: RecoveryOutcome = { removed: [], restored: [], journals: [], rebuilt: false };
   const remove = async (path: string): Promise<void> => {
+    if (!(await exists(path))) return;
     await rm(path, { recursive: true, force: true });
-    removed.push(path);
+    outcome.removed.push(path);
   };
-  for (const name of await listDirectory(paths.deployed)) if (name.startsWith('.staging-')) await remove(join(paths.deployed, name));
-  for (const name of await listDirectory(paths.zips)) if (name.startsWith('.partial-')) await remove(join(paths.zips, name));
-  for (const name of await listDirectory(paths.root)) if (/^(registry|active)\.json\.[0-9a-f]+$/.test(name)) await remove(join(paths.root, name));
+  const rootFiles = await readdir(paths.root).catch(() => []);
+  for (const name of rootFiles) if (/^(registry|active)\.json\.[0-9a-f]+$/.test(name)) await remove(join(paths.root, name));
+  const journals = await readJournals(paths);
   const registry = await readRegistry(paths);
-  for (const name of await listDirectory(paths.deployed)) {
-    if (name.startsWith('.')) continue;
-    const versions = await listDirectory(join(paths.deployed, name));
-    for (const version of versions) if (findEntry(registry, name, version) === undefined) await remove(join(paths.deployed, name, version));
-    if ((await listDirectory(join(paths.deployed, name))).length === 0) await rmdir(join(paths.deployed, name)).catch(() => undefined);
+  for (const journal of journals) {
+    for (const intent of journal.intents) {
+      if (intent.intent === 'write') continue;
+      const path = resolve(paths.root, intent.path);
+      if (intent.intent === 'remove') {
+        const aside = resolve(paths.root, intent.aside);
+        if (findEntry(registry, intent.name, intent.version) !== undefined) {
+          if ((await exists(aside)) && !(await exists(path))) {
+            await rename(aside, path);
+            outcome.restored.push(path);
+          }
+        } else {
+          await remove(aside);
+          await remove(path);
+          await rmdir(join(paths.deployed, intent.name)).catch(() => undefined);
+        }
+      } else if (intent.role === 'staging') await remove(path);
+      else if (intent.role === 'zip') {
+        if (!registry.packages.some((entry) => entry.zip_file === basename(path))) await remove(path);
+      } else if (intent.role === 'package') {
+        if (intent.name !== undefined && intent.version !== undefined && findEntry(registry, intent.name, intent.version) === undefined) await remove(path);
+      }
+    }
+    // Name folders last: empty once their versions are gone.
+    for (const intent of journal.intents)
+      if (intent.intent === 'create' && intent.role === 'name-folder') await rmdir(resolve(paths.root, intent.path)).catch(() => undefined);
+    await rm(journal.file, { force: true });
+    outcome.journals.push(journal.operation);
   }
-  return removed;
+  if (!(await exists(paths.registry)) && registry.packages.length > 0) {
+    await writeRegistry(paths, registry);
+    outcome.rebuilt = true;
+  }
+  for (const entry of registry.packages) {
+    const folder = deployedPath(paths, entry.name, entry.version);
+    if ((await exists(folder)) && !(await exists(join(folder, installRecordFile)))) await writeInstallRecord(folder, entry).catch(() => undefined);
+  }
+  return outcome;
 }

@@ -1,6 +1,11 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { z } from 'zod';
-import { readJsonFile, writeJsonFile } from './internal/json-file.js';
-import type { StorePaths } from './store-paths.js';
+import { readJsonFile, readJsonFileIfExists, writeJsonFile } from './internal/json-file.js';
+import { noteIntent, readJournals } from './internal/store-journal.js';
+import { assertStoreLockHeld } from './store-lock.js';
+import { deployedPath, type StorePaths } from './store-paths.js';
 
 /** How a Python package is installed: its interpreter, virtual environment and SDK generation. */
 const pythonInstallSchema = z.object({
@@ -64,6 +69,8 @@ const rejectedZipSchema = z.object({
 /** registry.json: every install of the store. */
 export const registrySchema = z.object({
   format_version: z.literal(1),
+  /** Incremented by every write; a write whose registry was read at another generation is refused (compare-and-swap). */
+  generation: z.number().int().nonnegative().default(0),
   packages: z.array(registryEntrySchema),
   rejected: z.array(rejectedZipSchema),
 });
@@ -77,15 +84,87 @@ export type RejectedZip = z.infer<typeof rejectedZipSchema>;
 /** The whole registry.json. */
 export type Registry = z.infer<typeof registrySchema>;
 
-/** Reads registry.json (an empty registry when absent). */
-export function readRegistry(paths: StorePaths): Promise<Registry> {
-  return readJsonFile(paths.registry, registrySchema, { format_version: 1, packages: [], rejected: [] });
+/** The install record every package folder carries (`deployed/<name>/<version>/.procvision-install.json`): its registry entry. */
+export const installRecordFile = '.procvision-install.json';
+
+/** Writes a package folder's install record. */
+export async function writeInstallRecord(folder: string, entry: RegistryEntry): Promise<void> {
+  await writeFile(join(folder, installRecordFile), `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o644 });
 }
 
-/** Writes registry.json atomically (write-temp + fsync + rename), entries sorted by name then version. */
-export function writeRegistry(paths: StorePaths, registry: Registry): Promise<void> {
+async function listFolders(path: string): Promise<string[]> {
+  try {
+    return (await readdir(path, { withFileTypes: true })).filter((item) => item.isDirectory() && !item.name.startsWith('.')).map((item) => item.name);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The registry as the deployed folders tell it (registry.json is missing): every
+ * `deployed/<name>/<version>/` with its install record, except folders a killed install's
+ * journal says it created. Nothing is written.
+ * @throws ProcVisionError 2005 naming the folders without a readable install record (nothing is deleted)
+ */
+async function registryFromFolders(paths: StorePaths): Promise<Registry> {
+  const pending = new Set(
+    (await readJournals(paths)).flatMap((journal) =>
+      journal.intents.filter((intent) => intent.intent === 'create' && intent.role === 'package').map((intent) => intent.path),
+    ),
+  );
+  const packages: RegistryEntry[] = [];
+  const unknown: string[] = [];
+  for (const name of await listFolders(paths.deployed)) {
+    for (const version of await listFolders(join(paths.deployed, name))) {
+      if (pending.has(join('algorithms', 'deployed', name, version))) continue;
+      try {
+        const entry = registryEntrySchema.parse(JSON.parse(await readFile(join(deployedPath(paths, name, version), installRecordFile), 'utf8')));
+        if (entry.name !== name || entry.version !== version) throw new Error('names another version');
+        packages.push(entry);
+      } catch {
+        unknown.push(`<store>/algorithms/deployed/${name}/${version}`);
+      }
+    }
+  }
+  if (unknown.length > 0) {
+    throw new ProcVisionError(
+      ErrorCodes.installFailed,
+      `registry.json is missing from the store and ${unknown.join(', ')} carry no readable install record, so the registry cannot be rebuilt; restore <store>/registry.json from a backup (nothing was deleted)`,
+      { details: { folders: unknown } },
+    );
+  }
+  return { format_version: 1, generation: 0, packages, rejected: [] };
+}
+
+/**
+ * Reads registry.json. When it is missing, the registry is rebuilt in memory from the
+ * deployed folders' install records (an empty store has none); a mutating operation then
+ * writes it back. Never read as empty while folders exist.
+ * @throws ProcVisionError 2005 for an unreadable or invalid registry.json, or a missing one that cannot be rebuilt
+ */
+export async function readRegistry(paths: StorePaths): Promise<Registry> {
+  return (await readJsonFileIfExists(paths.registry, registrySchema)) ?? registryFromFolders(paths);
+}
+
+/**
+ * Writes registry.json atomically (write-temp + fsync + rename), entries sorted by name then
+ * version, at the next generation. The caller must hold the store lock, and `registry` must
+ * be the generation on disk: a process that lost the lock, or read the registry before
+ * another process wrote it, fails without writing.
+ * @throws ProcVisionError 2005 when the lock is not held or the generation moved on
+ */
+export async function writeRegistry(paths: StorePaths, registry: Registry): Promise<void> {
+  await noteIntent(paths, { intent: 'write', path: paths.registry });
+  await assertStoreLockHeld(paths);
+  const onDisk = await readJsonFile(paths.registry, registrySchema, { format_version: 1, generation: 0, packages: [], rejected: [] });
+  if (onDisk.generation !== registry.generation) {
+    throw new ProcVisionError(
+      ErrorCodes.installFailed,
+      `registry.json changed under this operation (read at generation ${String(registry.generation)}, now ${String(onDisk.generation)}); nothing was written, run the operation again`,
+    );
+  }
   const packages = [...registry.packages].sort((left, right) => left.name.localeCompare(right.name) || compareVersions(left.version, right.version));
-  return writeJsonFile(paths.registry, { ...registry, packages });
+  await writeJsonFile(paths.registry, { ...registry, generation: registry.generation + 1, packages });
 }
 
 /** The registry entry of `name@version`, if installed. */

@@ -2,12 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { StoreConfigError } from './store-config-error.js';
+import { recordingConfigSchema, type RecordingConfig } from '../records/recording-config.js';
+import { stationRuntimeSchema } from './station-config.js';
 
 /** The file a factory configures its store's signature policy in, once: `<store>/config.json`. */
 export const storeConfigFile = 'config.json';
 
-/** Schema of `<store>/config.json` (strict: an unknown field is an error, never ignored). */
+/**
+ * Schema of `<store>/config.json` (strict: an unknown field is an error, never ignored): the
+ * signature policy and Python settings, and every runtime setting of the station
+ * (`stationRuntimeSchema`: runner config, service limits, instances, audit log, per-package overrides).
+ */
 export const storeConfigSchema = z.strictObject({
+  ...stationRuntimeSchema.shape,
   require_signature: z.boolean().default(false),
   trusted_keys: z.array(z.string().trim().min(1)).default([]),
   /** The interpreter Python packages are checked against and get their venv from (command or absolute path). */
@@ -16,6 +23,8 @@ export const storeConfigSchema = z.strictObject({
   python_system_site_packages: z.boolean().default(false),
   /** Desired state to reconcile from (`runner serve`): a folder (relative to the store) or an https:// base URL. */
   repository: z.string().trim().min(1).optional(),
+  /** Per-PID recording of steps (frames and outcomes) under `<store>/records` (off when absent). */
+  recording: recordingConfigSchema,
 });
 
 /** `<store>/config.json` as written: `{"require_signature": true, "trusted_keys": ["keys/vendor-a.pub.pem"]}`. */
@@ -35,6 +44,8 @@ export interface StoreConfig {
   pythonSystemSitePackages: boolean;
   /** The repository `runner serve` reconciles from, as written (undefined when unset). */
   repository?: string;
+  /** PID -> recording settings (empty: nothing is recorded). */
+  recording: RecordingConfig;
 }
 
 const expected = 'expected {"require_signature": true, "trusted_keys": ["keys/vendor-a.pub.pem"]} (key paths relative to the store)';
@@ -77,6 +88,7 @@ export async function readStoreConfig(storeRoot: string): Promise<StoreConfig | 
     python: parsed.data.python,
     pythonSystemSitePackages: parsed.data.python_system_site_packages,
     ...(parsed.data.repository === undefined ? {} : { repository: parsed.data.repository }),
+    recording: parsed.data.recording,
   };
 }
 
@@ -90,7 +102,8 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, field: string, value
   if (field === 'python') return `python must be an interpreter command or path such as "python3" or "/usr/bin/python3.11", got ${got}`;
   if (field === 'repository') return `repository must be a folder path or an https:// URL, got ${got}`;
   if (field === 'python_system_site_packages') return `python_system_site_packages must be true or false, got ${got}`;
-  return `${field} must be a key file path, got ${got}`;
+  if (field.startsWith('trusted_keys')) return `${field} must be a key file path, got ${got}`;
+  return `${field}: ${issue.message}, got ${got}`;
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

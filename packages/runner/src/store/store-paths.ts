@@ -16,6 +16,8 @@ export interface StorePaths {
   logs: string;
   /** The inter-process lock. */
   lock: string;
+  /** Recorded steps: `records/<pid>/<seq>.seg` (see `recording` in config.json). */
+  records: string;
 }
 
 /** The store root when none is given: `$PROCVISION_STORE`, else `./runtime_store`. */
@@ -35,6 +37,7 @@ export function storePaths(root: string): StorePaths {
     active: join(absoluteRoot, 'active.json'),
     logs: join(absoluteRoot, 'logs'),
     lock: join(absoluteRoot, '.lock'),
+    records: join(absoluteRoot, 'records'),
   };
 }
 

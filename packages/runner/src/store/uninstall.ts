@@ -5,6 +5,7 @@ import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { type ActiveBindings, readActiveBindings, refersTo, writeActiveBindings } from './active-bindings.js';
 import { stopUnboundProcesses } from './activate.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
+import { noteIntent } from './internal/store-journal.js';
 import { findEntry, readRegistry, type RegistryEntry, writeRegistry } from './registry.js';
 import { deployedPath } from './store-paths.js';
 
@@ -26,9 +27,9 @@ function withoutVersion(bindings: ActiveBindings, name: string, version: string)
 
 /**
  * Removes an installed version; the caller holds the store lock. Refused while a PID is bound
- * to it or its process runs (2007) unless `force`. registry.json is written first, then the
- * folder is moved aside and deleted (a kill in between leaves an orphan the next open removes),
- * then the archived zip is deleted. Logs are kept.
+ * to it or its process runs (2007) unless `force`. The removal is journaled, registry.json is
+ * written, then the folder is moved aside and deleted (a kill in between: recovery finishes
+ * the removal the journal names), then the archived zip is deleted. Logs are kept.
  * @throws ProcVisionError 2007 (active), 2009 (not installed)
  */
 export async function uninstallPackage(context: StoreContext, name: string, version: string, options: UninstallOptions = {}): Promise<RegistryEntry> {
@@ -49,9 +50,10 @@ export async function uninstallPackage(context: StoreContext, name: string, vers
   const nextBindings = withoutVersion(bindings, name, version);
   if (JSON.stringify(nextBindings) !== JSON.stringify(bindings)) await writeActiveBindings(context.paths, nextBindings);
   await stopUnboundProcesses(context, nextBindings);
-  await writeRegistry(context.paths, { ...registry, packages: registry.packages.filter((candidate) => candidate !== entry) });
   const folder = deployedPath(context.paths, name, version);
   const aside = join(context.paths.deployed, `.staging-removed-${randomBytes(6).toString('hex')}`);
+  await noteIntent(context.paths, { intent: 'remove', path: folder, aside, name, version });
+  await writeRegistry(context.paths, { ...registry, packages: registry.packages.filter((candidate) => candidate !== entry) });
   await rename(folder, aside).catch(() => undefined);
   await rm(aside, { recursive: true, force: true });
   await rmdir(join(context.paths.deployed, name)).catch(() => undefined);

@@ -63,8 +63,9 @@ export async function checkShmBackend(): Promise<DoctorCheck> {
   const { mmapBackendKind, mmapBackendReason } = await import('@procvision/shm');
   const kind = mmapBackendKind();
   const reason = mmapBackendReason();
+  const native = process.platform === 'win32' ? 'native Windows backend, named file mappings' : 'native mmap addon';
   return kind === 'native'
-    ? { name: 'shm_backend', status: 'ok', detail: `native mmap addon (${reason})`, facts: { backend: kind, reason } }
+    ? { name: 'shm_backend', status: 'ok', detail: `${native} (${reason})`, facts: { backend: kind, reason } }
     : {
         name: 'shm_backend',
         status: 'warn',

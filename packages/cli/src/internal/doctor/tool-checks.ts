@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DoctorCheck } from './doctor-check.js';
 
-/** npm, which `package` and `runner install` run through this Node (no global npm or pnpm needed). */
+/** npm, which `package` and `runner install` run through this Node, and where it was found (`--npm`, PROCVISION_NPM, beside node, PATH). */
 export async function checkNpm(): Promise<DoctorCheck> {
-  const { npmCliPath, runNpm } = await import('@procvision/packager/process');
+  const { locateNpmCli, runNpm } = await import('@procvision/packager/process');
   let cli: string;
+  let source: string;
   try {
-    cli = npmCliPath();
+    ({ path: cli, source } = locateNpmCli());
   } catch (error) {
     return { name: 'npm', status: 'fail', detail: `${(error as Error).message}; package and runner install need npm`, facts: { npm_cli: null } };
   }
@@ -19,10 +20,21 @@ export async function checkNpm(): Promise<DoctorCheck> {
       cacheDir: join(tmpdir(), 'procvision-doctor-npm-cache'),
       network: 'user',
       timeoutMs: 30_000,
+      npmCli: cli,
     });
-    return { name: 'npm', status: 'ok', detail: `npm ${stdout.trim()} (${cli})`, facts: { npm_cli: cli, version: stdout.trim() } };
+    return {
+      name: 'npm',
+      status: 'ok',
+      detail: `npm ${stdout.trim()} (${cli}, found ${source === 'PATH' ? 'on PATH' : source === 'PROCVISION_NPM' ? 'from --npm/PROCVISION_NPM' : source}), run with node ${process.version}`,
+      facts: { npm_cli: cli, source, version: stdout.trim() },
+    };
   } catch (error) {
-    return { name: 'npm', status: 'fail', detail: `npm at ${cli} does not run: ${(error as Error).message.split('\n')[0] ?? ''}`, facts: { npm_cli: cli } };
+    return {
+      name: 'npm',
+      status: 'fail',
+      detail: `npm at ${cli} does not run: ${(error as Error).message.split('\n')[0] ?? ''}`,
+      facts: { npm_cli: cli, source },
+    };
   }
 }
 

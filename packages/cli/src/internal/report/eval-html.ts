@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { EvalDocument } from '../../commands/eval.js';
+import type { EvalDocument } from '../golden/eval-document.js';
 import { escapeXml, rectKinds } from './rect-overlay.js';
 
 const style = `body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem}img{max-width:100%;border:1px solid #ccc}

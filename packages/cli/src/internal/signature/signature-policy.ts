@@ -1,7 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { SignatureFlags } from '../../command-table/index.js';
 import { UsageError } from '../../usage-error.js';
+
+/** The signature flags of `runner install`, `runner serve` and `validate --zip`. */
+export interface SignatureFlags {
+  /** `--trusted-key PEM`, repeatable: ed25519 public key files, relative to the working folder. */
+  trustedKey?: string[];
+  /** `--require-signature`: refuse unsigned zips (2008). */
+  requireSignature?: boolean;
+}
 
 /** The policy handed to the store or the zip verifier. */
 export interface SignaturePolicy {

@@ -22,8 +22,9 @@ async function generatedImage(): Promise<ImageFile> {
 /**
  * Runs every step (`pre` then `execute`) through the runner on a generated image for the
  * first PID. The runner checks each result against the result rules: an invalid result or a
- * runner failure (timeout, crash: 1005) fails; an ERROR the algorithm returned on purpose is
- * a warning (a grey frame may well fail calibration).
+ * runner failure (timeout, crash: 1005) fails, and so does an error `preExecute`/`execute`
+ * threw (named with its stack, mapped to `src/...ts:line:col`); an ERROR the algorithm returned
+ * on purpose is a warning (a grey frame may well fail calibration).
  */
 export async function checkSmokeRuns(checks: CheckList, algorithm: StartedAlgorithm, manifest: Manifest): Promise<void> {
   const image = await generatedImage();
@@ -31,6 +32,7 @@ export async function checkSmokeRuns(checks: CheckList, algorithm: StartedAlgori
   for (const step of algorithm.info.steps) {
     const label = `step ${step.index} (${step.name})`;
     let run: Awaited<ReturnType<typeof runStep>>;
+    algorithm.thrown.length = 0;
     try {
       run = await runStep(algorithm, { pid, step: step.index, userParams: smokeParams(step, image), image, example: '' });
     } catch (error) {
@@ -38,11 +40,17 @@ export async function checkSmokeRuns(checks: CheckList, algorithm: StartedAlgori
       checks.fail(`smoke run ${label}`, `the runner refused the generated params or PID ${pid}: ${error.message}`);
       continue;
     }
-    judge(checks, label, run.outcome, run.timings);
+    judge(checks, label, run.outcome, run.timings, algorithm.thrown);
   }
 }
 
-function judge(checks: CheckList, label: string, outcome: StepOutcome, timings: { pre_execute_ms?: number; execute_ms?: number }): void {
+function judge(
+  checks: CheckList,
+  label: string,
+  outcome: StepOutcome,
+  timings: { pre_execute_ms?: number; execute_ms?: number },
+  thrown: readonly string[],
+): void {
   const preName = `smoke preExecute ${label}`;
   const executeName = `smoke execute ${label}`;
   for (const warning of outcome.warnings) checks.warn(executeName, warning);
@@ -53,8 +61,11 @@ function judge(checks: CheckList, label: string, outcome: StepOutcome, timings: 
   }
   const name = outcome.stage === 'execute' ? executeName : preName;
   if (outcome.stage === 'execute') checks.pass(preName, `status OK in ${timings.pre_execute_ms ?? '?'} ms, result valid`);
+  const crash = thrown.find((stack) => stack.startsWith(outcome.stage === 'execute' ? 'execute() threw: ' : 'preExecute() threw: '));
   const broken = outcome.errorCode === ErrorCodes.timeout || /returned an invalid result/.test(outcome.message) || outcome.stage === 'frame';
-  if (broken) checks.fail(name, `${outcome.message} (${outcome.errorCode ?? '?'})`);
+  if (crash !== undefined)
+    checks.fail(name, `threw on a generated grey image (return an ERROR result on purpose instead): ${crash.replace(/^\w+\(\) threw: /, '')}`);
+  else if (broken) checks.fail(name, `${outcome.message} (${outcome.errorCode ?? '?'})`);
   else checks.warn(name, `returned ERROR ${outcome.errorCode ?? ''} on a generated grey image: ${outcome.message}`);
   if (outcome.stage === 'pre') checks.warn(executeName, 'not called: preExecute did not return OK');
 }

@@ -35,8 +35,20 @@ export async function checkDeliveryZip(checks: CheckList, zip: string, policy: S
     if (!ContractError.isInstance(error)) throw error;
     checks.fail('zip manifest', error.message);
   }
+  if (verified.sbom === null) checks.warn('zip sbom', 'no sbom.cdx.json (made before zips carried one; package it again)');
+  else {
+    const licenses = Object.entries(verified.sbom.licenses)
+      .map(([license, count]) => `${license} ${count}`)
+      .join(', ');
+    checks.pass(
+      'zip sbom',
+      `sbom.cdx.json: CycloneDX ${verified.sbom.specVersion}, ${verified.sbom.components} packages matching the install set${licenses === '' ? '' : ` (${licenses})`}`,
+    );
+  }
   const compatibility = checkTargetCompatibility(verified.target);
-  const target = `${formatTarget(verified.target)}, Node ABI ${verified.target.node_abi}`;
+  const abi =
+    verified.target.native_addons?.length === 0 ? `any Node ${verified.target.node_range} (no ABI-bound native code)` : `Node ABI ${verified.target.node_abi}`;
+  const target = `${formatTarget(verified.target)}, ${abi}`;
   if (compatibility.compatible) checks.pass('zip target', `${target} (this machine)`);
   else
     checks.warn(

@@ -36,7 +36,18 @@ function requestBody(doc: RouteDoc): unknown {
     content['application/zip'] = { schema: { type: 'string', contentMediaType: 'application/zip' } };
     content['application/octet-stream'] = { schema: { type: 'string', contentMediaType: 'application/zip' } };
   }
-  return { required: body.optional !== true && body.zip === true, content };
+  if (body.image === true) {
+    content['image/jpeg'] = { schema: { type: 'string', contentMediaType: 'image/jpeg' } };
+    content['image/png'] = { schema: { type: 'string', contentMediaType: 'image/png' } };
+    content['application/octet-stream'] = {
+      schema: {
+        type: 'string',
+        contentMediaType: 'application/octet-stream',
+        description: 'Raw pixels: width x height x channels bytes of the query `format`',
+      },
+    };
+  }
+  return { required: body.optional !== true && (body.zip === true || body.image === true), content };
 }
 
 function operation(route: Route, doc: RouteDoc): Record<string, unknown> {

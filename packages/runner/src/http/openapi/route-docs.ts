@@ -17,8 +17,27 @@ export interface BodyDoc {
   json?: z.ZodType;
   /** The route also takes the zip bytes (`application/zip`). */
   zip?: boolean;
+  /** The body may also be the image itself (`image/jpeg`, `image/png`, raw pixels as `application/octet-stream`), the other fields in the query or headers. */
+  image?: boolean;
   /** True when the body may be left out (an empty body reads as `{}`). */
   optional?: boolean;
+}
+
+/** The query fields of a step whose body is the image (each also an `X-ProcVision-<Field>` header, e.g. `X-ProcVision-Step-Index`). */
+function imageBodyQuery(oneShot: boolean): Record<string, string> {
+  const also = ' (image bodies only; or the X-ProcVision-<Field> header)';
+  return {
+    ...(oneShot ? { pid: `Product id${also}`, context: `Session context, JSON${also}` } : {}),
+    step_index: `Step index${also}`,
+    user_params: `User params, JSON${also}`,
+    width: `Width in pixels; required for application/octet-stream${also}`,
+    height: `Height in pixels; required for application/octet-stream${also}`,
+    format: `GRAY8, RGB8 or BGR8: raw pixels, row-major, no padding; required for application/octet-stream${also}`,
+    camera_id: `Camera id${also}`,
+    timestamp_ms: `Capture time, ms since the epoch${also}`,
+    guide_info: `Guide info of a Python v0.3 step, JSON${also}`,
+    step_desc: `Step description of a Python v0.3 step${also}`,
+  };
 }
 
 /** The documentation of one route, keyed in {@link routeDocs} by `METHOD pattern`. */
@@ -77,6 +96,12 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     tag: 'health',
     success: { status: 200, description: 'Prometheus text', contentType: 'text/plain' },
   },
+  'GET /records': {
+    summary: 'Recorded steps (headers, no frames), oldest first, with the recorder counters per pid',
+    tag: 'inspection',
+    query: { pid: 'only this product id', since: 'only records at or after this ISO 8601 time', last: 'the newest N (default 1000, at most 10000)' },
+    success: { status: 200, description: '`{records: [{id, at, pid, package, step_index, verdict, ...}], torn_segments, stats}`' },
+  },
   'POST /sessions': {
     summary: 'Create an inspection session for a product id',
     tag: 'inspection',
@@ -87,7 +112,8 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'POST /sessions/:id/steps': {
     summary: 'Run one step of a session on an image',
     tag: 'inspection',
-    body: { json: stepRequestSchema },
+    body: { json: stepRequestSchema, image: true },
+    query: imageBodyQuery(false),
     success: { status: 200, description: 'A StepResponseBody (`status`, `result_status`, `pre_execute`, `execute`, ...)' },
   },
   'POST /sessions/:id/reset': {
@@ -99,7 +125,8 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'POST /execute': {
     summary: 'One-shot step: a session of one step',
     tag: 'inspection',
-    body: { json: executeRequestSchema },
+    body: { json: executeRequestSchema, image: true },
+    query: imageBodyQuery(true),
     success: { status: 200, description: 'A StepResponseBody' },
   },
   'POST /validate': {
@@ -120,6 +147,11 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     tag: 'packages',
     body: { json: activateRequestSchema },
     success: { status: 200, description: '`{bindings}`' },
+  },
+  'POST /packages/:name/:version/restart': {
+    summary: 'Restart the process of an installed version afresh (a failed package heals without a service restart)',
+    tag: 'packages',
+    success: { status: 200, description: '`{package: StorePackage}` with its live state' },
   },
   'DELETE /packages/:name/:version': {
     summary: 'Uninstall a version (refused while active unless force)',

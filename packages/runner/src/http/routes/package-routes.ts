@@ -1,3 +1,4 @@
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
 import { readJsonBody } from '../read-body.js';
 import {
   activateRequestSchema,
@@ -16,7 +17,7 @@ function isTrue(value: string | null): boolean {
   return value !== null && ['1', 'true', 'yes', ''].includes(value.toLowerCase());
 }
 
-/** The store routes: list, install, activate, switch, rollback, bindings, deactivate, restore, uninstall, scan. */
+/** The store routes: list, install, activate, restart, switch, rollback, bindings, deactivate, restore, uninstall, scan. */
 export function packageRoutes(context: ServiceContext, store: ServiceStore): Route[] {
   const readBody = ({ request }: RouteRequest) => readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth);
   const routes: Route[] = [
@@ -34,6 +35,17 @@ export function packageRoutes(context: ServiceContext, store: ServiceStore): Rou
         const bindings = await store.activate(route.params.name!, route.params.version!, body.pids);
         await context.watchPids(body.pids);
         return { json: { bindings } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/packages/:name/:version/restart',
+      async handle({ params }) {
+        if (store.restart === undefined) throw new ProcVisionError(ErrorCodes.packageNotInstalled, 'this service store cannot restart packages');
+        const restarted = await store.restart(params.name!, params.version!);
+        const bindings = await store.bindings();
+        await context.watchPids(Object.keys(bindings).filter((pid) => bindings[pid]?.name === params.name && bindings[pid]?.version === params.version));
+        return { json: { package: restarted } };
       },
     },
     {

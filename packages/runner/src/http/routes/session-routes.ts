@@ -1,6 +1,7 @@
 import { HttpError } from '../http-error.js';
 import { readJsonBody } from '../read-body.js';
-import { createSessionSchema, executeRequestSchema, parseRequest, stepRequestSchema } from '../request-schemas.js';
+import { createSessionSchema, parseRequest } from '../request-schemas.js';
+import { queryFieldName, readStepBody } from '../step-body.js';
 import type { Route } from '../router.js';
 import type { ServiceContext } from '../service-context.js';
 import { readImagePath } from '../caller-paths.js';
@@ -15,8 +16,12 @@ function describeSession(session: InspectionSession) {
 }
 
 /** The image source of steps: bounded path reads, the pixel limit. */
-function frameSource(context: ServiceContext): FrameSource {
-  return { readPath: (path, field) => readImagePath(context, path, field), maxPixels: context.limits.maxFramePixels };
+function frameSource(context: ServiceContext, fromQuery: boolean): FrameSource {
+  return {
+    readPath: (path, field) => readImagePath(context, path, field),
+    maxPixels: context.limits.maxFramePixels,
+    ...(fromQuery ? { metaField: (key: string) => queryFieldName(`image_meta.${key}`) } : {}),
+  };
 }
 
 /** `context` and `user_params` within `limits.maxJsonValueBytes` (3007 otherwise). */
@@ -49,11 +54,11 @@ export function sessionRoutes(context: ServiceContext): Route[] {
     {
       method: 'POST',
       pattern: '/sessions/:id/steps',
-      async handle({ request, params }) {
+      async handle({ request, params, query }) {
         const session = requireSession(context, params.id!);
-        const body = parseRequest(stepRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'step request');
+        const { body, fromQuery } = await readStepBody(request, query, context, false);
         checkValueSizes(context, body);
-        return stepResponse(await context.runner.runStep(session.id, await stepRequestOf(body, frameSource(context))));
+        return stepResponse(await context.runner.runStep(session.id, await stepRequestOf(body, frameSource(context, fromQuery))));
       },
     },
     {
@@ -79,11 +84,11 @@ export function sessionRoutes(context: ServiceContext): Route[] {
     {
       method: 'POST',
       pattern: '/execute',
-      async handle({ request }) {
-        const body = parseRequest(executeRequestSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'execute request');
+      async handle({ request, query }) {
+        const { body, fromQuery } = await readStepBody(request, query, context, true);
         checkValueSizes(context, body);
-        const step = await stepRequestOf(body, frameSource(context));
-        return stepResponse(await context.runner.runOnce({ pid: body.pid, ...(body.context ? { context: body.context } : {}) }, step));
+        const step = await stepRequestOf(body, frameSource(context, fromQuery));
+        return stepResponse(await context.runner.runOnce({ pid: body.pid ?? '', ...(body.context ? { context: body.context } : {}) }, step));
       },
     },
   ];

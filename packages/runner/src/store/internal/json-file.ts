@@ -8,11 +8,20 @@ import type { z } from 'zod';
  * @throws ProcVisionError 2005 naming the file and field when it is not valid
  */
 export async function readJsonFile<Schema extends z.ZodType>(path: string, schema: Schema, fallback: z.infer<Schema>): Promise<z.infer<Schema>> {
+  const value = await readJsonFileIfExists(path, schema);
+  return value === undefined ? fallback : value;
+}
+
+/**
+ * Reads and validates a store JSON file; undefined when it does not exist.
+ * @throws ProcVisionError 2005 naming the file and field when it is not valid
+ */
+export async function readJsonFileIfExists<Schema extends z.ZodType>(path: string, schema: Schema): Promise<z.infer<Schema> | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new ProcVisionError(ErrorCodes.installFailed, `cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   let value: unknown;

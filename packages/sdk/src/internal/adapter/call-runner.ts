@@ -169,10 +169,31 @@ function runMethod(
   try {
     returned = context.algorithm[method](stepIndex, step.pid, session, step.userParams, step.sharedMemId, step.imageMeta);
   } catch (error) {
-    return errorResult(error);
+    return thrownResult(context, method, error);
   }
-  if (isThenable(returned)) return Promise.resolve(returned).then((value) => checkValue(context, method, value), errorResult);
+  if (isThenable(returned))
+    return Promise.resolve(returned).then(
+      (value) => checkValue(context, method, value),
+      (error: unknown) => thrownResult(context, method, error),
+    );
   return checkValue(context, method, returned);
+}
+
+/**
+ * The ERROR outcome of a throw or rejection. An unexpected error (not a `ProcVisionError` the
+ * code raised on purpose) also goes to the log with its stack, which the adapter maps through
+ * the algorithm's source maps to `src/...ts:line:col` (process.setSourceMapsEnabled in adapter-bin).
+ */
+function thrownResult(context: CallRunnerContext, method: 'preExecute' | 'execute', error: unknown): MethodResult {
+  if (!ProcVisionError.isInstance(error) && error instanceof Error && typeof error.stack === 'string') {
+    const ownFrames = /\/(adapter-bin|adapter-worker)\.js:|\(node:internal\//;
+    const stack = error.stack
+      .split('\n')
+      .filter((line) => !ownFrames.test(line))
+      .join('\n');
+    context.logger.error(`${method}() threw: ${stack}`);
+  }
+  return errorResult(error);
 }
 
 /** The hand-written check when it decides, else the schema check (loads zod the first time). */

@@ -1,0 +1,4 @@
+/** The `--store` option every `runner` command takes. */
+export interface StoreOptions {
+  store?: string;
+}

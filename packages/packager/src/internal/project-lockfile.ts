@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
+import type { PackageJson } from './workspace-packages.js';
+
+/** One entry of an npm lockfile v2/v3 `packages` map (the fields the packager reads or keeps). */
+export interface NpmLockEntry {
+  name?: string;
+  version?: string;
+  resolved?: string;
+  integrity?: string;
+  link?: boolean;
+  dev?: boolean;
+  optional?: boolean;
+  devOptional?: boolean;
+  license?: string;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+/** An npm lockfile (v2 or v3). */
+export interface NpmLockfile {
+  name?: string;
+  version?: string;
+  lockfileVersion: number;
+  requires?: boolean;
+  packages: Record<string, NpmLockEntry>;
+}
+
+/** The lockfile of a project, as the packager found it. */
+export interface ProjectLockfile {
+  /** `package-lock.json` or `npm-shrinkwrap.json`. */
+  file: string;
+  /** Absolute path of the file. */
+  path: string;
+  lock: NpmLockfile;
+}
+
+/** npm's two lockfile names, in the order npm prefers them. */
+const npmLockfileNames = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
+
+/** Reads the project's npm lockfile (npm-shrinkwrap.json wins over package-lock.json, as with npm), or null. */
+export async function readProjectLockfile(lockfileDir: string): Promise<ProjectLockfile | null> {
+  for (const file of npmLockfileNames) {
+    const path = join(lockfileDir, file);
+    if (!existsSync(path)) continue;
+    let lock: NpmLockfile;
+    try {
+      lock = JSON.parse(await readFile(path, 'utf8')) as NpmLockfile;
+    } catch (error) {
+      throw new ProcVisionError(ErrorCodes.dependenciesMissing, `${path} is not valid JSON (${(error as Error).message})`, { cause: error });
+    }
+    if (typeof lock.packages !== 'object' || lock.packages === null || lock.lockfileVersion < 2) {
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `${path}: lockfile version ${String(lock.lockfileVersion)} has no "packages" map; run npm install with npm 7 or later to upgrade it`,
+      );
+    }
+    return { file, path, lock };
+  }
+  return null;
+}
+
+/**
+ * Checks that the lockfile was made for this package.json, as `npm ci` does: every production
+ * dependency (`dependencies`, `optionalDependencies`) except the first-party ones is locked
+ * with the same spec and has an installed entry. Throws 2004 naming the dependency.
+ */
+export function assertLockfileInStep(lockfile: ProjectLockfile, packageJson: PackageJson, firstParty: ReadonlySet<string>): void {
+  const root = lockfile.lock.packages[''] ?? {};
+  const lockedSpecs: Record<string, string> = { ...root.optionalDependencies, ...root.dependencies };
+  const wanted: Record<string, string> = { ...packageJson.optionalDependencies, ...packageJson.dependencies };
+  const hint = 'run npm install and test again, or package with --refresh-lock to resolve the ranges again';
+  for (const name of Object.keys(wanted).sort()) {
+    if (firstParty.has(name)) continue;
+    const spec = wanted[name] as string;
+    const locked = lockedSpecs[name];
+    if (locked === undefined) {
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `${lockfile.path} is out of step with package.json: dependency ${name}@"${spec}" is not in the lockfile; ${hint}`,
+        { details: { dependency: name, spec, lockfile: lockfile.path } },
+      );
+    }
+    const entry = lockfile.lock.packages[`node_modules/${name}`];
+    if (locked !== spec || entry?.version === undefined) {
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `${lockfile.path} is out of step with package.json: dependency ${name} is "${spec}" in package.json but the lockfile locked "${locked}"${entry?.version === undefined ? '' : ` (${entry.version})`}; ${hint}`,
+        { details: { dependency: name, spec, locked, lockedVersion: entry?.version ?? null, lockfile: lockfile.path } },
+      );
+    }
+  }
+}
+
+/** True for a lockfile path that belongs to a first-party package (`node_modules/@procvision/sdk` and everything under it). */
+function belongsTo(path: string, names: ReadonlySet<string>): boolean {
+  for (const name of names) {
+    const prefix = `node_modules/${name}`;
+    if (path === prefix || path.startsWith(`${prefix}/`)) return true;
+  }
+  return false;
+}
+
+/**
+ * The project's lockfile narrowed to what ships: the root entry's production dependencies,
+ * dev-only entries and links (and first-party packages, which are packed from the workspace
+ * and locked afresh) left out; every other entry kept with its version, resolved URL and
+ * integrity. npm installs the target's os/cpu/libc subset from it.
+ */
+export function narrowLockfile(lockfile: ProjectLockfile, root: Record<string, unknown>, firstParty: ReadonlySet<string>): NpmLockfile {
+  const packages: Record<string, NpmLockEntry> = {};
+  const dependencies = (root.dependencies ?? {}) as Record<string, string>;
+  packages[''] = {
+    name: root.name as string | undefined,
+    version: root.version as string | undefined,
+    ...(Object.keys(dependencies).length === 0 ? {} : { dependencies }),
+  };
+  for (const [path, entry] of Object.entries(lockfile.lock.packages)) {
+    if (path === '' || !path.startsWith('node_modules/') || entry.dev === true || entry.link === true || belongsTo(path, firstParty)) continue;
+    packages[path] = entry;
+  }
+  return { name: root.name as string | undefined, version: root.version as string | undefined, lockfileVersion: 3, requires: true, packages };
+}
+
+/** `name@version` of every non-root entry of a lockfile. */
+export function lockedVersions(lock: NpmLockfile): Map<string, Set<string>> {
+  const versions = new Map<string, Set<string>>();
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (!path.startsWith('node_modules/') || entry.version === undefined) continue;
+    const name = entry.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const set = versions.get(name) ?? new Set<string>();
+    set.add(entry.version);
+    versions.set(name, set);
+  }
+  return versions;
+}
+
+/** Dependency fields whose specs decide whether npm alone can lock the project. */
+const specFields = ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies'] as const;
+
+/** True when npm alone can lock the project: no `workspace:`, `catalog:`, `link:`, `file:` or `portal:` spec anywhere. */
+export function npmCanLock(packageJson: Record<string, unknown>): boolean {
+  return specFields.every((field) =>
+    Object.values((packageJson[field] ?? {}) as Record<string, string>).every((spec) => !/^(workspace|catalog|link|file|portal):/.test(spec)),
+  );
+}
