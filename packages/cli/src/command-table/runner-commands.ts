@@ -15,11 +15,13 @@ interface RemoteChoice {
 const load = () => import('../commands/runner.js');
 const loadRemote = () => import('../commands/remote.js');
 const loadFleet = () => import('../commands/fleet.js');
-const remoteOptions: readonly OptionSpec[] = [
+/** `--url` and `--token-file`: one station's runner service. */
+export const remoteOptions: readonly OptionSpec[] = [
   { flags: '--url <url>', description: "a station's runner service (procvision runner serve) instead of the local store" },
   { flags: '--token-file <file>', description: "file holding the station's bearer token (default: $PROCVISION_TOKEN)" },
 ];
-const fleetOptions: readonly OptionSpec[] = [
+/** `--fleet`, `--concurrency`, `--station-timeout-ms`: the flags of every fleet operation. */
+export const fleetOptions: readonly OptionSpec[] = [
   { flags: '--fleet <file>', description: 'stations.json: a JSON array of station URLs (or {url, name, token_file} objects)' },
   { flags: '--concurrency <n>', description: 'stations worked on at the same time with --fleet (default 4)', parse: positiveInteger },
   {
