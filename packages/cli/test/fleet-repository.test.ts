@@ -16,6 +16,7 @@ interface State {
   repository: string;
   in_sync: boolean;
   reconciles: number;
+  reconciling: { started_at: string } | null;
   last_reconcile: { started_at: string; finished_at: string; ok: boolean; changes: string[] } | null;
   last_error: { code: string; message: string } | null;
   pids: PidState[];
@@ -41,7 +42,9 @@ async function waitFor(stations: readonly Served[], timeoutMs: number, done: (st
   }
 }
 
-const runs = (version: string) => (state: State) => state.in_sync && state.pids.every((pid) => pid.actual?.version === version);
+/** Every pid runs `version` and no reconcile is under way (the one that switched them has finished and is `last_reconcile`). */
+const runs = (version: string) => (state: State) =>
+  state.in_sync && state.reconciling === null && state.pids.every((pid) => pid.actual?.version === version);
 
 describe('stations reconcile from one shared repository folder (three real runner services)', () => {
   let folder: Awaited<ReturnType<typeof temporaryFolder>>;

@@ -18,6 +18,7 @@ import { type ExitInfo, exitWithin, killProcess, terminateProcess } from './kill
 import type { LogEntry, RunnerLogger } from '../logger.js';
 import { type SpawnSpec, spawnAdapter } from './spawn-adapter.js';
 import { StderrLog } from './stderr-log.js';
+import { traceOf } from '../trace-context.js';
 import { ErrorCodes } from '@procvision/manifest';
 
 /** Everything one connection needs from its supervisor. */
@@ -130,6 +131,7 @@ export class AdapterConnection {
       .add(requestId, {
         timeoutMs: options.timeoutMs,
         sessionId: options.sessionId,
+        ...traceOf(data),
         onTimeout: () => {
           queueMicrotask(() => this.endWithFault('timeout', `${data.phase} call ${requestId} timed out after ${options.timeoutMs} ms`));
           return this.failure('timeout', `${data.phase} timed out after ${options.timeoutMs} ms; the process is being restarted`, elapsed());
@@ -253,8 +255,14 @@ export class AdapterConnection {
     this.options.events.emit('kill-escalate', { ...this.options.identity, processId: this.processId, signal: 'SIGKILL' });
   }
 
-  private tags(): Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId'> {
-    return { packageName: this.options.identity.packageName, packageVersion: this.options.identity.packageVersion, sessionId: this.calls.currentSessionId() };
+  private tags(): Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId' | 'traceId'> {
+    const traceId = this.calls.currentTraceId();
+    return {
+      packageName: this.options.identity.packageName,
+      packageVersion: this.options.identity.packageVersion,
+      sessionId: this.calls.currentSessionId(),
+      ...(traceId === undefined ? {} : { traceId }),
+    };
   }
 
   private log(level: LogEntry['level'], message: string, fields?: Record<string, unknown>): void {

@@ -29,6 +29,8 @@ export interface ReconcileState {
   in_sync: boolean;
   /** Reconciles run since start. */
   reconciles: number;
+  /** The reconcile under way (a pid may already show its new version before it ends), or null. */
+  reconciling: { started_at: string } | null;
   last_reconcile: { started_at: string; finished_at: string; ok: boolean; changes: string[] } | null;
   /** The last reconcile's first failure (desired.json unreadable, an install or activation refused), or null when it succeeded. */
   last_error: { at: string; code: string; message: string } | null;
@@ -66,6 +68,7 @@ export class Reconciler {
   private again: Promise<ReconcileState> | undefined;
   private stopped = false;
   private runs = 0;
+  private startedAt: string | undefined;
   private last: ReconcileState['last_reconcile'] = null;
   private lastError: ReconcileState['last_error'] = null;
   private desired: DesiredState | undefined;
@@ -130,6 +133,7 @@ export class Reconciler {
       poll_interval_ms: this.pollIntervalMs,
       in_sync: this.desired !== undefined && pids.every((pid) => pid.status === 'in_sync'),
       reconciles: this.runs,
+      reconciling: this.startedAt === undefined ? null : { started_at: this.startedAt },
       last_reconcile: this.last,
       last_error: this.lastError,
       pids,
@@ -148,6 +152,7 @@ export class Reconciler {
 
   private async runOnce(): Promise<ReconcileState> {
     const startedAt = new Date().toISOString();
+    this.startedAt = startedAt;
     const changes: string[] = [];
     let firstError: ProcVisionError | undefined;
     const fail = (error: unknown): void => {
@@ -161,6 +166,7 @@ export class Reconciler {
       fail(error);
     }
     this.runs += 1;
+    this.startedAt = undefined;
     this.last = { started_at: startedAt, finished_at: new Date().toISOString(), ok: firstError === undefined, changes };
     this.lastError = firstError === undefined ? null : { at: this.last.finished_at, code: firstError.code, message: firstError.message };
     const state = await this.state();
