@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 
 const kubernetes = fileURLToPath(new URL('../../../deploy/kubernetes/', import.meta.url));
@@ -60,6 +61,58 @@ function validateStrictly(object: KubeObject): void {
     Object.keys(object).filter((key) => !known.includes(key)),
     `${object.kind} ${object.metadata.name}`,
   ).toEqual([]);
+}
+
+/** The kubernetes-models type of each kind: its interface names every field the Kubernetes schema has, at every depth. */
+const modelTypes: Record<string, [module: string, type: string]> = {
+  Namespace: ['kubernetes-models/v1', 'INamespace'],
+  Secret: ['kubernetes-models/v1', 'ISecret'],
+  ConfigMap: ['kubernetes-models/v1', 'IConfigMap'],
+  Service: ['kubernetes-models/v1', 'IService'],
+  DaemonSet: ['kubernetes-models/apps/v1', 'IDaemonSet'],
+  NetworkPolicy: ['kubernetes-models/networking.k8s.io/v1', 'INetworkPolicy'],
+  PodDisruptionBudget: ['kubernetes-models/policy/v1', 'IPodDisruptionBudget'],
+  ServiceMonitor: ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1', 'IServiceMonitor'],
+  PrometheusRule: ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1', 'IPrometheusRule'],
+};
+
+/**
+ * Unknown fields at any depth, the check kubernetes-models' validators leave out: every object
+ * becomes an object literal typed with its kubernetes-models interface, and the TypeScript
+ * checker reports each property the Kubernetes schema does not have (excess property checks
+ * reach every nested literal). One program for all the sets (one checker run); returns the
+ * checker's messages of each set (none when every field is known).
+ */
+async function unknownFields(sets: ReadonlyArray<readonly KubeObject[]>): Promise<string[][]> {
+  // Inside the cli package, so the kubernetes-models types resolve from its node_modules.
+  const folder = await mkdtemp(join(fileURLToPath(new URL('.', import.meta.url)), '.kubernetes-strict-'));
+  try {
+    const files = sets.map((_set, index) => join(folder, `manifests-${index}.ts`));
+    for (const [index, objects] of sets.entries()) {
+      const lines = objects.map((object, at) => {
+        const [module, type] = modelTypes[object.kind]!;
+        return `import type { ${type} as T${at} } from '${module}';\nexport const object${at}: T${at} = ${JSON.stringify(object)};`;
+      });
+      await writeFile(files[index]!, `${lines.join('\n')}\n`);
+    }
+    const program = ts.createProgram(files, {
+      noEmit: true,
+      strict: true,
+      skipLibCheck: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      types: [],
+    });
+    const diagnostics = ts.getPreEmitDiagnostics(program);
+    return files.map((file) =>
+      diagnostics
+        .filter((diagnostic) => diagnostic.file?.fileName === file || diagnostic.file === undefined)
+        .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n').replace(/\s+/g, ' ').slice(0, 300)),
+    );
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }
 
 function metricNames(expressions: readonly string[]): Set<string> {
@@ -111,6 +164,26 @@ describe('deploy/kubernetes renders with kustomize and validates against the Kub
     const serviceObject = objects.find((object) => object.kind === 'Service') as unknown as { spec: Record<string, unknown> };
     expect(serviceObject.spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
   });
+
+  it('no object of the base or the monitoring overlay has a field the Kubernetes schema lacks, at any depth (and a misspelt one is caught)', async () => {
+    const objects = [
+      ...render(kubernetes),
+      ...render(join(kubernetes, 'monitoring')).filter((object) => ['ServiceMonitor', 'PrometheusRule'].includes(object.kind)),
+    ];
+    const misspelt = structuredClone(objects.find((object) => object.kind === 'DaemonSet')!) as unknown as {
+      spec: { template: { spec: { containers: Array<Record<string, unknown>> } } };
+    };
+    misspelt.spec.template.spec.containers[0]!.readinessProbes = misspelt.spec.template.spec.containers[0]!.readinessProbe;
+    const monitor = structuredClone(objects.find((object) => object.kind === 'ServiceMonitor')!) as unknown as {
+      spec: { endpoints: Array<Record<string, unknown>> };
+    };
+    monitor.spec.endpoints[0]!.bearerTokenFiles = 'x';
+    const [manifests, wrong] = await unknownFields([objects, [misspelt as unknown as KubeObject, monitor as unknown as KubeObject]]);
+    expect(manifests).toEqual([]);
+    const found = wrong!;
+    expect(found.join('\n')).toMatch(/readinessProbes/);
+    expect(found.join('\n')).toMatch(/bearerTokenFiles/);
+  }, 120_000);
 
   it('the monitoring overlay: one scrape target (ServiceMonitor with the token), rules and a dashboard that name only exported metrics', async () => {
     const objects = render(join(kubernetes, 'monitoring'));

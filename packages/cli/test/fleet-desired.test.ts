@@ -139,7 +139,13 @@ describe('fleet plan and fleet apply bring three real stations to a desired.json
     for (const station of stations) expect(Object.values(await bindingsOf(station)).map((binding) => binding.version)).toEqual(['1.0.0', '1.0.0']);
 
     const withDown = join(folder.path, 'with-down.json');
-    await writeFile(withDown, JSON.stringify([{ url: stations[0]!.url, token_file: 'fleet.token' }, { url: 'http://127.0.0.1:9', token_file: 'fleet.token' }]));
+    await writeFile(
+      withDown,
+      JSON.stringify([
+        { url: stations[0]!.url, token_file: 'fleet.token' },
+        { url: 'http://127.0.0.1:9', token_file: 'fleet.token' },
+      ]),
+    );
     const plan = await runCli(['fleet', 'plan', '--fleet', withDown, '--desired', desiredFile(), '--json']);
     expect(plan.code).toBe(1);
     const stationsPlan = plan.json<{ ok: boolean; stations: StationPlan[] }>();

@@ -32,19 +32,23 @@ async function get<Body>(station: Served, path: string): Promise<{ status: numbe
   return { status: response.status, body: (await response.json()) as Body };
 }
 
+/** Polls every station's /state until each has satisfied `done`; answers, per station, the first state that did. */
 async function waitFor(stations: readonly Served[], timeoutMs: number, done: (state: State) => boolean): Promise<State[]> {
   const deadline = Date.now() + timeoutMs;
+  const first: Array<State | undefined> = stations.map(() => undefined);
   for (;;) {
-    const states = await Promise.all(stations.map(async (station) => (await get<State>(station, '/state')).body));
-    if (states.every(done)) return states;
+    const states = await Promise.all(stations.map(async (station, index) => first[index] ?? (await get<State>(station, '/state')).body));
+    states.forEach((state, index) => {
+      if (first[index] === undefined && done(state)) first[index] = state;
+    });
+    if (first.every((state) => state !== undefined)) return first as State[];
     if (Date.now() > deadline) throw new Error(`not converged after ${timeoutMs} ms: ${JSON.stringify(states, null, 1)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
 /** Every pid runs `version` and no reconcile is under way (the one that switched them has finished and is `last_reconcile`). */
-const runs = (version: string) => (state: State) =>
-  state.in_sync && state.reconciling === null && state.pids.every((pid) => pid.actual?.version === version);
+const runs = (version: string) => (state: State) => state.in_sync && state.reconciling === null && state.pids.every((pid) => pid.actual?.version === version);
 
 describe('stations reconcile from one shared repository folder (three real runner services)', () => {
   let folder: Awaited<ReturnType<typeof temporaryFolder>>;

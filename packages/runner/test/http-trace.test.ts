@@ -20,7 +20,11 @@ describe('trace context: one id from the request to the access line, the runner 
   const logs: LogEntry[] = [];
 
   beforeAll(async () => {
-    image = (await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 90, g: 90, b: 90 } } }).png().toBuffer()).toString('base64');
+    image = (
+      await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+        .png()
+        .toBuffer()
+    ).toString('base64');
     service = createRunnerService({ packages: [scripted], runnerConfig: fastConfig, port: 0, logger: { log: (entry) => logs.push(entry) } });
     url = await service.listen();
   });

@@ -62,7 +62,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       if (levelRank[level] < minimum) return;
       const call = (globalThis as CallFieldsHolder)[callFieldsKey];
       const record =
-        call === undefined ? { level, timestamp_ms: Date.now(), message, ...baseFields, ...fields } : { level, timestamp_ms: Date.now(), message, ...call, ...baseFields, ...fields };
+        call === undefined
+          ? { level, timestamp_ms: Date.now(), message, ...baseFields, ...fields }
+          : { level, timestamp_ms: Date.now(), message, ...call, ...baseFields, ...fields };
       write(`${safeStringify(record)}\n`);
     };
     return {

@@ -25,7 +25,10 @@ export const fleetCommands: readonly CommandSpec[] = [
     parent: 'fleet',
     description: 'show what each station would change to run desired.json (changes nothing)',
     options: [fleetFileOption, desiredOption, tokenOption, ...fleetOptions.slice(1)],
-    examples: ['procvision fleet plan --fleet stations.json --desired desired.json --token-file fleet.token', 'procvision fleet plan --fleet stations.json --desired desired.json --json'],
+    examples: [
+      'procvision fleet plan --fleet stations.json --desired desired.json --token-file fleet.token',
+      'procvision fleet plan --fleet stations.json --desired desired.json --json',
+    ],
     run: async (output, _positionals, options) => (await loadDesired()).fleetPlan(options as unknown as FleetDesiredOptions, output),
   },
   {

@@ -28,7 +28,10 @@ export const commandGroups = {
   },
   fleet: {
     description: 'bring stations to a desired.json: plan what would change, apply it with a canary',
-    examples: ['procvision fleet plan --fleet stations.json --desired desired.json', 'procvision fleet apply --fleet stations.json --desired desired.json --canary-image part.jpg'],
+    examples: [
+      'procvision fleet plan --fleet stations.json --desired desired.json',
+      'procvision fleet apply --fleet stations.json --desired desired.json --canary-image part.jpg',
+    ],
   },
 } as const;
 

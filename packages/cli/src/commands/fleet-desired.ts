@@ -115,16 +115,17 @@ function formatPlan(file: string, plans: readonly StationPlan[]): string {
     if (plan.in_sync) return `${plan.station}: in sync`;
     const changes = [
       ...plan.install.map((ref) => `install ${ref.replace('@', ' ')}`),
-      ...plan.pids.filter((change) => change.action !== 'none').map((change) => `${change.action} ${change.pid}: ${describeRef(change.from)} -> ${change.to.version}`),
+      ...plan.pids
+        .filter((change) => change.action !== 'none')
+        .map((change) => `${change.action} ${change.pid}: ${describeRef(change.from)} -> ${change.to.version}`),
     ];
     return `${plan.station}: ${changes.join('; ')}`;
   });
   const changing = plans.filter((plan) => plan.reachable && !plan.in_sync).length;
   const unreachable = plans.filter((plan) => !plan.reachable).length;
-  return [
-    ...lines,
-    `plan ${file}: ${changing} station(s) would change, ${plans.length - changing - unreachable} in sync, ${unreachable} unreachable`,
-  ].join('\n');
+  return [...lines, `plan ${file}: ${changing} station(s) would change, ${plans.length - changing - unreachable} in sync, ${unreachable} unreachable`].join(
+    '\n',
+  );
 }
 
 /**
@@ -138,9 +139,8 @@ export async function fleetPlan(flags: FleetDesiredOptions, output: Output): Pro
   const fleet = await openFleet(flags, example);
   const plans = await planFleet(fleet, groups, flags);
   const ok = plans.every((plan) => plan.reachable);
-  output.result(
-    { operation: 'plan', desired: flags.desired, ok, changes: plans.filter((plan) => !plan.in_sync).length, stations: plans },
-    () => formatPlan(flags.desired, plans),
+  output.result({ operation: 'plan', desired: flags.desired, ok, changes: plans.filter((plan) => !plan.in_sync).length, stations: plans }, () =>
+    formatPlan(flags.desired, plans),
   );
   return ok ? ExitCodes.success : ExitCodes.failure;
 }

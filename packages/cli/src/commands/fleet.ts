@@ -221,11 +221,7 @@ export async function fleetActivate(name: string, version: string, flags: Activa
  * The checks of a rollout from the canary flags: the canary's step (`--canary-image`,
  * `--canary-step`, `--canary-params`) and, with `--verify-step`, the same step on every station.
  */
-export async function fleetChecks(
-  flags: FleetActivateFlags,
-  example: string,
-  output: Output,
-): Promise<{ canary?: StationCheck; verify?: StationCheck }> {
+export async function fleetChecks(flags: FleetActivateFlags, example: string, output: Output): Promise<{ canary?: StationCheck; verify?: StationCheck }> {
   const userParams = await readParamsOption(flags.canaryParams, example, '--canary-params');
   const image = flags.canaryImage === undefined ? undefined : await readImageFile(flags.canaryImage, example);
   if (image === undefined && (flags.verifyStep === true || flags.canaryParams !== undefined))
