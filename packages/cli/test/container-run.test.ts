@@ -4,15 +4,32 @@ import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binPath, temporaryFolder } from './cli-helpers.js';
+import { temporaryFolder } from './cli-helpers.js';
 
 const nobody = 65534;
 const containerfile = fileURLToPath(new URL('../../../deploy/Containerfile', import.meta.url));
-const codeDirectory = fileURLToPath(new URL('../', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 const setpriv = spawnSync('setpriv', ['--version']).status === 0;
 const asRoot = process.getuid?.() === 0;
-const reason = !asRoot ? 'not running as root (cannot switch to nobody)' : !setpriv ? 'setpriv (util-linux) is not installed' : '';
+const nobodyIds = [`--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', '--'];
+/** Whether user nobody can read `path` (every folder above it searchable). */
+const nobodyReads = (path: string): boolean => spawnSync('setpriv', [...nobodyIds, 'test', '-r', path]).status === 0;
+// A checkout nobody cannot reach (e.g. under /root) is bind-mounted, in a private mount namespace
+// of the service alone, onto a folder nobody can reach: the test works from any checkout folder.
+const needsView = asRoot && setpriv && !nobodyReads(join(repoRoot, 'packages', 'cli', 'dist', 'bin.js'));
+const unshare = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true']).status === 0;
+const reason = !asRoot
+  ? 'not running as root (cannot switch to nobody)'
+  : !setpriv
+    ? 'setpriv (util-linux) is not installed'
+    : !nobodyReads(process.execPath)
+      ? `user nobody cannot run ${process.execPath}`
+      : needsView && !unshare
+        ? 'user nobody cannot read this checkout and unshare --mount is not permitted'
+        : '';
 if (reason !== '') process.stderr.write(`container-run.test: skipped: ${reason}\n`);
+/** Where nobody sees the checkout: the checkout itself, or its bind mount (set in beforeAll). */
+let view = repoRoot;
 
 /** `ENV` of the Containerfile's last stage, as the container gets it. */
 async function containerEnvironment(): Promise<Record<string, string>> {
@@ -24,8 +41,18 @@ async function containerEnvironment(): Promise<Record<string, string>> {
   return env;
 }
 
+/** `args` as nobody: `setpriv` execs in place (the command's pid is the spawned child's), behind the bind mount when needed. */
+function nobodyCommand(args: string[]): [string, string[]] {
+  if (view === repoRoot) return ['setpriv', [...nobodyIds, ...args]];
+  return [
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" "$1" && shift && exec "$@"', repoRoot, view, 'setpriv', ...nobodyIds, ...args],
+  ];
+}
+
 function asNobody(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn('setpriv', [`--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', '--', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, commandArgs] = nobodyCommand(args);
+  return spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 describe.skipIf(reason !== '')('runner serve as the container runs it: environment only, user nobody, read-only code', () => {
@@ -39,6 +66,10 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
   beforeAll(async () => {
     folder = await temporaryFolder('container');
     await chmod(folder.path, 0o755);
+    if (needsView) {
+      view = join(folder.path, 'checkout');
+      await mkdir(view);
+    }
     const volume = join(folder.path, 'var-lib-procvision');
     const secrets = join(folder.path, 'secrets');
     await mkdir(join(volume, 'store', 'keys'), { recursive: true });
@@ -62,7 +93,7 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
       PROCVISION_TOKEN_FILE: join(secrets, 'token'),
     };
     // ENTRYPOINT ["node", ".../dist/bin.js"] + CMD ["runner", "serve"]: no flags at all.
-    child = asNobody([process.execPath, binPath, 'runner', 'serve'], env);
+    child = asNobody([process.execPath, join(view, 'packages', 'cli', 'dist', 'bin.js'), 'runner', 'serve'], env);
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let stdout = '';
     url = await new Promise<string>((resolve, reject) => {
@@ -101,17 +132,9 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
   });
 
   it('the code directory is read-only to the service user, and access lines go to stderr at PROCVISION_LOG_LEVEL', async () => {
+    const codeDirectory = join(view, 'packages', 'cli');
     const probe = spawnSync(
-      'setpriv',
-      [
-        `--reuid=${nobody}`,
-        `--regid=${nobody}`,
-        '--clear-groups',
-        '--',
-        process.execPath,
-        '-e',
-        `require('fs').accessSync(${JSON.stringify(codeDirectory)}, require('fs').constants.W_OK)`,
-      ],
+      ...nobodyCommand([process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(codeDirectory)}, require('fs').constants.W_OK)`]),
       { encoding: 'utf8' },
     );
     expect(probe.status).not.toBe(0);
