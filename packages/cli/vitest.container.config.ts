@@ -8,7 +8,7 @@ export default defineConfig({
   test: {
     include: ['container/**/*.test.ts'],
     testTimeout: 120_000,
-    hookTimeout: 900_000,
+    hookTimeout: 1_800_000,
     fileParallelism: false,
     reporters: ['default'],
   },

@@ -89,6 +89,13 @@ function probeSource(source: string): string {
   return patched;
 }
 
+/** A plain 64 x 48 JPEG frame (no dark spot: the probe answers OK). */
+function grayJpeg(): Promise<Buffer> {
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: '#c0c0c0' } })
+    .jpeg()
+    .toBuffer();
+}
+
 describe('the runner image, run as the DaemonSet runs it', () => {
   let folder: Awaited<ReturnType<typeof temporaryFolder>>;
   let shmDir = '';
@@ -124,7 +131,7 @@ describe('the runner image, run as the DaemonSet runs it', () => {
     if (code !== 0) throw new Error(`node scripts/container-image.mjs build exited ${String(code)}`);
     expect(imageId.trim()).toMatch(/^sha256:[0-9a-f]{64}$/);
     await startContainer();
-  }, 900_000);
+  }, 1_800_000);
 
   async function makeZips(): Promise<void> {
     const since = Date.now();
@@ -270,9 +277,7 @@ describe('the runner image, run as the DaemonSet runs it', () => {
     const { package: entry } = await client.install(await openAsBlob(tsZip));
     expect(entry).toMatchObject({ name: 'probe', version: '1.0.0' });
     await client.activate('probe', '1.0.0', ['A01']);
-    const image = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c0c0c0' } })
-      .jpeg()
-      .toBuffer();
+    const image = await grayJpeg();
     const answer = await client.execute({ pid: 'A01', step_index: 1, image });
     expect(answer).toMatchObject({ status: 'OK' });
   }, 180_000);
@@ -293,9 +298,7 @@ describe('the runner image, run as the DaemonSet runs it', () => {
   );
 
   it('an orphaned grandchild of an algorithm is reaped by PID 1: no zombie', async () => {
-    const image = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c0c0c0' } })
-      .jpeg()
-      .toBuffer();
+    const image = await grayJpeg();
     const answer = await client.execute({ pid: 'A01', step_index: 1, image, user_params: { orphan: 1 } });
     expect(answer).toMatchObject({ status: 'OK' });
     const orphan = containerProcesses().find((entry) => entry.comm === 'sleep');
@@ -307,9 +310,7 @@ describe('the runner image, run as the DaemonSet runs it', () => {
   }, 60_000);
 
   it('SIGTERM during a step: the step finishes, the service exits 0, no algorithm process and nothing in /dev/shm remain', async () => {
-    const image = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c0c0c0' } })
-      .jpeg()
-      .toBuffer();
+    const image = await grayJpeg();
     const hostPids = podman(['top', name, 'hpid', 'args'])
       .stdout.split('\n')
       .slice(1)
