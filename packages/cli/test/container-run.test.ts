@@ -1,35 +1,19 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { realpathSync, statSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { temporaryFolder } from './cli-helpers.js';
+import { binPath, temporaryFolder } from './cli-helpers.js';
 
 const nobody = 65534;
 const containerfile = fileURLToPath(new URL('../../../deploy/Containerfile', import.meta.url));
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+const codeDirectory = fileURLToPath(new URL('../', import.meta.url));
 const setpriv = spawnSync('setpriv', ['--version']).status === 0;
 const asRoot = process.getuid?.() === 0;
-const nobodyIds = [`--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', '--'];
-/** Whether user nobody can read `path` (every folder above it searchable). */
-const nobodyReads = (path: string): boolean => spawnSync('setpriv', [...nobodyIds, 'test', '-r', path]).status === 0;
-// A checkout nobody cannot reach (e.g. under /root) is bind-mounted, in a private mount namespace
-// of the service alone, onto a folder nobody can reach: the test works from any checkout folder.
-const needsView = asRoot && setpriv && !nobodyReads(join(repoRoot, 'packages', 'cli', 'dist', 'bin.js'));
-const unshare = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true']).status === 0;
-const reason = !asRoot
-  ? 'not running as root (cannot switch to nobody)'
-  : !setpriv
-    ? 'setpriv (util-linux) is not installed'
-    : !nobodyReads(process.execPath)
-      ? `user nobody cannot run ${process.execPath}`
-      : needsView && !unshare
-        ? 'user nobody cannot read this checkout and unshare --mount is not permitted'
-        : '';
+const reason = !asRoot ? 'not running as root (cannot switch to nobody)' : !setpriv ? 'setpriv (util-linux) is not installed' : '';
 if (reason !== '') process.stderr.write(`container-run.test: skipped: ${reason}\n`);
-/** Where nobody sees the checkout: the checkout itself, or its bind mount (set in beforeAll). */
-let view = repoRoot;
 
 /** `ENV` of the Containerfile's last stage, as the container gets it. */
 async function containerEnvironment(): Promise<Record<string, string>> {
@@ -41,18 +25,26 @@ async function containerEnvironment(): Promise<Record<string, string>> {
   return env;
 }
 
-/** `args` as nobody: `setpriv` execs in place (the command's pid is the spawned child's), behind the bind mount when needed. */
-function nobodyCommand(args: string[]): [string, string[]] {
-  if (view === repoRoot) return ['setpriv', [...nobodyIds, ...args]];
-  return [
-    'unshare',
-    ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" "$1" && shift && exec "$@"', repoRoot, view, 'setpriv', ...nobodyIds, ...args],
-  ];
+/**
+ * The folders above the checkout and above node that `nobody` cannot enter (a clone in a
+ * `mktemp -d` folder, a Node under /root/.cache): the container has its code in a folder
+ * everyone may enter, so the test lets `nobody` traverse (o+x, not list) these for its run and
+ * puts each mode back afterwards.
+ */
+function closedAncestors(paths: readonly string[]): Array<{ path: string; mode: number }> {
+  const closed = new Map<string, number>();
+  for (const start of paths) {
+    for (let current = dirname(realpathSync(start)); ; current = dirname(current)) {
+      const info = statSync(current);
+      if (info.uid !== nobody && (info.mode & 0o001) === 0) closed.set(current, info.mode & 0o7777);
+      if (dirname(current) === current) break;
+    }
+  }
+  return [...closed].map(([path, mode]) => ({ path, mode }));
 }
 
 function asNobody(args: string[], env: Record<string, string>): ChildProcess {
-  const [command, commandArgs] = nobodyCommand(args);
-  return spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn('setpriv', [`--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', '--', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 describe.skipIf(reason !== '')('runner serve as the container runs it: environment only, user nobody, read-only code', () => {
@@ -62,14 +54,13 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
   let env: Record<string, string>;
   let stderr = '';
   const token = `container-token-${Date.now()}`;
+  let opened: Array<{ path: string; mode: number }> = [];
 
   beforeAll(async () => {
+    opened = closedAncestors([binPath, process.execPath]);
+    for (const { path, mode } of opened) await chmod(path, mode | 0o001);
     folder = await temporaryFolder('container');
     await chmod(folder.path, 0o755);
-    if (needsView) {
-      view = join(folder.path, 'checkout');
-      await mkdir(view);
-    }
     const volume = join(folder.path, 'var-lib-procvision');
     const secrets = join(folder.path, 'secrets');
     await mkdir(join(volume, 'store', 'keys'), { recursive: true });
@@ -93,7 +84,7 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
       PROCVISION_TOKEN_FILE: join(secrets, 'token'),
     };
     // ENTRYPOINT ["node", ".../dist/bin.js"] + CMD ["runner", "serve"]: no flags at all.
-    child = asNobody([process.execPath, join(view, 'packages', 'cli', 'dist', 'bin.js'), 'runner', 'serve'], env);
+    child = asNobody([process.execPath, binPath, 'runner', 'serve'], env);
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let stdout = '';
     url = await new Promise<string>((resolve, reject) => {
@@ -113,6 +104,7 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
       await exited;
     }
     await folder?.remove();
+    for (const { path, mode } of opened) await chmod(path, mode);
   });
 
   it('binds where PROCVISION_HOST says, as nobody, and serves /health, /ready and /metrics with the token file', async () => {
@@ -132,9 +124,17 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
   });
 
   it('the code directory is read-only to the service user, and access lines go to stderr at PROCVISION_LOG_LEVEL', async () => {
-    const codeDirectory = join(view, 'packages', 'cli');
     const probe = spawnSync(
-      ...nobodyCommand([process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(codeDirectory)}, require('fs').constants.W_OK)`]),
+      'setpriv',
+      [
+        `--reuid=${nobody}`,
+        `--regid=${nobody}`,
+        '--clear-groups',
+        '--',
+        process.execPath,
+        '-e',
+        `require('fs').accessSync(${JSON.stringify(codeDirectory)}, require('fs').constants.W_OK)`,
+      ],
       { encoding: 'utf8' },
     );
     expect(probe.status).not.toBe(0);
