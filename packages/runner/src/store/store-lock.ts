@@ -20,14 +20,18 @@ export interface StoreLockOptions {
   timeoutMs?: number;
 }
 
-/** `<store>/.lock/owner.json`: who holds the lock. */
-interface LockOwner {
+/** Who a process is, beyond its pid: enough to tell it from a later process that reuses the pid or a process of an earlier boot. */
+export interface ProcessIdentity {
   pid: number;
-  /** `/proc/sys/kernel/random/boot_id` (Linux), null elsewhere: a lock of an earlier boot is stale. */
+  /** `/proc/sys/kernel/random/boot_id` (Linux), null elsewhere: a record of an earlier boot is stale. */
   boot_id: string | null;
-  /** The owner's start time in clock ticks since boot (`/proc/<pid>/stat` field 22): a reused pid is not the owner. */
+  /** The process's start time in clock ticks since boot (`/proc/<pid>/stat` field 22): a reused pid is not the same process. */
   start_ticks: string | null;
   host: string;
+}
+
+/** `<store>/.lock/owner.json`: who holds the lock. */
+interface LockOwner extends ProcessIdentity {
   token: string;
   acquired_at: string;
 }
@@ -53,8 +57,13 @@ function processStartTicks(pid: number): string | null {
 
 const bootId = readBootId();
 
-/** Whether the recorded owner is certainly gone: another boot, no such process, or its pid reused by a younger process. */
-function ownerIsGone(owner: LockOwner): boolean {
+/** This process's identity (pid, boot id, start time, host). */
+export function currentProcessIdentity(): ProcessIdentity {
+  return { pid: process.pid, boot_id: bootId, start_ticks: processStartTicks(process.pid), host: hostname() };
+}
+
+/** Whether the recorded process is certainly gone: another boot, no such process, or its pid reused by a younger process (a process of another host: never). */
+export function processIsGone(owner: ProcessIdentity): boolean {
   if (owner.host !== hostname()) return false;
   if (owner.boot_id !== null && bootId !== null && owner.boot_id !== bootId) return true;
   if (!isProcessAlive(owner.pid)) return true;
@@ -109,7 +118,7 @@ async function tryTake(paths: StorePaths, staleMs: number, token: string): Promi
       (info) => Date.now() - info.mtimeMs,
       () => 0,
     );
-    const gone = owner === null ? age > staleMs : ownerIsGone(owner);
+    const gone = owner === null ? age > staleMs : processIsGone(owner);
     if (!gone) return { taken: false, holder: owner };
     // Move the dead owner's lock aside (atomic), then try again.
     const aside = `${paths.lock}.dead-${randomBytes(6).toString('hex')}`;
@@ -118,10 +127,7 @@ async function tryTake(paths: StorePaths, staleMs: number, token: string): Promi
     return { taken: false, holder: owner };
   }
   const owner: LockOwner = {
-    pid: process.pid,
-    boot_id: bootId,
-    start_ticks: processStartTicks(process.pid),
-    host: hostname(),
+    ...currentProcessIdentity(),
     token,
     acquired_at: new Date().toISOString(),
   };
