@@ -61,7 +61,7 @@ describe('one store, two runner services and the CLI', () => {
       services.push(await serveStation(store, tokenFile, token, index === 3 ? ['--store-watch-ms', '600000'] : []));
     }
     deaf = services[2]!;
-  }, 300_000);
+  }, 480_000);
 
   afterAll(async () => {
     await Promise.all(services.map((service) => stopStation(service)));

@@ -27,8 +27,8 @@ export interface ServiceStore {
   readonly paths?: { readonly root: string; readonly records: string };
   /** Installed packages with their states and active pids. */
   list(): Promise<unknown>;
-  /** Verifies, extracts and installs a delivery zip offline. */
-  install(zipPath: string): Promise<unknown>;
+  /** Verifies, extracts and installs a delivery zip offline; an upload is archived under `archive` (its delivery name, or the name its client sent). */
+  install(zipPath: string, options?: { archive?: { fileName: string } | { deliveryName: true } }): Promise<unknown>;
   /** Installs the zips dropped into the store's zip folder. */
   scan(): Promise<unknown>;
   /** Binds pids to `name@version`; its process is ready before the pointer flips. */

@@ -7,6 +7,7 @@ import { type ActiveBinding, type ActiveBindings, readActiveBindings, refersTo }
 import { activatePackage, deactivatePids, ensureProcess, restoreBindings, stopUnboundProcesses } from './activate.js';
 import { audited, defaultActor } from './audit-log.js';
 import { installPackage } from './install-package.js';
+import type { ZipArchiveName } from './commit-staged-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { readStoreConfig } from './store-config.js';
 import type { RecordingConfig } from '../records/recording-config.js';
@@ -17,6 +18,7 @@ import { prunePackages, type PruneOptions } from './prune.js';
 import { journalFolder, StoreJournal, type JournalListener } from './internal/store-journal.js';
 import { recoverStore } from './recover-store.js';
 import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
+import { onDisk } from '../internal/disk-condition.js';
 import { LiveServiceRecord, liveServices, type LiveService } from './live-services.js';
 import { rollbackPids } from './rollback.js';
 import { scanZips, type ScanOutcome } from './scan-zips.js';
@@ -92,6 +94,12 @@ export interface ActivePackage {
 export interface ConvergeOutcome {
   /** `name@version` of the processes stopped because no PID is bound to their version any more. */
   stopped: string[];
+}
+
+/** Options of {@link PackageStore.install}. */
+export interface InstallZipOptions {
+  /** The file name of the archived copy in `algorithms/zips/` (default the zip's own). */
+  archive?: ZipArchiveName;
 }
 
 /** Per-call override of the process starter. */
@@ -170,7 +178,7 @@ export class PackageStore {
       return store;
     }
     for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs, journalFolder(store.paths)]) await mkdir(folder, { recursive: true });
-    await withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked());
+    await onDisk('store', store.paths.root, () => withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked()));
     return store;
   }
 
@@ -184,9 +192,15 @@ export class PackageStore {
     return this.options.python ?? 'python3';
   }
 
-  /** Installs a delivery zip offline, ours or a Python SDK zip (see installPackage); returns its registry entry. */
-  install(zipPath: string): Promise<RegistryEntry> {
-    return this.locked('install', { zip: zipPath }, () => this.installUnlocked(zipPath));
+  /**
+   * Installs a delivery zip offline, ours or a Python SDK zip (see installPackage); returns its
+   * registry entry. `options.archive` names the archived copy (an upload's temporary file:
+   * `{deliveryName: true}` or the `{fileName}` its client sent).
+   */
+  install(zipPath: string, options: InstallZipOptions = {}): Promise<RegistryEntry> {
+    return this.locked('install', { zip: options.archive !== undefined && 'fileName' in options.archive ? options.archive.fileName : zipPath }, () =>
+      this.installUnlocked(zipPath, options.archive),
+    );
   }
 
   /** Installs every new zip dropped into `algorithms/zips/`; failures are recorded as `invalid`. */
@@ -399,9 +413,10 @@ export class PackageStore {
     return run;
   }
 
-  private installUnlocked(zipPath: string): Promise<RegistryEntry> {
+  private installUnlocked(zipPath: string, archive?: ZipArchiveName): Promise<RegistryEntry> {
     const { trustedKeys, requireSignature, npmCli, smokeLoadTimeoutMs, onInstallStage } = this.options;
     return installPackage(this.paths, zipPath, {
+      ...(archive === undefined ? {} : { archive }),
       python: { interpreter: this.pythonInterpreter, systemSitePackages: this.options.pythonSystemSitePackages === true },
       ...(onInstallStage === undefined ? {} : { onStage: onInstallStage }),
       ...(trustedKeys === undefined ? {} : { trustedKeys }),
@@ -447,31 +462,32 @@ export class PackageStore {
       return Promise.reject(
         new ProcVisionError(ErrorCodes.installFailed, `the store ${this.paths.root} was opened read-only; ${operation} needs a store opened for writing`),
       );
-    const operate = () => withStoreLock(this.paths, this.options.lock ?? {}, async () => {
-      await this.recoverUnlocked();
-      return audited(
-        this.paths,
-        this.actor,
-        operation,
-        subject,
-        async () => {
-          const journal = await StoreJournal.begin(this.paths, operation, this.options.onJournal);
-          try {
-            const result = await work();
-            await journal.end();
-            return result;
-          } catch (error) {
-            await journal.detach();
-            if (await storeLockHeld(this.paths)) await this.recoverUnlocked(true).catch(() => undefined);
-            throw error;
-          }
-        },
-        this.station.auditLog,
-      );
-    });
+    const operate = () =>
+      withStoreLock(this.paths, this.options.lock ?? {}, async () => {
+        await this.recoverUnlocked();
+        return audited(
+          this.paths,
+          this.actor,
+          operation,
+          subject,
+          async () => {
+            const journal = await StoreJournal.begin(this.paths, operation, this.options.onJournal);
+            try {
+              const result = await work();
+              await journal.end();
+              return result;
+            } catch (error) {
+              await journal.detach();
+              if (await storeLockHeld(this.paths)) await this.recoverUnlocked(true).catch(() => undefined);
+              throw error;
+            }
+          },
+          this.station.auditLog,
+        );
+      });
     return this.exclusive(async () => {
       try {
-        return await operate();
+        return await onDisk('store', this.paths.root, operate);
       } finally {
         await this.noteRunning();
       }

@@ -78,7 +78,10 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     summary: 'Liveness: the process answers; 503 once every active package has been failing longer than failed_liveness_ms',
     tag: 'health',
     public: true,
-    success: { status: 200, description: '`{status: "ok", pid, uptime_s}`; 503 `{status: "failing", pid, uptime_s, reasons}` naming each failing package and why' },
+    success: {
+      status: 200,
+      description: '`{status: "ok", pid, uptime_s}`; 503 `{status: "failing", pid, uptime_s, reasons}` naming each failing package and why',
+    },
   },
   'GET /ready': {
     summary: 'Readiness: store open and every active package process ready (503 otherwise)',

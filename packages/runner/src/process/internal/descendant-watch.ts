@@ -21,8 +21,7 @@ function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const task of tasks) {
     try {
-      for (const text of readFileSync(`/proc/${String(pid)}/task/${task}/children`, 'utf8').split(' '))
-        if (text.trim() !== '') children.push(Number(text));
+      for (const text of readFileSync(`/proc/${String(pid)}/task/${task}/children`, 'utf8').split(' ')) if (text.trim() !== '') children.push(Number(text));
     } catch {
       // the thread ended
     }
