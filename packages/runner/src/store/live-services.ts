@@ -2,7 +2,8 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeJsonFile } from './internal/json-file.js';
-import { currentProcessIdentity, processIsGone, type ProcessIdentity } from './store-lock.js';
+import { hostname } from 'node:os';
+import { currentProcessOwner, isOwnerGone, type ProcessOwner } from '@procvision/manifest/process-exit';
 import type { StorePaths } from './store-paths.js';
 
 /** `<store>/services/<host>-<pid>.json`: a runner service on this store, and the versions it runs. */
@@ -22,7 +23,14 @@ export const liveServiceSchema = z.object({
 /** One live service's record. */
 export type LiveService = z.infer<typeof liveServiceSchema>;
 
-function recordPath(paths: StorePaths, identity: ProcessIdentity): string {
+/** This process as a service record names it. */
+type ServiceIdentity = ProcessOwner & { host: string };
+
+function currentIdentity(): ServiceIdentity {
+  return { ...currentProcessOwner(), host: hostname() };
+}
+
+function recordPath(paths: StorePaths, identity: ServiceIdentity): string {
   return join(paths.services, `${identity.host.replace(/[^A-Za-z0-9._-]/g, '_')}-${String(identity.pid)}.json`);
 }
 
@@ -32,7 +40,7 @@ function recordPath(paths: StorePaths, identity: ProcessIdentity): string {
  * (atomically), so no store lock is needed.
  */
 export class LiveServiceRecord {
-  private readonly identity = currentProcessIdentity();
+  private readonly identity = currentIdentity();
   private readonly startedAt = new Date().toISOString();
   private written = '';
 
@@ -69,7 +77,7 @@ export async function liveServices(paths: StorePaths, options: { sweep?: boolean
   } catch {
     return [];
   }
-  const self = currentProcessIdentity();
+  const self = currentIdentity();
   const live: LiveService[] = [];
   for (const name of names) {
     const path = join(paths.services, name);
@@ -79,7 +87,8 @@ export async function liveServices(paths: StorePaths, options: { sweep?: boolean
     } catch {
       continue;
     }
-    if (processIsGone(record)) {
+    // A record of another host is never taken for gone (a store shared across machines is not supported).
+    if (record.host === self.host && isOwnerGone(record)) {
       if (options.sweep === true) await rm(path, { force: true });
       continue;
     }

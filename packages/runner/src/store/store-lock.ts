@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
-import { isProcessAlive, onProcessExit } from '@procvision/manifest/process-exit';
+import { currentProcessOwner, isOwnerGone, onProcessExit, type ProcessOwner } from '@procvision/manifest/process-exit';
 import type { StorePaths } from './store-paths.js';
 
 /** How the store lock is taken. */
@@ -20,55 +20,16 @@ export interface StoreLockOptions {
   timeoutMs?: number;
 }
 
-/** Who a process is, beyond its pid: enough to tell it from a later process that reuses the pid or a process of an earlier boot. */
-export interface ProcessIdentity {
-  pid: number;
-  /** `/proc/sys/kernel/random/boot_id` (Linux), null elsewhere: a record of an earlier boot is stale. */
-  boot_id: string | null;
-  /** The process's start time in clock ticks since boot (`/proc/<pid>/stat` field 22): a reused pid is not the same process. */
-  start_ticks: string | null;
-  host: string;
-}
-
 /** `<store>/.lock/owner.json`: who holds the lock. */
-interface LockOwner extends ProcessIdentity {
+interface LockOwner extends ProcessOwner {
+  host: string;
   token: string;
   acquired_at: string;
 }
 
-function readBootId(): string | null {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return null;
-  }
-}
-
-/** Field 22 (starttime) of `/proc/<pid>/stat`; null when unknown (not Linux, or no such process). */
-function processStartTicks(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-const bootId = readBootId();
-
-/** This process's identity (pid, boot id, start time, host). */
-export function currentProcessIdentity(): ProcessIdentity {
-  return { pid: process.pid, boot_id: bootId, start_ticks: processStartTicks(process.pid), host: hostname() };
-}
-
-/** Whether the recorded process is certainly gone: another boot, no such process, or its pid reused by a younger process (a process of another host: never). */
-export function processIsGone(owner: ProcessIdentity): boolean {
-  if (owner.host !== hostname()) return false;
-  if (owner.boot_id !== null && bootId !== null && owner.boot_id !== bootId) return true;
-  if (!isProcessAlive(owner.pid)) return true;
-  const ticks = processStartTicks(owner.pid);
-  return owner.start_ticks !== null && ticks !== null && ticks !== owner.start_ticks;
+/** Whether the recorded owner is certainly gone: on this host, another boot, no such process, or its pid reused by a younger process. */
+function ownerIsGone(owner: LockOwner): boolean {
+  return owner.host === hostname() && isOwnerGone(owner);
 }
 
 async function readOwner(paths: StorePaths): Promise<LockOwner | null> {
@@ -118,7 +79,7 @@ async function tryTake(paths: StorePaths, staleMs: number, token: string): Promi
       (info) => Date.now() - info.mtimeMs,
       () => 0,
     );
-    const gone = owner === null ? age > staleMs : processIsGone(owner);
+    const gone = owner === null ? age > staleMs : ownerIsGone(owner);
     if (!gone) return { taken: false, holder: owner };
     // Move the dead owner's lock aside (atomic), then try again.
     const aside = `${paths.lock}.dead-${randomBytes(6).toString('hex')}`;
@@ -127,7 +88,8 @@ async function tryTake(paths: StorePaths, staleMs: number, token: string): Promi
     return { taken: false, holder: owner };
   }
   const owner: LockOwner = {
-    ...currentProcessIdentity(),
+    ...currentProcessOwner(),
+    host: hostname(),
     token,
     acquired_at: new Date().toISOString(),
   };
