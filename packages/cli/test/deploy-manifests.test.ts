@@ -134,14 +134,21 @@ describe('deploy/ stays true to the service', () => {
     expect(mounts.get('tmp')?.mountPath).toBe('/tmp');
   });
 
-  it('the Containerfile is multi-stage, installs the CLI for production, runs as a non-root user, checks /health', async () => {
+  it('the Containerfile builds from a base pinned by digest, installs the deployed CLI, runs as a non-root user under tini, checks /health', async () => {
     const text = (await readFile(join(deploy, 'Containerfile'), 'utf8')).replace(/\\\n/g, ' ');
     const lines = text
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
-    expect(lines.filter((line) => line.startsWith('FROM ')).length).toBeGreaterThanOrEqual(2);
-    expect(text).toMatch(/--filter @procvision\/cli deploy --prod/);
+    // The base comes in by digest (BASE_IMAGE=name@sha256:...), the CLI from the context's production deploy.
+    expect(lines[0]).toBe('ARG BASE_IMAGE');
+    expect(lines.filter((line) => line.startsWith('FROM ')).every((line) => line.startsWith('FROM ${BASE_IMAGE}'))).toBe(true);
+    expect(lines).toContain('COPY --chown=0:0 .container/procvision /opt/procvision');
+    expect(lines.find((line) => line.startsWith('ENTRYPOINT '))).toMatch(
+      /^ENTRYPOINT \["\/usr\/bin\/tini", "--", "node", "\/opt\/procvision\/dist\/bin\.js"\]$/,
+    );
+    const ignore = (await readFile(join(deploy, '..', '.containerignore'), 'utf8')).split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    expect(ignore).toEqual(['*', '!.container/procvision']);
     const user = lines.filter((line) => line.startsWith('USER ')).at(-1)!;
     expect(user).not.toMatch(/^USER (root|0)\b/);
     const envNames = lines.filter((line) => line.startsWith('ENV ')).flatMap((line) => [...line.matchAll(/(\w+)=/g)].map((match) => match[1]!));
