@@ -259,6 +259,9 @@ export class RunnerClient {
     if (options.zip !== undefined) {
       if (options.zip instanceof Uint8Array || options.zip instanceof Blob) {
         headers['content-type'] = 'application/zip';
+        // A File keeps its delivery name in the station's archive.
+        const name = (options.zip as { name?: unknown }).name;
+        if (typeof name === 'string' && name !== '') headers['content-disposition'] = `attachment; filename="${name.replace(/["\\\r\n]/g, '_')}"`;
         body = options.zip;
       } else {
         headers['content-type'] = 'application/json';

@@ -28,7 +28,7 @@ import { BodyBudget } from './body-budget.js';
 import { guardConnections } from './connection-guard.js';
 import { createRequestHandler } from './request-handler.js';
 import type { Route } from './router.js';
-import { checkReadiness } from './ready-check.js';
+import { checkLiveness, checkReadiness } from './ready-check.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
 import { desiredStateRoutes } from './routes/state-routes.js';
@@ -169,6 +169,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   let boundUrl: string | undefined;
   let phase: 'idle' | 'starting' | 'started' = 'idle';
   let closing: Promise<void> | undefined;
+  let storeWatch: NodeJS.Timeout | undefined;
 
   const watchPids = async (pids: readonly string[]): Promise<void> => {
     for (const pid of pids)
@@ -210,8 +211,9 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     const state = await reconciler.state();
     return { ...report, desired_state: { in_sync: state.in_sync, last_error: state.last_error } };
   };
+  const liveness = () => checkLiveness(source, { started: phase === 'started', failedLivenessMs: limits.failedLivenessMs });
   const routes: Route[] = [
-    ...healthRoutes(context, readiness),
+    ...healthRoutes(context, readiness, liveness),
     ...sessionRoutes(context),
     validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }),
     ...(store ? packageRoutes(context, store) : []),
@@ -262,12 +264,45 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
 
   async function startPackages(): Promise<void> {
     phase = 'starting';
+    const stamp = await store?.changeStamp?.();
     await source.start();
     for (const entry of await source.packages()) {
       if (entry.error !== undefined) logger.log(serviceLogEntry('error', `package ${entry.name}@${entry.version} did not start: ${entry.error}`));
       await watchPids(entry.pids);
     }
     phase = 'started';
+    if (store !== undefined && boundUrl !== undefined) await store.announceService?.(boundUrl);
+    if (stamp !== undefined) storeWatch = watchStore(stamp);
+  }
+
+  /**
+   * Polls the store's change stamp every `storeWatchMs`; when another process (the CLI, another
+   * service) changed the registry or the bindings, the processes follow: versions no longer
+   * bound stop, newly bound ones start, readiness is refreshed.
+   */
+  function watchStore(initial: string): NodeJS.Timeout | undefined {
+    const stampOf = store?.changeStamp?.bind(store);
+    const refresh = source.refresh?.bind(source);
+    if (stampOf === undefined || refresh === undefined) return undefined;
+    let stamp = initial;
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || closing !== undefined) return;
+      busy = true;
+      void (async () => {
+        const now = await stampOf();
+        if (now === stamp) return;
+        stamp = now;
+        const pids = await refresh();
+        await watchPids(pids);
+        for (const entry of await source.packages())
+          if (entry.error !== undefined) logger.log(serviceLogEntry('error', `package ${entry.name}@${entry.version} did not start: ${entry.error}`));
+      })()
+        .catch((error: unknown) => logger.log(serviceLogEntry('warn', `following a change of the store failed: ${(error as Error).message}; retrying`)))
+        .finally(() => (busy = false));
+    }, limits.storeWatchMs);
+    timer.unref();
+    return timer;
   }
 
   return {
@@ -301,6 +336,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     },
     close() {
       closing ??= (async () => {
+        clearInterval(storeWatch);
         const timeoutMs = options.shutdownTimeoutMs ?? 30_000;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();

@@ -169,16 +169,32 @@ async function serveWith(
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   const signals: NodeJS.Signals[] = options.handleSignals === false ? [] : ['SIGINT', 'SIGTERM'];
   const close = async (): Promise<void> => {
-    for (const signal of signals) process.off(signal, onSignal);
     tokenFile?.close();
-    await service.close();
+    try {
+      await service.close();
+    } finally {
+      // Only now: see the listener's comment below.
+      for (const signal of signals) process.off(signal, onSignal);
+    }
     resolveClosed();
   };
+  let signalled = false;
   function onSignal(signal: NodeJS.Signals): void {
+    if (signalled) {
+      // A second signal: stop now (the exit hooks SIGKILL the algorithm processes).
+      for (const each of signals) process.off(each, onSignal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    signalled = true;
     logger.log(serviceLogEntry('info', `${signal}: finishing in-flight requests and stopping the algorithm processes`));
     void close();
   }
-  for (const signal of signals) process.once(signal, onSignal);
+  // `on`, not `once`, and removed only once the stop is done: while the graceful stop runs this
+  // listener must stay registered, or the exit hooks (signal-exit, registered later by the
+  // processes the store starts) see no other listener and re-raise the signal, killing the
+  // service mid-stop.
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     const url = await service.listen();
     return { url, storeRoot: store.paths.root, service, closed, close };

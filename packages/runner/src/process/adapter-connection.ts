@@ -8,6 +8,7 @@ import type { FaultReason, ProcessIdentity, RunnerEvents } from './events.js';
 import { FrameChannel } from './frame-channel.js';
 import type { GuidedExecuteCallData } from './guided-call-data.js';
 import { createDeferred, type Deferred } from './internal/deferred.js';
+import { DescendantWatch } from './internal/descendant-watch.js';
 import { Handshake, type HandshakeResult } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import type { RingBuffer } from './internal/ring-buffer.js';
@@ -56,11 +57,14 @@ export class AdapterConnection {
   private readonly stderr: StderrLog;
   private readonly handshake: Handshake;
   private probe: { requestId: string; done: Deferred<{ ok: true } | { ok: false; message: string }> } | undefined;
+  /** Every process the adapter started (detached ones included), ended with it. */
+  private readonly descendants: DescendantWatch;
 
   constructor(private readonly options: AdapterConnectionOptions) {
     const { config } = options;
     this.child = spawnAdapter(options.spawn);
     this.processId = this.child.pid ?? -1;
+    this.descendants = new DescendantWatch(this.processId);
     this.stderr = new StderrLog({
       ring: options.logRing,
       maxLineLength: options.maxLogLineLength,
@@ -156,6 +160,7 @@ export class AdapterConnection {
     if (this.fault !== undefined) return;
     this.fault = reason;
     this.heartbeat.stop();
+    this.descendants.sample();
     const { events, identity, config } = this.options;
     events.emit('process-fault', { ...identity, processId: this.processId, reason, message, ...(hexPrefix === undefined ? {} : { hexPrefix }) });
     this.log('error', `${reason}: ${message}`, hexPrefix === undefined ? undefined : { hexPrefix });
@@ -172,11 +177,14 @@ export class AdapterConnection {
 
   /**
    * Stops the process on request: `shutdown` frame and EOF; no exit within `kill_grace_ms`
-   * gives SIGTERM, then SIGKILL after another `kill_grace_ms`.
+   * gives SIGTERM, then SIGKILL after another `kill_grace_ms`. Once it has exited, every
+   * process it started is SIGKILLed: its process group, and on Linux every descendant seen
+   * while it ran (detached ones, and those reparented after it ended).
    */
   async shutdown(): Promise<ExitInfo> {
     if (this.fault === undefined) this.fault = 'stop';
     this.heartbeat.stop();
+    this.descendants.sample();
     this.calls.settleAll(() => this.failure('stopped', 'the process was stopped before the call finished', 0));
     this.channel.send({ type: 'shutdown' });
     this.channel.end();
@@ -274,6 +282,10 @@ export class AdapterConnection {
       this.reportedError ??= { code: ErrorCodes.unknownError, message: `cannot start ${this.options.spawn.command}: ${error.code ?? error.message}` };
     });
     this.heartbeat.stop();
+    // Whatever the algorithm started outside its process group (detached, setsid) ends with it too.
+    this.descendants.stop();
+    this.descendants.sample();
+    this.descendants.killAll('SIGKILL');
     const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     this.calls.settleAll(() => this.failure('crash', `the algorithm process ${how} during the call`, 0));
     this.handshake.fail(`the adapter ${how} before the handshake`);

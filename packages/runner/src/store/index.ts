@@ -4,7 +4,9 @@
  * rollback, uninstall, audit log and signature policy.
  */
 export { PackageStore } from './package-store.js';
-export type { ActivateOptions, ActivePackage, PackageStoreOptions, StorePackage } from './package-store.js';
+export type { ActivateOptions, ActivePackage, ConvergeOutcome, InstallZipOptions, PackageStoreOptions, StorePackage } from './package-store.js';
+export type { ZipArchiveName } from './commit-staged-package.js';
+export type { LiveService } from './live-services.js';
 export { adapterProcessStarter } from './process-starter.js';
 export { packageLaunch } from './package-launch.js';
 export type { PackageLaunch } from './package-launch.js';

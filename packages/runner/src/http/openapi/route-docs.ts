@@ -75,10 +75,13 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'GET /': { summary: 'The service name and its routes', tag: 'service', success: { status: 200, description: '`{service, routes: ["GET /health", ...]}`' } },
   'GET /openapi.json': { summary: 'This OpenAPI 3.1 document', tag: 'service', success: { status: 200, description: 'The OpenAPI document of this service' } },
   'GET /health': {
-    summary: 'Liveness: the process answers',
+    summary: 'Liveness: the process answers; 503 once every active package has been failing longer than failed_liveness_ms',
     tag: 'health',
     public: true,
-    success: { status: 200, description: '`{status: "ok", pid, uptime_s}`' },
+    success: {
+      status: 200,
+      description: '`{status: "ok", pid, uptime_s}`; 503 `{status: "failing", pid, uptime_s, reasons}` naming each failing package and why',
+    },
   },
   'GET /ready': {
     summary: 'Readiness: store open and every active package process ready (503 otherwise)',
