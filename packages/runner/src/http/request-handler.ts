@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { RunnerLogger } from '../logger.js';
@@ -40,11 +41,12 @@ const earlyAnswerLingerMs = 1_000;
 function closeAfterEarlyAnswer(request: IncomingMessage, response: ServerResponse, headers: Record<string, string>): void {
   if (request.complete) return;
   headers.connection = 'close';
-  const socket = request.socket;
+  // May be null already (the request stream failed and node:http let go of its socket).
+  const socket = request.socket as Socket | null;
   response.once('finish', () => {
+    if (socket === null || socket.destroyed) return;
     // node:http has called socket.destroySoon() (end, then destroy on 'finish'): keep the end, defer the destroy.
     socket.removeListener('finish', socket.destroy);
-    if (socket.destroyed) return;
     request.resume();
     socket.resume();
     const timer = setTimeout(() => socket.destroy(), earlyAnswerLingerMs);
