@@ -1,3 +1,4 @@
+import { isProcessAlive as alive } from '@procvision/manifest/process-exit';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,15 +15,6 @@ interface Readiness {
 async function readiness(station: Served): Promise<{ status: number; report: Readiness }> {
   const response = await fetch(`${station.url}/ready`, { headers: { authorization: `Bearer ${station.token}` }, signal: AbortSignal.timeout(5_000) });
   return { status: response.status, report: (await response.json()) as Readiness };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Polls until `check` holds (returns the ms it took) or `limitMs` passes (throws with the last state). */

@@ -1,3 +1,4 @@
+import { isProcessAlive as alive } from '@procvision/manifest/process-exit';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -6,15 +7,6 @@ import { createRunnerService } from '../src/http/index.js';
 import { call, pngHeaderOnly, workspaceAdapterStarter } from './hardening-fixtures.js';
 import { fakeProcess, stepCall, waitFor } from './helpers.js';
 import { buildTinyZip, temporaryFolder } from './store-fixtures/store-fixtures.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Process group and session of a live process (`/proc/<pid>/stat` fields 5 and 6). */
 function groupAndSession(pid: number): { pgrp: number; session: number } {
