@@ -20,6 +20,8 @@ export interface StorePaths {
   records: string;
   /** Frames a shadow run disagreed on: `shadow-records/<pid>/<seq>.seg` (replay them with `--shadow`). */
   shadowRecords: string;
+  /** One record per live runner service on this store: `services/<host>-<pid>.json` (versions it runs). */
+  services: string;
 }
 
 /** The store root when none is given: `$PROCVISION_STORE`, else `./runtime_store`. */
@@ -41,6 +43,7 @@ export function storePaths(root: string): StorePaths {
     lock: join(absoluteRoot, '.lock'),
     records: join(absoluteRoot, 'records'),
     shadowRecords: join(absoluteRoot, 'shadow-records'),
+    services: join(absoluteRoot, 'services'),
   };
 }
 
