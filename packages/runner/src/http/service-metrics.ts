@@ -50,6 +50,11 @@ export class ServiceMetrics {
     this.runner.watch(process);
   }
 
+  /** Reads a process's CPU seconds and RSS at each scrape (see {@link RunnerMetrics.track}). */
+  track(process: AlgorithmProcess): void {
+    this.runner.track(process);
+  }
+
   /** Counts a step by status, verdict and code, and its duration. */
   recordStep(outcome: StepOutcome): void {
     this.runner.recordStep(outcome);
