@@ -27,6 +27,7 @@ describe('procvision completion', () => {
     expect(bashCompletes(run.stdout, ['procvision', 'runner', 'ins'])).toEqual(['install']);
     expect(bashCompletes(run.stdout, ['procvision', 'package', '--ta'])).toEqual(['--target']);
     expect(bashCompletes(run.stdout, ['procvision', 'runner', 'exec', '--pi'])).toEqual(['--pid']);
+    expect(bashCompletes(run.stdout, ['procvision', 'fleet', 'plan', '--des'])).toEqual(['--desired']);
   }, 60_000);
 
   it('zsh and fish scripts name every command; another shell is a usage error', async () => {
@@ -34,7 +35,9 @@ describe('procvision completion', () => {
     expect(zsh.stdout).toMatch(/^#compdef procvision\n/);
     expect(zsh.stdout).toContain('bashcompinit');
     const fish = await runCli(['completion', 'fish']);
-    expect(fish.stdout).toContain("complete -c procvision -n '__fish_use_subcommand' -a 'init validate run eval package info completion doctor runner help'");
+    expect(fish.stdout).toContain(
+      "complete -c procvision -n '__fish_use_subcommand' -a 'init validate run eval package info completion doctor runner fleet help'",
+    );
     expect(fish.stdout).toContain('-l target');
     const other = await runCli(['completion', 'powershell']);
     expect(other.code).toBe(2);

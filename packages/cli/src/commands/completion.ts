@@ -52,7 +52,7 @@ function bash(w: Words): string {
 _procvision() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" path="" words="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in -*) ;; *) if [ -z "$path" ]; then path="\${COMP_WORDS[i]}"; elif [ "$path" = runner ]; then path="$path \${COMP_WORDS[i]}"; break; else break; fi ;; esac
+    case "\${COMP_WORDS[i]}" in -*) ;; *) if [ -z "$path" ]; then path="\${COMP_WORDS[i]}"; elif [[ " ${Object.keys(w.groups).join(' ')} " == *" $path "* ]]; then path="$path \${COMP_WORDS[i]}"; break; else break; fi ;; esac
   done
   if [[ "$cur" == -* ]]; then
     case "$path" in

@@ -256,6 +256,8 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
       ...(tokenFile === undefined ? {} : { tokenFile }),
       ...tls,
       ...(options.allowUnsigned === true ? { allowUnsigned: true } : {}),
+      ...(options.repository === undefined ? {} : { repository: options.repository }),
+      ...(options.pollInterval === undefined ? {} : { pollIntervalMs: options.pollInterval }),
       ...(options.allowPath === undefined ? {} : { allowPaths: options.allowPath.map((path) => resolve(path)) }),
     }),
   );
