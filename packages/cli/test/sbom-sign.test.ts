@@ -87,9 +87,14 @@ describe('our zips: procvision sign, procvision sbom, the SBOM checked by valida
     expect(json.code, json.stderr).toBe(0);
     expect(json.json()).toEqual(JSON.parse(zipSbom));
     const human = await runCli(['sbom', unsigned]);
-    expect(human.stdout).toMatch(/^CycloneDX 1\.6 SBOM of .*sbom\.cdx\.json of the zip\): 1 package\(s\)\n {2}pv-pad 1\.0\.0 {2}MIT {2}pkg:npm\/pv-pad@1\.0\.0\nlicenses: MIT 1\n$/);
+    expect(human.stdout).toMatch(
+      /^CycloneDX 1\.6 SBOM of .*sbom\.cdx\.json of the zip\): 1 package\(s\)\n {2}pv-pad 1\.0\.0 {2}MIT {2}pkg:npm\/pv-pad@1\.0\.0\nlicenses: MIT 1\n$/,
+    );
     const validated = await runCli(['validate', '--zip', unsigned, '--json']);
-    expect(check(validated.json<ValidateDocument>(), 'zip sbom')).toMatchObject({ result: 'PASS', message: expect.stringContaining('1 packages matching the install set (MIT 1)') });
+    expect(check(validated.json<ValidateDocument>(), 'zip sbom')).toMatchObject({
+      result: 'PASS',
+      message: expect.stringContaining('1 packages matching the install set (MIT 1)'),
+    });
 
     // An SBOM with a field the schema does not know, resealed into delivery.json so every hash matches.
     const bad = Buffer.from(JSON.stringify({ ...JSON.parse(zipSbom), licence_notes: 'hand-edited' }, null, 2));
@@ -146,7 +151,10 @@ describe.skipIf('skip' in python)('Python SDK zips get the same tools: procvisio
     expect(validated.code, validated.stdout + validated.stderr).toBe(0);
     const checks = validated.json<ValidateDocument>();
     expect(check(checks, 'zip signature')).toMatchObject({ result: 'PASS', message: expect.stringContaining(key.keyId) });
-    expect(check(checks, 'zip sbom')).toMatchObject({ result: 'PASS', message: expect.stringMatching(/derived from the wheels' METADATA: CycloneDX 1\.6, 1 package\(s\)/) });
+    expect(check(checks, 'zip sbom')).toMatchObject({
+      result: 'PASS',
+      message: expect.stringMatching(/derived from the wheels' METADATA: CycloneDX 1\.6, 1 package\(s\)/),
+    });
 
     const printed = await runCli(['sbom', zip, '--json']);
     expect(printed.code, printed.stderr).toBe(0);

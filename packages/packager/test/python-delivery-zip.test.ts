@@ -45,7 +45,10 @@ const entries = (overrides: Record<string, string | Buffer | null> = {}): RawEnt
       'Requires-Dist: tiny-dep (>=1.0)',
       'Requires-Dist: pytest; extra == "test"',
     ]),
-    'wheels/tiny_dep-1.2.0-py3-none-any.whl': wheel('Tiny_Dep', '1.2.0', ['License-Expression: Apache-2.0 OR MIT', 'License: ignored when an expression is given']),
+    'wheels/tiny_dep-1.2.0-py3-none-any.whl': wheel('Tiny_Dep', '1.2.0', [
+      'License-Expression: Apache-2.0 OR MIT',
+      'License: ignored when an expression is given',
+    ]),
     ...overrides,
   };
   return Object.entries(files)

@@ -123,7 +123,10 @@ export const projectCommands: readonly CommandSpec[] = [
     description: 'print the CycloneDX SBOM of a delivery zip or of an installed version (--json: the document itself)',
     arguments: [{ name: '<package>', description: 'a delivery zip (ours or a Python SDK zip), or name@version installed in --store' }],
     options: [{ flags: '--store <dir>', description: 'package store of name@version (default $PROCVISION_STORE or ./runtime_store)' }],
-    examples: ['procvision sbom <name>-v<version>-linux-x64-glibc-offline.zip', 'procvision sbom <name>@<version> --store ./runtime_store --json > sbom.cdx.json'],
+    examples: [
+      'procvision sbom <name>-v<version>-linux-x64-glibc-offline.zip',
+      'procvision sbom <name>@<version> --store ./runtime_store --json > sbom.cdx.json',
+    ],
     run: async (output, [target], options) => (await import('../commands/sbom.js')).sbomCommand(target as string, options as SbomOptions, output),
   },
   {

@@ -37,7 +37,8 @@ export async function packageCommand(project: string, options: PackageOptions, o
       example: `procvision package ${project} -o release/`,
     });
   }
-  const signKey = options.signKey === undefined ? undefined : await readSignKey(options.signKey, '--sign-key', `procvision package ${project} --sign-key keys/release.pem`);
+  const signKey =
+    options.signKey === undefined ? undefined : await readSignKey(options.signKey, '--sign-key', `procvision package ${project} --sign-key keys/release.pem`);
   const loaded = await loadProject(project, 'package');
   await prepareProject(loaded, output);
   const stage = await stageLinkedProject(loaded.root);

@@ -54,7 +54,11 @@ export async function sbomCommand(target: string, options: SbomOptions, output: 
     const licenses = Object.entries(summary.licenses)
       .map(([license, count]) => `${license} ${count}`)
       .join(', ');
-    return [`CycloneDX ${summary.specVersion} SBOM of ${source}: ${summary.components} package(s)`, ...components, `licenses: ${licenses === '' ? 'none' : licenses}`].join('\n');
+    return [
+      `CycloneDX ${summary.specVersion} SBOM of ${source}: ${summary.components} package(s)`,
+      ...components,
+      `licenses: ${licenses === '' ? 'none' : licenses}`,
+    ].join('\n');
   });
   return ExitCodes.success;
 }

@@ -93,7 +93,12 @@ async function wheelMetadata(zipPath: string, wheelName: string, wheelPath: stri
   if (entry === undefined || candidates.length > 1)
     throw zipError(ErrorCodes.invalidZip, zipPath, `wheels/${wheelName}`, `is not a wheel: ${candidates.length} *.dist-info/METADATA files (one expected)`);
   if (entry.uncompressedSize > limits.maxMetadataBytes)
-    throw zipError(ErrorCodes.invalidZip, zipPath, `wheels/${wheelName}`, `has a ${entry.name} of ${entry.uncompressedSize} bytes, more than the metadata limit`);
+    throw zipError(
+      ErrorCodes.invalidZip,
+      zipPath,
+      `wheels/${wheelName}`,
+      `has a ${entry.name} of ${entry.uncompressedSize} bytes, more than the metadata limit`,
+    );
   const budget: ByteBudget = { remaining: limits.maxMetadataBytes };
   const digest = await readEntry(wheelPath, entry, { kind: 'memory' }, budget);
   const metadata = parseWheelMetadata((digest.bytes ?? Buffer.alloc(0)).toString('utf8'));
@@ -138,13 +143,13 @@ export async function sbomOfWheels(
  * are written to a private temporary folder (each checked against the sha256 of the verified
  * `listing`), read, and the folder removed.
  */
-export async function sbomOfZipWheels(
-  zipPath: string,
-  subject: { name: string; version: string },
-  listing: string,
-  limits: ZipLimits,
-): Promise<DerivedSbom> {
-  const verified = new Map(listing.split('\n').filter((line) => line !== '').map((line) => [line.slice(line.indexOf('  ') + 2), line.slice(0, line.indexOf('  '))]));
+export async function sbomOfZipWheels(zipPath: string, subject: { name: string; version: string }, listing: string, limits: ZipLimits): Promise<DerivedSbom> {
+  const verified = new Map(
+    listing
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => [line.slice(line.indexOf('  ') + 2), line.slice(0, line.indexOf('  '))]),
+  );
   const folder = await mkdtemp(join(tmpdir(), 'procvision-wheels-'));
   try {
     const { entries } = await readCentralDirectory(zipPath, limits);

@@ -210,9 +210,13 @@ export class PackageStore {
     const entry = findEntry(await readRegistry(this.paths), name, version);
     if (entry === undefined) throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${name}@${version} is not installed in ${this.paths.root}`);
     if (entry.sbom_file === undefined)
-      throw new ProcVisionError(ErrorCodes.invalidZip, `${name}@${version} was installed from a zip made before zips carried an SBOM; package it again and reinstall`, {
-        details: { name, version },
-      });
+      throw new ProcVisionError(
+        ErrorCodes.invalidZip,
+        `${name}@${version} was installed from a zip made before zips carried an SBOM; package it again and reinstall`,
+        {
+          details: { name, version },
+        },
+      );
     return readFile(join(deployedPath(this.paths, name, version), entry.sbom_file), 'utf8');
   }
 
