@@ -53,11 +53,15 @@ beforeAll(() => {
     writeProjectPackageJson('^1.0.0');
     // The real pnpm writes the workspace lockfile (pnpm itself from the usual registry, the packages
     // from the local one, which this process serves: the child runs asynchronously).
-    await promisify(execFile)('npx', ['-y', 'pnpm@10', '--dir', workspace, 'install', '--lockfile-only', '--registry', registry.url, '--store-dir', join(folder.path, 'pnpm-store')], {
-      cwd: folder.path,
-      env: { ...process.env, CI: 'true' },
-      timeout: 300_000,
-    });
+    await promisify(execFile)(
+      'npx',
+      ['-y', 'pnpm@10', '--dir', workspace, 'install', '--lockfile-only', '--registry', registry.url, '--store-dir', join(folder.path, 'pnpm-store')],
+      {
+        cwd: folder.path,
+        env: { ...process.env, CI: 'true' },
+        timeout: 300_000,
+      },
+    );
     // `pnpm test` sets npm_config_registry, which outranks a project's .npmrc: point it at the local registry.
     inheritedRegistry = process.env.npm_config_registry;
     process.env.npm_config_registry = registry.url;

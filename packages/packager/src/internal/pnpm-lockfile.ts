@@ -12,10 +12,7 @@ const dependencyMapSchema = z.record(z.string(), importerDependencySchema).optio
 const pnpmLockfileSchema = z.object({
   lockfileVersion: z.union([z.string(), z.number()]),
   importers: z
-    .record(
-      z.string(),
-      z.looseObject({ dependencies: dependencyMapSchema, optionalDependencies: dependencyMapSchema, devDependencies: dependencyMapSchema }),
-    )
+    .record(z.string(), z.looseObject({ dependencies: dependencyMapSchema, optionalDependencies: dependencyMapSchema, devDependencies: dependencyMapSchema }))
     .default({}),
   packages: z
     .record(
@@ -149,9 +146,13 @@ export function npmLockFromPnpm(path: string, lock: PnpmLockfile, importerId: st
     if (place === undefined || placedKey.get(place) === key) continue;
     const info = lock.packages[`${name}@${version}`];
     if (info === undefined)
-      throw new ProcVisionError(ErrorCodes.dependenciesMissing, `${path} lists ${name}@${version} as a dependency but has no packages entry for it; run pnpm install`, {
-        details: { lockfile: path, package: `${name}@${version}` },
-      });
+      throw new ProcVisionError(
+        ErrorCodes.dependenciesMissing,
+        `${path} lists ${name}@${version} as a dependency but has no packages entry for it; run pnpm install`,
+        {
+          details: { lockfile: path, package: `${name}@${version}` },
+        },
+      );
     const snapshot = lock.snapshots[key] ?? {};
     const versions = (map: Record<string, string> | undefined): Record<string, string> | undefined =>
       map === undefined
