@@ -1,11 +1,23 @@
 /**
  * @packageDocumentation
  * `@procvision/manifest/process-exit`: the end of processes, without zod. {@link onProcessExit}
- * registers this process's exit work; {@link isProcessAlive} tells whether another one has ended.
+ * registers this process's exit work; {@link isProcessAlive} tells whether another one has ended,
+ * {@link isOwnerGone} whether the owner recorded for a folder or lock is gone (pid reuse and reboots included),
+ * {@link sweepLeftoverFolders} removes the folders of owners that are gone.
  */
 import signalExit from 'signal-exit';
 
 export { isProcessAlive } from './process-alive.js';
+export {
+  type ProcessOwner,
+  type LeftoverSweepOptions,
+  currentProcessOwner,
+  isOwnerGone,
+  isPidOwnerGone,
+  ownerNameTag,
+  sweepLeftoverFolders,
+  writeFolderOwner,
+} from './process-owner.js';
 
 /**
  * Runs `cleanup` once when the process ends: on a normal exit or `process.exit()`, and on

@@ -11,35 +11,26 @@ export type { CallOutcome, FailureReason } from './process/call-outcome.js';
 export type { FaultReason, ProcessIdentity, ProcessState, RunnerEvents, RunnerEventName } from './process/events.js';
 export { createStderrLogger, silentLogger, logLevels } from './logger.js';
 export type { LogEntry, LogLevel, RunnerLogger } from './logger.js';
-export { adapterEnvironment, inheritedEnvironmentKeys } from './process/spawn-adapter.js';
 export type { AdapterCommand } from './process/spawn-adapter.js';
-export { RestartPolicy } from './process/restart-policy.js';
-export type { RestartDecision, RestartPolicyOptions } from './process/restart-policy.js';
-export { terminateProcess, killProcess } from './process/kill-process.js';
-export type { ExitInfo, TerminateOptions } from './process/kill-process.js';
+export type { TypedEmitter } from './process/internal/typed-emitter.js';
 export { Runner } from './process/runner.js';
 export type { OpenSessionInit, RunnerOptions, RunnerProcessSource } from './process/runner.js';
-export { InspectionSession } from './process/session.js';
+export type { InspectionSession } from './process/session.js';
 export type { InspectionSessionInit } from './process/session.js';
 export type { StepOutcome, StepRequest, StepStage } from './process/step-outcome.js';
 export type { ObservedStep, StepObserver } from './process/step-observer.js';
-export { nodeAdapterCommand, pythonAdapterCommand, resolvePackageSpec } from './process/package-spec.js';
-export type { PackageSpec, ResolvedPackageSpec } from './process/package-spec.js';
+export { nodeAdapterCommand, pythonAdapterCommand } from './process/package-spec.js';
+export type { PackageSpec } from './process/package-spec.js';
 export { pythonAdapterLaunch } from './process/python-adapter-launch.js';
 export type { PythonAdapterLaunch, PythonAdapterLaunchOptions } from './process/python-adapter-launch.js';
-export { detectAdapterGeneration } from './process/adapter-generation.js';
-export type { AdapterGeneration, AdapterProfile, GenerationDecision } from './process/adapter-generation.js';
-export { readPythonManifest, pythonAlgorithmInfo } from './process/python-manifest.js';
-export { guidedExecuteCallDataSchema } from './process/guided-call-data.js';
 export type { GuidedExecuteCallData } from './process/guided-call-data.js';
-export { callerFileLimits, checkCallerFile, openCallerFile, readCallerFile, CallerFileError, fileKindOf } from './caller-file/index.js';
-export type { CallerFileOptions, CallerFileProblem, FileKind, OpenedCallerFile } from './caller-file/index.js';
-export { RunnerMetrics, runnerMetrics, latencyBucketsSeconds } from './process/runner-metrics.js';
+export { callerFileLimits, checkCallerFile, readCallerFile, CallerFileError } from './caller-file/index.js';
+export type { CallerFileOptions, CallerFileProblem, FileKind } from './caller-file/index.js';
+export { RunnerMetrics, runnerMetrics } from './process/runner-metrics.js';
 export type { RunnerEventSource, RunnerMetricsOptions } from './process/runner-metrics.js';
 export {
   confusionOf,
   disagreementsOf,
-  emptyConfusion,
   iou,
   latencySummary,
   matchRects,

@@ -266,8 +266,8 @@ describe('8. start-up sweeps after a SIGKILLed predecessor', () => {
       readdirSync(tmpdir()).filter(
         (name) =>
           name.startsWith('procvision-http-') &&
-          existsSync(join(tmpdir(), name, 'owner.json')) &&
-          readFileSync(join(tmpdir(), name, 'owner.json'), 'utf8').includes(`"pid":${pid}`),
+          existsSync(join(tmpdir(), name, '.procvision-owner.json')) &&
+          readFileSync(join(tmpdir(), name, '.procvision-owner.json'), 'utf8').includes(`"pid":${pid}`),
       );
     const segments = () => (existsSync('/dev/shm') ? readdirSync('/dev/shm').filter((name) => name.startsWith(`pv-${pid}-`)) : []);
     expect(uploads()).toHaveLength(1);

@@ -1,11 +1,11 @@
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCodes, ProcVisionError } from '@procvision/manifest/errors';
 import { devShmFileName } from './dev-store.js';
 import type { FrameWriter, WrittenFrame } from './frame-writer.js';
 import { checkFrame, type Frame } from './internal/check-frame.js';
-import { onProcessExit } from '@procvision/manifest/process-exit';
+import { onProcessExit, ownerNameTag, sweepLeftoverFolders } from '@procvision/manifest/process-exit';
 import { npyHeader } from './internal/npy.js';
 
 /** Options of {@link createFileFrameWriter}. */
@@ -27,20 +27,80 @@ export interface FileFrameWriter extends FrameWriter {
   readonly dir: string;
 }
 
-/** Creates a private frame directory: mode 0700, on tmpfs (/dev/shm) where there is one. */
-export function createPrivateShmDir(prefix = 'procvision-shm-'): string {
-  let base = tmpdir();
+/** The prefix of private frame folders; the owner's {@link ownerNameTag} follows it. */
+const privateDirPrefix = 'procvision-shm-';
+/** Private frame folders of this process, removed when it exits. */
+const privateDirs = new Set<string>();
+let exitHookRegistered = false;
+let leftoversSwept = false;
+
+/** Where private frame folders go: /dev/shm where it is a folder (Linux), else the OS temp dir. */
+function privateDirBase(): string {
   try {
-    if (process.platform === 'linux' && statSync('/dev/shm').isDirectory()) base = '/dev/shm';
+    if (process.platform === 'linux' && statSync('/dev/shm').isDirectory()) return '/dev/shm';
   } catch {
     // no /dev/shm: the temp dir
   }
+  return tmpdir();
+}
+
+/**
+ * Removes the private frame folders (`procvision-shm-<owner>-*`) of processes that are gone
+ * (a runner killed with SIGKILL mid-step leaves its Python frame files there): the owner
+ * recorded in the folder's name (pid, process start time, boot id) is dead, its pid was reused,
+ * or it ran in an earlier boot. Folders without an owner in their name (older runners) go once
+ * unchanged for an hour. Runs automatically when the first private folder of a process is
+ * created; the runner service runs it at start-up. Returns the removed names.
+ */
+export function cleanupOrphanFrameFolders(): string[] {
+  const base = privateDirBase();
+  const removed = sweepLeftoverFolders(base, privateDirPrefix, { ownerIn: 'name' });
+  return base === tmpdir() ? removed : [...removed, ...sweepLeftoverFolders(tmpdir(), privateDirPrefix, { ownerIn: 'name' })];
+}
+
+/**
+ * Creates a private frame directory: mode 0700, on tmpfs (/dev/shm) where there is one, named
+ * `<prefix><owner tag>-XXXXXX` so a successor can tell a leftover ({@link cleanupOrphanFrameFolders}).
+ * It is removed when this process exits, or earlier by {@link removePrivateShmDir}; the
+ * first call of a process sweeps the folders of dead owners.
+ */
+export function createPrivateShmDir(prefix = privateDirPrefix): string {
+  if (!leftoversSwept) {
+    leftoversSwept = true;
+    cleanupOrphanFrameFolders();
+  }
+  if (!exitHookRegistered) {
+    exitHookRegistered = true;
+    onProcessExit(() => {
+      for (const dir of privateDirs) rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const base = privateDirBase();
+  const template = `${prefix}${ownerNameTag()}-`;
+  let dir: string;
   try {
-    return mkdtempSync(join(base, prefix));
+    dir = mkdtempSync(join(base, template));
   } catch (error) {
     if (base === tmpdir()) throw error;
-    return mkdtempSync(join(tmpdir(), prefix));
+    dir = mkdtempSync(join(tmpdir(), template));
   }
+  privateDirs.add(dir);
+  return dir;
+}
+
+/**
+ * Re-creates a private frame directory made by {@link createPrivateShmDir} and removed since
+ * (same path, mode 0700), so a restarted adapter keeps its `PROC_SHM_DIR`.
+ */
+export function restorePrivateShmDir(dir: string): void {
+  if (!existsSync(dir)) mkdirSync(dir, { mode: 0o700 });
+  privateDirs.add(dir);
+}
+
+/** Removes a private frame directory and its files now (instead of at exit). */
+export function removePrivateShmDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  privateDirs.delete(dir);
 }
 
 /**
@@ -63,7 +123,7 @@ export function createFileFrameWriter(options: FileFrameWriterOptions = {}): Fil
   const removeAll = () => {
     for (const path of held.values()) rmSync(path, { force: true });
     held.clear();
-    if (owned) rmSync(dir, { recursive: true, force: true });
+    if (owned) removePrivateShmDir(dir);
   };
   const unregister = onProcessExit(removeAll);
 

@@ -22,7 +22,7 @@ export { cleanupOrphanSegments } from './orphan-cleanup.js';
 export { registerSabPool, unregisterSabPool, sabPoolHandle } from './sab-pool.js';
 export type { SabPoolHandle } from './sab-pool.js';
 export { writeDevImageBytes, writeDevPixels, clearDevImage, devShmFilePath, devShmFileName } from './dev-store.js';
-export { createFileFrameWriter, createPrivateShmDir } from './file-frame-writer.js';
+export { cleanupOrphanFrameFolders, createFileFrameWriter, createPrivateShmDir, removePrivateShmDir, restorePrivateShmDir } from './file-frame-writer.js';
 export type { FileFrameWriter, FileFrameWriterOptions } from './file-frame-writer.js';
 export type { DevPixelLayout, DevImageBytesMeta } from './dev-store.js';
 export { mmapBackendKind, mmapBackendReason } from './mmap-backend.js';

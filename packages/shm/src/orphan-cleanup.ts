@@ -1,12 +1,13 @@
-import { readdirSync, unlinkSync } from 'node:fs';
-import { isProcessAlive } from '@procvision/manifest/process-exit';
+import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import { isPidOwnerGone } from '@procvision/manifest/process-exit';
 import { segmentDirectory, segmentPath } from './internal/segment-directory.js';
 
 const ownedSegmentPattern = /^pv-(\d+)-(\d+)$/;
 
 /**
  * Removes segments `pv-<pid>-<n>` whose owning pid is gone (left by a runner that crashed or
- * was killed with SIGKILL). Runs automatically when the first frame writer of a process is
+ * was killed with SIGKILL), or is held by a process that started after the segment was last
+ * written (the pid was reused, so that process cannot be the owner). Runs automatically when the first frame writer of a process is
  * created. Returns the removed names. Scans /dev/shm on Linux (the file backend's directory
  * elsewhere; native macOS segments cannot be listed and are not swept).
  */
@@ -22,8 +23,8 @@ export function cleanupOrphanSegments(): string[] {
     const match = ownedSegmentPattern.exec(name);
     if (!match) continue;
     const pid = Number(match[1]);
-    if (pid === process.pid || isProcessAlive(pid)) continue;
     try {
+      if (!isPidOwnerGone(pid, statSync(segmentPath(name)).mtimeMs)) continue;
       unlinkSync(segmentPath(name));
       removed.push(name);
     } catch (error) {

@@ -9,7 +9,7 @@ import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
 import type { PackageSpec } from '../process/package-spec.js';
-import { cleanupOrphanSegments } from '@procvision/shm';
+import { cleanupOrphanFrameFolders, cleanupOrphanSegments } from '@procvision/shm';
 import { withAccessLog } from './access-log.js';
 import { bearerAuthorizer } from './auth.js';
 import { FileReadGate } from './file-read-gate.js';
@@ -216,15 +216,16 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   );
   server.on('request', (request: IncomingMessage, response: ServerResponse) => inflight.track(handle(request, response)));
 
-  /** Start-up sweep: shared-memory segments and upload folders of a predecessor killed with SIGKILL. */
-  async function sweepPredecessor(): Promise<void> {
+  /** Start-up sweep: shared-memory segments, private frame folders and upload folders of a predecessor killed with SIGKILL. */
+  function sweepPredecessor(): void {
     const segments = cleanupOrphanSegments();
-    const uploads = await sweepUploadLeftovers(tmpdir());
-    if (segments.length + uploads.length > 0)
+    const frameFolders = cleanupOrphanFrameFolders();
+    const uploads = sweepUploadLeftovers(tmpdir());
+    if (segments.length + frameFolders.length + uploads.length > 0)
       logger.log(
         serviceLogEntry(
           'info',
-          `removed ${segments.length} orphan shared-memory segment(s) and ${uploads.length} upload folder(s) of a runner that was killed`,
+          `removed ${segments.length} orphan shared-memory segment(s), ${frameFolders.length} frame folder(s) and ${uploads.length} upload folder(s) of a runner that was killed`,
         ),
       );
   }
@@ -248,7 +249,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     },
     async listen() {
       assertSafeExposure(host, options.token === undefined ? undefined : 'set');
-      await sweepPredecessor();
+      sweepPredecessor();
       uploadDirectory = await createUploadDirectory(tmpdir());
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -7,8 +7,7 @@ import {
   type RunnerConfigInput,
   ErrorCodes,
 } from '@procvision/manifest';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createFileFrameWriter, createFrameWriter, createPrivateShmDir, type FrameWriter } from '@procvision/shm';
+import { createFileFrameWriter, createFrameWriter, createPrivateShmDir, removePrivateShmDir, restorePrivateShmDir, type FrameWriter } from '@procvision/shm';
 import { AdapterConnection } from './adapter-connection.js';
 import type { AdapterProfile } from './adapter-generation.js';
 import type { GuidedExecuteCallData } from './guided-call-data.js';
@@ -223,7 +222,7 @@ export class AlgorithmProcess {
     this.gate.settle({ ok: false, reason: 'stopped', code: ErrorCodes.timeout, message: `${this.identity.packageName} was stopped` });
     if (connection) await connection.shutdown();
     this.connection = undefined;
-    if (this.privateShmDir !== undefined) rmSync(this.privateShmDir, { recursive: true, force: true });
+    if (this.privateShmDir !== undefined) removePrivateShmDir(this.privateShmDir);
     this.setState('stopped');
   }
 
@@ -270,7 +269,7 @@ export class AlgorithmProcess {
     const given = this.options.env?.['PROC_SHM_DIR'];
     if (given !== undefined) return given;
     if (this.privateShmDir === undefined) this.privateShmDir = createPrivateShmDir();
-    else if (!existsSync(this.privateShmDir)) mkdirSync(this.privateShmDir, { mode: 0o700 });
+    else restorePrivateShmDir(this.privateShmDir);
     return this.privateShmDir;
   }
 

@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
-import { isProcessAlive, onProcessExit } from '@procvision/manifest/process-exit';
+import { currentProcessOwner, isOwnerGone, onProcessExit, type ProcessOwner } from '@procvision/manifest/process-exit';
 import type { StorePaths } from './store-paths.js';
 
 /** How the store lock is taken. */
@@ -21,45 +21,15 @@ export interface StoreLockOptions {
 }
 
 /** `<store>/.lock/owner.json`: who holds the lock. */
-interface LockOwner {
-  pid: number;
-  /** `/proc/sys/kernel/random/boot_id` (Linux), null elsewhere: a lock of an earlier boot is stale. */
-  boot_id: string | null;
-  /** The owner's start time in clock ticks since boot (`/proc/<pid>/stat` field 22): a reused pid is not the owner. */
-  start_ticks: string | null;
+interface LockOwner extends ProcessOwner {
   host: string;
   token: string;
   acquired_at: string;
 }
 
-function readBootId(): string | null {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    return null;
-  }
-}
-
-/** Field 22 (starttime) of `/proc/<pid>/stat`; null when unknown (not Linux, or no such process). */
-function processStartTicks(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-const bootId = readBootId();
-
-/** Whether the recorded owner is certainly gone: another boot, no such process, or its pid reused by a younger process. */
+/** Whether the recorded owner is certainly gone: on this host, another boot, no such process, or its pid reused by a younger process. */
 function ownerIsGone(owner: LockOwner): boolean {
-  if (owner.host !== hostname()) return false;
-  if (owner.boot_id !== null && bootId !== null && owner.boot_id !== bootId) return true;
-  if (!isProcessAlive(owner.pid)) return true;
-  const ticks = processStartTicks(owner.pid);
-  return owner.start_ticks !== null && ticks !== null && ticks !== owner.start_ticks;
+  return owner.host === hostname() && isOwnerGone(owner);
 }
 
 async function readOwner(paths: StorePaths): Promise<LockOwner | null> {
@@ -118,9 +88,7 @@ async function tryTake(paths: StorePaths, staleMs: number, token: string): Promi
     return { taken: false, holder: owner };
   }
   const owner: LockOwner = {
-    pid: process.pid,
-    boot_id: bootId,
-    start_ticks: processStartTicks(process.pid),
+    ...currentProcessOwner(),
     host: hostname(),
     token,
     acquired_at: new Date().toISOString(),
