@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { NpmLockEntry, NpmLockfile } from './project-lockfile.js';
+import type { NpmLockEntry, NpmLockfile } from './npm-lock-types.js';
 
 /** One dependency of a pnpm importer: the spec package.json has and the version it resolved to (`link:` for workspace packages). */
 const importerDependencySchema = z.object({ specifier: z.string(), version: z.string() });
