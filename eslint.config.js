@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/build/**', '**/schemas/**', '**/.turbo/**', '**/coverage/**'],
+    ignores: ['.container/**', '**/dist/**', '**/node_modules/**', '**/build/**', '**/schemas/**', '**/.turbo/**', '**/coverage/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -3,6 +3,8 @@
 // examples/algorithm-example, through the built `procvision` binary, as a user types it:
 // validate, run (OK and NG images, with a report), package, install into a temporary store,
 // activate, and exec one inspection step through the installed package.
+// `--keep` keeps the temporary folder (the report, the zip, the store) and says where it is;
+// without it the folder is removed at the end, and the report's path is not printed as if it stayed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ const repository = fileURLToPath(new URL('../../../', import.meta.url));
 const example = join(repository, 'examples', 'algorithm-example');
 const work = mkdtempSync(join(tmpdir(), 'procvision-demo-'));
 const store = join(work, 'runtime_store');
+const keep = process.argv.includes('--keep');
 const shown = (path) => (path.startsWith(work) ? `$DEMO/${relative(work, path)}` : relative(process.cwd(), path) || '.');
 
 if (!existsSync(bin)) fail(`${bin} is missing: build the CLI first (pnpm --filter @procvision/cli build)`);
@@ -49,7 +52,7 @@ function describeStep(document) {
 }
 
 console.log('ProcVision end-to-end demo: examples/algorithm-example, from source to an installed package');
-console.log(`(temporary folder $DEMO = ${work})`);
+console.log(`(temporary folder $DEMO = ${work}${keep ? ', kept' : ', removed at the end: pass --keep to keep it'})`);
 
 const validation = procvision(['validate', example]);
 for (const check of validation.checks) console.log(`  ${check.result.padEnd(4)} ${check.name}: ${check.message}`);
@@ -93,4 +96,5 @@ const exec = procvision(['runner', 'exec', '--pid', pid, '--image', join(example
 console.log(describeStep(exec));
 
 console.log('\nDemo complete: validated, ran OK and NG, reported, packaged, verified, installed offline, activated and executed.');
-rmSync(work, { recursive: true, force: true });
+if (keep) console.log(`Kept $DEMO = ${work}: open ${ng.report.html}`);
+else rmSync(work, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /** @packageDocumentation The procvision command line: init, validate, run, package, and runner operations. */
 export { main } from './main.js';
 export { createProgram, type ProgramContext } from './program.js';
-export { Output, type OutputOptions } from './output.js';
+export { Output, type OutputOptions, type Colors } from './output.js';
 export { UsageError, type UsageErrorOptions } from './usage-error.js';
 export { ExitCodes, type ExitCode } from './exit-codes.js';
 export type {

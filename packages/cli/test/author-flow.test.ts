@@ -161,6 +161,12 @@ describe('a fresh scaffold outside the repository', () => {
     const unknownPid = await runCli(['runner', 'exec', '--pid', 'Z99', '--image', join(project, 'samples/ok.png'), '--store', store, '--json']);
     expect(unknownPid.code).toBe(2);
     expect(unknownPid.json()).toMatchObject({ error: { code: '2006' } });
+    // The hint works when pasted: no package supports Z99, so it lists the store instead of
+    // suggesting an activate that would fail.
+    const hint = unknownPid.json<{ error: { message: string; example: string } }>().error;
+    expect(hint.message).toContain('no installed package supports Z99; installed: demo 1.0.0 (A01, A02)');
+    expect(hint.example).toBe(`procvision runner list --store ${store}`);
+    expect((await runCli(hint.example.split(' ').slice(1))).code).toBe(0);
 
     const rollback = await runCli(['runner', 'rollback', 'demo', '--pid', 'A01', '--store', store, '--json']);
     expect(rollback.code).toBe(1);

@@ -16,11 +16,15 @@ export interface CliRun {
   json<T = Record<string, unknown>>(): T;
 }
 
-/** Runs the built CLI with `args` in `cwd` (with `node`, default this Node) and collects its output. */
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; node?: string } = {}): Promise<CliRun> {
+/** Runs the built CLI with `args` in `cwd` (with `node`, default this Node; `unset` names variables to leave out) and collects its output. */
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string>; node?: string; unset?: readonly string[] } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     // A user's shell has no NODE_PATH (pnpm sets one for scripts): leave it out.
     const { NODE_PATH: _nodePath, ...environment } = process.env;
+    for (const name of options.unset ?? []) delete environment[name];
     const child = spawn(options.node ?? process.execPath, [binPath, ...args], {
       cwd: options.cwd,
       env: { ...environment, ...options.env },

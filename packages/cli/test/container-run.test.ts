@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
+import { realpathSync, statSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, temporaryFolder } from './cli-helpers.js';
@@ -24,6 +25,24 @@ async function containerEnvironment(): Promise<Record<string, string>> {
   return env;
 }
 
+/**
+ * The folders above the checkout and above node that `nobody` cannot enter (a clone in a
+ * `mktemp -d` folder, a Node under /root/.cache): the container has its code in a folder
+ * everyone may enter, so the test lets `nobody` traverse (o+x, not list) these for its run and
+ * puts each mode back afterwards.
+ */
+function closedAncestors(paths: readonly string[]): Array<{ path: string; mode: number }> {
+  const closed = new Map<string, number>();
+  for (const start of paths) {
+    for (let current = dirname(realpathSync(start)); ; current = dirname(current)) {
+      const info = statSync(current);
+      if (info.uid !== nobody && (info.mode & 0o001) === 0) closed.set(current, info.mode & 0o7777);
+      if (dirname(current) === current) break;
+    }
+  }
+  return [...closed].map(([path, mode]) => ({ path, mode }));
+}
+
 function asNobody(args: string[], env: Record<string, string>): ChildProcess {
   return spawn('setpriv', [`--reuid=${nobody}`, `--regid=${nobody}`, '--clear-groups', '--', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
@@ -35,8 +54,11 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
   let env: Record<string, string>;
   let stderr = '';
   const token = `container-token-${Date.now()}`;
+  let opened: Array<{ path: string; mode: number }> = [];
 
   beforeAll(async () => {
+    opened = closedAncestors([binPath, process.execPath]);
+    for (const { path, mode } of opened) await chmod(path, mode | 0o001);
     folder = await temporaryFolder('container');
     await chmod(folder.path, 0o755);
     const volume = join(folder.path, 'var-lib-procvision');
@@ -82,6 +104,7 @@ describe.skipIf(reason !== '')('runner serve as the container runs it: environme
       await exited;
     }
     await folder?.remove();
+    for (const { path, mode } of opened) await chmod(path, mode);
   });
 
   it('binds where PROCVISION_HOST says, as nobody, and serves /health, /ready and /metrics with the token file', async () => {

@@ -41,13 +41,13 @@ interface Manifest {
 }
 
 async function manifests(): Promise<Manifest[]> {
-  const files = ((await readFile(join(deploy, 'kubernetes', 'kustomization.yaml'), 'utf8')).match(/^\s+- (\S+\.yaml)$/gm) ?? []).map((line) =>
+  const files = ((await readFile(join(deploy, 'kubernetes', 'base', 'kustomization.yaml'), 'utf8')).match(/^\s+- (\S+\.yaml)$/gm) ?? []).map((line) =>
     line.trim().slice(2),
   );
   expect(files.length).toBeGreaterThanOrEqual(4);
   const all: Manifest[] = [];
   for (const file of files) {
-    for (const document of parseAllDocuments(await readFile(join(deploy, 'kubernetes', file), 'utf8'))) {
+    for (const document of parseAllDocuments(await readFile(join(deploy, 'kubernetes', 'base', file), 'utf8'))) {
       expect(document.errors, file).toEqual([]);
       all.push(document.toJS() as Manifest);
     }
@@ -92,15 +92,16 @@ describe('deploy/ stays true to the service', () => {
     expect(runner.livenessProbe?.httpGet?.path).toBe('/health');
     expect(served).toContain('GET /health');
     expect((await fetch(`${url}/health`)).status).toBe(200);
-    // Readiness: /ready with the token read from the mounted Secret.
+    // Readiness: /readyz, which needs no token and says only ready or not (the reasons stay behind the token on /ready).
     expect(served).toContain('GET /ready');
     expect((await fetch(`${url}/ready`)).status).toBe(401);
-    const readinessScript = runner.readinessProbe?.exec?.command.join(' ') ?? '';
-    expect(readinessScript).toContain(`http://127.0.0.1:${env.PROCVISION_PORT}/ready`);
-    expect(readinessScript).toContain(env.PROCVISION_TOKEN_FILE);
+    expect(runner.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    const readyz = await fetch(`${url}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect(await readyz.json()).toEqual({ ready: true });
     // One port everywhere: env, containerPort, scrape annotations, Service.
     const port = Number(env.PROCVISION_PORT);
-    expect(runner.ports).toContainEqual({ name: 'http', containerPort: port, protocol: 'TCP' });
+    expect(runner.ports).toContainEqual({ name: 'http', containerPort: port, hostPort: port, protocol: 'TCP' });
     expect(runner.livenessProbe?.httpGet?.port).toBe('http');
     expect(template.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true',
@@ -110,7 +111,10 @@ describe('deploy/ stays true to the service', () => {
     expect(served).toContain('GET /metrics');
     const serviceManifest = all.find((manifest) => manifest.kind === 'Service')!;
     expect(serviceManifest.spec.ports).toContainEqual(expect.objectContaining({ port, targetPort: 'http' }));
-    expect(serviceManifest.metadata.annotations).toMatchObject({ 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' });
+    // One scrape target: the pods; the Service carries no scrape annotations and lists pods that are not ready.
+    expect(serviceManifest.metadata.annotations).toBeUndefined();
+    expect(serviceManifest.spec.publishNotReadyAddresses).toBe(true);
+    expect((template.spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken).toBe(false);
     // Volumes: store where PROCVISION_STORE says, token where PROCVISION_TOKEN_FILE says, /dev/shm in memory.
     const mounts = new Map((runner.volumeMounts ?? []).map((mount) => [mount.name, mount]));
     const volumes = new Map(template.spec.volumes.map((volume) => [volume.name, volume]));
@@ -134,14 +138,21 @@ describe('deploy/ stays true to the service', () => {
     expect(mounts.get('tmp')?.mountPath).toBe('/tmp');
   });
 
-  it('the Containerfile is multi-stage, installs the CLI for production, runs as a non-root user, checks /health', async () => {
+  it('the Containerfile builds from a base pinned by digest, installs the deployed CLI, runs as a non-root user under tini, checks /health', async () => {
     const text = (await readFile(join(deploy, 'Containerfile'), 'utf8')).replace(/\\\n/g, ' ');
     const lines = text
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'));
-    expect(lines.filter((line) => line.startsWith('FROM ')).length).toBeGreaterThanOrEqual(2);
-    expect(text).toMatch(/--filter @procvision\/cli deploy --prod/);
+    // The base comes in by digest (BASE_IMAGE=name@sha256:...), the CLI from the context's production deploy.
+    expect(lines[0]).toBe('ARG BASE_IMAGE');
+    expect(lines.filter((line) => line.startsWith('FROM ')).every((line) => line.startsWith('FROM ${BASE_IMAGE}'))).toBe(true);
+    expect(lines).toContain('COPY --chown=0:0 .container/procvision /opt/procvision');
+    expect(lines.find((line) => line.startsWith('ENTRYPOINT '))).toMatch(
+      /^ENTRYPOINT \["\/usr\/bin\/tini", "--", "node", "\/opt\/procvision\/dist\/bin\.js"\]$/,
+    );
+    const ignore = (await readFile(join(deploy, '..', '.containerignore'), 'utf8')).split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    expect(ignore).toEqual(['*', '!.container/procvision']);
     const user = lines.filter((line) => line.startsWith('USER ')).at(-1)!;
     expect(user).not.toMatch(/^USER (root|0)\b/);
     const envNames = lines.filter((line) => line.startsWith('ENV ')).flatMap((line) => [...line.matchAll(/(\w+)=/g)].map((match) => match[1]!));

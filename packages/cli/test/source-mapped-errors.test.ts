@@ -39,4 +39,18 @@ describe('an error thrown in execute points at the line of src/main.ts', () => {
     expect(run.stdout + run.stderr).toMatch(/execute: ERROR 9999 - TypeError: Cannot read properties of undefined \(reading 'gain'\)/);
     expect(run.stderr).toContain(`src/main.ts:${line}:`);
   }, 120_000);
+
+  it('run --report puts the mapped stack into report.html and report.json', async () => {
+    const report = join(folder.path, 'report');
+    const run = await runCli(['run', project, '--pid', 'A01', '--image', join(project, 'samples', 'ng.png'), '--report', report]);
+    expect(run.code).toBe(1);
+    const html = await readFile(join(report, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Thrown</h2>');
+    expect(html).toContain(`src/main.ts:${line}:`);
+    expect(html).not.toContain('adapter-bin.js');
+    const json = JSON.parse(await readFile(join(report, 'report.json'), 'utf8')) as { thrown: string[]; effective_params: Record<string, unknown> };
+    expect(json.thrown.join('\n')).toContain(`src/main.ts:${line}:`);
+    // The params the algorithm got: the scaffold's defaults, though none were given.
+    expect(json.effective_params).toMatchObject({ dark_threshold: expect.any(Number) });
+  }, 120_000);
 });

@@ -7,8 +7,11 @@ import { type ExecuteResult, executeResultSchema, type PreExecuteResult, preExec
 /** Outcome of {@link checkPreExecuteResult} and {@link checkExecuteResult}. */
 export type ResultCheck<T> = { ok: true; result: T; warnings: string[] } | { ok: false; message: string; issues: ContractIssue[] };
 
+/** The SDK's own ERROR for a result that broke the contract: its length is not the author's doing. */
+const sdkInvalidResultMessage = /^(?:preExecute|execute)\(\) returned an invalid result: /;
+
 function messageWarnings(message: string | undefined): string[] {
-  return message !== undefined && message.length > MAX_RESULT_MESSAGE_LENGTH
+  return message !== undefined && message.length > MAX_RESULT_MESSAGE_LENGTH && !sdkInvalidResultMessage.test(message)
     ? [`message: ${message.length} characters; keep it under ${MAX_RESULT_MESSAGE_LENGTH}`]
     : [];
 }

@@ -61,6 +61,11 @@ describe('checkPreExecuteResult', () => {
   it('warns about a message over 100 characters', () => {
     expect(accepted(checkPreExecuteResult({ status: 'OK', message: 'x'.repeat(101) })).warnings).toEqual(['message: 101 characters; keep it under 100']);
   });
+  it("does not warn about the length of the SDK's own report of an invalid result (the author returned status NG)", () => {
+    const message = `execute() returned an invalid result: status: expected "OK" or "ERROR", got "NG" ${'x'.repeat(100)}`;
+    expect(accepted(checkExecuteResult({ status: 'ERROR', error_code: '9999', message })).warnings).toEqual([]);
+    expect(accepted(checkPreExecuteResult({ status: 'ERROR', error_code: '9999', message: message.replace('execute', 'preExecute') })).warnings).toEqual([]);
+  });
 });
 
 describe('checkExecuteResult', () => {

@@ -17,6 +17,11 @@ export interface LogEntry {
   packageVersion: string;
   /** The session of the call in flight when the line was read (else of the last call), or null. */
   sessionId: string | null;
+  /**
+   * The trace id (32 hex digits of a W3C `traceparent`, or the caller's `context.trace_id`) of
+   * the request or call the line belongs to, when it has one.
+   */
+  traceId?: string;
   /** OS process id of the child process, when the line came from one. */
   processId?: number;
   /** The other fields of a JSON log line; `truncated: true` when a line was cut. */

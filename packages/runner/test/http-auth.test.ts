@@ -17,8 +17,11 @@ describe('bearer-token authentication', () => {
   });
   afterAll(() => service.close());
 
-  it('leaves /health open to probes', async () => {
+  it('leaves /health and /readyz open to probes; /readyz says ready or not and nothing else', async () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
+    const readyz = await fetch(`${url}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect(await readyz.json()).toEqual({ ready: true });
   });
 
   it('refuses every other route without a token (401, WWW-Authenticate, code 3001), unknown routes too', async () => {

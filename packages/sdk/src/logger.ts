@@ -5,12 +5,21 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/**
+ * The fields of the call in flight (`trace_id`), which the adapter sets through a global symbol
+ * (`internal/adapter/call-log-fields.ts`), so every copy of this module in the thread (the
+ * adapter's, the algorithm's own dependency) sees the same.
+ */
+const callFieldsKey = Symbol.for('procvision.sdk.callLogFields');
+type CallFieldsHolder = { [callFieldsKey]?: Record<string, unknown> | undefined };
+
 /** Extra structured fields of one log line. */
 export type LogFields = Record<string, unknown>;
 
 /**
  * A structured logger: each call writes one JSON line
- * `{"level","timestamp_ms","message",...fields}` to stderr, which the runner collects.
+ * `{"level","timestamp_ms","message",...fields}` to stderr, which the runner collects. While
+ * the adapter runs a call whose `session.context` has a `trace_id`, every line carries it.
  */
 export interface Logger {
   /** Writes a `debug` line (hidden unless the level is `debug`). */
@@ -51,7 +60,11 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const build = (baseFields: LogFields): Logger => {
     const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
       if (levelRank[level] < minimum) return;
-      const record = { level, timestamp_ms: Date.now(), message, ...baseFields, ...fields };
+      const call = (globalThis as CallFieldsHolder)[callFieldsKey];
+      const record =
+        call === undefined
+          ? { level, timestamp_ms: Date.now(), message, ...baseFields, ...fields }
+          : { level, timestamp_ms: Date.now(), message, ...call, ...baseFields, ...fields };
       write(`${safeStringify(record)}\n`);
     };
     return {

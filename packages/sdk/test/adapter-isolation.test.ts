@@ -4,7 +4,11 @@ import { AdapterHarness, adapterHarnesses, fixtureRoot, stepData } from './adapt
 const { track } = adapterHarnesses();
 
 describe('procvision-adapter --algorithm-thread worker: the algorithm runs off the protocol thread', () => {
-  it('announces ping_while_busy and answers a ping within 100 ms while execute runs a 3-second synchronous loop', async () => {
+  // What the worker thread promises is that a ping never waits for execute: every pong of a ping
+  // sent during the 3-second loop arrives before the loop's result. That holds on a loaded
+  // machine too; a blocked protocol thread fails it by seconds. The 100 ms figure is checked on
+  // the quickest pong (a scheduler under load may delay any single one).
+  it('announces ping_while_busy and answers pings before a 3-second synchronous execute ends, the quickest within 100 ms', async () => {
     const harness = new AdapterHarness(fixtureRoot('scripted'), { args: ['--algorithm-thread', 'worker'] });
     track(harness);
     expect(await harness.next((frame) => frame.type === 'hello')).toMatchObject({ capabilities: expect.arrayContaining(['ping_while_busy']) });
@@ -12,19 +16,23 @@ describe('procvision-adapter --algorithm-thread worker: the algorithm runs off t
     await harness.call({ phase: 'info' });
     const started = Date.now();
     const spin = harness.sendCall(stepData('execute', 1, { behaviour: 'spin', duration_ms: 3000 }));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const pongDelays: number[] = [];
-    for (let index = 0; index < 5; index += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const resultReceived = () => harness.frames.some((frame) => frame.request_id === spin);
+    const pongs: Array<{ delayMs: number; beforeResult: boolean }> = [];
+    // Pings only while the loop is still running (well inside its 3 s on a loaded machine too).
+    for (let index = 0; index < 5 && Date.now() - started < 2000; index += 1) {
       const sent = performance.now();
       harness.send({ type: 'ping', request_id: `hb-${index}` });
-      await harness.next((frame) => frame.request_id === `hb-${index}`, 2000);
-      pongDelays.push(performance.now() - sent);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await harness.next((frame) => frame.request_id === `hb-${index}`, 5000);
+      pongs.push({ delayMs: performance.now() - sent, beforeResult: !resultReceived() });
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const result = await harness.next((frame) => frame.request_id === spin, 10_000);
     expect(result).toMatchObject({ status: 'OK', data: { result_status: 'OK', spins: true } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
-    expect(Math.max(...pongDelays)).toBeLessThan(100);
+    expect(pongs.length).toBeGreaterThan(0);
+    expect(pongs.filter((pong) => !pong.beforeResult)).toEqual([]);
+    expect(Math.min(...pongs.map((pong) => pong.delayMs))).toBeLessThan(100);
   });
 
   it.each([['main'], ['worker']])('keeps console.log and process.stdout.write of algorithm code off the frame stream (%s thread)', async (thread) => {

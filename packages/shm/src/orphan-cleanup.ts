@@ -8,7 +8,7 @@ const ownedSegmentPattern = /^pv-(\d+)-(\d+)$/;
  * Removes segments `pv-<pid>-<n>` whose owning pid is gone (left by a runner that crashed or
  * was killed with SIGKILL), or is held by a process that started after the segment was last
  * written (the pid was reused, so that process cannot be the owner). Runs automatically when the first frame writer of a process is
- * created. Returns the removed names. Scans /dev/shm on Linux (the file backend's directory
+ * created. Returns the removed names; a segment of another user it may not unlink is left alone. Scans /dev/shm on Linux (the file backend's directory
  * elsewhere; native macOS segments cannot be listed and are not swept).
  */
 export function cleanupOrphanSegments(): string[] {
@@ -28,7 +28,9 @@ export function cleanupOrphanSegments(): string[] {
       unlinkSync(segmentPath(name));
       removed.push(name);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // Gone already, or another user's segment in a shared /dev/shm (sticky): not ours to remove.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EPERM' && code !== 'EACCES') throw error;
     }
   }
   return removed;

@@ -34,8 +34,8 @@ export interface ArgumentSpec {
 export interface CommandSpec {
   /** The command word (`init`, or `install` under `runner`). */
   name: string;
-  /** The parent command word (`runner`), or none for a top-level command. */
-  parent?: 'runner';
+  /** The parent command word (`runner`, `fleet`), or none for a top-level command. */
+  parent?: 'runner' | 'fleet';
   /** The one-line summary. */
   description: string;
   /** Positional arguments in order. */

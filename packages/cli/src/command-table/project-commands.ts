@@ -1,5 +1,6 @@
 import { supportedTargets } from '@procvision/packager/targets';
 import { commaList, nonNegativeInteger, positiveInteger } from '../internal/option-parsers.js';
+import { sourceMapModes } from '../internal/build-project.js';
 import type { CommandSpec } from './command-spec.js';
 import { guideOptions, npmOption, signatureOptions } from './shared-options.js';
 import type { DoctorOptions } from '../commands/doctor.js';
@@ -47,7 +48,7 @@ export const projectCommands: readonly CommandSpec[] = [
   {
     name: 'run',
     description: 'run one step through the adapter in a child process, as the platform does',
-    arguments: [{ name: '<project>', description: 'project folder' }],
+    arguments: [{ name: '[project]', description: 'project folder (default: the current folder)' }],
     options: [
       { flags: '--pid <pid>', description: 'product id, one of supported_pids', required: true },
       { flags: '--image <file>', description: 'image file (JPEG, PNG, ...)', required: true },
@@ -61,7 +62,8 @@ export const projectCommands: readonly CommandSpec[] = [
       'procvision run <project> --pid <pid> --image <image>',
       'procvision run <project> --pid <pid> --image <image> --params \'{"threshold":60}\' --report out/',
     ],
-    run: async (output, [project], options) => (await import('../commands/run.js')).runCommand(project as string, options as unknown as RunOptions, output),
+    run: async (output, [project], options) =>
+      (await import('../commands/run.js')).runCommand((project as string | undefined) ?? '.', options as unknown as RunOptions, output),
   },
   {
     name: 'eval',
@@ -90,7 +92,7 @@ export const projectCommands: readonly CommandSpec[] = [
   {
     name: 'package',
     description: 'build the offline delivery zip: one per target, every npm dependency inside; needs only npm, which reads your .npmrc',
-    arguments: [{ name: '<project>', description: 'project folder' }],
+    arguments: [{ name: '[project]', description: 'project folder (default: the current folder)' }],
     options: [
       { flags: '-o, --output <zip>', description: 'zip path or folder (default <project>/release/<name>-v<version>-<target>-offline.zip)' },
       { flags: '--target <target...>', description: 'target platforms (default: procvision.target.json, else this machine)', choices: supportedTargets },
@@ -98,6 +100,12 @@ export const projectCommands: readonly CommandSpec[] = [
       { flags: '-s, --skip-deps', description: 'do not vendor npm dependencies' },
       { flags: '--sign-key <pem>', description: 'ed25519 private key (PEM file) to sign delivery.json' },
       { flags: '--refresh-lock', description: "resolve the dependency ranges again and rewrite the project's lockfile (default: deliver the locked versions)" },
+      {
+        flags: '--source-maps <kind>',
+        description: 'lines: stacks map to src/...ts:line without the TypeScript text; full: the map embeds the sources; none: no map',
+        defaultValue: 'lines',
+        choices: sourceMapModes,
+      },
       npmOption,
     ],
     examples: [
@@ -105,7 +113,32 @@ export const projectCommands: readonly CommandSpec[] = [
       'procvision package <project> --refresh-lock',
       'procvision package <project> -o release/ --target linux-x64 --target linux-arm64-musl --sign-key keys/release.pem',
     ],
-    run: async (output, [project], options) => (await import('../commands/package.js')).packageCommand(project as string, options as PackageOptions, output),
+    run: async (output, [project], options) =>
+      (await import('../commands/package.js')).packageCommand((project as string | undefined) ?? '.', options as PackageOptions, output),
+  },
+  {
+    name: 'info',
+    description: "show what the algorithm declares: supported PIDs, steps, and each step's params with their schemas",
+    arguments: [{ name: '[project]', description: 'project folder (default: the current folder)' }],
+    options: [],
+    examples: ['procvision info <project>', 'procvision info <project> --json'],
+    run: async (output, [project]) => (await import('../commands/info.js')).infoCommand((project as string | undefined) ?? '.', output),
+  },
+  {
+    name: 'completion',
+    description: 'print the shell completion script for bash, zsh or fish',
+    arguments: [{ name: '<shell>', description: 'bash, zsh or fish' }],
+    options: [],
+    examples: [
+      'procvision completion bash > ~/.local/share/bash-completion/completions/procvision',
+      'procvision completion fish > ~/.config/fish/completions/procvision.fish',
+      'source <(procvision completion zsh)',
+    ],
+    run: async (output, [shell]) => {
+      // The table is read at run time (a dynamic import: no import circle with index.ts).
+      const [{ completionCommand }, table] = await Promise.all([import('../commands/completion.js'), import('./index.js')]);
+      return completionCommand(shell as string, output, table);
+    },
   },
   {
     name: 'sign',

@@ -1,4 +1,4 @@
-import { commaList, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
+import { commaList, duration, port, positiveInteger, repeatable } from '../internal/option-parsers.js';
 import { UsageError } from '../usage-error.js';
 import { stationOptions } from '../internal/station-options.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
@@ -15,11 +15,13 @@ interface RemoteChoice {
 const load = () => import('../commands/runner.js');
 const loadRemote = () => import('../commands/remote.js');
 const loadFleet = () => import('../commands/fleet.js');
-const remoteOptions: readonly OptionSpec[] = [
+/** `--url` and `--token-file`: one station's runner service. */
+export const remoteOptions: readonly OptionSpec[] = [
   { flags: '--url <url>', description: "a station's runner service (procvision runner serve) instead of the local store" },
   { flags: '--token-file <file>', description: "file holding the station's bearer token (default: $PROCVISION_TOKEN)" },
 ];
-const fleetOptions: readonly OptionSpec[] = [
+/** `--fleet`, `--concurrency`, `--station-timeout-ms`: the flags of every fleet operation. */
+export const fleetOptions: readonly OptionSpec[] = [
   { flags: '--fleet <file>', description: 'stations.json: a JSON array of station URLs (or {url, name, token_file} objects)' },
   { flags: '--concurrency <n>', description: 'stations worked on at the same time with --fleet (default 4)', parse: positiveInteger },
   {
@@ -204,12 +206,19 @@ export const runnerCommands: readonly CommandSpec[] = [
         parse: repeatable,
       },
       { flags: '--allow-unsigned', description: 'beyond loopback, accept unsigned zips anyway (turns off the implied --require-signature)' },
+      {
+        flags: '--repository <dir|url>',
+        description:
+          'reconcile the store with desired.json and the zips of a folder or https:// base URL (default $PROCVISION_REPOSITORY, else the store config.json repository)',
+      },
+      { flags: '--poll-interval <duration>', description: 'time between reconciles with --repository: 30s, 500ms, 2m (default 30s)', parse: duration },
       { flags: '--tls-cert <pem>', description: 'serve HTTPS with this PEM certificate chain (default $PROCVISION_TLS_CERT); needs --tls-key' },
       { flags: '--tls-key <pem>', description: 'private key of --tls-cert (default $PROCVISION_TLS_KEY)' },
       ...stationOptions,
     ],
     examples: [
       'procvision runner serve --store ./runtime_store --port 7070',
+      'procvision runner serve --store ./runtime_store --repository /mnt/procvision-repo --poll-interval 30s',
       'procvision runner serve --store ./runtime_store --trusted-key vendor-a.pub.pem --require-signature',
       'procvision runner serve --store ./runtime_store --host 0.0.0.0 --token-file /etc/procvision/token --trusted-key vendor-a.pub.pem',
     ],

@@ -64,7 +64,9 @@ export async function evalCommand(first: string | undefined, second: string | un
     for (const [index, entry] of golden.images.entries()) {
       output.progress(`image ${index + 1}/${golden.images.length}: ${entry.file}`);
       const image = await readImageFile(entry.path, example, entry.file);
+      algorithm.thrown.length = 0;
       const run = await runStep(algorithm, { pid, step: options.step, userParams, image, example });
+      const crash = await algorithm.thrownIn(run.outcome);
       const got = verdictOf(run.outcome);
       const defectRects = run.outcome.execute?.data?.defect_rects ?? [];
       const rects = entry.defectRects === undefined ? undefined : summary(matchRects(entry.defectRects, defectRects));
@@ -84,7 +86,19 @@ export async function evalCommand(first: string | undefined, second: string | un
       if (!result.match && options.report !== undefined) {
         const document = stepRunDocument(run.outcome, run.timings);
         const write = async (directory: string) =>
-          (await writeStepReport(directory, { project: loaded, pid, step: options.step, image, userParams, document, timings: run.timings })).directory;
+          (
+            await writeStepReport(directory, {
+              project: loaded,
+              pid,
+              step: options.step,
+              image,
+              userParams,
+              effectiveParams: run.effectiveParams,
+              thrown: crash === undefined ? [] : [crash],
+              document,
+              timings: run.timings,
+            })
+          ).directory;
         reports.push({ result, write });
       }
     }

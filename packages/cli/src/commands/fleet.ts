@@ -36,12 +36,14 @@ export interface FleetActivateFlags extends FleetFlags {
   verifyStep?: boolean;
 }
 
-interface Fleet {
+/** The stations of a fleet file and a client for each. */
+export interface Fleet {
   stations: Station[];
   clients: RunnerClient[];
 }
 
-async function openFleet(flags: FleetFlags, example: string): Promise<Fleet> {
+/** Reads the fleet file and the tokens; one client per station. */
+export async function openFleet(flags: FleetFlags, example: string): Promise<Fleet> {
   checkRemoteFlags(flags, example);
   const stations = await readFleetFile(flags.fleet);
   const tokens = await stationTokens(stations, await defaultToken(flags, example), example);
@@ -49,13 +51,15 @@ async function openFleet(flags: FleetFlags, example: string): Promise<Fleet> {
   return { stations, clients };
 }
 
-function report(operation: string, outcomes: StationOutcome[], output: Output): number {
+/** Prints the summary of a fleet operation; the exit code (1 when any station did not end ok). */
+export function report(operation: string, outcomes: StationOutcome[], output: Output): number {
   const ok = outcomes.every((outcome) => outcome.result === 'ok');
   output.result({ operation, ok, stations: outcomes }, () => formatFleetSummary(operation, outcomes));
   return ok ? ExitCodes.success : ExitCodes.failure;
 }
 
-async function onEachStation(
+/** Runs `work` on every station, a bounded number at a time; a throw is that station's failure. */
+export async function onEachStation(
   fleet: Fleet,
   flags: FleetFlags,
   work: (client: RunnerClient, station: Station) => Promise<StationOutcome>,
@@ -120,7 +124,8 @@ function stepCheck(step: { image: string; stepIndex: number; userParams: Record<
   };
 }
 
-interface ActivationPlan {
+/** One version for some pids, rolled out over a fleet. */
+export interface ActivationPlan {
   name: string;
   version: string;
   pids: string[];
@@ -169,7 +174,7 @@ async function activateStation(
  * A station that fails is put back exactly as it was; after a failed canary no other station
  * is touched, and after a failed verify no further station is started.
  */
-async function rollOut(
+export async function rollOut(
   fleet: Fleet,
   plan: ActivationPlan,
   flags: FleetFlags,
@@ -207,19 +212,27 @@ async function rollOut(
 export async function fleetActivate(name: string, version: string, flags: ActivateOptions & FleetActivateFlags, output: Output): Promise<number> {
   const example = `procvision runner activate ${name} ${version} --pid ${flags.pid.join(',')} --fleet stations.json --canary-image part.jpg`;
   const fleet = await openFleet(flags, example);
+  const plan: ActivationPlan = { name, version, pids: flags.pid, readyTimeoutMs: flags.readyTimeoutMs ?? 60_000 };
+  const outcomes = await rollOut(fleet, plan, flags, await fleetChecks(flags, example, output));
+  return report(`activate ${name} ${version}`, outcomes, output);
+}
+
+/**
+ * The checks of a rollout from the canary flags: the canary's step (`--canary-image`,
+ * `--canary-step`, `--canary-params`) and, with `--verify-step`, the same step on every station.
+ */
+export async function fleetChecks(flags: FleetActivateFlags, example: string, output: Output): Promise<{ canary?: StationCheck; verify?: StationCheck }> {
   const userParams = await readParamsOption(flags.canaryParams, example, '--canary-params');
   const image = flags.canaryImage === undefined ? undefined : await readImageFile(flags.canaryImage, example);
   if (image === undefined && (flags.verifyStep === true || flags.canaryParams !== undefined))
     throw new UsageError('--verify-step and --canary-params need the step image: give --canary-image', { example });
-  const plan: ActivationPlan = { name, version, pids: flags.pid, readyTimeoutMs: flags.readyTimeoutMs ?? 60_000 };
   const check =
     image === undefined ? undefined : stepCheck({ image: Buffer.from(image.bytes).toString('base64'), stepIndex: flags.canaryStep ?? 1, userParams });
   if (image === undefined) output.note('note: no --canary-image; the canary station is checked for readiness only');
-  const outcomes = await rollOut(fleet, plan, flags, {
+  return {
     ...(check === undefined ? {} : { canary: check }),
     ...(check !== undefined && flags.verifyStep === true ? { verify: check } : {}),
-  });
-  return report(`activate ${name} ${version}`, outcomes, output);
+  };
 }
 
 /** `runner rollback <name> --pid P --fleet stations.json`: each pid's previous version on every station. */

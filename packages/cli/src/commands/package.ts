@@ -9,6 +9,8 @@ import { loadProject } from '../internal/load-project.js';
 import { stageLinkedProject } from '../internal/package-staging.js';
 import { prepareProject } from '../internal/prepare-project.js';
 import { applyNpmOption, type NpmOption } from '../internal/npm-option.js';
+import { describeTypeErrors, typecheckProject } from '../internal/typecheck-project.js';
+import type { SourceMapMode } from '../internal/build-project.js';
 
 /** Options of `procvision package`. */
 export interface PackageOptions extends NpmOption {
@@ -18,6 +20,8 @@ export interface PackageOptions extends NpmOption {
   skipDeps?: boolean;
   signKey?: string;
   refreshLock?: boolean;
+  /** What the zip's source map holds: `lines` (default), `full` (with the TypeScript sources) or `none`. */
+  sourceMaps?: SourceMapMode;
 }
 
 /**
@@ -40,7 +44,18 @@ export async function packageCommand(project: string, options: PackageOptions, o
   const signKey =
     options.signKey === undefined ? undefined : await readSignKey(options.signKey, '--sign-key', `procvision package ${project} --sign-key keys/release.pem`);
   const loaded = await loadProject(project, 'package');
-  await prepareProject(loaded, output);
+  const sourceMaps = options.sourceMaps ?? 'lines';
+  await prepareProject(loaded, output, sourceMaps);
+  output.progress('type-checking...');
+  const types = await typecheckProject(loaded.root);
+  if (types.checked && types.errors.length > 0) {
+    output.error({
+      message: `${project}: tsc --noEmit found ${types.errors.length} type error(s), no zip built: ${describeTypeErrors(types.errors)}`,
+      example: `procvision validate ${project}`,
+      code: 'types',
+    });
+    return ExitCodes.failure;
+  }
   const stage = await stageLinkedProject(loaded.root);
   if (stage !== undefined) output.note(`delivering ${stage.linkedPackages.join(', ')} from the linked source checkout as first-party tarballs`);
   const destination = options.output === undefined ? join(loaded.root, 'release') : resolve(options.output);
@@ -70,6 +85,7 @@ export async function packageCommand(project: string, options: PackageOptions, o
   const lockNote = lockfileNote(built[0]?.lockfile);
   if (lockNote !== undefined) output.note(lockNote);
   const document = {
+    source_maps: sourceMaps,
     zips: built.map((delivery) => ({
       path: delivery.zipPath,
       name: delivery.delivery.name,

@@ -1,4 +1,5 @@
 import { openAsBlob } from 'node:fs';
+import { basename } from 'node:path';
 import { isErrorCode } from '@procvision/manifest';
 import type { RunnerClient, StepResponseBody } from '@procvision/runner/client';
 import type { ActivateOptions, ExecOptions, InstallOptions, UninstallOptions } from './runner-options.js';
@@ -36,7 +37,9 @@ export async function uploadableZip(zip: string, flags: InstallOptions, example:
     const code = (error as { code?: unknown }).code;
     throw new UsageError(`${zip} is not an installable delivery zip: ${(error as Error).message}`, { example, ...(isErrorCode(code) ? { code } : {}) });
   });
-  return { blob: await openAsBlob(path, { type: 'application/zip' }), name: verified.manifest.name, version: verified.manifest.version, path };
+  // A File (its bytes still read lazily from disk) so the station archives it under its delivery name.
+  const blob = new File([await openAsBlob(path, { type: 'application/zip' })], basename(path), { type: 'application/zip' });
+  return { blob, name: verified.manifest.name, version: verified.manifest.version, path };
 }
 
 /** `runner install <zip> --url URL`: verifies the zip here, uploads it, the station installs it offline. */

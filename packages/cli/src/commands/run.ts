@@ -64,9 +64,20 @@ export async function runCommand(project: string, options: RunOptions, output: O
   const timings = { build_ms: build.durationMs, startup_ms: algorithm.startupMs, ...run.timings };
   const document = stepRunDocument(run.outcome, timings);
   if (options.report !== undefined) {
-    const report = await writeStepReport(options.report, { project: loaded, pid: options.pid, step: options.step, image, userParams, document, timings });
+    const report = await writeStepReport(options.report, {
+      project: loaded,
+      pid: options.pid,
+      step: options.step,
+      image,
+      userParams,
+      effectiveParams: run.effectiveParams,
+      // Read after close: by then every stderr line of the adapter has arrived.
+      thrown: algorithm.thrown,
+      document,
+      timings,
+    });
     document.report = { directory: report.directory, json: report.json, html: report.html, annotated: report.annotated };
   }
-  output.result(document, () => formatStepRun(document, relative(process.cwd(), image.path)));
+  output.result(document, () => formatStepRun(document, relative(process.cwd(), image.path), output.colour));
   return document.status === 'OK' ? ExitCodes.success : ExitCodes.failure;
 }

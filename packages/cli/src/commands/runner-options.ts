@@ -42,6 +42,10 @@ export interface ServeOptions extends StoreOptions, SignatureFlags {
   tlsCert?: string;
   /** `--tls-key F`: its private key (default `$PROCVISION_TLS_KEY`). */
   tlsKey?: string;
+  /** `--repository DIR|URL` (default `$PROCVISION_REPOSITORY`): desired state to reconcile from. */
+  repository?: string;
+  /** `--poll-interval` in milliseconds (default 30000). */
+  pollInterval?: number;
 }
 
 /** Options of `procvision runner records`. */

@@ -8,7 +8,7 @@ import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
 import { assertStoreExists } from '../internal/assert-store-exists.js';
-import { commandExample, fillExample } from '../internal/contextual-example.js';
+import { activationHint, commandExample, fillExample } from '../internal/contextual-example.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { parseParamsOption } from '../internal/parse-params.js';
 import { readGuideOptions } from '../internal/guide-options.js';
@@ -104,8 +104,10 @@ export async function runnerInstall(zip: string, options: InstallOptions, output
       hint: 'pass a delivery zip file',
       example: commandExample('install', 0),
     });
-  output.progress(`installing ${zip}...`);
-  const entry = await withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags });
+  const entry = await output.whileWorking(
+    `installing ${zip}`,
+    withStore({ store: root }, output, (store) => store.install(zip), { create: true, policy: policy.flags }),
+  );
   const pidExample = entry.supported_pids.length === 0 ? '<PID>' : entry.supported_pids.join(',');
   const kind = entry.python === undefined ? '' : ` for Python ${entry.python.python_version} in ${entry.python.venv}`;
   output.result(
@@ -182,11 +184,10 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
     output,
     (store) =>
       store.resolveActive(options.pid).catch((error: unknown) => {
-        if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict)
-          throw new UsageError(error.message, {
-            code: ErrorCodes.activationConflict,
-            example: fillExample(`procvision runner activate <name> <version> --pid ${shellQuote(options.pid)} --store <store>`, { store: storeFolder }),
-          });
+        if (ProcVisionError.isInstance(error) && error.code === ErrorCodes.activationConflict) {
+          const hint = activationHint(storeFolder, options.pid);
+          throw new UsageError(`${error.message} (${hint.reason})`, { code: ErrorCodes.activationConflict, example: hint.example });
+        }
         throw error;
       }),
     { create: false, readOnly: true },
@@ -214,7 +215,7 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
     package: { name: active.name, version: active.version },
     ...stepRunDocument(run.outcome, { startup_ms: algorithm.startupMs, ...run.timings }),
   };
-  output.result(document, () => `${active.name} ${active.version}\n${formatStepRun(document, relative(process.cwd(), image.path))}`);
+  output.result(document, () => `${active.name} ${active.version}\n${formatStepRun(document, relative(process.cwd(), image.path), output.colour)}`);
   return document.status === 'OK' ? ExitCodes.success : ExitCodes.failure;
 }
 
@@ -260,6 +261,8 @@ export async function runnerServe(flags: ServeOptions, output: Output): Promise<
       ...(tokenFile === undefined ? {} : { tokenFile }),
       ...tls,
       ...(options.allowUnsigned === true ? { allowUnsigned: true } : {}),
+      ...(options.repository === undefined ? {} : { repository: options.repository }),
+      ...(options.pollInterval === undefined ? {} : { pollIntervalMs: options.pollInterval }),
       ...(options.allowPath === undefined ? {} : { allowPaths: options.allowPath.map((path) => resolve(path)) }),
     }),
   );

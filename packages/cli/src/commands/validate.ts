@@ -13,6 +13,7 @@ import { checkAssets, checkManifest } from '../internal/validate/manifest-checks
 import { checkInfoConsistency, checkStartupFailure, checkSteps } from '../internal/validate/runtime-checks.js';
 import { checkSmokeRuns } from '../internal/validate/smoke-checks.js';
 import { checkDeliveryZip } from '../internal/validate/zip-checks.js';
+import { describeTypeErrors, typecheckProject } from '../internal/typecheck-project.js';
 
 /** Options of `procvision validate` (the signature flags apply to `--zip`). */
 export interface ValidateOptions extends SignatureFlags {
@@ -45,7 +46,7 @@ export async function validateCommand(project: string | undefined, options: Vali
     await checkDeliveryZip(checks, options.zip, policy, options.python ?? 'python3');
   }
   const report = checks.report();
-  output.result(report, () => formatValidateReport(report));
+  output.result(report, () => formatValidateReport(report, output.colour));
   return report.summary.status === 'PASS' ? ExitCodes.success : ExitCodes.failure;
 }
 
@@ -82,6 +83,11 @@ async function validateProject(checks: CheckList, project: string, options: Vali
     checks.fail('build', error.message);
     return;
   }
+  output.progress('type-checking...');
+  const types = await typecheckProject(root);
+  if (!types.checked) checks.pass('types', `not checked: ${types.reason}`);
+  else if (types.errors.length === 0) checks.pass('types', `tsc --noEmit: no type errors (${types.durationMs} ms)`);
+  else checks.fail('types', `tsc --noEmit: ${types.errors.length} type error(s): ${describeTypeErrors(types.errors)}`);
   output.progress(`starting ${manifest.name} through the adapter...`);
   let algorithm: StartedAlgorithm;
   try {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../usage-error.js';
 
@@ -11,6 +12,15 @@ export interface ProjectBuild {
   /** Milliseconds spent compiling. */
   durationMs: number;
 }
+
+/**
+ * What the entry module's source map holds: `lines` maps every line back to `src/...ts` without
+ * the TypeScript text, `full` also embeds the sources (`sourcesContent`), `none` writes no map.
+ */
+export type SourceMapMode = 'lines' | 'full' | 'none';
+
+/** The source map kinds `package --source-maps` accepts. */
+export const sourceMapModes: readonly SourceMapMode[] = ['lines', 'full', 'none'];
 
 /** Raised when the project's TypeScript does not compile: a usage error naming file:line:column. */
 class ProjectBuildError extends UsageError {}
@@ -32,7 +42,7 @@ function entrySource(projectDir: string, entryModule: string): string | undefine
  * the entry module: one ESM file, local imports bundled, npm packages (`@procvision/sdk`, sharp
  * ...) left as imports. A project without TypeScript sources is used as it is.
  */
-export async function buildProject(projectDir: string, entryModule: string): Promise<ProjectBuild> {
+export async function buildProject(projectDir: string, entryModule: string, sourceMaps: SourceMapMode = 'full'): Promise<ProjectBuild> {
   const source = entrySource(projectDir, entryModule);
   if (source === undefined) return { compiled: false, durationMs: 0 };
   const { build } = await import('esbuild');
@@ -46,7 +56,8 @@ export async function buildProject(projectDir: string, entryModule: string): Pro
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    sourcemap: true,
+    sourcemap: sourceMaps !== 'none',
+    sourcesContent: sourceMaps === 'full',
     logLevel: 'silent',
   }).catch((error: unknown) => error);
   if (result instanceof Error) {
@@ -60,5 +71,7 @@ export async function buildProject(projectDir: string, entryModule: string): Pro
       cause: result,
     });
   }
+  // A map an earlier build left would still ship the sources.
+  if (sourceMaps === 'none') await rm(join(projectDir, `${entryModule}.map`), { force: true });
   return { compiled: true, source, durationMs: Math.round(performance.now() - started) };
 }

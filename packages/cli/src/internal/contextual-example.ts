@@ -75,6 +75,33 @@ function storeFacts(store: string): ProjectFacts {
 }
 
 /**
+ * The command that makes `runner exec --pid <pid>` work on this store, and why: activating an
+ * installed package that supports the PID, or (when none does) listing what is installed, so a
+ * pasted hint never names a package that cannot take the PID.
+ */
+export function activationHint(store: string, pid: string): { reason: string; example: string } {
+  const registry = readSmallJson(join(store, 'registry.json')) as
+    { packages?: Array<{ name?: unknown; version?: unknown; supported_pids?: unknown }> } | undefined;
+  const packages = (registry?.packages ?? []).filter(
+    (entry): entry is { name: string; version: string; supported_pids: string[] } =>
+      typeof entry.name === 'string' && typeof entry.version === 'string' && Array.isArray(entry.supported_pids),
+  );
+  const shownStore = shellQuote(store);
+  const supporting = packages.find((entry) => entry.supported_pids.includes(pid));
+  if (supporting !== undefined) {
+    return {
+      reason: `${supporting.name} ${supporting.version} is installed and supports ${pid}`,
+      example: `procvision runner activate ${shellQuote(supporting.name)} ${shellQuote(supporting.version)} --pid ${shellQuote(pid)} --store ${shownStore}`,
+    };
+  }
+  const installed = packages.map((entry) => `${entry.name} ${entry.version} (${entry.supported_pids.join(', ')})`).join('; ');
+  return {
+    reason: installed === '' ? 'no package is installed' : `no installed package supports ${pid}; installed: ${installed}`,
+    example: installed === '' ? `procvision runner install <zip> --store ${shownStore}` : `procvision runner list --store ${shownStore}`,
+  };
+}
+
+/**
  * Fills an example template (`procvision run <project> --pid <pid> --image <image>`) from the
  * project at hand: its folder, its first supported PID, a sample image it has, its name and
  * version (for `runner` commands: the store's installed package and an active PID); the

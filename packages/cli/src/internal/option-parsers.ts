@@ -37,3 +37,13 @@ export function commaList(value: string, previous: string[] | undefined): string
 export function repeatable(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
+
+/** A duration: `30s`, `500ms`, `2m`, or a plain number of seconds; returned in milliseconds (at least 200). */
+export function duration(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  if (match === null) throw new InvalidArgumentError(`expected a duration such as 30s, 500ms or 2m, got '${value}'`);
+  const factor = match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1_000;
+  const ms = Math.round(Number(match[1]) * factor);
+  if (ms < 200) throw new InvalidArgumentError(`a poll interval must be at least 200ms, got '${value}'`);
+  return ms;
+}

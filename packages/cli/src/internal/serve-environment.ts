@@ -17,6 +17,7 @@ export const serveEnvironmentNames: readonly string[] = [
   'PROCVISION_TOKEN',
   'PROCVISION_LOG_LEVEL',
   'PROCVISION_ALLOW_PATHS',
+  'PROCVISION_REPOSITORY',
   'PROCVISION_TLS_CERT',
   'PROCVISION_TLS_KEY',
   // The station's runtime settings (read by the runner's resolveStationConfig).
@@ -63,6 +64,7 @@ export function applyServeEnvironment(flags: Partial<ServeOptions> & { logLevel?
           .PROCVISION_ALLOW_PATHS!.split(delimiter)
           .map((item) => item.trim())
           .filter((item) => item !== ''));
+  const repository = flags.repository ?? (blank(env.PROCVISION_REPOSITORY) ? undefined : env.PROCVISION_REPOSITORY!.trim());
   return {
     ...flags,
     host,
@@ -70,5 +72,6 @@ export function applyServeEnvironment(flags: Partial<ServeOptions> & { logLevel?
     logLevel: levelText as LogLevel,
     ...(tokenFile === undefined ? {} : { tokenFile }),
     ...(allowPath === undefined ? {} : { allowPath }),
+    ...(repository === undefined ? {} : { repository }),
   };
 }

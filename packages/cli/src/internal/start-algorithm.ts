@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AlgorithmInfo, RunnerConfigInput } from '@procvision/manifest';
+import { type AlgorithmInfo, ErrorCodes, type RunnerConfigInput } from '@procvision/manifest';
 import { type AdapterCommand, type LogEntry, Runner } from '@procvision/runner';
 import { adapterBinPath } from '@procvision/sdk';
 import type { Output } from '../output.js';
@@ -18,6 +18,12 @@ export interface StartedAlgorithm {
    * the source maps, `src/...ts:line:col`), oldest first; a caller may empty it between steps.
    */
   thrown: string[];
+  /**
+   * The mapped stack of what `stage` threw in the step that just ended: the adapter's stderr log
+   * line can arrive after the step's result, so this waits for it up to `waitMs` when the
+   * outcome was an unexpected error (9999); undefined when nothing threw.
+   */
+  thrownIn(outcome: { status: string; stage: string; errorCode?: string }, waitMs?: number): Promise<string | undefined>;
   /** Stops the process (shutdown, then SIGTERM/SIGKILL) and frees the shared memory. */
   close(): Promise<void>;
 }
@@ -65,7 +71,15 @@ export async function startAlgorithm(options: StartAlgorithmOptions): Promise<St
       ...(options.env === undefined ? {} : { env: options.env }),
     });
     const info = algorithmProcess.info as AlgorithmInfo;
-    return { runner, name: options.name, info, startupMs: Math.round(performance.now() - started), thrown, close: () => runner.close() };
+    return {
+      runner,
+      name: options.name,
+      info,
+      startupMs: Math.round(performance.now() - started),
+      thrown,
+      thrownIn: (outcome, waitMs) => thrownIn(thrown, outcome, waitMs),
+      close: () => runner.close(),
+    };
   } catch (error) {
     await runner.close();
     throw error;
@@ -95,6 +109,24 @@ export function startProjectAlgorithm(
 function packageAdapter(root: string): AdapterCommand {
   const sdk = findInstalledPackage(root, '@procvision/sdk');
   return { command: process.execPath, args: [sdk === undefined ? adapterBinPath : join(sdk, 'dist', 'adapter-bin.js')] };
+}
+
+/** How long a step's thrown-error log line may trail its result before it counts as absent. */
+const THROWN_LOG_WAIT_MS = 2000;
+
+async function thrownIn(
+  thrown: readonly string[],
+  outcome: { status: string; stage: string; errorCode?: string },
+  waitMs = THROWN_LOG_WAIT_MS,
+): Promise<string | undefined> {
+  if (outcome.status !== 'ERROR' || (outcome.stage !== 'pre' && outcome.stage !== 'execute')) return undefined;
+  const prefix = outcome.stage === 'execute' ? 'execute() threw: ' : 'preExecute() threw: ';
+  const deadline = performance.now() + (outcome.errorCode === ErrorCodes.unknownError ? waitMs : 0);
+  for (;;) {
+    const found = thrown.find((stack) => stack.startsWith(prefix));
+    if (found !== undefined || performance.now() >= deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 const levelRank = { debug: 0, info: 1, warn: 2, error: 3 } as const;

@@ -33,6 +33,8 @@ export const stationFlagKeys = [
   'restricted_connection_ms',
   'max_concurrent_file_reads',
   'body_budget_bytes',
+  'store_watch_ms',
+  'failed_liveness_ms',
   'instances',
   'audit_log_max_bytes',
   'audit_log_keep',

@@ -1,3 +1,4 @@
+import { type Colors, noColour } from '../output.js';
 import type { StepOutcome } from '@procvision/runner';
 
 /** The `--json` document of `run` and `runner exec`. */
@@ -38,16 +39,17 @@ export function stepRunDocument(outcome: StepOutcome, timings: Record<string, nu
   };
 }
 
-/** The human summary of a step run. */
-export function formatStepRun(document: StepRunDocument, imageLabel: string): string {
+/** The human summary of a step run (the statuses and verdict coloured when `colour` says so). */
+export function formatStepRun(document: StepRunDocument, imageLabel: string, colour: Colors = noColour): string {
+  const paint = (word: string): string => (word === 'OK' ? colour.green(word) : word === 'NG' || word === 'ERROR' ? colour.red(word) : word);
   const describe = (result: Record<string, unknown> | null, phase: string): string => {
     if (result === null) return `${phase}: not called`;
     const data = result['data'] as { result_status?: string; ng_reason?: string; defect_rects?: unknown[] } | undefined;
     const code = typeof result['error_code'] === 'string' ? ` ${result['error_code']}` : '';
-    const verdict = data?.result_status === undefined ? '' : `, verdict ${data.result_status}`;
+    const verdict = data?.result_status === undefined ? '' : `, verdict ${colour.bold(paint(data.result_status))}`;
     const reason = data?.result_status === 'NG' ? ` (${data.ng_reason ?? ''}, ${data.defect_rects?.length ?? 0} defect rect(s))` : '';
     const message = typeof result['message'] === 'string' && result['message'] !== '' ? ` - ${result['message']}` : '';
-    return `${phase}: ${String(result['status'])}${code}${verdict}${reason}${message}`;
+    return `${phase}: ${paint(String(result['status']))}${code}${verdict}${reason}${message}`;
   };
   const lines = [describe(document.pre_execute, 'pre_execute'), describe(document.execute, 'execute'), `image: ${imageLabel}`];
   lines.push(
@@ -55,7 +57,7 @@ export function formatStepRun(document: StepRunDocument, imageLabel: string): st
       .map(([key, value]) => `${key.replace(/_ms$/, '')} ${value}`)
       .join(', ')}`,
   );
-  for (const warning of document.warnings) lines.push(`warning: ${warning}`);
+  for (const warning of document.warnings) lines.push(`${colour.yellow('warning:')} ${warning}`);
   if (document.diagnostics !== null) lines.push(`diagnostics: ${JSON.stringify(document.diagnostics)}`);
   if (document.report) lines.push(`report: ${document.report.html}`);
   return lines.join('\n');

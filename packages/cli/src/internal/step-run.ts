@@ -4,7 +4,7 @@ import type { GuideInputs } from './guide-options.js';
 import type { ImageFile } from './read-image-file.js';
 import type { StartedAlgorithm } from './start-algorithm.js';
 import { UsageError } from '../usage-error.js';
-import { type ErrorCode, ErrorCodes } from '@procvision/manifest';
+import { type ErrorCode, ErrorCodes, validateUserParams } from '@procvision/manifest';
 
 /** One step to run: PID, step index, user params (unvalidated), the image. */
 interface StepRequest {
@@ -21,6 +21,8 @@ interface StepRequest {
 /** What {@link runStep} returns: the runner's outcome and the latency of each call. */
 export interface StepRun {
   outcome: StepOutcome;
+  /** The params the algorithm received (the step schema's defaults filled in), null when they did not validate. */
+  effectiveParams: Record<string, unknown> | null;
   timings: { pre_execute_ms?: number; execute_ms?: number; step_ms: number };
 }
 
@@ -60,7 +62,9 @@ export async function runStep(algorithm: StartedAlgorithm, request: StepRequest)
     ...(latencies['execute'] === undefined ? {} : { execute_ms: latencies['execute'] }),
     step_ms: round(outcome.latencyMs),
   };
-  return { outcome, timings };
+  const spec = algorithm.info.steps.find((step) => step.index === request.step);
+  const checked = spec === undefined ? undefined : validateUserParams(spec, request.userParams, request.image);
+  return { outcome, effectiveParams: checked?.ok === true ? checked.params : null, timings };
 }
 
 function frameOf(image: ImageFile) {

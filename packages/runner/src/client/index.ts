@@ -22,3 +22,4 @@ export type { ActiveBindings, ActiveBinding } from '../store/active-bindings.js'
 export type { StorePackage } from '../store/package-store.js';
 export type { RegistryEntry } from '../store/registry.js';
 export type { ScanOutcome } from '../store/scan-zips.js';
+export type { ReconcileState, PidState } from '../store/reconciler.js';

@@ -2,6 +2,7 @@ import type { PackageReadiness } from '../http/process-source.js';
 import type { ReadinessReport } from '../http/ready-check.js';
 import type { StepResponseBody } from '../http/step-response.js';
 import type { ActiveBinding, ActiveBindings } from '../store/active-bindings.js';
+import type { ReconcileState } from '../store/reconciler.js';
 import type { StorePackage } from '../store/package-store.js';
 import type { RegistryEntry } from '../store/registry.js';
 import type { ScanOutcome } from '../store/scan-zips.js';
@@ -180,6 +181,16 @@ export class RunnerClient {
     return this.call('POST', '/restore', { body: { name, version, bindings } });
   }
 
+  /** `GET /state`: desired vs actual per pid and the last reconcile (`{repository: null}` without a repository). */
+  state(): Promise<ReconcileState | { repository: null }> {
+    return this.call('GET', '/state');
+  }
+
+  /** `POST /reconcile`: reconciles the station with its repository now and answers the state after it. */
+  reconcile(): Promise<ReconcileState> {
+    return this.call('POST', '/reconcile', { timeoutMs: this.options.installTimeoutMs ?? 600_000 });
+  }
+
   /** `DELETE /packages/{name}/{version}`: uninstalls a version (2007 while active unless `force`). */
   uninstall(name: string, version: string, options: { force?: boolean } = {}): Promise<{ uninstalled: RegistryEntry }> {
     return this.call('DELETE', `/packages/${encodeURIComponent(name)}/${encodeURIComponent(version)}${options.force === true ? '?force=1' : ''}`);
@@ -248,6 +259,9 @@ export class RunnerClient {
     if (options.zip !== undefined) {
       if (options.zip instanceof Uint8Array || options.zip instanceof Blob) {
         headers['content-type'] = 'application/zip';
+        // A File keeps its delivery name in the station's archive.
+        const name = (options.zip as { name?: unknown }).name;
+        if (typeof name === 'string' && name !== '') headers['content-disposition'] = `attachment; filename="${name.replace(/["\\\r\n]/g, '_')}"`;
         body = options.zip;
       } else {
         headers['content-type'] = 'application/json';

@@ -3,8 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { TokenSet } from './service-token.js';
 
-/** The paths any caller may reach without a token (liveness probes). */
-const unauthenticatedPaths: ReadonlySet<string> = new Set(['/health']);
+/** The paths any caller may reach without a token: liveness (`/health`) and the bare readiness answer of probes (`/readyz`). */
+const unauthenticatedPaths: ReadonlySet<string> = new Set(['/health', '/readyz']);
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();

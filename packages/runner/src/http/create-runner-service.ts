@@ -4,7 +4,7 @@ import { createServer as createTlsServer } from 'node:https';
 import { checkServiceToken, type TokenSet } from './service-token.js';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import type { RunnerConfigInput } from '@procvision/manifest';
+import { ErrorCodes, ProcVisionError, type RunnerConfigInput } from '@procvision/manifest';
 import type { VerifyOptions } from '@procvision/packager';
 import { createStderrLogger, type RunnerLogger } from '../logger.js';
 import type { RunnerMetrics, RunnerMetricsOptions } from '../process/runner-metrics.js';
@@ -28,9 +28,11 @@ import { BodyBudget } from './body-budget.js';
 import { guardConnections } from './connection-guard.js';
 import { createRequestHandler } from './request-handler.js';
 import type { Route } from './router.js';
-import { checkReadiness } from './ready-check.js';
+import { checkLiveness, checkReadiness } from './ready-check.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { packageRoutes } from './routes/package-routes.js';
+import { desiredStateRoutes } from './routes/state-routes.js';
+import { Reconciler } from '../store/reconciler.js';
 import { sessionRoutes } from './routes/session-routes.js';
 import { validateRoute } from './routes/validate-route.js';
 import { recordRoutes } from './routes/record-routes.js';
@@ -86,6 +88,12 @@ export interface RunnerServiceOptions {
   logger?: RunnerLogger;
   /** Where the metrics go: an embedder's prom-client registry, default process metrics on or off. */
   metrics?: RunnerMetricsOptions;
+  /**
+   * Desired state: a folder or https:// base URL holding `desired.json` and delivery zips. The
+   * service reconciles its store to it after `listen()`, every `pollIntervalMs` (default 30000)
+   * and on `POST /reconcile`; `GET /state` reports desired vs actual. Needs `store`.
+   */
+  repository?: { location: string; pollIntervalMs?: number };
 }
 
 /** A runner service: create it, `listen()`, `close()`. */
@@ -161,6 +169,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   let boundUrl: string | undefined;
   let phase: 'idle' | 'starting' | 'started' = 'idle';
   let closing: Promise<void> | undefined;
+  let storeWatch: NodeJS.Timeout | undefined;
 
   const watchPids = async (pids: readonly string[]): Promise<void> => {
     for (const pid of pids)
@@ -180,12 +189,35 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       return uploadDirectory;
     },
   };
-  const readiness = () => checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
+  if (options.repository !== undefined && store === undefined)
+    throw new ProcVisionError(ErrorCodes.invalidParams, 'a repository needs a store to reconcile: give `store`');
+  const reconciler =
+    options.repository === undefined || store === undefined
+      ? undefined
+      : new Reconciler(store, {
+          repository: options.repository.location,
+          ...(options.repository.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.repository.pollIntervalMs }),
+          onActivated: watchPids,
+          onReconciled(state, error) {
+            metrics.recordReconcile(error === undefined, state.pids.filter((pid) => pid.status !== 'in_sync').length);
+            if (state.last_reconcile !== null && state.last_reconcile.changes.length > 0)
+              logger.log(serviceLogEntry('info', `reconciled from ${state.repository}: ${state.last_reconcile.changes.join('; ')}`));
+            if (error !== undefined) logger.log(serviceLogEntry('warn', `reconcile from ${state.repository} failed (${error.code}): ${error.message}`));
+          },
+        });
+  const readiness = async () => {
+    const report = await checkReadiness(source, { started: phase === 'started', closing: closing !== undefined });
+    if (reconciler === undefined) return report;
+    const state = await reconciler.state();
+    return { ...report, desired_state: { in_sync: state.in_sync, last_error: state.last_error } };
+  };
+  const liveness = () => checkLiveness(source, { started: phase === 'started', failedLivenessMs: limits.failedLivenessMs });
   const routes: Route[] = [
-    ...healthRoutes(context, readiness),
+    ...healthRoutes(context, readiness, liveness),
     ...sessionRoutes(context),
     validateRoute(context, { ...(store?.pythonInterpreter === undefined ? {} : { python: store.pythonInterpreter }), ...options.verify }),
     ...(store ? packageRoutes(context, store) : []),
+    ...desiredStateRoutes(reconciler),
     ...(store?.paths === undefined ? [] : recordRoutes(store.paths.records, recorder)),
   ];
   routes.push({
@@ -232,12 +264,45 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
 
   async function startPackages(): Promise<void> {
     phase = 'starting';
+    const stamp = await store?.changeStamp?.();
     await source.start();
     for (const entry of await source.packages()) {
       if (entry.error !== undefined) logger.log(serviceLogEntry('error', `package ${entry.name}@${entry.version} did not start: ${entry.error}`));
       await watchPids(entry.pids);
     }
     phase = 'started';
+    if (store !== undefined && boundUrl !== undefined) await store.announceService?.(boundUrl);
+    if (stamp !== undefined) storeWatch = watchStore(stamp);
+  }
+
+  /**
+   * Polls the store's change stamp every `storeWatchMs`; when another process (the CLI, another
+   * service) changed the registry or the bindings, the processes follow: versions no longer
+   * bound stop, newly bound ones start, readiness is refreshed.
+   */
+  function watchStore(initial: string): NodeJS.Timeout | undefined {
+    const stampOf = store?.changeStamp?.bind(store);
+    const refresh = source.refresh?.bind(source);
+    if (stampOf === undefined || refresh === undefined) return undefined;
+    let stamp = initial;
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || closing !== undefined) return;
+      busy = true;
+      void (async () => {
+        const now = await stampOf();
+        if (now === stamp) return;
+        stamp = now;
+        const pids = await refresh();
+        await watchPids(pids);
+        for (const entry of await source.packages())
+          if (entry.error !== undefined) logger.log(serviceLogEntry('error', `package ${entry.name}@${entry.version} did not start: ${entry.error}`));
+      })()
+        .catch((error: unknown) => logger.log(serviceLogEntry('warn', `following a change of the store failed: ${(error as Error).message}; retrying`)))
+        .finally(() => (busy = false));
+    }, limits.storeWatchMs);
+    timer.unref();
+    return timer;
   }
 
   return {
@@ -266,10 +331,12 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
         await this.close();
         throw error;
       }
+      reconciler?.start();
       return boundUrl;
     },
     close() {
       closing ??= (async () => {
+        clearInterval(storeWatch);
         const timeoutMs = options.shutdownTimeoutMs ?? 30_000;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
@@ -277,6 +344,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
           logger.log(serviceLogEntry('warn', `requests still in flight after ${timeoutMs} ms; closing their connections`));
         server.closeAllConnections();
         await stopped;
+        await reconciler?.stop();
         metrics.close();
         await runner.close();
         await recorder?.close();

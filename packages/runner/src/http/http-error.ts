@@ -1,4 +1,5 @@
 import { type ErrorCode, errorCodes, isErrorCode, ProcVisionError, ErrorCodes } from '@procvision/manifest';
+import { asDiskCondition, diskErrno, isDiskCondition } from '../internal/disk-condition.js';
 
 /** Codes of errors that belong to HTTP itself rather than to the ProcVision error table. */
 export type HttpErrorCode = 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'unsupported_media_type' | 'not_ready' | 'shutting_down';
@@ -123,12 +124,18 @@ function errorBody(code: ErrorCode, message: string, details?: Record<string, un
 /**
  * Maps anything thrown by a route to a response: {@link HttpError} keeps its status,
  * ProcVisionError (and anything carrying a table `code`) maps through
- * {@link httpStatusOfErrorCode}, anything else is a 500 with code 9999.
+ * {@link httpStatusOfErrorCode}, a disk condition (ENOSPC, EDQUOT, EFBIG, EROFS, also as a
+ * cause) is 507 with code 2005 naming the disk's role, anything else is a 500 with code 9999.
  */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof HttpError) {
     const details = error.details === undefined ? {} : { details: error.details };
     return { status: error.status, headers: { ...error.headers }, body: { error: { code: error.code, name: error.code, message: error.message, ...details } } };
+  }
+  // A full or read-only disk is the station's condition, not a server bug: 507 with 2005 naming the disk's role.
+  const disk = isDiskCondition(error) ? error : diskErrno(error) === undefined ? undefined : asDiskCondition(error, 'temp', '<tmp>');
+  if (disk !== undefined && ProcVisionError.isInstance(disk)) {
+    return { status: 507, headers: {}, body: errorBody(disk.code, disk.message, disk.details) };
   }
   const code = ProcVisionError.isInstance(error) || hasTableCode(error) ? (error as { code: ErrorCode }).code : ErrorCodes.unknownError;
   const message = error instanceof Error ? error.message : String(error);

@@ -15,6 +15,8 @@ export interface PackageReadiness {
   instances?: Array<{ state: string; os_pid?: number }>;
   /** Why it is not running, when its start failed. */
   error?: string;
+  /** Since when (ISO 8601) its process has been failing without becoming ready again (it is `failed`, or retrying after `failed`). */
+  failed_since?: string;
 }
 
 /** Where the service's inspections find their algorithm processes. */
@@ -30,6 +32,20 @@ export interface ProcessSource {
   processFor(pid: string): Promise<AlgorithmProcess>;
   /** The packages that should be running, with their process states. */
   packages(): Promise<PackageReadiness[]>;
+  /**
+   * Catches up with a change of the bindings made by another process (the CLI, another
+   * service): stops the processes of versions no longer bound, starts the newly bound ones.
+   * Resolves with the pids served now. Absent when nothing but this service changes them.
+   */
+  refresh?(): Promise<string[]>;
+}
+
+/** `failed_since` and a reason naming why, for a process that has been failing since it was last ready. */
+export function failingFields(process: AlgorithmProcess | undefined): Pick<PackageReadiness, 'failed_since' | 'error'> {
+  const since = process?.failedSince;
+  if (since === undefined) return {};
+  const reason = process?.failureReason;
+  return { failed_since: new Date(since).toISOString(), ...(reason === undefined ? {} : { error: reason }) };
 }
 
 /** A store's "no package active" (2006) becomes the inspection's "pid not served" (1001). */
@@ -52,14 +68,28 @@ export function storeProcessSource(store: ServiceStore): ProcessSource {
       throw noPackageForPid(error, pid);
     }
   };
+  const start = async (): Promise<string[]> => {
+    const pids = Object.keys(await store.bindings());
+    for (const pid of pids) {
+      await processFor(pid).then(
+        () => failures.delete(pid),
+        (error: Error) => failures.set(pid, error.message),
+      );
+    }
+    for (const pid of [...seen.keys(), ...failures.keys()]) {
+      if (pids.includes(pid)) continue;
+      seen.delete(pid);
+      failures.delete(pid);
+    }
+    return pids;
+  };
   return {
     async start() {
-      for (const pid of Object.keys(await store.bindings())) {
-        await processFor(pid).then(
-          () => failures.delete(pid),
-          (error: Error) => failures.set(pid, error.message),
-        );
-      }
+      await start();
+    },
+    async refresh() {
+      await store.converge?.();
+      return start();
     },
     stop: () => store.close(),
     processFor,
@@ -75,6 +105,7 @@ export function storeProcessSource(store: ServiceStore): ProcessSource {
           pids: [],
           state: current?.state ?? 'stopped',
           ...(current?.processId === undefined ? {} : { os_pid: current.processId }),
+          ...failingFields(current),
         };
         entry.pids.push(pid);
         const error = failures.get(pid);

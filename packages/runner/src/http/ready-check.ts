@@ -6,6 +6,8 @@ export interface ReadinessReport {
   /** Why the service is not ready (empty when ready). */
   reasons: string[];
   packages: PackageReadiness[];
+  /** With a repository: whether the desired state is reached and the last reconcile's error (details of `GET /state`). */
+  desired_state?: { in_sync: boolean; last_error: { at: string; code: string; message: string } | null };
 }
 
 /**
@@ -20,4 +22,31 @@ export async function checkReadiness(source: ProcessSource, state: { started: bo
   for (const entry of packages)
     if (entry.state !== 'ready') reasons.push(`${entry.name}@${entry.version} is ${entry.state}${entry.error ? `: ${entry.error}` : ''}`);
   return { ready: reasons.length === 0, reasons, packages };
+}
+
+/** What `/health` reports. */
+export interface LivenessReport {
+  alive: boolean;
+  /** Why the service is not alive (empty when alive). */
+  reasons: string[];
+}
+
+/**
+ * Alive unless every active package (at least one) has been failing (`failed`, or retrying
+ * after it, never ready since) for longer than `failedLivenessMs`: then only a restart of the
+ * service (by its orchestrator) can help.
+ */
+export async function checkLiveness(source: ProcessSource, state: { started: boolean; failedLivenessMs: number }): Promise<LivenessReport> {
+  if (!state.started) return { alive: true, reasons: [] };
+  const packages = await source.packages();
+  const now = Date.now();
+  const failing = packages.filter((entry) => entry.failed_since !== undefined && now - Date.parse(entry.failed_since) > state.failedLivenessMs);
+  if (packages.length === 0 || failing.length < packages.length) return { alive: true, reasons: [] };
+  return {
+    alive: false,
+    reasons: failing.map(
+      (entry) =>
+        `${entry.name}@${entry.version} has been failing since ${entry.failed_since ?? ''} (over failed_liveness_ms ${String(state.failedLivenessMs)})${entry.error ? `: ${entry.error}` : ''}`,
+    ),
+  };
 }

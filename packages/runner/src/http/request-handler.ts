@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import type { RunnerLogger } from '../logger.js';
@@ -26,14 +27,33 @@ interface RequestHandlerOptions {
   bodyBudget?: BodyBudget;
 }
 
+/** How long a connection answered early keeps discarding what its client still sends (a graceful half-close). */
+const earlyAnswerLingerMs = 1_000;
+
 /**
- * An answer given before the request body was read (401, 413, 415, 503...): the connection is
- * closed once the answer is sent, so the rest of the body is never read nor waited for.
+ * An answer given before the request body was read (401, 413, 415, 503...): `Connection:
+ * close`, and once the answer is sent the connection is half-closed (FIN) while what the client
+ * still sends is read and discarded for at most {@link earlyAnswerLingerMs}, then it is
+ * destroyed. Destroying it at once, with the client's bytes unread, makes the kernel answer
+ * with a reset, which can reach a client still writing its body before it reads the answer.
+ * Nothing of the body is kept, and no client holds the connection longer than the linger.
  */
 function closeAfterEarlyAnswer(request: IncomingMessage, response: ServerResponse, headers: Record<string, string>): void {
   if (request.complete) return;
   headers.connection = 'close';
-  response.once('finish', () => request.socket.destroy());
+  // May be null already (the request stream failed and node:http let go of its socket).
+  const socket = request.socket as Socket | null;
+  response.once('finish', () => {
+    if (socket === null || socket.destroyed) return;
+    // node:http has called socket.destroySoon() (end, then destroy on 'finish'): keep the end, defer the destroy.
+    socket.removeListener('finish', socket.destroy);
+    request.resume();
+    socket.resume();
+    const timer = setTimeout(() => socket.destroy(), earlyAnswerLingerMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    socket.once('end', () => socket.destroy());
+  });
 }
 
 /**

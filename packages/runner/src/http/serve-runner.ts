@@ -6,9 +6,16 @@ import { createRunnerService, type RunnerService, type RunnerServiceOptions } fr
 import { serviceLogEntry } from './internal/service-log.js';
 import { assertSafeExposure, isLoopbackHost } from './exposure.js';
 import { readStoreSignaturePolicy } from '../store/store-signature-policy.js';
+import { isAbsolute, join } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
+import { readStoreConfig } from '../store/store-config.js';
 import { resolveStationConfig, type StationConfig } from '../store/station-config.js';
 import { type TokenFile, watchTokenFile } from './service-token.js';
+
+/** A config.json `repository`: a URL as it is, a path relative to the store root. */
+function resolveRepository(storeRoot: string, value: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || isAbsolute(value) ? value : join(storeRoot, value);
+}
 
 /** Options of {@link serveRunner} (what `procvision runner serve` passes). */
 export interface ServeRunnerOptions {
@@ -44,6 +51,13 @@ export interface ServeRunnerOptions {
    * by a trusted key unless this is true (`--allow-unsigned`). No effect on loopback.
    */
   allowUnsigned?: boolean;
+  /**
+   * Desired state to reconcile from: a folder or https:// base URL with `desired.json` and the
+   * zips (default: the store config.json's `repository`, a path relative to the store).
+   */
+  repository?: string;
+  /** Time between reconciles (default 30000 ms). */
+  pollIntervalMs?: number;
   /**
    * The station's runtime settings (runner config, service limits, per-package overrides);
    * default `<store>/config.json`'s. `procvision runner serve` resolves them from its flags,
@@ -134,7 +148,12 @@ async function serveWith(
     }
   }
   const store = await PackageStore.open(storeRoot, storeOptions);
+  const configured = (await readStoreConfig(store.paths.root))?.repository;
+  const repository = options.repository ?? (configured === undefined ? undefined : resolveRepository(store.paths.root, configured));
   const service = createRunnerService({
+    ...(repository === undefined
+      ? {}
+      : { repository: { location: repository, ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }) } }),
     store,
     logger,
     ...options.service,
@@ -150,16 +169,32 @@ async function serveWith(
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   const signals: NodeJS.Signals[] = options.handleSignals === false ? [] : ['SIGINT', 'SIGTERM'];
   const close = async (): Promise<void> => {
-    for (const signal of signals) process.off(signal, onSignal);
     tokenFile?.close();
-    await service.close();
+    try {
+      await service.close();
+    } finally {
+      // Only now: see the listener's comment below.
+      for (const signal of signals) process.off(signal, onSignal);
+    }
     resolveClosed();
   };
+  let signalled = false;
   function onSignal(signal: NodeJS.Signals): void {
+    if (signalled) {
+      // A second signal: stop now (the exit hooks SIGKILL the algorithm processes).
+      for (const each of signals) process.off(each, onSignal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    signalled = true;
     logger.log(serviceLogEntry('info', `${signal}: finishing in-flight requests and stopping the algorithm processes`));
     void close();
   }
-  for (const signal of signals) process.once(signal, onSignal);
+  // `on`, not `once`, and removed only once the stop is done: while the graceful stop runs this
+  // listener must stay registered, or the exit hooks (signal-exit, registered later by the
+  // processes the store starts) see no other listener and re-raise the signal, killing the
+  // service mid-stop.
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     const url = await service.listen();
     return { url, storeRoot: store.paths.root, service, closed, close };

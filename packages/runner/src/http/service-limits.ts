@@ -52,6 +52,18 @@ export interface ServiceLimits extends BodyLimits {
   bodyBudgetBytes: number;
   /** Reads of caller-named files in flight at once (default 8); more is 503 with `Retry-After` (3009). */
   maxConcurrentFileReads: number;
+  /**
+   * How often a service on a package store checks it for changes made by another process (the
+   * CLI, another service), in ms (default 1000); on a change it stops the processes of versions
+   * no longer bound and starts the newly bound ones.
+   */
+  storeWatchMs: number;
+  /**
+   * `/health` (liveness) answers 503 once every active package has been failing (`failed`, or
+   * retrying after it, never ready since) for this long, in ms (default 600000 = 10 min), so an
+   * orchestrator restarts the station.
+   */
+  failedLivenessMs: number;
 }
 
 /** Default limits of the runner service. */
@@ -70,6 +82,8 @@ export const defaultServiceLimits: ServiceLimits = {
   restrictedConnectionMs: 2_000,
   maxConcurrentFileReads: 8,
   bodyBudgetBytes: 192 * 1024 * 1024,
+  storeWatchMs: 1_000,
+  failedLivenessMs: 10 * 60 * 1000,
 };
 
 /** The defaults with `overrides` applied; a limit that is not a positive number is a TypeError naming it. */

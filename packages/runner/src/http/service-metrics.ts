@@ -17,6 +17,9 @@ export class ServiceMetrics {
   private inflightRequests = 0;
   private readonly requests: Counter;
   private readonly requestDuration: Histogram;
+  private readonly reconciles: Counter;
+  private readonly reconcileDrift: Gauge;
+  private readonly reconcileLastSuccess: Gauge;
 
   constructor(options: RunnerMetricsOptions = {}) {
     this.runner = new RunnerMetrics(options);
@@ -32,6 +35,22 @@ export class ServiceMetrics {
       help: "Time from a request's arrival to its answer, by method, route and status.",
       labelNames: ['method', 'route', 'status'],
       buckets: requestBuckets,
+      registers,
+    });
+    this.reconciles = new Counter({
+      name: 'procvision_reconcile_total',
+      help: 'Reconciles of the desired state, by outcome (ok, error).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.reconcileDrift = new Gauge({
+      name: 'procvision_reconcile_drift_pids',
+      help: 'Pids of the desired state not running their desired version after the last reconcile.',
+      registers,
+    });
+    this.reconcileLastSuccess = new Gauge({
+      name: 'procvision_reconcile_last_success_timestamp_seconds',
+      help: 'When the last reconcile without error ended (Unix seconds).',
       registers,
     });
     const inflight = () => this.inflightRequests;
@@ -53,6 +72,13 @@ export class ServiceMetrics {
   /** Counts a step by status, verdict and code, and its duration. */
   recordStep(outcome: StepOutcome): void {
     this.runner.recordStep(outcome);
+  }
+
+  /** Counts a reconcile and sets the drift (pids not in sync) it left. */
+  recordReconcile(ok: boolean, driftPids: number): void {
+    this.reconciles.inc({ outcome: ok ? 'ok' : 'error' });
+    this.reconcileDrift.set(driftPids);
+    if (ok) this.reconcileLastSuccess.set(Date.now() / 1000);
   }
 
   /** Counts a request in flight; call the returned function once it is answered. */

@@ -27,8 +27,8 @@ export interface ServiceStore {
   readonly paths?: { readonly root: string; readonly records: string };
   /** Installed packages with their states and active pids. */
   list(): Promise<unknown>;
-  /** Verifies, extracts and installs a delivery zip offline. */
-  install(zipPath: string): Promise<unknown>;
+  /** Verifies, extracts and installs a delivery zip offline; an upload is archived under `archive` (its delivery name, or the name its client sent). */
+  install(zipPath: string, options?: { archive?: { fileName: string } | { deliveryName: true } }): Promise<unknown>;
   /** Installs the zips dropped into the store's zip folder. */
   scan(): Promise<unknown>;
   /** Binds pids to `name@version`; its process is ready before the pointer flips. */
@@ -52,6 +52,12 @@ export interface ServiceStore {
   processFor(pid: string): Promise<AlgorithmProcess>;
   /** Restarts the process of an installed version afresh (a `failed` package heals); absent: 404 for the route. */
   restart?(name: string, version: string): Promise<unknown>;
+  /** A stamp of the store's shared state that differs once any process changed it (polled to notice the CLI's or another service's changes). */
+  changeStamp?(): Promise<string>;
+  /** Stops the processes of versions no PID is bound to any more (after a change by another process). */
+  converge?(): Promise<unknown>;
+  /** Records this service (pid, url, the versions it runs) on the store, so others' uninstalls name it. */
+  announceService?(url: string): Promise<void>;
   /** Stops every process the store started. */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { Runner } from '../process/runner.js';
 import { type PackageSpec, resolvePackageSpec } from '../process/package-spec.js';
-import type { PackageReadiness, ProcessSource } from './process-source.js';
+import { failingFields, type PackageReadiness, type ProcessSource } from './process-source.js';
 
 /**
  * Package folders given directly (no store), started in the service's {@link Runner}: each
@@ -39,6 +39,7 @@ export function specProcessSource(specs: readonly PackageSpec[], runner: Runner)
           ...(processes.length > 1
             ? { instances: processes.map((process) => ({ state: process.state, ...(process.processId === undefined ? {} : { os_pid: process.processId }) })) }
             : {}),
+          ...(processes.every((process) => process.failedSince !== undefined) ? failingFields(first) : {}),
           ...(error === undefined ? {} : { error }),
         };
       });

@@ -21,6 +21,8 @@ export interface StepResponseBody {
   /** What the algorithm published through the SDK's diagnostics (`StepOutcome.diagnostics`), when anything. */
   diagnostics?: Record<string, unknown>;
   timings: { total_ms: number };
+  /** The step's trace id (W3C `traceparent` trace-id or `context.trace_id`), when it has one. */
+  trace_id?: string;
 }
 
 /** True when the stage that ended the step produced a result from the algorithm itself. */
@@ -37,10 +39,16 @@ function algorithmAnswered(outcome: StepOutcome): boolean {
  * needs); a step the runner could not get answered (bad params, unknown step, timeout, crash,
  * invalid result) throws its ProcVisionError so it becomes an error response.
  */
-export function stepResponse(outcome: StepOutcome): RouteResponse {
+export function stepResponse(outcome: StepOutcome, traceId?: string): RouteResponse {
   if (!algorithmAnswered(outcome)) {
     throw new ProcVisionError(outcome.errorCode ?? ErrorCodes.unknownError, outcome.message, {
-      details: { stage: outcome.stage, session_id: outcome.sessionId, step_index: outcome.stepIndex, ...(outcome.pre ? { pre_execute: outcome.pre } : {}) },
+      details: {
+        stage: outcome.stage,
+        session_id: outcome.sessionId,
+        step_index: outcome.stepIndex,
+        ...(outcome.pre ? { pre_execute: outcome.pre } : {}),
+        ...(traceId === undefined ? {} : { trace_id: traceId }),
+      },
     });
   }
   const body: StepResponseBody = {
@@ -56,6 +64,7 @@ export function stepResponse(outcome: StepOutcome): RouteResponse {
     warnings: outcome.warnings,
     ...(outcome.diagnostics === undefined ? {} : { diagnostics: outcome.diagnostics }),
     timings: { total_ms: Math.round(outcome.latencyMs * 1000) / 1000 },
+    ...(traceId === undefined ? {} : { trace_id: traceId }),
   };
   return { json: body };
 }

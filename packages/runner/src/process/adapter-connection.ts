@@ -8,6 +8,7 @@ import type { FaultReason, ProcessIdentity, RunnerEvents } from './events.js';
 import { FrameChannel } from './frame-channel.js';
 import type { GuidedExecuteCallData } from './guided-call-data.js';
 import { createDeferred, type Deferred } from './internal/deferred.js';
+import { DescendantWatch } from './internal/descendant-watch.js';
 import { Handshake, type HandshakeResult } from './handshake.js';
 import { Heartbeat } from './heartbeat.js';
 import type { RingBuffer } from './internal/ring-buffer.js';
@@ -18,6 +19,7 @@ import { type ExitInfo, exitWithin, killProcess, terminateProcess } from './kill
 import type { LogEntry, RunnerLogger } from '../logger.js';
 import { type SpawnSpec, spawnAdapter } from './spawn-adapter.js';
 import { StderrLog } from './stderr-log.js';
+import { traceOf } from '../trace-context.js';
 import { ErrorCodes } from '@procvision/manifest';
 
 /** Everything one connection needs from its supervisor. */
@@ -55,11 +57,14 @@ export class AdapterConnection {
   private readonly stderr: StderrLog;
   private readonly handshake: Handshake;
   private probe: { requestId: string; done: Deferred<{ ok: true } | { ok: false; message: string }> } | undefined;
+  /** Every process the adapter started (detached ones included), ended with it. */
+  private readonly descendants: DescendantWatch;
 
   constructor(private readonly options: AdapterConnectionOptions) {
     const { config } = options;
     this.child = spawnAdapter(options.spawn);
     this.processId = this.child.pid ?? -1;
+    this.descendants = new DescendantWatch(this.processId);
     this.stderr = new StderrLog({
       ring: options.logRing,
       maxLineLength: options.maxLogLineLength,
@@ -130,6 +135,7 @@ export class AdapterConnection {
       .add(requestId, {
         timeoutMs: options.timeoutMs,
         sessionId: options.sessionId,
+        ...traceOf(data),
         onTimeout: () => {
           queueMicrotask(() => this.endWithFault('timeout', `${data.phase} call ${requestId} timed out after ${options.timeoutMs} ms`));
           return this.failure('timeout', `${data.phase} timed out after ${options.timeoutMs} ms; the process is being restarted`, elapsed());
@@ -154,6 +160,7 @@ export class AdapterConnection {
     if (this.fault !== undefined) return;
     this.fault = reason;
     this.heartbeat.stop();
+    this.descendants.sample();
     const { events, identity, config } = this.options;
     events.emit('process-fault', { ...identity, processId: this.processId, reason, message, ...(hexPrefix === undefined ? {} : { hexPrefix }) });
     this.log('error', `${reason}: ${message}`, hexPrefix === undefined ? undefined : { hexPrefix });
@@ -170,11 +177,14 @@ export class AdapterConnection {
 
   /**
    * Stops the process on request: `shutdown` frame and EOF; no exit within `kill_grace_ms`
-   * gives SIGTERM, then SIGKILL after another `kill_grace_ms`.
+   * gives SIGTERM, then SIGKILL after another `kill_grace_ms`. Once it has exited, every
+   * process it started is SIGKILLed: its process group, and on Linux every descendant seen
+   * while it ran (detached ones, and those reparented after it ended).
    */
   async shutdown(): Promise<ExitInfo> {
     if (this.fault === undefined) this.fault = 'stop';
     this.heartbeat.stop();
+    this.descendants.sample();
     this.calls.settleAll(() => this.failure('stopped', 'the process was stopped before the call finished', 0));
     this.channel.send({ type: 'shutdown' });
     this.channel.end();
@@ -253,8 +263,14 @@ export class AdapterConnection {
     this.options.events.emit('kill-escalate', { ...this.options.identity, processId: this.processId, signal: 'SIGKILL' });
   }
 
-  private tags(): Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId'> {
-    return { packageName: this.options.identity.packageName, packageVersion: this.options.identity.packageVersion, sessionId: this.calls.currentSessionId() };
+  private tags(): Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId' | 'traceId'> {
+    const traceId = this.calls.currentTraceId();
+    return {
+      packageName: this.options.identity.packageName,
+      packageVersion: this.options.identity.packageVersion,
+      sessionId: this.calls.currentSessionId(),
+      ...(traceId === undefined ? {} : { traceId }),
+    };
   }
 
   private log(level: LogEntry['level'], message: string, fields?: Record<string, unknown>): void {
@@ -266,6 +282,10 @@ export class AdapterConnection {
       this.reportedError ??= { code: ErrorCodes.unknownError, message: `cannot start ${this.options.spawn.command}: ${error.code ?? error.message}` };
     });
     this.heartbeat.stop();
+    // Whatever the algorithm started outside its process group (detached, setsid) ends with it too.
+    this.descendants.stop();
+    this.descendants.sample();
+    this.descendants.killAll('SIGKILL');
     const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
     this.calls.settleAll(() => this.failure('crash', `the algorithm process ${how} during the call`, 0));
     this.handshake.fail(`the adapter ${how} before the handshake`);

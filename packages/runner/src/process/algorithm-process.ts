@@ -82,6 +82,8 @@ export class AlgorithmProcess {
   private restartTimer: NodeJS.Timeout | undefined;
   /** Since when the process has been failing (first `failed` since last ready; ms epoch). */
   private failedAt: number | undefined;
+  /** Why it went `failed` (its last exit and the exhausted restart budget), while it is failing. */
+  private failedBecause: string | undefined;
   /** Failed-state retries since the process was last ready. */
   private failedRetries = 0;
   /** Why the current start attempt failed, when the adapter said so before exiting. */
@@ -291,6 +293,7 @@ export class AlgorithmProcess {
     this.gate.settle(failure);
     const decision = this.policy.next();
     if (!decision.restart) {
+      this.failedBecause = `${failure.message}; ${decision.restartsInWindow} restarts within ${this.config.restart_window_ms} ms`;
       this.setState('failed', `${decision.restartsInWindow} restarts within ${this.config.restart_window_ms} ms`);
       this.scheduleFailedRetry();
       return;
@@ -345,6 +348,11 @@ export class AlgorithmProcess {
   /** Since when the process has been failing (first `failed` since it was last ready, ms since the epoch); undefined once ready or stopped. */
   get failedSince(): number | undefined {
     return this.failedAt;
+  }
+
+  /** Why the process is failing (its last exit, the restart budget it exhausted); undefined once ready or stopped. */
+  get failureReason(): string | undefined {
+    return this.failedAt === undefined ? undefined : this.failedBecause;
   }
 
   private setState(to: ProcessState, reason?: string): void {

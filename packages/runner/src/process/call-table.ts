@@ -3,6 +3,7 @@ interface PendingCall<Outcome> {
   settle: (outcome: Outcome) => void;
   timer: NodeJS.Timeout | undefined;
   sessionId: string | null;
+  traceId: string | undefined;
 }
 
 /**
@@ -14,6 +15,7 @@ export class CallTable<Outcome> {
   private readonly pending = new Map<string, PendingCall<Outcome>>();
   private sequence = 0;
   private lastSessionId: string | null = null;
+  private lastTraceId: string | undefined;
 
   /** A fresh request id, unique within this table. */
   nextRequestId(prefix: string): string {
@@ -25,15 +27,18 @@ export class CallTable<Outcome> {
    * Registers a call. After `timeoutMs` (if given) it is settled with `onTimeout()`'s outcome.
    * Returns the promise of its one outcome.
    */
-  add(requestId: string, options: { timeoutMs?: number; sessionId?: string | null; onTimeout: () => Outcome }): Promise<Outcome> {
+  add(requestId: string, options: { timeoutMs?: number; sessionId?: string | null; traceId?: string; onTimeout: () => Outcome }): Promise<Outcome> {
     if (this.pending.has(requestId)) throw new Error(`request id ${requestId} is already in flight`);
     return new Promise<Outcome>((resolve) => {
-      const entry: PendingCall<Outcome> = { settle: resolve, timer: undefined, sessionId: options.sessionId ?? null };
+      const entry: PendingCall<Outcome> = { settle: resolve, timer: undefined, sessionId: options.sessionId ?? null, traceId: options.traceId };
       if (options.timeoutMs !== undefined) {
         entry.timer = setTimeout(() => this.settle(requestId, options.onTimeout()), options.timeoutMs);
       }
       this.pending.set(requestId, entry);
-      if (options.sessionId !== undefined && options.sessionId !== null) this.lastSessionId = options.sessionId;
+      if (options.sessionId !== undefined && options.sessionId !== null) {
+        this.lastSessionId = options.sessionId;
+        this.lastTraceId = options.traceId;
+      }
     });
   }
 
@@ -64,6 +69,12 @@ export class CallTable<Outcome> {
   currentSessionId(): string | null {
     for (const entry of this.pending.values()) if (entry.sessionId !== null) return entry.sessionId;
     return this.lastSessionId;
+  }
+
+  /** The trace id to tag a log line with: of the call in flight with a session, else of the last such call (as {@link currentSessionId}). */
+  currentTraceId(): string | undefined {
+    for (const entry of this.pending.values()) if (entry.sessionId !== null) return entry.traceId;
+    return this.lastTraceId;
   }
 
   /** Number of calls in flight. */

@@ -96,12 +96,15 @@ export async function runStep(resources: StepResources, session: InspectionSessi
   const written = writeFrame(resources.writer, request.frame, fail);
   if ('status' in written) return written;
   const frame = { sharedMemId: written.sharedMemId, imageMeta: written.imageMeta };
+  // The step's own trace id reaches the algorithm in the context of its calls only; the session keeps its context.
+  const traceContext =
+    request.traceId === undefined || request.traceId === session.context.trace_id ? undefined : { ...session.context, trace_id: request.traceId };
   try {
     const call = (phase: 'pre' | 'execute'): StepCallData => ({
       phase,
       step_index: request.stepIndex,
       pid: session.pid,
-      session: session.toWire(),
+      session: traceContext === undefined ? session.toWire() : { ...session.toWire(), context: traceContext },
       user_params: userParams,
       shared_mem_id: written.sharedMemId,
       image_meta: written.imageMeta,

@@ -7,6 +7,7 @@ import { runStep } from './inspection.js';
 import { runnerLogEntry } from './internal/runner-log.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
 import { createStderrLogger, type LogEntry, type RunnerLogger } from '../logger.js';
+import { traceIdFromContext } from '../trace-context.js';
 import { type PackageSpec, resolvePackageSpec } from './package-spec.js';
 import { InspectionSession, type InspectionSessionInit } from './session.js';
 import { startPackageProcess } from './start-process.js';
@@ -412,9 +413,17 @@ export class Runner {
       try {
         observe({ pid: session.pid, packageName: session.packageName, packageVersion: ran?.packageVersion ?? '', session, request, outcome });
       } catch (error) {
-        this.logRunner('error', `a step observer threw: ${(error as Error).message}`, session);
+        this.logRunner('error', `a step observer threw: ${(error as Error).message}`, session, request);
       }
     }
+    const verdict = outcome.resultStatus === undefined ? '' : ` (${outcome.resultStatus})`;
+    const failure = outcome.status === 'ERROR' ? ` ${outcome.errorCode ?? ''} at ${outcome.stage}: ${outcome.message}` : '';
+    this.logRunner(
+      'debug',
+      `step ${request.stepIndex} of ${session.pid} ${outcome.status}${verdict}${failure} in ${Math.round(outcome.latencyMs * 10) / 10} ms`,
+      session,
+      request,
+    );
     return outcome;
   }
 
@@ -445,7 +454,7 @@ export class Runner {
     const lane = this.lane(process);
     lane.pending += 1;
     const step = lane.queue
-      .then(() => runStep({ process, writer: lane.writer, warn: (message) => this.logRunner('warn', message, session) }, session, request))
+      .then(() => runStep({ process, writer: lane.writer, warn: (message) => this.logRunner('warn', message, session, request) }, session, request))
       .finally(() => void (lane.pending -= 1));
     lane.queue = step.catch(() => undefined);
     return step;
@@ -498,12 +507,14 @@ export class Runner {
     );
   }
 
-  private logRunner(level: LogEntry['level'], message: string, session?: InspectionSession): void {
+  private logRunner(level: LogEntry['level'], message: string, session?: InspectionSession, request?: StepRequest): void {
+    const traceId = request?.traceId ?? traceIdFromContext(session?.context);
     this.logger.log(
       runnerLogEntry(level, message, {
         packageName: session?.packageName ?? '',
         packageVersion: this.process(session?.packageName ?? '')?.packageVersion ?? '',
         sessionId: session?.id ?? null,
+        ...(traceId === undefined ? {} : { traceId }),
       }),
     );
   }

@@ -10,7 +10,7 @@ interface StderrLogOptions {
   /** Longest line kept, in characters; longer lines are cut and marked `truncated`. */
   maxLineLength: number;
   /** The tags of a line read now: package, session of the call in flight, OS process id. */
-  tag: () => Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId' | 'processId'>;
+  tag: () => Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId' | 'traceId' | 'processId'>;
   /** Receives every entry as it is read. */
   forward: (entry: LogEntry) => void;
 }

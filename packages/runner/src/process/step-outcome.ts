@@ -24,6 +24,12 @@ export interface StepRequest {
   guideInfo?: unknown;
   /** `step_desc` of a Python v0.3 step (default: the manifest step's name, else `""`). Other generations: ignored, a warning. */
   stepDesc?: string;
+  /**
+   * The trace id of this step (a W3C `traceparent`'s trace-id, or the caller's own id): the
+   * algorithm gets it as `session.context.trace_id` of this step's calls, and the runner's and
+   * the algorithm's log lines of the step carry it. Absent: the session's own `context.trace_id`.
+   */
+  traceId?: string;
 }
 
 /**

@@ -50,9 +50,17 @@ export async function ensureProcess(context: StoreContext, entry: RegistryEntry)
   const key = processKey(entry.name, entry.version);
   const running = context.running.get(key);
   if (running !== undefined) return running;
-  const started = await context.starter({ name: entry.name, version: entry.version, root: deployedPath(context.paths, entry.name, entry.version), entry });
-  context.running.set(key, started);
-  return started;
+  const pending = context.starting.get(key);
+  if (pending !== undefined) return pending;
+  const starting = context.starter({ name: entry.name, version: entry.version, root: deployedPath(context.paths, entry.name, entry.version), entry });
+  context.starting.set(key, starting);
+  try {
+    const started = await starting;
+    context.running.set(key, started);
+    return started;
+  } finally {
+    context.starting.delete(key);
+  }
 }
 
 /**
@@ -91,7 +99,7 @@ export async function commitBindings(context: StoreContext, before: ActiveBindin
 /**
  * Binds PIDs to an installed version; the caller holds the store lock. Every PID must be in
  * supported_pids and (for `activate`) not bound to another version (2006). The version's
- * process is started and handshaken first; only then is active.json rewritten (atomically)
+ * process is started and handshaken first (a `failed` one is restarted afresh, its restart budget forgotten); only then is active.json rewritten (atomically)
  * with each changed PID's `previous`, and processes left without a PID are stopped.
  * @throws ProcVisionError 2006, or the start-up failure's code (bindings unchanged)
  */
@@ -107,6 +115,9 @@ export async function activatePackage(
     throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${name}@${version} is not installed in ${context.paths.root}; install its zip first`);
   const bindings = await readActiveBindings(context.paths);
   checkPids(entry, pids, bindings, mode);
+  // Activating (or switching to) the version a failed process runs is the operator's way to heal it: start it afresh.
+  const running = context.running.get(processKey(name, version));
+  if (running?.process?.state === 'failed') await running.process.restart();
   const next: ActiveBindings = { ...bindings };
   const activatedAt = new Date().toISOString();
   for (const pid of pids) {

@@ -15,13 +15,13 @@ export interface ArchivedZip {
 }
 
 /**
- * Keeps the original zip in `algorithms/zips/` (copy to a `.partial-` file, then rename). A zip
- * already there (a scan) or an identical copy is reused.
+ * Keeps the original zip in `algorithms/zips/` as `archiveName` (default its own file name;
+ * copy to a `.partial-` file, then rename). A zip already there (a scan) or an identical copy is reused.
  * @throws ProcVisionError 2010 when a different zip of the same file name is archived
  */
-export async function archiveZip(paths: StorePaths, zipPath: string, zipSha256: string): Promise<ArchivedZip> {
-  const fileName = basename(zipPath);
-  if (dirname(resolve(zipPath)) === paths.zips) return { fileName, created: false };
+export async function archiveZip(paths: StorePaths, zipPath: string, zipSha256: string, archiveName?: string): Promise<ArchivedZip> {
+  if (dirname(resolve(zipPath)) === paths.zips) return { fileName: basename(zipPath), created: false };
+  const fileName = archiveName ?? basename(zipPath);
   const archived = join(paths.zips, fileName);
   const existingSha = await sha256File(archived).catch(() => null);
   if (existingSha === zipSha256) return { fileName, created: false };

@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
+import { deliveryZipName, type PlatformTarget } from '@procvision/packager';
 import { archiveZip, type ArchivedZip } from './archive-zip.js';
 import type { InstallStageListener } from './install-stage.js';
 import { noteIntent } from './internal/store-journal.js';
@@ -25,10 +26,29 @@ export interface StagedPackage {
   entry: Pick<RegistryEntry, 'kind' | 'target' | 'python' | 'signer_key_id' | 'delivery_sha256' | 'dependency_count' | 'sbom_file' | 'licenses'>;
 }
 
+/**
+ * The file name a zip is archived under: `{fileName}` as given (a name a client sent with its
+ * upload), or `{deliveryName: true}` for `<name>-v<version>-<target>-offline.zip` (a temporary
+ * copy such as an upload, whose own name means nothing).
+ */
+export type ZipArchiveName = { fileName: string } | { deliveryName: true };
+
 /** The zip being installed, archived by {@link commitStagedPackage}. */
 interface InstalledZip {
+  /** Default: under its own file name. */
+  archive?: ZipArchiveName;
   path: string;
   sha256: string;
+}
+
+/** The delivery name of a staged package (`<name>-v<version>-<os>-<cpu>[-<libc>]-offline.zip`; Python: `<name>-v<version>-offline.zip`). */
+function archiveFileName(staged: StagedPackage, archive: ZipArchiveName | undefined): string | undefined {
+  if (archive === undefined) return undefined;
+  if ('fileName' in archive) return archive.fileName;
+  const { name, version } = staged.manifest;
+  const target = staged.entry.target;
+  if (target === undefined) return `${name.replace(/^@/, '').replace(/\//g, '-')}-v${version}-offline.zip`;
+  return deliveryZipName(name, version, { os: target.os, cpu: target.cpu, ...(target.libc === undefined ? {} : { libc: target.libc }) } as PlatformTarget);
 }
 
 /**
@@ -61,7 +81,7 @@ export async function commitStagedPackage(
   let archived: ArchivedZip | undefined;
   let createdNameDir = false;
   try {
-    archived = await archiveZip(paths, zip.path, zip.sha256);
+    archived = await archiveZip(paths, zip.path, zip.sha256, archiveFileName(staged, zip.archive));
     const entry: RegistryEntry = {
       ...staged.entry,
       name: manifest.name,

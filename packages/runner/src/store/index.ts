@@ -4,7 +4,9 @@
  * rollback, uninstall, audit log and signature policy.
  */
 export { PackageStore } from './package-store.js';
-export type { ActivateOptions, ActivePackage, PackageStoreOptions, StorePackage } from './package-store.js';
+export type { ActivateOptions, ActivePackage, ConvergeOutcome, InstallZipOptions, PackageStoreOptions, StorePackage } from './package-store.js';
+export type { ZipArchiveName } from './commit-staged-package.js';
+export type { LiveService } from './live-services.js';
 export { adapterProcessStarter } from './process-starter.js';
 export { packageLaunch } from './package-launch.js';
 export type { PackageLaunch } from './package-launch.js';
@@ -27,6 +29,12 @@ export type { StoreConfigErrorOptions } from './store-config-error.js';
 export { readTrustedKeyFile } from './trusted-key-file.js';
 export { readStoreSignaturePolicy } from './store-signature-policy.js';
 export type { StoreSignaturePolicy } from './store-signature-policy.js';
+export { Reconciler } from './reconciler.js';
+export type { PidState, ReconcileState, ReconcileStore, ReconcilerOptions } from './reconciler.js';
+export { desiredBindingSchema, desiredStateSchema, parseDesiredState, readDesiredStateFile, desiredStateLimits } from './desired-state.js';
+export type { DesiredBinding, DesiredState } from './desired-state.js';
+export { openPackageRepository } from './package-repository.js';
+export type { PackageRepository, RepositoryZip } from './package-repository.js';
 export { Recorder, pidRecordsFolder } from '../records/recorder.js';
 export type { RecorderLimits, RecordingStats } from '../records/recorder.js';
 export { listRecords, exportRecords } from '../records/record-reader.js';

@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { assertTargetCompatible, deliveryZipKind, extractDeliveryZip, type ExtractedDelivery, type KeyInput } from '@procvision/packager';
-import { commitStagedPackage, readRegistryForInstall, type StagedPackage } from './commit-staged-package.js';
+import { commitStagedPackage, readRegistryForInstall, type StagedPackage, type ZipArchiveName } from './commit-staged-package.js';
 import { sha256File } from './internal/file-hash.js';
 import { noteIntent } from './internal/store-journal.js';
 import { checkInstalledSet } from './installed-set-check.js';
@@ -28,6 +28,8 @@ interface InstallOptions {
   python?: PythonStoreSettings;
   /** Observes the install's stages. */
   onStage?: InstallStageListener;
+  /** How the zip is archived in `algorithms/zips/` (default: under its own file name). */
+  archive?: ZipArchiveName;
 }
 
 function asInstallError(error: unknown, zipPath: string): ProcVisionError {
@@ -54,7 +56,12 @@ export async function installPackage(paths: StorePaths, zipPath: string, options
   try {
     const python = (await deliveryZipKind(zip)) === 'python';
     const staged = python ? await stagePythonPackage(paths, zip, stagingName, options) : await stageNpmPackage(paths, zip, stagingName, options);
-    return await commitStagedPackage(paths, staged, { path: zip, sha256: zipSha256 }, options.onStage);
+    return await commitStagedPackage(
+      paths,
+      staged,
+      { path: zip, sha256: zipSha256, ...(options.archive === undefined ? {} : { archive: options.archive }) },
+      options.onStage,
+    );
   } catch (error) {
     await rm(stagingDir, { recursive: true, force: true });
     throw asInstallError(error, zip);

@@ -1,12 +1,13 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
 import type { KeyInput } from '@procvision/packager';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
 import { type ActiveBinding, type ActiveBindings, readActiveBindings, refersTo } from './active-bindings.js';
-import { activatePackage, deactivatePids, ensureProcess, restoreBindings } from './activate.js';
+import { activatePackage, deactivatePids, ensureProcess, restoreBindings, stopUnboundProcesses } from './activate.js';
 import { audited, defaultActor } from './audit-log.js';
 import { installPackage } from './install-package.js';
+import type { ZipArchiveName } from './commit-staged-package.js';
 import type { InstallStageListener } from './install-stage.js';
 import { readStoreConfig } from './store-config.js';
 import type { RecordingConfig } from '../records/recording-config.js';
@@ -17,6 +18,8 @@ import { prunePackages, type PruneOptions } from './prune.js';
 import { journalFolder, StoreJournal, type JournalListener } from './internal/store-journal.js';
 import { recoverStore } from './recover-store.js';
 import { findEntry, readRegistry, type RegistryEntry } from './registry.js';
+import { onDisk } from '../internal/disk-condition.js';
+import { LiveServiceRecord, liveServices, type LiveService } from './live-services.js';
 import { rollbackPids } from './rollback.js';
 import { scanZips, type ScanOutcome } from './scan-zips.js';
 import { readStoreSignaturePolicy } from './store-signature-policy.js';
@@ -87,6 +90,18 @@ export interface ActivePackage {
   binding: ActiveBinding;
 }
 
+/** What {@link PackageStore.converge} did. */
+export interface ConvergeOutcome {
+  /** `name@version` of the processes stopped because no PID is bound to their version any more. */
+  stopped: string[];
+}
+
+/** Options of {@link PackageStore.install}. */
+export interface InstallZipOptions {
+  /** The file name of the archived copy in `algorithms/zips/` (default the zip's own). */
+  archive?: ZipArchiveName;
+}
+
 /** Per-call override of the process starter. */
 export interface ActivateOptions {
   processStarter?: ProcessStarter;
@@ -110,6 +125,10 @@ export interface ActivateOptions {
 export class PackageStore {
   private readonly context: StoreContext;
   private readonly actor: string;
+  /** This process's operations on the store, one at a time (the store lock orders them against other processes). */
+  private serial: Promise<unknown> = Promise.resolve();
+  /** This process's record as a live service on the store (see {@link PackageStore.announceService}). */
+  private serviceRecord: LiveServiceRecord | undefined;
 
   private constructor(
     readonly paths: StorePaths,
@@ -120,6 +139,7 @@ export class PackageStore {
     this.context = {
       paths,
       running: new Map(),
+      starting: new Map(),
       starter:
         options.processStarter ??
         adapterProcessStarter({ config: { ...station.runner, ...options.runnerConfig }, packages: station.packages, instances: station.instances }),
@@ -158,7 +178,7 @@ export class PackageStore {
       return store;
     }
     for (const folder of [store.paths.zips, store.paths.deployed, store.paths.logs, journalFolder(store.paths)]) await mkdir(folder, { recursive: true });
-    await withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked());
+    await onDisk('store', store.paths.root, () => withStoreLock(store.paths, options.lock ?? {}, () => store.recoverUnlocked()));
     return store;
   }
 
@@ -172,9 +192,15 @@ export class PackageStore {
     return this.options.python ?? 'python3';
   }
 
-  /** Installs a delivery zip offline, ours or a Python SDK zip (see installPackage); returns its registry entry. */
-  install(zipPath: string): Promise<RegistryEntry> {
-    return this.locked('install', { zip: zipPath }, () => this.installUnlocked(zipPath));
+  /**
+   * Installs a delivery zip offline, ours or a Python SDK zip (see installPackage); returns its
+   * registry entry. `options.archive` names the archived copy (an upload's temporary file:
+   * `{deliveryName: true}` or the `{fileName}` its client sent).
+   */
+  install(zipPath: string, options: InstallZipOptions = {}): Promise<RegistryEntry> {
+    return this.locked('install', { zip: options.archive !== undefined && 'fileName' in options.archive ? options.archive.fileName : zipPath }, () =>
+      this.installUnlocked(zipPath, options.archive),
+    );
   }
 
   /** Installs every new zip dropped into `algorithms/zips/`; failures are recorded as `invalid`. */
@@ -258,7 +284,7 @@ export class PackageStore {
     return this.locked('restore', { name, version, pids: Object.keys(earlier) }, () => restoreBindings(this.contextWith(options), name, version, earlier));
   }
 
-  /** Removes a version (2007 while active or running, unless `force`). */
+  /** Removes a version (2007 while active, running here or in another live service on the store, unless `force`). */
   uninstall(name: string, version: string, options: UninstallOptions = {}): Promise<RegistryEntry> {
     return this.locked('uninstall', { name, version, force: options.force === true }, () => uninstallPackage(this.context, name, version, options));
   }
@@ -298,6 +324,7 @@ export class PackageStore {
   async processFor(pid: string): Promise<AlgorithmProcess> {
     const active = await this.resolveActive(pid);
     const started = await ensureProcess(this.context, active.entry);
+    await this.noteRunning();
     if (started.process === undefined)
       throw new ProcVisionError(
         ErrorCodes.activationConflict,
@@ -322,20 +349,93 @@ export class PackageStore {
         throw new ProcVisionError(ErrorCodes.activationConflict, `${name}@${version} is not active for any PID; activate it instead of restarting it`);
       await ensureProcess(this.context, entry);
     }
+    await this.noteRunning();
     const listed = (await this.list()).find((item) => item.name === name && item.version === version);
     return listed as StorePackage;
   }
 
-  /** Stops every process this store started. */
+  /**
+   * A stamp of the store's shared state (registry.json and active.json: inode, size, change
+   * time): it differs once any process (the CLI, another service) has changed either. Cheap
+   * enough to poll every second.
+   */
+  async changeStamp(): Promise<string> {
+    const stampOf = (path: string) =>
+      stat(path, { bigint: true }).then(
+        (info) => `${String(info.ino)}:${String(info.size)}:${String(info.mtimeNs)}:${String(info.ctimeNs)}`,
+        () => 'none',
+      );
+    return `${await stampOf(this.paths.registry)}|${await stampOf(this.paths.active)}`;
+  }
+
+  /**
+   * Brings this store's processes in line with active.json as it is on disk now (another
+   * process may have changed it): stops the processes of versions no PID is bound to any
+   * more. Starting newly bound versions is {@link PackageStore.processFor}'s (per PID, so each
+   * failure is kept with its PID). Runs between this process's own operations, never inside one.
+   */
+  converge(): Promise<ConvergeOutcome> {
+    return this.exclusive(async () => {
+      const bindings = await readActiveBindings(this.paths);
+      const wanted = new Set(Object.values(bindings).map((binding) => processKey(binding.name, binding.version)));
+      const stopped = [...this.context.running.keys()].filter((key) => !wanted.has(key));
+      await stopUnboundProcesses(this.context, bindings);
+      await this.noteRunning();
+      return { stopped };
+    });
+  }
+
+  /** `name@version` of every process this store runs. */
+  runningVersions(): string[] {
+    return [...this.context.running.keys()].sort();
+  }
+
+  /**
+   * Records this process as a runner service on the store (`<store>/services/<host>-<pid>.json`:
+   * pid, boot id, start time, `url`, the versions it runs, kept current), so that an uninstall
+   * by another process of a version it runs is refused without `force` and names it. Records
+   * of services that are gone are removed.
+   */
+  async announceService(url: string): Promise<void> {
+    await liveServices(this.paths, { sweep: true });
+    this.serviceRecord = new LiveServiceRecord(this.paths, url);
+    await this.serviceRecord.update(this.runningVersions(), true);
+  }
+
+  /** The other live runner services on this store and the versions they run. */
+  services(): Promise<LiveService[]> {
+    return liveServices(this.paths);
+  }
+
+  /** Stops every process this store started (and removes its service record). */
   async close(): Promise<void> {
     const running = [...this.context.running.values()];
     this.context.running.clear();
-    await Promise.all(running.map((started) => started.stop()));
+    const record = this.serviceRecord;
+    this.serviceRecord = undefined;
+    try {
+      await Promise.all(running.map((started) => started.stop()));
+    } finally {
+      await record?.remove().catch(() => undefined);
+    }
   }
 
-  private installUnlocked(zipPath: string): Promise<RegistryEntry> {
+  /** Keeps the service record's versions current (no-op when this process is no service). */
+  private async noteRunning(): Promise<void> {
+    await this.serviceRecord?.update(this.runningVersions()).catch(() => undefined);
+  }
+
+  /** Runs `work` after this process's earlier store operations have ended. */
+  private exclusive<Result>(work: () => Promise<Result>): Promise<Result> {
+    const run = this.serial.then(work, work);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  private installUnlocked(zipPath: string, archive?: ZipArchiveName): Promise<RegistryEntry> {
     const { trustedKeys, requireSignature, npmCli, smokeLoadTimeoutMs, onInstallStage } = this.options;
     return installPackage(this.paths, zipPath, {
+      ...(archive === undefined ? {} : { archive }),
       python: { interpreter: this.pythonInterpreter, systemSitePackages: this.options.pythonSystemSitePackages === true },
       ...(onInstallStage === undefined ? {} : { onStage: onInstallStage }),
       ...(trustedKeys === undefined ? {} : { trustedKeys }),
@@ -381,27 +481,35 @@ export class PackageStore {
       return Promise.reject(
         new ProcVisionError(ErrorCodes.installFailed, `the store ${this.paths.root} was opened read-only; ${operation} needs a store opened for writing`),
       );
-    return withStoreLock(this.paths, this.options.lock ?? {}, async () => {
-      await this.recoverUnlocked();
-      return audited(
-        this.paths,
-        this.actor,
-        operation,
-        subject,
-        async () => {
-          const journal = await StoreJournal.begin(this.paths, operation, this.options.onJournal);
-          try {
-            const result = await work();
-            await journal.end();
-            return result;
-          } catch (error) {
-            await journal.detach();
-            if (await storeLockHeld(this.paths)) await this.recoverUnlocked(true).catch(() => undefined);
-            throw error;
-          }
-        },
-        this.station.auditLog,
-      );
+    const operate = () =>
+      withStoreLock(this.paths, this.options.lock ?? {}, async () => {
+        await this.recoverUnlocked();
+        return audited(
+          this.paths,
+          this.actor,
+          operation,
+          subject,
+          async () => {
+            const journal = await StoreJournal.begin(this.paths, operation, this.options.onJournal);
+            try {
+              const result = await work();
+              await journal.end();
+              return result;
+            } catch (error) {
+              await journal.detach();
+              if (await storeLockHeld(this.paths)) await this.recoverUnlocked(true).catch(() => undefined);
+              throw error;
+            }
+          },
+          this.station.auditLog,
+        );
+      });
+    return this.exclusive(async () => {
+      try {
+        return await onDisk('store', this.paths.root, operate);
+      } finally {
+        await this.noteRunning();
+      }
     });
   }
 }

@@ -27,7 +27,8 @@ export async function scanZips(paths: StorePaths, install: (zipPath: string) => 
       outcomes.push({ zipFile, outcome: 'installed', entry: await install(zipPath) });
     } catch (error) {
       const code = ProcVisionError.isInstance(error) ? error.code : ErrorCodes.installFailed;
-      const reason = (error as Error).message;
+      // Reasons are shown to callers (GET /packages, /scan): the store's own path as `<store>`.
+      const reason = (error as Error).message.split(paths.root).join('<store>');
       const latest = await readRegistry(paths);
       const rejected = [
         ...latest.rejected.filter((candidate) => candidate.zip_file !== zipFile),

@@ -21,6 +21,8 @@ export const storeConfigSchema = z.strictObject({
   python: z.string().trim().min(1).default('python3'),
   /** Whether Python packages' venvs see the interpreter's site-packages. */
   python_system_site_packages: z.boolean().default(false),
+  /** Desired state to reconcile from (`runner serve`): a folder (relative to the store) or an https:// base URL. */
+  repository: z.string().trim().min(1).optional(),
   /** Per-PID recording of steps (frames and outcomes) under `<store>/records` (off when absent). */
   recording: recordingConfigSchema,
 });
@@ -40,6 +42,8 @@ export interface StoreConfig {
   python: string;
   /** Python venvs see system site-packages (false when unset). */
   pythonSystemSitePackages: boolean;
+  /** The repository `runner serve` reconciles from, as written (undefined when unset). */
+  repository?: string;
   /** PID -> recording settings (empty: nothing is recorded). */
   recording: RecordingConfig;
 }
@@ -83,6 +87,7 @@ export async function readStoreConfig(storeRoot: string): Promise<StoreConfig | 
     trustedKeys: parsed.data.trusted_keys,
     python: parsed.data.python,
     pythonSystemSitePackages: parsed.data.python_system_site_packages,
+    ...(parsed.data.repository === undefined ? {} : { repository: parsed.data.repository }),
     recording: parsed.data.recording,
   };
 }
@@ -95,6 +100,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, field: string, value
   if (field === 'require_signature') return `require_signature must be true or false, got ${got}`;
   if (field === 'trusted_keys') return `trusted_keys must be an array of key file paths, got ${got}`;
   if (field === 'python') return `python must be an interpreter command or path such as "python3" or "/usr/bin/python3.11", got ${got}`;
+  if (field === 'repository') return `repository must be a folder path or an https:// URL, got ${got}`;
   if (field === 'python_system_site_packages') return `python_system_site_packages must be true or false, got ${got}`;
   if (field.startsWith('trusted_keys')) return `${field} must be a key file path, got ${got}`;
   return `${field}: ${issue.message}, got ${got}`;

@@ -18,6 +18,8 @@ export interface StorePaths {
   lock: string;
   /** Recorded steps: `records/<pid>/<seq>.seg` (see `recording` in config.json). */
   records: string;
+  /** One record per live runner service on this store: `services/<host>-<pid>.json` (versions it runs). */
+  services: string;
 }
 
 /** The store root when none is given: `$PROCVISION_STORE`, else `./runtime_store`. */
@@ -38,6 +40,7 @@ export function storePaths(root: string): StorePaths {
     logs: join(absoluteRoot, 'logs'),
     lock: join(absoluteRoot, '.lock'),
     records: join(absoluteRoot, 'records'),
+    services: join(absoluteRoot, 'services'),
   };
 }
 

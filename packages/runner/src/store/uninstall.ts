@@ -6,6 +6,7 @@ import { type ActiveBindings, readActiveBindings, refersTo, writeActiveBindings 
 import { stopUnboundProcesses } from './activate.js';
 import { processKey, type StoreContext } from './internal/store-context.js';
 import { noteIntent } from './internal/store-journal.js';
+import { liveServices } from './live-services.js';
 import { findEntry, readRegistry, type RegistryEntry, writeRegistry } from './registry.js';
 import { deployedPath } from './store-paths.js';
 
@@ -27,7 +28,8 @@ function withoutVersion(bindings: ActiveBindings, name: string, version: string)
 
 /**
  * Removes an installed version; the caller holds the store lock. Refused while a PID is bound
- * to it or its process runs (2007) unless `force`. The removal is journaled, registry.json is
+ * to it, its process runs here, or another live runner service on the store runs it (2007,
+ * naming the service) unless `force`. The removal is journaled, registry.json is
  * written, then the folder is moved aside and deleted (a kill in between: recovery finishes
  * the removal the journal names), then the archived zip is deleted. Logs are kept.
  * @throws ProcVisionError 2007 (active), 2009 (not installed)
@@ -41,11 +43,18 @@ export async function uninstallPackage(context: StoreContext, name: string, vers
     .filter(([, binding]) => refersTo(binding, name, version))
     .map(([pid]) => pid);
   const running = context.running.has(processKey(name, version));
-  if ((activePids.length > 0 || running) && options.force !== true) {
-    const why = activePids.length > 0 ? `it is active for PID ${activePids.join(', ')}` : 'its process is running';
-    throw new ProcVisionError(ErrorCodes.unsafeUninstall, `cannot uninstall ${name}@${version}: ${why}; activate another version first, or force`, {
-      details: { pids: activePids },
-    });
+  const holders = (await liveServices(context.paths)).filter((service) => service.versions.includes(processKey(name, version)));
+  if ((activePids.length > 0 || running || holders.length > 0) && options.force !== true) {
+    const reasons = [
+      ...(activePids.length > 0 ? [`it is active for PID ${activePids.join(', ')}`] : []),
+      ...(running ? ['its process is running here'] : []),
+      ...holders.map((service) => `the runner service pid ${String(service.pid)} at ${service.url} runs it`),
+    ];
+    throw new ProcVisionError(
+      ErrorCodes.unsafeUninstall,
+      `cannot uninstall ${name}@${version}: ${reasons.join('; ')}; activate another version first (services stop a version within seconds of its last PID moving away), or force`,
+      { details: { pids: activePids, services: holders.map((service) => ({ pid: service.pid, url: service.url })) } },
+    );
   }
   const nextBindings = withoutVersion(bindings, name, version);
   if (JSON.stringify(nextBindings) !== JSON.stringify(bindings)) await writeActiveBindings(context.paths, nextBindings);

@@ -8,7 +8,12 @@ export interface RunReport {
   pid: string;
   step: number;
   image: { file: string; width: number; height: number };
+  /** The params as given (`--params`). */
   user_params: Record<string, unknown>;
+  /** The params the algorithm received: the given ones checked against the step schema, defaults filled in. */
+  effective_params: Record<string, unknown> | null;
+  /** The stacks of what pre_execute/execute threw, mapped to the sources (`src/main.ts:line:col`). */
+  thrown: string[];
   pre_execute: unknown;
   execute: unknown;
   /** What the algorithm published through `this.diagnostics` (null when nothing). */
@@ -42,11 +47,13 @@ ${execute?.data?.ng_reason ? `<p>NG reason: <b>${escapeXml(execute.data.ng_reaso
 <table><tr><th>kind</th><th>label</th><th>x, y</th><th>size</th><th>score</th></tr>
 ${rows || '<tr><td colspan="5">none</td></tr>'}
 </table>
+${report.thrown.length === 0 ? '' : `<h2>Thrown</h2>${report.thrown.map((stack) => `<pre>${escapeXml(stack)}</pre>`).join('\n')}`}
 <h2>pre_execute</h2><pre>${json(report.pre_execute)}</pre>
 <h2>execute</h2><pre>${json(report.execute)}</pre>
 ${report.diagnostics === null ? '' : `<h2>diagnostics</h2><pre>${json(report.diagnostics)}</pre>`}
 <h2>Timings (ms)</h2><pre>${json(report.timings)}</pre>
-<h2>User params</h2><pre>${json(report.user_params)}</pre>
+<h2>Params (after defaults)</h2><pre>${json(report.effective_params ?? report.user_params)}</pre>
+<h2>Params as given</h2><pre>${json(report.user_params)}</pre>
 </body></html>
 `;
 }

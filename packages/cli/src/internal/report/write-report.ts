@@ -20,6 +20,10 @@ interface StepReportInput {
   step: number;
   image: { path: string; width: number; height: number; bytes: Uint8Array };
   userParams: Record<string, unknown>;
+  /** The params after the step schema's defaults (null when they did not validate). */
+  effectiveParams: Record<string, unknown> | null;
+  /** Mapped stacks of what the algorithm threw during the step. */
+  thrown: readonly string[];
   /** The step's document (`stepRunDocument`): results and diagnostics. */
   document: { pre_execute: unknown; execute: unknown; diagnostics: Record<string, unknown> | null };
   timings: Record<string, number>;
@@ -38,6 +42,8 @@ export function writeStepReport(directory: string, input: StepReportInput): Prom
       step: input.step,
       image: { file: image.path, width: image.width, height: image.height },
       user_params: input.userParams,
+      effective_params: input.effectiveParams,
+      thrown: [...input.thrown],
       pre_execute: document.pre_execute,
       execute: document.execute,
       diagnostics: document.diagnostics,

@@ -12,7 +12,16 @@ export function manifestFile(input: AlgorithmTemplateInput): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-/** The scaffold's package.json: ESM, depends on @procvision/sdk only. */
+/**
+ * The TypeScript the scaffold type-checks with (`npm run typecheck`, and validate/package once
+ * installed): the line this toolkit is built and tested with.
+ */
+const SCAFFOLD_TYPESCRIPT_RANGE = '~5.9.3';
+
+/**
+ * The scaffold's package.json: ESM, depends on the `@procvision/sdk` version of this CLI
+ * (`^<version>`), TypeScript as its devDependency with a `typecheck` script.
+ */
 export function packageJsonFile(input: AlgorithmTemplateInput, sdkVersion: string): string {
   const packageJson = {
     name: input.name,
@@ -25,16 +34,21 @@ export function packageJsonFile(input: AlgorithmTemplateInput, sdkVersion: strin
       validate: 'procvision validate .',
       'run:ok': 'procvision run . --pid ' + (input.pids[0] ?? 'A01') + ' --image samples/ok.png',
       eval: 'procvision eval . samples --pid ' + (input.pids[0] ?? 'A01'),
+      typecheck: 'tsc --noEmit -p tsconfig.json',
       test: 'node --test test/',
       package: 'procvision package .',
     },
     dependencies: { '@procvision/sdk': `^${sdkVersion}` },
+    devDependencies: { typescript: SCAFFOLD_TYPESCRIPT_RANGE },
     engines: { node: '>=20.19' },
   };
   return `${JSON.stringify(packageJson, null, 2)}\n`;
 }
 
-/** The scaffold's tsconfig.json (for editors and `tsc --noEmit`; the CLI compiles with esbuild). */
+/**
+ * The scaffold's tsconfig.json: for editors and `tsc --noEmit` (the `typecheck` script; validate
+ * and package run it when `typescript` is installed); the CLI compiles with esbuild.
+ */
 export function tsconfigFile(): string {
   const tsconfig = {
     compilerOptions: {
@@ -72,12 +86,14 @@ procvision validate .                                   # every check, compiles 
 procvision run . --pid ${pid} --image samples/ok.png     # one step, as the platform runs it
 procvision run . --pid ${pid} --image samples/ng.png --report report/
 procvision eval . samples --pid ${pid}                  # every image of samples/ok and samples/ng
+npm install && npm run typecheck                        # types (validate and package check them too)
 node --test test/                                       # the project's own test
 procvision package .                                    # the offline delivery zip
 \`\`\`
 
 \`procvision\` compiles \`src/*.ts\` to \`dist/main.js\` with esbuild before each validate, run and
-package; \`node_modules/@procvision/sdk\` links to the SDK that came with the CLI until you
+package, and type-checks with the project's own \`typescript\` (\`tsc --noEmit\`) in validate
+and package once \`npm install\` has installed it; \`node_modules/@procvision/sdk\` links to the SDK that came with the CLI until you
 install a published \`@procvision/sdk\`.
 `;
 }

@@ -1,3 +1,5 @@
+import { type Colors, noColour } from '../../output.js';
+
 /** The outcome of one validate check. */
 type CheckOutcome = 'PASS' | 'FAIL' | 'WARN';
 
@@ -46,10 +48,11 @@ export class CheckList {
   }
 }
 
-/** The human form of a validate report: one line per check, then the summary. */
-export function formatValidateReport(report: ValidateReport): string {
-  const lines = report.checks.map((check) => `${check.result.padEnd(4)}  ${check.name}: ${check.message}`);
+/** The human form of a validate report: one line per check, then the summary (coloured when `colour` says so). */
+export function formatValidateReport(report: ValidateReport, colour: Colors = noColour): string {
+  const paint = { PASS: colour.green, FAIL: colour.red, WARN: colour.yellow } as const;
+  const lines = report.checks.map((check) => `${paint[check.result](check.result.padEnd(4))}  ${check.name}: ${check.message}`);
   const { status, passed, failed, warnings } = report.summary;
-  lines.push('', `${status}: ${passed} passed, ${failed} failed, ${warnings} warning(s)`);
+  lines.push('', `${colour.bold(paint[status](status))}: ${passed} passed, ${failed} failed, ${warnings} warning(s)`);
   return lines.join('\n');
 }

@@ -40,7 +40,8 @@ export async function checkSmokeRuns(checks: CheckList, algorithm: StartedAlgori
       checks.fail(`smoke run ${label}`, `the runner refused the generated params or PID ${pid}: ${error.message}`);
       continue;
     }
-    judge(checks, label, run.outcome, run.timings, algorithm.thrown);
+    const crash = await algorithm.thrownIn(run.outcome);
+    judge(checks, label, run.outcome, run.timings, crash);
   }
 }
 
@@ -49,7 +50,7 @@ function judge(
   label: string,
   outcome: StepOutcome,
   timings: { pre_execute_ms?: number; execute_ms?: number },
-  thrown: readonly string[],
+  crash: string | undefined,
 ): void {
   const preName = `smoke preExecute ${label}`;
   const executeName = `smoke execute ${label}`;
@@ -61,7 +62,6 @@ function judge(
   }
   const name = outcome.stage === 'execute' ? executeName : preName;
   if (outcome.stage === 'execute') checks.pass(preName, `status OK in ${timings.pre_execute_ms ?? '?'} ms, result valid`);
-  const crash = thrown.find((stack) => stack.startsWith(outcome.stage === 'execute' ? 'execute() threw: ' : 'preExecute() threw: '));
   const broken = outcome.errorCode === ErrorCodes.timeout || /returned an invalid result/.test(outcome.message) || outcome.stage === 'frame';
   if (crash !== undefined)
     checks.fail(name, `threw on a generated grey image (return an ERROR result on purpose instead): ${crash.replace(/^\w+\(\) threw: /, '')}`);

@@ -91,7 +91,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Open
       title: 'ProcVision runner service',
       version,
       description:
-        'Packages, sessions and steps of a ProcVision runner over HTTP. Errors are `{error: {code, name, message}}` with a status mapped from the code; every response carries `X-Request-Id`.',
+        "Packages, sessions and steps of a ProcVision runner over HTTP. Errors are `{error: {code, name, message}}` with a status mapped from the code; every response carries `X-Request-Id`. Every route accepts a W3C `traceparent` header: its trace-id tags the access line, the runner's and the algorithm's log lines of the request, reaches the algorithm as `session.context.trace_id` and comes back as `trace_id` of a step response.",
     },
     tags: [
       { name: 'health', description: 'Liveness, readiness, metrics' },

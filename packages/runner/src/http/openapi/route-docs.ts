@@ -75,15 +75,24 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'GET /': { summary: 'The service name and its routes', tag: 'service', success: { status: 200, description: '`{service, routes: ["GET /health", ...]}`' } },
   'GET /openapi.json': { summary: 'This OpenAPI 3.1 document', tag: 'service', success: { status: 200, description: 'The OpenAPI document of this service' } },
   'GET /health': {
-    summary: 'Liveness: the process answers',
+    summary: 'Liveness: the process answers; 503 once every active package has been failing longer than failed_liveness_ms',
     tag: 'health',
     public: true,
-    success: { status: 200, description: '`{status: "ok", pid, uptime_s}`' },
+    success: {
+      status: 200,
+      description: '`{status: "ok", pid, uptime_s}`; 503 `{status: "failing", pid, uptime_s, reasons}` naming each failing package and why',
+    },
   },
   'GET /ready': {
     summary: 'Readiness: store open and every active package process ready (503 otherwise)',
     tag: 'health',
     success: { status: 200, description: 'A ReadinessReport `{ready, reasons, packages}`' },
+  },
+  'GET /readyz': {
+    summary: 'Readiness for probes: {ready} only, no token needed (503 when not ready)',
+    tag: 'health',
+    public: true,
+    success: { status: 200, description: '`{ready: true}`' },
   },
   'GET /metrics': {
     summary: 'Prometheus metrics (text exposition format 0.0.4)',
@@ -181,6 +190,16 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     tag: 'packages',
     body: { json: restoreRequestSchema },
     success: { status: 200, description: '`{bindings}`' },
+  },
+  'GET /state': {
+    summary: 'Desired state vs actual per pid, the last reconcile and its error (repository: null without one)',
+    tag: 'packages',
+    success: { status: 200, description: '`{repository, in_sync, pids: [{pid, desired, actual, status, reason?}], last_reconcile, last_error, unmanaged}`' },
+  },
+  'POST /reconcile': {
+    summary: 'Reconcile the store with the repository now (404 without a repository)',
+    tag: 'packages',
+    success: { status: 200, description: 'the state after the reconcile (as `GET /state`)' },
   },
   'POST /scan': {
     summary: "Install the zips dropped into the store's zip folder",

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
 import { readJsonBody } from '../read-body.js';
 import {
@@ -13,6 +14,18 @@ import type { ServiceContext } from '../service-context.js';
 import type { ServiceStore } from '../service-store.js';
 import { withRequestZip } from './zip-upload.js';
 
+/**
+ * The zip file name a client sent with its upload (`Content-Disposition: attachment;
+ * filename="screw-check-v1.2.0-linux-x64-glibc-offline.zip"`): a plain `*.zip` name, no folder;
+ * anything else is ignored (the delivery name is used).
+ */
+function uploadFileName(request: IncomingMessage): { fileName: string } | undefined {
+  const header = request.headers['content-disposition'];
+  const match = header === undefined ? null : /filename\s*=\s*"?([^";]+)"?/i.exec(header);
+  const name = match?.[1]?.trim();
+  return name !== undefined && /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.zip$/.test(name) ? { fileName: name } : undefined;
+}
+
 function isTrue(value: string | null): boolean {
   return value !== null && ['1', 'true', 'yes', ''].includes(value.toLowerCase());
 }
@@ -25,7 +38,14 @@ export function packageRoutes(context: ServiceContext, store: ServiceStore): Rou
     {
       method: 'POST',
       pattern: '/packages',
-      handle: async ({ request }) => ({ status: 201, json: { package: await withRequestZip(context, request, (zipPath) => store.install(zipPath)) } }),
+      handle: async ({ request }) => ({
+        status: 201,
+        json: {
+          package: await withRequestZip(context, request, (zipPath, uploaded) =>
+            store.install(zipPath, uploaded ? { archive: uploadFileName(request) ?? { deliveryName: true } } : {}),
+          ),
+        },
+      }),
     },
     {
       method: 'POST',

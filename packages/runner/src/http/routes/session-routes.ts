@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../http-error.js';
 import { readJsonBody } from '../read-body.js';
 import { createSessionSchema, parseRequest } from '../request-schemas.js';
@@ -10,6 +11,8 @@ import { assertJsonValueSize } from '../json-limits.js';
 import { stepRequestOf } from '../step-request.js';
 import { stepResponse } from '../step-response.js';
 import type { InspectionSession } from '../../process/session.js';
+import { requestTrace, traceContext } from '../request-trace.js';
+import { traceIdFromContext } from '../../trace-context.js';
 
 function describeSession(session: InspectionSession) {
   return { session_id: session.id, pid: session.pid, package: session.packageName, context: session.context, steps: session.steps, state: session.state };
@@ -31,9 +34,13 @@ function checkValueSizes(context: ServiceContext, body: { context?: unknown; use
   assertJsonValueSize(body.guide_info, context.limits.maxJsonValueBytes, 'guide_info');
 }
 
-function requireSession(context: ServiceContext, id: string): InspectionSession {
+/** The session `id` (404 when there is none); the access line names it, and its `context.trace_id` when the request has no `traceparent`. */
+function requireSession(context: ServiceContext, id: string, request: IncomingMessage): InspectionSession {
   const session = context.runner.session(id);
   if (!session) throw new HttpError('not_found', `no session ${id} (ended, expired after idling, or never created); create one with POST /sessions`);
+  const trace = requestTrace(request);
+  trace.sessionId = session.id;
+  trace.traceId ??= traceIdFromContext(session.context);
   return session;
 }
 
@@ -46,26 +53,30 @@ export function sessionRoutes(context: ServiceContext): Route[] {
       async handle({ request }) {
         const body = parseRequest(createSessionSchema, await readJsonBody(request, context.limits.jsonBytes, context.limits.maxJsonDepth), 'session request');
         checkValueSizes(context, body);
-        const session = await context.runner.openSession({ pid: body.pid, ...(body.context ? { context: body.context } : {}) });
+        const sessionContext = traceContext(request, body.context);
+        const session = await context.runner.openSession({ pid: body.pid, ...(sessionContext ? { context: sessionContext } : {}) });
+        requestTrace(request).sessionId = session.id;
         return { status: 201, json: describeSession(session), headers: { location: `/sessions/${encodeURIComponent(session.id)}` } };
       },
     },
-    { method: 'GET', pattern: '/sessions/:id', handle: ({ params }) => ({ json: describeSession(requireSession(context, params.id!)) }) },
+    { method: 'GET', pattern: '/sessions/:id', handle: ({ request, params }) => ({ json: describeSession(requireSession(context, params.id!, request)) }) },
     {
       method: 'POST',
       pattern: '/sessions/:id/steps',
       async handle({ request, params, query }) {
-        const session = requireSession(context, params.id!);
+        const session = requireSession(context, params.id!, request);
         const { body, fromQuery } = await readStepBody(request, query, context, false);
         checkValueSizes(context, body);
-        return stepResponse(await context.runner.runStep(session.id, await stepRequestOf(body, frameSource(context, fromQuery))));
+        const { traceId } = requestTrace(request);
+        const step = await stepRequestOf(body, frameSource(context, fromQuery));
+        return stepResponse(await context.runner.runStep(session.id, traceId === undefined ? step : { ...step, traceId }), traceId);
       },
     },
     {
       method: 'POST',
       pattern: '/sessions/:id/reset',
-      async handle({ params }) {
-        const session = requireSession(context, params.id!);
+      async handle({ request, params }) {
+        const session = requireSession(context, params.id!, request);
         const outcome = await context.runner.resetSession(session.id);
         return {
           json: { session_id: session.id, status: outcome.status, message: outcome.message, ...(outcome.errorCode ? { error_code: outcome.errorCode } : {}) },
@@ -75,8 +86,8 @@ export function sessionRoutes(context: ServiceContext): Route[] {
     {
       method: 'DELETE',
       pattern: '/sessions/:id',
-      handle({ params }) {
-        const session = requireSession(context, params.id!);
+      handle({ request, params }) {
+        const session = requireSession(context, params.id!, request);
         context.runner.endSession(session.id);
         return { json: { session_id: session.id, ended: true, steps: session.steps } };
       },
@@ -88,7 +99,11 @@ export function sessionRoutes(context: ServiceContext): Route[] {
         const { body, fromQuery } = await readStepBody(request, query, context, true);
         checkValueSizes(context, body);
         const step = await stepRequestOf(body, frameSource(context, fromQuery));
-        return stepResponse(await context.runner.runOnce({ pid: body.pid ?? '', ...(body.context ? { context: body.context } : {}) }, step));
+        const stepContext = traceContext(request, body.context);
+        const trace = requestTrace(request);
+        const outcome = await context.runner.runOnce({ pid: body.pid ?? '', ...(stepContext ? { context: stepContext } : {}) }, step);
+        trace.sessionId = outcome.sessionId;
+        return stepResponse(outcome, trace.traceId);
       },
     },
   ];

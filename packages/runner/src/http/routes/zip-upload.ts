@@ -7,6 +7,7 @@ import { HttpError } from '../http-error.js';
 import { mediaType, readJsonBody, writeBodyToFile } from '../read-body.js';
 import { parseRequest, zipPathRequestSchema } from '../request-schemas.js';
 import type { ServiceContext } from '../service-context.js';
+import { onDisk } from '../../internal/disk-condition.js';
 
 const zipMediaTypes = new Set(['application/zip', 'application/x-zip-compressed', 'application/octet-stream']);
 
@@ -33,7 +34,7 @@ export async function withRequestZip<Result>(
   }
   const path = join(context.uploadDirectory, `upload-${randomUUID()}.zip`);
   try {
-    await writeBodyToFile(request, path, context.limits.zipBytes);
+    await onDisk('uploads', '<upload>', () => writeBodyToFile(request, path, context.limits.zipBytes));
     return await use(path, true);
   } finally {
     await rm(path, { force: true });

@@ -4,7 +4,7 @@ import type { LogEntry, LogLevel } from '../../logger.js';
 export function runnerLogEntry(
   level: LogLevel,
   message: string,
-  tags: Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId'> & { processId?: number },
+  tags: Pick<LogEntry, 'packageName' | 'packageVersion' | 'sessionId'> & { processId?: number; traceId?: string },
   fields?: Record<string, unknown>,
 ): LogEntry {
   return { level, message, timestamp_ms: Date.now(), source: 'runner', ...tags, ...(fields ? { fields } : {}) };

@@ -6,6 +6,8 @@ export interface StoreContext {
   paths: StorePaths;
   /** Running processes by `name@version`. */
   running: Map<string, StartedProcess>;
+  /** Starts in progress by `name@version`, so two callers wanting the same version share one process. */
+  starting: Map<string, Promise<StartedProcess>>;
   starter: ProcessStarter;
 }
 

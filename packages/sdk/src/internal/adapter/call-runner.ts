@@ -1,6 +1,7 @@
 import type { AlgorithmInfo, ExecuteResult, ImageMeta, PreExecuteResult, ResultCheck, StepSpec } from '@procvision/manifest';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest/errors';
 import type { Logger } from '../../logger.js';
+import { setCallLogFields } from './call-log-fields.js';
 import { Session, type SessionInit } from '../../session.js';
 import type { MaybePromise, StepContext, StepPhase } from '../../base-algorithm.js';
 import type { LoadedAlgorithm } from './algorithm-loader.js';
@@ -30,6 +31,7 @@ export function runCall(context: CallRunnerContext, requestId: string, data: Rec
   const phase = data.phase;
   const stepIndex = typeof data.step_index === 'number' ? data.step_index : 0;
   const session = new Session(sessionInit(data.session), 'adopt');
+  setCallLogFields(callLogFields(data.session));
   let outcome: MaybePromise<MethodResult>;
   try {
     outcome = runPhase(context, phase, stepIndex, session, data);
@@ -57,6 +59,7 @@ function resultFrame(
   outcome: MethodResult,
   started: [number, number],
 ): Record<string, unknown> {
+  setCallLogFields(undefined);
   return {
     type: 'result',
     request_id: requestId,
@@ -279,6 +282,15 @@ function sessionInit(value: unknown): SessionInit {
     context: isRecord(session.context) ? session.context : {},
     state: isRecord(session.state) ? session.state : {},
   };
+}
+
+/** `{trace_id}` of the call's `session.context` (a bounded string), which the algorithm's log lines carry during the call. */
+function callLogFields(value: unknown): { trace_id: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const context = (value as { context?: unknown }).context;
+  if (typeof context !== 'object' || context === null) return undefined;
+  const traceId = (context as { trace_id?: unknown }).trace_id;
+  return typeof traceId === 'string' && traceId.length > 0 && traceId.length <= 128 ? { trace_id: traceId } : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
