@@ -91,6 +91,8 @@ describe('runner service over a real package store', () => {
     expect(again.json.error.code).toBe('2010');
     const listed = await call(url, 'GET', '/packages');
     expect(listed.json.packages.map((entry: { version: string }) => entry.version)).toEqual(['1.0.0', '1.1.0']);
+    // Each version carries its SBOM's license summary (license -> number of packages).
+    expect(listed.json.packages[0]).toMatchObject({ sbom_file: 'sbom.cdx.json', licenses: expect.any(Object) });
   }, 60_000);
 
   it('activates, executes, switches with no gap, rolls back, and guards uninstall', async () => {
