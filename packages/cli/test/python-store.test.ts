@@ -54,6 +54,7 @@ describe.skipIf('skip' in setup)('a platform team installs and runs a Python SDK
       'zip structure and integrity PASS',
       'zip signature WARN',
       'zip manifest PASS',
+      'zip sbom PASS',
       'zip python environment PASS',
     ]);
     const refused = await runCli(['validate', '--zip', zips.otherPlatform, '--python', testPython]);

@@ -22,6 +22,11 @@ export const errorCodes = {
     retryable: false,
     description: 'the adapter found no entry point (manifest entry_point, PROC_ENTRY_POINT, --entry)',
   },
+  '1012': {
+    name: 'memory_limit_exceeded',
+    retryable: false,
+    description: "the algorithm process's resident memory passed its package's memory_limit_mb: the call failed and the process was restarted",
+  },
   '9999': { name: 'unknown_error', retryable: false, description: 'anything unexpected' },
   '2001': { name: 'invalid_zip', retryable: false, description: 'delivery zip damaged or incomplete' },
   '2002': { name: 'manifest_missing', retryable: false, description: 'no manifest.json' },

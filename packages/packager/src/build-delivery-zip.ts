@@ -126,9 +126,10 @@ async function defaultCreatedAt(project: string): Promise<Date> {
 }
 
 /**
- * The lockfile that decides the delivered versions: the project's (npm-shrinkwrap.json or
- * package-lock.json); with none, or with `refreshLock`, the ranges resolved now and written
- * beside the project when npm alone can lock it.
+ * The lockfile that decides the delivered versions: the project's (npm-shrinkwrap.json,
+ * package-lock.json, or its importer in the pnpm workspace's pnpm-lock.yaml); with none, or
+ * with `refreshLock`, the ranges resolved now and written beside the project when npm alone can
+ * lock it (a pnpm lockfile is pnpm's to rewrite: resolved for this zip only).
  */
 async function projectLockfile(
   project: string,
@@ -141,8 +142,12 @@ async function projectLockfile(
   const existing = await readProjectLockfile(lockfileDir);
   if (options.skipDeps === true) return { lockfile: existing, source: existing === null ? 'none' : 'project' };
   if (existing !== null && options.refreshLock !== true) {
-    say(`delivering the versions locked in ${existing.path}`);
+    say(`delivering the versions locked in ${existing.path}${existing.importer === undefined ? '' : ` (importer ${existing.importer})`}`);
     return { lockfile: existing, source: 'project' };
+  }
+  if (existing?.file === 'pnpm-lock.yaml') {
+    say(`--refresh-lock: resolving the ranges for this zip only; ${existing.path} is pnpm's (pnpm update rewrites it)`);
+    return { lockfile: null, source: 'none' };
   }
   const raw = JSON.parse(await readFile(join(project, 'package.json'), 'utf8')) as Record<string, unknown>;
   if (!npmCanLock(raw)) {

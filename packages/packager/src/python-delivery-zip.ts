@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PythonManifest, PythonSdkGeneration } from '@procvision/manifest';
 import { readCentralDirectory } from './internal/central-directory.js';
 import type { SignatureStatus } from './internal/delivery-metadata.js';
 import { readPythonDeliveryZip, type PythonZipReading } from './internal/python-delivery-reader.js';
+import { sbomOfWheels, sbomOfZipWheels } from './internal/python-sbom.js';
+import type { SbomSummary } from './internal/sbom-check.js';
 import { checkPythonStation } from './internal/python-station-check.js';
 import { pythonProjectFolder } from './internal/python-zip-layout.js';
 import { extractIntoStagingFolder } from './internal/staging-folder.js';
 import { inspectPythonStation, type PythonStationReport } from './python-station.js';
 import type { VerifyOptions } from './verify-delivery-zip.js';
-import { resolveZipLimits } from './zip-limits.js';
+import { resolveZipLimits, type ZipLimits } from './zip-limits.js';
 
 /** Which kind of delivery zip a file is: ours (`npm`, delivery.json at the root) or the Python SDK's (`python`). */
 export type DeliveryZipKind = 'npm' | 'python';
@@ -55,6 +57,13 @@ export interface VerifiedPythonDelivery {
   listingSha256: string;
   signature: SignatureStatus;
   signerKeyId: string | null;
+  /**
+   * The SBOM derived from the wheels' METADATA (CycloneDX 1.6 JSON: one component per wheel
+   * with name, version, license, purl `pkg:pypi/...`, the wheel's SHA-256 and SHA-512), and its
+   * summary. The store keeps the document with the install.
+   */
+  sbom: SbomSummary;
+  sbomDocument: string;
   interpreter: PythonInterpreter;
   entryCount: number;
   totalBytes: number;
@@ -75,10 +84,21 @@ export async function deliveryZipKind(zipPath: string): Promise<DeliveryZipKind>
   return pythonProjectFolder(entries) === null ? 'npm' : 'python';
 }
 
-async function verified(zipPath: string, reading: PythonZipReading, python: string): Promise<VerifiedPythonDelivery> {
+async function verified(
+  zipPath: string,
+  reading: PythonZipReading,
+  python: string,
+  limits: ZipLimits,
+  stagingDir: string | null,
+): Promise<VerifiedPythonDelivery> {
   const station = await inspectPythonStation(python, { wheels: reading.wheels, requirements: reading.requirements });
   checkPythonStation(zipPath, reading, station);
   const listing = reading.listing.toString('utf8');
+  const subject = { name: reading.manifest.name, version: reading.manifest.version };
+  const sbom =
+    stagingDir === null
+      ? await sbomOfZipWheels(zipPath, subject, listing, limits)
+      : await sbomOfWheels(zipPath, subject, join(stagingDir, 'wheels'), reading.wheels, limits);
   return {
     kind: 'python',
     zipPath,
@@ -92,6 +112,8 @@ async function verified(zipPath: string, reading: PythonZipReading, python: stri
     listingSha256: createHash('sha256').update(reading.listing).digest('hex'),
     signature: reading.signature,
     signerKeyId: reading.signature.keyId,
+    sbom: sbom.summary,
+    sbomDocument: sbom.document,
     interpreter: interpreterOf(station),
     entryCount: reading.entryCount,
     totalBytes: reading.totalBytes,
@@ -118,8 +140,9 @@ function interpreterOf(station: PythonStationReport): PythonInterpreter {
  */
 export async function verifyPythonDeliveryZip(zipPath: string, options: PythonVerifyOptions = {}): Promise<VerifiedPythonDelivery> {
   const absolutePath = resolve(zipPath);
-  const reading = await readPythonDeliveryZip(absolutePath, resolveZipLimits(options.limits), options, null);
-  return verified(absolutePath, reading, options.python ?? 'python3');
+  const limits = resolveZipLimits(options.limits);
+  const reading = await readPythonDeliveryZip(absolutePath, limits, options, null);
+  return verified(absolutePath, reading, options.python ?? 'python3', limits, null);
 }
 
 /**
@@ -132,7 +155,8 @@ export async function extractPythonDeliveryZip(
   options: PythonVerifyOptions & { stagingName?: string } = {},
 ): Promise<ExtractedPythonDelivery> {
   const absolutePath = resolve(zipPath);
+  const limits = resolveZipLimits(options.limits);
   return extractIntoStagingFolder(absolutePath, destinationParent, options.stagingName, async (stagingDir) =>
-    verified(absolutePath, await readPythonDeliveryZip(absolutePath, resolveZipLimits(options.limits), options, stagingDir), options.python ?? 'python3'),
+    verified(absolutePath, await readPythonDeliveryZip(absolutePath, limits, options, stagingDir), options.python ?? 'python3', limits, stagingDir),
   );
 }

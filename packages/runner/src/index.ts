@@ -27,7 +27,7 @@ export type { GuidedExecuteCallData } from './process/guided-call-data.js';
 export { callerFileLimits, checkCallerFile, readCallerFile, CallerFileError } from './caller-file/index.js';
 export type { CallerFileOptions, CallerFileProblem, FileKind } from './caller-file/index.js';
 export { RunnerMetrics, runnerMetrics } from './process/runner-metrics.js';
-export type { RunnerEventSource, RunnerMetricsOptions } from './process/runner-metrics.js';
+export type { BindingsProvider, RunnerEventSource, RunnerMetricsOptions, TrackedProcess } from './process/runner-metrics.js';
 export {
   confusionOf,
   disagreementsOf,

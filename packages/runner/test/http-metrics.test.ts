@@ -80,7 +80,10 @@ describe('GET /metrics (prom-client) and the access log', () => {
     expect(durations.metrics.length).toBeGreaterThan(0);
     expect(text).toMatch(/^procvision_http_request_duration_seconds_count\{method="POST",route="\/execute",status="200"\} 1$/m);
     expect(text).toMatch(/^procvision_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/execute",status="200"\} 1$/m);
-    expect(family(text, 'procvision_steps_total').metrics).toContainEqual({ value: '1', labels: { status: 'OK', result_status: 'OK', code: '' } });
+    expect(family(text, 'procvision_steps_total').metrics).toContainEqual({
+      value: '1',
+      labels: { package: expect.any(String), version: expect.any(String), status: 'OK', result_status: 'OK', code: '' },
+    });
     expect(family(text, 'procvision_call_duration_seconds').type).toBe('HISTOGRAM');
     for (const entry of families.filter((item) => item.name.startsWith('procvision_'))) {
       if (entry.type === 'COUNTER') expect(entry.name).toMatch(/_total$/);
@@ -132,7 +135,7 @@ describe('RunnerMetrics without the HTTP service', () => {
       latencyMs: 1_234_567_891,
     });
     const text = await metrics.metrics();
-    expect(text).toContain('procvision_step_duration_seconds_sum 1234567.891');
+    expect(text).toContain('procvision_step_duration_seconds_sum{package="",version=""} 1234567.891');
     expect(text).not.toMatch(/e\+/);
     const own = new Registry();
     new Counter({ name: 'factory_parts_total', help: 'parts', registers: [own] }).inc(1_234_567_891);

@@ -166,7 +166,7 @@ describe('runner service over real HTTP with the real SDK adapter', () => {
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.text).toMatch(/procvision_process_restarts_total\{package="scripted",reason="timeout"\} 1/);
     expect(metrics.text).toMatch(/procvision_calls_total\{package="scripted",phase="execute",status="ERROR",code="1005"\} 1/);
-    expect(metrics.text).toMatch(/procvision_step_duration_seconds_bucket\{le="\+Inf"\} \d+/);
+    expect(metrics.text).toMatch(/procvision_step_duration_seconds_bucket\{le="\+Inf",package="[^"]+",version="[^"]+"\} \d+/);
     expect(metrics.text).toMatch(/procvision_active_processes 1/);
     expect(metrics.text).toMatch(/procvision_http_requests_total\{method="POST",route="\/execute",status="504"\} 1/);
   });

@@ -91,6 +91,8 @@ describe('runner service over a real package store', () => {
     expect(again.json.error.code).toBe('2010');
     const listed = await call(url, 'GET', '/packages');
     expect(listed.json.packages.map((entry: { version: string }) => entry.version)).toEqual(['1.0.0', '1.1.0']);
+    // Each version carries its SBOM's license summary (license -> number of packages).
+    expect(listed.json.packages[0]).toMatchObject({ sbom_file: 'sbom.cdx.json', licenses: expect.any(Object) });
   }, 60_000);
 
   it('activates, executes, switches with no gap, rolls back, and guards uninstall', async () => {
@@ -147,7 +149,12 @@ describe('runner service over a real package store', () => {
   it('exports metrics of the store processes', async () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/procvision_calls_total\{package="tiny-algo",phase="execute",status="OK",code=""\} \d+/);
-    expect(metrics).toMatch(/procvision_steps_total\{status="OK",result_status="OK",code=""\} \d+/);
+    expect(metrics).toMatch(/procvision_steps_total\{package="tiny-algo",version="1\.\d\.0",status="OK",result_status="OK",code=""\} [1-9]\d*/);
+    // store-started processes are counted (the service watches them after their start), the binding is shown
+    expect(metrics).toMatch(/procvision_process_starts_total\{package="tiny-algo"\} [1-9]\d*/);
+    expect(metrics).toMatch(/procvision_active_binding\{pid="A01",package="tiny-algo",version="1\.\d\.0"\} 1/);
+    expect(metrics).toMatch(/procvision_algorithm_resident_memory_bytes\{package="tiny-algo",version="1\.\d\.0",instance="0"\} [1-9]\d*/);
+    expect(metrics).toMatch(/procvision_process_faults_total\{package="tiny-algo",reason="memory-limit"\} 0/);
     expect(metrics).toMatch(/procvision_active_processes 1/);
   });
 });

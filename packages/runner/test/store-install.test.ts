@@ -67,6 +67,8 @@ describe('PackageStore.install', () => {
       signer_key_id: null,
       dependency_count: 1,
       target: { os: 'linux', cpu: 'x64' },
+      sbom_file: 'sbom.cdx.json',
+      licenses: { MIT: 1 },
     });
     const deployed = join(store.paths.deployed, 'tiny-algo', '1.0.0');
     expect(existsSync(join(deployed, 'node_modules', 'is-number', 'package.json'))).toBe(true);

@@ -12,6 +12,8 @@ export type { EvalOptions } from '../commands/eval.js';
 export type { InitOptions } from '../commands/init.js';
 export type { PackageOptions } from '../commands/package.js';
 export type { RunOptions } from '../commands/run.js';
+export type { SbomOptions } from '../commands/sbom.js';
+export type { SignOptions } from '../commands/sign.js';
 export type { ValidateOptions } from '../commands/validate.js';
 export type { FleetDesiredOptions } from '../commands/fleet-desired.js';
 export type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';

@@ -8,9 +8,11 @@ import type { EvalOptions } from '../commands/eval.js';
 import type { InitOptions } from '../commands/init.js';
 import type { PackageOptions } from '../commands/package.js';
 import type { RunOptions } from '../commands/run.js';
+import type { SbomOptions } from '../commands/sbom.js';
+import type { SignOptions } from '../commands/sign.js';
 import type { ValidateOptions } from '../commands/validate.js';
 
-/** The commands an algorithm author uses: init, validate, run, package, doctor. */
+/** The commands an algorithm author uses: init, validate, run, eval, package, sign, sbom, doctor. */
 export const projectCommands: readonly CommandSpec[] = [
   {
     name: 'init',
@@ -137,6 +139,28 @@ export const projectCommands: readonly CommandSpec[] = [
       const [{ completionCommand }, table] = await Promise.all([import('../commands/completion.js'), import('./index.js')]);
       return completionCommand(shell as string, output, table);
     },
+  },
+  {
+    name: 'sign',
+    description: 'sign a delivery zip (ours or a Python SDK zip) with an ed25519 key, in place or into -o',
+    arguments: [{ name: '<zip>', description: 'delivery zip' }],
+    options: [
+      { flags: '--key <pem>', description: 'ed25519 private key (PEM file)', required: true },
+      { flags: '-o, --output <zip>', description: 'write the signed zip here (default: replace the zip)' },
+    ],
+    examples: ['procvision sign <name>-v<version>-offline.zip --key keys/release.pem', 'procvision sign <zip> --key keys/release.pem -o signed/<zip> --json'],
+    run: async (output, [zip], options) => (await import('../commands/sign.js')).signCommand(zip as string, options as unknown as SignOptions, output),
+  },
+  {
+    name: 'sbom',
+    description: 'print the CycloneDX SBOM of a delivery zip or of an installed version (--json: the document itself)',
+    arguments: [{ name: '<package>', description: 'a delivery zip (ours or a Python SDK zip), or name@version installed in --store' }],
+    options: [{ flags: '--store <dir>', description: 'package store of name@version (default $PROCVISION_STORE or ./runtime_store)' }],
+    examples: [
+      'procvision sbom <name>-v<version>-linux-x64-glibc-offline.zip',
+      'procvision sbom <name>@<version> --store ./runtime_store --json > sbom.cdx.json',
+    ],
+    run: async (output, [target], options) => (await import('../commands/sbom.js')).sbomCommand(target as string, options as SbomOptions, output),
   },
   {
     name: 'doctor',

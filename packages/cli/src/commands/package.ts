@@ -1,11 +1,10 @@
-import { type KeyObject, createPrivateKey } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { type BuiltDelivery, buildDeliveryZip, formatTarget } from '@procvision/packager';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { UsageError } from '../usage-error.js';
-import { readCallerPath } from '../internal/read-caller-path.js';
+import { readSignKey } from '../internal/read-sign-key.js';
 import { loadProject } from '../internal/load-project.js';
 import { stageLinkedProject } from '../internal/package-staging.js';
 import { prepareProject } from '../internal/prepare-project.js';
@@ -42,7 +41,8 @@ export async function packageCommand(project: string, options: PackageOptions, o
       example: `procvision package ${project} -o release/`,
     });
   }
-  const signKey = options.signKey === undefined ? undefined : await readSignKey(options.signKey, project);
+  const signKey =
+    options.signKey === undefined ? undefined : await readSignKey(options.signKey, '--sign-key', `procvision package ${project} --sign-key keys/release.pem`);
   const loaded = await loadProject(project, 'package');
   const sourceMaps = options.sourceMaps ?? 'lines';
   await prepareProject(loaded, output, sourceMaps);
@@ -118,29 +118,4 @@ function lockfileNote(lockfile: BuiltDelivery['lockfile'] | undefined): string |
     return `--refresh-lock: resolved the ranges again and rewrote ${lockfile.path ?? 'the lockfile'}; test with it before delivering`;
   if (lockfile.source === 'none') return 'no lockfile npm can read: the dependency ranges were resolved for this zip only';
   return undefined;
-}
-
-/** Reads and checks `--sign-key` before any work: a file holding an ed25519 private key in PEM. */
-async function readSignKey(path: string, project: string): Promise<KeyObject> {
-  const file = resolve(path);
-  const example = `procvision package ${project} --sign-key keys/release.pem`;
-  if (!existsSync(file)) {
-    throw new UsageError(`--sign-key ${file} does not exist; pass an ed25519 private key in PEM format.`, { example });
-  }
-  const pem = await readCallerPath(file, { field: '--sign-key', maxBytes: 64 * 1024, hint: 'pass an ed25519 private key file in PEM format', example });
-  let key: KeyObject;
-  try {
-    key = createPrivateKey(pem.toString('utf8'));
-  } catch {
-    throw new UsageError(`--sign-key ${file} is not a PEM private key; pass an ed25519 private key (openssl genpkey -algorithm ed25519 -out key.pem).`, {
-      example,
-    });
-  }
-  if (key.asymmetricKeyType !== 'ed25519') {
-    throw new UsageError(
-      `--sign-key ${file} is a ${key.asymmetricKeyType ?? 'symmetric'} key; pass an ed25519 private key (openssl genpkey -algorithm ed25519 -out key.pem).`,
-      { example },
-    );
-  }
-  return key;
 }

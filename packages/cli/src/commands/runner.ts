@@ -134,6 +134,11 @@ export async function runnerList(options: StoreOptions, output: Output): Promise
   return ExitCodes.success;
 }
 
+/** The SBOM kept with an installed version (read-only: the store is opened without its lock). */
+export function readStoreSbom(name: string, version: string, options: StoreOptions, output: Output): Promise<string> {
+  return withStore(options, output, (store) => store.sbom(name, version), { create: false, readOnly: true });
+}
+
 /**
  * `procvision runner activate <name> <version> --pid A01,A02`: the process is ready before the
  * PIDs flip. Over PIDs bound to another version of the same package it switches (the old one

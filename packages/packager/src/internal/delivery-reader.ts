@@ -5,7 +5,7 @@ import type { ZipLimits } from '../zip-limits.js';
 import { readCentralDirectory, type ZipEntry } from './central-directory.js';
 import { checkLockfile, checkSignature, parseDeliveryBytes, parseJsonEntry, type SignaturePolicy, type SignatureStatus } from './delivery-metadata.js';
 import { readEntry, type ByteBudget, type EntryDigest } from './entry-reader.js';
-import { checkSbom, type SbomSummary } from './sbom-check.js';
+import { assertSbomSchema, checkSbom, type SbomSummary } from './sbom-check.js';
 import { sbomFileName } from './sbom.js';
 import { placeEntry } from './place-entry.js';
 import { zipError } from './zip-error.js';
@@ -105,6 +105,7 @@ export async function readDeliveryZip(zipPath: string, limits: ZipLimits, policy
   checkLockfile(zipPath, delivery, metadata.get('package-lock.json') ?? Buffer.alloc(0));
   const sbomBytes = metadata.get(sbomFileName);
   const sbom = sbomBytes === undefined ? null : checkSbom(zipPath, delivery, sbomBytes);
+  if (sbomBytes !== undefined) await assertSbomSchema(zipPath, sbomFileName, sbomBytes);
 
   for (const entry of entries) {
     if (metadataNames.includes(entry.name)) continue;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
@@ -41,9 +42,27 @@ function nameFromPath(path: string): string {
   return path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
 }
 
+/** What the installed package.json says about install scripts and the license (a lockfile seeded from pnpm-lock.yaml records neither). */
+async function installedFacts(folder: string): Promise<{ hasInstallScript: boolean; license?: string }> {
+  const path = join(folder, 'package.json');
+  if (!existsSync(path)) return { hasInstallScript: false };
+  const manifest = JSON.parse(await readFile(path, 'utf8')) as { scripts?: Record<string, unknown>; license?: unknown };
+  const scripts = manifest.scripts ?? {};
+  const hasInstallScript =
+    ['preinstall', 'install', 'postinstall'].some((name) => typeof scripts[name] === 'string') || existsSync(join(folder, 'binding.gyp'));
+  const license =
+    typeof manifest.license === 'string'
+      ? manifest.license
+      : typeof (manifest.license as { type?: unknown } | undefined)?.type === 'string'
+        ? (manifest.license as { type: string }).type
+        : undefined;
+  return { hasInstallScript, ...(license === undefined ? {} : { license }) };
+}
+
 /**
  * The exact install set for the target: every package of `node_modules/.package-lock.json`
- * written by `npm ci --os --cpu`, with `resolved` and sha512 `integrity` from package-lock.json.
+ * written by `npm ci --os --cpu`, with `resolved` and sha512 `integrity` from package-lock.json;
+ * install scripts and the license from the lockfile, else from the installed package.json.
  */
 export async function readInstallSet(projectDir: string): Promise<InstalledPackage[]> {
   const lockPath = join(projectDir, 'package-lock.json');
@@ -62,14 +81,16 @@ export async function readInstallSet(projectDir: string): Promise<InstalledPacka
     const integrity = entry.integrity.split(/\s+/).find((part) => part.startsWith('sha512-'));
     if (integrity === undefined)
       throw new ProcVisionError(ErrorCodes.dependenciesMissing, `${lockPath}: "${path}" has no sha512 integrity (found "${entry.integrity}")`);
+    const facts = await installedFacts(join(projectDir, ...path.split('/')));
+    const license = typeof entry.license === 'string' ? entry.license : facts.license;
     result.push({
       path,
       name: entry.name ?? nameFromPath(path),
       version: entry.version,
       resolved: entry.resolved,
       integrity,
-      hasInstallScript: entry.hasInstallScript === true,
-      ...(typeof entry.license === 'string' ? { license: entry.license } : {}),
+      hasInstallScript: entry.hasInstallScript === true || facts.hasInstallScript,
+      ...(license === undefined ? {} : { license }),
       requires: Object.keys({ ...entry.dependencies, ...entry.optionalDependencies }).sort(),
     });
   }

@@ -1,48 +1,45 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { ErrorCodes, ProcVisionError } from '@procvision/manifest';
-import type { PackageJson } from './workspace-packages.js';
+import type { NpmLockEntry, NpmLockfile } from './npm-lock-types.js';
+import { npmLockFromPnpm, parsePnpmLockfile } from './pnpm-lockfile.js';
+import { findWorkspaceRoot, type PackageJson } from './workspace-packages.js';
 
-/** One entry of an npm lockfile v2/v3 `packages` map (the fields the packager reads or keeps). */
-export interface NpmLockEntry {
-  name?: string;
-  version?: string;
-  resolved?: string;
-  integrity?: string;
-  link?: boolean;
-  dev?: boolean;
-  optional?: boolean;
-  devOptional?: boolean;
-  license?: string;
-  dependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  devDependencies?: Record<string, string>;
-  [field: string]: unknown;
-}
-
-/** An npm lockfile (v2 or v3). */
-export interface NpmLockfile {
-  name?: string;
-  version?: string;
-  lockfileVersion: number;
-  requires?: boolean;
-  packages: Record<string, NpmLockEntry>;
-}
+export type { NpmLockEntry, NpmLockfile } from './npm-lock-types.js';
 
 /** The lockfile of a project, as the packager found it. */
 export interface ProjectLockfile {
-  /** `package-lock.json` or `npm-shrinkwrap.json`. */
+  /** `package-lock.json`, `npm-shrinkwrap.json` or `pnpm-lock.yaml` (the project's importer, as an npm lockfile). */
   file: string;
   /** Absolute path of the file. */
   path: string;
   lock: NpmLockfile;
+  /** With pnpm-lock.yaml: the project's importer id (`.`, or its path from the workspace root). */
+  importer?: string;
 }
 
 /** npm's two lockfile names, in the order npm prefers them. */
 const npmLockfileNames = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
 
-/** Reads the project's npm lockfile (npm-shrinkwrap.json wins over package-lock.json, as with npm), or null. */
+/**
+ * The project's pnpm lockfile: the workspace root's `pnpm-lock.yaml` (the nearest
+ * pnpm-workspace.yaml above) with the project's importer, else one in the project itself
+ * (importer `.`), as an npm lockfile; or null.
+ */
+async function readPnpmLockfile(lockfileDir: string): Promise<ProjectLockfile | null> {
+  const root = findWorkspaceRoot(lockfileDir);
+  const folder = root !== null && existsSync(join(root, 'pnpm-lock.yaml')) ? root : existsSync(join(lockfileDir, 'pnpm-lock.yaml')) ? lockfileDir : null;
+  if (folder === null) return null;
+  const path = join(folder, 'pnpm-lock.yaml');
+  const importer = relative(folder, lockfileDir).split(sep).join('/') || '.';
+  return { file: 'pnpm-lock.yaml', path, importer, lock: npmLockFromPnpm(path, parsePnpmLockfile(path, await readFile(path, 'utf8')), importer) };
+}
+
+/**
+ * Reads the project's lockfile: npm's (npm-shrinkwrap.json wins over package-lock.json, as with
+ * npm), else its importer in the pnpm workspace's pnpm-lock.yaml; or null.
+ */
 export async function readProjectLockfile(lockfileDir: string): Promise<ProjectLockfile | null> {
   for (const file of npmLockfileNames) {
     const path = join(lockfileDir, file);
@@ -61,7 +58,7 @@ export async function readProjectLockfile(lockfileDir: string): Promise<ProjectL
     }
     return { file, path, lock };
   }
-  return null;
+  return readPnpmLockfile(lockfileDir);
 }
 
 /**
@@ -73,7 +70,11 @@ export function assertLockfileInStep(lockfile: ProjectLockfile, packageJson: Pac
   const root = lockfile.lock.packages[''] ?? {};
   const lockedSpecs: Record<string, string> = { ...root.optionalDependencies, ...root.dependencies };
   const wanted: Record<string, string> = { ...packageJson.optionalDependencies, ...packageJson.dependencies };
-  const hint = 'run npm install and test again, or package with --refresh-lock to resolve the ranges again';
+  const hint =
+    lockfile.file === 'pnpm-lock.yaml'
+      ? 'run pnpm install and test again'
+      : 'run npm install and test again, or package with --refresh-lock to resolve the ranges again';
+  const where = lockfile.importer === undefined ? lockfile.path : `${lockfile.path} (importer ${lockfile.importer})`;
   for (const name of Object.keys(wanted).sort()) {
     if (firstParty.has(name)) continue;
     const spec = wanted[name] as string;
@@ -81,7 +82,7 @@ export function assertLockfileInStep(lockfile: ProjectLockfile, packageJson: Pac
     if (locked === undefined) {
       throw new ProcVisionError(
         ErrorCodes.dependenciesMissing,
-        `${lockfile.path} is out of step with package.json: dependency ${name}@"${spec}" is not in the lockfile; ${hint}`,
+        `${where} is out of step with package.json: dependency ${name}@"${spec}" is not in the lockfile; ${hint}`,
         { details: { dependency: name, spec, lockfile: lockfile.path } },
       );
     }
@@ -89,7 +90,7 @@ export function assertLockfileInStep(lockfile: ProjectLockfile, packageJson: Pac
     if (locked !== spec || entry?.version === undefined) {
       throw new ProcVisionError(
         ErrorCodes.dependenciesMissing,
-        `${lockfile.path} is out of step with package.json: dependency ${name} is "${spec}" in package.json but the lockfile locked "${locked}"${entry?.version === undefined ? '' : ` (${entry.version})`}; ${hint}`,
+        `${where} is out of step with package.json: dependency ${name} is "${spec}" in package.json but the lockfile locked "${locked}"${entry?.version === undefined ? '' : ` (${entry.version})`}; ${hint}`,
         { details: { dependency: name, spec, locked, lockedVersion: entry?.version ?? null, lockfile: lockfile.path } },
       );
     }

@@ -1,3 +1,4 @@
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { ErrorCodes } from '@procvision/manifest';
 import type { Delivery } from '@procvision/manifest';
 import { parseJsonEntry } from './delivery-metadata.js';
@@ -41,6 +42,31 @@ export function parseSbom(zipPath: string, bytes: Buffer): { specVersion: string
     throw zipError(ErrorCodes.invalidZip, zipPath, sbomFileName, 'is not a CycloneDX JSON document (bomFormat "CycloneDX" and specVersion expected)');
   const components = Array.isArray(document.components) ? (document.components as SbomComponent[]) : [];
   return { specVersion: document.specVersion, components: components.filter((component) => component.type === 'library') };
+}
+
+/** The summary of SBOM bytes (2001 when they are not a CycloneDX document). */
+export function sbomSummary(zipPath: string, bytes: Buffer): SbomSummary {
+  const { specVersion, components } = parseSbom(zipPath, bytes);
+  return { specVersion, components: components.length, licenses: licenseSummary(components) };
+}
+
+let validator: Validation.JsonStrictValidator | undefined;
+
+/**
+ * Validates SBOM bytes against the CycloneDX 1.6 JSON schema with the library's own validator
+ * (ajv, strict: no unknown fields); 2001 naming the entry and the first schema error.
+ */
+export async function assertSbomSchema(zipPath: string, entry: string, bytes: Buffer): Promise<void> {
+  validator ??= new Validation.JsonStrictValidator(Spec.Version.v1dot6);
+  const errors = await validator.validate(bytes.toString('utf8'));
+  if (errors === null) return;
+  const first = Array.isArray(errors) ? (errors[0] as { instancePath?: string; message?: string } | undefined) : undefined;
+  throw zipError(
+    ErrorCodes.invalidZip,
+    zipPath,
+    entry,
+    `does not validate against the CycloneDX 1.6 JSON schema${first === undefined ? '' : ` (${first.instancePath === '' ? '/' : (first.instancePath ?? '')}: ${first.message ?? ''})`}`,
+  );
 }
 
 /**

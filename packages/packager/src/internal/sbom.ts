@@ -24,7 +24,8 @@ export interface SbomPackage {
 interface SbomSubject {
   name: string;
   version: string;
-  createdAt: Date;
+  /** The document's timestamp; none for an SBOM derived from a zip's content. */
+  createdAt?: Date;
   /** The refs of the packages the algorithm depends on directly. */
   dependsOn: string[];
 }
@@ -58,7 +59,7 @@ export function sriToHex(integrity: string): string {
  */
 export function createSbom(subject: SbomSubject, packages: readonly SbomPackage[]): string {
   const bom = new Models.Bom();
-  bom.metadata.timestamp = subject.createdAt;
+  if (subject.createdAt !== undefined) bom.metadata.timestamp = subject.createdAt;
   const root = new Models.Component(Enums.ComponentType.Application, subject.name, {
     version: subject.version,
     bomRef: `procvision-algorithm:${subject.name}@${subject.version}`,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { npmCliPath } from '../../src/process/npm-cli-path.js';
 
 /** A real npm registry over HTTP on 127.0.0.1 holding the versions {@link LocalRegistry.publish} packed with npm. */
@@ -11,7 +11,7 @@ export interface LocalRegistry {
   /** `http://127.0.0.1:<port>/`. */
   url: string;
   /** Packs `name@version` (package.json plus `files`) with `npm pack` and serves it; `latest` moves to it. */
-  publish(name: string, version: string, files?: Record<string, string>, manifest?: Record<string, unknown>): void;
+  publish(name: string, version: string, files?: Record<string, string | Buffer>, manifest?: Record<string, unknown>): void;
   /** Every request's url. */
   requests: string[];
   close(): Promise<void>;
@@ -67,7 +67,10 @@ export async function startLocalRegistry(folder: string): Promise<LocalRegistry>
       mkdirSync(source, { recursive: true });
       const manifest = { name, version, main: 'index.js', license: 'MIT', ...extra };
       writeFileSync(join(source, 'package.json'), JSON.stringify(manifest));
-      for (const [file, text] of Object.entries(files)) writeFileSync(join(source, file), text);
+      for (const [file, data] of Object.entries(files)) {
+        mkdirSync(dirname(join(source, file)), { recursive: true });
+        writeFileSync(join(source, file), data);
+      }
       const packed = JSON.parse(
         execFileSync(process.execPath, [npmCliPath(), 'pack', '--json', '--ignore-scripts', '--pack-destination', source], { cwd: source, encoding: 'utf8' }),
       ) as Array<{ filename: string }>;

@@ -171,8 +171,10 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   // The runner's own processes emit on its emitter (watched once); a store's have their own.
   const watchProcess = (process: AlgorithmProcess): void => {
     if (process.events !== runner.events) metrics.watch(process);
+    metrics.track(process);
   };
   metrics.runner.watch(runner);
+  if (store) metrics.runner.bindings(() => store.bindings());
   const inflight = new InflightRequests();
   // connectionsCheckingInterval: how often node:http enforces the two timeouts (default 30 s, too coarse for a 10 s limit).
   const serverOptions = {

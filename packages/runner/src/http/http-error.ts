@@ -29,6 +29,7 @@ export const httpStatusOfErrorCode: Readonly<Record<ErrorCode, number>> = {
   [ErrorCodes.algorithmException]: 500,
   [ErrorCodes.stdoutContaminated]: 500,
   [ErrorCodes.entryPointNotFound]: 500,
+  [ErrorCodes.memoryLimitExceeded]: 503,
   [ErrorCodes.unknownError]: 500,
   [ErrorCodes.invalidZip]: 422,
   [ErrorCodes.manifestMissing]: 422,

@@ -130,6 +130,11 @@ export class ServiceMetrics {
     this.shadowDrops.inc({ pid });
   }
 
+  /** Reads a process's CPU seconds and RSS at each scrape (see {@link RunnerMetrics.track}). */
+  track(process: AlgorithmProcess): void {
+    this.runner.track(process);
+  }
+
   /** Counts a step by status, verdict and code, and its duration. */
   recordStep(outcome: StepOutcome): void {
     this.runner.recordStep(outcome);

@@ -165,7 +165,8 @@ export class AdapterConnection {
     events.emit('process-fault', { ...identity, processId: this.processId, reason, message, ...(hexPrefix === undefined ? {} : { hexPrefix }) });
     this.log('error', `${reason}: ${message}`, hexPrefix === undefined ? undefined : { hexPrefix });
     const failureReason: FailureReason = reason === 'fatal-error' || reason === 'startup-failed' ? 'crash' : reason;
-    this.calls.settleAll(() => this.failure(failureReason, `${message}; the process is being restarted`, 0));
+    const code = reason === 'memory-limit' ? ErrorCodes.memoryLimitExceeded : ErrorCodes.timeout;
+    this.calls.settleAll(() => this.failure(failureReason, `${message}; the process is being restarted`, 0, code));
     this.handshake.fail(message);
     this.probe?.done.resolve({ ok: false, message });
     if (reason === 'timeout' || reason === 'fatal-error' || reason === 'startup-failed') {

@@ -24,6 +24,7 @@ import { RestartPolicy } from './restart-policy.js';
 import { bringUp } from './startup.js';
 import { type AdapterCommand, adapterEnvironment } from './spawn-adapter.js';
 import { callWithRetries } from './call-with-retries.js';
+import { readProcessResources } from './internal/process-resources.js';
 
 /** Options for {@link AlgorithmProcess}. */
 export interface AlgorithmProcessOptions {
@@ -52,6 +53,15 @@ export interface AlgorithmProcessOptions {
    * {@link AlgorithmProcess.restart}.
    */
   failedRetry?: { initialMs: number; maxMs: number } | false;
+  /**
+   * Resident memory (MiB) the child may hold (a package's `memory_limit_mb`): checked every
+   * `memoryCheckIntervalMs` (default 1000) from `/proc`; over it, the call in flight fails with
+   * 1012 (`memory_limit_exceeded`), a `process-fault` (`memory-limit`) is emitted and the process
+   * is killed and restarted. Absent: no limit.
+   */
+  memoryLimitMb?: number;
+  /** How often the memory limit is checked, ms (default 1000). */
+  memoryCheckIntervalMs?: number;
   /** Recent stderr entries kept (default 500) and longest line kept (default 16384 characters). */
   logRing?: { maxLines?: number; maxLineLength?: number };
 }
@@ -89,6 +99,7 @@ export class AlgorithmProcess {
   /** Why the current start attempt failed, when the adapter said so before exiting. */
   private startFailure: Extract<ConnectionAttempt, { ok: false }> | undefined;
   private incarnation = 0;
+  private memoryWatch: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: AlgorithmProcessOptions) {
@@ -157,6 +168,11 @@ export class AlgorithmProcess {
     const dir = this.shmDirectory;
     if (this.adapterProfile?.frames === 'files' && dir !== undefined) return createFileFrameWriter({ dir, prefix: 'pv' });
     return createFrameWriter({ backend: this.config.shared_memory_backend, slots: options.slots ?? 2 });
+  }
+
+  /** Child processes spawned so far (starts and restarts): what the metrics count for a process they watch after its start. */
+  get starts(): number {
+    return this.incarnation;
   }
 
   /** OS process id of the running child, if any. */
@@ -252,6 +268,7 @@ export class AlgorithmProcess {
       incarnation: this.incarnation,
     });
     this.connection = connection;
+    this.watchMemory(connection);
     void connection.exited.then((exit) => this.onExit(connection, exit));
     const manifestInfo = () => pythonAlgorithmInfo(readPythonManifest(this.options.root));
     void bringUp(connection, { config: this.config, identity: this.identity, events: this.events, logger: this.logger, manifestInfo }).then((outcome) => {
@@ -265,6 +282,25 @@ export class AlgorithmProcess {
       this.setState('ready');
       this.gate.settle({ ok: true, connection });
     });
+  }
+
+  /** The memory limit's check of this child, until it exits. */
+  private watchMemory(connection: AdapterConnection): void {
+    const limitMb = this.options.memoryLimitMb;
+    if (limitMb === undefined) return;
+    clearInterval(this.memoryWatch);
+    const watch = setInterval(() => {
+      const rssBytes = connection.processId > 0 ? readProcessResources(connection.processId)?.rssBytes : undefined;
+      if (rssBytes === undefined || rssBytes <= limitMb * 1024 * 1024) return;
+      clearInterval(watch);
+      connection.endWithFault(
+        'memory-limit',
+        `resident memory ${Math.round(rssBytes / 1024 / 1024)} MiB is over the memory limit of ${limitMb} MiB (memory_limit_mb)`,
+      );
+    }, this.options.memoryCheckIntervalMs ?? 1000);
+    watch.unref();
+    this.memoryWatch = watch;
+    void connection.exited.then(() => clearInterval(watch));
   }
 
   private ensureShmDir(): string {

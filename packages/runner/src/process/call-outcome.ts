@@ -1,7 +1,8 @@
 import type { ErrorCode, ErrorKind, ResultMessage } from '@procvision/manifest';
 
 /** Why the runner, not the algorithm, produced an ERROR outcome. */
-export type FailureReason = 'timeout' | 'heartbeat-lost' | 'crash' | 'protocol-error' | 'adapter-error' | 'startup-failed' | 'failed' | 'stopped';
+export type FailureReason =
+  'timeout' | 'heartbeat-lost' | 'crash' | 'protocol-error' | 'adapter-error' | 'startup-failed' | 'failed' | 'stopped' | 'memory-limit';
 
 /**
  * Reads the `error_kind` of a raw result frame (`"recoverable"` | `"fatal"`, set by the SDK for

@@ -4,7 +4,7 @@ import type { ErrorCode } from '@procvision/manifest';
 export type ProcessState = 'stopped' | 'starting' | 'ready' | 'restarting' | 'failed' | 'stopping';
 
 /** Why the runner ended or restarted a process. */
-export type FaultReason = 'crash' | 'timeout' | 'heartbeat-lost' | 'protocol-error' | 'fatal-error' | 'startup-failed';
+export type FaultReason = 'crash' | 'timeout' | 'heartbeat-lost' | 'protocol-error' | 'fatal-error' | 'startup-failed' | 'memory-limit';
 
 /** Identifies the algorithm process an event is about. */
 export interface ProcessIdentity {
@@ -66,7 +66,18 @@ export interface RunnerEvents {
   /** A step began. */
   'step-start': { sessionId: string; stepIndex: number };
   /** A step ended with its outcome. */
-  'step-end': { sessionId: string; stepIndex: number; status: 'OK' | 'ERROR'; errorCode?: ErrorCode; resultStatus?: 'OK' | 'NG'; latencyMs: number };
+  'step-end': {
+    sessionId: string;
+    stepIndex: number;
+    /** The session's package. */
+    packageName: string;
+    /** The version of the process that ran the step ('' when none did). */
+    packageVersion: string;
+    status: 'OK' | 'ERROR';
+    errorCode?: ErrorCode;
+    resultStatus?: 'OK' | 'NG';
+    latencyMs: number;
+  };
 }
 
 /** The name of a runner event. */

@@ -19,6 +19,8 @@ export interface PackageSpec {
   env?: Record<string, string>;
   /** Adapter processes of the package's pool (default 1): steps of different sessions run in parallel on them. */
   instances?: number;
+  /** Resident memory (MiB) each process may hold; over it the call fails with 1012 and the process restarts. Absent: no limit. */
+  memoryLimitMb?: number;
 }
 
 /** A package spec with name, version and adapter resolved. */
@@ -28,6 +30,7 @@ export interface ResolvedPackageSpec {
   version: string;
   adapter: AdapterCommand;
   env: Record<string, string>;
+  memoryLimitMb?: number;
 }
 
 /**
@@ -76,5 +79,12 @@ export function resolvePackageSpec(spec: PackageSpec): ResolvedPackageSpec {
     name ??= manifest.name;
     version ??= manifest.version;
   }
-  return { root: spec.root, name, version, adapter: spec.adapter ?? nodeAdapterCommand(spec.root), env: spec.env ?? {} };
+  return {
+    root: spec.root,
+    name,
+    version,
+    adapter: spec.adapter ?? nodeAdapterCommand(spec.root),
+    env: spec.env ?? {},
+    ...(spec.memoryLimitMb === undefined ? {} : { memoryLimitMb: spec.memoryLimitMb }),
+  };
 }

@@ -1,7 +1,8 @@
 import { mmapBackendKind } from '@procvision/shm';
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { runnerVersion } from '../internal/runner-version.js';
-import type { ProcessState, RunnerEvents } from './events.js';
+import type { FaultReason, ProcessState, RunnerEvents } from './events.js';
+import { readProcessResources } from './internal/process-resources.js';
 import { loadPromClient } from './internal/prom-client.js';
 import type { StepOutcome } from './step-outcome.js';
 
@@ -18,7 +19,24 @@ export interface RunnerEventSource {
   readonly state?: ProcessState;
   readonly packageName?: string;
   readonly packageVersion?: string;
+  /** Child processes the source spawned before it was watched (an `AlgorithmProcess` watched after its start). */
+  readonly starts?: number;
 }
+
+/** An algorithm process whose CPU and memory the metrics read ({@link RunnerMetrics.track}); an `AlgorithmProcess` is one. */
+export interface TrackedProcess {
+  readonly packageName: string;
+  readonly packageVersion: string;
+  /** OS process id of the running child, if any. */
+  readonly processId: number | undefined;
+  readonly state: ProcessState;
+}
+
+/** The package and version bound to each PID now (a store's `bindings()`). */
+export type BindingsProvider = () => Promise<Readonly<Record<string, { name: string; version: string }>>>;
+
+/** Every fault and restart reason, so their counters start at zero for each package. */
+const faultReasons: readonly FaultReason[] = ['crash', 'timeout', 'heartbeat-lost', 'protocol-error', 'fatal-error', 'startup-failed', 'memory-limit'];
 
 /** Options of {@link RunnerMetrics}. */
 export interface RunnerMetricsOptions {
@@ -54,6 +72,11 @@ export class RunnerMetrics {
   /** OS pids whose end the runner already counted as a fault (heartbeat, timeout...). */
   private readonly faulted = new Set<number>();
   private inflightCalls = 0;
+  /** Processes whose CPU and RSS are read at each scrape, in the order they were tracked. */
+  private readonly tracked = new Set<TrackedProcess>();
+  /** Packages whose counters were set to zero. */
+  private readonly initialised = new Set<string>();
+  private bindingsProvider: BindingsProvider | undefined;
   private readonly calls: Counter;
   private readonly callDuration: Histogram;
   private readonly steps: Counter;
@@ -90,13 +113,14 @@ export class RunnerMetrics {
     });
     this.steps = new Counter({
       name: 'procvision_steps_total',
-      help: 'Inspection steps, by status, verdict (result_status) and error code.',
-      labelNames: ['status', 'result_status', 'code'],
+      help: 'Inspection steps, by package, version, status, verdict (result_status) and error code.',
+      labelNames: ['package', 'version', 'status', 'result_status', 'code'],
       registers,
     });
     this.stepDuration = new Histogram({
       name: 'procvision_step_duration_seconds',
-      help: 'Wall time of whole steps (validate, frame, pre, execute).',
+      help: 'Wall time of whole steps (validate, frame, pre, execute), by package and version.',
+      labelNames: ['package', 'version'],
       buckets: [...latencyBucketsSeconds],
       registers,
     });
@@ -114,6 +138,39 @@ export class RunnerMetrics {
       registers,
     });
     const countStates = () => this.countStates();
+    const samples = () => this.sampleResources();
+    new Counter({
+      name: 'procvision_algorithm_cpu_seconds_total',
+      help: 'CPU time (user + system) of each running algorithm process, by package, version and instance (resets when the process restarts).',
+      labelNames: ['package', 'version', 'instance'],
+      registers,
+      collect() {
+        this.reset();
+        for (const sample of samples()) this.inc(sample.labels, sample.cpuSeconds);
+      },
+    });
+    new Gauge({
+      name: 'procvision_algorithm_resident_memory_bytes',
+      help: 'Resident memory (RSS) of each running algorithm process, by package, version and instance.',
+      labelNames: ['package', 'version', 'instance'],
+      registers,
+      collect() {
+        this.reset();
+        for (const sample of samples()) this.set(sample.labels, sample.rssBytes);
+      },
+    });
+    const bindings = () => this.bindingsProvider?.() ?? Promise.resolve({});
+    new Gauge({
+      name: 'procvision_active_binding',
+      help: 'Always 1: the package and version each PID is bound to now.',
+      labelNames: ['pid', 'package', 'version'],
+      registers,
+      async collect() {
+        const now: Readonly<Record<string, { name: string; version: string }>> = await bindings().catch(() => ({}));
+        this.reset();
+        for (const [pid, ref] of Object.entries(now)) this.set({ pid, package: ref.name, version: ref.version }, 1);
+      },
+    });
     const inflightCalls = () => this.inflightCalls;
     new Gauge({
       name: 'procvision_processes',
@@ -151,6 +208,11 @@ export class RunnerMetrics {
     if (this.watched.has(source)) return () => undefined;
     this.watched.add(source);
     if (source.state !== undefined && source.packageName !== undefined) this.states.set(`${source.packageName}@${source.packageVersion ?? ''}`, source.state);
+    if (source.packageName !== undefined) {
+      this.initialise(source.packageName, source.packageVersion ?? '');
+      // A process watched after its start (the store starts it before the service sees it).
+      if (source.starts !== undefined && source.starts > 0) this.starts.inc({ package: source.packageName }, source.starts);
+    }
     const offs = [
       source.on('call-start', () => void (this.inflightCalls += 1)),
       source.on('call-end', (event) => {
@@ -181,8 +243,22 @@ export class RunnerMetrics {
   }
 
   /** Counts a step the caller ran itself (outside a watched `Runner`, which counts its own). */
-  recordStep(outcome: StepOutcome): void {
-    this.countStep(outcome);
+  recordStep(outcome: StepOutcome, ran: { packageName: string; packageVersion: string } = { packageName: '', packageVersion: '' }): void {
+    this.countStep({ ...outcome, ...ran });
+  }
+
+  /**
+   * Reads the CPU seconds and RSS of `process` at each scrape while it runs (forgotten once
+   * stopped; track it again when it is started again), and sets its package's counters to zero.
+   */
+  track(process: TrackedProcess): void {
+    this.tracked.add(process);
+    this.initialise(process.packageName, process.packageVersion);
+  }
+
+  /** Serves `procvision_active_binding` from `provider` (a store's bindings), read at each scrape. */
+  bindings(provider: BindingsProvider): void {
+    this.bindingsProvider = provider;
   }
 
   /** The exposition text of the whole registry. */
@@ -200,9 +276,56 @@ export class RunnerMetrics {
     for (const stop of this.detach.splice(0)) stop();
   }
 
-  private countStep(outcome: { status: string; resultStatus?: string; errorCode?: string; latencyMs: number }): void {
-    this.steps.inc({ status: outcome.status, result_status: outcome.resultStatus ?? '', code: outcome.errorCode ?? '' });
-    this.stepDuration.observe(outcome.latencyMs / 1000);
+  private countStep(outcome: {
+    packageName: string;
+    packageVersion: string;
+    status: string;
+    resultStatus?: string;
+    errorCode?: string;
+    latencyMs: number;
+  }): void {
+    const ran = { package: outcome.packageName, version: outcome.packageVersion };
+    this.steps.inc({ ...ran, status: outcome.status, result_status: outcome.resultStatus ?? '', code: outcome.errorCode ?? '' });
+    this.stepDuration.observe(ran, outcome.latencyMs / 1000);
+  }
+
+  /** Zero for a package's counters, so `increase()` sees its first start, fault, restart and step. */
+  private initialise(packageName: string, packageVersion: string): void {
+    const key = `${packageName}@${packageVersion}`;
+    if (this.initialised.has(key)) return;
+    this.initialised.add(key);
+    this.starts.inc({ package: packageName }, 0);
+    for (const reason of faultReasons) {
+      this.faults.inc({ package: packageName, reason }, 0);
+      this.restarts.inc({ package: packageName, reason }, 0);
+    }
+    if (packageVersion === '') return;
+    for (const [status, verdict] of [
+      ['OK', 'OK'],
+      ['OK', 'NG'],
+      ['ERROR', ''],
+    ] as const)
+      this.steps.inc({ package: packageName, version: packageVersion, status, result_status: verdict, code: '' }, 0);
+  }
+
+  /** CPU and RSS of every tracked process with a running child; the instance is its place among its version's processes. */
+  private sampleResources(): Array<{ labels: { package: string; version: string; instance: string }; cpuSeconds: number; rssBytes: number }> {
+    const samples: Array<{ labels: { package: string; version: string; instance: string }; cpuSeconds: number; rssBytes: number }> = [];
+    const instances = new Map<string, number>();
+    for (const process of this.tracked) {
+      if (process.state === 'stopped') {
+        this.tracked.delete(process);
+        continue;
+      }
+      const key = `${process.packageName}@${process.packageVersion}`;
+      const instance = instances.get(key) ?? 0;
+      instances.set(key, instance + 1);
+      const pid = process.processId;
+      const resources = pid === undefined ? undefined : readProcessResources(pid);
+      if (resources === undefined) continue;
+      samples.push({ labels: { package: process.packageName, version: process.packageVersion, instance: String(instance) }, ...resources });
+    }
+    return samples;
   }
 
   private countStates(): Map<ProcessState, number> {

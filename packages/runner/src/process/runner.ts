@@ -403,6 +403,8 @@ export class Runner {
     this.events.emit('step-end', {
       sessionId: session.id,
       stepIndex: request.stepIndex,
+      packageName: session.packageName,
+      packageVersion: ran?.packageVersion ?? '',
       status: outcome.status,
       ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
       ...(outcome.resultStatus === undefined ? {} : { resultStatus: outcome.resultStatus }),

@@ -25,6 +25,7 @@ export async function startPackageProcess(spec: ResolvedPackageSpec, options: Pr
     root: spec.root,
     adapter: spec.adapter,
     env: spec.env,
+    ...(spec.memoryLimitMb === undefined ? {} : { memoryLimitMb: spec.memoryLimitMb }),
     ...(options.config === undefined ? {} : { config: options.config }),
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),

@@ -23,7 +23,7 @@ export interface StagedPackage {
   registry: Registry;
   manifest: StagedManifest;
   /** The entry's fields of its kind (npm: `target`; Python: `python`) and its hashes. */
-  entry: Pick<RegistryEntry, 'kind' | 'target' | 'python' | 'signer_key_id' | 'delivery_sha256' | 'dependency_count'>;
+  entry: Pick<RegistryEntry, 'kind' | 'target' | 'python' | 'signer_key_id' | 'delivery_sha256' | 'dependency_count' | 'sbom_file' | 'licenses'>;
 }
 
 /**

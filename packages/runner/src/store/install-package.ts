@@ -105,6 +105,7 @@ async function stageNpmPackage(paths: StorePaths, zip: string, stagingName: stri
       signer_key_id: extracted.signerKeyId,
       delivery_sha256: extracted.deliverySha256,
       dependency_count: delivery.dependencies.length,
+      ...(extracted.sbom === null ? {} : { sbom_file: 'sbom.cdx.json', licenses: extracted.sbom.licenses }),
     };
     return { stagingDir, registry, manifest, entry };
   } finally {

@@ -16,6 +16,8 @@ export interface PythonStoreSettings {
 
 /** The file of a Python package's root listing the sha256 of every file of its zip (the bytes SIGNATURE signs). */
 const pythonFilesListing = '.procvision-files.sha256';
+/** The file of a Python package's root holding the SBOM derived at install from its wheels' METADATA. */
+const pythonSbomFile = '.procvision-sbom.cdx.json';
 
 interface PythonInstallOptions {
   trustedKeys?: readonly KeyInput[];
@@ -27,7 +29,8 @@ interface PythonInstallOptions {
 
 /**
  * Stages a Python SDK delivery zip: verify + extract (the project folder's files become the
- * package root, wheels/ beside them) with the station checks of the store's interpreter, a
+ * package root, wheels/ beside them) with the station checks of the store's interpreter, its
+ * SBOM derived from the wheels' METADATA (kept as `.procvision-sbom.cdx.json`), a
  * venv per version (`<root>/.venv`, system site-packages as set), `pip install --no-index
  * --find-links wheels -r requirements.txt`, a smoke import of the entry point; the rename,
  * archive and registry write are those of our zips.
@@ -46,6 +49,7 @@ export async function stagePythonPackage(paths: StorePaths, zip: string, staging
   const { manifest } = extracted;
   const registry = await readRegistryForInstall(paths, manifest.name, manifest.version);
   await writeFile(join(stagingDir, pythonFilesListing), extracted.listing, { flag: 'wx', mode: 0o644 });
+  await writeFile(join(stagingDir, pythonSbomFile), extracted.sbomDocument, { flag: 'wx', mode: 0o644 });
   const venvDir = await createPythonEnvironment(stagingDir, {
     python: interpreter,
     systemSitePackages,
@@ -73,6 +77,8 @@ export async function stagePythonPackage(paths: StorePaths, zip: string, staging
     signer_key_id: extracted.signerKeyId,
     delivery_sha256: extracted.listingSha256,
     dependency_count: extracted.wheels.length,
+    sbom_file: pythonSbomFile,
+    licenses: extracted.sbom.licenses,
   };
   return { stagingDir, registry, manifest, entry };
 }

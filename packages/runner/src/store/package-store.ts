@@ -1,5 +1,5 @@
-import { mkdir, stat } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { ProcVisionError, type RunnerConfigInput, ErrorCodes } from '@procvision/manifest';
 import type { KeyInput } from '@procvision/packager';
 import type { AlgorithmProcess } from '../process/algorithm-process.js';
@@ -225,6 +225,25 @@ export class PackageStore {
         .map(([pid]) => pid);
       return { ...entry, state, active_pids: activePids };
     });
+  }
+
+  /**
+   * The CycloneDX SBOM kept with an installed version (the zip's `sbom.cdx.json`, or the one
+   * derived at install from a Python zip's wheels), as its text. Reads only.
+   * @throws ProcVisionError 2009 when the version is not installed, 2001 when it was installed from a zip made before SBOMs
+   */
+  async sbom(name: string, version: string): Promise<string> {
+    const entry = findEntry(await readRegistry(this.paths), name, version);
+    if (entry === undefined) throw new ProcVisionError(ErrorCodes.packageNotInstalled, `${name}@${version} is not installed in ${this.paths.root}`);
+    if (entry.sbom_file === undefined)
+      throw new ProcVisionError(
+        ErrorCodes.invalidZip,
+        `${name}@${version} was installed from a zip made before zips carried an SBOM; package it again and reinstall`,
+        {
+          details: { name, version },
+        },
+      );
+    return readFile(join(deployedPath(this.paths, name, version), entry.sbom_file), 'utf8');
   }
 
   /** The current pid -> binding map (active.json). */

@@ -58,6 +58,7 @@ export function adapterProcessStarter(options: AdapterStarterOptions = {}): Proc
         root: deployed.root,
         adapter: launch.adapter,
         env: { ...packageEnvironment(override, options.runnerEnv), ...launch.env },
+        ...(override?.memory_limit_mb === undefined ? {} : { memoryLimitMb: override.memory_limit_mb }),
       },
       {
         config: packageRunnerConfig({ runner: options.config ?? {}, packages: options.packages ?? {} }, deployed.name),

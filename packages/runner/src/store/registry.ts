@@ -53,6 +53,14 @@ export const registryEntrySchema = z.object({
   zip_file: z.string(),
   /** Installed dependency count (npm packages; wheels for Python packages). */
   dependency_count: z.number().int().nonnegative(),
+  /**
+   * The package's CycloneDX SBOM, a file of its folder: `sbom.cdx.json` (carried by our zips)
+   * or `.procvision-sbom.cdx.json` (derived at install from a Python zip's wheels). Absent for
+   * zips made before SBOMs.
+   */
+  sbom_file: z.string().optional(),
+  /** The SBOM's license summary: license (SPDX id, expression or name; `unknown`) -> number of packages. */
+  licenses: z.record(z.string(), z.number().int().nonnegative()).optional(),
   installed_at: z.string(),
 });
 

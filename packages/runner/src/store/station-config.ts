@@ -48,7 +48,7 @@ export const packageOverrideSchema = z.strictObject({
   env: z.record(envName, z.string()).optional(),
   /** Variables copied from the runner's own environment when set, e.g. `["CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"]`. */
   pass_env: z.array(envName).optional(),
-  /** Resident memory (MiB) a process of this package may hold; over it, it is restarted and its call fails (1011). */
+  /** Resident memory (MiB) a process of this package may hold; over it, it is restarted and its call fails (1012 `memory_limit_exceeded`). */
   memory_limit_mb: z.number().int().positive().optional(),
 });
 

@@ -39,12 +39,19 @@ export async function checkPythonDeliveryZip(checks: CheckList, zipPath: string,
     `Python SDK delivery zip, ${verified.entryCount} entries (project folder ${verified.folder}/, ${verified.wheels.length} wheels), none unsafe`,
   );
   const signer = verified.signerKeyId ?? '';
-  if (!verified.signature.signed) checks.warn('zip signature', 'unsigned (sign it with signPythonDeliveryZip of @procvision/packager)');
+  if (!verified.signature.signed) checks.warn('zip signature', `unsigned (sign it: procvision sign ${zipPath} --key <ed25519 private key PEM>)`);
   else if (verified.signature.verified) checks.pass('zip signature', `verified against ${policy.trustedKeys.length} trusted key(s), signer ${signer}`);
   else checks.warn('zip signature', `signed by ${signer}, not checked: no trusted key given (pass --trusted-key vendor-a.pub.pem)`);
   checks.pass(
     'zip manifest',
     `${verified.manifest.name} ${verified.manifest.version}, Python SDK ${verified.generation}${verified.sdkVersion === null ? '' : ` (wheel ${verified.sdkVersion})`}, entry ${verified.manifest.entry_point}`,
+  );
+  const licenses = Object.entries(verified.sbom.licenses)
+    .map(([license, count]) => `${license} ${count}`)
+    .join(', ');
+  checks.pass(
+    'zip sbom',
+    `derived from the wheels' METADATA: CycloneDX ${verified.sbom.specVersion}, ${verified.sbom.components} package(s)${licenses === '' ? '' : ` (${licenses})`}; procvision sbom ${zipPath} prints it`,
   );
   const interpreter = verified.interpreter;
   checks.pass(
