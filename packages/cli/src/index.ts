@@ -5,7 +5,7 @@ export { Output, type OutputOptions, type Colors } from './output.js';
 export { UsageError, type UsageErrorOptions } from './usage-error.js';
 export { ExitCodes, type ExitCode } from './exit-codes.js';
 export type {
-  ActivateOptions,
+  RunnerActivateOptions,
   DoctorOptions,
   ExecOptions,
   InitOptions,

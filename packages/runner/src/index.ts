@@ -19,7 +19,7 @@ export type { InspectionSession } from './process/session.js';
 export type { InspectionSessionInit } from './process/session.js';
 export type { StepOutcome, StepRequest, StepStage } from './process/step-outcome.js';
 export type { ObservedStep, StepObserver } from './process/step-observer.js';
-export { nodeAdapterCommand, pythonAdapterCommand } from './process/package-spec.js';
+export { nodeAdapterCommand } from './process/package-spec.js';
 export type { PackageSpec } from './process/package-spec.js';
 export { pythonAdapterLaunch } from './process/python-adapter-launch.js';
 export type { PythonAdapterLaunch, PythonAdapterLaunchOptions } from './process/python-adapter-launch.js';
@@ -28,15 +28,5 @@ export { callerFileLimits, checkCallerFile, readCallerFile, CallerFileError } fr
 export type { CallerFileOptions, CallerFileProblem, FileKind } from './caller-file/index.js';
 export { RunnerMetrics, runnerMetrics } from './process/runner-metrics.js';
 export type { BindingsProvider, RunnerEventSource, RunnerMetricsOptions, TrackedProcess } from './process/runner-metrics.js';
-export {
-  confusionOf,
-  disagreementsOf,
-  iou,
-  latencySummary,
-  matchRects,
-  ngPrecisionRecall,
-  percentile,
-  verdictOf,
-  verdicts,
-} from './verdicts/verdict-comparison.js';
+export { confusionOf, latencySummary, matchRects, ngPrecisionRecall, verdictOf, verdicts } from './verdicts/verdict-comparison.js';
 export type { ConfusionTable, RectMatch, Verdict } from './verdicts/verdict-comparison.js';

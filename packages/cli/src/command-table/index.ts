@@ -16,7 +16,7 @@ export type { SbomOptions } from '../commands/sbom.js';
 export type { SignOptions } from '../commands/sign.js';
 export type { ValidateOptions } from '../commands/validate.js';
 export type { FleetDesiredOptions } from '../commands/fleet-desired.js';
-export type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
+export type { RunnerActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
 
 /** The one list of `procvision` commands: program.ts builds commander from it, main.ts and the examples read it. */
 export const commandTable: readonly CommandSpec[] = [...projectCommands, ...runnerCommands, ...fleetCommands];

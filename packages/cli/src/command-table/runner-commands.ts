@@ -4,7 +4,7 @@ import { stationOptions } from '../internal/station-options.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
 import { guideOptions, npmOption, signatureOptions, storeOption } from './shared-options.js';
 import type { StoreOptions } from '../internal/store-options.js';
-import type { ActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
+import type { RunnerActivateOptions, ExecOptions, InstallOptions, RecordsOptions, ServeOptions, UninstallOptions } from '../commands/runner-options.js';
 import type { ReplayOptions } from '../commands/replay.js';
 import type { ShadowOptions } from '../commands/shadow.js';
 
@@ -98,7 +98,7 @@ export const runnerCommands: readonly CommandSpec[] = [
       'procvision runner activate <name> <version> --pid <pid> --fleet stations.json --canary-image <image>',
     ],
     run: async (output, [name, version], options) => {
-      const remote = options as unknown as ActivateOptions & RemoteChoice;
+      const remote = options as unknown as RunnerActivateOptions & RemoteChoice;
       if (remote.fleet !== undefined) return (await loadFleet()).fleetActivate(name as string, version as string, { ...remote, fleet: remote.fleet }, output);
       if (remote.url !== undefined) return (await loadRemote()).remoteActivate(name as string, version as string, { ...remote, url: remote.url }, output);
       return (await load()).runnerActivate(name as string, version as string, remote, output);
@@ -112,7 +112,7 @@ export const runnerCommands: readonly CommandSpec[] = [
     options: [storeOption, pidsOption, ...remoteOptions, ...fleetOptions],
     examples: ['procvision runner rollback <name> --pid <pid> --store <store>', 'procvision runner rollback <name> --pid <pid> --fleet stations.json'],
     run: async (output, [name], options) => {
-      const remote = options as unknown as ActivateOptions & RemoteChoice;
+      const remote = options as unknown as RunnerActivateOptions & RemoteChoice;
       if (remote.fleet !== undefined) return (await loadFleet()).fleetRollback(name as string, { ...remote, fleet: remote.fleet }, output);
       if (remote.url !== undefined) return (await loadRemote()).remoteRollback(name as string, { ...remote, url: remote.url }, output);
       return (await load()).runnerRollback(name as string, remote, output);

@@ -12,7 +12,7 @@ import { prepareProject } from '../internal/prepare-project.js';
 import { readImageFile } from '../internal/read-image-file.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { startProjectAlgorithm } from '../internal/start-algorithm.js';
-import { runStep } from '../internal/step-run.js';
+import { runProjectStep } from '../internal/step-run.js';
 import { stepRunDocument } from '../internal/step-run-document.js';
 import { writeStepReport } from '../internal/report/write-report.js';
 import { evalReportHtml } from '../internal/report/eval-html.js';
@@ -65,7 +65,7 @@ export async function evalCommand(first: string | undefined, second: string | un
       output.progress(`image ${index + 1}/${golden.images.length}: ${entry.file}`);
       const image = await readImageFile(entry.path, example, entry.file);
       algorithm.thrown.length = 0;
-      const run = await runStep(algorithm, { pid, step: options.step, userParams, image, example });
+      const run = await runProjectStep(algorithm, { pid, step: options.step, userParams, image, example });
       const crash = await algorithm.thrownIn(run.outcome);
       const got = verdictOf(run.outcome);
       const defectRects = run.outcome.execute?.data?.defect_rects ?? [];

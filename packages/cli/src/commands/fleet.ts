@@ -1,6 +1,6 @@
 import { type ErrorCode, ErrorCodes } from '@procvision/manifest';
 import type { ActiveBindings, RunnerClient } from '@procvision/runner/client';
-import type { ActivateOptions, InstallOptions } from './runner-options.js';
+import type { RunnerActivateOptions, InstallOptions } from './runner-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
 import { readImageFile } from '../internal/read-image-file.js';
@@ -219,7 +219,7 @@ export async function rollOut(
  * A station that fails is put back exactly as it was; after a failed canary no other station
  * is touched.
  */
-export async function fleetActivate(name: string, version: string, flags: ActivateOptions & FleetActivateFlags, output: Output): Promise<number> {
+export async function fleetActivate(name: string, version: string, flags: RunnerActivateOptions & FleetActivateFlags, output: Output): Promise<number> {
   const example = `procvision runner activate ${name} ${version} --pid ${flags.pid.join(',')} --fleet stations.json --canary-image part.jpg`;
   const fleet = await openFleet(flags, example);
   const plan: ActivationPlan = { name, version, pids: flags.pid, readyTimeoutMs: flags.readyTimeoutMs ?? 60_000 };
@@ -246,7 +246,7 @@ export async function fleetChecks(flags: FleetActivateFlags, example: string, ou
 }
 
 /** `runner rollback <name> --pid P --fleet stations.json`: each pid's previous version on every station. */
-export async function fleetRollback(name: string, flags: ActivateOptions & FleetFlags, output: Output): Promise<number> {
+export async function fleetRollback(name: string, flags: RunnerActivateOptions & FleetFlags, output: Output): Promise<number> {
   const example = `procvision runner rollback ${name} --pid ${flags.pid.join(',')} --fleet stations.json`;
   const fleet = await openFleet(flags, example);
   const outcomes = await onEachStation(fleet, flags, async (client, station) => {

@@ -2,7 +2,7 @@ import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { isErrorCode } from '@procvision/manifest';
 import type { RunnerClient, StepResponseBody } from '@procvision/runner/client';
-import type { ActivateOptions, ExecOptions, InstallOptions, UninstallOptions } from './runner-options.js';
+import type { RunnerActivateOptions, ExecOptions, InstallOptions, UninstallOptions } from './runner-options.js';
 import type { StoreOptions } from '../internal/store-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -75,7 +75,7 @@ export async function remoteList(options: RemoteOptions<StoreOptions>, output: O
 }
 
 /** `runner activate <name> <version> --pid P --url URL`: switch or activate on the station, as locally. */
-export async function remoteActivate(name: string, version: string, options: RemoteOptions<ActivateOptions>, output: Output): Promise<number> {
+export async function remoteActivate(name: string, version: string, options: RemoteOptions<RunnerActivateOptions>, output: Output): Promise<number> {
   const example = `procvision runner activate ${name} ${version} --pid ${options.pid.join(',')} --url ${options.url}`;
   const client = await connect(options, example);
   const { bindings } = await remoteCall(() => stationBindings(client), example);
@@ -89,7 +89,7 @@ export async function remoteActivate(name: string, version: string, options: Rem
 }
 
 /** `runner rollback <name> --pid P --url URL`. */
-export async function remoteRollback(name: string, options: RemoteOptions<ActivateOptions>, output: Output): Promise<number> {
+export async function remoteRollback(name: string, options: RemoteOptions<RunnerActivateOptions>, output: Output): Promise<number> {
   const example = `procvision runner rollback ${name} --pid ${options.pid.join(',')} --url ${options.url}`;
   const client = await connect(options, example);
   await remoteCall(() => client.rollback(name, options.pid), example);

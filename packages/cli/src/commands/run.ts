@@ -10,7 +10,7 @@ import { type GuideOptions, readGuideOptions } from '../internal/guide-options.j
 import { readImageFile } from '../internal/read-image-file.js';
 import { shellQuote } from '../internal/shell-quote.js';
 import { startProjectAlgorithm } from '../internal/start-algorithm.js';
-import { type StepRun, runStep } from '../internal/step-run.js';
+import { type StepRun, runProjectStep } from '../internal/step-run.js';
 import { writeStepReport } from '../internal/report/write-report.js';
 import { commandExample } from '../internal/contextual-example.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
@@ -57,7 +57,7 @@ export async function runCommand(project: string, options: RunOptions, output: O
   let run: StepRun;
   try {
     output.progress(`running step ${options.step}...`);
-    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
+    run = await runProjectStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
   } finally {
     await algorithm.close();
   }

@@ -15,7 +15,7 @@ export interface ExecOptions extends StoreOptions, GuideOptions {
 }
 
 /** Options of `procvision runner activate` and `rollback`. */
-export interface ActivateOptions extends StoreOptions {
+export interface RunnerActivateOptions extends StoreOptions {
   pid: string[];
 }
 

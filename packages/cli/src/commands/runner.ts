@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { ProcVisionError, ErrorCodes } from '@procvision/manifest';
 import { packageLaunch, type PackageStore } from '@procvision/runner/store';
-import type { ActivateOptions, ExecOptions, InstallOptions, ServeOptions, UninstallOptions } from './runner-options.js';
+import type { RunnerActivateOptions, ExecOptions, InstallOptions, ServeOptions, UninstallOptions } from './runner-options.js';
 import type { StoreOptions } from '../internal/store-options.js';
 import { ExitCodes } from '../exit-codes.js';
 import type { Output } from '../output.js';
@@ -18,7 +18,7 @@ import { checkCallerPath, readCallerPath } from '../internal/read-caller-path.js
 import { serveToken } from '../internal/serve-token.js';
 import { applyServeEnvironment } from '../internal/serve-environment.js';
 import { startAlgorithm } from '../internal/start-algorithm.js';
-import { runStep } from '../internal/step-run.js';
+import { runProjectStep } from '../internal/step-run.js';
 import { applyNpmOption } from '../internal/npm-option.js';
 import { formatStepRun, stepRunDocument } from '../internal/step-run-document.js';
 import { formatPackageList, supportedPidsText } from '../internal/store-format.js';
@@ -144,7 +144,7 @@ export function readStoreSbom(name: string, version: string, options: StoreOptio
  * PIDs flip. Over PIDs bound to another version of the same package it switches (the old one
  * becomes `previous`, for rollback); a PID bound to another package is still 2006.
  */
-export async function runnerActivate(name: string, version: string, options: ActivateOptions, output: Output): Promise<number> {
+export async function runnerActivate(name: string, version: string, options: RunnerActivateOptions, output: Output): Promise<number> {
   output.progress(`activating ${name} ${version}...`);
   const bindings = await withStore(options, output, async (store) => {
     const current = await store.bindings();
@@ -157,7 +157,7 @@ export async function runnerActivate(name: string, version: string, options: Act
 }
 
 /** `procvision runner rollback <name> --pid A01`: re-activates each PID's previous version. */
-export async function runnerRollback(name: string, options: ActivateOptions, output: Output): Promise<number> {
+export async function runnerRollback(name: string, options: RunnerActivateOptions, output: Output): Promise<number> {
   const bindings = await withStore(options, output, (store) => store.rollback(name, options.pid));
   output.result({ name, pids: options.pid, active: bindings }, () =>
     options.pid.map((pid) => `${pid} -> ${bindings[pid]?.name ?? '?'} ${bindings[pid]?.version ?? '?'}`).join('\n'),
@@ -205,9 +205,9 @@ export async function runnerExec(options: ExecOptions, output: Output): Promise<
     env: { ...packageEnvironment(station.packages[active.name]), ...launch?.env },
     ...(launch === undefined ? {} : { adapter: launch.adapter }),
   });
-  let run: Awaited<ReturnType<typeof runStep>>;
+  let run: Awaited<ReturnType<typeof runProjectStep>>;
   try {
-    run = await runStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
+    run = await runProjectStep(algorithm, { pid: options.pid, step: options.step, userParams, image, guide, example });
   } finally {
     await algorithm.close();
   }

@@ -18,7 +18,7 @@ interface StepRequest {
   example: string;
 }
 
-/** What {@link runStep} returns: the runner's outcome and the latency of each call. */
+/** What {@link runProjectStep} returns: the runner's outcome and the latency of each call. */
 export interface StepRun {
   outcome: StepOutcome;
   /** The params the algorithm received (the step schema's defaults filled in), null when they did not validate. */
@@ -33,7 +33,7 @@ const inputCodes = new Set<ErrorCode>([ErrorCodes.invalidPid, ErrorCodes.invalid
  * against the step schema (1006/1007 become usage errors, like an unknown PID or step), writes
  * the image to shared memory, calls `pre` then `execute` and checks both results.
  */
-export async function runStep(algorithm: StartedAlgorithm, request: StepRequest): Promise<StepRun> {
+export async function runProjectStep(algorithm: StartedAlgorithm, request: StepRequest): Promise<StepRun> {
   const { runner } = algorithm;
   const session = runner.createSession({ packageName: algorithm.name, pid: request.pid, context: { product_code: request.pid, trace_id: randomUUID() } });
   const latencies: Record<string, number> = {};

@@ -15,7 +15,7 @@ import type { GuidedExecuteCallData } from './guided-call-data.js';
 import type { InspectionSession } from './session.js';
 import type { StepOutcome, StepRequest, StepStage } from './step-outcome.js';
 
-/** What {@link runStep} works with. */
+/** What {@link runInspectionStep} works with. */
 interface StepResources {
   process: AlgorithmProcess;
   writer: FrameWriter;
@@ -38,7 +38,7 @@ type Fail = (stage: StepStage, errorCode: ErrorCode, message: string, extra?: Pa
  * An empty `supported_pids` or `steps` (a Python manifest without them) means any PID or any
  * step index; a v0.0 step without a schema passes its user params as given.
  */
-export async function runStep(resources: StepResources, session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
+export async function runInspectionStep(resources: StepResources, session: InspectionSession, request: StepRequest): Promise<StepOutcome> {
   const startedAt = performance.now();
   const warnings: string[] = [];
   const done: Done = (fields) => ({

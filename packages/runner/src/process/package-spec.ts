@@ -41,11 +41,6 @@ export function nodeAdapterCommand(root: string): AdapterCommand {
   return { command: process.execPath, args: [join(root, 'node_modules', '@procvision', 'sdk', 'dist', 'adapter-bin.js')] };
 }
 
-/** The adapter of a Python package: `python3 -m procvision_algorithm_sdk.adapter`. */
-export function pythonAdapterCommand(python = 'python3'): AdapterCommand {
-  return { command: python, args: ['-m', 'procvision_algorithm_sdk.adapter'] };
-}
-
 /**
  * Fills name and version from `<root>/manifest.json` when the spec lacks them (a Python SDK
  * adapter's manifest is read as the Python SDK reads it, see {@link readPythonManifest}).

@@ -3,7 +3,7 @@ import type { FrameWriter } from '@procvision/shm';
 import type { AlgorithmProcess } from './algorithm-process.js';
 import type { CallOutcome } from './call-outcome.js';
 import type { RunnerEvents } from './events.js';
-import { runStep } from './inspection.js';
+import { runInspectionStep } from './inspection.js';
 import { runnerLogEntry } from './internal/runner-log.js';
 import { TypedEmitter } from './internal/typed-emitter.js';
 import { createStderrLogger, type LogEntry, type RunnerLogger } from '../logger.js';
@@ -278,7 +278,7 @@ export class Runner {
   }
 
   /**
-   * Runs one step of a session (see {@link runStep}): after the session's earlier steps, on
+   * Runs one step of a session (see {@link runInspectionStep}): after the session's earlier steps, on
    * the least busy ready instance of its package. Never rejects: every failure is an ERROR
    * outcome with its code.
    */
@@ -456,7 +456,7 @@ export class Runner {
     const lane = this.lane(process);
     lane.pending += 1;
     const step = lane.queue
-      .then(() => runStep({ process, writer: lane.writer, warn: (message) => this.logRunner('warn', message, session, request) }, session, request))
+      .then(() => runInspectionStep({ process, writer: lane.writer, warn: (message) => this.logRunner('warn', message, session, request) }, session, request))
       .finally(() => void (lane.pending -= 1));
     lane.queue = step.catch(() => undefined);
     return step;

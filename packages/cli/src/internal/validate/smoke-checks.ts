@@ -2,7 +2,7 @@ import type { Manifest } from '@procvision/manifest';
 import type { StepOutcome } from '@procvision/runner';
 import type { ImageFile } from '../read-image-file.js';
 import type { StartedAlgorithm } from '../start-algorithm.js';
-import { runStep } from '../step-run.js';
+import { runProjectStep } from '../step-run.js';
 import { UsageError } from '../../usage-error.js';
 import type { CheckList } from './check-list.js';
 import { smokeParams } from './smoke-params.js';
@@ -31,10 +31,10 @@ export async function checkSmokeRuns(checks: CheckList, algorithm: StartedAlgori
   const pid = manifest.supported_pids[0] ?? '';
   for (const step of algorithm.info.steps) {
     const label = `step ${step.index} (${step.name})`;
-    let run: Awaited<ReturnType<typeof runStep>>;
+    let run: Awaited<ReturnType<typeof runProjectStep>>;
     algorithm.thrown.length = 0;
     try {
-      run = await runStep(algorithm, { pid, step: step.index, userParams: smokeParams(step, image), image, example: '' });
+      run = await runProjectStep(algorithm, { pid, step: step.index, userParams: smokeParams(step, image), image, example: '' });
     } catch (error) {
       if (!UsageError.isInstance(error)) throw error;
       checks.fail(`smoke run ${label}`, `the runner refused the generated params or PID ${pid}: ${error.message}`);

@@ -111,13 +111,19 @@ function runPhase(context: CallRunnerContext, phase: unknown, stepIndex: number,
       return andThen(algorithm.reset?.(session), (): MethodResult => ({ status: 'OK', message: 'reset', data: {} }));
     case 'pre':
     case 'execute':
-      return runStep(context, phase, stepIndex, session, data);
+      return runStepHooks(context, phase, stepIndex, session, data);
     default:
       throw new ProcVisionError(ErrorCodes.invalidParams, `call.data.phase must be one of pre, execute, info, reset; got ${JSON.stringify(phase)}`);
   }
 }
 
-function runStep(context: CallRunnerContext, phase: StepPhase, stepIndex: number, session: Session, data: Record<string, unknown>): MaybePromise<MethodResult> {
+function runStepHooks(
+  context: CallRunnerContext,
+  phase: StepPhase,
+  stepIndex: number,
+  session: Session,
+  data: Record<string, unknown>,
+): MaybePromise<MethodResult> {
   const { info } = context;
   const pid = data.pid;
   if (typeof pid !== 'string' || !info.supported_pids.includes(pid)) {
