@@ -89,10 +89,11 @@ describe('record on the station, SIGKILL, export, replay and shadow through a se
     station = await serveStation(store, tokenFile, token);
   }, 600_000);
 
+  // The service drains in-flight work before it exits (up to its 30 s shutdown timeout).
   afterAll(async () => {
     if (station !== undefined) await stopStation(station);
     await folder?.remove();
-  });
+  }, 120_000);
 
   it('500 steps in ng mode under a 64 KiB cap, SIGKILL mid-write, restart; export; the replay counts exactly the flipped verdicts', async () => {
     const answered = new Map<number, string>();

@@ -190,6 +190,8 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
   let phase: 'idle' | 'starting' | 'started' = 'idle';
   let closing: Promise<void> | undefined;
   let storeWatch: NodeJS.Timeout | undefined;
+  /** The store change being followed now (close waits for it before stopping the processes). */
+  let following: Promise<void> | undefined;
 
   const watchPids = async (pids: readonly string[]): Promise<void> => {
     for (const pid of pids)
@@ -313,7 +315,7 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
     const timer = setInterval(() => {
       if (busy || closing !== undefined) return;
       busy = true;
-      void (async () => {
+      following = (async () => {
         const now = await stampOf();
         if (now === stamp) return;
         stamp = now;
@@ -323,7 +325,10 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
           if (entry.error !== undefined) logger.log(serviceLogEntry('error', `package ${entry.name}@${entry.version} did not start: ${entry.error}`));
       })()
         .catch((error: unknown) => logger.log(serviceLogEntry('warn', `following a change of the store failed: ${(error as Error).message}; retrying`)))
-        .finally(() => (busy = false));
+        .finally(() => {
+          busy = false;
+          following = undefined;
+        });
     }, limits.storeWatchMs);
     timer.unref();
     return timer;
@@ -362,6 +367,9 @@ export function createRunnerService(options: RunnerServiceOptions = {}): RunnerS
       closing ??= (async () => {
         clearInterval(storeWatch);
         const timeoutMs = options.shutdownTimeoutMs ?? 30_000;
+        // A change being followed may be starting processes: let it finish (within the shutdown
+        // timeout), or the stop below races it and the processes it starts outlive the service.
+        if (following !== undefined) await Promise.race([following, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         if (!(await inflight.drain(timeoutMs)))
