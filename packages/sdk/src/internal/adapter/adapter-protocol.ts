@@ -139,12 +139,7 @@ export class AdapterProtocol {
    */
   receive(chunk: Uint8Array): Promise<void> | undefined {
     const { frames, error } = this.decode(chunk);
-    for (let index = 0; index < frames.length; index += 1) {
-      const pending = this.handle(frames[index]!, true);
-      if (pending !== undefined) return pending.then(() => this.continueWith(frames, index + 1, error));
-      if (this.ended) return undefined;
-    }
-    return error === undefined ? undefined : this.protocolError(error, true);
+    return this.continueWith(frames, 0, error);
   }
 
   /**
@@ -194,6 +189,7 @@ export class AdapterProtocol {
     this.exit(1);
   }
 
+  /** Handles `frames` from `from` on, each after the previous one's work; then the framing error, if any. */
   private continueWith(frames: Record<string, unknown>[], from: number, error: FrameError | undefined): Promise<void> | undefined {
     for (let index = from; index < frames.length; index += 1) {
       if (this.ended) return undefined;
